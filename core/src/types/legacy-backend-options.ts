@@ -1,0 +1,65 @@
+import type { Clock } from '../util/clock';
+import type { Logger } from '../logging/logger';
+import type { Stats } from '../interfaces/stats';
+
+/**
+ * Settings a legacy backend takes from PinLater's server properties (FACTS §12), already parsed
+ * and validated by the process's config loader. Durations are milliseconds.
+ */
+export interface LegacyBackendSettings {
+  numPriorityLevels: number;
+  /** BACKEND_QUERY_PARALLELISM: batches split into max(n / parallelism, 1)-sized slices. */
+  queryParallelism: number;
+  /** BACKEND_NUM_AUTO_RETRIES: extra attempts per single-job operation. */
+  autoRetries: number;
+  connectionsPerShard: number;
+  socketTimeoutMs: number;
+  connectionMaxWaitMs: number;
+  monitor: {
+    claimTimeoutMs: number;
+    succeededTtlMs: number;
+    failedTtlMs: number;
+    periodMs: number;
+    updateMaxSize: number;
+    /** false: no timer; `runMonitorOnce()` still works (tests, the CLI). */
+    enabled: boolean;
+  };
+  monitorConnectionsPerShard: number;
+  monitorSocketTimeoutMs: number;
+  /** Redis only (FACTS §8). */
+  redisHealth: { pingIntervalMs: number; consecutiveFailures: number; consecutiveSuccesses: number };
+  /** MySQL only (FACTS §5, §12). */
+  mysql: { countLimit: number; numDbPerQueue: number; allowedHostnamePrefix: string; configReloadMs: number };
+}
+
+/** What a legacy backend factory receives. `backendConfig` is PinLater's backend JSON, parsed. */
+export interface LegacyBackendOptions {
+  backendConfig: unknown;
+  /** Path of the backend JSON, when it came from a file (MySQL reloads it on change). */
+  backendConfigPath?: string;
+  settings: LegacyBackendSettings;
+  logger: Logger;
+  stats: Stats;
+  clock: Clock;
+}
+
+export const DEFAULT_LEGACY_SETTINGS: LegacyBackendSettings = {
+  numPriorityLevels: 3,
+  queryParallelism: 5,
+  autoRetries: 2,
+  connectionsPerShard: 10,
+  socketTimeoutMs: 5000,
+  connectionMaxWaitMs: 5000,
+  monitor: {
+    claimTimeoutMs: 180_000,
+    succeededTtlMs: 3_600_000,
+    failedTtlMs: 7_200_000,
+    periodMs: 120_000,
+    updateMaxSize: 1000,
+    enabled: true,
+  },
+  monitorConnectionsPerShard: 3,
+  monitorSocketTimeoutMs: 10_000,
+  redisHealth: { pingIntervalMs: 5000, consecutiveFailures: 6, consecutiveSuccesses: 6 },
+  mysql: { countLimit: 100_000, numDbPerQueue: 1, allowedHostnamePrefix: 'pinlaterlocaldb', configReloadMs: 10_000 },
+};

@@ -1,0 +1,97 @@
+import type { JobState } from './job-state';
+import type { NewJob, DequeuedJob } from './job';
+
+/**
+ * Domain requests of the 12 PinLater operations, after Thrift decoding and defaulting.
+ * Field semantics are PinLater's (FACTS §2–§3); comments say where a legacy quirk hangs on a field.
+ */
+
+export interface EnqueueRequest {
+  queue: string;
+  jobs: NewJob[];
+}
+
+export interface AckInfo {
+  descriptor: string;
+  appendCustomStatus: string;
+  retryDelayMs: number;
+}
+
+export interface AckRequest {
+  /** The request's queue is used for acks; the descriptor's queue token is ignored (FACTS §4.1). */
+  queue: string;
+  succeeded: AckInfo[];
+  failed: AckInfo[];
+}
+
+export interface DequeueRequest {
+  queue: string;
+  limit: number;
+  dryRun: boolean;
+  /** Fraction of shards to visit, PinLater semantics (`round(n × coverage)`). */
+  coverage: number;
+  /** Claim descriptor for this request, built once by the service layer (FACTS §4.2). */
+  claimDescriptor: string;
+}
+
+export interface DequeueResult {
+  /** In the order the backend handed them out. */
+  jobs: DequeuedJob[];
+}
+
+export interface CheckpointItem {
+  descriptor: string;
+  /** Thrift `string`: stored as its UTF-8 bytes. */
+  newBody?: string;
+  moveToPending: boolean;
+  runAfterMs?: number;
+  numOfAttemptsAllowed?: number;
+  prependCustomStatus?: string;
+}
+
+export interface CheckpointRequest {
+  queue: string;
+  /** `RequestContext.source`, matched against the stored claim descriptor. */
+  source: string;
+  items: CheckpointItem[];
+}
+
+export interface LookupRequest {
+  descriptors: string[];
+  includeBody: boolean;
+}
+
+export interface CountRequest {
+  queue: string;
+  state: JobState;
+  /** `undefined` = every priority level. */
+  priority?: number;
+  future: boolean;
+  bodyRegex?: string;
+}
+
+export interface ScanRequest {
+  queue: string;
+  state: JobState;
+  priority?: number;
+  future: boolean;
+  limit: number;
+  bodyRegex?: string;
+}
+
+export interface RetryFailedRequest {
+  queue: string;
+  priority: number;
+  attemptsToAllow: number;
+  /** `undefined` = the server's current time. */
+  runAfterMs?: number;
+  limit: number;
+}
+
+export interface DeleteJobsRequest {
+  queue: string;
+  state: JobState;
+  priority: number;
+  bodyRegex?: string;
+  limit: number;
+}

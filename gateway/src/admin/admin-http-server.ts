@@ -1,0 +1,62 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Logger } from '../../../core/src/logging/logger';
+
+export interface AdminRoutes {
+  /** `/health`: JSON body and whether the backend is healthy (200) or not (503). */
+  health(): Promise<{ healthy: boolean; body: unknown }>;
+  /** `/stats.txt`: Ostrich-style text. */
+  statsText(): string;
+}
+
+/** The admin HTTP port (PinLater's Ostrich port, FACTS §1.1): `/health` and `/stats.txt`. */
+export class AdminHttpServer {
+  private readonly server: Server;
+
+  constructor(
+    private readonly routes: AdminRoutes,
+    private readonly logger: Logger,
+  ) {
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return new Promise((resolvePromise, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolvePromise(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolvePromise) => {
+      this.server.close(() => resolvePromise());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (path === '/health') {
+        const h = await this.routes.health();
+        send(res, h.healthy ? 200 : 503, 'application/json', JSON.stringify(h.body));
+      } else if (path === '/stats.txt') {
+        send(res, 200, 'text/plain; charset=utf-8', this.routes.statsText());
+      } else {
+        send(res, 404, 'text/plain', 'not found\n');
+      }
+    } catch (e) {
+      this.logger.error({ err: e, path }, 'admin request failed');
+      send(res, 500, 'text/plain', 'internal error\n');
+    }
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}

@@ -1,0 +1,43 @@
+import type { BackendKind, PinLaterBackend } from '../../core/src/interfaces/pinlater-backend';
+import type { Stats } from '../../core/src/interfaces/stats';
+import type { Logger } from '../../core/src/logging/logger';
+import type { LegacyBackendSettings } from '../../core/src/types/legacy-backend-options';
+import type { Clock } from '../../core/src/util/clock';
+import { createLegacyMysqlBackend, createLegacyRedisBackend } from '../../legacy-adapter/index';
+
+export interface BackendBuildInput {
+  kind: BackendKind;
+  backendConfig: unknown;
+  backendConfigPath: string;
+  settings: LegacyBackendSettings;
+  logger: Logger;
+  stats: Stats;
+  clock: Clock;
+}
+
+type BackendFactory = (input: BackendBuildInput) => Promise<PinLaterBackend>;
+
+/**
+ * The composition root's only knowledge of backend implementations: their public entry points
+ * (`legacy-adapter/index.ts`, later `pacer/index.ts`), never their internals.
+ */
+const FACTORIES: Record<BackendKind, BackendFactory> = {
+  'legacy-redis': (i) => createLegacyRedisBackend(legacyOptions(i)),
+  'legacy-mysql': (i) => createLegacyMysqlBackend(legacyOptions(i)),
+  pacer: () => Promise.reject(new Error('the pacer backend is not available yet (pacer/index.ts)')),
+};
+
+export function buildBackend(input: BackendBuildInput): Promise<PinLaterBackend> {
+  return FACTORIES[input.kind](input);
+}
+
+function legacyOptions(i: BackendBuildInput): Parameters<typeof createLegacyRedisBackend>[0] {
+  return {
+    backendConfig: i.backendConfig,
+    backendConfigPath: i.backendConfigPath,
+    settings: i.settings,
+    logger: i.logger.child({ backend: i.kind }),
+    stats: i.stats,
+    clock: i.clock,
+  };
+}

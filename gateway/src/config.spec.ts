@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, compileConfig, loadConfig } from './config';
+import { parseProperties } from './properties-file';
+
+const CONFIG_DIR = join(__dirname, '../../config');
+
+describe('gateway config', () => {
+  it('loads the shipped Redis sample (PINLATER_BACKEND=redis → legacy-redis)', () => {
+    const c = loadConfig(['--properties', join(CONFIG_DIR, 'redis.local.properties'), '--backend-config', join(CONFIG_DIR, 'redis.local.json')], {});
+    expect(c).toMatchObject({ backend: 'legacy-redis', thriftPort: 9010, adminPort: 9999, maxConcurrentRequests: 5000, idleTimeoutMs: 300_000 });
+    expect(c.adminPasswordHash).toBe('63b747ec220ad5b796386abf1a12a2b046201537078df846e5e433bd5e46601b');
+    expect(c.queueConfigFile).toBe(join(CONFIG_DIR, 'queue_config.json'));
+    expect(c.serverSetFile).toBe(join(CONFIG_DIR, 'serverset'));
+    expect(c.legacy.autoRetries).toBe(2);
+    expect((c.backendConfig as { shards: { name: string }[] }).shards.map((s) => s.name)).toEqual(['1', '2', '3']);
+  });
+
+  it('loads the MySQL sample; --backend and --port override', () => {
+    const args = ['--properties', join(CONFIG_DIR, 'mysql.local.properties'), '--backend-config', join(CONFIG_DIR, 'mysql.local.json')];
+    expect(loadConfig(args, {})).toMatchObject({ backend: 'legacy-mysql', thriftPort: 9011, legacy: { mysql: { numDbPerQueue: 4, allowedHostnamePrefix: 'pinlaterlocaldb' } } });
+    expect(loadConfig([...args, '--backend', 'pacer', '--port', '1234'], {})).toMatchObject({ backend: 'pacer', thriftPort: 1234 });
+  });
+
+  it('aggregates every problem into one error', () => {
+    const props = parseProperties(readFileSync(join(CONFIG_DIR, 'mysql.local.properties'), 'utf8'));
+    props.delete('THRIFT_PORT');
+    props.set('NUM_PRIORITY_LEVELS', '0');
+    props.delete('SHARD_ALLOWED_HOSTNAME_PREFIX');
+    let error: unknown;
+    try {
+      compileConfig(props, '{not json', { properties: 'p', backendConfig: 'b' }, CONFIG_DIR);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'NUM_PRIORITY_LEVELS must be an integer >= 1, got "0"',
+      'SHARD_ALLOWED_HOSTNAME_PREFIX is required',
+      'THRIFT_PORT is required',
+      expect.stringContaining('backend config is not valid JSON'),
+    ]);
+  });
+
+  it('an empty ADMIN_PASSWORD_HASH means none', () => {
+    const props = parseProperties(readFileSync(join(CONFIG_DIR, 'redis.local.properties'), 'utf8'));
+    props.set('ADMIN_PASSWORD_HASH', '');
+    expect(compileConfig(props, '{}', { properties: 'p', backendConfig: 'b' }, CONFIG_DIR).adminPasswordHash).toBeUndefined();
+  });
+});

@@ -1,0 +1,12 @@
+import type { MethodArgs, MethodName, MethodReturns } from '../generated/pinlater-idl';
+import type { PinLaterService } from '../service/pinlater-service';
+
+/**
+ * One IDL method: maps decoded Thrift arguments to a domain call and the domain result back to
+ * the Thrift result. Not `async`: a mapping failure must throw synchronously, which PinLater
+ * reports as INTERNAL_ERROR (FACTS §1.3), while the returned promise carries the service phase.
+ */
+export interface MethodHandler<M extends MethodName> {
+  readonly method: M;
+  invoke(service: PinLaterService, args: MethodArgs[M]): Promise<MethodReturns[M]>;
+}

@@ -1,0 +1,75 @@
+import { CommanderError } from 'commander';
+import { MemoryStats } from '../../core/src/interfaces/stats';
+import { createLogger } from '../../core/src/logging/logger';
+import type { Logger } from '../../core/src/logging/logger';
+import { systemClock } from '../../core/src/util/clock';
+import { buildBackend } from './backend-registry';
+import { ConfigError, loadConfig } from './config';
+import type { GatewayConfig } from './config';
+import { startGateway } from './gateway-process';
+import { setUpRateLimiting } from './rate-limit/rate-limit-setup';
+
+/**
+ * `npx tsx gateway/src/main.ts --properties config/redis.local.properties --backend-config config/redis.local.json`
+ * Starts the gateway; SIGTERM/SIGINT close it gracefully (server, then backend) and exit 0.
+ */
+async function main(argv: string[]): Promise<number> {
+  let config: GatewayConfig;
+  try {
+    config = loadConfig(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const logger = createLogger({ name: 'pinlater-gateway', level: config.logLevel });
+  const stats = new MemoryStats();
+  const rateLimiting = await setUpRateLimiting(
+    { queueConfigFile: config.queueConfigFile, serverSetFile: config.serverSetFile, pollIntervalMs: config.configPollMs },
+    systemClock,
+    logger.child({ component: 'rate-limit' }),
+  );
+  const backend = await buildBackend({ kind: config.backend, backendConfig: config.backendConfig, backendConfigPath: config.backendConfigPath, settings: config.legacy, logger, stats, clock: systemClock });
+  const gateway = await startGateway(
+    {
+      host: config.host,
+      thriftPort: config.thriftPort,
+      adminPort: config.adminPort,
+      maxFrameBytes: config.maxFrameBytes,
+      idleTimeoutMs: config.idleTimeoutMs,
+      maxConcurrentRequests: config.maxConcurrentRequests,
+      shutdownGraceMs: config.shutdownGraceMs,
+      dequeueConcurrencyPerQueuePerShard: config.dequeueConcurrencyPerQueuePerShard,
+      adminPasswordHash: config.adminPasswordHash,
+    },
+    { backend, rateLimiter: rateLimiting.limits, stats, clock: systemClock, logger },
+  );
+  await waitForSignal(logger);
+  rateLimiting.close();
+  await gateway.close();
+  await backend.close();
+  logger.info('gateway stopped');
+  return 0;
+}
+
+function waitForSignal(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (signal: string): void => {
+      logger.info({ signal }, 'shutting down');
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`gateway failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,90 @@
+/** Thrift binary-protocol primitives into a growable buffer (strict writer, big-endian). */
+export class BinaryWriter {
+  private buf: Buffer;
+  private pos = 0;
+
+  constructor(initialSize = 256) {
+    this.buf = Buffer.allocUnsafe(initialSize);
+  }
+
+  writeByte(v: number): void {
+    this.ensure(1);
+    this.buf.writeInt8(toInt8(v), this.pos++);
+  }
+
+  writeBool(v: boolean): void {
+    this.writeByte(v ? 1 : 0);
+  }
+
+  writeI16(v: number): void {
+    this.ensure(2);
+    this.buf.writeInt16BE(v, this.pos);
+    this.pos += 2;
+  }
+
+  writeI32(v: number): void {
+    this.ensure(4);
+    this.buf.writeInt32BE(v | 0, this.pos);
+    this.pos += 4;
+  }
+
+  writeI64(v: number): void {
+    this.ensure(8);
+    this.buf.writeBigInt64BE(BigInt.asIntN(64, BigInt(Math.trunc(v))), this.pos);
+    this.pos += 8;
+  }
+
+  writeDouble(v: number): void {
+    this.ensure(8);
+    this.buf.writeDoubleBE(v, this.pos);
+    this.pos += 8;
+  }
+
+  writeBinary(v: Buffer): void {
+    this.writeI32(v.length);
+    this.ensure(v.length);
+    v.copy(this.buf, this.pos);
+    this.pos += v.length;
+  }
+
+  writeString(v: string): void {
+    this.writeBinary(Buffer.from(v, 'utf8'));
+  }
+
+  writeFieldBegin(type: number, id: number): void {
+    this.writeByte(type);
+    this.writeI16(id);
+  }
+
+  writeFieldStop(): void {
+    this.writeByte(0);
+  }
+
+  writeListBegin(elemType: number, size: number): void {
+    this.writeByte(elemType);
+    this.writeI32(size);
+  }
+
+  writeMapBegin(keyType: number, valueType: number, size: number): void {
+    this.writeByte(keyType);
+    this.writeByte(valueType);
+    this.writeI32(size);
+  }
+
+  /** The bytes written so far (a copy-free view). */
+  toBuffer(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+}
+
+/** Java `(byte)` narrowing: keep the low 8 bits, signed. */
+function toInt8(v: number): number {
+  return ((v & 0xff) << 24) >> 24;
+}

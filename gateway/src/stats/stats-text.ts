@@ -1,0 +1,20 @@
+import type { MemoryStats } from '../../../core/src/interfaces/stats';
+
+/** Ostrich's `/stats.txt` layout: counters, gauges, metrics (average/count/maximum), sorted by name. */
+export function renderStatsText(stats: MemoryStats, extraGauges: Record<string, number> = {}): string {
+  const lines: string[] = ['counters:'];
+  for (const [name, v] of sorted(stats.counters)) lines.push(`  ${name}: ${v}`);
+  lines.push('gauges:');
+  const gauges = new Map([...stats.gauges, ...Object.entries(extraGauges)]);
+  for (const [name, v] of sorted(gauges)) lines.push(`  ${name}: ${v}`);
+  lines.push('labels:', 'metrics:');
+  for (const [name, m] of sorted(stats.metrics)) {
+    const average = m.count > 0 ? Math.round(m.sum / m.count) : 0;
+    lines.push(`  ${name}: (average=${average}, count=${m.count}, maximum=${m.count > 0 ? m.max : 0})`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function sorted<V>(m: Map<string, V>): [string, V][] {
+  return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}

@@ -1,0 +1,123 @@
+import { ErrorCode } from '../../../core/src/errors/error-code';
+import { PinLaterError, QueueNotFoundError } from '../../../core/src/errors/pinlater-error';
+
+/**
+ * Failure classification of the legacy MySQL store, as PinLater's MySQLBackendUtils does it
+ * (FACTS §3.9): overload (connection failures, socket/query timeouts, pool exhaustion) and
+ * deadlock (deadlock, lock wait timeout) are retried by the base; error 1146 becomes
+ * QUEUE_NOT_FOUND on enqueue/dequeue/ack/checkpoint and stays UNKNOWN elsewhere (§11.15).
+ * Everything else is UNKNOWN with a message shaped like the Java exception's `toString()`.
+ */
+export type MysqlFailureKind = 'overload' | 'deadlock' | 'queue-not-found' | 'other';
+
+/** Operations whose 1146 maps to QUEUE_NOT_FOUND and which count `mysql-*-<op>` stats. */
+export type SingleJobOp = 'enqueue' | 'dequeue' | 'ack' | 'checkpoint';
+
+/** Server error numbers → kind. Numbers not listed are 'other'. */
+const ERRNO_KINDS: ReadonlyMap<number, MysqlFailureKind> = new Map<number, MysqlFailureKind>([
+  [1146, 'queue-not-found'], // ER_NO_SUCH_TABLE (also for a table in a missing database)
+  [1213, 'deadlock'], // ER_LOCK_DEADLOCK
+  [1205, 'deadlock'], // ER_LOCK_WAIT_TIMEOUT
+  [1040, 'overload'], // ER_CON_COUNT_ERROR (too many connections)
+  [1053, 'overload'], // ER_SERVER_SHUTDOWN
+  [1927, 'overload'], // ER_CONNECTION_KILLED (MariaDB)
+  [2006, 'overload'], // CR_SERVER_GONE_ERROR
+  [2013, 'overload'], // CR_SERVER_LOST
+]);
+
+/** Client-side (driver / socket) error codes → kind. */
+const CODE_KINDS: ReadonlyMap<string, MysqlFailureKind> = new Map<string, MysqlFailureKind>(
+  [
+    'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN',
+    'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
+    'PROTOCOL_ENQUEUE_AFTER_QUIT', 'POOL_WAIT_TIMEOUT',
+  ].map((code) => [code, 'overload' as MysqlFailureKind]),
+);
+
+interface DriverErrorFields {
+  code?: unknown;
+  errno?: unknown;
+  sqlState?: unknown;
+  sqlMessage?: unknown;
+  fatal?: unknown;
+  message?: unknown;
+}
+
+export function classifyMysqlError(e: unknown): MysqlFailureKind {
+  if (e instanceof MysqlStoreError) return e.kind;
+  if (e instanceof PinLaterError) return 'other';
+  if (typeof e !== 'object' || e === null) return 'other';
+  const f = e as DriverErrorFields;
+  const byErrno = typeof f.errno === 'number' ? ERRNO_KINDS.get(f.errno) : undefined;
+  if (byErrno) return byErrno;
+  const byCode = typeof f.code === 'string' ? CODE_KINDS.get(f.code) : undefined;
+  if (byCode) return byCode;
+  if (f.fatal === true) return 'overload';
+  if (typeof f.sqlState === 'string' && f.sqlState.startsWith('08')) return 'overload';
+  return 'other';
+}
+
+export function isRetriableKind(kind: MysqlFailureKind): boolean {
+  return kind === 'overload' || kind === 'deadlock';
+}
+
+/** A MySQL failure surfacing as UNKNOWN; `kind` drives the base's auto-retries. */
+export class MysqlStoreError extends PinLaterError {
+  readonly kind: MysqlFailureKind;
+
+  constructor(kind: MysqlFailureKind, message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.UNKNOWN, message, options);
+    this.kind = kind;
+    this.name = 'MysqlStoreError';
+  }
+}
+
+/** The pool could not hand out a connection within BACKEND_CONNECTION_MAX_WAIT_MILLIS. */
+export class PoolWaitTimeoutError extends Error {
+  readonly code = 'POOL_WAIT_TIMEOUT';
+
+  constructor(waitMs: number) {
+    super(`Cannot get a connection, pool error Timeout waiting for idle object (${waitMs} ms)`);
+    this.name = 'PoolWaitTimeoutError';
+  }
+}
+
+/**
+ * Converts anything thrown by a store operation into the error the store rethrows.
+ * `queueNotFoundFor` = the queue name when this operation maps 1146 to QUEUE_NOT_FOUND.
+ */
+export function toStoreError(e: unknown, queueNotFoundFor?: string): PinLaterError {
+  if (e instanceof PinLaterError) return e;
+  const kind = classifyMysqlError(e);
+  if (kind === 'queue-not-found' && queueNotFoundFor !== undefined) {
+    return new QueueNotFoundError(`Queue not found: ${queueNotFoundFor}`, { cause: e });
+  }
+  return new MysqlStoreError(kind, javaStyleMessage(kind, e), { cause: e });
+}
+
+/** `<Java exception class>: <message>`, the shape PinLater's UNKNOWN messages have. */
+export function javaStyleMessage(kind: MysqlFailureKind, e: unknown): string {
+  const f = (typeof e === 'object' && e !== null ? e : {}) as DriverErrorFields;
+  const text = typeof f.sqlMessage === 'string' ? f.sqlMessage : typeof f.message === 'string' ? f.message : String(e);
+  if (f.code === 'POOL_WAIT_TIMEOUT') return `org.apache.commons.dbcp.SQLNestedException: ${text}`;
+  switch (kind) {
+    case 'overload':
+      return `com.mysql.jdbc.exceptions.jdbc4.CommunicationsException: Communications link failure (${String(f.code ?? f.errno ?? '')}: ${text})`;
+    case 'deadlock':
+      return `com.mysql.jdbc.exceptions.jdbc4.MySQLTransactionRollbackException: ${text}`;
+    case 'queue-not-found':
+      return `com.mysql.jdbc.exceptions.jdbc4.MySQLSyntaxErrorException: ${text}`;
+    default:
+      if (typeof f.sqlState === 'string' && f.sqlState.startsWith('42')) {
+        return `com.mysql.jdbc.exceptions.jdbc4.MySQLSyntaxErrorException: ${text}`;
+      }
+      return typeof f.errno === 'number' ? `java.sql.SQLException: ${text}` : `java.lang.RuntimeException: ${text}`;
+  }
+}
+
+/** Error number of a driver error, if any. */
+export function mysqlErrno(e: unknown): number | undefined {
+  if (typeof e !== 'object' || e === null) return undefined;
+  const errno = (e as DriverErrorFields).errno;
+  return typeof errno === 'number' ? errno : undefined;
+}

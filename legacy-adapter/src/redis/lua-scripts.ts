@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RedisArgument } from 'redis';
+import { isNoScriptError } from './redis-errors';
+import type { RedisConnection, SendOptions } from './redis-connection';
+
+/** Every script of `lua/` (FACTS §6.4, plus import-job); the file is `lua/<name>.lua`. */
+export const LUA_SCRIPT_NAMES = [
+  'enqueue-job',
+  'dequeue-jobs',
+  'ack-succeeded-job',
+  'ack-failed-job',
+  'checkpoint-job',
+  'count-jobs-match-body',
+  'scan-jobs-match-body',
+  'retry-jobs',
+  'delete-jobs',
+  'delete-jobs-match-body',
+  'delete-queue',
+  'monitor-timeout-update',
+  'monitor-gc-done-jobs',
+  'import-job',
+] as const;
+
+export type LuaScriptName = (typeof LUA_SCRIPT_NAMES)[number];
+
+export interface LuaScript {
+  name: LuaScriptName;
+  source: string;
+  /** SHA1 of the source, as EVALSHA / SCRIPT LOAD know it. */
+  sha: string;
+}
+
+export const LUA_DIR = join(__dirname, 'lua');
+
+let cache: ReadonlyMap<LuaScriptName, LuaScript> | undefined;
+
+/** Reads every script file once per process. */
+export function luaScripts(): ReadonlyMap<LuaScriptName, LuaScript> {
+  if (cache === undefined) {
+    cache = new Map(LUA_SCRIPT_NAMES.map((name) => [name, readScript(name)]));
+  }
+  return cache;
+}
+
+function readScript(name: LuaScriptName): LuaScript {
+  const source = readFileSync(join(LUA_DIR, `${name}.lua`), 'utf8');
+  return { name, source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+export function luaScript(name: LuaScriptName): LuaScript {
+  const script = luaScripts().get(name);
+  if (script === undefined) throw new Error(`unknown Lua script ${name}`);
+  return script;
+}
+
+/**
+ * Runs a script: EVALSHA, and on NOSCRIPT (fresh or flushed script cache) EVAL with the source,
+ * which also caches it for the next EVALSHA.
+ */
+export async function runScript<T>(
+  connection: RedisConnection,
+  name: LuaScriptName,
+  keys: readonly string[],
+  args: readonly RedisArgument[],
+  options: SendOptions,
+): Promise<T> {
+  const script = luaScript(name);
+  const tail = [String(keys.length), ...keys, ...args];
+  try {
+    return await connection.send<T>(['EVALSHA', script.sha, ...tail], options);
+  } catch (e) {
+    if (!isNoScriptError(e)) throw e;
+    return connection.send<T>(['EVAL', script.source, ...tail], options);
+  }
+}
+
+/** SCRIPT LOAD of every script (optional warm-up; `runScript` works without it). */
+export async function loadAllScripts(connection: RedisConnection, options: SendOptions): Promise<void> {
+  await Promise.all([...luaScripts().values()].map((s) => connection.send(['SCRIPT', 'LOAD', s.source], options)));
+}

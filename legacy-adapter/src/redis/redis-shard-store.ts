@@ -1,0 +1,265 @@
+import type {
+  MonitorSettings,
+  ShardJob,
+  ShardJobInfo,
+  ShardMonitorResult,
+  ShardPortableJob,
+  ShardStore,
+} from '../../../core/src/interfaces/shard-store';
+import type { Stats } from '../../../core/src/interfaces/stats';
+import type { Logger } from '../../../core/src/logging/logger';
+import type { JobInfo, NewJob, PortableJob } from '../../../core/src/types/job';
+import { JobState } from '../../../core/src/types/job-state';
+import type { CheckpointItem } from '../../../core/src/types/requests';
+import type { Clock } from '../../../core/src/util/clock';
+import { javaDoubleToString, javaSeconds } from '../../../core/src/util/java-format';
+import { jobIdCounterKey, priorityKeys, queueNamesKey, stateZsetKey } from './keys';
+import { isRedisConnectionFailure } from './redis-errors';
+import { escapeLuaPattern, javaUtf8Text, replyBuffer, replyId, replyInt, replySecondsToMs, truncateCustomStatus } from './redis-job-codec';
+import { runShardMonitor } from './redis-shard-monitor';
+import { countJobs, lookupJob, scanJobs } from './redis-shard-reads';
+import { exportShardJobs, importShardJobs } from './redis-shard-transfer';
+import type { ShardCommands } from './shard-commands';
+
+export interface RedisShardStoreOptions {
+  name: string;
+  dequeueOnly: boolean;
+  commands: ShardCommands;
+  /** Ping health of this shard's host:port (redis-health-checker.ts). */
+  isHealthy: () => boolean;
+  numPriorityLevels: number;
+  stats: Stats;
+  logger: Logger;
+  clock: Clock;
+  /** Called once by `close()` (releases the shared host connection). */
+  onClose?: () => Promise<void>;
+}
+
+/** Values per job in the dequeue-jobs reply: id, bd, al, ar, ca, ua. */
+const DEQUEUE_FIELDS = 6;
+
+/**
+ * One PinLater Redis shard (FACTS §6): reads and writes PinLater's own key layout byte for byte,
+ * so a PinLater server and this gateway can share the Redis. Every multi-step change is one Lua
+ * script of `lua/`; times are written as Java `Double.toString` seconds.
+ *
+ * Health (FACTS §8): on an unhealthy shard dequeue/peek return nothing (PinLater throws an NPE →
+ * UNKNOWN; deviation), count → 0, scan → empty, retry/delete → 0, the monitor skips the shard.
+ * lookup/ack/checkpoint ignore health, as in PinLater.
+ */
+export class RedisShardStore implements ShardStore {
+  readonly name: string;
+  readonly dequeueOnly: boolean;
+  private readonly options: RedisShardStoreOptions;
+  private readonly cmd: ShardCommands;
+  private closed = false;
+
+  constructor(options: RedisShardStoreOptions) {
+    this.options = options;
+    this.name = options.name;
+    this.dequeueOnly = options.dequeueOnly;
+    this.cmd = options.commands;
+  }
+
+  isHealthy(): boolean {
+    return this.options.isHealthy();
+  }
+
+  private nowText(): string {
+    return javaSeconds(this.options.clock.nowMs());
+  }
+
+  private keys(queue: string, priority: number) {
+    return priorityKeys(this.name, queue, priority);
+  }
+
+  /** `ZADD pln_<shard> NX now queue`: the first creation time is kept (FACTS §6.3). */
+  async createQueue(queue: string): Promise<void> {
+    await this.cmd.text(['ZADD', queueNamesKey(this.name), 'NX', this.nowText(), queue]);
+  }
+
+  /**
+   * PinLater removes the name and the PENDING and IN_PROGRESS sets with their hashes. We also drop
+   * SUCCEEDED and FAILED (PinLater leaks them forever, FACTS §6.3); the `plj_` counter is kept so
+   * a re-created queue never reuses a local id (docs/compatibility.md).
+   */
+  async deleteQueue(queue: string): Promise<void> {
+    await this.cmd.text(['ZREM', queueNamesKey(this.name), queue]);
+    for (let priority = 1; priority <= this.options.numPriorityLevels; priority++) {
+      const k = this.keys(queue, priority);
+      for (const zset of [k.pending, k.inProgress, k.succeeded, k.failed]) {
+        await this.cmd.script('delete-queue', [zset, k.hashPrefix], []);
+      }
+    }
+  }
+
+  async listQueues(): Promise<Set<string>> {
+    return new Set(await this.cmd.text<string[]>(['ZRANGE', queueNamesKey(this.name), '0', '-1']));
+  }
+
+  /** Run-after 0 or unset means now (FACTS §6.4 ENQUEUE_JOB). */
+  async enqueue(queue: string, job: NewJob): Promise<number> {
+    const now = this.nowText();
+    const runAfter = job.runAfterMs !== undefined && job.runAfterMs !== 0 ? javaSeconds(job.runAfterMs) : now;
+    const k = this.keys(queue, job.priority);
+    const id = await this.cmd.script<number>(
+      'enqueue-job',
+      [jobIdCounterKey(this.name, queue), k.hashPrefix, k.pending],
+      [job.body, String(job.attemptsAllowed), now, runAfter, truncateCustomStatus(job.customStatus)],
+    );
+    return Number(id);
+  }
+
+  async dequeue(queue: string, priority: number, limit: number, claimDescriptor: string): Promise<ShardJob[]> {
+    if (!this.isHealthy() || limit <= 0) return [];
+    const k = this.keys(queue, priority);
+    const flat = await this.cmd.script<unknown[]>(
+      'dequeue-jobs',
+      [k.pending, k.inProgress, k.hashPrefix],
+      [this.nowText(), String(limit), javaUtf8Text(claimDescriptor)],
+    );
+    const jobs: ShardJob[] = [];
+    for (let i = 0; i + DEQUEUE_FIELDS <= flat.length; i += DEQUEUE_FIELDS) {
+      jobs.push({
+        localId: replyId(flat[i]),
+        body: replyBuffer(flat[i + 1]) ?? Buffer.alloc(0),
+        attemptsAllowed: replyInt(flat[i + 2]),
+        attemptsRemaining: replyInt(flat[i + 3]),
+        createdAtMs: replySecondsToMs(flat[i + 4]),
+        updatedAtMs: replySecondsToMs(flat[i + 5]),
+      });
+    }
+    return jobs;
+  }
+
+  /**
+   * Dry run: ZRANGEBYSCORE then one HMGET per id, nothing written. An id whose hash has no body
+   * (evicted) is skipped; PinLater fails the whole call with an NPE (deviation).
+   */
+  async peek(queue: string, priority: number, limit: number): Promise<ShardJob[]> {
+    if (!this.isHealthy() || limit <= 0) return [];
+    const pending = stateZsetKey(this.name, queue, priority, JobState.PENDING);
+    const ids = await this.cmd.text<string[]>(['ZRANGEBYSCORE', pending, '-inf', this.nowText(), 'LIMIT', '0', String(limit)]);
+    const hashes = await Promise.all(
+      ids.map((id) => this.cmd.bytes<unknown[]>(['HMGET', `${this.keys(queue, priority).hashPrefix}${id}`, 'bd', 'al', 'ar', 'ca', 'ua'])),
+    );
+    const jobs: ShardJob[] = [];
+    ids.forEach((id, i) => {
+      const h = hashes[i] ?? [];
+      const body = replyBuffer(h[0]);
+      if (body === undefined) return;
+      jobs.push({
+        localId: Number(id),
+        body,
+        attemptsAllowed: replyInt(h[1]),
+        attemptsRemaining: replyInt(h[2]),
+        createdAtMs: replySecondsToMs(h[3]),
+        updatedAtMs: replySecondsToMs(h[4]),
+      });
+    });
+    return jobs;
+  }
+
+  async ackSucceeded(queue: string, priority: number, localId: number, appendCustomStatus: string): Promise<void> {
+    const k = this.keys(queue, priority);
+    await this.cmd.script(
+      'ack-succeeded-job',
+      [k.inProgress, k.hashPrefix, k.succeeded],
+      [String(localId), this.nowText(), truncateCustomStatus(appendCustomStatus)],
+    );
+  }
+
+  /** retry-at = now + retryDelayMillis / 1000.0, summed in seconds as Java does. */
+  async ackFailed(queue: string, priority: number, localId: number, appendCustomStatus: string, retryDelayMs: number): Promise<void> {
+    const nowMs = this.options.clock.nowMs();
+    const k = this.keys(queue, priority);
+    await this.cmd.script(
+      'ack-failed-job',
+      [k.inProgress, k.hashPrefix, k.pending, k.failed],
+      [String(localId), javaSeconds(nowMs), truncateCustomStatus(appendCustomStatus), javaDoubleToString(nowMs / 1000.0 + retryDelayMs / 1000.0)],
+    );
+  }
+
+  async checkpoint(queue: string, priority: number, localId: number, source: string, item: CheckpointItem): Promise<boolean> {
+    const k = this.keys(queue, priority);
+    const ts = item.runAfterMs !== undefined ? javaSeconds(item.runAfterMs) : this.nowText();
+    const flag = (on: boolean): string => (on ? '1' : '0');
+    const result = await this.cmd.script<number>(
+      'checkpoint-job',
+      [k.inProgress, item.moveToPending ? k.pending : k.inProgress, k.hashPrefix],
+      [
+        String(localId),
+        escapeLuaPattern(javaUtf8Text(source)),
+        ts,
+        javaUtf8Text(item.newBody ?? ''),
+        String(item.numOfAttemptsAllowed ?? 0),
+        javaUtf8Text(item.prependCustomStatus ?? ''),
+        flag(item.newBody !== undefined),
+        flag(item.numOfAttemptsAllowed !== undefined),
+        flag(item.prependCustomStatus !== undefined),
+        flag(item.moveToPending),
+      ],
+    );
+    return Number(result) === 1;
+  }
+
+  lookup(queue: string, priority: number, localId: number, includeBody: boolean): Promise<Omit<JobInfo, 'descriptor'> | null> {
+    return lookupJob(this.readContext(), queue, priority, localId, includeBody);
+  }
+
+  async count(queue: string, priority: number, state: JobState, future: boolean, bodyRegex: string | undefined): Promise<number> {
+    if (!this.isHealthy()) return 0;
+    return countJobs(this.readContext(), queue, priority, state, future, bodyRegex);
+  }
+
+  async scan(queue: string, priority: number, state: JobState, future: boolean, limit: number, bodyRegex: string | undefined): Promise<ShardJobInfo[]> {
+    if (!this.isHealthy() || limit <= 0) return [];
+    return scanJobs(this.readContext(), queue, priority, state, future, limit, bodyRegex);
+  }
+
+  async retryFailed(queue: string, priority: number, limit: number, attemptsToAllow: number, runAfterMs: number): Promise<number> {
+    if (!this.isHealthy() || limit <= 0) return 0;
+    const k = this.keys(queue, priority);
+    const n = await this.cmd.script<number>('retry-jobs', [k.failed, k.pending, k.hashPrefix], [javaSeconds(runAfterMs), String(limit), String(attemptsToAllow)]);
+    return Number(n);
+  }
+
+  /** Any non-null regex, even "", goes through the Lua-pattern script (FACTS §11.27). */
+  async deleteJobs(queue: string, priority: number, state: JobState, limit: number, bodyRegex: string | undefined): Promise<number> {
+    if (!this.isHealthy() || limit <= 0) return 0;
+    const zset = stateZsetKey(this.name, queue, priority, state);
+    const prefix = this.keys(queue, priority).hashPrefix;
+    const n =
+      bodyRegex === undefined
+        ? await this.cmd.script<number>('delete-jobs', [zset, prefix], [String(limit)])
+        : await this.cmd.script<number>('delete-jobs-match-body', [zset, prefix], [String(limit), bodyRegex]);
+    return Number(n);
+  }
+
+  async runMonitor(priorities: number, settings: MonitorSettings): Promise<ShardMonitorResult> {
+    if (!this.isHealthy()) return { queues: {}, error: `shard ${this.name} is unhealthy` };
+    return runShardMonitor({ cmd: this.cmd, shard: this.name, stats: this.options.stats, logger: this.options.logger }, priorities, settings);
+  }
+
+  exportJobs(queue: string, priority: number, state: JobState, cursor: string | undefined, limit: number): Promise<{ jobs: ShardPortableJob[]; nextCursor?: string }> {
+    return exportShardJobs(this.cmd, queue, priority, state, cursor, limit);
+  }
+
+  importJobs(queue: string, jobs: PortableJob[]): Promise<number[]> {
+    return importShardJobs(this.cmd, queue, jobs);
+  }
+
+  isRetriable(error: unknown): boolean {
+    return isRedisConnectionFailure(error);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.options.onClose?.();
+  }
+
+  private readContext() {
+    return { cmd: this.cmd, shard: this.name, stats: this.options.stats, nowText: this.nowText() };
+  }
+}

@@ -1,0 +1,11 @@
+/** Stat names the legacy Redis backend emits, under PinLater's names (FACTS §6, §8, §9). */
+export const REDIS_STATS = {
+  queueNotFoundEnqueue: 'redis-queue-not-found-enqueue',
+  initQueueNamesFailure: 'init-queuenames-failure',
+  shardConnectionFailed: (host: string): string => `shard_connection_failed_${host}`,
+  jobHashNotFound: (queue: string, shard: string, priority: number, op: 'lookup' | 'scan'): string =>
+    `redis_job_hash_not_found_${queue}_${shard}_${priority}_${op}`,
+  heartbeatFailures: (host: string, port: number): string => `heartbeat_failures_${host}_${port}`,
+  healthcheckDead: (host: string, port: number): string => `healthcheck_dead_${host}_${port}`,
+  monitorError: (exceptionName: string): string => `PinLater.RedisQueueMonitor.errors.${exceptionName}`,
+} as const;

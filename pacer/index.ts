@@ -1,0 +1,33 @@
+/**
+ * Public entry point of Pacer. Other folders import only from here.
+ *
+ * - `createPacerBackend`: the stateless API behind the PinLater contract (gateway side).
+ * - `createDequeueBroker` + `BrokerServer`: the dequeue broker (its process: src/broker/main.ts).
+ * - `PartitionDirectory` / `PartitionOwnership`: the seams the ZooKeeper coordination plugs into.
+ */
+export { createPacerBackend } from './src/create-pacer-backend';
+export type { PacerBackendOptions } from './src/create-pacer-backend';
+export { PacerBackend } from './src/gateway/pacer-backend';
+export { createDequeueBroker } from './src/broker/create-dequeue-broker';
+export type { CreateDequeueBrokerOptions } from './src/broker/create-dequeue-broker';
+export { DequeueBroker, BrokerClosedError } from './src/broker/dequeue-broker';
+export type { BrokerCounters } from './src/broker/broker-counters';
+export { BrokerServer } from './src/rpc/broker-server';
+export { ThriftBrokerClient } from './src/rpc/thrift-broker-client';
+export { InProcessBrokerClient } from './src/gateway/in-process-broker-client';
+export { StaticPartitionDirectory, parseEndpoint } from './src/gateway/static-partition-directory';
+export type { StaticDirectoryConfig, StaticRoute } from './src/gateway/static-partition-directory';
+export type { BrokerEndpoint, PartitionDirectory } from './src/interfaces/partition-directory';
+export type { PartitionOwnership } from './src/interfaces/partition-ownership';
+export type { BrokerClient, BrokerDequeueArgs, BrokerDequeueReply, BrokerNotice } from './src/interfaces/broker-client';
+export { BrokerUnreachableError } from './src/interfaces/broker-client';
+export { StaleEpochError, listOwners } from './src/datastore/partition-owners';
+export type { QueueSettings, CreateQueueOptions } from './src/datastore/queue-registry';
+export { migrate, loadMigrations } from './src/datastore/migrator';
+export { dumpSchema } from './src/datastore/schema-dump';
+export { createMysqlPool } from './src/datastore/mysql-pool';
+export type { MysqlConnectionConfig } from './src/datastore/mysql-pool';
+export { formatPacerDescriptor, parsePacerDescriptor, isPacerDescriptor } from './src/descriptors/pacer-descriptor';
+export type { PacerJobRef } from './src/descriptors/pacer-descriptor';
+export { loadBrokerConfig } from './src/config';
+export type { BrokerConfig } from './src/config';

@@ -1,0 +1,52 @@
+-- Pacer schema snapshot. DO NOT EDIT: regenerate with `npx tsx pacer/src/schema-snapshot.ts --write`.
+
+CREATE TABLE `jobs` (
+  `id` bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  `queue` varchar(100) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  `part` int(11) NOT NULL,
+  `priority` tinyint(4) NOT NULL,
+  `state` tinyint(4) NOT NULL,
+  `claim_descriptor` varchar(200) DEFAULT NULL,
+  `attempts_allowed` int(11) NOT NULL,
+  `attempts_remaining` int(11) NOT NULL,
+  `custom_status` varchar(5000) NOT NULL DEFAULT '',
+  `created_at_ms` bigint(20) NOT NULL,
+  `updated_at_ms` bigint(20) NOT NULL,
+  `run_after_ms` bigint(20) NOT NULL,
+  `body` mediumblob NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `idx_jobs_ready` (`queue`,`part`,`state`,`priority`,`run_after_ms`,`id`),
+  KEY `idx_jobs_claimed` (`queue`,`part`,`state`,`updated_at_ms`),
+  CONSTRAINT `fk_jobs_queue` FOREIGN KEY (`queue`) REFERENCES `queues` (`name`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE `partition_owners` (
+  `queue` varchar(100) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  `part` int(11) NOT NULL,
+  `owner_id` varchar(200) DEFAULT NULL,
+  `epoch` bigint(20) NOT NULL DEFAULT 0,
+  `updated_at_ms` bigint(20) NOT NULL,
+  PRIMARY KEY (`queue`,`part`),
+  CONSTRAINT `fk_partition_owners_queue` FOREIGN KEY (`queue`) REFERENCES `queues` (`name`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE `queues` (
+  `name` varchar(100) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  `num_partitions` int(11) NOT NULL,
+  `num_priorities` tinyint(4) NOT NULL,
+  `fifo` tinyint(1) NOT NULL DEFAULT 0,
+  `max_jobs_per_second` double DEFAULT NULL,
+  `default_attempts_allowed` int(11) NOT NULL DEFAULT 2,
+  `created_at_ms` bigint(20) NOT NULL,
+  PRIMARY KEY (`name`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE `schema_migrations` (
+  `version` int(11) NOT NULL,
+  `name` varchar(200) NOT NULL,
+  `checksum` char(64) NOT NULL,
+  `applied_at_ms` bigint(20) NOT NULL,
+  PRIMARY KEY (`version`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- applied: 0001_initial

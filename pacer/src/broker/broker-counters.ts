@@ -1,0 +1,17 @@
+/** What a broker counts (served by the `status` RPC and read by the benchmark). */
+export interface BrokerCounters {
+  dequeueCalls: number;
+  /** MySQL refill reads of one partition and priority. */
+  refills: number;
+  /** Refill reads that found no job not already buffered. */
+  emptyRefills: number;
+  claimBatches: number;
+  claimedJobs: number;
+  /** Buffered jobs found gone at claim time (acked/deleted while pending). */
+  vanishedJobs: number;
+  fencedClaims: number;
+}
+
+export function newBrokerCounters(): BrokerCounters {
+  return { dequeueCalls: 0, refills: 0, emptyRefills: 0, claimBatches: 0, claimedJobs: 0, vanishedJobs: 0, fencedClaims: 0 };
+}

@@ -1,0 +1,44 @@
+import type { Pool } from 'mysql2/promise';
+import type { Clock } from '../../../core/src/util/clock';
+import { systemClock } from '../../../core/src/util/clock';
+import type { Logger } from '../../../core/src/logging/logger';
+import { silentLogger } from '../../../core/src/logging/logger';
+import { createMysqlPool, type MysqlConnectionConfig } from '../datastore/mysql-pool';
+import { PINLATER_MONITOR_DEFAULTS, type MonitorSettings } from '../datastore/partition-monitor';
+import { BROKER_DEFAULTS } from '../config';
+import { DequeueBroker } from './dequeue-broker';
+import type { BufferSettings } from './owned-partition';
+
+export interface CreateDequeueBrokerOptions {
+  brokerId: string;
+  /** Connection settings (the broker opens and closes its own pool) or an existing pool. */
+  mysql: Omit<MysqlConnectionConfig, 'connectionLimit' | 'connectTimeoutMs'> & Partial<MysqlConnectionConfig> | { pool: Pool };
+  buffer?: Partial<BufferSettings>;
+  safetySweepMs?: number;
+  monitor?: Partial<MonitorSettings & { periodMs: number; enabled: boolean }>;
+  autoAssign?: boolean;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** A dequeue broker with PinLater's monitor defaults; owns nothing until `assign` (or autoAssign). */
+export function createDequeueBroker(options: CreateDequeueBrokerOptions): DequeueBroker {
+  const ownsPool = !('pool' in options.mysql);
+  const pool = 'pool' in options.mysql
+    ? options.mysql.pool
+    : createMysqlPool({ connectionLimit: 10, connectTimeoutMs: 5000, ...options.mysql });
+  return new DequeueBroker({
+    brokerId: options.brokerId,
+    pool,
+    ownsPool,
+    clock: options.clock ?? systemClock,
+    logger: (options.logger ?? silentLogger()).child({ brokerId: options.brokerId }),
+    buffer: {
+      capacityPerPriority: options.buffer?.capacityPerPriority ?? BROKER_DEFAULTS.capacityPerPriority,
+      lowWater: options.buffer?.lowWater ?? BROKER_DEFAULTS.lowWater,
+    },
+    safetySweepMs: options.safetySweepMs ?? BROKER_DEFAULTS.safetySweepMs,
+    monitor: { ...PINLATER_MONITOR_DEFAULTS, enabled: true, ...options.monitor },
+    autoAssign: options.autoAssign ?? false,
+  });
+}

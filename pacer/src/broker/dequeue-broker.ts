@@ -1,0 +1,310 @@
+import type { Pool } from 'mysql2/promise';
+import type { Clock } from '../../../core/src/util/clock';
+import type { Logger } from '../../../core/src/logging/logger';
+import type { DequeuedJob } from '../../../core/src/types/job';
+import { coerceError } from '../../../core/src/errors/coerce-error';
+import type { PartitionOwnership } from '../interfaces/partition-ownership';
+import { BrokerStore, type BufferedJob, type ClaimGroup, type ClaimOutcome } from '../datastore/broker-store';
+import { assignOwner, releaseOwner, type OwnerRef } from '../datastore/partition-owners';
+import { monitorPartition, type MonitorSettings, type PartitionMonitorCounts } from '../datastore/partition-monitor';
+import { QueueRegistry } from '../datastore/queue-registry';
+import { formatPacerDescriptor } from '../descriptors/pacer-descriptor';
+import { newBrokerCounters, type BrokerCounters } from './broker-counters';
+import { ClaimBatcher } from './claim-batcher';
+import { OwnedPartition, type BufferSettings } from './owned-partition';
+
+export interface DequeueBrokerOptions {
+  brokerId: string;
+  pool: Pool;
+  /** Close `pool` in `close()` (true when the broker created it). */
+  ownsPool: boolean;
+  clock: Clock;
+  logger: Logger;
+  buffer: BufferSettings;
+  /** Safety net for lost notifications: every owned partition is re-read this often (ms). */
+  safetySweepMs: number;
+  monitor: MonitorSettings & { periodMs: number; enabled: boolean };
+  /** Own any partition a request names (single-broker deployments, the benchmark). */
+  autoAssign: boolean;
+}
+
+export interface BrokerDequeueArgs {
+  queue: string;
+  partitions: number[];
+  priorities: number[];
+  limit: number;
+  claimDescriptor: string;
+}
+
+export interface BrokerDequeueReply {
+  jobs: DequeuedJob[];
+  notOwned: number[];
+  readyLeft: number[];
+}
+
+export interface PartitionInfo {
+  queue: string;
+  partition: number;
+  epoch: number;
+  buffered: number;
+}
+
+interface Pick {
+  part: OwnedPartition;
+  jobs: BufferedJob[];
+}
+
+/**
+ * The dequeue broker: exclusively owns queue partitions (`assign`/`release`), keeps their ready
+ * jobs in memory (OwnedPartition), serves dequeues from there and claims what it hands out in
+ * grouped, epoch-fenced MySQL transactions before replying. Runs the claim-timeout/GC monitor for
+ * its own partitions only.
+ */
+export class DequeueBroker implements PartitionOwnership {
+  readonly counters: BrokerCounters = newBrokerCounters();
+  private readonly parts = new Map<string, OwnedPartition>();
+  private readonly assigning = new Map<string, Promise<number>>();
+  private readonly store: BrokerStore;
+  private readonly registry: QueueRegistry;
+  private readonly batcher: ClaimBatcher;
+  private readonly active = new Set<Promise<unknown>>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: DequeueBrokerOptions) {
+    this.store = new BrokerStore(options.pool);
+    this.registry = new QueueRegistry(options.pool, options.clock, { numPartitions: 1, numPriorities: 1, cacheMs: 60_000 });
+    this.batcher = new ClaimBatcher(this.store, options.clock, this.counters);
+    if (options.safetySweepMs > 0) this.every(options.safetySweepMs, () => this.sweep());
+    if (options.monitor.enabled) this.every(options.monitor.periodMs, () => this.runMonitor());
+  }
+
+  get brokerId(): string {
+    return this.options.brokerId;
+  }
+
+  async assign(queue: string, partition: number, epoch?: number): Promise<number> {
+    this.assertOpen();
+    const key = partKey(queue, partition);
+    const pending = this.assigning.get(key);
+    if (pending !== undefined) return pending;
+    const run = this.doAssign(queue, partition, epoch).finally(() => this.assigning.delete(key));
+    this.assigning.set(key, run);
+    return run;
+  }
+
+  async release(queue: string, partition: number): Promise<void> {
+    const part = this.drop(queue, partition);
+    if (part === undefined) return;
+    await this.batcher.idle();
+    await part.quiesce();
+    await releaseOwner(this.options.pool, this.options.clock, part.owner);
+    this.options.logger.info({ queue, partition, epoch: part.owner.epoch }, 'released partition');
+  }
+
+  owned(): Map<string, number> {
+    return new Map([...this.parts].map(([k, p]) => [k, p.owner.epoch]));
+  }
+
+  partitions(): PartitionInfo[] {
+    return [...this.parts.values()].map((p) => ({ ...pick(p.owner), buffered: p.buffered }));
+  }
+
+  /** Serves a dequeue priority-major over the requested partitions; replies after claims commit. */
+  dequeue(args: BrokerDequeueArgs): Promise<BrokerDequeueReply> {
+    this.assertOpen();
+    return this.track(this.doDequeue(args));
+  }
+
+  /** Jobs became pending in these partitions (gateway after enqueue, retries, moveToPending). */
+  async notifyPending(queue: string, partitions: number[], runAfterMs?: number, priorities?: number[]): Promise<void> {
+    this.assertOpen();
+    for (const partition of partitions) {
+      const part = this.parts.get(partKey(queue, partition)) ?? (await this.maybeAutoAssign(queue, partition));
+      part?.markPending(priorities, runAfterMs);
+    }
+  }
+
+  /** One monitor pass over every owned partition (also run by the timer). */
+  async runMonitor(): Promise<Map<string, PartitionMonitorCounts>> {
+    const report = new Map<string, PartitionMonitorCounts>();
+    for (const part of [...this.parts.values()]) {
+      const counts = await monitorPartition(this.options.pool, this.options.monitor, part.owner.queue, part.owner.partition, this.options.clock.nowMs(), part.owner);
+      if (counts === undefined) {
+        this.onFenced(part.owner);
+        continue;
+      }
+      report.set(partKey(part.owner.queue, part.owner.partition), counts);
+      if (counts.timeoutRetry > 0) part.markPending(undefined);
+    }
+    return report;
+  }
+
+  /** Graceful stop: no new work, in-flight dequeues finish, partitions released, pool closed. */
+  close(): Promise<void> {
+    this.closing ??= this.doClose();
+    return this.closing;
+  }
+
+  private async doClose(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await Promise.allSettled([...this.active]);
+    await Promise.allSettled([...this.assigning.values()]);
+    for (const part of [...this.parts.values()]) {
+      await this.release(part.owner.queue, part.owner.partition).catch((e: unknown) =>
+        this.options.logger.warn({ err: coerceError(e), queue: part.owner.queue }, 'release on close failed'));
+    }
+    if (this.options.ownsPool) await this.options.pool.end();
+  }
+
+  private async doAssign(queue: string, partition: number, epoch?: number): Promise<number> {
+    const settings = await this.registry.require(queue);
+    const next = await assignOwner(this.options.pool, this.options.clock, queue, partition, this.options.brokerId, epoch);
+    this.drop(queue, partition);
+    const owner: OwnerRef = { queue, partition, ownerId: this.options.brokerId, epoch: next };
+    const part = new OwnedPartition(owner, settings.numPriorities, this.store, this.options.clock, this.options.buffer, this.counters, this.options.logger);
+    this.parts.set(partKey(queue, partition), part);
+    this.options.logger.info({ queue, partition, epoch: next }, 'assigned partition');
+    await part.refill().catch((e: unknown) => this.options.logger.warn({ err: coerceError(e), queue, partition }, 'initial refill failed'));
+    return next;
+  }
+
+  private async doDequeue(args: BrokerDequeueArgs): Promise<BrokerDequeueReply> {
+    this.counters.dequeueCalls += 1;
+    const notOwned: number[] = [];
+    const parts: OwnedPartition[] = [];
+    for (const partition of args.partitions) {
+      const part = this.parts.get(partKey(args.queue, partition)) ?? (await this.maybeAutoAssign(args.queue, partition));
+      if (part === undefined) notOwned.push(partition);
+      else parts.push(part);
+    }
+    const jobs: DequeuedJob[] = [];
+    for (let round = 0; round < 3 && jobs.length < args.limit; round += 1) {
+      const picks = await this.pickJobs(parts, args.priorities, args.limit - jobs.length);
+      if (picks.length === 0) break;
+      const before = jobs.length;
+      jobs.push(...(await this.claimPicks(picks, args, notOwned)));
+      if (jobs.length === before) break;
+    }
+    const readyLeft = args.priorities.map((p) => parts.reduce((n, part) => n + part.readyCount(p), 0));
+    return { jobs, notOwned, readyLeft };
+  }
+
+  private async pickJobs(parts: OwnedPartition[], priorities: number[], limit: number): Promise<Pick[]> {
+    const picks: Pick[] = [];
+    let remaining = limit;
+    for (const priority of priorities) {
+      for (const part of parts) {
+        if (remaining <= 0) return picks;
+        if (priority > part.numPriorities || !this.parts.has(partKey(part.owner.queue, part.owner.partition))) continue;
+        await part.prepare(priority, remaining);
+        const taken = part.take(priority, remaining);
+        if (taken.length > 0) picks.push({ part, jobs: taken });
+        remaining -= taken.length;
+      }
+    }
+    return picks;
+  }
+
+  private async claimPicks(picks: Pick[], args: BrokerDequeueArgs, notOwned: number[]): Promise<DequeuedJob[]> {
+    const groups: ClaimGroup[] = picks.map((p) => ({ owner: p.part.owner, claimDescriptor: args.claimDescriptor, ids: p.jobs.map((j) => j.id) }));
+    let outcome: ClaimOutcome;
+    try {
+      outcome = await this.batcher.submit(groups);
+    } catch (e) {
+      // Not durable → not handed out. The jobs stay pending in MySQL; re-read them later.
+      for (const p of picks) {
+        p.part.settle(p.jobs.map((j) => j.id));
+        p.part.markPending(undefined);
+      }
+      throw e;
+    }
+    for (const owner of outcome.fenced) {
+      if (owner.queue === args.queue && !notOwned.includes(owner.partition)) notOwned.push(owner.partition);
+      this.onFenced(owner);
+    }
+    const out: DequeuedJob[] = [];
+    for (const p of picks) {
+      for (const job of p.jobs) {
+        if (outcome.claimed.has(job.id)) out.push(toDequeued(args.queue, p.part.owner.partition, job, outcome.atMs));
+        else if (!outcome.fenced.includes(p.part.owner)) this.counters.vanishedJobs += 1;
+      }
+      p.part.settle(p.jobs.map((j) => j.id));
+    }
+    return out;
+  }
+
+  private async maybeAutoAssign(queue: string, partition: number): Promise<OwnedPartition | undefined> {
+    if (!this.options.autoAssign || this.closing !== undefined) return undefined;
+    const settings = await this.registry.get(queue);
+    if (settings === undefined || partition < 0 || partition >= settings.numPartitions) return undefined;
+    await this.assign(queue, partition);
+    return this.parts.get(partKey(queue, partition));
+  }
+
+  private onFenced(owner: OwnerRef): void {
+    this.counters.fencedClaims += 1;
+    const current = this.parts.get(partKey(owner.queue, owner.partition));
+    if (current?.owner.epoch === owner.epoch) this.drop(owner.queue, owner.partition);
+    this.options.logger.warn({ queue: owner.queue, partition: owner.partition, epoch: owner.epoch }, 'fenced: a newer owner took the partition');
+  }
+
+  private drop(queue: string, partition: number): OwnedPartition | undefined {
+    const key = partKey(queue, partition);
+    const part = this.parts.get(key);
+    if (part === undefined) return undefined;
+    this.parts.delete(key);
+    part.close();
+    return part;
+  }
+
+  private sweep(): void {
+    for (const part of this.parts.values()) part.markPending(undefined);
+  }
+
+  private every(ms: number, fn: () => unknown): void {
+    const timer = setInterval(() => {
+      Promise.resolve()
+        .then(fn)
+        .catch((e: unknown) => this.options.logger.warn({ err: coerceError(e) }, 'periodic broker task failed'));
+    }, ms);
+    this.timers.push(timer);
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.active.add(p);
+    p.then(() => this.active.delete(p), () => this.active.delete(p));
+    return p;
+  }
+
+  private assertOpen(): void {
+    if (this.closing !== undefined) throw new BrokerClosedError(this.options.brokerId);
+  }
+}
+
+/** The broker is shutting down; the caller should try again (another owner will take over). */
+export class BrokerClosedError extends Error {
+  constructor(brokerId: string) {
+    super(`Pacer broker ${brokerId} is shutting down`);
+    this.name = 'BrokerClosedError';
+  }
+}
+
+export function partKey(queue: string, partition: number): string {
+  return `${queue}/${partition}`;
+}
+
+function pick(owner: OwnerRef): { queue: string; partition: number; epoch: number } {
+  return { queue: owner.queue, partition: owner.partition, epoch: owner.epoch };
+}
+
+function toDequeued(queue: string, partition: number, job: BufferedJob, nowMs: number): DequeuedJob {
+  return {
+    descriptor: formatPacerDescriptor({ queue, partition, priority: job.priority, id: job.id }),
+    body: job.body,
+    attemptsAllowed: job.attemptsAllowed,
+    attemptsRemaining: job.attemptsRemaining,
+    createdAtMs: job.createdAtMs,
+    updatedAtMs: nowMs,
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Pacer dequeue broker process.
+ *
+ *   npx tsx pacer/src/broker/main.ts --database pacer --port 9191 --broker-id b1 --assign myq:0-3
+ *
+ * Flags override the PACER_* environment variables (pacer/src/config.ts). SIGTERM/SIGINT: stop
+ * serving, finish in-flight dequeues, release partitions, close the pool (forced exit after
+ * PACER_SHUTDOWN_TIMEOUT_MS). Prints `pacer-broker listening on host:port` when ready.
+ */
+import { Command } from 'commander';
+import { createLogger } from '../../../core/src/logging/logger';
+import { loadBrokerConfig, type BrokerConfig } from '../config';
+import { createDequeueBroker } from './create-dequeue-broker';
+import { BrokerServer } from '../rpc/broker-server';
+
+const FLAGS: Record<string, string> = {
+  brokerId: 'PACER_BROKER_ID', host: 'PACER_BROKER_HOST', port: 'PACER_BROKER_PORT', database: 'PACER_MYSQL_DATABASE',
+  mysqlHost: 'PACER_MYSQL_HOST', mysqlPort: 'PACER_MYSQL_PORT', assign: 'PACER_ASSIGN', claimTimeoutMs: 'PACER_CLAIM_TIMEOUT_MS',
+  monitorPeriodMs: 'PACER_MONITOR_PERIOD_MS', safetySweepMs: 'PACER_SAFETY_SWEEP_MS', logLevel: 'PACER_LOG_LEVEL',
+};
+
+function parseArgs(argv: string[]): BrokerConfig {
+  const program = new Command('pacer-broker')
+    .description('Pacer dequeue broker: owns queue partitions, prefetches ready jobs, serves dequeues over Thrift')
+    .option('--broker-id <id>', 'owner id recorded in partition_owners (PACER_BROKER_ID)')
+    .option('--host <host>', 'listen address (PACER_BROKER_HOST, default 127.0.0.1)')
+    .option('--port <port>', 'listen port, 0 = any (PACER_BROKER_PORT, default 9191)')
+    .option('--database <name>', 'Pacer MySQL database (PACER_MYSQL_DATABASE)')
+    .option('--mysql-host <host>', 'MySQL host (PACER_MYSQL_HOST)')
+    .option('--mysql-port <port>', 'MySQL port (PACER_MYSQL_PORT)')
+    .option('--assign <list>', "partitions to own: 'q:0-3,r:0' or 'all' (PACER_ASSIGN)")
+    .option('--claim-timeout-ms <ms>', 'monitor claim timeout (PACER_CLAIM_TIMEOUT_MS)')
+    .option('--monitor-period-ms <ms>', 'monitor period (PACER_MONITOR_PERIOD_MS)')
+    .option('--safety-sweep-ms <ms>', 're-read owned partitions this often, 0 = never (PACER_SAFETY_SWEEP_MS)')
+    .option('--log-level <level>', 'pino level (PACER_LOG_LEVEL)')
+    .parse(argv);
+  const opts = program.opts<Record<string, string | undefined>>();
+  const overrides: Record<string, string> = {};
+  for (const [flag, name] of Object.entries(FLAGS)) {
+    const value = opts[flag];
+    if (value !== undefined) overrides[name] = value;
+  }
+  return loadBrokerConfig(process.env, overrides);
+}
+
+async function main(): Promise<void> {
+  const config = parseArgs(process.argv);
+  const logger = createLogger({ name: 'pacer-broker', level: config.logLevel });
+  const broker = createDequeueBroker({
+    brokerId: config.brokerId, mysql: config.mysql, buffer: config.buffer, safetySweepMs: config.safetySweepMs,
+    monitor: config.monitor, autoAssign: config.assign === 'all', logger,
+  });
+  if (config.assign !== 'all') {
+    for (const a of config.assign) for (const p of a.partitions) await broker.assign(a.queue, p);
+  }
+  const server = await BrokerServer.listen(broker, config.host, config.port, logger);
+  process.stdout.write(`pacer-broker listening on ${config.host}:${server.port}\n`);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
+    server
+      .close()
+      .then(() => broker.close())
+      .then(() => process.exit(0))
+      .catch((e: unknown) => {
+        logger.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`pacer-broker: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

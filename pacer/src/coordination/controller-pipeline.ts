@@ -1,0 +1,164 @@
+/**
+ * One run of the controller pipeline (MODEL §2.6), executed only by the leader:
+ * ReadClusterData → BestPossibleStateCalc (sticky balanced, delayed) → MessageGeneration →
+ * MessageThrottle → ResourceMessageDispatch → PersistAssignment, then ExternalViewCompute.
+ * Also records LAST_OFFLINE_TIME for instances that went away and deletes stale messages.
+ */
+import { activeInstances, assignResource, type InstanceView, type ResourceAssignment } from './assignment';
+import { readClusterSnapshot, type ClusterSnapshot, type InstanceSnapshot } from './cluster-data';
+import { computeExternalView } from './external-view';
+import { transitionMessage } from './helix-message';
+import { instanceEnabled, numPartitions, PartitionState, resourceDelayMs } from './helix-records';
+import { partitionName, type HelixPaths } from './helix-paths';
+import { generateTransitions, type PlannedTransition } from './message-generation';
+import { deleteIfExists, updateRecord } from './record-store';
+import type { ZkClient, ZkOp, ZkWatcher } from './zk-client';
+import { cloneRecord, newRecord, recordsEqual, serializeRecord, type ZNRecord } from './zn-record';
+
+export interface PipelineContext {
+  readonly zk: ZkClient;
+  readonly paths: HelixPaths;
+  readonly controllerName: string;
+  readonly nowMs: number;
+  readonly watcher: ZkWatcher;
+  readonly errorRetryMs: number;
+}
+
+export interface PipelineResult {
+  readonly messagesSent: number;
+  readonly throttled: number;
+  /** Run again at this time (a delayed-rebalance window or an ERROR retry ends). */
+  readonly rerunAtMs?: number;
+  readonly paused: boolean;
+}
+
+export async function runPipeline(ctx: PipelineContext): Promise<PipelineResult> {
+  const snapshot = await readClusterSnapshot(ctx.zk, ctx.paths, ctx.watcher);
+  if (snapshot.paused) return { messagesSent: 0, throttled: 0, paused: true };
+  const live = [...snapshot.instances.values()].filter((i) => i.sessionId !== undefined);
+  await recordOfflineTimes(ctx, snapshot);
+  await deleteStaleMessages(ctx, live);
+  const { targets, partitions, rerunAtMs: delayEnd } = await bestPossible(ctx, snapshot, live);
+  const generated = generateTransitions({
+    targets,
+    partitions,
+    live,
+    maxInTransition: snapshot.settings.maxPartitionsInTransition,
+    nowMs: ctx.nowMs,
+    errorRetryMs: ctx.errorRetryMs,
+  });
+  await dispatch(ctx, generated.transitions);
+  await writeExternalViews(ctx, snapshot, live);
+  const rerunAtMs = minDefined(delayEnd, generated.retryAtMs);
+  return { messagesSent: generated.transitions.length, throttled: generated.throttled, paused: false, ...(rerunAtMs !== undefined ? { rerunAtMs } : {}) };
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
+
+function instanceViews(snapshot: ClusterSnapshot): InstanceView[] {
+  return [...snapshot.instances.values()].map((i) => ({
+    name: i.name,
+    live: i.sessionId !== undefined,
+    enabled: i.config !== undefined && instanceEnabled(i.config),
+    ...(i.offlineSinceMs !== undefined ? { offlineSinceMs: i.offlineSinceMs } : {}),
+  }));
+}
+
+/** The previous owner of each partition: the persisted assignment, else a live ONLINE holder. */
+function previousOwners(idealState: ZNRecord, resource: string, live: readonly InstanceSnapshot[]): Record<string, string | undefined> {
+  const previous: Record<string, string | undefined> = {};
+  for (const i of live) {
+    for (const [p, cs] of Object.entries(i.currentStates[resource] ?? {})) if (cs.state === PartitionState.ONLINE) previous[p] = i.name;
+  }
+  for (const [p, states] of Object.entries(idealState.mapFields)) {
+    const owner = Object.keys(states).find((i) => states[i] === PartitionState.ONLINE);
+    if (owner) previous[p] = owner;
+  }
+  return previous;
+}
+
+async function bestPossible(
+  ctx: PipelineContext,
+  snapshot: ClusterSnapshot,
+  live: readonly InstanceSnapshot[],
+): Promise<{ targets: Record<string, ResourceAssignment>; partitions: Record<string, string[]>; rerunAtMs?: number }> {
+  const views = instanceViews(snapshot);
+  const load = new Map<string, number>();
+  const targets: Record<string, ResourceAssignment> = {};
+  const partitions: Record<string, string[]> = {};
+  let rerunAtMs: number | undefined;
+  for (const [resource, { record, version }] of snapshot.idealStates) {
+    const list = Array.from({ length: numPartitions(record) }, (_, n) => partitionName(resource, n));
+    const { active, nextChangeMs } = activeInstances(views, ctx.nowMs, resourceDelayMs(record, snapshot.settings));
+    rerunAtMs = minDefined(rerunAtMs, nextChangeMs);
+    const assignment = assignResource(list, active, previousOwners(record, resource, live), load);
+    targets[resource] = assignment;
+    partitions[resource] = list;
+    await persistAssignment(ctx, resource, record, version, assignment);
+  }
+  return { targets, partitions, ...(rerunAtMs !== undefined ? { rerunAtMs } : {}) };
+}
+
+/** PersistAssignment: the best-possible map in the IdealState's mapFields (compare-and-set). */
+async function persistAssignment(ctx: PipelineContext, resource: string, record: ZNRecord, version: number, assignment: ResourceAssignment): Promise<void> {
+  const next = cloneRecord(record);
+  next.mapFields = {};
+  for (const [p, owner] of Object.entries(assignment)) next.mapFields[p] = { [owner]: PartitionState.ONLINE };
+  if (recordsEqual(next, record)) return;
+  // BAD_VERSION (someone edited the queue) fails the run; the watch re-runs it on fresh data.
+  await ctx.zk.set(ctx.paths.idealState(resource), serializeRecord(next), version);
+}
+
+async function dispatch(ctx: PipelineContext, transitions: readonly PlannedTransition[]): Promise<void> {
+  if (transitions.length === 0) return;
+  const ops: ZkOp[] = transitions.map((t) => {
+    const message = transitionMessage({
+      srcName: ctx.controllerName,
+      srcSessionId: ctx.zk.sessionId(),
+      tgtName: t.instance,
+      tgtSessionId: t.sessionId,
+      resource: t.resource,
+      partition: t.partition,
+      fromState: t.fromState,
+      toState: t.toState,
+      nowMs: ctx.nowMs,
+    });
+    return { op: 'create', path: ctx.paths.message(t.instance, message.id), data: serializeRecord(message) };
+  });
+  // One multi per run: all of this run's messages land together, or none (then the next run retries).
+  await ctx.zk.multi(ops);
+}
+
+async function recordOfflineTimes(ctx: PipelineContext, snapshot: ClusterSnapshot): Promise<void> {
+  for (const i of snapshot.instances.values()) {
+    if (i.sessionId !== undefined || i.offlineSinceMs !== undefined || i.config === undefined) continue;
+    await updateRecord(ctx.zk, ctx.paths.instanceHistory(i.name), (current) => {
+      const next = current ? cloneRecord(current) : newRecord(i.name);
+      if (Number(next.simpleFields.LAST_OFFLINE_TIME ?? -1) > 0) return undefined;
+      next.simpleFields.LAST_OFFLINE_TIME = String(ctx.nowMs);
+      return next;
+    });
+  }
+}
+
+async function deleteStaleMessages(ctx: PipelineContext, live: readonly InstanceSnapshot[]): Promise<void> {
+  for (const i of live) for (const id of i.staleMessageIds) await deleteIfExists(ctx.zk, ctx.paths.message(i.name, id));
+}
+
+async function writeExternalViews(ctx: PipelineContext, snapshot: ClusterSnapshot, live: readonly InstanceSnapshot[]): Promise<void> {
+  for (const [resource, { record }] of snapshot.idealStates) {
+    const ev = computeExternalView(resource, record, live);
+    const current = snapshot.externalViews.get(resource);
+    if (current && recordsEqual(current, ev)) continue;
+    const path = ctx.paths.externalView(resource);
+    if (current) await ctx.zk.set(path, serializeRecord(ev));
+    else await ctx.zk.create(path, serializeRecord(ev)).catch(() => ctx.zk.set(path, serializeRecord(ev)));
+  }
+  for (const resource of snapshot.externalViews.keys()) {
+    if (!snapshot.idealStates.has(resource)) await deleteIfExists(ctx.zk, ctx.paths.externalView(resource));
+  }
+}

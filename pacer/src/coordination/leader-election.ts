@@ -1,0 +1,97 @@
+/**
+ * Controller leader election as Helix's DistributedLeaderElection does it (MODEL §2.6): every
+ * controller tries to create the EPHEMERAL `CONTROLLER/LEADER` holding its LiveInstance record;
+ * the winner appends to `CONTROLLER/HISTORY`; the others watch the node and try again when it
+ * goes away (the leader's session ended). Leadership lasts exactly as long as the session that
+ * owns the node, so a controller whose session expired can no longer write anything.
+ */
+import type { Logger } from '../../../core/src/logging/logger';
+import type { Clock } from '../../../core/src/util/clock';
+import { liveInstanceRecord } from './helix-records';
+import type { HelixPaths } from './helix-paths';
+import { createRecord, readRecord, updateRecord } from './record-store';
+import type { ZkClient, ZkWatchEvent } from './zk-client';
+import { coerceError } from '../../../core/src/errors/coerce-error';
+import { cloneRecord, newRecord } from './zn-record';
+
+/** Helix keeps the last 10 leadership changes. */
+export const CONTROLLER_HISTORY_SIZE = 10;
+
+export interface LeaderElectionOptions {
+  readonly zk: ZkClient;
+  readonly paths: HelixPaths;
+  readonly controllerName: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Called on every change of this controller's leadership. */
+  readonly onLeadershipChange: (isLeader: boolean) => void;
+}
+
+export class LeaderElection {
+  private leader = false;
+  private stopped = false;
+  private readonly watcher = (event: ZkWatchEvent): void => this.onLeaderNodeEvent(event);
+
+  constructor(private readonly options: LeaderElectionOptions) {}
+
+  isLeader(): boolean {
+    return this.leader;
+  }
+
+  async start(): Promise<void> {
+    await this.tryAcquire();
+  }
+
+  /** Stops competing; a leader deletes its LEADER node so another takes over at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (!this.leader) return;
+    this.setLeader(false);
+    const { zk, paths } = this.options;
+    const current = await readRecord(zk, paths.controllerLeader());
+    if (current && current.ephemeralOwner === zk.sessionId()) {
+      await zk.delete(paths.controllerLeader(), current.version).catch(() => undefined);
+    }
+  }
+
+  private async tryAcquire(): Promise<void> {
+    if (this.stopped) return;
+    const { zk, paths, controllerName } = this.options;
+    const session = zk.sessionId();
+    await createRecord(zk, paths.controllerLeader(), liveInstanceRecord(controllerName, session), 'ephemeral');
+    const holder = await readRecord(zk, paths.controllerLeader(), this.watcher);
+    if (!holder) {
+      await this.tryAcquire();
+      return;
+    }
+    const mine = holder.ephemeralOwner === session;
+    if (mine && !this.leader) await this.appendHistory(session);
+    this.setLeader(mine);
+  }
+
+  private onLeaderNodeEvent(event: ZkWatchEvent): void {
+    if (this.stopped) return;
+    if (event.type === 'deleted') this.setLeader(false);
+    this.tryAcquire().catch((e) => this.options.logger.warn({ err: coerceError(e) }, 'leader election attempt failed'));
+  }
+
+  private setLeader(leader: boolean): void {
+    if (leader === this.leader) return;
+    this.leader = leader;
+    this.options.logger.info({ controller: this.options.controllerName, leader }, 'controller leadership changed');
+    this.options.onLeadershipChange(leader);
+  }
+
+  private async appendHistory(session: string): Promise<void> {
+    const { zk, paths, controllerName, clock } = this.options;
+    const now = clock.nowMs();
+    const entry = `{DATE=${new Date(now).toISOString()}, CONTROLLER=${controllerName}, SESSION=${session}, TIME=${now}}`;
+    await updateRecord(zk, paths.controllerHistory(), (current) => {
+      const next = current ? cloneRecord(current) : newRecord(paths.cluster);
+      next.id = paths.cluster;
+      const history = [...(next.listFields.HISTORY ?? []), entry];
+      next.listFields.HISTORY = history.slice(-CONTROLLER_HISTORY_SIZE);
+      return next;
+    });
+  }
+}

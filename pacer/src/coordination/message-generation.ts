@@ -1,0 +1,130 @@
+/**
+ * MessageGeneration + MessageThrottle (pure): compares the best-possible assignment with current
+ * states and pending messages, and picks the next OnlineOffline transition per partition.
+ *
+ * The two-phase hand-off that keeps one owner per partition:
+ * - an instance that holds a partition ONLINE but is not its target gets ONLINE→OFFLINE;
+ * - the target gets OFFLINE→ONLINE only when NO other live instance holds the partition ONLINE
+ *   (or in ERROR) and no transition for it is pending anywhere. An owner whose session is gone
+ *   is no longer live, so its partitions are free at once.
+ * - partitions that left the ideal state (queue deleted or shrunk) go OFFLINE, then DROPPED.
+ * Throttle: pending messages count against `maxInTransition`; recoveries (a partition coming
+ * ONLINE, i.e. unserved now) go first, then hand-offs (ONLINE→OFFLINE), then drops.
+ */
+import { PartitionState } from './helix-records';
+import type { InstanceSnapshot } from './cluster-data';
+
+export interface PlannedTransition {
+  readonly instance: string;
+  readonly sessionId: string;
+  readonly resource: string;
+  readonly partition: string;
+  readonly fromState: string;
+  readonly toState: string;
+}
+
+export interface GenerationInput {
+  /** resource → partition → target instance (partitions without a target have none). */
+  readonly targets: Readonly<Record<string, Readonly<Record<string, string | undefined>>>>;
+  /** resource → its partitions in the ideal state. */
+  readonly partitions: Readonly<Record<string, readonly string[]>>;
+  readonly live: readonly InstanceSnapshot[];
+  readonly maxInTransition: number;
+  readonly nowMs: number;
+  /** A partition that ended in ERROR is retried after this long. */
+  readonly errorRetryMs: number;
+}
+
+export interface GenerationResult {
+  readonly transitions: PlannedTransition[];
+  /** Transitions held back by the throttle (the pipeline runs again when messages complete). */
+  readonly throttled: number;
+  /** Earliest time an ERROR retry becomes due. */
+  readonly retryAtMs?: number;
+}
+
+const PRIORITY: Readonly<Record<string, number>> = { ONLINE: 0, OFFLINE: 1, DROPPED: 2 };
+
+interface PartitionView {
+  readonly holders: InstanceSnapshot[];
+  readonly pendingSomewhere: boolean;
+}
+
+function key(resource: string, partition: string): string {
+  return `${resource}\u0000${partition}`;
+}
+
+function stateOf(i: InstanceSnapshot, resource: string, partition: string): string {
+  return i.currentStates[resource]?.[partition]?.state ?? PartitionState.OFFLINE;
+}
+
+function hasPending(i: InstanceSnapshot, resource: string, partition: string): boolean {
+  return i.pendingMessages.some((m) => m.resource === resource && m.partition === partition);
+}
+
+function allPartitions(input: GenerationInput): Map<string, { resource: string; partition: string }> {
+  const out = new Map<string, { resource: string; partition: string }>();
+  for (const [resource, list] of Object.entries(input.partitions)) for (const partition of list) out.set(key(resource, partition), { resource, partition });
+  for (const i of input.live) {
+    for (const [resource, states] of Object.entries(i.currentStates)) for (const partition of Object.keys(states)) out.set(key(resource, partition), { resource, partition });
+    for (const m of i.pendingMessages) out.set(key(m.resource, m.partition), { resource: m.resource, partition: m.partition });
+  }
+  return out;
+}
+
+function view(input: GenerationInput, resource: string, partition: string): PartitionView {
+  const holders = input.live.filter((i) => {
+    const s = stateOf(i, resource, partition);
+    return s === PartitionState.ONLINE || s === PartitionState.ERROR;
+  });
+  return { holders, pendingSomewhere: input.live.some((i) => hasPending(i, resource, partition)) };
+}
+
+function plan(input: GenerationInput, resource: string, partition: string, retry: { at?: number }): PlannedTransition[] {
+  const out: PlannedTransition[] = [];
+  const inIdealState = input.partitions[resource]?.includes(partition) ?? false;
+  const target = inIdealState ? input.targets[resource]?.[partition] : undefined;
+  const { holders, pendingSomewhere } = view(input, resource, partition);
+  const make = (i: InstanceSnapshot, toState: string): PlannedTransition => ({
+    instance: i.name,
+    sessionId: i.sessionId ?? '',
+    resource,
+    partition,
+    fromState: stateOf(i, resource, partition),
+    toState,
+  });
+  for (const i of input.live) {
+    if (hasPending(i, resource, partition)) continue;
+    const s = stateOf(i, resource, partition);
+    const held = s === PartitionState.ONLINE || s === PartitionState.ERROR;
+    if (held && i.name !== target) out.push(make(i, PartitionState.OFFLINE));
+    else if (!inIdealState && s === PartitionState.OFFLINE && i.currentStates[resource]?.[partition]) out.push(make(i, PartitionState.DROPPED));
+  }
+  const t = input.live.find((i) => i.name === target);
+  if (!t || pendingSomewhere || holders.some((h) => h.name !== t.name)) return out;
+  const s = stateOf(t, resource, partition);
+  if (s === PartitionState.ONLINE) return out;
+  if (s === PartitionState.ERROR) {
+    const due = (t.currentStates[resource]?.[partition]?.endTimeMs ?? 0) + input.errorRetryMs;
+    if (due > input.nowMs) {
+      retry.at = retry.at === undefined ? due : Math.min(retry.at, due);
+      return out;
+    }
+  }
+  out.push(make(t, PartitionState.ONLINE));
+  return out;
+}
+
+export function generateTransitions(input: GenerationInput): GenerationResult {
+  const retry: { at?: number } = {};
+  const wanted: PlannedTransition[] = [];
+  for (const { resource, partition } of allPartitions(input).values()) wanted.push(...plan(input, resource, partition, retry));
+  wanted.sort((a, b) => (PRIORITY[a.toState] ?? 9) - (PRIORITY[b.toState] ?? 9) || (a.partition < b.partition ? -1 : 1));
+  const inFlight = input.live.reduce((n, i) => n + i.pendingMessages.length, 0);
+  const budget = Math.max(0, input.maxInTransition - inFlight);
+  return {
+    transitions: wanted.slice(0, budget),
+    throttled: Math.max(0, wanted.length - budget),
+    ...(retry.at !== undefined ? { retryAtMs: retry.at } : {}),
+  };
+}

@@ -1,0 +1,280 @@
+/**
+ * `ZkClient` over node-zookeeper-client 1.1.3: promisified calls, transient-error retries
+ * (`zk-error.ts`), a bound on every call (the library can park requests forever once a session
+ * is gone), session events, and read/write counters.
+ */
+import zookeeper, { type Client, type Event, type Exception, type Stat } from 'node-zookeeper-client';
+import { ZkCode, ZkError, withZkRetries } from './zk-error';
+import type {
+  ZkClient,
+  ZkCreateMode,
+  ZkNodeData,
+  ZkOp,
+  ZkOpCounters,
+  ZkSessionEvent,
+  ZkStat,
+  ZkWatcher,
+  ZkWatchEventType,
+} from './zk-client';
+
+export interface NodeZkClientOptions {
+  /** `host:port[,host:port...][/chroot]`. */
+  readonly connectString: string;
+  readonly sessionTimeoutMs: number;
+  /** Give up connecting after this long. Default: the session timeout. */
+  readonly connectTimeoutMs?: number;
+  /** Re-attach to an existing session (used to force expiry of that session in tests). */
+  readonly sessionId?: Buffer;
+  readonly sessionPassword?: Buffer;
+}
+
+type Callback<T> = (error: Error | Exception | null, value: T) => void;
+
+const CLOSE_WAIT_MS = 3000;
+
+/** node-zookeeper-client's Exception extends Error; recognise it by its code accessor. */
+function toZkError(error: Error | Exception, path?: string): Error {
+  const e = error as Partial<Exception>;
+  if (typeof e.getCode === 'function' && typeof e.getName === 'function') {
+    return new ZkError(e.getCode(), e.getName(), path ?? e.getPath?.(), { cause: error });
+  }
+  return error as Error;
+}
+
+function bufferToNumber(buffer: Buffer): number {
+  return buffer.length === 8 ? Number(buffer.readBigInt64BE(0)) : 0;
+}
+
+function toStat(stat: Stat): ZkStat {
+  return {
+    version: stat.version,
+    ephemeralOwner: stat.ephemeralOwner.toString('hex'),
+    numChildren: stat.numChildren,
+    mtimeMs: bufferToNumber(stat.mtime),
+  };
+}
+
+const EVENT_TYPES: ReadonlyMap<number, ZkWatchEventType> = new Map([
+  [zookeeper.Event.NODE_CREATED, 'created'],
+  [zookeeper.Event.NODE_DELETED, 'deleted'],
+  [zookeeper.Event.NODE_DATA_CHANGED, 'dataChanged'],
+  [zookeeper.Event.NODE_CHILDREN_CHANGED, 'childrenChanged'],
+]);
+
+const CREATE_MODES: Readonly<Record<ZkCreateMode, number>> = {
+  persistent: zookeeper.CreateMode.PERSISTENT,
+  ephemeral: zookeeper.CreateMode.EPHEMERAL,
+};
+
+export class NodeZkClient implements ZkClient {
+  private reads = 0;
+  private writes = 0;
+  private closed = false;
+  private readonly listeners = new Set<(event: ZkSessionEvent) => void>();
+  /** Wraps each user watcher once, so re-registering the same function does not pile up. */
+  private readonly wrapped = new WeakMap<ZkWatcher, (event: Event) => void>();
+
+  private constructor(
+    private readonly raw: Client,
+    private readonly opTimeoutMs: number,
+  ) {
+    raw.on('state', (state) => this.onState(state));
+  }
+
+  /** Connects and resolves once the session is established (bounded). */
+  static connect(options: NodeZkClientOptions): Promise<NodeZkClient> {
+    const raw = zookeeper.createClient(options.connectString, {
+      sessionTimeout: options.sessionTimeoutMs,
+      spinDelay: 100,
+      retries: 2,
+      ...(options.sessionId ? { sessionId: options.sessionId, sessionPassword: options.sessionPassword } : {}),
+    } as Partial<zookeeper.Option>);
+    const timeoutMs = options.connectTimeoutMs ?? options.sessionTimeoutMs;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        raw.close();
+        reject(new ZkError(ZkCode.CONNECTION_LOSS, 'CONNECTION_LOSS', undefined));
+      }, timeoutMs);
+      raw.once('connected', () => {
+        clearTimeout(timer);
+        resolve(new NodeZkClient(raw, Math.max(2 * options.sessionTimeoutMs, 5000)));
+      });
+      raw.connect();
+    });
+  }
+
+  sessionId(): string {
+    return this.raw.getSessionId().toString('hex');
+  }
+
+  sessionPassword(): Buffer {
+    return Buffer.from(this.raw.getSessionPassword());
+  }
+
+  sessionTimeoutMs(): number {
+    return this.raw.getSessionTimeout();
+  }
+
+  create(path: string, data: Buffer, mode: ZkCreateMode = 'persistent'): Promise<string> {
+    this.writes++;
+    return this.call<string>(path, (cb) => this.raw.create(path, data, CREATE_MODES[mode], cb));
+  }
+
+  async mkdirp(path: string): Promise<void> {
+    await this.call<string>(path, (cb) => this.raw.mkdirp(path, cb));
+  }
+
+  async get(path: string, watcher?: ZkWatcher): Promise<ZkNodeData> {
+    this.reads++;
+    const [data, stat] = await this.call<[Buffer, Stat]>(path, (cb) => {
+      const done = (e: Error | Exception | null, d: Buffer, s: Stat): void => cb(e, [d, s]);
+      if (watcher) this.raw.getData(path, this.wrap(watcher), done);
+      else this.raw.getData(path, done);
+    });
+    return { data: data ?? Buffer.alloc(0), stat: toStat(stat) };
+  }
+
+  async set(path: string, data: Buffer, version = -1): Promise<ZkStat> {
+    this.writes++;
+    return toStat(await this.call<Stat>(path, (cb) => this.raw.setData(path, data, version, cb)));
+  }
+
+  async delete(path: string, version = -1): Promise<void> {
+    this.writes++;
+    await this.call<null>(path, (cb) => this.raw.remove(path, version, (e) => cb(e, null)));
+  }
+
+  async exists(path: string, watcher?: ZkWatcher): Promise<ZkStat | null> {
+    this.reads++;
+    const stat = await this.call<Stat | null>(path, (cb) => {
+      if (watcher) this.raw.exists(path, this.wrap(watcher), cb);
+      else this.raw.exists(path, cb);
+    });
+    return stat ? toStat(stat) : null;
+  }
+
+  children(path: string, watcher?: ZkWatcher): Promise<string[]> {
+    this.reads++;
+    return this.call<string[]>(path, (cb) => {
+      if (watcher) this.raw.getChildren(path, this.wrap(watcher), cb);
+      else this.raw.getChildren(path, cb);
+    });
+  }
+
+  async multi(ops: readonly ZkOp[]): Promise<void> {
+    if (ops.length === 0) return;
+    this.writes += ops.filter((o) => o.op !== 'check').length;
+    await this.call<unknown>(ops[0]?.path, (cb) => {
+      const tx = this.raw.transaction();
+      for (const o of ops) addOp(tx, o);
+      tx.commit((error, results) => cb(error ? firstOpError(error, results, ops) : null, results));
+    });
+  }
+
+  onSessionEvent(listener: (event: ZkSessionEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  counters(): ZkOpCounters {
+    return { reads: this.reads, writes: this.writes };
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    this.listeners.clear();
+    const state = this.raw.getState();
+    if (state !== zookeeper.State.SYNC_CONNECTED) {
+      this.raw.close();
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+      this.raw.once('disconnected', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.raw.close();
+    });
+  }
+
+  private onState(state: zookeeper.State): void {
+    if (this.closed) return;
+    const event = sessionEventOf(state);
+    if (event) for (const listener of [...this.listeners]) listener(event);
+  }
+
+  private wrap(watcher: ZkWatcher): (event: Event) => void {
+    let fn = this.wrapped.get(watcher);
+    if (!fn) {
+      fn = (event: Event) => {
+        const type = EVENT_TYPES.get(event.getType());
+        if (type && !this.closed) watcher({ type, path: event.getPath() });
+      };
+      this.wrapped.set(watcher, fn);
+    }
+    return fn;
+  }
+
+  private call<T>(path: string | undefined, start: (cb: Callback<T>) => void): Promise<T> {
+    return withZkRetries(() => this.callOnce(path, start));
+  }
+
+  private callOnce<T>(path: string | undefined, start: (cb: Callback<T>) => void): Promise<T> {
+    if (this.closed) return Promise.reject(new ZkError(ZkCode.SESSION_EXPIRED, 'CLIENT_CLOSED', path));
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new ZkError(ZkCode.OPERATION_TIMEOUT, 'OPERATION_TIMEOUT', path)),
+        this.opTimeoutMs,
+      );
+      start((error, value) => {
+        clearTimeout(timer);
+        if (error) reject(toZkError(error, path));
+        else resolve(value);
+      });
+    });
+  }
+}
+
+function sessionEventOf(state: zookeeper.State): ZkSessionEvent | undefined {
+  if (state === zookeeper.State.SYNC_CONNECTED) return 'connected';
+  if (state === zookeeper.State.DISCONNECTED) return 'disconnected';
+  if (state === zookeeper.State.EXPIRED) return 'expired';
+  return undefined;
+}
+
+function addOp(tx: zookeeper.Transaction, o: ZkOp): void {
+  switch (o.op) {
+    case 'create':
+      tx.create(o.path, o.data, CREATE_MODES[o.mode ?? 'persistent']);
+      return;
+    case 'set':
+      tx.setData(o.path, o.data, o.version ?? -1);
+      return;
+    case 'delete':
+      tx.remove(o.path, o.version ?? -1);
+      return;
+    case 'check':
+      tx.check(o.path, o.version);
+      return;
+  }
+}
+
+/** A failed multi reports a generic error; the per-op results name the op that failed. */
+function firstOpError(error: Error | Exception, results: unknown, ops: readonly ZkOp[]): Error {
+  if (Array.isArray(results)) {
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i] as { err?: number } | undefined;
+      if (r && typeof r.err === 'number' && r.err !== 0 && r.err !== -2) {
+        return new ZkError(r.err, codeName(r.err), ops[i]?.path);
+      }
+    }
+  }
+  return toZkError(error);
+}
+
+function codeName(code: number): string {
+  for (const [name, value] of Object.entries(ZkCode)) if (value === code) return name;
+  return `ZK_ERROR_${code}`;
+}

@@ -1,0 +1,62 @@
+/**
+ * Decides, on the participant's side, when its session must be considered lost, before (or
+ * without) ZooKeeper saying so: the session expired; the connection has been down for
+ * `suspendAfterMs` (the server may expire it any moment); or the process itself was stalled that
+ * long (SIGSTOP, a long GC pause), detected by a ticking timer that fired late.
+ */
+import type { Clock } from '../../../core/src/util/clock';
+import type { ZkClient, ZkSessionEvent } from './zk-client';
+
+export type SessionLossReason = 'expired' | 'disconnected' | 'stalled';
+
+export interface SessionGuardOptions {
+  readonly zk: ZkClient;
+  readonly clock: Clock;
+  readonly suspendAfterMs: number;
+  readonly tickMs: number;
+  readonly onLost: (reason: SessionLossReason) => void;
+}
+
+export class ParticipantSessionGuard {
+  private suspendTimer: NodeJS.Timeout | undefined;
+  private readonly ticker: NodeJS.Timeout;
+  private lastTickMs: number;
+  private fired = false;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly options: SessionGuardOptions) {
+    this.lastTickMs = options.clock.nowMs();
+    this.ticker = setInterval(() => this.tick(), options.tickMs);
+    this.unsubscribe = options.zk.onSessionEvent((event) => this.onEvent(event));
+  }
+
+  stop(): void {
+    this.fired = true;
+    clearInterval(this.ticker);
+    if (this.suspendTimer) clearTimeout(this.suspendTimer);
+    this.unsubscribe();
+  }
+
+  private onEvent(event: ZkSessionEvent): void {
+    if (event === 'expired') this.lose('expired');
+    else if (event === 'disconnected' && !this.suspendTimer) {
+      this.suspendTimer = setTimeout(() => this.lose('disconnected'), this.options.suspendAfterMs);
+    } else if (event === 'connected' && this.suspendTimer) {
+      clearTimeout(this.suspendTimer);
+      this.suspendTimer = undefined;
+    }
+  }
+
+  private tick(): void {
+    const now = this.options.clock.nowMs();
+    const gap = now - this.lastTickMs;
+    this.lastTickMs = now;
+    if (gap > this.options.suspendAfterMs) this.lose('stalled');
+  }
+
+  private lose(reason: SessionLossReason): void {
+    if (this.fired) return;
+    this.stop();
+    this.options.onLost(reason);
+  }
+}

@@ -1,0 +1,357 @@
+/**
+ * A Helix participant (a dequeue broker's membership), following HelixTaskExecutor /
+ * HelixStateTransitionHandler (MODEL §2.6):
+ * - join (participant-join.ts), then a child watch on INSTANCES/<i>/MESSAGES;
+ * - per batch of messages: discard other sessions' messages, mark the rest READ with
+ *   EXE_SESSION_ID (one multi), run the transitions through the `PartitionStateHandler`
+ *   (concurrently, one per partition), then merge the CURRENTSTATES deltas and delete the
+ *   messages in one multi;
+ * - session loss (expiry, a long disconnection, or a stalled process): `onSessionLost()` at once,
+ *   forget every local state, close the old session and rejoin with a new one.
+ */
+import type { Logger } from '../../../core/src/logging/logger';
+import type { Clock } from '../../../core/src/util/clock';
+import { coerceError } from '../../../core/src/errors/coerce-error';
+import { MessageState, readTransition, type TransitionMessage } from './helix-message';
+import { PartitionState, type InstanceEndpoint } from './helix-records';
+import { HelixPaths, ONLINE_OFFLINE, parsePartitionName } from './helix-paths';
+import { DRAINED_FOR_SHUTDOWN, joinCluster } from './participant-join';
+import { ParticipantSessionGuard, type SessionLossReason } from './participant-session-guard';
+import type { PartitionStateHandler } from './partition-state-handler';
+import { childrenOrEmpty, deleteIfExists, readRecord, updateRecord } from './record-store';
+import type { ZkClient, ZkOp } from './zk-client';
+import { ZkCode, ZkError } from './zk-error';
+import { cloneRecord, newRecord, serializeRecord, type ZNRecord } from './zn-record';
+
+export interface HelixParticipantOptions {
+  readonly cluster: string;
+  readonly instance: string;
+  readonly endpoint: InstanceEndpoint;
+  readonly connect: () => Promise<ZkClient>;
+  readonly handler: PartitionStateHandler;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Consider the session lost after this long disconnected or stalled. Default: 2/3 of the session timeout. */
+  readonly suspendAfterMs?: number;
+  /** Stall-detector tick. Default 200 ms. */
+  readonly tickMs?: number;
+  /** Transitions run at once. Default 16. */
+  readonly maxConcurrentTransitions?: number;
+}
+
+interface Claimed {
+  readonly path: string;
+  readonly message: TransitionMessage;
+}
+
+interface Outcome {
+  readonly message: TransitionMessage;
+  readonly state: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly info?: string;
+}
+
+export class HelixParticipant {
+  private readonly paths: HelixPaths;
+  private zk: ZkClient | undefined;
+  private session: string | undefined;
+  private guard: ParticipantSessionGuard | undefined;
+  /** partition name → state, for the current session only. */
+  private readonly states = new Map<string, string>();
+  private processing = false;
+  private dirty = false;
+  private closed = false;
+  private idle: Promise<void> = Promise.resolve();
+  private sessionsLost = 0;
+  private readonly watcher = (): void => this.scheduleMessages();
+
+  constructor(private readonly options: HelixParticipantOptions) {
+    this.paths = new HelixPaths(options.cluster);
+  }
+
+  get instance(): string {
+    return this.options.instance;
+  }
+
+  async start(): Promise<void> {
+    await this.joinWith(await this.options.connect());
+  }
+
+  sessionId(): string | undefined {
+    return this.session;
+  }
+
+  /** The current ZooKeeper session (tests force its expiry through it). */
+  zkSession(): ZkClient | undefined {
+    return this.zk;
+  }
+
+  onlinePartitions(): string[] {
+    return [...this.states].filter(([, s]) => s === PartitionState.ONLINE).map(([p]) => p).sort();
+  }
+
+  lostSessions(): number {
+    return this.sessionsLost;
+  }
+
+  /**
+   * Graceful hand-off before a shutdown: disables this instance (marked as drained, so the next
+   * start re-enables it) and waits until the controller moved every partition away.
+   */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const zk = this.zk;
+    if (!zk) return false;
+    await updateRecord(zk, this.paths.instanceConfig(this.options.instance), (current) => {
+      const next = current ? cloneRecord(current) : newRecord(this.options.instance);
+      next.simpleFields.HELIX_ENABLED = 'false';
+      next.simpleFields.HELIX_ENABLED_TIMESTAMP = String(this.options.clock.nowMs());
+      next.simpleFields[DRAINED_FOR_SHUTDOWN] = 'true';
+      return next;
+    });
+    const deadline = this.options.clock.nowMs() + timeoutMs;
+    while (this.onlinePartitions().length > 0 || this.processing) {
+      if (this.options.clock.nowMs() > deadline) return false;
+      await new Promise<void>((resolve) => setTimeout(resolve, 20));
+    }
+    return true;
+  }
+
+  /** Stops serving everything (ONLINE→OFFLINE locally), then ends the session. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.guard?.stop();
+    await this.idle;
+    for (const partition of this.onlinePartitions()) await this.callOffline(partition);
+    this.states.clear();
+    const zk = this.zk;
+    this.zk = undefined;
+    this.session = undefined;
+    await zk?.close();
+  }
+
+  private async joinWith(zk: ZkClient): Promise<void> {
+    if (this.closed) {
+      await zk.close();
+      return;
+    }
+    this.zk = zk;
+    this.guard = new ParticipantSessionGuard({
+      zk,
+      clock: this.options.clock,
+      suspendAfterMs: this.options.suspendAfterMs ?? Math.floor((zk.sessionTimeoutMs() * 2) / 3),
+      tickMs: this.options.tickMs ?? 200,
+      onLost: (reason) => this.loseSession(zk, reason),
+    });
+    this.session = await joinCluster({
+      zk,
+      paths: this.paths,
+      instance: this.options.instance,
+      endpoint: this.options.endpoint,
+      nowMs: () => this.options.clock.nowMs(),
+      waitForOldSessionMs: 3 * zk.sessionTimeoutMs(),
+      isCurrent: () => this.zk === zk && !this.closed,
+    });
+    this.options.logger.info({ instance: this.options.instance, session: this.session }, 'participant joined');
+    this.scheduleMessages();
+  }
+
+  private loseSession(zk: ZkClient, reason: SessionLossReason): void {
+    if (zk !== this.zk || this.closed) return;
+    this.options.handler.onSessionLost();
+    this.sessionsLost++;
+    this.states.clear();
+    this.zk = undefined;
+    this.session = undefined;
+    this.guard?.stop();
+    this.guard = undefined;
+    this.options.logger.warn({ instance: this.options.instance, reason }, 'participant session lost; stopped serving, rejoining');
+    void zk.close();
+    void this.rejoin();
+  }
+
+  private async rejoin(): Promise<void> {
+    while (!this.closed) {
+      try {
+        await this.joinWith(await this.options.connect());
+        return;
+      } catch (e) {
+        this.options.logger.warn({ err: coerceError(e) }, 'participant rejoin failed; retrying');
+        const zk = this.zk;
+        this.guard?.stop();
+        this.zk = undefined;
+        this.session = undefined;
+        await zk?.close();
+        await new Promise<void>((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  private scheduleMessages(): void {
+    if (this.closed) return;
+    this.dirty = true;
+    if (this.processing) return;
+    this.processing = true;
+    this.idle = this.processLoop().finally(() => {
+      this.processing = false;
+    });
+  }
+
+  private async processLoop(): Promise<void> {
+    while (this.dirty && !this.closed) {
+      this.dirty = false;
+      const zk = this.zk;
+      const session = this.session;
+      if (!zk || !session) return;
+      try {
+        await this.processBatch(zk, session);
+      } catch (e) {
+        if (this.session !== session) return;
+        this.options.logger.warn({ err: coerceError(e) }, 'message batch failed; retrying');
+        await new Promise<void>((resolve) => setTimeout(resolve, 200));
+        this.dirty = true;
+      }
+    }
+  }
+
+  private async processBatch(zk: ZkClient, session: string): Promise<void> {
+    const claimed = await this.claimMessages(zk, session);
+    if (claimed.length === 0) return;
+    const limit = this.options.maxConcurrentTransitions ?? 16;
+    const outcomes: Outcome[] = [];
+    for (let i = 0; i < claimed.length; i += limit) {
+      const slice = claimed.slice(i, i + limit);
+      outcomes.push(...(await Promise.all(slice.map((c) => this.execute(c.message, session)))));
+    }
+    if (this.session !== session) return; // postHandle: the session changed; report nothing.
+    await this.report(zk, session, outcomes, claimed);
+  }
+
+  /** Reads NEW messages for this session, discards the rest, marks them READ in one multi. */
+  private async claimMessages(zk: ZkClient, session: string): Promise<Claimed[]> {
+    const found: Array<{ path: string; record: ZNRecord; version: number; message: TransitionMessage }> = [];
+    const partitions = new Set<string>();
+    for (const id of await childrenOrEmpty(zk, this.paths.messages(this.options.instance), this.watcher)) {
+      const path = this.paths.message(this.options.instance, id);
+      const read = await readRecord(zk, path);
+      if (!read) continue;
+      const message = readTransition(read.record);
+      if (message.type !== 'STATE_TRANSITION' || (message.tgtSessionId !== session && message.tgtSessionId !== '*')) {
+        await deleteIfExists(zk, path);
+        continue;
+      }
+      // A READ message of this session is one whose report failed: run it again (idempotent).
+      const retry = message.state === MessageState.READ && read.record.simpleFields.EXE_SESSION_ID === session;
+      if ((message.state !== MessageState.NEW && !retry) || partitions.has(message.partition)) continue;
+      partitions.add(message.partition);
+      found.push({ path, record: read.record, version: read.version, message });
+    }
+    found.sort((a, b) => a.message.createdMs - b.message.createdMs);
+    const now = String(this.options.clock.nowMs());
+    const ops: ZkOp[] = found.map((f) => {
+      const r = cloneRecord(f.record);
+      Object.assign(r.simpleFields, { MSG_STATE: MessageState.READ, READ_TIMESTAMP: now, EXE_SESSION_ID: session });
+      return { op: 'set', path: f.path, data: serializeRecord(r), version: f.version };
+    });
+    await zk.multi(ops);
+    return found.map((f) => ({ path: f.path, message: f.message }));
+  }
+
+  private async execute(message: TransitionMessage, session: string): Promise<Outcome> {
+    const startMs = this.options.clock.nowMs();
+    const done = (state: string, info?: string): Outcome => ({
+      message,
+      state,
+      startMs,
+      endMs: this.options.clock.nowMs(),
+      ...(info ? { info } : {}),
+    });
+    const local = this.states.get(message.partition) ?? PartitionState.OFFLINE;
+    try {
+      if (message.toState === PartitionState.ONLINE && local !== PartitionState.ONLINE) {
+        await this.callOnline(message.partition);
+        if (this.session !== session) {
+          await this.callOffline(message.partition); // the session died meanwhile: undo.
+          return done(PartitionState.OFFLINE, 'session lost during transition');
+        }
+      } else if (message.toState !== PartitionState.ONLINE && (local === PartitionState.ONLINE || local === PartitionState.ERROR)) {
+        await this.callOffline(message.partition);
+      }
+      this.setLocal(message.partition, message.toState);
+      return done(message.toState);
+    } catch (e) {
+      const error = coerceError(e);
+      this.options.logger.error({ err: error, partition: message.partition, to: message.toState }, 'state transition failed');
+      if (message.toState === PartitionState.ONLINE) await this.callOffline(message.partition).catch(() => undefined);
+      this.setLocal(message.partition, PartitionState.ERROR);
+      return done(PartitionState.ERROR, error.message);
+    }
+  }
+
+  private setLocal(partition: string, state: string): void {
+    if (state === PartitionState.DROPPED) this.states.delete(partition);
+    else this.states.set(partition, state);
+  }
+
+  private async callOnline(partition: string): Promise<void> {
+    const parsed = parsePartitionName(partition);
+    if (!parsed) throw new Error(`bad partition name ${partition}`);
+    await this.options.handler.onBecomeOnline(parsed.queue, parsed.partition);
+  }
+
+  private async callOffline(partition: string): Promise<void> {
+    const parsed = parsePartitionName(partition);
+    if (parsed) await this.options.handler.onBecomeOffline(parsed.queue, parsed.partition);
+    this.states.set(partition, PartitionState.OFFLINE);
+  }
+
+  /** Merges the CURRENTSTATES deltas and deletes the handled messages, atomically. */
+  private async report(zk: ZkClient, session: string, outcomes: readonly Outcome[], claimed: readonly Claimed[]): Promise<void> {
+    const byResource = new Map<string, Outcome[]>();
+    for (const o of outcomes) byResource.set(o.message.resource, [...(byResource.get(o.message.resource) ?? []), o]);
+    for (let attempt = 0; ; attempt++) {
+      const ops: ZkOp[] = [];
+      for (const [resource, list] of byResource) ops.push(await this.currentStateOp(zk, session, resource, list));
+      for (const c of claimed) ops.push({ op: 'delete', path: c.path });
+      try {
+        await zk.multi(ops);
+        return;
+      } catch (e) {
+        if (attempt >= 5 || !(ZkError.is(e, ZkCode.BAD_VERSION) || ZkError.is(e, ZkCode.NODE_EXISTS))) throw e;
+      }
+    }
+  }
+
+  private async currentStateOp(zk: ZkClient, session: string, resource: string, outcomes: readonly Outcome[]): Promise<ZkOp> {
+    const path = this.paths.currentState(this.options.instance, session, resource);
+    const found = await readRecord(zk, path);
+    const record = found ? cloneRecord(found.record) : newRecord(resource);
+    Object.assign(record.simpleFields, {
+      SESSION_ID: session,
+      STATE_MODEL_DEF: ONLINE_OFFLINE,
+      STATE_MODEL_FACTORY_NAME: 'DEFAULT',
+      BUCKET_SIZE: '0',
+    });
+    for (const o of outcomes) {
+      if (o.state === PartitionState.DROPPED) {
+        delete record.mapFields[o.message.partition];
+        continue;
+      }
+      record.mapFields[o.message.partition] = {
+        CURRENT_STATE: o.state,
+        PREVIOUS_STATE: o.message.fromState,
+        START_TIME: String(o.startMs),
+        END_TIME: String(o.endMs),
+        TRIGGERED_BY: o.message.id,
+        ...(o.info ? { INFO: o.info } : {}),
+      };
+    }
+    const data = serializeRecord(record);
+    if (!found) {
+      await zk.mkdirp(this.paths.sessionCurrentStates(this.options.instance, session));
+      return { op: 'create', path, data };
+    }
+    return { op: 'set', path, data, version: found.version };
+  }
+}

@@ -1,0 +1,122 @@
+import type { Pool } from 'mysql2/promise';
+import type { JobInfo, PortableJob } from '../../../core/src/types/job';
+import type { JobState } from '../../../core/src/types/job-state';
+import type { CountRequest, LookupRequest, ScanRequest } from '../../../core/src/types/requests';
+import type { ExportPage, ExportRequest } from '../../../core/src/interfaces/pinlater-backend';
+import { ErrorCode } from '../../../core/src/errors/error-code';
+import { PinLaterError } from '../../../core/src/errors/pinlater-error';
+import { formatPacerDescriptor, type PacerJobRef } from '../descriptors/pacer-descriptor';
+import { selectRows, type Row } from './mysql-pool';
+import { sql } from './sql-loader';
+import { resolveRef } from './job-refs';
+import type { QueueSettings } from './queue-registry';
+
+/** Looks queue settings up by name, UNKNOWN when absent (PinLater lookup/count/scan semantics). */
+export type SettingsLookup = (queue: string) => Promise<QueueSettings>;
+
+export async function lookupJobs(pool: Pool, settingsOf: SettingsLookup, req: LookupRequest): Promise<Map<string, JobInfo>> {
+  const refs: { text: string; ref: PacerJobRef }[] = [];
+  for (const text of req.descriptors) {
+    const queue = text.split(':')[0] ?? '';
+    refs.push({ text, ref: resolveRef(text, await settingsOf(queue)) });
+  }
+  const result = new Map<string, JobInfo>();
+  if (refs.length === 0) return result;
+  const rows = await selectRows(pool, sql('lookup-jobs'), [req.includeBody ? 1 : 0, refs.map((r) => r.ref.id)]);
+  const byId = new Map(rows.map((r) => [Number(r.id), r]));
+  for (const { text, ref } of refs) {
+    const row = byId.get(ref.id);
+    if (row === undefined || row.queue !== ref.queue || Number(row.part) !== ref.partition || Number(row.priority) !== ref.priority) continue;
+    result.set(text, toJobInfo(row, ref, Number(row.state) as JobState, req.includeBody));
+  }
+  return result;
+}
+
+export async function countJobs(pool: Pool, queue: QueueSettings, req: CountRequest, nowMs: number, countLimit: number): Promise<number> {
+  const priorities = prioritiesOf(queue, req.priority);
+  const [from, to] = runAfterRange(req.future, nowMs);
+  const regex = regexParam(req.bodyRegex);
+  const perPartition = await Promise.all(
+    partitionsOf(queue).map((p) =>
+      selectRows(pool, sql('count-jobs'), [queue.name, p, req.state, priorities, from, to, regex, regex]),
+    ),
+  );
+  return perPartition.flat().reduce((sum, r) => sum + Math.min(Number(r.n), countLimit), 0);
+}
+
+export async function scanJobs(pool: Pool, queue: QueueSettings, req: ScanRequest, nowMs: number): Promise<JobInfo[]> {
+  const priorities = prioritiesOf(queue, req.priority);
+  const [from, to] = runAfterRange(req.future, nowMs);
+  const regex = regexParam(req.bodyRegex);
+  if (req.limit <= 0) return [];
+  const rows = await selectRows(pool, sql('scan-jobs'), [queue.name, req.state, priorities, from, to, regex, regex, req.limit]);
+  return rows.map((r) => toJobInfo(r, refOf(queue.name, r), req.state, false));
+}
+
+export async function exportJobs(pool: Pool, req: ExportRequest): Promise<ExportPage> {
+  const afterId = req.cursor === undefined ? 0 : Number(req.cursor);
+  if (!Number.isSafeInteger(afterId) || afterId < 0) throw new PinLaterError(ErrorCode.CONTINUATION_INVALID, `Invalid export cursor: ${req.cursor}`);
+  const rows = await selectRows(pool, sql('export-jobs'), [req.queue, req.state, req.priority, afterId, req.limit]);
+  const jobs = rows.map((r) => toPortable(req.queue, r));
+  const last = rows[rows.length - 1];
+  return rows.length < req.limit || last === undefined ? { jobs } : { jobs, nextCursor: String(last.id) };
+}
+
+/** Priorities to visit: the requested one (no range check in PinLater → UNKNOWN here) or all. */
+export function prioritiesOf(queue: QueueSettings, priority: number | undefined): number[] {
+  if (priority === undefined) return Array.from({ length: queue.numPriorities }, (_, i) => i + 1);
+  if (!Number.isInteger(priority) || priority < 1 || priority > queue.numPriorities) {
+    throw new PinLaterError(ErrorCode.UNKNOWN, `Priority ${priority} does not exist in Pacer queue ${queue.name}`);
+  }
+  return [priority];
+}
+
+export function partitionsOf(queue: QueueSettings): number[] {
+  return Array.from({ length: queue.numPartitions }, (_, i) => i);
+}
+
+/** Current = run_after <= now, future = run_after > now (MySQL semantics, FACTS §11.26). */
+function runAfterRange(future: boolean, nowMs: number): [number, number] {
+  return future ? [nowMs + 1, Number.MAX_SAFE_INTEGER] : [Number.MIN_SAFE_INTEGER, nowMs];
+}
+
+/** Empty regex is ignored, as PinLater's MySQL backend does; otherwise bound as a parameter. */
+export function regexParam(regex: string | undefined): string | null {
+  return regex === undefined || regex === '' ? null : regex;
+}
+
+function refOf(queue: string, r: Row): PacerJobRef {
+  return { queue, partition: Number(r.part), priority: Number(r.priority), id: Number(r.id) };
+}
+
+function toJobInfo(r: Row, ref: PacerJobRef, state: JobState, includeBody: boolean): JobInfo {
+  return {
+    descriptor: formatPacerDescriptor(ref),
+    state,
+    attemptsAllowed: Number(r.attempts_allowed),
+    attemptsRemaining: Number(r.attempts_remaining),
+    customStatus: String(r.custom_status ?? ''),
+    createdAtMs: Number(r.created_at_ms),
+    runAfterMs: Number(r.run_after_ms),
+    updatedAtMs: Number(r.updated_at_ms),
+    ...(r.claim_descriptor === null || r.claim_descriptor === undefined ? {} : { claimDescriptor: String(r.claim_descriptor) }),
+    ...(includeBody && r.body !== null && r.body !== undefined ? { body: r.body as Buffer } : {}),
+  };
+}
+
+function toPortable(queue: string, r: Row): PortableJob {
+  return {
+    sourceDescriptor: formatPacerDescriptor(refOf(queue, r)),
+    queue,
+    priority: Number(r.priority),
+    state: Number(r.state) as JobState,
+    body: r.body as Buffer,
+    attemptsAllowed: Number(r.attempts_allowed),
+    attemptsRemaining: Number(r.attempts_remaining),
+    customStatus: String(r.custom_status ?? ''),
+    createdAtMs: Number(r.created_at_ms),
+    updatedAtMs: Number(r.updated_at_ms),
+    runAfterMs: Number(r.run_after_ms),
+    ...(r.claim_descriptor === null ? {} : { claimDescriptor: String(r.claim_descriptor) }),
+  };
+}

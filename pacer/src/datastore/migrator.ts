@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Pool, PoolConnection } from 'mysql2/promise';
+import { stripComments } from './sql-loader';
+import { TABLES } from './tables';
+
+/** `pacer/migrations/`. */
+export const MIGRATIONS_DIR = join(__dirname, '..', '..', 'migrations');
+
+export interface Migration {
+  version: number;
+  name: string;
+  checksum: string;
+  statements: string[];
+}
+
+/** The numbered files `NNNN_name.sql`, in order. */
+export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((file) => {
+      const text = readFileSync(join(dir, file), 'utf8');
+      return {
+        version: Number(file.slice(0, 4)),
+        name: file.replace(/\.sql$/, ''),
+        checksum: createHash('sha256').update(text).digest('hex'),
+        statements: stripComments(text).split(/;\s*(?:\n|$)/).map((s) => s.trim()).filter((s) => s.length > 0),
+      };
+    });
+}
+
+/**
+ * Applies pending migrations, one transaction per file with its `schema_migrations` row, under a
+ * named lock so concurrent migrators serialize. An applied file whose checksum changed is an error.
+ * (MariaDB commits DDL implicitly: migration files use IF NOT EXISTS so a crash mid-file can re-run.)
+ */
+export async function migrate(pool: Pool, dir = MIGRATIONS_DIR): Promise<string[]> {
+  const conn = await pool.getConnection();
+  try {
+    const [lock] = await conn.query<import('mysql2/promise').RowDataPacket[]>("SELECT GET_LOCK('pacer_migrate', 60) AS ok");
+    if (Number(lock[0]?.ok) !== 1) throw new Error('Could not take the pacer_migrate lock');
+    try {
+      return await applyPending(conn, loadMigrations(dir));
+    } finally {
+      await conn.query("SELECT RELEASE_LOCK('pacer_migrate')");
+    }
+  } finally {
+    conn.release();
+  }
+}
+
+async function applyPending(conn: PoolConnection, migrations: Migration[]): Promise<string[]> {
+  await conn.query(
+    `CREATE TABLE IF NOT EXISTS ${TABLES.migrations} (version INT NOT NULL PRIMARY KEY, name VARCHAR(200) NOT NULL, ` +
+      'checksum CHAR(64) NOT NULL, applied_at_ms BIGINT NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin',
+  );
+  const [rows] = await conn.query<import('mysql2/promise').RowDataPacket[]>(`SELECT version, checksum FROM ${TABLES.migrations}`);
+  const applied = new Map(rows.map((r) => [Number(r.version), String(r.checksum)]));
+  const done: string[] = [];
+  for (const m of migrations) {
+    const checksum = applied.get(m.version);
+    if (checksum !== undefined) {
+      if (checksum !== m.checksum) throw new Error(`Migration ${m.name} was changed after it was applied`);
+      continue;
+    }
+    await conn.query('START TRANSACTION');
+    try {
+      for (const statement of m.statements) await conn.query(statement);
+      await conn.query(`INSERT INTO ${TABLES.migrations} (version, name, checksum, applied_at_ms) VALUES (?, ?, ?, ?)`, [
+        m.version, m.name, m.checksum, Date.now(),
+      ]);
+      await conn.query('COMMIT');
+    } catch (e) {
+      await conn.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+    done.push(m.name);
+  }
+  return done;
+}

@@ -1,0 +1,74 @@
+import { createPool, type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
+import { toPinLaterError } from './mysql-errors';
+
+export interface MysqlConnectionConfig {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  connectionLimit: number;
+  /** Connect timeout, ms. */
+  connectTimeoutMs: number;
+}
+
+export type Row = RowDataPacket;
+export type Queryable = Pick<Pool, 'query'> | Pick<PoolConnection, 'query'>;
+
+/** A mysql2 pool for Pacer's database (autocommit; client-side formatting so `IN (?)` takes arrays). */
+export function createMysqlPool(config: MysqlConnectionConfig): Pool {
+  return createPool({
+    host: config.host,
+    port: config.port,
+    user: config.user,
+    password: config.password,
+    database: config.database,
+    connectionLimit: config.connectionLimit,
+    connectTimeout: config.connectTimeoutMs,
+    waitForConnections: true,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    enableKeepAlive: true,
+  });
+}
+
+/** Runs a query and returns its rows; MySQL errors become PinLater errors (mysql-errors.ts). */
+export async function selectRows(db: Queryable, text: string, params: unknown[]): Promise<Row[]> {
+  try {
+    const [rows] = await db.query<Row[]>(text, params);
+    return rows;
+  } catch (e) {
+    throw toPinLaterError(e);
+  }
+}
+
+/** Runs a write and returns its header (affectedRows are matched rows: mysql2 sets FOUND_ROWS). */
+export async function execute(db: Queryable, text: string, params: unknown[]): Promise<ResultSetHeader> {
+  try {
+    const [header] = await db.query<ResultSetHeader>(text, params);
+    return header;
+  } catch (e) {
+    throw toPinLaterError(e);
+  }
+}
+
+/** Runs `fn` in a transaction on one connection; rolls back on any error. */
+export async function withTransaction<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
+  let conn: PoolConnection;
+  try {
+    conn = await pool.getConnection();
+  } catch (e) {
+    throw toPinLaterError(e);
+  }
+  try {
+    await conn.query('START TRANSACTION');
+    const result = await fn(conn);
+    await conn.query('COMMIT');
+    return result;
+  } catch (e) {
+    await conn.query('ROLLBACK').catch(() => undefined);
+    throw toPinLaterError(e);
+  } finally {
+    conn.release();
+  }
+}

@@ -1,0 +1,45 @@
+import type { Logger } from '../../../core/src/logging/logger';
+import type { Stats } from '../../../core/src/interfaces/stats';
+import { endpointKey, type BrokerEndpoint, type PartitionDirectory } from '../interfaces/partition-directory';
+import type { BrokerClient } from '../interfaces/broker-client';
+import type { PendingHint } from '../datastore/job-refs';
+
+/**
+ * Tells the owning brokers that jobs became pending (after enqueue, failure-ack retry,
+ * moveToPending, retryFailed, import, monitor), so they refill without polling. Best effort: the
+ * jobs are already committed in MySQL; a broker that misses a notice finds them on its safety sweep.
+ */
+export class BrokerNotifier {
+  constructor(
+    private readonly directory: PartitionDirectory,
+    private readonly brokers: BrokerClient,
+    private readonly logger: Logger,
+    private readonly stats: Stats,
+  ) {}
+
+  async notify(queue: string, hints: PendingHint[], priorities?: number[]): Promise<void> {
+    if (hints.length === 0) return;
+    const byBroker = new Map<string, { endpoint: BrokerEndpoint; partitions: Set<number>; earliest: number }>();
+    for (const h of hints) {
+      const endpoint = this.directory.brokerFor(queue, h.partition);
+      if (endpoint === undefined) continue;
+      const key = endpointKey(endpoint);
+      const entry = byBroker.get(key) ?? { endpoint, partitions: new Set<number>(), earliest: Infinity };
+      entry.partitions.add(h.partition);
+      entry.earliest = Math.min(entry.earliest, h.runAfterMs);
+      byBroker.set(key, entry);
+    }
+    await Promise.all(
+      [...byBroker.values()].map((e) =>
+        this.brokers
+          .notifyPending(e.endpoint, {
+            queue, partitions: [...e.partitions], earliestRunAfterMs: e.earliest, ...(priorities === undefined ? {} : { priorities }),
+          })
+          .catch((err: unknown) => {
+            this.stats.incr('pacer-notify-failed');
+            this.logger.warn({ err, queue, broker: endpointKey(e.endpoint) }, 'broker notification failed; the safety sweep will find the jobs');
+          }),
+      ),
+    );
+  }
+}

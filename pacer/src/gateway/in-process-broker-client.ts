@@ -1,0 +1,41 @@
+import { endpointKey, type BrokerEndpoint } from '../interfaces/partition-directory';
+import {
+  BrokerUnreachableError, type BrokerClient, type BrokerDequeueArgs, type BrokerDequeueReply, type BrokerNotice,
+} from '../interfaces/broker-client';
+import { BrokerClosedError, type DequeueBroker } from '../broker/dequeue-broker';
+
+/** Direct calls into brokers running in this process (embedded mode, tests). */
+export class InProcessBrokerClient implements BrokerClient {
+  private readonly brokers = new Map<string, DequeueBroker>();
+
+  register(endpoint: BrokerEndpoint, broker: DequeueBroker): void {
+    this.brokers.set(endpointKey(endpoint), broker);
+  }
+
+  unregister(endpoint: BrokerEndpoint): void {
+    this.brokers.delete(endpointKey(endpoint));
+  }
+
+  async dequeue(endpoint: BrokerEndpoint, args: BrokerDequeueArgs): Promise<BrokerDequeueReply> {
+    try {
+      return await this.broker(endpoint).dequeue(args);
+    } catch (e) {
+      if (e instanceof BrokerClosedError) throw new BrokerUnreachableError(endpoint, e.message, { cause: e });
+      throw e;
+    }
+  }
+
+  async notifyPending(endpoint: BrokerEndpoint, notice: BrokerNotice): Promise<void> {
+    await this.broker(endpoint).notifyPending(notice.queue, notice.partitions, notice.earliestRunAfterMs, notice.priorities);
+  }
+
+  async close(): Promise<void> {
+    this.brokers.clear();
+  }
+
+  private broker(endpoint: BrokerEndpoint): DequeueBroker {
+    const b = this.brokers.get(endpointKey(endpoint));
+    if (b === undefined) throw new BrokerUnreachableError(endpoint, 'no such in-process broker');
+    return b;
+  }
+}

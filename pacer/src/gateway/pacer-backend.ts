@@ -1,0 +1,264 @@
+import type { Pool } from 'mysql2/promise';
+import type {
+  BackendHealth, ExportPage, ExportRequest, ImportResult, MonitorReport, PinLaterBackend,
+} from '../../../core/src/interfaces/pinlater-backend';
+import type { Stats } from '../../../core/src/interfaces/stats';
+import type { Logger } from '../../../core/src/logging/logger';
+import type { Clock } from '../../../core/src/util/clock';
+import type { JobInfo, PortableJob } from '../../../core/src/types/job';
+import { JobState } from '../../../core/src/types/job-state';
+import type {
+  AckRequest, CheckpointRequest, CountRequest, DeleteJobsRequest, DequeueRequest, DequeueResult, EnqueueRequest,
+  LookupRequest, RetryFailedRequest, ScanRequest,
+} from '../../../core/src/types/requests';
+import { ErrorCode } from '../../../core/src/errors/error-code';
+import { PinLaterError } from '../../../core/src/errors/pinlater-error';
+import { coerceError } from '../../../core/src/errors/coerce-error';
+import { formatPacerDescriptor, isPacerDescriptor } from '../descriptors/pacer-descriptor';
+import { QueueRegistry, type CreateQueueOptions, type QueueSettings } from '../datastore/queue-registry';
+import { JobWriter, type JobRow } from '../datastore/job-writer';
+import { ackFailed, ackSucceeded, checkpoint } from '../datastore/job-acks';
+import { countJobs, exportJobs, lookupJobs, partitionsOf, scanJobs } from '../datastore/job-queries';
+import { deleteJobs, retryFailed } from '../datastore/job-admin';
+import { monitorPartition, type MonitorSettings } from '../datastore/partition-monitor';
+import { selectRows } from '../datastore/mysql-pool';
+import { sql } from '../datastore/sql-loader';
+import type { PendingHint } from '../datastore/job-refs';
+import type { PartitionDirectory } from '../interfaces/partition-directory';
+import type { BrokerClient } from '../interfaces/broker-client';
+import { BrokerNotifier } from './broker-notifier';
+import { DequeueRouter } from './dequeue-router';
+import { selectPartitions } from './partition-selection';
+
+export interface PacerBackendDeps {
+  pool: Pool;
+  registry: QueueRegistry;
+  directory: PartitionDirectory;
+  brokers: BrokerClient;
+  clock: Clock;
+  logger: Logger;
+  stats: Stats;
+  numPriorityLevels: number;
+  countLimit: number;
+  monitor: MonitorSettings;
+  /** Closed by `close()` after the backend's own resources (embedded brokers, the pool, …). */
+  onClose: () => Promise<void>;
+  random?: () => number;
+}
+
+/**
+ * Pacer's stateless API behind the PinLater contract: enqueue = batched INSERT + notify the owning
+ * brokers; dequeue = ask the brokers; everything else = guarded SQL on the jobs table.
+ */
+export class PacerBackend implements PinLaterBackend {
+  readonly kind = 'pacer' as const;
+  readonly numPriorityLevels: number;
+  private readonly writer: JobWriter;
+  private readonly router: DequeueRouter;
+  private readonly notifier: BrokerNotifier;
+  private readonly random: () => number;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly deps: PacerBackendDeps) {
+    this.numPriorityLevels = deps.numPriorityLevels;
+    this.writer = new JobWriter(deps.pool);
+    this.router = new DequeueRouter(deps.directory, deps.brokers, deps.logger, deps.stats);
+    this.notifier = new BrokerNotifier(deps.directory, deps.brokers, deps.logger, deps.stats);
+    this.random = deps.random ?? Math.random;
+  }
+
+  async createQueue(queue: string): Promise<void> {
+    await this.deps.registry.create(queue);
+  }
+
+  /** Pacer-only: a queue with its own partition count, FIFO flag, rate limit, default attempts. */
+  createQueueWithOptions(queue: string, options: CreateQueueOptions): Promise<QueueSettings> {
+    return this.deps.registry.create(queue, options);
+  }
+
+  queueSettings(queue: string): Promise<QueueSettings | undefined> {
+    return this.deps.registry.get(queue);
+  }
+
+  async deleteQueue(queue: string): Promise<void> {
+    await this.deps.registry.delete(queue);
+  }
+
+  async enqueueJobs(req: EnqueueRequest): Promise<string[]> {
+    const queue = await this.deps.registry.require(req.queue);
+    for (const job of req.jobs) this.checkPriority(job.priority);
+    const now = this.deps.clock.nowMs();
+    const rows: JobRow[] = req.jobs.map((job) => ({
+      queue: queue.name, partition: this.pickPartition(queue), priority: job.priority, state: JobState.PENDING,
+      attemptsAllowed: job.attemptsAllowed, attemptsRemaining: job.attemptsAllowed, customStatus: job.customStatus,
+      createdAtMs: now, updatedAtMs: now, runAfterMs: job.runAfterMs === undefined || job.runAfterMs === 0 ? now : job.runAfterMs, body: job.body,
+    }));
+    const ids = await this.writer.insert(rows);
+    await this.notifyRows(queue.name, rows);
+    return rows.map((r, i) => formatPacerDescriptor({ queue: queue.name, partition: r.partition, priority: r.priority, id: ids[i] as number }));
+  }
+
+  async dequeueJobs(req: DequeueRequest): Promise<DequeueResult> {
+    const queue = await this.deps.registry.require(req.queue);
+    const partitions = selectPartitions(queue.numPartitions, req.coverage, this.random);
+    if (req.dryRun) return { jobs: await this.dryRun(queue, partitions, req.limit) };
+    const jobs = await this.router.dequeue({
+      queue: queue.name, partitions, numPriorities: this.numPriorityLevels, limit: req.limit, claimDescriptor: req.claimDescriptor,
+    });
+    return { jobs };
+  }
+
+  async ackDequeuedJobs(req: AckRequest): Promise<void> {
+    if (req.succeeded.length === 0 && req.failed.length === 0) return;
+    const queue = await this.deps.registry.require(req.queue);
+    const now = this.deps.clock.nowMs();
+    await ackSucceeded(this.deps.pool, queue, req.succeeded, now);
+    await this.notifier.notify(queue.name, await ackFailed(this.deps.pool, queue, req.failed, now));
+  }
+
+  async checkpointJobs(req: CheckpointRequest): Promise<void> {
+    if (req.items.length === 0) return;
+    const queue = await this.deps.registry.require(req.queue);
+    const { hints, noops } = await checkpoint(this.deps.pool, queue, req.source, req.items, this.deps.clock.nowMs());
+    if (noops > 0) this.deps.stats.incr(`${queue.name}_checkpoint_noop`, noops);
+    await this.notifier.notify(queue.name, hints);
+  }
+
+  lookupJobs(req: LookupRequest): Promise<Map<string, JobInfo>> {
+    return lookupJobs(this.deps.pool, (q) => this.deps.registry.requireForQuery(q), req);
+  }
+
+  async getJobCount(req: CountRequest): Promise<number> {
+    const queue = await this.deps.registry.requireForQuery(req.queue);
+    return countJobs(this.deps.pool, queue, req, this.deps.clock.nowMs(), this.deps.countLimit);
+  }
+
+  async getQueueNames(): Promise<Set<string>> {
+    return new Set(await this.deps.registry.list());
+  }
+
+  async scanJobs(req: ScanRequest): Promise<JobInfo[]> {
+    const queue = await this.deps.registry.requireForQuery(req.queue);
+    return scanJobs(this.deps.pool, queue, req, this.deps.clock.nowMs());
+  }
+
+  async retryFailedJobs(req: RetryFailedRequest): Promise<number> {
+    const queue = await this.deps.registry.requireForQuery(req.queue);
+    const now = this.deps.clock.nowMs();
+    const n = await retryFailed(this.deps.pool, queue, req, now);
+    if (n > 0) await this.notifier.notify(queue.name, partitionsOf(queue).map((p) => ({ partition: p, runAfterMs: req.runAfterMs ?? now })), [req.priority]);
+    return n;
+  }
+
+  async deleteJobs(req: DeleteJobsRequest): Promise<number> {
+    const queue = await this.deps.registry.requireForQuery(req.queue);
+    return deleteJobs(this.deps.pool, queue, req);
+  }
+
+  ownsDescriptor(descriptor: string): boolean {
+    return isPacerDescriptor(descriptor);
+  }
+
+  /** Admin pass over every partition of every queue (brokers run their own, fenced, on a timer). */
+  async runMonitorOnce(): Promise<MonitorReport> {
+    const report: MonitorReport = { queues: {}, skippedShards: [] };
+    const now = this.deps.clock.nowMs();
+    for (const name of await this.deps.registry.list()) {
+      const queue = await this.deps.registry.get(name);
+      if (queue === undefined) continue;
+      const totals = { timeoutDone: 0, timeoutRetry: 0, timeoutEvicted: 0, succeededGc: 0, failedGc: 0 };
+      const hints: PendingHint[] = [];
+      for (const p of partitionsOf(queue)) {
+        try {
+          const c = await monitorPartition(this.deps.pool, this.deps.monitor, name, p, now, null);
+          if (c === undefined) continue;
+          totals.timeoutDone += c.timeoutDone;
+          totals.timeoutRetry += c.timeoutRetry;
+          totals.succeededGc += c.succeededGc;
+          totals.failedGc += c.failedGc;
+          if (c.timeoutRetry > 0) hints.push({ partition: p, runAfterMs: now });
+        } catch (e) {
+          report.skippedShards.push({ shard: `${name}/pacer${p}`, reason: coerceError(e).message });
+        }
+      }
+      report.queues[name] = totals;
+      await this.notifier.notify(name, hints);
+    }
+    return report;
+  }
+
+  async health(): Promise<BackendHealth> {
+    try {
+      await selectRows(this.deps.pool, 'SELECT 1', []);
+      return { kind: 'pacer', healthy: true, shards: [{ shard: 'pacer-mysql', healthy: true, dequeueOnly: false }] };
+    } catch (e) {
+      return { kind: 'pacer', healthy: false, shards: [{ shard: 'pacer-mysql', healthy: false, dequeueOnly: false, detail: coerceError(e).message }] };
+    }
+  }
+
+  exportJobs(req: ExportRequest): Promise<ExportPage> {
+    return exportJobs(this.deps.pool, req);
+  }
+
+  /** Imports jobs with all their metadata (state, attempts, status, times, claim). */
+  async importJobs(queueName: string, jobs: PortableJob[]): Promise<ImportResult[]> {
+    if (jobs.length === 0) return [];
+    const queue = await this.deps.registry.require(queueName);
+    for (const job of jobs) this.checkPriority(job.priority);
+    const rows: JobRow[] = jobs.map((j) => ({
+      queue: queue.name, partition: this.pickPartition(queue), priority: j.priority, state: j.state,
+      ...(j.claimDescriptor === undefined ? {} : { claimDescriptor: j.claimDescriptor }),
+      attemptsAllowed: j.attemptsAllowed, attemptsRemaining: j.attemptsRemaining, customStatus: j.customStatus,
+      createdAtMs: j.createdAtMs, updatedAtMs: j.updatedAtMs, runAfterMs: j.runAfterMs, body: j.body,
+    }));
+    const ids = await this.writer.insert(rows);
+    await this.notifyRows(queue.name, rows.filter((r) => r.state === JobState.PENDING));
+    return rows.map((r, i) => ({
+      sourceDescriptor: (jobs[i] as PortableJob).sourceDescriptor,
+      descriptor: formatPacerDescriptor({ queue: queue.name, partition: r.partition, priority: r.priority, id: ids[i] as number }),
+    }));
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.deps.onClose();
+    return this.closing;
+  }
+
+  private async dryRun(queue: QueueSettings, partitions: number[], limit: number): Promise<DequeueResult['jobs']> {
+    const out: DequeueResult['jobs'] = [];
+    const now = this.deps.clock.nowMs();
+    for (let priority = 1; priority <= this.numPriorityLevels; priority += 1) {
+      for (const partition of partitions) {
+        if (out.length >= limit) return out;
+        const rows = await selectRows(this.deps.pool, sql('dry-run'), [queue.name, partition, priority, now, limit - out.length]);
+        for (const r of rows) {
+          out.push({
+            descriptor: formatPacerDescriptor({ queue: queue.name, partition, priority, id: Number(r.id) }),
+            body: r.body as Buffer, attemptsAllowed: Number(r.attempts_allowed), attemptsRemaining: Number(r.attempts_remaining),
+            createdAtMs: Number(r.created_at_ms), updatedAtMs: Number(r.updated_at_ms),
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  private async notifyRows(queue: string, rows: JobRow[]): Promise<void> {
+    const hints = new Map<number, PendingHint>();
+    for (const r of rows) {
+      const h = hints.get(r.partition);
+      if (h === undefined || r.runAfterMs < h.runAfterMs) hints.set(r.partition, { partition: r.partition, runAfterMs: r.runAfterMs });
+    }
+    await this.notifier.notify(queue, [...hints.values()], [...new Set(rows.map((r) => r.priority))]);
+  }
+
+  private pickPartition(queue: QueueSettings): number {
+    return queue.numPartitions === 1 ? 0 : Math.floor(this.random() * queue.numPartitions);
+  }
+
+  private checkPriority(priority: number): void {
+    if (!Number.isInteger(priority) || priority < 1 || priority > this.numPriorityLevels) {
+      throw new PinLaterError(ErrorCode.PRIORITY_NOT_SUPPORTED, String(priority));
+    }
+  }
+}

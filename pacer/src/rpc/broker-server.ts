@@ -1,0 +1,87 @@
+import type { Server, Socket } from 'node:net';
+import thrift from 'thrift';
+import type { Logger } from '../../../core/src/logging/logger';
+import { ErrorCode } from '../../../core/src/errors/error-code';
+import { PinLaterError } from '../../../core/src/errors/pinlater-error';
+import { coerceError } from '../../../core/src/errors/coerce-error';
+import PacerBroker from '../generated/PacerBroker';
+import ttypes from '../generated/broker_types';
+import type { DequeueBroker } from '../broker/dequeue-broker';
+import { fromI64, toI64 } from './int64';
+
+/** The broker's internal Thrift service (pacer/thrift/broker.thrift), framed binary over TCP. */
+export class BrokerServer {
+  private readonly sockets = new Set<Socket>();
+  private readonly server: Server;
+
+  private constructor(private readonly broker: DequeueBroker, private readonly logger: Logger) {
+    this.server = thrift.createServer(PacerBroker.Processor, this.handler(), {
+      transport: thrift.TFramedTransport,
+      protocol: thrift.TBinaryProtocol,
+    }) as unknown as Server;
+    this.server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+  }
+
+  static async listen(broker: DequeueBroker, host: string, port: number, logger: Logger): Promise<BrokerServer> {
+    const s = new BrokerServer(broker, logger);
+    await new Promise<void>((resolve, reject) => {
+      s.server.once('error', reject);
+      s.server.listen(port, host, () => resolve());
+    });
+    return s;
+  }
+
+  get port(): number {
+    const addr = this.server.address();
+    return typeof addr === 'object' && addr !== null ? addr.port : 0;
+  }
+
+  /** Stops accepting and drops open connections (clients fail over / reconnect). */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+
+  private handler(): object {
+    const broker = this.broker;
+    const fail = (e: unknown): never => {
+      const err = coerceError(e);
+      const code = e instanceof PinLaterError ? e.code : ErrorCode.UNKNOWN;
+      if (!(e instanceof PinLaterError)) this.logger.warn({ err }, 'broker request failed');
+      throw new ttypes.BrokerError({ code, message: err.message });
+    };
+    return {
+      dequeue: async (req: ttypes.BrokerDequeueRequest) => {
+        try {
+          const r = await broker.dequeue(req);
+          const jobs = r.jobs.map((j) => new ttypes.BrokerJob({ ...j, createdAtMs: toI64(j.createdAtMs), updatedAtMs: toI64(j.updatedAtMs) }));
+          return new ttypes.BrokerDequeueResponse({ jobs, notOwned: r.notOwned, readyLeft: r.readyLeft });
+        } catch (e) {
+          return fail(e);
+        }
+      },
+      notifyPending: async (req: ttypes.BrokerNotifyRequest) => {
+        try {
+          await broker.notifyPending(req.queue, req.partitions, fromI64(req.earliestRunAfterMs), req.priorities ?? undefined);
+        } catch (e) {
+          fail(e);
+        }
+      },
+      status: async () => {
+        const c = broker.counters;
+        return new ttypes.BrokerStatus({
+          brokerId: broker.brokerId,
+          partitions: broker.partitions().map((p) => new ttypes.PartitionStatus({ ...p, epoch: toI64(p.epoch) })),
+          refills: toI64(c.refills),
+          emptyRefills: toI64(c.emptyRefills),
+          claimBatches: toI64(c.claimBatches),
+          claimedJobs: toI64(c.claimedJobs),
+        });
+      },
+    };
+  }
+}

@@ -1,0 +1,115 @@
+import thrift from 'thrift';
+import { PinLaterError } from '../../../core/src/errors/pinlater-error';
+import type { ErrorCode } from '../../../core/src/errors/error-code';
+import { coerceError } from '../../../core/src/errors/coerce-error';
+import PacerBroker from '../generated/PacerBroker';
+import ttypes from '../generated/broker_types';
+import { endpointKey, type BrokerEndpoint } from '../interfaces/partition-directory';
+import {
+  BrokerUnreachableError, type BrokerClient, type BrokerDequeueArgs, type BrokerDequeueReply, type BrokerNotice,
+} from '../interfaces/broker-client';
+import { fromI64, toI64 } from './int64';
+
+interface Channel {
+  connection: thrift.Connection;
+  client: PacerBroker.Client;
+  pending: Set<(e: Error) => void>;
+  dead: boolean;
+}
+
+/**
+ * Thrift client for the broker service: one multiplexed framed connection per broker (npm thrift
+ * matches replies by seqid), reopened after a failure. Every call is bounded by `callTimeoutMs`;
+ * a lost connection fails its pending calls at once (npm thrift would leave them hanging).
+ */
+export class ThriftBrokerClient implements BrokerClient {
+  private readonly channels = new Map<string, Channel>();
+
+  constructor(private readonly callTimeoutMs: number) {}
+
+  async dequeue(endpoint: BrokerEndpoint, args: BrokerDequeueArgs): Promise<BrokerDequeueReply> {
+    const res = await this.call(endpoint, (c) => c.dequeue(new ttypes.BrokerDequeueRequest(args)));
+    return {
+      jobs: res.jobs.map((j) => ({
+        descriptor: j.descriptor, body: j.body, attemptsAllowed: j.attemptsAllowed, attemptsRemaining: j.attemptsRemaining,
+        createdAtMs: fromI64(j.createdAtMs) ?? 0, updatedAtMs: fromI64(j.updatedAtMs) ?? 0,
+      })),
+      notOwned: res.notOwned,
+      readyLeft: res.readyLeft,
+    };
+  }
+
+  async notifyPending(endpoint: BrokerEndpoint, notice: BrokerNotice): Promise<void> {
+    const req = new ttypes.BrokerNotifyRequest({
+      queue: notice.queue,
+      partitions: notice.partitions,
+      ...(notice.earliestRunAfterMs === undefined ? {} : { earliestRunAfterMs: toI64(notice.earliestRunAfterMs) }),
+      ...(notice.priorities === undefined ? {} : { priorities: notice.priorities }),
+    });
+    await this.call(endpoint, (c) => c.notifyPending(req));
+  }
+
+  async close(): Promise<void> {
+    for (const ch of this.channels.values()) this.kill(ch, new Error('client closed'));
+    this.channels.clear();
+  }
+
+  private call<T>(endpoint: BrokerEndpoint, fn: (client: PacerBroker.Client) => Promise<T>): Promise<T> {
+    const ch = this.channel(endpoint);
+    return new Promise<T>((resolve, reject) => {
+      const fail = (e: Error): void => {
+        clearTimeout(timer);
+        ch.pending.delete(fail);
+        reject(new BrokerUnreachableError(endpoint, e.message, { cause: e }));
+      };
+      const timer = setTimeout(() => {
+        fail(new Error(`no reply within ${this.callTimeoutMs} ms`));
+        this.kill(ch, new Error('call timed out'));
+      }, this.callTimeoutMs);
+      ch.pending.add(fail);
+      fn(ch.client).then(
+        (v) => {
+          clearTimeout(timer);
+          ch.pending.delete(fail);
+          resolve(v);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          ch.pending.delete(fail);
+          reject(toError(endpoint, e));
+        },
+      );
+    });
+  }
+
+  private channel(endpoint: BrokerEndpoint): Channel {
+    const key = endpointKey(endpoint);
+    const existing = this.channels.get(key);
+    if (existing !== undefined && !existing.dead) return existing;
+    const connection = thrift.createConnection(endpoint.host, endpoint.port, {
+      transport: thrift.TFramedTransport,
+      protocol: thrift.TBinaryProtocol,
+      connect_timeout: this.callTimeoutMs,
+    });
+    const ch: Channel = { connection, client: thrift.createClient(PacerBroker.Client, connection), pending: new Set(), dead: false };
+    connection.on('error', (e: unknown) => this.kill(ch, coerceError(e)));
+    connection.on('close', () => this.kill(ch, new Error('connection closed')));
+    this.channels.set(key, ch);
+    return ch;
+  }
+
+  private kill(ch: Channel, reason: Error): void {
+    if (!ch.dead) {
+      ch.dead = true;
+      ch.connection.end();
+      ch.connection.destroy();
+    }
+    for (const fail of [...ch.pending]) fail(reason);
+  }
+}
+
+function toError(endpoint: BrokerEndpoint, e: unknown): Error {
+  if (e instanceof ttypes.BrokerError) return new PinLaterError(e.code as ErrorCode, e.message);
+  const err = coerceError(e);
+  return new BrokerUnreachableError(endpoint, err.message, { cause: e });
+}

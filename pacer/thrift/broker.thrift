@@ -1,0 +1,72 @@
+/**
+ * Pacer internal service: the stateless API (gateway side) talks to the dequeue broker that
+ * exclusively owns a queue's partitions. Not part of PinLater's wire contract; never exposed to
+ * PinLater clients. Generated code: pacer/src/generated/ (bash pacer/scripts/codegen.sh).
+ */
+namespace js pacer.broker
+
+/** A job the broker claimed durably in MySQL before replying. */
+struct BrokerJob {
+  1: required string descriptor
+  2: required binary body
+  3: required i32 attemptsAllowed
+  4: required i32 attemptsRemaining
+  5: required i64 createdAtMs
+  6: required i64 updatedAtMs
+}
+
+struct BrokerDequeueRequest {
+  1: required string queue
+  /** Partitions to serve from, in the order to visit them (the caller shuffled them). */
+  2: required list<i32> partitions
+  /** Priorities to serve, priority-major (outer loop), e.g. [1, 2, 3]. */
+  3: required list<i32> priorities
+  4: required i32 limit
+  /** PinLater claim descriptor of the dequeue request (FACTS §4.2), stored with each claim. */
+  5: required string claimDescriptor
+}
+
+struct BrokerDequeueResponse {
+  1: required list<BrokerJob> jobs
+  /** Requested partitions this broker does not own (or lost to a newer owner while serving). */
+  2: required list<i32> notOwned
+  /** Buffered ready jobs left per requested priority (same order as request.priorities). */
+  3: required list<i32> readyLeft
+}
+
+struct BrokerNotifyRequest {
+  1: required string queue
+  2: required list<i32> partitions
+  /** Earliest run-after of the jobs that became pending; absent = now. */
+  3: optional i64 earliestRunAfterMs
+  /** Priorities of those jobs; absent = all. */
+  4: optional list<i32> priorities
+}
+
+struct PartitionStatus {
+  1: required string queue
+  2: required i32 partition
+  3: required i64 epoch
+  4: required i32 buffered
+}
+
+struct BrokerStatus {
+  1: required string brokerId
+  2: required list<PartitionStatus> partitions
+  3: required i64 refills
+  4: required i64 emptyRefills
+  5: required i64 claimBatches
+  6: required i64 claimedJobs
+}
+
+/** code: a PinLater ErrorCode value (core/src/errors/error-code.ts). */
+exception BrokerError {
+  1: required i32 code
+  2: required string message
+}
+
+service PacerBroker {
+  BrokerDequeueResponse dequeue(1: BrokerDequeueRequest request) throws (1: BrokerError e)
+  void notifyPending(1: BrokerNotifyRequest request) throws (1: BrokerError e)
+  BrokerStatus status()
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# scripts/test.sh — THE test command, locally and in CI (.ci/run calls it).
+#
+#   bash scripts/test.sh                         # everything
+#   bash scripts/test.sh --selectProjects unit   # extra arguments go to jest
+#
+# Stages, failing fast with the stage's name:
+#   1 deps      npm ci (skipped locally when node_modules matches the lockfile; always under CI=true)
+#   2 services  scripts/services.sh start + wait (Redis, MariaDB, ZooKeeper on 127.0.0.1)
+#   3 checks    codegen drift (scripts/codegen.sh --check), tsc, scripts/check-imports.ts
+#   4 jest      npx jest --ci (all projects: unit, integration, conformance), bounded in time
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "${ROOT}"
+
+JEST_TIME_LIMIT="${JEST_TIME_LIMIT:-900}" # seconds; a jest kept alive by an open handle must not hang CI
+DEPS_STAMP="node_modules/.deps-stamp"
+CURRENT_STAGE="setup"
+STAGE_STARTED=${SECONDS}
+RUN_STARTED=${SECONDS}
+
+stage() {
+  CURRENT_STAGE="$1"
+  STAGE_STARTED=${SECONDS}
+  printf '\n==================== [test] %s ====================\n' "$1"
+}
+
+stage_done() { printf '[test] %s ok (%ss)\n' "${CURRENT_STAGE}" "$((SECONDS - STAGE_STARTED))"; }
+
+on_exit() {
+  local rc=$?
+  if [[ ${rc} -ne 0 ]]; then
+    printf '\n[test] FAILED in stage "%s" (exit %s) after %ss\n' "${CURRENT_STAGE}" "${rc}" "$((SECONDS - RUN_STARTED))" >&2
+  else
+    printf '\n[test] ALL STAGES PASSED in %ss\n' "$((SECONDS - RUN_STARTED))"
+  fi
+}
+trap on_exit EXIT
+
+deps_fingerprint() { cat package.json package-lock.json | sha256sum | cut -d' ' -f1; }
+
+install_deps() {
+  stage "deps: npm ci"
+  command -v npm >/dev/null || { echo "[test] npm not found: install Node.js 20" >&2; exit 1; }
+  if [[ "${CI:-}" != "true" && -f "${DEPS_STAMP}" && "$(cat "${DEPS_STAMP}")" == "$(deps_fingerprint)" ]]; then
+    echo "[test] node_modules already matches package-lock.json (CI=true always reinstalls)"
+  else
+    npm ci --no-audit --no-fund
+    deps_fingerprint >"${DEPS_STAMP}"
+  fi
+  stage_done
+}
+
+start_services() {
+  stage "services: redis, mariadb, zookeeper"
+  bash scripts/services.sh start
+  bash scripts/services.sh wait
+  stage_done
+}
+
+run_checks() {
+  stage "checks: codegen drift"
+  if [[ -f scripts/codegen.sh ]]; then
+    bash scripts/codegen.sh --check
+  else
+    echo "[test] scripts/codegen.sh not present yet: skipped"
+  fi
+  stage_done
+
+  stage "checks: typecheck (tsc -p tsconfig.json)"
+  npx tsc -p tsconfig.json
+  stage_done
+
+  stage "checks: imports (cycles, export *, gateway boundary)"
+  npx tsx scripts/check-imports.ts
+  stage_done
+}
+
+run_jest() {
+  stage "jest: unit + integration + conformance"
+  mkdir -p .run
+  rm -f .run/jest-results.json
+  local rc=0
+  timeout --kill-after=30 "${JEST_TIME_LIMIT}" \
+    npx jest --ci --json --outputFile=.run/jest-results.json "$@" || rc=$?
+  if [[ ${rc} -eq 124 || ${rc} -eq 137 ]]; then
+    echo "[test] jest did not finish within ${JEST_TIME_LIMIT}s (an open handle keeps it alive? try --detectOpenHandles)" >&2
+  fi
+  summarize_jest
+  return "${rc}"
+}
+
+# Prints jest's counts as one plain line: "jest: N passed, N failed, N skipped".
+# shellcheck disable=SC2016 # JavaScript template literals, not shell expansions
+summarize_jest() {
+  [[ -f .run/jest-results.json ]] || return 0
+  node -e '
+    const r = require(process.argv[1]);
+    const failed = r.numFailedTests + r.numRuntimeErrorTestSuites; // suites that could not run count too
+    const skipped = r.numPendingTests + r.numTodoTests;
+    console.log(`jest: ${r.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
+  ' "${ROOT}/.run/jest-results.json" || true
+}
+
+install_deps
+start_services
+run_checks
+run_jest "$@"
+stage_done

@@ -1,0 +1,67 @@
+/**
+ * Profile: PinLater's own Redis layout (`createLegacyRedisBackend`). Namespace = three shards with
+ * unique names on 127.0.0.1:6379 (the shard name is inside every key, FACTS §6.2), the third one
+ * dequeueOnly. Cleanup deletes every key of those shards.
+ */
+import type { PinLaterBackend } from '../../../core/src/interfaces/pinlater-backend';
+import type { LegacyBackendOptions } from '../../../core/src/types/legacy-backend-options';
+import { redisCleanup, uniqueShardBase } from '../../support/namespaces';
+import { testEnv } from '../../support/test-env';
+import type { BackendProfile, ConformanceNamespace } from '../harness/backend-profile';
+import { loadModule, requireFunction } from '../harness/load-module';
+import { legacyOptions, legacySettings } from './legacy-settings';
+
+type CreateLegacyBackend = (options: LegacyBackendOptions) => PinLaterBackend | Promise<PinLaterBackend>;
+
+const WHAT = 'legacy Redis backend (legacy-adapter/index.ts createLegacyRedisBackend)';
+
+export function redisBackendConfig(shards: readonly string[], dequeueOnly: readonly string[]): unknown {
+  const { host, port } = testEnv().redis;
+  return {
+    shards: shards.map((name) => ({
+      name,
+      shardConfig: { master: { host, port }, dequeueOnly: dequeueOnly.includes(name) },
+    })),
+  };
+}
+
+export function redisShardKeyPatterns(shard: string): string[] {
+  return [`pln_${shard}`, `plj_${shard}_*`, `plq_${shard}_*`, `plh_${shard}_*`];
+}
+
+async function create(ns: ConformanceNamespace) {
+  const base = uniqueShardBase();
+  const shards = [`${base}a`, `${base}b`, `${base}c`];
+  const config = redisBackendConfig(shards, [`${base}c`]);
+  const factory = requireFunction<CreateLegacyBackend>(WHAT, loadModule(WHAT, '../../../legacy-adapter'), 'createLegacyRedisBackend');
+  const backend = await factory(legacyOptions(ns, config, legacySettings(ns)));
+  let cleaned = false;
+  return {
+    backend,
+    cleanup: async () => {
+      if (cleaned) return;
+      cleaned = true;
+      try {
+        await backend.close();
+      } finally {
+        await redisCleanup(shards.flatMap(redisShardKeyPatterns));
+      }
+    },
+  };
+}
+
+export const legacyRedisProfile: BackendProfile = {
+  name: 'legacy-redis',
+  create,
+  traits: {
+    ackCustomStatus: 'overwrite',
+    successAckOfUnclaimedJob: 'noop',
+    missingQueue: 'lenient',
+    timestampResolutionMs: 1,
+    countBoundary: 'overlap',
+    runAfterZero: 'now',
+    regexDialect: 'lua',
+    gcBasis: 'completion',
+    checkpointOfFinishedJob: 'applies',
+  },
+};

@@ -1,0 +1,83 @@
+/**
+ * Profile: Pacer (`pacer/index.ts` `createPacerBackend`). Namespace = a fresh MariaDB database (the
+ * factory applies Pacer's migrations) and a ZooKeeper chroot; without a partition directory the
+ * factory runs an embedded dequeue broker that owns every partition. Cleanup closes the backend
+ * (and its broker), drops the database and removes the chroot.
+ *
+ * The module is loaded lazily: if it fails to load, every Pacer test fails with
+ * ModuleNotReadyError (by design: loud, and only Pacer's blocks).
+ */
+import type { PinLaterBackend } from '../../../core/src/interfaces/pinlater-backend';
+import type { PacerBackendOptions } from '../../../pacer';
+import { createLogger } from '../../../core/src/logging/logger';
+import { MemoryStats } from '../../../core/src/interfaces/stats';
+import { systemClock } from '../../../core/src/util/clock';
+import { freshDatabase, zkChroot } from '../../support/namespaces';
+import { testEnv, testLogLevel } from '../../support/test-env';
+import { CONFORMANCE_MONITOR_DEFAULTS, type BackendProfile, type ConformanceNamespace } from '../harness/backend-profile';
+import { loadModule, requireFunction } from '../harness/load-module';
+
+const WHAT = 'Pacer backend (pacer/index.ts createPacerBackend)';
+
+type CreatePacerBackend = (options: PacerBackendOptions) => Promise<PinLaterBackend>;
+
+async function create(ns: ConformanceNamespace) {
+  const pacer = loadModule<unknown>(WHAT, '../../../pacer');
+  const factory = requireFunction<CreatePacerBackend>(WHAT, pacer, 'createPacerBackend');
+  const database = await freshDatabase('pacer_conf');
+  const chroot = await zkChroot().catch(async (error: unknown) => {
+    await database.drop();
+    throw error;
+  });
+  const { host, port, user, password } = testEnv().mysql;
+  let backend: PinLaterBackend;
+  try {
+    backend = await factory({
+      mysql: { host, port, user, password, database: database.name },
+      zookeeper: { connectString: chroot.connectString },
+      numPriorityLevels: 3,
+      monitor: { ...CONFORMANCE_MONITOR_DEFAULTS, ...ns.monitor, enabled: false },
+      embeddedBroker: { brokerId: `conformance-${chroot.path.split('/').pop() ?? ''}` },
+      logger: createLogger({ name: `conformance:${ns.label}`, level: testLogLevel() }),
+      stats: new MemoryStats(),
+      clock: systemClock,
+    });
+  } catch (error) {
+    await Promise.allSettled([database.drop(), chroot.remove()]);
+    throw error;
+  }
+  let cleaned = false;
+  return {
+    backend,
+    cleanup: async () => {
+      if (cleaned) return;
+      cleaned = true;
+      try {
+        await backend.close();
+      } finally {
+        await Promise.all([database.drop(), chroot.remove()]);
+      }
+    },
+  };
+}
+
+/**
+ * Provisional traits (to be confirmed by Pacer's owner when the backend lands): MySQL semantics
+ * (strict queue existence, append, claim-checked checkpoint) with millisecond timestamps, since
+ * Pacer stores epoch milliseconds (pacer/migrations/0001_initial.sql).
+ */
+export const pacerProfile: BackendProfile = {
+  name: 'pacer',
+  create,
+  traits: {
+    ackCustomStatus: 'append',
+    successAckOfUnclaimedJob: 'noop',
+    missingQueue: 'strict',
+    timestampResolutionMs: 1,
+    countBoundary: 'disjoint',
+    runAfterZero: 'now',
+    regexDialect: 'posix',
+    gcBasis: 'completion',
+    checkpointOfFinishedJob: 'noop',
+  },
+};

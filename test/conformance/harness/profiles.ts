@@ -1,0 +1,31 @@
+/**
+ * Every backend profile of the conformance suite, and the ones this run selects
+ * (`CONFORMANCE_BACKENDS=legacy-redis,legacy-mysql`, read through test/support/test-env.ts).
+ */
+import { conformanceBackendFilter } from '../../support/test-env';
+import { legacyMysqlProfile } from '../backends/legacy-mysql';
+import { legacyRedisProfile } from '../backends/legacy-redis';
+import { pacerProfile } from '../backends/pacer';
+import type { BackendProfile } from './backend-profile';
+
+export const ALL_PROFILES: readonly BackendProfile[] = [legacyRedisProfile, legacyMysqlProfile, pacerProfile];
+
+/** The profiles to run; an unknown name in CONFORMANCE_BACKENDS is an error, not an empty run. */
+export function selectedProfiles(filter = conformanceBackendFilter()): BackendProfile[] {
+  if (filter === undefined) return [...ALL_PROFILES];
+  const known = new Map(ALL_PROFILES.map((p) => [p.name, p]));
+  const unknown = filter.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `CONFORMANCE_BACKENDS names unknown profiles: ${unknown.join(', ')} (known: ${[...known.keys()].join(', ')})`,
+    );
+  }
+  return filter.map((name) => known.get(name) as BackendProfile);
+}
+
+/** One profile by name, ignoring CONFORMANCE_BACKENDS (e.g. the Python client check runs on Redis). */
+export function profileNamed(name: string): BackendProfile {
+  const profile = ALL_PROFILES.find((p) => p.name === name);
+  if (!profile) throw new Error(`no conformance profile named '${name}'`);
+  return profile;
+}

@@ -1,0 +1,55 @@
+/** Dequeue rate limits from PinLater's queue config (FACTS §3.6 order of checks, §3.7). */
+import { randomAlnum } from '../support/namespaces';
+import { describeConformance } from './harness/conformance-suite';
+import { JobState } from './harness/conformance-client';
+import { enqueueN } from './harness/job-helpers';
+import { ApplicationExceptionType, ErrorCode, expectApplicationError, expectPinLaterError } from './harness/wire-expectations';
+
+const LIMITED = `rl_limited_${randomAlnum(6)}`;
+const PAUSED = `rl_paused_${randomAlnum(6)}`;
+const FREE = `rl_free_${randomAlnum(6)}`;
+
+describeConformance(
+  'dequeue rate limits',
+  (ctx) => {
+    beforeAll(async () => {
+      for (const q of [LIMITED, PAUSED, FREE]) await ctx.client.createQueue(q);
+    });
+
+    it('charges the requested limit: rate 10/s allows limit 10 once, then refuses limit 1 with DEQUEUE_RATE_LIMITED', async () => {
+      await enqueueN(ctx.client, LIMITED, 3);
+      const first = await ctx.client.dequeue({ queue: LIMITED, limit: 10 });
+      expect(Object.keys(first.jobs ?? {})).toHaveLength(3);
+      await expectPinLaterError(ctx.client.dequeue({ queue: LIMITED, limit: 1 }), ErrorCode.DEQUEUE_RATE_LIMITED, `Dequeue rate limit exceeded for queue: ${LIMITED}`);
+    });
+
+    it('a rate of 0 pauses the queue: every dequeue (dry runs too) is refused and piggybacked acks are not executed', async () => {
+      const [d] = await enqueueN(ctx.client, FREE, 1);
+      await ctx.client.dequeue({ queue: FREE, limit: 1 });
+      await expectPinLaterError(ctx.client.dequeue({ queue: PAUSED, limit: 1, dryRun: true }), ErrorCode.DEQUEUE_RATE_LIMITED);
+      await expectPinLaterError(
+        ctx.client.dequeue({ queue: PAUSED, limit: 1, ack: { queue: FREE, succeeded: [{ descriptor: d as string }] } }),
+        ErrorCode.DEQUEUE_RATE_LIMITED,
+      );
+      expect((await ctx.client.lookupOne(d as string))?.jobState).toBe(JobState.IN_PROGRESS);
+    });
+
+    it('checks limit <= 0 before the rate limiter: INTERNAL_ERROR even for a paused queue', async () => {
+      await expectApplicationError(ctx.client.dequeue({ queue: PAUSED, limit: 0 }), ApplicationExceptionType.INTERNAL_ERROR);
+    });
+
+    it('queues without a configured rate are never limited', async () => {
+      for (let i = 0; i < 5; i++) await ctx.client.dequeue({ queue: FREE, limit: 1000 });
+    });
+  },
+  {
+    gateway: {
+      queueConfig: {
+        queues: [
+          { name: LIMITED, queueConfig: { maxJobsPerSecond: 10 } },
+          { name: PAUSED, queueConfig: { maxJobsPerSecond: 0 } },
+        ],
+      },
+    },
+  },
+);

@@ -1,0 +1,158 @@
+/**
+ * MySQL failures mid-traffic (FACTS §3.9, §8): a second MariaDB started by this test on a free
+ * port with its own datadir is frozen (SIGSTOP), then killed (SIGKILL), then restarted. Calls must
+ * fail with a clear PinLater error within bounded time (query, connect and pool-wait timeouts),
+ * the backend must recover by itself when the server is back, and no acknowledged job may be lost.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import mysql from 'mysql2/promise';
+import { ErrorCode } from '../../core/src/errors/error-code';
+import { PinLaterError } from '../../core/src/errors/pinlater-error';
+import { JobState } from '../../core/src/types/job-state';
+import { uniqueMysqlInstanceId } from '../support/namespaces';
+import { eventually } from '../support/eventually';
+import { assertNoLeaks } from '../support/leak-check';
+import { mysqlTestSettings, startMysqlBackend, type MysqlBackendHarness } from './legacy-mysql-fixtures';
+
+const run = promisify(execFile);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** A throwaway mariadbd (STACK.md recipe) that the test owns and signals by pid. */
+class ScratchMariaDb {
+  private child: ChildProcess | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  readonly dir = mkdtempSync(join(tmpdir(), 'legacy-mysql-faults-'));
+  constructor(readonly port: number) {}
+
+  async install(): Promise<void> {
+    await run('mariadb-install-db', ['--no-defaults', `--datadir=${this.dir}/data`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db']);
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(
+      'mariadbd',
+      [
+        '--no-defaults', `--datadir=${this.dir}/data`, '--user=root', '--bind-address=127.0.0.1', `--port=${this.port}`,
+        `--socket=${this.dir}/mysqld.sock`, `--pid-file=${this.dir}/mysqld.pid`, `--log-error=${this.dir}/error.log`,
+        '--character-set-server=utf8mb4', '--collation-server=utf8mb4_general_ci', '--innodb-buffer-pool-size=32M',
+      ],
+      { stdio: 'ignore' },
+    );
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    await eventually(async () => {
+      const conn = await mysql.createConnection({ host: '127.0.0.1', port: this.port, user: 'root', password: '', connectTimeout: 1000 });
+      await conn.end();
+    }, { timeoutMs: 30_000, intervalMs: 200 });
+  }
+
+  signal(sig: NodeJS.Signals): void {
+    if (this.child?.pid !== undefined) process.kill(this.child.pid, sig);
+  }
+
+  async kill(): Promise<void> {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.signal('SIGCONT');
+    this.signal('SIGKILL');
+    await this.exited;
+  }
+
+  async dispose(): Promise<void> {
+    await this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+async function timed<T>(p: Promise<T>): Promise<{ ms: number; error: unknown }> {
+  const start = Date.now();
+  const error = await p.then(() => undefined, (e: unknown) => e);
+  return { ms: Date.now() - start, error };
+}
+
+describe('legacy MySQL when the server goes away', () => {
+  let server: ScratchMariaDb;
+  let h: MysqlBackendHarness;
+  const id = uniqueMysqlInstanceId();
+  const acknowledged = new Set<string>();
+  const job = (i: string) => ({ body: Buffer.from(i), priority: 1, attemptsAllowed: 1, customStatus: '' });
+  const enqueue = async (tag: string) => {
+    const [d] = await h.backend.enqueueJobs({ queue: 'fq', jobs: [job(tag)] });
+    acknowledged.add(d!);
+    return d!;
+  };
+
+  beforeAll(async () => {
+    server = new ScratchMariaDb(await freePort());
+    await server.install();
+    await server.start();
+    h = await startMysqlBackend({
+      instances: [{ id, port: server.port }],
+      settings: mysqlTestSettings({ autoRetries: 2, socketTimeoutMs: 1500, connectionMaxWaitMs: 1000, connectionsPerShard: 4 }),
+    });
+    await h.backend.createQueue('fq');
+    for (let i = 0; i < 30; i++) await enqueue(`before-${i}`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await h?.close();
+    await server?.dispose();
+  });
+  afterAll(() => assertNoLeaks());
+
+  it('a frozen server fails calls with UNKNOWN within the socket/pool timeouts, then recovers', async () => {
+    server.signal('SIGSTOP');
+    try {
+      const enq = await timed(enqueue('frozen'));
+      expect(PinLaterError.is(enq.error, ErrorCode.UNKNOWN)).toBe(true);
+      expect((enq.error as Error).message).toMatch(/CommunicationsException|SQLNestedException/);
+      expect(enq.ms).toBeLessThan(12_000);
+      const deq = await timed(h.backend.dequeueJobs({ queue: 'fq', limit: 5, dryRun: false, coverage: 1, claimDescriptor: 'h:1:1:s:1' }));
+      expect(PinLaterError.is(deq.error, ErrorCode.UNKNOWN)).toBe(true);
+      expect(deq.ms).toBeLessThan(12_000);
+      expect(h.stats.counter('mysql-overload-enqueue')).toBeGreaterThan(0);
+      expect(h.stats.counter('enqueue-failures-retry')).toBeGreaterThan(0);
+    } finally {
+      server.signal('SIGCONT');
+    }
+    await eventually(() => enqueue('after-freeze'), { timeoutMs: 20_000, intervalMs: 200 });
+  }, 60_000);
+
+  it('a killed server fails calls fast, and the pool reconnects when it is back', async () => {
+    await server.kill();
+    const enq = await timed(enqueue('dead'));
+    expect(PinLaterError.is(enq.error, ErrorCode.UNKNOWN)).toBe(true);
+    expect((enq.error as Error).message).toMatch(/CommunicationsException.*ECONNREFUSED|SQLNestedException/);
+    expect(enq.ms).toBeLessThan(12_000);
+    const count = await timed(h.backend.getJobCount({ queue: 'fq', state: JobState.PENDING, future: false }));
+    expect(PinLaterError.is(count.error, ErrorCode.UNKNOWN)).toBe(true);
+    await server.start();
+    await eventually(() => enqueue('after-restart'), { timeoutMs: 20_000, intervalMs: 200 });
+    for (let i = 0; i < 10; i++) await enqueue(`after-${i}`);
+  }, 90_000);
+
+  it('lost no acknowledged job', async () => {
+    const delivered = new Set<string>();
+    for (;;) {
+      const { jobs } = await h.backend.dequeueJobs({ queue: 'fq', limit: 100, dryRun: false, coverage: 1, claimDescriptor: `h:1:1:s:${delivered.size}` });
+      if (jobs.length === 0) break;
+      jobs.forEach((j) => delivered.add(j.descriptor));
+    }
+    expect(acknowledged.size).toBe(30 + 1 + 1 + 10);
+    for (const d of acknowledged) expect(delivered).toContain(d);
+  }, 30_000);
+});

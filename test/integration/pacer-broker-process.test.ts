@@ -1,0 +1,91 @@
+/**
+ * The broker as its own process (`npx tsx pacer/src/broker/main.ts`) behind Thrift: kill -9 →
+ * dequeues fail with a clear error and nothing is lost; restart → buffered unclaimed jobs are
+ * simply pending again; SIGTERM → graceful exit releasing its partitions.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createPacerBackend, StaticPartitionDirectory, type PacerBackend } from '../../pacer';
+import { ErrorCode } from '../../core/src/errors/error-code';
+import { JobState } from '../../core/src/types/job-state';
+import { assertNoLeaks } from '../support/leak-check';
+import { eventually } from '../support/eventually';
+import { dequeueReq, freshPacerDb, job, type PacerDb } from './pacer-fixtures';
+
+const ROOT = join(__dirname, '..', '..');
+let fx: PacerDb;
+let backend: PacerBackend;
+let directory: StaticPartitionDirectory;
+let child: ChildProcess | undefined;
+
+function startBroker(id: string, port: number): Promise<ChildProcess> {
+  const proc = spawn('npx', ['tsx', 'pacer/src/broker/main.ts', '--broker-id', id, '--port', String(port), '--database', fx.db.name,
+    '--assign', 'proc:0-1', '--safety-sweep-ms', '0', '--log-level', 'silent'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('listening on')) resolve(proc);
+    });
+    proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    proc.on('exit', (code) => reject(new Error(`broker exited ${code}: ${out}`)));
+  });
+}
+
+function exited(proc: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve(proc.exitCode) : proc.once('exit', (c) => resolve(c))));
+}
+
+async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  fx = await freshPacerDb();
+  const port = await freePort();
+  directory = new StaticPartitionDirectory({ fallback: { host: '127.0.0.1', port } });
+  backend = await createPacerBackend({ mysql: fx.mysql, directory, brokerCallTimeoutMs: 3000 });
+  await backend.createQueueWithOptions('proc', { numPartitions: 2 });
+});
+afterAll(async () => {
+  if (child !== undefined && child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGKILL');
+    await exited(child);
+  }
+  await backend.close();
+  await directory.close();
+  await fx.db.drop();
+});
+afterAll(assertNoLeaks);
+
+it('kill -9 loses nothing; a restarted broker serves the buffered jobs again; SIGTERM is graceful', async () => {
+  const port = (directory.brokerFor('proc', 0) as { port: number }).port;
+  child = await startBroker('proc-1', port);
+  const descriptors = await backend.enqueueJobs({ queue: 'proc', jobs: Array.from({ length: 40 }, (_, i) => job(`p${i}`)) });
+  const first = await backend.dequeueJobs(dequeueReq('proc', 10));
+  expect(first.jobs).toHaveLength(10);
+  // the broker now buffers the other 30 (unclaimed); kill it hard
+  child.kill('SIGKILL');
+  await exited(child);
+  const err = await backend.dequeueJobs(dequeueReq('proc', 10)).catch((e: unknown) => e);
+  expect((err as { code?: number }).code).toBe(ErrorCode.SHARD_CONNECTION_FAILED);
+  expect(await backend.getJobCount({ queue: 'proc', state: JobState.PENDING, future: false })).toBe(30);
+  // enqueue while the broker is down: committed in MySQL, the notification fails quietly
+  await backend.enqueueJobs({ queue: 'proc', jobs: [job('while-down')] });
+  child = await startBroker('proc-2', port);
+  const rest = await eventually(async () => {
+    const r = await backend.dequeueJobs(dequeueReq('proc', 100));
+    expect(r.jobs).toHaveLength(31);
+    return r;
+  }, { timeoutMs: 15_000 });
+  const all = new Set([...first.jobs, ...rest.jobs].map((j) => j.descriptor));
+  for (const d of descriptors) expect(all.has(d)).toBe(true);
+  child.kill('SIGTERM');
+  expect(await exited(child)).toBe(0);
+}, 60_000);

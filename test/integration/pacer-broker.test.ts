@@ -1,0 +1,163 @@
+/**
+ * Pacer dequeue brokers in-process: FIFO on a one-partition queue, concurrent dequeuers, fencing
+ * (a second broker takes over; the first one's claims are rejected by MySQL and it hands out
+ * nothing), no hot polling, a broker unreachable.
+ */
+import {
+  createDequeueBroker, createPacerBackend, InProcessBrokerClient, StaticPartitionDirectory, listOwners, createMysqlPool,
+  type DequeueBroker, type PacerBackend,
+} from '../../pacer';
+import { ErrorCode } from '../../core/src/errors/error-code';
+import { JobState } from '../../core/src/types/job-state';
+import { assertNoLeaks } from '../support/leak-check';
+import { eventually } from '../support/eventually';
+import { dequeueReq, freshPacerDb, job, type PacerDb } from './pacer-fixtures';
+
+const A = { host: 'broker-a', port: 1 };
+const B = { host: 'broker-b', port: 2 };
+
+let fx: PacerDb;
+let backend: PacerBackend;
+let directory: StaticPartitionDirectory;
+let client: InProcessBrokerClient;
+const brokers: DequeueBroker[] = [];
+
+function broker(id: string): DequeueBroker {
+  const b = createDequeueBroker({ brokerId: id, mysql: fx.mysql, safetySweepMs: 0, monitor: { enabled: false }, buffer: { capacityPerPriority: 50, lowWater: 10 } });
+  brokers.push(b);
+  return b;
+}
+
+beforeAll(async () => {
+  fx = await freshPacerDb();
+  directory = new StaticPartitionDirectory({ fallback: A });
+  client = new InProcessBrokerClient();
+  backend = await createPacerBackend({ mysql: fx.mysql, directory, brokerClient: client, defaultPartitions: 2 });
+});
+afterAll(async () => {
+  for (const b of brokers) await b.close();
+  await backend.close();
+  await directory.close();
+  await fx.db.drop();
+});
+afterAll(assertNoLeaks);
+
+describe('FIFO queue (one partition)', () => {
+  it('serves priority first, then enqueue order, across batches and concurrent dequeuers', async () => {
+    const a = broker('fifo-a');
+    client.register(A, a);
+    await backend.createQueueWithOptions('fifo', { fifo: true });
+    await a.assign('fifo', 0);
+    const bodies = Array.from({ length: 120 }, (_, i) => `j${String(i).padStart(3, '0')}`);
+    for (let i = 0; i < bodies.length; i += 40) {
+      await backend.enqueueJobs({ queue: 'fifo', jobs: bodies.slice(i, i + 40).map((b) => job(b)) });
+    }
+    await backend.enqueueJobs({ queue: 'fifo', jobs: [job('urgent', { priority: 1 }), job('later', { priority: 2 })].map((j, i) => (i === 0 ? j : j)) });
+    const first = await backend.dequeueJobs(dequeueReq('fifo', 3));
+    expect(first.jobs.map((j) => j.body.toString())).toEqual(['j000', 'j001', 'j002']);
+    // 8 concurrent dequeuers: no job twice, and each reply is in order
+    const replies = await Promise.all(Array.from({ length: 8 }, () => backend.dequeueJobs(dequeueReq('fifo', 20))));
+    const seen = replies.flatMap((r) => r.jobs.map((j) => j.body.toString()));
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const r of replies) {
+      const b = r.jobs.map((j) => j.body.toString()).filter((x) => x.startsWith('j'));
+      expect(b).toEqual([...b].sort());
+    }
+    const rest = await backend.dequeueJobs(dequeueReq('fifo', 200));
+    const all = [...first.jobs.map((j) => j.body.toString()), ...seen, ...rest.jobs.map((j) => j.body.toString())];
+    expect(all.sort()).toEqual([...bodies, 'later', 'urgent'].sort());
+    expect(all.indexOf('later')).toBeGreaterThan(-1);
+  });
+
+  it('a failed job retried without delay goes back to its place by run-after (not to the end)', async () => {
+    await backend.createQueueWithOptions('fifo2', { fifo: true });
+    const a = brokers[0] as DequeueBroker;
+    await a.assign('fifo2', 0);
+    await backend.enqueueJobs({ queue: 'fifo2', jobs: ['a', 'b', 'c'].map((b) => job(b)) });
+    const [ja] = (await backend.dequeueJobs(dequeueReq('fifo2', 1))).jobs;
+    await backend.ackDequeuedJobs({ queue: 'fifo2', succeeded: [], failed: [{ descriptor: ja?.descriptor as string, appendCustomStatus: '', retryDelayMs: 0 }] });
+    // retry run_after = now → after b and c (enqueued earlier), documented in docs/descriptors.md
+    const next = await backend.dequeueJobs(dequeueReq('fifo2', 3));
+    expect(next.jobs.map((j) => j.body.toString())).toEqual(['b', 'c', 'a']);
+  });
+});
+
+describe('fencing', () => {
+  it('a takeover bumps the epoch; the old owner claims nothing and hands out nothing', async () => {
+    const a = brokers[0] as DequeueBroker;
+    const b = broker('fence-b');
+    client.register(B, b);
+    await backend.createQueueWithOptions('fence', { numPartitions: 1 });
+    const e1 = await a.assign('fence', 0);
+    await backend.enqueueJobs({ queue: 'fence', jobs: Array.from({ length: 10 }, (_, i) => job(`f${i}`)) });
+    await eventually(() => expect(a.partitions().find((p) => p.queue === 'fence')?.buffered).toBe(10));
+    const e2 = await b.assign('fence', 0);
+    expect(e2).toBe(e1 + 1);
+    // a still believes it owns the partition and has 10 buffered jobs, but MySQL rejects its claims
+    const stale = await a.dequeue({ queue: 'fence', partitions: [0], priorities: [1, 2, 3], limit: 10, claimDescriptor: 'stale:1' });
+    expect(stale.jobs).toEqual([]);
+    expect(stale.notOwned).toEqual([0]);
+    expect(a.owned().has('fence/0')).toBe(false);
+    expect(await backend.getJobCount({ queue: 'fence', state: JobState.IN_PROGRESS, future: false })).toBe(0);
+    const fresh = await b.dequeue({ queue: 'fence', partitions: [0], priorities: [1, 2, 3], limit: 10, claimDescriptor: 'new:1' });
+    expect(fresh.jobs).toHaveLength(10);
+    const owners = await listOwnersOf('fence');
+    expect(owners).toEqual([{ queue: 'fence', partition: 0, ownerId: 'fence-b', epoch: e2 }]);
+    // an explicit, older epoch is refused
+    await expect(a.assign('fence', 0, e2)).rejects.toThrow(/Stale epoch/);
+  });
+});
+
+describe('notifications, no hot polling, unreachable broker', () => {
+  it('an enqueued job is dequeuable at once, and idle partitions are not polled', async () => {
+    const a = brokers[0] as DequeueBroker;
+    await backend.createQueueWithOptions('idle', { numPartitions: 2 });
+    await a.assign('idle', 0);
+    await a.assign('idle', 1);
+    const before = a.counters.refills;
+    for (let i = 0; i < 20; i += 1) expect((await backend.dequeueJobs(dequeueReq('idle', 5))).jobs).toEqual([]);
+    expect(a.counters.refills).toBe(before); // 20 empty dequeues, zero MySQL reads
+    await backend.enqueueJobs({ queue: 'idle', jobs: [job('x')] });
+    expect((await backend.dequeueJobs(dequeueReq('idle', 5))).jobs.map((j) => j.body.toString())).toEqual(['x']);
+    // a job due in 300 ms is picked up by the wake timer, without notification at due time
+    const due = Date.now() + 300;
+    await backend.enqueueJobs({ queue: 'idle', jobs: [job('soon', { runAfterMs: due })] });
+    const got = await eventually(async () => {
+      const r = await backend.dequeueJobs(dequeueReq('idle', 5));
+      expect(r.jobs).toHaveLength(1);
+      return r;
+    });
+    expect(got.jobs[0]?.body.toString()).toBe('soon');
+    expect(Date.now()).toBeGreaterThanOrEqual(due);
+  });
+
+  it('broker unreachable → SHARD_CONNECTION_FAILED, jobs stay in MySQL; other partitions still served', async () => {
+    await backend.createQueueWithOptions('split', { numPartitions: 2 });
+    const a = brokers[0] as DequeueBroker;
+    const b = brokers[1] as DequeueBroker;
+    await a.assign('split', 0);
+    await b.assign('split', 1);
+    directory.update({ fallback: A, routes: [{ queue: 'split', partitions: [1], endpoint: B }] });
+    await backend.enqueueJobs({ queue: 'split', jobs: Array.from({ length: 10 }, (_, i) => job(`s${i}`)) });
+    client.unregister(B);
+    const partial = await backend.dequeueJobs(dequeueReq('split', 100));
+    const pending = await backend.getJobCount({ queue: 'split', state: JobState.PENDING, future: false });
+    expect(partial.jobs.length + pending).toBe(10);
+    client.unregister(A);
+    const err = await backend.dequeueJobs(dequeueReq('split', 100)).catch((e: unknown) => e);
+    expect((err as { code?: number }).code).toBe(ErrorCode.SHARD_CONNECTION_FAILED);
+    client.register(A, a);
+    client.register(B, b);
+    const rest = await backend.dequeueJobs(dequeueReq('split', 100));
+    expect(rest.jobs.length).toBe(pending);
+  });
+});
+
+async function listOwnersOf(queue: string) {
+  const pool = createMysqlPool({ ...fx.mysql, connectionLimit: 1, connectTimeoutMs: 5000 });
+  try {
+    return (await listOwners(pool)).filter((o) => o.queue === queue);
+  } finally {
+    await pool.end();
+  }
+}
