@@ -15,7 +15,6 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "${ROOT}"
 
 JEST_TIME_LIMIT="${JEST_TIME_LIMIT:-900}" # seconds; a jest kept alive by an open handle must not hang CI
-DEPS_STAMP="node_modules/.deps-stamp"
 CURRENT_STAGE="setup"
 STAGE_STARTED=${SECONDS}
 RUN_STARTED=${SECONDS}
@@ -38,17 +37,9 @@ on_exit() {
 }
 trap on_exit EXIT
 
-deps_fingerprint() { cat package.json package-lock.json | sha256sum | cut -d' ' -f1; }
-
 install_deps() {
   stage "deps: npm ci"
-  command -v npm >/dev/null || { echo "[test] npm not found: install Node.js 20" >&2; exit 1; }
-  if [[ "${CI:-}" != "true" && -f "${DEPS_STAMP}" && "$(cat "${DEPS_STAMP}")" == "$(deps_fingerprint)" ]]; then
-    echo "[test] node_modules already matches package-lock.json (CI=true always reinstalls)"
-  else
-    npm ci --no-audit --no-fund
-    deps_fingerprint >"${DEPS_STAMP}"
-  fi
+  bash scripts/ensure-deps.sh
   stage_done
 }
 

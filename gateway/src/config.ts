@@ -43,6 +43,7 @@ interface CliOptions {
   backendConfig: string;
   backend?: BackendKind;
   port?: number;
+  adminPort?: number;
   logLevel?: string;
 }
 
@@ -55,6 +56,7 @@ export function buildCli(): Command {
     .requiredOption('--backend-config <file>', "PinLater backend JSON (e.g. config/redis.local.json)")
     .option('--backend <kind>', `backend: ${BACKENDS.join('|')} (default from PINLATER_BACKEND: redis → legacy-redis, else legacy-mysql)`, parseBackend)
     .option('--port <port>', 'Thrift port, overrides THRIFT_PORT', parsePort)
+    .option('--admin-port <port>', 'admin HTTP port, overrides ADMIN_PORT/OSTRICH_PORT', parsePort)
     .option('--log-level <level>', 'overrides GATEWAY_LOG_LEVEL')
     .exitOverride();
 }
@@ -118,7 +120,7 @@ export function compileConfig(
     backend,
     host: props.get('GATEWAY_HOST')?.trim() || '0.0.0.0',
     thriftPort: opts.port ?? r.int('THRIFT_PORT', { min: 0, max: 65535 }),
-    adminPort: r.int('ADMIN_PORT', { min: 0, max: 65535, fallback: r.int('OSTRICH_PORT', { min: 0, max: 65535, fallback: 9999 }) }),
+    adminPort: opts.adminPort ?? r.int('ADMIN_PORT', { min: 0, max: 65535, fallback: r.int('OSTRICH_PORT', { min: 0, max: 65535, fallback: 9999 }) }),
     maxConcurrentRequests: r.int('MAX_CONCURRENT_REQUESTS', { min: 1 }),
     idleTimeoutMs: r.int('SERVER_CONN_MAX_IDLE_TIME_MINUTES', { min: 0 }) * 60_000,
     maxFrameBytes: r.int('GATEWAY_MAX_FRAME_BYTES', { min: 1024, max: 0x7fffffff, fallback: 64 * 1024 * 1024 }),

@@ -73,7 +73,13 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDeps)
     serverStartMillis: deps.clock.nowMs(),
   });
   dispatcher = createDispatcher(service);
-  const admin = settings.adminPort === undefined ? undefined : await startAdmin(settings, deps, server);
+  let admin: { server: AdminHttpServer; port: number } | undefined;
+  try {
+    admin = settings.adminPort === undefined ? undefined : await startAdmin(settings, deps, server);
+  } catch (e) {
+    await server.close(0);
+    throw e;
+  }
   deps.logger.info({ port: address.port, adminPort: admin?.port, backend: deps.backend.kind }, 'gateway listening');
   return {
     thriftPort: address.port,

@@ -46,7 +46,11 @@ async function main(argv: string[]): Promise<number> {
       adminPasswordHash: config.adminPasswordHash,
     },
     { backend, rateLimiter: rateLimiting.limits, stats, clock: systemClock, logger },
-  );
+  ).catch(async (e: unknown) => {
+    rateLimiting.close();
+    await backend.close();
+    throw e;
+  });
   await waitForSignal(logger);
   rateLimiting.close();
   await gateway.close();

@@ -87,6 +87,26 @@ describeConformance('ackDequeuedJobs', (ctx) => {
     expect(await ctx.client.count({ queue, state: JobState.FAILED })).toBe(5);
   });
 
+  it('truncation of an appended status keeps the head (append trait); an overwrite is cut to the limit', async () => {
+    const queue = await ctx.newQueue('trunc');
+    const d = one(await enqueueAndClaim(ctx.client, queue, 1, { customStatus: '*' }));
+    await ctx.client.ack({ queue, succeeded: [{ descriptor: d, appendCustomStatus: '-'.repeat(6000) }] });
+    const limit = ctx.traits.customStatusLimit;
+    const expected = ctx.traits.ackCustomStatus === 'append' ? `*${'-'.repeat(limit - 1)}` : '-'.repeat(limit);
+    expect((await ctx.client.lookupOne(d))?.customStatus).toBe(expected);
+  });
+
+  it.each([
+    ['a malformed descriptor', (d: string) => d.replace(/:\d+$/, ':notanumber')],
+    ['a shard the backend does not have', (d: string) => d.replace(/:s[^:]+:/, ':snosuchshard:')],
+  ])('fails with UNKNOWN for %s', async (_what, mangle) => {
+    const queue = await ctx.newQueue('badack');
+    const d = one(await enqueueAndClaim(ctx.client, queue, 1));
+    await expectPinLaterError(ctx.client.ack({ queue, succeeded: [{ descriptor: mangle(d) }] }), ErrorCode.UNKNOWN);
+    await expectPinLaterError(ctx.client.ack({ queue, failed: [{ descriptor: mangle(d) }] }), ErrorCode.UNKNOWN);
+    expect((await ctx.client.lookupOne(d))?.jobState).toBe(JobState.IN_PROGRESS);
+  });
+
   it('empty or absent ack lists are a successful no-op', async () => {
     const queue = await ctx.newQueue('noop');
     await ctx.client.ack({ queue });

@@ -128,6 +128,15 @@ describeConformance('checkpointJobs', (ctx) => {
     }
   });
 
+  it('fails with UNKNOWN for a malformed descriptor or an unknown shard', async () => {
+    const queue = await ctx.newQueue('badcp');
+    const d = await claimed(queue);
+    for (const bad of [d.replace(/:\d+$/, ':x'), d.replace(/:s[^:]+:/, ':snosuchshard:')]) {
+      await expectPinLaterError(ctx.client.checkpoint(queue, [{ descriptor: bad, moveToPending: true }], SOURCE), ErrorCode.UNKNOWN);
+    }
+    expect((await ctx.client.lookupOne(d))?.jobState).toBe(JobState.IN_PROGRESS);
+  });
+
   it('a queue that does not exist follows the missingQueue trait (strict: QUEUE_NOT_FOUND; lenient: no-op)', async () => {
     const queue = await ctx.newQueue('real');
     const [d] = await enqueueN(ctx.client, queue, 1);

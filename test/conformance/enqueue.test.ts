@@ -135,6 +135,13 @@ describeConformance('enqueueJobs', (ctx) => {
     expect(descriptors.map((d) => [infos[d]?.attemptsAllowed, infos[d]?.attemptsRemaining])).toEqual([[0, 0], [-3, -3]]);
   });
 
+  it('truncates a long custom status to the backend limit (trait), keeping the head', async () => {
+    const queue = await ctx.newQueue('longstatus');
+    const status = `head${'x'.repeat(6000)}`;
+    const [d] = await ctx.client.enqueue(queue, [{ body: 'b', customStatus: status }]);
+    expect((await ctx.client.lookupOne(d as string))?.customStatus).toBe(status.slice(0, ctx.traits.customStatusLimit));
+  });
+
   it('issues distinct descriptors across calls', async () => {
     const queue = await ctx.newQueue('distinct');
     const a = await enqueueN(ctx.client, queue, 10, 'a');

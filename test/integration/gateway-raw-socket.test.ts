@@ -116,7 +116,7 @@ describe('gateway wire layer over raw sockets', () => {
   });
 
   it('garbage and a bad version close the connection; the server keeps serving', async () => {
-    for (const junk of [Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'), Buffer.from('0000000880020001000000', 'hex'), Buffer.from('00000000', 'hex')]) {
+    for (const junk of [Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'), Buffer.from('0000000880020001000000ff', 'hex'), Buffer.from('00000000', 'hex')]) {
       const c = await open();
       c.write(junk);
       await c.closed;
@@ -126,11 +126,31 @@ describe('gateway wire layer over raw sockets', () => {
     expect(header((await c.replies(1))[0] as Buffer).seqid).toBe(8);
   });
 
+  it('fuzz: mutated and random frames get a reply or a clean close, never a hang; the server keeps serving', async () => {
+    let seed = 12345;
+    const next = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const base = Buffer.concat([dequeueCall(1), queueNamesCall(2)]);
+    for (let round = 0; round < 40; round++) {
+      const junk = Buffer.from(base);
+      for (let k = 0; k < 1 + Math.floor(next() * 6); k++) junk[Math.floor(next() * junk.length)] = Math.floor(next() * 256);
+      const c = await open();
+      c.write(round % 4 === 3 ? Buffer.from(Array.from({ length: 40 }, () => Math.floor(next() * 256))) : junk);
+      c.socket.end(); // the peer finishes sending; whatever is left incomplete must not hang the server
+      await Promise.race([c.closed, new Promise((_r, reject) => setTimeout(() => reject(new Error(`round ${round} hung`)), 3000))]);
+    }
+    const c = await open();
+    c.write(queueNamesCall(9));
+    expect(header((await c.replies(1))[0] as Buffer).seqid).toBe(9);
+  });
+
   it('serves many concurrent connections', async () => {
     const conns = await Promise.all(Array.from({ length: 60 }, () => open()));
-    conns.forEach((c, i) => c.write(Buffer.concat([queueNamesCall(i), dequeueCall(i + 1000), queueNamesCall(-i)])));
+    conns.forEach((c, i) => c.write(Buffer.concat([queueNamesCall(i), dequeueCall(i + 1000), queueNamesCall(-i - 1)])));
     const all = await Promise.all(conns.map((c) => c.replies(3)));
-    all.forEach((replies, i) => expect(replies.map((r) => header(r).seqid)).toEqual([i, i + 1000, -i]));
+    all.forEach((replies, i) => expect(replies.map((r) => header(r).seqid)).toEqual([i, i + 1000, -i - 1]));
   });
 
   it('serves /stats.txt and /health on the admin port', async () => {

@@ -26,7 +26,10 @@ async function startCluster(participants: string[], settings = {}): Promise<Test
   await c.addController('controller-b');
   for (const p of participants) await c.addParticipant(p);
   c.startExternalViewChecks();
-  await eventually(() => expectFullyServed(c, QUEUES, participants), WAIT);
+  await eventually(async () => {
+    await expectFullyServed(c, QUEUES, participants);
+    expectBalanced(c, participants);
+  }, WAIT);
   return c;
 }
 
@@ -103,8 +106,8 @@ describe('pacer cluster (Helix model over ZooKeeper)', () => {
     const before = ownersSnapshot(c);
     await c.addParticipant('broker-3');
     const all = ['broker-0', 'broker-1', 'broker-2', 'broker-3'];
-    await eventually(() => {
-      expectFullyServed(c, QUEUES, all);
+    await eventually(async () => {
+      await expectFullyServed(c, QUEUES, all);
       expectBalanced(c, all);
     }, WAIT);
     let moved = 0;
@@ -125,8 +128,8 @@ describe('pacer cluster (Helix model over ZooKeeper)', () => {
       await entry.participant.close();
       c.participants.delete(name);
       await c.addParticipant(name);
-      await eventually(() => {
-        expectFullyServed(c, QUEUES, names);
+      await eventually(async () => {
+        await expectFullyServed(c, QUEUES, names);
         expectBalanced(c, names);
       }, WAIT);
     }
@@ -142,10 +145,10 @@ describe('pacer cluster (Helix model over ZooKeeper)', () => {
     const oldSession = zk.sessionId();
     await c.expireSession(zk);
     await eventually(() => expect(entry.handler.sessionLosses).toBe(1), WAIT);
-    await eventually(() => {
+    await eventually(async () => {
       expect(entry.participant.sessionId()).toBeDefined();
       expect(entry.participant.sessionId()).not.toBe(oldSession);
-      expectFullyServed(c, QUEUES, names);
+      await expectFullyServed(c, QUEUES, names);
       expectBalanced(c, names);
     }, WAIT);
     const sessions = await c.admin.children(c.paths.currentStates('broker-2'));
@@ -161,8 +164,8 @@ describe('pacer cluster (Helix model over ZooKeeper)', () => {
     await setQueuePartitions(c.admin, c.paths, 'gamma', 5);
     await eventually(() => expectFullyServed(c, { ...QUEUES, gamma: 5 }, names), WAIT);
     await setQueuePartitions(c.admin, c.paths, 'gamma', 2);
-    await eventually(() => {
-      expectFullyServed(c, { ...QUEUES, gamma: 2 }, names);
+    await eventually(async () => {
+      await expectFullyServed(c, { ...QUEUES, gamma: 2 }, names);
       expect([...c.ledger.servedBy.keys()].filter((p) => p.startsWith('gamma_')).sort()).toEqual(['gamma_0', 'gamma_1']);
     }, WAIT);
     await removeQueue(c.admin, c.paths, 'gamma');

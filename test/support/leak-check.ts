@@ -15,6 +15,7 @@
  * what is left. Closing is often asynchronous (a socket finishes a tick after `quit()`), so it
  * re-checks for up to `settleMs` before failing.
  *
+ * Only handles that keep the process alive are listed by Node: an `unref()`ed socket is not seen.
  * Timers (`Timeout`, `Immediate`) are ignored by default: jest keeps its own hook and test
  * timers, which cannot be told apart from the code's. A forgotten `setInterval` still shows up as
  * jest's "did not exit" warning; run `npx jest --detectOpenHandles <file>` to find it.

@@ -26,13 +26,15 @@ import type {
   RetryFailedRequest,
   ScanRequest,
 } from '../types/requests';
-import { mapInSlices } from '../util/partition-batch';
+import { mapBounded } from '../util/partition-batch';
 import { javaRound, pickRandom, shuffled } from '../util/shuffle';
 import { withRetries } from '../util/with-retries';
 import { decodeExportCursor, encodeExportCursor } from './export-cursor';
 import { MonitorScheduler } from './monitor-scheduler';
 import { mergeScanResults } from './scan-merge';
 import type { ShardedBackendOptions } from './sharded-backend-options';
+
+const DEFAULT_BATCH_CONCURRENCY = 100;
 
 /**
  * PinLater's base layer (`PinLaterBackendBase`, FACTS §3) over a set of legacy shard stores:
@@ -43,6 +45,8 @@ export class ShardedBackend implements PinLaterBackend {
   readonly kind: ShardedBackendOptions['kind'];
   readonly numPriorityLevels: number;
   private readonly random: () => number;
+  /** Operations of one batch request in flight at once (see `mapBounded`). */
+  private readonly batchConcurrency: number;
   private readonly monitor: MonitorScheduler;
   private closed = false;
 
@@ -50,6 +54,7 @@ export class ShardedBackend implements PinLaterBackend {
     this.kind = options.kind;
     this.numPriorityLevels = options.settings.numPriorityLevels;
     this.random = options.random ?? Math.random;
+    this.batchConcurrency = options.settings.batchConcurrency ?? DEFAULT_BATCH_CONCURRENCY;
     this.monitor = new MonitorScheduler({
       periodMs: options.settings.monitor.periodMs,
       enabled: options.settings.monitor.enabled,
@@ -91,7 +96,7 @@ export class ShardedBackend implements PinLaterBackend {
 
   async enqueueJobs(req: EnqueueRequest): Promise<string[]> {
     await this.options.hooks.beforeEnqueue?.(req.queue);
-    return mapInSlices(req.jobs, this.options.settings.queryParallelism, (job) => this.enqueueOne(req.queue, job));
+    return mapBounded(req.jobs, this.batchConcurrency, (job) => this.enqueueOne(req.queue, job));
   }
 
   private async enqueueOne(queue: string, job: NewJob): Promise<string> {
@@ -101,8 +106,6 @@ export class ShardedBackend implements PinLaterBackend {
       shard = s.name;
       return s.enqueue(queue, job);
     });
-    this.options.stats.metric(`job_body_size_${queue}`, job.body.length);
-    this.options.stats.metric('job-body-size', job.body.length);
     return formatDescriptor({ queue, shard, priority: job.priority, localId });
   }
 
@@ -152,10 +155,9 @@ export class ShardedBackend implements PinLaterBackend {
   }
 
   async ackDequeuedJobs(req: AckRequest): Promise<void> {
-    const parallelism = this.options.settings.queryParallelism;
     await Promise.all([
-      mapInSlices(req.succeeded, parallelism, (a) => this.ackOne(req.queue, a, true)),
-      mapInSlices(req.failed, parallelism, (a) => this.ackOne(req.queue, a, false)),
+      mapBounded(req.succeeded, this.batchConcurrency, (a) => this.ackOne(req.queue, a, true)),
+      mapBounded(req.failed, this.batchConcurrency, (a) => this.ackOne(req.queue, a, false)),
     ]);
   }
 
@@ -171,7 +173,7 @@ export class ShardedBackend implements PinLaterBackend {
   }
 
   async checkpointJobs(req: CheckpointRequest): Promise<void> {
-    await mapInSlices(req.items, this.options.settings.queryParallelism, (item) => this.checkpointOne(req, item));
+    await mapBounded(req.items, this.batchConcurrency, (item) => this.checkpointOne(req, item));
   }
 
   private async checkpointOne(req: CheckpointRequest, item: CheckpointItem): Promise<void> {

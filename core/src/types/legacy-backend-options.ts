@@ -10,6 +10,11 @@ export interface LegacyBackendSettings {
   numPriorityLevels: number;
   /** BACKEND_QUERY_PARALLELISM: batches split into max(n / parallelism, 1)-sized slices. */
   queryParallelism: number;
+  /**
+   * Our setting, not PinLater's: operations of one batch request (enqueue, ack, checkpoint) in
+   * flight at once. Default 100. PinLater ran `queryParallelism` serial slices instead.
+   */
+  batchConcurrency?: number;
   /** BACKEND_NUM_AUTO_RETRIES: extra attempts per single-job operation. */
   autoRetries: number;
   connectionsPerShard: number;

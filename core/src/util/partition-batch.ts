@@ -1,6 +1,7 @@
 /**
  * PinLater's batch partitioning (FACTS §3.5): consecutive slices of size
- * `max(floor(n / parallelism), 1)`, so results concatenated in slice order keep request order.
+ * `max(floor(n / parallelism), 1)`, run in parallel, each serially. Kept for reference and for the
+ * tests that pin PinLater's slice shapes; the backends use `mapBounded` (see below).
  */
 export function partitionBatch<T>(items: readonly T[], parallelism: number): T[][] {
   const size = Math.max(Math.floor(items.length / Math.max(parallelism, 1)), 1);
@@ -9,15 +10,31 @@ export function partitionBatch<T>(items: readonly T[], parallelism: number): T[]
   return slices;
 }
 
-/** Runs each slice serially, all slices in parallel; results in input order. */
-export async function mapInSlices<T, R>(items: readonly T[], parallelism: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const slices = partitionBatch(items, parallelism);
-  const results = await Promise.all(
-    slices.map(async (slice) => {
-      const out: R[] = [];
-      for (const item of slice) out.push(await fn(item));
-      return out;
-    }),
-  );
-  return results.flat();
+/**
+ * Maps every item with at most `maxInFlight` operations outstanding; results in input order.
+ *
+ * Deviation from PinLater (docs/compatibility.md, "Batches run concurrently"): PinLater runs
+ * BACKEND_QUERY_PARALLELISM slices, each one job at a time, because each job holds a JDBC/Jedis
+ * connection. Our clients pipeline, so a batch of 100 Redis scripts goes out in one write. What a
+ * client sees is unchanged: descriptors in request order, no atomicity. If one item fails the
+ * call fails; items already started still complete, as in PinLater.
+ */
+export async function mapBounded<T, R>(items: readonly T[], maxInFlight: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const runner = async (): Promise<void> => {
+    while (failure === undefined && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await fn(items[index] as T);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  const runners = Math.max(1, Math.min(maxInFlight, items.length));
+  await Promise.all(Array.from({ length: runners }, runner));
+  if (failure) throw failure.error;
+  return results;
 }

@@ -3,7 +3,7 @@ import { InternalError } from '../../../core/src/errors/internal-error';
 import { PinLaterError } from '../../../core/src/errors/pinlater-error';
 import { MemoryStats } from '../../../core/src/interfaces/stats';
 import { silentLogger } from '../../../core/src/logging/logger';
-import { InMemoryBackend } from '../../../test/integration/support/in-memory-backend';
+import { InMemoryBackend } from '../../../test/support/in-memory-backend';
 import { saltedPasswordHash } from './admin-password';
 import type { DequeueRateLimiter } from './pinlater-service-impl';
 import { PinLaterServiceImpl } from './pinlater-service-impl';

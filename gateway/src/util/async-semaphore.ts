@@ -2,7 +2,7 @@
 export class SemaphoreRejectedError extends Error {
   constructor(message = 'Max waiters exceeded') {
     super(message);
-    this.name = 'RejectedExecutionException';
+    this.name = 'java.util.concurrent.RejectedExecutionException';
   }
 }
 

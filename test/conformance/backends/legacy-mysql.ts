@@ -77,6 +77,7 @@ export const legacyMysqlProfile: BackendProfile = {
     runAfterZero: 'epoch',
     regexDialect: 'posix',
     gcBasis: 'runAfter',
+    customStatusLimit: 5000,
     checkpointOfFinishedJob: 'noop',
   },
 };

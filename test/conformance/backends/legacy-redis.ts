@@ -62,6 +62,7 @@ export const legacyRedisProfile: BackendProfile = {
     runAfterZero: 'now',
     regexDialect: 'lua',
     gcBasis: 'completion',
+    customStatusLimit: 3000,
     checkpointOfFinishedJob: 'applies',
   },
 };

@@ -1,8 +1,9 @@
 /**
  * Profile: Pacer (`pacer/index.ts` `createPacerBackend`). Namespace = a fresh MariaDB database (the
- * factory applies Pacer's migrations) and a ZooKeeper chroot; without a partition directory the
- * factory runs an embedded dequeue broker that owns every partition. Cleanup closes the backend
- * (and its broker), drops the database and removes the chroot.
+ * factory applies Pacer's migrations); without a partition directory the factory runs an embedded
+ * dequeue broker that owns every partition. Cleanup closes the backend (and its broker) and drops
+ * the database. No ZooKeeper: `createPacerBackend` does not use it yet (when its ZooKeeper
+ * directory lands, give each namespace a `zkChroot()` from test/support/namespaces.ts).
  *
  * The module is loaded lazily: if it fails to load, every Pacer test fails with
  * ModuleNotReadyError (by design: loud, and only Pacer's blocks).
@@ -12,7 +13,7 @@ import type { PacerBackendOptions } from '../../../pacer';
 import { createLogger } from '../../../core/src/logging/logger';
 import { MemoryStats } from '../../../core/src/interfaces/stats';
 import { systemClock } from '../../../core/src/util/clock';
-import { freshDatabase, zkChroot } from '../../support/namespaces';
+import { freshDatabase, randomAlnum } from '../../support/namespaces';
 import { testEnv, testLogLevel } from '../../support/test-env';
 import { CONFORMANCE_MONITOR_DEFAULTS, type BackendProfile, type ConformanceNamespace } from '../harness/backend-profile';
 import { loadModule, requireFunction } from '../harness/load-module';
@@ -25,25 +26,20 @@ async function create(ns: ConformanceNamespace) {
   const pacer = loadModule<unknown>(WHAT, '../../../pacer');
   const factory = requireFunction<CreatePacerBackend>(WHAT, pacer, 'createPacerBackend');
   const database = await freshDatabase('pacer_conf');
-  const chroot = await zkChroot().catch(async (error: unknown) => {
-    await database.drop();
-    throw error;
-  });
   const { host, port, user, password } = testEnv().mysql;
   let backend: PinLaterBackend;
   try {
     backend = await factory({
       mysql: { host, port, user, password, database: database.name },
-      zookeeper: { connectString: chroot.connectString },
       numPriorityLevels: 3,
       monitor: { ...CONFORMANCE_MONITOR_DEFAULTS, ...ns.monitor, enabled: false },
-      embeddedBroker: { brokerId: `conformance-${chroot.path.split('/').pop() ?? ''}` },
+      embeddedBroker: { brokerId: `conformance-${randomAlnum(8)}` },
       logger: createLogger({ name: `conformance:${ns.label}`, level: testLogLevel() }),
       stats: new MemoryStats(),
       clock: systemClock,
     });
   } catch (error) {
-    await Promise.allSettled([database.drop(), chroot.remove()]);
+    await database.drop();
     throw error;
   }
   let cleaned = false;
@@ -55,7 +51,7 @@ async function create(ns: ConformanceNamespace) {
       try {
         await backend.close();
       } finally {
-        await Promise.all([database.drop(), chroot.remove()]);
+        await database.drop();
       }
     },
   };
@@ -78,6 +74,7 @@ export const pacerProfile: BackendProfile = {
     runAfterZero: 'now',
     regexDialect: 'posix',
     gcBasis: 'completion',
+    customStatusLimit: 5000,
     checkpointOfFinishedJob: 'noop',
   },
 };

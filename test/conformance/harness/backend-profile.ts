@@ -57,6 +57,11 @@ export interface BackendTraits {
    * (FACTS §11.13): MySQL ignores it; Redis applies it (the job reappears in pending/in-progress).
    */
   readonly checkpointOfFinishedJob: 'noop' | 'applies';
+  /**
+   * Longest custom status kept, in characters of ASCII text (FACTS §11.7): MySQL 5000 (VARCHAR(5000),
+   * the head is kept), Redis 3000.
+   */
+  readonly customStatusLimit: 5000 | 3000;
 }
 
 /** Monitor settings a test file may tighten (all milliseconds). Timers are always off. */

@@ -6,7 +6,7 @@ import type { DequeueRateLimiter } from '../../../gateway/src/service/pinlater-s
 import { startGateway } from '../../../gateway/src/gateway-process';
 import type { GatewaySettings, RunningGateway } from '../../../gateway/src/gateway-process';
 import { testLogLevel } from '../../support/test-env';
-import { InMemoryBackend } from './in-memory-backend';
+import { InMemoryBackend } from '../../support/in-memory-backend';
 
 export interface TestGateway {
   gateway: RunningGateway;

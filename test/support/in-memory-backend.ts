@@ -1,7 +1,7 @@
-import { parseDescriptor } from '../../../core/src/descriptors/job-descriptor';
-import type { BackendHealth, ExportPage, ImportResult, MonitorReport, PinLaterBackend } from '../../../core/src/interfaces/pinlater-backend';
-import type { JobInfo } from '../../../core/src/types/job';
-import { JobState } from '../../../core/src/types/job-state';
+import { parseDescriptor } from '../../core/src/descriptors/job-descriptor';
+import type { BackendHealth, ExportPage, ImportResult, MonitorReport, PinLaterBackend } from '../../core/src/interfaces/pinlater-backend';
+import type { JobInfo } from '../../core/src/types/job';
+import { JobState } from '../../core/src/types/job-state';
 import type {
   AckRequest,
   CheckpointRequest,
@@ -13,7 +13,7 @@ import type {
   LookupRequest,
   RetryFailedRequest,
   ScanRequest,
-} from '../../../core/src/types/requests';
+} from '../../core/src/types/requests';
 
 interface StoredJob {
   info: JobInfo;

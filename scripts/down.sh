@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# scripts/down.sh [--services] — stops the processes scripts/up.sh started (pid files in
+# .run/procs/): SIGTERM to each process (graceful shutdown), wait, SIGTERM to the rest of its
+# process group (npx/tsx/node), then SIGKILL. With --services, also stops the services that
+# scripts/services.sh started (never ones that were already running).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "${ROOT}"
+PROC_DIR="${ROOT}/.run/procs"
+GRACE_SECONDS="${DOWN_GRACE_SECONDS:-15}"
+
+log() { printf '[down] %s\n' "$*"; }
+
+group_alive() { kill -0 -- "-$1" 2>/dev/null; }
+
+# wait_gone PGID SECONDS — 0 once no process of the group is left.
+wait_gone() {
+  local pgid="$1" deadline=$((SECONDS + $2))
+  while group_alive "${pgid}"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
+}
+
+stop_process() {
+  local file="$1" name pid
+  name="$(basename "${file}" .pid)"
+  pid="$(tr -dc '0-9' <"${file}")"
+  if [[ -z "${pid}" ]] || ! group_alive "${pid}"; then
+    log "${name}: not running"
+    rm -f "${file}"
+    return 0
+  fi
+  # up.sh starts each process with setsid, so its pid is also its process group id.
+  log "${name}: SIGTERM pid ${pid}"
+  kill -TERM "${pid}" 2>/dev/null || true
+  if ! wait_gone "${pid}" "${GRACE_SECONDS}"; then
+    log "${name}: still running after ${GRACE_SECONDS}s — SIGTERM to its process group"
+    kill -TERM -- "-${pid}" 2>/dev/null || true
+    if ! wait_gone "${pid}" 5; then
+      log "${name}: SIGKILL to its process group"
+      kill -KILL -- "-${pid}" 2>/dev/null || true
+      wait_gone "${pid}" 5 || log "${name}: could not be stopped (process group ${pid})"
+    fi
+  fi
+  rm -f "${file}"
+  log "${name}: stopped"
+}
+
+main() {
+  local stop_services=0 file found=0
+  case "${1:-}" in
+    --services) stop_services=1 ;;
+    "") ;;
+    *) echo "usage: $0 [--services]" >&2; exit 2 ;;
+  esac
+  shopt -s nullglob
+  for file in "${PROC_DIR}"/*.pid; do
+    found=1
+    stop_process "${file}"
+  done
+  [[ ${found} -eq 1 ]] || log "no processes started by up.sh are recorded"
+  if [[ ${stop_services} -eq 1 ]]; then bash scripts/services.sh stop; fi
+}
+
+main "$@"

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# scripts/up.sh — brings the whole system up locally, in the background:
+#   1. npm dependencies (scripts/ensure-deps.sh)
+#   2. Redis, MariaDB, ZooKeeper (scripts/services.sh start + wait)
+#   3. every process of the PROCESSES table below, each with its log and pid file in .run/procs/,
+#      checked to be listening on its port. Stop them with `bash scripts/down.sh`.
+# Idempotent: a process that is already running (pid file) is left alone.
+set -euo pipefail
+
+# ------------------------------------------------------------------------------------------------
+# The system's processes: "name|port|entry file (must exist)|command|how to talk to it".
+# Add a line per process; the entry file lets the table list parts that are not written yet.
+# ------------------------------------------------------------------------------------------------
+PROCESSES=(
+  "gateway-redis|9010|gateway/src/main.ts|npx tsx gateway/src/main.ts --properties config/redis.local.properties --backend-config config/redis.local.json|PinLater Thrift (framed binary) over the legacy Redis layout, shards 1-3 on :6379"
+  "gateway-mysql|9011|gateway/src/main.ts|npx tsx gateway/src/main.ts --properties config/mysql.local.properties --backend-config config/mysql.local.json|PinLater Thrift (framed binary) over the legacy MySQL layout, instance pinlaterlocaldb001 on :3306 (4 logical shards)"
+  # Next, when their parts exist (uncomment and adjust):
+  # "pacer-broker|9020|pacer/src/broker/main.ts|npx tsx pacer/src/broker/main.ts|Pacer broker"
+  # "pacer-controller|9030|pacer/src/controller/main.ts|npx tsx pacer/src/controller/main.ts|Pacer controller"
+  # "dashboard|9040|dashboards/src/main.ts|npx tsx dashboards/src/main.ts|dashboard: http://127.0.0.1:9040/"
+)
+READY_TIMEOUT="${UP_READY_TIMEOUT:-60}" # seconds for each process to listen on its port
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "${ROOT}"
+PROC_DIR="${ROOT}/.run/procs"
+
+log() { printf '[up] %s\n' "$*"; }
+warn() { printf '[up] WARNING: %s\n' "$*" >&2; }
+
+# shellcheck disable=SC2016 # the inner script expands its own argument
+listening() { timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$1" 2>/dev/null; }
+
+running_pid() {
+  local file="${PROC_DIR}/$1.pid" pid
+  [[ -s "${file}" ]] || return 1
+  pid="$(tr -dc '0-9' <"${file}")"
+  [[ -n "${pid}" ]] && kill -0 "${pid}" 2>/dev/null || return 1
+  printf '%s' "${pid}"
+}
+
+show_log_tail() {
+  printf -- '--- last 30 lines of %s ---\n' "$1" >&2
+  tail -n 30 "$1" >&2 || true
+  printf -- '---\n' >&2
+}
+
+# wait_listening NAME PID PORT LOG — 0 once PORT accepts connections; 1 if PID dies or on timeout.
+wait_listening() {
+  local name="$1" pid="$2" port="$3" logfile="$4" deadline=$((SECONDS + READY_TIMEOUT))
+  until listening "${port}"; do
+    if ! kill -0 "${pid}" 2>/dev/null; then
+      warn "${name} exited before listening on :${port}"
+      show_log_tail "${logfile}"
+      return 1
+    fi
+    if ((SECONDS >= deadline)); then
+      warn "${name} (pid ${pid}) is not listening on :${port} after ${READY_TIMEOUT}s"
+      show_log_tail "${logfile}"
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+# start_process NAME PORT ENTRY COMMAND — prints a status line; returns 1 if it failed to come up.
+start_process() {
+  local name="$1" port="$2" entry="$3" command="$4" pid logfile="${PROC_DIR}/$1.log"
+  if pid="$(running_pid "${name}")"; then
+    log "${name}: already running (pid ${pid}) on :${port}"
+    return 0
+  fi
+  if [[ ! -f "${entry}" ]]; then
+    warn "${name}: ${entry} does not exist yet — skipped"
+    return 0
+  fi
+  if listening "${port}"; then
+    warn "${name}: port ${port} is already in use by another process — skipped"
+    return 1
+  fi
+  log "${name}: starting: ${command}"
+  # `npx tsx` runs as node_modules/.bin/tsx: npm exec does not pass SIGTERM on, tsx does.
+  if [[ "${command}" == npx\ * && -x "node_modules/.bin/$(cut -d' ' -f2 <<<"${command}")" ]]; then
+    command="node_modules/.bin/${command#npx }"
+  fi
+  # setsid: own process group, so down.sh can stop the process and its children together.
+  # shellcheck disable=SC2086 # the table's command is a plain word list
+  setsid ${command} >"${logfile}" 2>&1 </dev/null &
+  pid=$!
+  echo "${pid}" >"${PROC_DIR}/${name}.pid"
+  wait_listening "${name}" "${pid}" "${port}" "${logfile}" || return 1
+  log "${name}: listening on 127.0.0.1:${port} (pid ${pid}, log .run/procs/${name}.log)"
+}
+
+start_processes() {
+  local line name port entry command failed=0
+  mkdir -p "${PROC_DIR}"
+  for line in "${PROCESSES[@]}"; do
+    IFS='|' read -r name port entry command _ <<<"${line}"
+    start_process "${name}" "${port}" "${entry}" "${command}" || failed=1
+  done
+  return "${failed}"
+}
+
+print_summary() {
+  local line name port entry command hint pid
+  printf '\n[up] The system is up. Services: Redis 127.0.0.1:6379, MariaDB 127.0.0.1:3306 (root, no password), ZooKeeper 127.0.0.1:2181\n'
+  for line in "${PROCESSES[@]}"; do
+    IFS='|' read -r name port entry command hint <<<"${line}"
+    if pid="$(running_pid "${name}")"; then
+      printf '[up]   %-18s 127.0.0.1:%-5s pid %-7s %s\n' "${name}" "${port}" "${pid}" "${hint}"
+    fi
+  done
+  cat <<'EOF'
+[up] Talk to the gateway (PinLater Thrift, framed binary):
+[up]   python3 scripts/pinlater-client.py --port 9010 --queue my_queue   # create, enqueue, dequeue, ack, count
+[up]   (any PinLater client works unchanged; see README.md "Talking to the gateway")
+[up] Logs: tail -f .run/procs/*.log    Stop: bash scripts/down.sh (add --services to stop the services it started)
+EOF
+}
+
+main() {
+  log "installing dependencies"
+  bash scripts/ensure-deps.sh
+  log "starting services"
+  bash scripts/services.sh start
+  bash scripts/services.sh wait
+  log "starting processes"
+  if ! start_processes; then
+    warn "some processes did not come up (see above); the others keep running — bash scripts/down.sh stops them"
+    exit 1
+  fi
+  print_summary
+}
+
+main "$@"
