@@ -34,8 +34,8 @@ export interface StoreFixture {
   healthy: { value: boolean };
   /** HGETALL with Buffers (for binary bodies). */
   hashBytes(key: string): Promise<Record<string, Buffer>>;
-  /** ZRANGE key 0 -1 WITHSCORES as [member, score][] with the score as Redis prints it. */
-  zset(key: string): Promise<[string, string][]>;
+  /** ZRANGE key 0 -1 WITHSCORES as [member, score][] (score as the double Redis holds). */
+  zset(key: string): Promise<[string, number][]>;
   close(): Promise<void>;
 }
 
@@ -88,17 +88,16 @@ export async function openStoreFixture(options: StoreFixtureOptions = {}): Promi
     stats,
     healthy,
     async hashBytes(key) {
-      const reply = await raw.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }).sendCommand(['HGETALL', key]);
-      const flat = reply as unknown as Buffer[];
+      const bytes = raw.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
       const out: Record<string, Buffer> = {};
-      for (let i = 0; i + 1 < flat.length; i += 2) out[(flat[i] as Buffer).toString()] = flat[i + 1] as Buffer;
+      for (const field of await raw.hKeys(key)) {
+        const value = await bytes.hGet(key, field);
+        if (value !== null) out[field] = value as unknown as Buffer;
+      }
       return out;
     },
     async zset(key) {
-      const flat = (await raw.sendCommand(['ZRANGE', key, '0', '-1', 'WITHSCORES'])) as string[];
-      const out: [string, string][] = [];
-      for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i] as string, flat[i + 1] as string]);
-      return out;
+      return (await raw.zRangeWithScores(key, 0, -1)).map(({ value, score }) => [value, score] as [string, number]);
     },
     async close() {
       await store.close();

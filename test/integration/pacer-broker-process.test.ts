@@ -19,7 +19,8 @@ let directory: StaticPartitionDirectory;
 let child: ChildProcess | undefined;
 
 function startBroker(id: string, port: number): Promise<ChildProcess> {
-  const proc = spawn('npx', ['tsx', 'pacer/src/broker/main.ts', '--broker-id', id, '--port', String(port), '--database', fx.db.name,
+  // `node --import tsx` = what `npx tsx` runs, as ONE process, so signals reach the broker itself.
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'pacer/src/broker/main.ts', '--broker-id', id, '--port', String(port), '--database', fx.db.name,
     '--assign', 'proc:0-1', '--safety-sweep-ms', '0', '--log-level', 'silent'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -30,6 +31,10 @@ function startBroker(id: string, port: number): Promise<ChildProcess> {
     proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
     proc.on('exit', (code) => reject(new Error(`broker exited ${code}: ${out}`)));
   });
+}
+
+function signal(proc: ChildProcess, sig: NodeJS.Signals): void {
+  proc.kill(sig);
 }
 
 function exited(proc: ChildProcess): Promise<number | null> {
@@ -55,7 +60,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   if (child !== undefined && child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGKILL');
+    signal(child, 'SIGKILL');
     await exited(child);
   }
   await backend.close();
@@ -71,7 +76,7 @@ it('kill -9 loses nothing; a restarted broker serves the buffered jobs again; SI
   const first = await backend.dequeueJobs(dequeueReq('proc', 10));
   expect(first.jobs).toHaveLength(10);
   // the broker now buffers the other 30 (unclaimed); kill it hard
-  child.kill('SIGKILL');
+  signal(child, 'SIGKILL');
   await exited(child);
   const err = await backend.dequeueJobs(dequeueReq('proc', 10)).catch((e: unknown) => e);
   expect((err as { code?: number }).code).toBe(ErrorCode.SHARD_CONNECTION_FAILED);
@@ -86,6 +91,6 @@ it('kill -9 loses nothing; a restarted broker serves the buffered jobs again; SI
   }, { timeoutMs: 15_000 });
   const all = new Set([...first.jobs, ...rest.jobs].map((j) => j.descriptor));
   for (const d of descriptors) expect(all.has(d)).toBe(true);
-  child.kill('SIGTERM');
+  signal(child, 'SIGTERM');
   expect(await exited(child)).toBe(0);
 }, 60_000);

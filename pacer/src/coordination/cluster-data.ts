@@ -20,8 +20,10 @@ export interface InstanceSnapshot {
   readonly config?: ZNRecord;
   /** Session of the LIVEINSTANCES node, when the instance is live. */
   readonly sessionId?: string;
-  /** ParticipantHistory LAST_OFFLINE_TIME (undefined while live or never recorded). */
+  /** ParticipantHistory LAST_OFFLINE_TIME (undefined while live or not yet recorded). */
   readonly offlineSinceMs?: number;
+  /** Not live, but its history says it was online (its offline time is still to be recorded). */
+  readonly justWentOffline?: boolean;
   /** resource → partition → state, from CURRENTSTATES/<live session>. */
   readonly currentStates: Record<string, Record<string, PartitionCurrentState>>;
   /** Messages addressed to the live session. */
@@ -69,8 +71,9 @@ async function readInstance(zk: ZkClient, paths: HelixPaths, name: string, watch
   const base = { name, ...(config ? { config } : {}) };
   if (!sessionId) {
     const history = await readRecord(zk, paths.instanceHistory(name));
-    const offline = Number(history?.record.simpleFields.LAST_OFFLINE_TIME ?? -1);
-    return { ...base, ...(offline > 0 ? { offlineSinceMs: offline } : {}), currentStates: {}, pendingMessages: [], staleMessageIds: [] };
+    const offline = Number(history?.record.simpleFields.LAST_OFFLINE_TIME ?? 0);
+    const when = offline > 0 ? { offlineSinceMs: offline } : offline === -1 ? { justWentOffline: true } : {};
+    return { ...base, ...when, currentStates: {}, pendingMessages: [], staleMessageIds: [] };
   }
   // Messages BEFORE current states: a participant reports a transition and deletes its message
   // in one multi, so a message seen gone here guarantees the current state read next includes it.

@@ -59,13 +59,17 @@ function minDefined(a: number | undefined, b: number | undefined): number | unde
   return Math.min(a, b);
 }
 
-function instanceViews(snapshot: ClusterSnapshot): InstanceView[] {
-  return [...snapshot.instances.values()].map((i) => ({
-    name: i.name,
-    live: i.sessionId !== undefined,
-    enabled: i.config !== undefined && instanceEnabled(i.config),
-    ...(i.offlineSinceMs !== undefined ? { offlineSinceMs: i.offlineSinceMs } : {}),
-  }));
+function instanceViews(snapshot: ClusterSnapshot, nowMs: number): InstanceView[] {
+  return [...snapshot.instances.values()].map((i) => {
+    // An instance that just went away is offline since now (recordOfflineTimes persists it).
+    const offlineSinceMs = i.offlineSinceMs ?? (i.justWentOffline ? nowMs : undefined);
+    return {
+      name: i.name,
+      live: i.sessionId !== undefined,
+      enabled: i.config !== undefined && instanceEnabled(i.config),
+      ...(offlineSinceMs !== undefined ? { offlineSinceMs } : {}),
+    };
+  });
 }
 
 /** The previous owner of each partition: the persisted assignment, else a live ONLINE holder. */
@@ -86,7 +90,7 @@ async function bestPossible(
   snapshot: ClusterSnapshot,
   live: readonly InstanceSnapshot[],
 ): Promise<{ targets: Record<string, ResourceAssignment>; partitions: Record<string, string[]>; rerunAtMs?: number }> {
-  const views = instanceViews(snapshot);
+  const views = instanceViews(snapshot, ctx.nowMs);
   const load = new Map<string, number>();
   const targets: Record<string, ResourceAssignment> = {};
   const partitions: Record<string, string[]> = {};
@@ -135,10 +139,10 @@ async function dispatch(ctx: PipelineContext, transitions: readonly PlannedTrans
 
 async function recordOfflineTimes(ctx: PipelineContext, snapshot: ClusterSnapshot): Promise<void> {
   for (const i of snapshot.instances.values()) {
-    if (i.sessionId !== undefined || i.offlineSinceMs !== undefined || i.config === undefined) continue;
+    if (!i.justWentOffline) continue;
     await updateRecord(ctx.zk, ctx.paths.instanceHistory(i.name), (current) => {
       const next = current ? cloneRecord(current) : newRecord(i.name);
-      if (Number(next.simpleFields.LAST_OFFLINE_TIME ?? -1) > 0) return undefined;
+      if (next.simpleFields.LAST_OFFLINE_TIME !== '-1') return undefined;
       next.simpleFields.LAST_OFFLINE_TIME = String(ctx.nowMs);
       return next;
     });

@@ -70,6 +70,9 @@ export class NodeZkClient implements ZkClient {
   private reads = 0;
   private writes = 0;
   private closed = false;
+  private expired = false;
+  /** Rejecters of calls in flight: failed at once when the session ends (the library would park them). */
+  private readonly inFlight = new Set<(error: Error) => void>();
   private readonly listeners = new Set<(event: ZkSessionEvent) => void>();
   /** Wraps each user watcher once, so re-registering the same function does not pile up. */
   private readonly wrapped = new WeakMap<ZkWatcher, (event: Event) => void>();
@@ -184,6 +187,7 @@ export class NodeZkClient implements ZkClient {
     if (this.closed) return Promise.resolve();
     this.closed = true;
     this.listeners.clear();
+    this.failInFlight('CLIENT_CLOSED');
     const state = this.raw.getState();
     if (state !== zookeeper.State.SYNC_CONNECTED) {
       this.raw.close();
@@ -200,6 +204,10 @@ export class NodeZkClient implements ZkClient {
   }
 
   private onState(state: zookeeper.State): void {
+    if (state === zookeeper.State.EXPIRED) {
+      this.expired = true;
+      this.failInFlight('SESSION_EXPIRED');
+    }
     if (this.closed) return;
     const event = sessionEventOf(state);
     if (event) for (const listener of [...this.listeners]) listener(event);
@@ -217,21 +225,36 @@ export class NodeZkClient implements ZkClient {
     return fn;
   }
 
+  private failInFlight(name: string): void {
+    for (const reject of [...this.inFlight]) reject(new ZkError(ZkCode.SESSION_EXPIRED, name, undefined));
+    this.inFlight.clear();
+  }
+
   private call<T>(path: string | undefined, start: (cb: Callback<T>) => void): Promise<T> {
     return withZkRetries(() => this.callOnce(path, start));
   }
 
   private callOnce<T>(path: string | undefined, start: (cb: Callback<T>) => void): Promise<T> {
-    if (this.closed) return Promise.reject(new ZkError(ZkCode.SESSION_EXPIRED, 'CLIENT_CLOSED', path));
+    if (this.closed || this.expired) {
+      return Promise.reject(new ZkError(ZkCode.SESSION_EXPIRED, this.closed ? 'CLIENT_CLOSED' : 'SESSION_EXPIRED', path));
+    }
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new ZkError(ZkCode.OPERATION_TIMEOUT, 'OPERATION_TIMEOUT', path)),
-        this.opTimeoutMs,
-      );
-      start((error, value) => {
+      const fail = (error: Error): void => {
         clearTimeout(timer);
-        if (error) reject(toZkError(error, path));
-        else resolve(value);
+        this.inFlight.delete(fail);
+        reject(error);
+      };
+      const timer = setTimeout(() => fail(new ZkError(ZkCode.OPERATION_TIMEOUT, 'OPERATION_TIMEOUT', path)), this.opTimeoutMs);
+      this.inFlight.add(fail);
+      start((error, value) => {
+        if (!this.inFlight.has(fail)) return;
+        if (error) {
+          fail(toZkError(error, path));
+          return;
+        }
+        clearTimeout(timer);
+        this.inFlight.delete(fail);
+        resolve(value);
       });
     });
   }

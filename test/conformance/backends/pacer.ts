@@ -58,9 +58,10 @@ async function create(ns: ConformanceNamespace) {
 }
 
 /**
- * Provisional traits (to be confirmed by Pacer's owner when the backend lands): MySQL semantics
- * (strict queue existence, append, claim-checked checkpoint) with millisecond timestamps, since
- * Pacer stores epoch milliseconds (pacer/migrations/0001_initial.sql).
+ * Pacer's choices where PinLater's two backends differ: MySQL semantics (strict queue existence,
+ * status append, claim-and-state-checked checkpoint and success-ack, POSIX regex, 5000-char status)
+ * with millisecond timestamps, runAfter 0 = now, and GC by completion time (pacer/migrations and
+ * pacer/src/datastore/sql/monitor-gc.sql; docs/compatibility.md, Pacer). Verified by this suite.
  */
 export const pacerProfile: BackendProfile = {
   name: 'pacer',
