@@ -81,7 +81,7 @@ it('fails fast while Redis is down, marks it dead, and recovers when it is back'
   const clock = { nowMs: () => Date.now() };
   let backend: PinLaterBackend | undefined;
   try {
-    backend = await eventually(() => createLegacyRedisBackend({ backendConfig: config, settings, logger: silentLogger(), stats, clock }).then(async (b) => {
+    const b: PinLaterBackend = await eventually(() => createLegacyRedisBackend({ backendConfig: config, settings, logger: silentLogger(), stats, clock }).then(async (b) => {
       try {
         await b.createQueue('hq');
         return b;
@@ -90,7 +90,7 @@ it('fails fast while Redis is down, marks it dead, and recovers when it is back'
         throw e;
       }
     }), { timeoutMs: 10_000, intervalMs: 100 });
-    const b = backend;
+    backend = b;
     const [descriptor] = await b.enqueueJobs({ queue: 'hq', jobs: [newJob('before')] });
 
     // A hung server (SIGSTOP): each attempt ends at the socket timeout; no call waits forever.

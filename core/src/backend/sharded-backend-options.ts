@@ -15,6 +15,8 @@ export interface ShardedBackendHooks {
   beforeEnqueue?(queue: string): Promise<void>;
   /** The one random shard getQueueNames reads from, or undefined. */
   queueNameSource(stores: readonly ShardStore[]): ShardStore | undefined;
+  /** Sees what getQueueNames read from its source (Redis refreshes its queue-name cache). */
+  afterListQueues?(names: Set<string>): void;
   /** What getQueueNames does without a source: throw the Error, or answer the set. */
   onNoQueueNameSource(): Error | Set<string>;
   afterCreateQueue?(queue: string): Promise<void>;

@@ -214,7 +214,11 @@ export class ShardedBackend implements PinLaterBackend {
 
   async getQueueNames(): Promise<Set<string>> {
     const source = this.options.hooks.queueNameSource(this.stores());
-    if (source) return source.listQueues();
+    if (source) {
+      const names = await source.listQueues();
+      this.options.hooks.afterListQueues?.(names);
+      return names;
+    }
     const fallback = this.options.hooks.onNoQueueNameSource();
     if (fallback instanceof Error) throw fallback;
     return fallback;

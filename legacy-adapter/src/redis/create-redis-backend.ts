@@ -2,7 +2,6 @@ import { ShardedBackend } from '../../../core/src/backend/sharded-backend';
 import type { ShardedBackendHooks } from '../../../core/src/backend/sharded-backend-options';
 import { NoHealthyShardsError } from '../../../core/src/errors/pinlater-error';
 import type { PinLaterBackend } from '../../../core/src/interfaces/pinlater-backend';
-import type { ShardStore } from '../../../core/src/interfaces/shard-store';
 import type { LegacyBackendOptions } from '../../../core/src/types/legacy-backend-options';
 import { QueueNameCache } from './queue-name-cache';
 import { parseRedisBackendConfig, type RedisShardConfig } from './redis-backend-config';
@@ -82,10 +81,9 @@ function redisHooks(cache: QueueNameCache, health: RedisHealthChecker): ShardedB
     enqueueCandidates: (stores) => stores.filter((s) => !s.dequeueOnly && s.isHealthy()),
     onNoEnqueueShard: () => new NoHealthyShardsError(),
     beforeEnqueue: (queue) => cache.ensureExists(queue),
-    queueNameSource: (stores) => {
-      const source = cache.pickSource(stores);
-      return source === undefined ? undefined : refreshingCache(source, cache);
-    },
+    queueNameSource: (stores) => cache.pickSource(stores),
+    // getQueueNames reloads the cache in PinLater: the source's listing also refreshes it.
+    afterListQueues: (names) => cache.set(names),
     onNoQueueNameSource: () => new NoHealthyShardsError(),
     afterCreateQueue: async () => {
       await cache.reload();
@@ -96,21 +94,4 @@ function redisHooks(cache: QueueNameCache, health: RedisHealthChecker): ShardedB
     // The base closes the stores afterwards; each releases its share of the host connection.
     close: () => health.stop(),
   };
-}
-
-/** getQueueNames reloads the cache in PinLater: the source's listing also refreshes it. */
-function refreshingCache(store: ShardStore, cache: QueueNameCache): ShardStore {
-  return new Proxy(store, {
-    get(target, prop) {
-      if (prop === 'listQueues') {
-        return async () => {
-          const names = await target.listQueues();
-          cache.set(names);
-          return names;
-        };
-      }
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 }

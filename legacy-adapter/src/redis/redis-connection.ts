@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createClient, RESP_TYPES } from 'redis';
 import type { RedisArgument } from 'redis';
 import type { Logger } from '../../../core/src/logging/logger';
+import { RedisCommandTimeoutError } from './redis-errors';
 
 /** The node-redis client surface the store uses (raw commands only; replies are RESP2). */
 interface RawRedisClient {
@@ -42,7 +43,8 @@ const BUFFER_MAPPING = { [RESP_TYPES.BLOB_STRING]: Buffer, [RESP_TYPES.SIMPLE_ST
  * Failure behaviour (so that no call hangs while Redis is down):
  * - `disableOfflineQueue`: a command issued while disconnected fails at once (ClientOfflineError,
  *   a connection failure) instead of waiting in an unbounded queue;
- * - every command carries a timeout (the socket timeout of its pool);
+ * - every command carries a timeout (the socket timeout of its pool); a timed-out command
+ *   replaces the client (as Jedis drops a connection after a socket timeout);
  * - connect attempts are bounded by `connectTimeoutMs`;
  * - the client reconnects forever with capped exponential backoff, so it recovers by itself.
  * node-redis's own `socketTimeout` is not used: it is an idle timeout that would close idle
@@ -51,8 +53,11 @@ const BUFFER_MAPPING = { [RESP_TYPES.BLOB_STRING]: Buffer, [RESP_TYPES.SIMPLE_ST
 export class RedisConnection {
   readonly host: string;
   readonly port: number;
-  private readonly client: RawRedisClient;
+  private client: RawRedisClient;
   private readonly logger: Logger;
+  private readonly reconnectMinMs: number;
+  private readonly reconnectMaxMs: number;
+  private readonly connectTimeoutMs: number;
   private closed = false;
   private lastErrorLogMs = 0;
 
@@ -60,23 +65,43 @@ export class RedisConnection {
     this.host = options.host;
     this.port = options.port;
     this.logger = options.logger.child({ redis: `${options.host}:${options.port}` });
-    const min = options.reconnectMinMs ?? 25;
-    const max = options.reconnectMaxMs ?? 1000;
-    this.client = createClient({
+    this.reconnectMinMs = options.reconnectMinMs ?? 25;
+    this.reconnectMaxMs = options.reconnectMaxMs ?? 1000;
+    this.connectTimeoutMs = options.connectTimeoutMs;
+    this.client = this.openClient();
+  }
+
+  private openClient(): RawRedisClient {
+    const min = this.reconnectMinMs;
+    const max = this.reconnectMaxMs;
+    const client = createClient({
       RESP: 2,
       disableOfflineQueue: true,
       socket: {
-        host: options.host,
-        port: options.port,
-        connectTimeout: options.connectTimeoutMs,
+        host: this.host,
+        port: this.port,
+        connectTimeout: this.connectTimeoutMs,
         keepAlive: true,
         reconnectStrategy: (retries: number) => Math.min(min * 2 ** Math.min(retries, 16), max) + Math.floor(Math.random() * min),
       },
     }) as unknown as RawRedisClient;
-    this.client.on('error', (e) => this.logError(e));
-    this.client.connect().catch((e: unknown) => {
+    client.on('error', (e) => this.logError(e));
+    client.connect().catch((e: unknown) => {
       if (!this.closed) this.logError(e);
     });
+    return client;
+  }
+
+  /**
+   * A command that timed out leaves its connection in an unknown state (a hung or overloaded
+   * server): like Jedis, which discards a connection after a socket timeout, replace the client.
+   * The old client's other pending commands fail as connection failures.
+   */
+  private recycle(client: RawRedisClient): void {
+    if (this.closed || client !== this.client) return;
+    this.logger.warn('redis command timed out; reconnecting');
+    this.client = this.openClient();
+    if (client.isOpen) client.destroy();
   }
 
   get key(): string {
@@ -102,10 +127,27 @@ export class RedisConnection {
     }
   }
 
+  /**
+   * Sends one command, bounded by `timeoutMs` with our own timer (node-redis's per-command
+   * `timeout` option was measured not to fire against a SIGSTOPped server).
+   */
   send<T>(args: ReadonlyArray<RedisArgument>, options: SendOptions): Promise<T> {
-    return this.client.sendCommand<T>(args, {
-      timeout: options.timeoutMs,
-      ...(options.buffers === true ? { typeMapping: BUFFER_MAPPING } : {}),
+    const client = this.client;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new RedisCommandTimeoutError(options.timeoutMs));
+        this.recycle(client);
+      }, options.timeoutMs);
+      client.sendCommand<T>(args, { timeout: 0, ...(options.buffers === true ? { typeMapping: BUFFER_MAPPING } : {}) }).then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      );
     });
   }
 

@@ -2,6 +2,7 @@ import {
   ClientClosedError,
   ClientOfflineError,
   ConnectionTimeoutError,
+  DisconnectsClientError,
   ErrorReply,
   ReconnectStrategyError,
   SocketClosedUnexpectedlyError,
@@ -25,6 +26,7 @@ const CONNECTION_ERROR_CLASSES: readonly (abstract new (...args: never[]) => Err
   SocketClosedUnexpectedlyError,
   ReconnectStrategyError,
   TimeoutError,
+  DisconnectsClientError,
 ];
 
 /** Node socket error codes that mean the connection failed. */
@@ -40,8 +42,16 @@ const CONNECTION_ERROR_CODES: ReadonlySet<string> = new Set([
   'EAI_AGAIN',
 ]);
 
+/** A command got no reply within its pool's socket timeout (Jedis: SocketTimeoutException). */
+export class RedisCommandTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`Redis command timed out after ${timeoutMs} ms`);
+    this.name = 'RedisCommandTimeoutError';
+  }
+}
+
 export function isRedisConnectionFailure(e: unknown): boolean {
-  if (e instanceof ShardConnectionError) return true;
+  if (e instanceof ShardConnectionError || e instanceof RedisCommandTimeoutError) return true;
   if (!(e instanceof Error)) return false;
   if (CONNECTION_ERROR_CLASSES.some((cls) => e instanceof cls)) return true;
   const code = (e as { code?: unknown }).code;

@@ -183,23 +183,37 @@ export class NodeZkClient implements ZkClient {
     return { reads: this.reads, writes: this.writes };
   }
 
-  close(): Promise<void> {
-    if (this.closed) return Promise.resolve();
+  async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
     this.failInFlight('CLIENT_CLOSED');
-    const state = this.raw.getState();
-    if (state !== zookeeper.State.SYNC_CONNECTED) {
+    // A client that is reconnecting gets a bounded chance to reconnect, so that closing still ends
+    // the session at once (its ephemeral nodes vanish) and leaves no socket reconnecting behind.
+    if (this.raw.getState() === zookeeper.State.DISCONNECTED && !this.expired) await this.awaitReconnect();
+    if (this.raw.getState() !== zookeeper.State.SYNC_CONNECTED) {
       this.raw.close();
-      return Promise.resolve();
+      return;
     }
-    return new Promise((resolve) => {
+    await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, CLOSE_WAIT_MS);
       this.raw.once('disconnected', () => {
         clearTimeout(timer);
         resolve();
       });
       this.raw.close();
+    });
+  }
+
+  private awaitReconnect(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.raw.removeListener('state', done);
+        resolve();
+      };
+      const timer = setTimeout(done, CLOSE_WAIT_MS);
+      this.raw.on('state', done);
     });
   }
 

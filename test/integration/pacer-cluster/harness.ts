@@ -145,13 +145,20 @@ export class TestCluster {
 
   /** Forces expiry of a session: attach a second client with its id and password, then close it. */
   async expireSession(zk: ZkClient): Promise<void> {
-    const twin = await NodeZkClient.connect({
-      connectString: this.chroot.connectString,
-      sessionTimeoutMs: SESSION_TIMEOUT_MS,
-      sessionId: Buffer.from(zk.sessionId(), 'hex'),
-      sessionPassword: zk.sessionPassword(),
+    let expired = false;
+    const off = zk.onSessionEvent((event) => {
+      if (event === 'expired') expired = true;
     });
-    await twin.close();
+    const sessionId = Buffer.from(zk.sessionId(), 'hex');
+    const sessionPassword = zk.sessionPassword();
+    // The original client may win its session back before the twin closes it: try again.
+    for (let attempt = 0; attempt < 5 && !expired; attempt++) {
+      const twin = await NodeZkClient.connect({ connectString: this.chroot.connectString, sessionTimeoutMs: SESSION_TIMEOUT_MS, sessionId, sessionPassword }).catch(() => undefined);
+      await twin?.close();
+      for (let i = 0; i < 20 && !expired; i++) await new Promise<void>((resolve) => setTimeout(resolve, 50));
+    }
+    off();
+    if (!expired) throw new Error(`could not expire session ${zk.sessionId()}`);
   }
 
   /** Polls the external view and live instances; records any partition ONLINE on two live instances. */

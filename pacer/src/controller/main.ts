@@ -1,0 +1,64 @@
+/**
+ * Pacer controller process: one member of the leader-elected controller group of a cluster.
+ *
+ *   npx tsx pacer/src/controller/main.ts --zk 127.0.0.1:2181 --cluster pacer --name controller-1
+ *
+ * Run two or more; the leader (CONTROLLER/LEADER) runs the pipeline, the others take over within
+ * the session timeout when it dies. SIGTERM/SIGINT: give up leadership (the next one takes over at
+ * once) and close the session. Prints `pacer-controller <name> started` when joined.
+ */
+import { Command } from 'commander';
+import { createLogger } from '../../../core/src/logging/logger';
+import { systemClock } from '../../../core/src/util/clock';
+import { coerceError } from '../../../core/src/errors/coerce-error';
+import { HelixController } from '../coordination/controller';
+import { NodeZkClient } from '../coordination/node-zk-client';
+import { flagOverrides, loadClusterConfig } from './controller-config';
+
+function parseArgs(argv: string[]): ReturnType<typeof loadClusterConfig> {
+  const program = new Command('pacer-controller')
+    .description('Pacer cluster controller: Helix-style partition assignment over ZooKeeper')
+    .option('--zk <connect>', 'ZooKeeper host:port[/chroot] (PACER_ZK_CONNECT, default 127.0.0.1:2181)')
+    .option('--cluster <name>', 'cluster name (PACER_CLUSTER, default pacer)')
+    .option('--session-timeout-ms <ms>', 'ZooKeeper session timeout (PACER_ZK_SESSION_TIMEOUT_MS, default 6000)')
+    .option('--name <name>', 'controller name (PACER_CONTROLLER_NAME)')
+    .option('--log-level <level>', 'pino level (PACER_LOG_LEVEL, default info)')
+    .parse(argv);
+  return loadClusterConfig(process.env, flagOverrides(program.opts<Record<string, string | undefined>>()));
+}
+
+async function main(): Promise<void> {
+  const config = parseArgs(process.argv);
+  const logger = createLogger({ name: 'pacer-controller', level: config.logLevel });
+  const controller = new HelixController({
+    cluster: config.cluster,
+    name: config.controllerName,
+    connect: () => NodeZkClient.connect({ connectString: config.zkConnect, sessionTimeoutMs: config.sessionTimeoutMs }),
+    clock: systemClock,
+    logger,
+  });
+  await controller.start();
+  process.stdout.write(`pacer-controller ${config.controllerName} started\n`);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping controller');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    controller.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        logger.error({ err: coerceError(e) }, 'controller close failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`pacer-controller: ${coerceError(e).message}\n`);
+  process.exit(1);
+});
