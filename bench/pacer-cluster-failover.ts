@@ -55,7 +55,7 @@ async function allServedOutside(admin: ZkClient, excluded: string): Promise<bool
 }
 
 function spawnParticipant(connect: string, name: string): Promise<ChildProcess> {
-  const child = spawn('npx', ['tsx', 'bench/support/pacer-participant-process.ts', connect, CLUSTER, name, String(SESSION_TIMEOUT_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/support/pacer-participant-process.ts', connect, CLUSTER, name, String(SESSION_TIMEOUT_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (d: Buffer) => d.toString().includes('joined') && resolve(child));
     child.once('exit', (code) => reject(new Error(`participant ${name} exited ${code}`)));

@@ -1,8 +1,8 @@
 import type { Pool } from 'mysql2/promise';
-import { execute, selectRows, withTransaction, type Row } from './mysql-pool';
-import { holdsOwnership, type OwnerRef } from './partition-owners';
+import { execute, selectRows, type Row } from './mysql-pool';
+import type { OwnerRef } from './partition-owners';
 import { mysqlErrorCode, RETRYABLE_MYSQL_ERRORS } from './mysql-errors';
-import { sql } from './sql-loader';
+import { sql, sqlWithSlots } from './sql-loader';
 
 /** A pending job as a broker buffers it (immutable while pending: only its state can change). */
 export interface BufferedJob {
@@ -59,44 +59,70 @@ export class BrokerStore {
   }
 
   /**
-   * Claims every group in ONE transaction: each owner row is share-locked and checked (fencing),
-   * then each group's ids are claimed. Jobs of fenced owners are not touched. Retries deadlocks.
+   * Claims every group in ONE autocommit statement (claim-jobs.sql: one round trip, one commit),
+   * fenced inside the statement by each partition's owner row. Reads back only when fewer jobs were
+   * claimed than asked (jobs acked/deleted meanwhile, or a fenced owner). Retries deadlocks.
    */
   async claim(groups: ClaimGroup[], nowMs: number): Promise<ClaimOutcome> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await withTransaction(this.pool, (conn) => claimInTransaction(conn, groups, nowMs));
+        return await this.claimOnce(groups, nowMs);
       } catch (e) {
         const code = mysqlErrorCode((e as { cause?: unknown }).cause ?? e);
         if (attempt >= CLAIM_ATTEMPTS || code === undefined || !RETRYABLE_MYSQL_ERRORS.has(code)) throw e;
       }
     }
   }
-}
 
-type Conn = Parameters<Parameters<typeof withTransaction>[1]>[0];
-
-async function claimInTransaction(conn: Conn, groups: ClaimGroup[], nowMs: number): Promise<ClaimOutcome> {
-  const outcome: ClaimOutcome = { claimed: new Set(), fenced: [], atMs: nowMs };
-  const current = new Set<string>();
-  for (const owner of distinctOwners(groups)) {
-    if (await holdsOwnership(conn, owner)) current.add(ownerKey(owner));
-    else outcome.fenced.push(owner);
-  }
-  for (const g of groups) {
-    if (!current.has(ownerKey(g.owner)) || g.ids.length === 0) continue;
-    const header = await execute(conn, sql('claim-jobs'), [g.claimDescriptor, nowMs, g.ids, nowMs]);
-    if (header.affectedRows === g.ids.length) {
-      for (const id of g.ids) outcome.claimed.add(id);
-    } else if (header.affectedRows > 0) {
-      const rows = await selectRows(conn, sql('claimed-ids'), [g.ids, g.claimDescriptor, nowMs]);
-      for (const r of rows) outcome.claimed.add(Number(r.id));
+  private async claimOnce(groups: ClaimGroup[], nowMs: number): Promise<ClaimOutcome> {
+    const outcome: ClaimOutcome = { claimed: new Set(), fenced: [], atMs: nowMs };
+    const live = groups.filter((g) => g.ids.length > 0);
+    if (live.length === 0) return outcome;
+    const ids = [...new Set(live.flatMap((g) => g.ids))];
+    const owners = distinctOwners(live);
+    const ownerIds = new Set(owners.map((o) => o.ownerId));
+    if (ownerIds.size !== 1) throw new Error('claim groups of one broker must share its owner id');
+    const descriptors = new Set(live.map((g) => g.claimDescriptor));
+    const single = descriptors.size === 1;
+    const text = sqlWithSlots('claim-jobs', {
+      claimDescriptor: single ? '?' : `CASE ${live.map(() => sql('claim-descriptor-case')).join(' ')} END`,
+    });
+    const slotParams = single ? [live[0]?.claimDescriptor] : live.flatMap((g) => [g.ids, g.claimDescriptor]);
+    const header = await execute(this.pool, text, [
+      ...slotParams, nowMs, ids, nowMs, owners[0]?.ownerId, owners.map((o) => [o.queue, o.partition, o.epoch]),
+    ]);
+    if (header.affectedRows === ids.length) {
+      for (const id of ids) outcome.claimed.add(id);
+      return outcome;
     }
+    await this.readBack(live, ids, nowMs, outcome);
+    return outcome;
   }
-  return outcome;
+
+  /** Which ids the claim took, and which owners (none of whose ids were taken) are fenced. */
+  private async readBack(groups: ClaimGroup[], ids: number[], nowMs: number, outcome: ClaimOutcome): Promise<void> {
+    const rows = await selectRows(this.pool, sql('claim-readback'), [ids]);
+    const byId = new Map(rows.map((r) => [Number(r.id), r]));
+    const empty = new Map<string, OwnerRef>();
+    for (const g of groups) {
+      let any = false;
+      for (const id of g.ids) {
+        const r = byId.get(id);
+        if (r !== undefined && Number(r.state) === 1 && r.claim_descriptor === g.claimDescriptor && Number(r.updated_at_ms) === nowMs) {
+          outcome.claimed.add(id);
+          any = true;
+        }
+      }
+      if (!any) empty.set(ownerKey(g.owner), g.owner);
+    }
+    if (empty.size === 0) return;
+    const current = await selectRows(this.pool, sql('owner-select'), [[...empty.values()].map((o) => [o.queue, o.partition])]);
+    const held = new Set(current.map((r) => ownerKey({ queue: String(r.queue), partition: Number(r.part), ownerId: String(r.owner_id), epoch: Number(r.epoch) })));
+    for (const [key, owner] of empty) if (!held.has(key)) outcome.fenced.push(owner);
+  }
 }
 
-/** Owners sorted by (queue, partition) so concurrent claim transactions lock rows in one order. */
+/** The distinct owners of the groups, sorted by (queue, partition). */
 function distinctOwners(groups: ClaimGroup[]): OwnerRef[] {
   const byKey = new Map<string, OwnerRef>();
   for (const g of groups) byKey.set(ownerKey(g.owner), g.owner);

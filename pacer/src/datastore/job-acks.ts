@@ -7,68 +7,147 @@ import { groupBy, resolveRef, type PendingHint } from './job-refs';
 import type { QueueSettings } from './queue-registry';
 import type { PacerJobRef } from '../descriptors/pacer-descriptor';
 
-interface RefAck {
+/** One ack of one job: `queue` is the request's queue (the descriptor's queue token is ignored). */
+export interface AckItem {
+  queue: string;
   ref: PacerJobRef;
   info: AckInfo;
 }
 
-/** Success acks, one UPDATE per (partition, priority, status) group. PinLater MySQL semantics. */
-export async function ackSucceeded(pool: Pool, queue: QueueSettings, acks: AckInfo[], nowMs: number): Promise<void> {
-  const refs = acks.map((info) => ({ ref: resolveRef(info.descriptor, queue), info }));
-  for (const group of groupBy(refs, (a) => `${a.ref.partition}/${a.ref.priority}/${a.info.appendCustomStatus}`).values()) {
-    const { ref, info } = group[0] as RefAck;
-    await execute(pool, sql('ack-succeeded'), [info.appendCustomStatus, nowMs, queue.name, ref.partition, ref.priority, ids(group)]);
+/** Jobs of `queue` became pending in `hints` (for broker notification). */
+export interface QueueHints {
+  queue: string;
+  hints: PendingHint[];
+}
+
+/** Most jobs one ack statement names (keeps statements well under max_allowed_packet). */
+const MAX_IDS_PER_STATEMENT = 2000;
+
+/** Resolves an ack request's descriptors (malformed/foreign → UNKNOWN, before anything is written). */
+export function ackItems(queue: QueueSettings, acks: AckInfo[]): AckItem[] {
+  return acks.map((info) => ({ queue: queue.name, ref: resolveRef(info.descriptor, queue), info }));
+}
+
+/** Success acks: one UPDATE (one commit) per appendCustomStatus, over every queue and partition. */
+export async function ackSucceeded(pool: Pool, acks: AckItem[], nowMs: number): Promise<void> {
+  for (const group of groupBy(acks, (a) => a.info.appendCustomStatus).values()) {
+    for (const chunk of chunks(group)) {
+      await execute(pool, sql('ack-succeeded'), [(chunk[0] as AckItem).info.appendCustomStatus, nowMs, ids(chunk), tuples(chunk)]);
+    }
   }
 }
 
 /**
- * Failure acks: "done" (last attempt → FAILED) then "retry" (→ PENDING at now + delay), per
- * (partition, priority, status, delay) group. Returns where jobs became pending again.
+ * Failure acks: "done" (last attempt → FAILED) then "retry" (→ PENDING at now + delay), one pair per
+ * (status, delay). Returns where jobs became pending again: exact when all or none of a group were
+ * retried, otherwise every partition of the group (a notification is only a hint to re-read).
  */
-export async function ackFailed(pool: Pool, queue: QueueSettings, acks: AckInfo[], nowMs: number): Promise<PendingHint[]> {
-  const hints: PendingHint[] = [];
-  const refs = acks.map((info) => ({ ref: resolveRef(info.descriptor, queue), info }));
-  const key = (a: RefAck): string => `${a.ref.partition}/${a.ref.priority}/${a.info.retryDelayMs}/${a.info.appendCustomStatus}`;
-  for (const group of groupBy(refs, key).values()) {
-    const { ref, info } = group[0] as RefAck;
-    const where = [queue.name, ref.partition, ref.priority, ids(group)];
-    await execute(pool, sql('ack-failed-done'), [info.appendCustomStatus, nowMs, ...where]);
-    const runAfterMs = nowMs + info.retryDelayMs;
-    const retried = await execute(pool, sql('ack-failed-retry'), [info.appendCustomStatus, runAfterMs, nowMs, ...where]);
-    if (retried.affectedRows > 0) hints.push({ partition: ref.partition, runAfterMs });
+export async function ackFailed(pool: Pool, acks: AckItem[], nowMs: number): Promise<QueueHints[]> {
+  const byQueue = new Map<string, Map<number, PendingHint>>();
+  const key = (a: AckItem): string => JSON.stringify([a.info.retryDelayMs, a.info.appendCustomStatus]);
+  for (const group of groupBy(acks, key).values()) {
+    for (const chunk of chunks(group)) {
+      const { info } = chunk[0] as AckItem;
+      const where = [ids(chunk), tuples(chunk)];
+      await execute(pool, sql('ack-failed-done'), [info.appendCustomStatus, nowMs, ...where]);
+      const runAfterMs = nowMs + info.retryDelayMs;
+      const retried = await execute(pool, sql('ack-failed-retry'), [info.appendCustomStatus, runAfterMs, nowMs, ...where]);
+      if (retried.affectedRows === 0) continue;
+      for (const a of chunk) {
+        const hints = byQueue.get(a.queue) ?? new Map<number, PendingHint>();
+        byQueue.set(a.queue, hints);
+        const h = hints.get(a.ref.partition);
+        if (h === undefined || runAfterMs < h.runAfterMs) hints.set(a.ref.partition, { partition: a.ref.partition, runAfterMs });
+      }
+    }
   }
-  return hints;
+  return [...byQueue].map(([queue, hints]) => ({ queue, hints: [...hints.values()] }));
 }
 
-/** Checkpoints one by one (each has its own SET); returns where jobs moved to pending. */
+/**
+ * Checkpoints of one request: one UPDATE per group of items with identical SET values and distinct
+ * ids, each job's items applied in request order (so duplicates behave as one-by-one). Returns where
+ * jobs moved to pending and how many items were no-ops.
+ */
 export async function checkpoint(
   pool: Pool, queue: QueueSettings, source: string, items: CheckpointItem[], nowMs: number,
 ): Promise<{ hints: PendingHint[]; noops: number }> {
   const refs = items.map((item) => ({ ref: resolveRef(item.descriptor, queue), item }));
-  const hints: PendingHint[] = [];
+  const hints = new Map<number, PendingHint>();
   let noops = 0;
-  for (const { ref, item } of refs) {
+  for (const group of checkpointGroups(refs, nowMs)) {
+    const { item } = group[0] as CheckpointRef;
     const runAfterMs = item.runAfterMs ?? nowMs;
-    const header = await execute(pool, sql('checkpoint-job'), checkpointParams(queue.name, ref, item, source, runAfterMs, nowMs));
-    if (header.affectedRows === 0) noops += 1;
-    else if (item.moveToPending) hints.push({ partition: ref.partition, runAfterMs });
+    const members = group.map((g) => ({ queue: queue.name, ref: g.ref }));
+    const header = await execute(pool, sql('checkpoint-job'), [
+      ...checkpointSet(item, runAfterMs, nowMs), ids(members), tuples(members), source,
+    ]);
+    noops += group.length - header.affectedRows;
+    if (item.moveToPending && header.affectedRows > 0) {
+      for (const { ref } of group) {
+        const h = hints.get(ref.partition);
+        if (h === undefined || runAfterMs < h.runAfterMs) hints.set(ref.partition, { partition: ref.partition, runAfterMs });
+      }
+    }
   }
-  return { hints, noops };
+  return { hints: [...hints.values()], noops };
 }
 
-function checkpointParams(
-  queue: string, ref: PacerJobRef, item: CheckpointItem, source: string, runAfterMs: number, nowMs: number,
-): unknown[] {
+interface CheckpointRef {
+  ref: PacerJobRef;
+  item: CheckpointItem;
+}
+
+/**
+ * Items with the same SET values share a statement unless that would reorder one job's items: an
+ * item joins the newest group of its kind only if that group does not hold its id yet and comes
+ * after the group of the id's previous item.
+ */
+function checkpointGroups(refs: CheckpointRef[], nowMs: number): CheckpointRef[][] {
+  const groups: Array<{ key: string; ids: Set<number>; items: CheckpointRef[] }> = [];
+  const newestOfKind = new Map<string, number>();
+  const lastGroupOfId = new Map<number, number>();
+  for (const r of refs) {
+    const key = JSON.stringify(checkpointSet(r.item, r.item.runAfterMs ?? nowMs, nowMs).map((v) => (Buffer.isBuffer(v) ? v.toString('base64') : v)));
+    const candidate = newestOfKind.get(key);
+    const previous = lastGroupOfId.get(r.ref.id) ?? -1;
+    let index: number;
+    if (candidate !== undefined && previous < candidate && !(groups[candidate] as { ids: Set<number> }).ids.has(r.ref.id)) {
+      index = candidate;
+    } else {
+      index = groups.push({ key, ids: new Set(), items: [] }) - 1;
+      newestOfKind.set(key, index);
+    }
+    const g = groups[index] as { ids: Set<number>; items: CheckpointRef[] };
+    g.ids.add(r.ref.id);
+    g.items.push(r);
+    lastGroupOfId.set(r.ref.id, index);
+  }
+  return groups.map((g) => g.items);
+}
+
+function checkpointSet(item: CheckpointItem, runAfterMs: number, nowMs: number): unknown[] {
   const attempts = item.numOfAttemptsAllowed ?? null;
   const prepend = item.prependCustomStatus ?? null;
   const hasBody = item.newBody !== undefined;
   return [
     item.moveToPending ? JobState.PENDING : JobState.IN_PROGRESS, runAfterMs,
     hasBody ? 1 : 0, Buffer.from(item.newBody ?? '', 'utf8'), attempts, attempts, prepend, prepend,
-    item.moveToPending ? 1 : 0, nowMs, queue, ref.partition, ref.priority, ref.id, source,
+    item.moveToPending ? 1 : 0, nowMs,
   ];
 }
 
-function ids(group: RefAck[]): number[] {
-  return group.map((a) => a.ref.id);
+function ids(items: Array<{ ref: PacerJobRef }>): number[] {
+  return items.map((a) => a.ref.id);
+}
+
+/** [queue, part, priority, id] per item; the queue is the request's, not the descriptor's token. */
+function tuples(items: Array<{ queue: string; ref: PacerJobRef }>): Array<[string, number, number, number]> {
+  return items.map((a) => [a.queue, a.ref.partition, a.ref.priority, a.ref.id]);
+}
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += MAX_IDS_PER_STATEMENT) out.push(items.slice(i, i + MAX_IDS_PER_STATEMENT));
+  return out;
 }

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 export type SqlName =
   | 'queue-insert' | 'partition-owners-insert' | 'queue-select' | 'queue-list' | 'queue-delete-jobs'
   | 'queue-delete-owners' | 'queue-delete' | 'jobs-insert' | 'ready-ids' | 'pending-by-ids'
-  | 'next-run-after' | 'owner-guard' | 'owner-lock' | 'owner-set' | 'owner-select-all' | 'claim-jobs'
-  | 'claimed-ids' | 'ack-succeeded' | 'ack-failed-done' | 'ack-failed-retry' | 'checkpoint-job'
+  | 'next-run-after' | 'owner-guard' | 'owner-lock' | 'owner-set' | 'owner-select-all' | 'owner-select'
+  | 'claim-jobs' | 'claim-descriptor-case' | 'claim-readback' | 'ack-succeeded' | 'ack-failed-done' | 'ack-failed-retry' | 'checkpoint-job'
   | 'lookup-jobs' | 'count-jobs' | 'scan-jobs' | 'retry-failed' | 'delete-jobs' | 'export-jobs'
   | 'monitor-timeout-done' | 'monitor-timeout-retry' | 'monitor-gc' | 'dry-run';
 
@@ -19,6 +19,18 @@ export function sql(name: SqlName): string {
   const text = stripComments(readFileSync(join(__dirname, 'sql', `${name}.sql`), 'utf8'));
   cache.set(name, text);
   return text;
+}
+
+/**
+ * A statement with `{{slot}}`s filled (fragments built from other statement files, never from
+ * request data); a slot without a value is an error, so a typo cannot reach MySQL.
+ */
+export function sqlWithSlots(name: SqlName, slots: Record<string, string>): string {
+  return sql(name).replace(/\{\{(\w+)\}\}/g, (_m, slot: string) => {
+    const value = slots[slot];
+    if (value === undefined) throw new Error(`SQL slot {{${slot}}} of ${name} has no value`);
+    return value;
+  });
 }
 
 export function stripComments(text: string): string {

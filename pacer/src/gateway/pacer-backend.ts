@@ -17,7 +17,7 @@ import { coerceError } from '../../../core/src/errors/coerce-error';
 import { formatPacerDescriptor, isPacerDescriptor } from '../descriptors/pacer-descriptor';
 import { QueueRegistry, type CreateQueueOptions, type QueueSettings } from '../datastore/queue-registry';
 import { JobWriter, type JobRow } from '../datastore/job-writer';
-import { ackFailed, ackSucceeded, checkpoint } from '../datastore/job-acks';
+import { ackItems, checkpoint } from '../datastore/job-acks';
 import { countJobs, exportJobs, lookupJobs, partitionsOf, scanJobs } from '../datastore/job-queries';
 import { deleteJobs, retryFailed } from '../datastore/job-admin';
 import { monitorPartition, type MonitorSettings } from '../datastore/partition-monitor';
@@ -26,6 +26,7 @@ import { sql } from '../datastore/sql-loader';
 import type { PendingHint } from '../datastore/job-refs';
 import type { PartitionDirectory } from '../interfaces/partition-directory';
 import type { BrokerClient } from '../interfaces/broker-client';
+import { AckBatcher } from './ack-batcher';
 import { BrokerNotifier } from './broker-notifier';
 import { DequeueRouter } from './dequeue-router';
 import { selectPartitions } from './partition-selection';
@@ -56,6 +57,7 @@ export class PacerBackend implements PinLaterBackend {
   private readonly writer: JobWriter;
   private readonly router: DequeueRouter;
   private readonly notifier: BrokerNotifier;
+  private readonly acks: AckBatcher;
   private readonly random: () => number;
   private closing: Promise<void> | undefined;
 
@@ -64,6 +66,9 @@ export class PacerBackend implements PinLaterBackend {
     this.writer = new JobWriter(deps.pool);
     this.router = new DequeueRouter(deps.directory, deps.brokers, deps.logger, deps.stats);
     this.notifier = new BrokerNotifier(deps.directory, deps.brokers, deps.logger, deps.stats);
+    this.acks = new AckBatcher(deps.pool, deps.clock, async (byQueue) => {
+      await Promise.all(byQueue.map((q) => this.notifier.notify(q.queue, q.hints)));
+    });
     this.random = deps.random ?? Math.random;
   }
 
@@ -111,9 +116,8 @@ export class PacerBackend implements PinLaterBackend {
   async ackDequeuedJobs(req: AckRequest): Promise<void> {
     if (req.succeeded.length === 0 && req.failed.length === 0) return;
     const queue = await this.deps.registry.require(req.queue);
-    const now = this.deps.clock.nowMs();
-    await ackSucceeded(this.deps.pool, queue, req.succeeded, now);
-    await this.notifier.notify(queue.name, await ackFailed(this.deps.pool, queue, req.failed, now));
+    // Resolved before anything is written: a malformed descriptor fails the call, nothing acked.
+    await this.acks.submit(ackItems(queue, req.succeeded), ackItems(queue, req.failed));
   }
 
   async checkpointJobs(req: CheckpointRequest): Promise<void> {
@@ -220,7 +224,7 @@ export class PacerBackend implements PinLaterBackend {
   }
 
   close(): Promise<void> {
-    this.closing ??= this.deps.onClose();
+    this.closing ??= this.acks.idle().then(() => this.deps.onClose());
     return this.closing;
   }
 

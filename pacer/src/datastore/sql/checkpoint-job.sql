@@ -1,9 +1,11 @@
 -- checkpoint-job: PinLater checkpoint (FACTS §5.5): only an IN_PROGRESS job whose claim descriptor
 -- contains `source` (LIKE, unescaped as in PinLater); status is prepended; attempts not consumed.
+-- One statement per group of items of one request with identical SET values and distinct ids
+-- (job-acks.ts keeps each job's items in request order).
 -- params: state, runAfterMs, hasBody (0/1), body, attempts|NULL, attempts|NULL,
 --         prependCustomStatus|NULL, prependCustomStatus|NULL, moveToPending (0/1), nowMs,
---         queue, part, priority, id, source
--- result: affectedRows (0 = no-op, stat <queue>_checkpoint_noop)
+--         ids (list), refs (list of [queue, part, priority, id] tuples), source
+-- result: affectedRows (items - affectedRows = no-ops, stat <queue>_checkpoint_noop)
 UPDATE jobs SET
   state = ?,
   run_after_ms = ?,
@@ -13,5 +15,5 @@ UPDATE jobs SET
   custom_status = IF(? IS NULL, custom_status, LEFT(CONCAT(?, custom_status), 5000)),
   claim_descriptor = IF(?, NULL, claim_descriptor),
   updated_at_ms = ?
-WHERE queue = ? AND part = ? AND priority = ? AND id = ? AND state = 1
+WHERE id IN (?) AND state = 1 AND (queue, part, priority, id) IN (?)
   AND claim_descriptor LIKE CONCAT('%', ?, '%')
