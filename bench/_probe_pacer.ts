@@ -42,6 +42,7 @@ async function main() {
   for (const k of Object.keys(s0)) console.log(`  ${k.padEnd(22)} per call ${((s1[k] - s0[k]) / calls).toFixed(2)}  per job ${((s1[k] - s0[k]) / jobs).toFixed(3)}`);
   const c1 = broker.counters as unknown as Record<string, number>;
   console.log('  broker', Object.fromEntries(Object.entries(c1).map(([k, v]) => [k, v - (c0 as unknown as Record<string, number>)[k]!])));
+  const g = globalThis as any; console.log("claim ms avg", Number(g.__claimNs) / g.__claimN / 1e6, "n", g.__claimN, "ack ms avg", Number(g.__ackNs) / g.__ackN / 1e6, "n", g.__ackN);
   await pacer.close(); await server.close(); await broker.close(); await directory.close();
   await admin.query(`DROP DATABASE ${db}`); await admin.end();
 }

@@ -2,51 +2,73 @@
  * Pacer vs PinLater's MySQL backend on the same MariaDB, in one run (ratios only mean something
  * within one run; STACK.md). Bounded to well under 3 minutes.
  *
- *   npx tsx bench/pacer-vs-legacy-mysql.ts [--seconds 6]
+ *   npx tsx bench/pacer-vs-legacy-mysql.ts [--seconds 5]
  *
- * Measures: dequeue+ack throughput with 1 and 32 concurrent dequeuers (limit 10, success acks of
- * each batch), Pacer dequeue latency p50/p99 with warm buffers, enqueue-to-dequeuable latency, and
- * under a trickle workload the fraction of dequeue calls that read MySQL and find nothing.
- * Pacer runs a real broker behind its Thrift service (BrokerServer on 127.0.0.1) in this process.
+ * Same workload for both systems: a queue preloaded with ready jobs (64-byte bodies, priority 1),
+ * N concurrent dequeuers each looping dequeue(limit) → success-ack of the whole batch, until the
+ * run's time is up. Limit 10 (PinLater clients' usual batch) and limit 100; 1 and 32 dequeuers.
+ *
+ * - Legacy: `createLegacyMysqlBackend` exactly as the gateway runs it (PinLater's statements: claim
+ *   `UPDATE … LIMIT n` + select, one UPDATE per acked job), in this process.
+ * - Pacer as deployed: the dequeue broker is its own process (`pacer/src/broker/main.ts`, Thrift);
+ *   the stateless API (`createPacerBackend` with a static directory) runs in this process, as the
+ *   gateway would. Both processes and MariaDB share this machine's cores.
+ *
+ * Also printed: the commit floor (one autocommit single-row UPDATE, the least a durable claim
+ * costs), Pacer's warm-buffer dequeue latency, enqueue-to-dequeuable latency, the fraction of
+ * dequeue calls that read MySQL and find nothing (trickle workload), and server-wide MySQL
+ * statements/fsyncs per job of every run (SHOW GLOBAL STATUS deltas: other load on the server
+ * counts too).
  */
-import mysql from 'mysql2/promise';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
 import type { PinLaterBackend } from '../core/src/interfaces/pinlater-backend';
 import { MemoryStats } from '../core/src/interfaces/stats';
 import { silentLogger } from '../core/src/logging/logger';
 import { systemClock } from '../core/src/util/clock';
 import { DEFAULT_LEGACY_SETTINGS } from '../core/src/types/legacy-backend-options';
 import { createLegacyMysqlBackend } from '../legacy-adapter';
-import { BrokerServer, createDequeueBroker, createPacerBackend, StaticPartitionDirectory, type DequeueBroker, type PacerBackend } from '../pacer';
+import { createPacerBackend, StaticPartitionDirectory, ThriftBrokerClient, type BrokerEndpoint } from '../pacer';
 import { migrateDatabase } from '../pacer/src/migrate';
 
 const HOST = '127.0.0.1';
-const SECONDS = Number(process.argv[process.argv.indexOf('--seconds') + 1] ?? 6) || 6;
-const LIMIT = 10;
+const ROOT = join(__dirname, '..');
+const SECONDS = Number(process.argv[process.argv.indexOf('--seconds') + 1] ?? 5) || 5;
 const BODY = Buffer.alloc(64, 'x');
+const PARTITIONS = 4;
 let claimCounter = 0;
 
-interface Run { jobs: number; calls: number; emptyCalls: number; seconds: number; latencies: number[] }
+interface Run { jobs: number; calls: number; seconds: number; latencies: number[]; perJob: Record<string, number> }
+type Status = Record<string, number>;
 
-async function loop(backend: PinLaterBackend, queue: string, workers: number, seconds: number): Promise<Run> {
-  const run: Run = { jobs: 0, calls: 0, emptyCalls: 0, seconds, latencies: [] };
-  const deadline = Date.now() + seconds * 1000;
+async function serverStatus(db: mysql.Connection): Promise<Status> {
+  const [rows] = await db.query<mysql.RowDataPacket[]>(
+    "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_update', 'Com_select', 'Com_commit', 'Innodb_data_fsyncs')",
+  );
+  return Object.fromEntries(rows.map((r) => [String(r.Variable_name), Number(r.Value)]));
+}
+
+async function loop(admin: mysql.Connection, backend: PinLaterBackend, queue: string, workers: number, limit: number, seconds: number): Promise<Run> {
+  const run: Run = { jobs: 0, calls: 0, seconds, latencies: [], perJob: {} };
+  const before = await serverStatus(admin);
   const start = Date.now();
+  const deadline = start + seconds * 1000;
   await Promise.all(Array.from({ length: workers }, async () => {
     while (Date.now() < deadline) {
       const t0 = process.hrtime.bigint();
-      const r = await backend.dequeueJobs({ queue, limit: LIMIT, dryRun: false, coverage: 1, claimDescriptor: `bench:1:1:w:${(claimCounter += 1)}` });
+      const r = await backend.dequeueJobs({ queue, limit, dryRun: false, coverage: 1, claimDescriptor: `bench:1:1:w:${(claimCounter += 1)}` });
       run.latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
       run.calls += 1;
-      if (r.jobs.length === 0) {
-        run.emptyCalls += 1;
-        break; // drained
-      }
+      if (r.jobs.length === 0) break; // drained
       await backend.ackDequeuedJobs({ queue, succeeded: r.jobs.map((j) => ({ descriptor: j.descriptor, appendCustomStatus: '', retryDelayMs: 0 })), failed: [] });
       run.jobs += r.jobs.length;
     }
   }));
   run.seconds = (Date.now() - start) / 1000;
+  const after = await serverStatus(admin);
+  for (const k of Object.keys(after)) run.perJob[k] = ((after[k] ?? 0) - (before[k] ?? 0)) / Math.max(1, run.jobs);
   return run;
 }
 
@@ -55,18 +77,71 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 }
 
+/** Ready legacy jobs, inserted directly (PinLater's table, one shard database per queue). */
 async function preloadLegacy(db: mysql.Connection, shard: string, queue: string, n: number): Promise<void> {
-  for (let i = 0; i < n; i += 1000) {
-    const rows = Array.from({ length: Math.min(1000, n - i) }, () => [0, 2, 2, '', BODY]);
+  for (let i = 0; i < n; i += 2000) {
+    const rows = Array.from({ length: Math.min(2000, n - i) }, () => [0, 2, 2, '', BODY]);
     await db.query(`INSERT INTO plq_${shard}_${queue}.jobs_p1 (state, attempts_allowed, attempts_remaining, custom_status, created_at, run_after, body) ` +
       `SELECT v.s, v.a, v.r, v.c, NOW() - INTERVAL 2 SECOND, NOW() - INTERVAL 2 SECOND, v.b FROM (SELECT 1) d JOIN (${rows.map(() => 'SELECT ? s, ? a, ? r, ? c, ? b').join(' UNION ALL ')}) v`, rows.flat());
   }
 }
 
-async function preloadPacer(backend: PacerBackend, queue: string, n: number): Promise<void> {
-  for (let i = 0; i < n; i += 500) {
-    await backend.enqueueJobs({ queue, jobs: Array.from({ length: Math.min(500, n - i) }, () => ({ body: BODY, priority: 1, attemptsAllowed: 2, customStatus: '' })) });
+/** Ready Pacer jobs, inserted directly (spread over the partitions as enqueue spreads them). */
+async function preloadPacer(db: mysql.Connection, database: string, queue: string, n: number): Promise<void> {
+  const at = Date.now() - 2000;
+  for (let i = 0; i < n; i += 2000) {
+    const rows = Array.from({ length: Math.min(2000, n - i) }, (_, k) => [queue, (i + k) % PARTITIONS, 1, 0, 2, 2, '', at, at, at, BODY]);
+    await db.query(`INSERT INTO \`${database}\`.jobs (queue, part, priority, state, attempts_allowed, attempts_remaining, custom_status, created_at_ms, updated_at_ms, run_after_ms, body) VALUES ?`, [rows]);
   }
+}
+
+/** The least a durable claim costs here: one autocommit single-row UPDATE (and a bare round trip). */
+async function commitFloor(db: mysql.Connection, database: string): Promise<{ commit: number[]; rtt: number[] }> {
+  await db.query(`CREATE TABLE \`${database}\`.bench_commit_probe (id INT PRIMARY KEY, v BIGINT NOT NULL) ENGINE=InnoDB`);
+  await db.query(`INSERT INTO \`${database}\`.bench_commit_probe VALUES (1, 0)`);
+  const commit: number[] = [];
+  const rtt: number[] = [];
+  for (let i = 0; i < 2000; i += 1) {
+    const t0 = process.hrtime.bigint();
+    await db.query(`UPDATE \`${database}\`.bench_commit_probe SET v = ? WHERE id = 1`, [i]);
+    const t1 = process.hrtime.bigint();
+    await db.query('SELECT ?', [i]);
+    commit.push(Number(t1 - t0) / 1e6);
+    rtt.push(Number(process.hrtime.bigint() - t1) / 1e6);
+  }
+  return { commit, rtt };
+}
+
+/** The broker as deployed: its own process; resolves with its endpoint once it listens. */
+function startBroker(database: string, brokerId: string): Promise<{ proc: ChildProcess; endpoint: BrokerEndpoint }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'pacer/src/broker/main.ts', '--broker-id', brokerId, '--port', '0',
+    '--database', database, '--assign', 'all', '--log-level', 'warn'], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PACER_MONITOR_ENABLED: 'false' },
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on ([\d.]+):(\d+)/.exec(out);
+      if (m !== null) resolve({ proc, endpoint: { host: m[1] as string, port: Number(m[2]) } });
+    });
+    proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    proc.once('exit', (code) => reject(new Error(`pacer broker exited (${code}): ${out}`)));
+  });
+}
+
+function stopBroker(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    proc.once('exit', () => resolve());
+    proc.kill('SIGTERM');
+  });
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [line(rows[0] as string[]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)];
 }
 
 async function main(): Promise<void> {
@@ -76,68 +151,64 @@ async function main(): Promise<void> {
   const instanceId = 700000 + Math.floor(Math.random() * 99999);
   const shard = String(instanceId);
   await migrateDatabase({ host: HOST, port: 3306, user: 'root', password: '', database: pacerDb });
+  const floor = await commitFloor(admin, pacerDb);
   const legacy = await createLegacyMysqlBackend({
     backendConfig: { [`pinlaterlocaldb${instanceId}`]: { master: { host: HOST, port: 3306 }, slave: { host: HOST, port: 3306 }, user: 'root', passwd: '', dequeueOnly: false } },
     settings: { ...DEFAULT_LEGACY_SETTINGS, connectionsPerShard: 40, monitor: { ...DEFAULT_LEGACY_SETTINGS.monitor, enabled: false }, mysql: { ...DEFAULT_LEGACY_SETTINGS.mysql, numDbPerQueue: 1 } },
     logger: silentLogger(), stats: new MemoryStats(), clock: systemClock,
   });
-  const broker: DequeueBroker = createDequeueBroker({ brokerId: 'bench', mysql: { host: HOST, port: 3306, user: 'root', password: '', database: pacerDb, connectionLimit: 10 }, autoAssign: true, monitor: { enabled: false } });
-  const server = await BrokerServer.listen(broker, HOST, 0, silentLogger());
-  const directory = new StaticPartitionDirectory({ fallback: { host: HOST, port: server.port } });
-  const pacer = await createPacerBackend({ mysql: { host: HOST, port: 3306, user: 'root', password: '', database: pacerDb, connectionLimit: 40 }, directory, defaultPartitions: 4 });
-  const lines: string[] = [];
+  const { proc: brokerProc, endpoint } = await startBroker(pacerDb, `bench-${tag}`);
+  const directory = new StaticPartitionDirectory({ fallback: endpoint });
+  const statusClient = new ThriftBrokerClient(5000);
+  const pacer = await createPacerBackend({ mysql: { host: HOST, port: 3306, user: 'root', password: '', database: pacerDb, connectionLimit: 40 }, directory, defaultPartitions: PARTITIONS });
   const out = (s: string): void => {
-    lines.push(s);
     process.stdout.write(`${s}\n`);
   };
   try {
-    const results: Record<string, Run> = {};
-    for (const workers of [1, 32]) {
-      const lq = `lq${workers}_${tag}`;
+    const results = new Map<string, Run>();
+    const configs = [10, 100].flatMap((limit) => [1, 32].map((workers) => ({ limit, workers })));
+    for (const { limit, workers } of configs) {
+      const lq = `lq${workers}_${limit}_${tag}`;
       await legacy.createQueue(lq);
-      await preloadLegacy(admin, shard, lq, workers === 1 ? 60_000 : 30_000);
-      results[`legacy-${workers}`] = await loop(legacy, lq, workers, SECONDS);
-      const pq = `pq${workers}_${tag}`;
+      await preloadLegacy(admin, shard, lq, limit === 10 && workers === 1 ? 40_000 : 80_000);
+      results.set(`legacy/${limit}/${workers}`, await loop(admin, legacy, lq, workers, limit, SECONDS));
+      const pq = `pq${workers}_${limit}_${tag}`;
       await pacer.createQueue(pq);
-      await preloadPacer(pacer, pq, 150_000);
-      await loop(pacer, pq, 1, 0.3); // warm: broker assigns partitions, fills buffers
-      results[`pacer-${workers}`] = await loop(pacer, pq, workers, SECONDS);
+      await preloadPacer(admin, pacerDb, pq, limit === 10 && workers === 1 ? 80_000 : 160_000);
+      await loop(admin, pacer, pq, 1, limit, 0.3); // the broker takes the partitions and fills its buffers
+      results.set(`pacer/${limit}/${workers}`, await loop(admin, pacer, pq, workers, limit, SECONDS));
+      process.stderr.write(`  done: limit ${limit}, ${workers} dequeuer(s)\n`);
     }
-    const rate = (r: Run): number => r.jobs / r.seconds;
-    out(`\n== dequeue(limit ${LIMIT}) + ack, ${SECONDS}s per run, same MariaDB ==`);
-    for (const w of [1, 32]) {
-      const l = results[`legacy-${w}`] as Run;
-      const p = results[`pacer-${w}`] as Run;
-      out(`${String(w).padStart(2)} dequeuers: legacy ${rate(l).toFixed(0)} jobs/s, pacer ${rate(p).toFixed(0)} jobs/s, ratio ${(rate(p) / rate(l)).toFixed(1)}x (target ${w === 1 ? '>= 2x' : '>= 10x'})`);
-      out(`             dequeue latency ms p50/p99: legacy ${pct(l.latencies, 50).toFixed(2)}/${pct(l.latencies, 99).toFixed(2)}, pacer ${pct(p.latencies, 50).toFixed(2)}/${pct(p.latencies, 99).toFixed(2)}`);
-    }
-    // warm-buffer latency: 1 dequeuer, limit 1, no acks in between
+
+    // warm-buffer latency: 1 dequeuer, limit 1, buffers full, no acks in between
     const wq = `warm_${tag}`;
     await pacer.createQueue(wq);
-    await preloadPacer(pacer, wq, 5000);
-    await pacer.dequeueJobs({ queue: wq, limit: 1, dryRun: false, coverage: 1, claimDescriptor: 'bench:warm' });
+    await preloadPacer(admin, pacerDb, wq, 5000);
+    for (let i = 0; i < 50; i += 1) await pacer.dequeueJobs({ queue: wq, limit: 1, dryRun: false, coverage: 1, claimDescriptor: `bench:warmup:${i}` });
     const warm: number[] = [];
     for (let i = 0; i < 2000; i += 1) {
       const t0 = process.hrtime.bigint();
       await pacer.dequeueJobs({ queue: wq, limit: 1, dryRun: false, coverage: 1, claimDescriptor: `bench:warm:${i}` });
       warm.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
-    out(`pacer dequeue latency, warm buffers (limit 1, via Thrift): p50 ${pct(warm, 50).toFixed(2)} ms, p99 ${pct(warm, 99).toFixed(2)} ms (target p99 < 2 ms)`);
+
     // enqueue-to-dequeuable: enqueue one job on an idle queue, dequeue until it shows up
     const eq = `e2d_${tag}`;
     await pacer.createQueue(eq);
     await pacer.dequeueJobs({ queue: eq, limit: 1, dryRun: false, coverage: 1, claimDescriptor: 'bench:e2d' });
     const e2d: number[] = [];
+    let e2dCalls = 0;
     for (let i = 0; i < 100; i += 1) {
       const t0 = process.hrtime.bigint();
       await pacer.enqueueJobs({ queue: eq, jobs: [{ body: BODY, priority: 1, attemptsAllowed: 1, customStatus: '' }] });
       for (;;) {
+        e2dCalls += 1;
         const r = await pacer.dequeueJobs({ queue: eq, limit: 1, dryRun: false, coverage: 1, claimDescriptor: `bench:e2d:${i}` });
         if (r.jobs.length > 0) break;
       }
       e2d.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
-    out(`pacer enqueue-to-dequeuable: p50 ${pct(e2d, 50).toFixed(2)} ms, p99 ${pct(e2d, 99).toFixed(2)} ms (target p50 < 50 ms, no polling)`);
+
     // trickle: 8 consumers on a mostly empty queue, a producer adds 10 jobs every 50 ms
     const trickle = async (backend: PinLaterBackend, q: string): Promise<{ calls: number; empty: number }> => {
       let calls = 0;
@@ -151,7 +222,7 @@ async function main(): Promise<void> {
       })();
       await Promise.all([producer, ...Array.from({ length: 8 }, async () => {
         while (Date.now() < deadline) {
-          const r = await backend.dequeueJobs({ queue: q, limit: LIMIT, dryRun: false, coverage: 1, claimDescriptor: `bench:t:${(claimCounter += 1)}` });
+          const r = await backend.dequeueJobs({ queue: q, limit: 10, dryRun: false, coverage: 1, claimDescriptor: `bench:t:${(claimCounter += 1)}` });
           calls += 1;
           if (r.jobs.length === 0) {
             empty += 1;
@@ -168,15 +239,47 @@ async function main(): Promise<void> {
     const lTrickle = await trickle(legacy, lt);
     const pt = `pt_${tag}`;
     await pacer.createQueue(pt);
-    const before = { ...broker.counters };
+    await pacer.dequeueJobs({ queue: pt, limit: 1, dryRun: false, coverage: 1, claimDescriptor: 'bench:t:warm' }); // partitions taken
+    const before = await statusClient.status(endpoint);
     const pTrickle = await trickle(pacer, pt);
-    const emptyReads = broker.counters.emptyRefills - before.emptyRefills;
-    out(`dequeue calls that read MySQL and found nothing (trickle, 8 consumers): legacy ${(100 * lTrickle.empty / lTrickle.calls).toFixed(1)}% of ${lTrickle.calls} calls (each empty call ran the claim UPDATE on every priority table); ` +
-      `pacer ${(100 * emptyReads / pTrickle.calls).toFixed(2)}% (${emptyReads} empty refill reads for ${pTrickle.calls} calls; ${pTrickle.empty} calls answered empty from memory, none reached MySQL)`);
+    const after = await statusClient.status(endpoint);
+    const emptyReads = after.emptyRefills - before.emptyRefills;
+
+    // ---- report ----
+    const rate = (r: Run): number => r.jobs / r.seconds;
+    const rows: string[][] = [['measure', 'legacy MySQL', 'Pacer', 'Pacer/legacy', 'target', 'result']];
+    for (const { limit, workers } of configs) {
+      const l = results.get(`legacy/${limit}/${workers}`) as Run;
+      const p = results.get(`pacer/${limit}/${workers}`) as Run;
+      const ratio = rate(p) / rate(l);
+      const target = workers === 1 ? 2 : 10;
+      rows.push([`dequeue(limit ${limit})+ack, ${workers} dequeuer${workers > 1 ? 's' : ''}, jobs/s`, rate(l).toFixed(0), rate(p).toFixed(0), `${ratio.toFixed(1)}x`,
+        `>= ${target}x`, limit === 10 ? (ratio >= target ? 'PASS' : 'MISS') : (ratio >= target ? 'PASS' : 'MISS') + ' (issue: no limit)']);
+    }
+    const warmP99 = pct(warm, 99);
+    rows.push(['warm-buffer dequeue latency p50 / p99, ms (limit 1)', '', `${pct(warm, 50).toFixed(2)} / ${warmP99.toFixed(2)}`, '', 'p99 < 2 ms', warmP99 < 2 ? 'PASS' : 'MISS']);
+    rows.push(['  floor: one autocommit commit p50 / p99, ms', `${pct(floor.commit, 50).toFixed(2)} / ${pct(floor.commit, 99).toFixed(2)}`, '', '', '', '']);
+    rows.push(['  floor: bare MySQL round trip p50 / p99, ms', `${pct(floor.rtt, 50).toFixed(2)} / ${pct(floor.rtt, 99).toFixed(2)}`, '', '', '', '']);
+    rows.push([`enqueue-to-dequeuable p50 / p99, ms (${e2dCalls} dequeues for 100 jobs)`, '', `${pct(e2d, 50).toFixed(2)} / ${pct(e2d, 99).toFixed(2)}`, '', 'p50 < 50 ms', pct(e2d, 50) < 50 ? 'PASS' : 'MISS']);
+    const pEmpty = emptyReads / Math.max(1, pTrickle.calls);
+    rows.push(['dequeue calls reading MySQL and finding nothing (trickle, 8 consumers)', `${(100 * lTrickle.empty / lTrickle.calls).toFixed(1)}% of ${lTrickle.calls}`,
+      `${(100 * pEmpty).toFixed(2)}% of ${pTrickle.calls}`, '', '≈ 0', pEmpty < 0.01 ? 'PASS' : 'MISS']);
+    out(`\n== Pacer vs legacy PinLater MySQL, same MariaDB, ${SECONDS}s per run (broker in its own process) ==`);
+    for (const l of table(rows)) out(l);
+    out('\nlatency per dequeue call (ms p50 / p99) and server-wide MySQL work per job (statements, UPDATEs, fsyncs):');
+    for (const { limit, workers } of configs) {
+      for (const sys of ['legacy', 'pacer']) {
+        const r = results.get(`${sys}/${limit}/${workers}`) as Run;
+        out(`  ${sys.padEnd(6)} limit ${String(limit).padStart(3)}, ${String(workers).padStart(2)} dequeuers: ${pct(r.latencies, 50).toFixed(2)} / ${pct(r.latencies, 99).toFixed(2)} ms; ` +
+          `per job ${(r.perJob.Questions ?? 0).toFixed(2)} statements, ${(r.perJob.Com_update ?? 0).toFixed(2)} UPDATEs, ${(r.perJob.Innodb_data_fsyncs ?? 0).toFixed(3)} fsyncs`);
+      }
+    }
+    out(`  pacer trickle: ${emptyReads} empty refill reads for ${pTrickle.calls} dequeue calls (${pTrickle.empty} empty answers came from memory)`);
+    out(`  broker: ${after.claimBatches} claim statements for ${after.claimedJobs} jobs, ${after.refills} refill reads (${after.emptyRefills} empty) over the whole run`);
   } finally {
     await pacer.close();
-    await server.close();
-    await broker.close();
+    await statusClient.close();
+    await stopBroker(brokerProc);
     await directory.close();
     await legacy.close();
     await admin.query(`DROP DATABASE IF EXISTS \`${pacerDb}\``);

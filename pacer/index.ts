@@ -6,7 +6,10 @@
  * - `PartitionDirectory` / `PartitionOwnership`: the seams the ZooKeeper coordination plugs into.
  */
 export { createPacerBackend } from './src/create-pacer-backend';
-export type { PacerBackendOptions } from './src/create-pacer-backend';
+export type { PacerBackendOptions, PacerZookeeperOptions } from './src/create-pacer-backend';
+export { ClusteredPacerBackend } from './src/gateway/clustered-pacer-backend';
+export { ZkClusterRouting } from './src/coordination/zk-cluster-routing';
+export type { ZkClusterRoutingOptions } from './src/coordination/zk-cluster-routing';
 export { PacerBackend } from './src/gateway/pacer-backend';
 export { createDequeueBroker } from './src/broker/create-dequeue-broker';
 export type { CreateDequeueBrokerOptions } from './src/broker/create-dequeue-broker';
@@ -14,6 +17,7 @@ export { DequeueBroker, BrokerClosedError } from './src/broker/dequeue-broker';
 export type { BrokerCounters } from './src/broker/broker-counters';
 export { BrokerServer } from './src/rpc/broker-server';
 export { ThriftBrokerClient } from './src/rpc/thrift-broker-client';
+export type { BrokerStatusReply } from './src/rpc/thrift-broker-client';
 export { InProcessBrokerClient } from './src/gateway/in-process-broker-client';
 export { StaticPartitionDirectory, parseEndpoint } from './src/gateway/static-partition-directory';
 export type { StaticDirectoryConfig, StaticRoute } from './src/gateway/static-partition-directory';
@@ -30,4 +34,7 @@ export type { MysqlConnectionConfig } from './src/datastore/mysql-pool';
 export { formatPacerDescriptor, parsePacerDescriptor, isPacerDescriptor } from './src/descriptors/pacer-descriptor';
 export type { PacerJobRef } from './src/descriptors/pacer-descriptor';
 export { loadBrokerConfig } from './src/config';
-export type { BrokerConfig } from './src/config';
+export type { BrokerConfig, BrokerClusterConfig } from './src/config';
+export { ClusterMembership } from './src/broker/cluster-membership';
+export { readClusterStatus, formatClusterStatus } from './src/coordination/cluster-status';
+export type { ClusterStatus } from './src/coordination/cluster-status';

@@ -8,7 +8,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "${ROOT}"
 PROC_DIR="${ROOT}/.run/procs"
-GRACE_SECONDS="${DOWN_GRACE_SECONDS:-15}"
+GRACE_SECONDS="${DOWN_GRACE_SECONDS:-30}"
 
 log() { printf '[down] %s\n' "$*"; }
 

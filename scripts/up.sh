@@ -85,7 +85,7 @@ start_process() {
   fi
   # setsid: own process group, so down.sh can stop the process and its children together.
   # shellcheck disable=SC2086 # the table's command is a plain word list
-  setsid ${command} >"${logfile}" 2>&1 </dev/null &
+  setsid ${command} >>"${logfile}" 2>&1 </dev/null &
   pid=$!
   echo "${pid}" >"${PROC_DIR}/${name}.pid"
   wait_listening "${name}" "${pid}" "${port}" "${logfile}" || return 1

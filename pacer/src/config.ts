@@ -21,6 +21,20 @@ export interface BrokerConfig {
   assign: StaticAssignment[] | 'all';
   logLevel: string;
   shutdownTimeoutMs: number;
+  /** Cluster mode (PACER_ZK_CONNECT set): ownership comes from the Helix-style controller, not `assign`. */
+  cluster?: BrokerClusterConfig;
+}
+
+/** The broker as a Helix participant (instance name = broker id, endpoint = host:port it listens on). */
+export interface BrokerClusterConfig {
+  /** ZooKeeper `host:port[,host:port][/chroot]`. */
+  zkConnect: string;
+  cluster: string;
+  sessionTimeoutMs: number;
+  /** SIGTERM: wait this long for the controller to move every partition away (graceful hand-off). */
+  drainTimeoutMs: number;
+  /** After the hand-off, keep answering (`notOwned`) this long so gateways' routing catches up. */
+  drainLingerMs: number;
 }
 
 export const BROKER_DEFAULTS = {
@@ -72,6 +86,19 @@ export function loadBrokerConfig(env: NodeJS.ProcessEnv, overrides: Partial<Reco
     logLevel: v('PACER_LOG_LEVEL') ?? 'info',
     shutdownTimeoutMs: int('PACER_SHUTDOWN_TIMEOUT_MS', BROKER_DEFAULTS.shutdownTimeoutMs, 1),
   };
+  const zkConnect = v('PACER_ZK_CONNECT') ?? '';
+  if (zkConnect !== '') {
+    const cluster = v('PACER_CLUSTER') ?? 'pacer';
+    if (!/^[A-Za-z0-9_.-]+$/.test(cluster)) problems.push(`PACER_CLUSTER must match [A-Za-z0-9_.-]+, got '${cluster}'`);
+    if (config.assign === 'all' || config.assign.length > 0) problems.push('PACER_ASSIGN (static ownership) and PACER_ZK_CONNECT (cluster mode) are exclusive');
+    config.cluster = {
+      zkConnect,
+      cluster,
+      sessionTimeoutMs: int('PACER_ZK_SESSION_TIMEOUT_MS', 6000, 1000),
+      drainTimeoutMs: int('PACER_DRAIN_TIMEOUT_MS', 10_000, 0),
+      drainLingerMs: int('PACER_DRAIN_LINGER_MS', 500, 0),
+    };
+  }
   if (config.mysql.database === '') problems.push('PACER_MYSQL_DATABASE is required');
   if (config.buffer.lowWater > config.buffer.capacityPerPriority) problems.push('PACER_BUFFER_LOW_WATER must not exceed PACER_BUFFER_CAPACITY');
   if (problems.length > 0) throw new Error(`Invalid Pacer broker configuration:\n  ${problems.join('\n  ')}`);

@@ -13,7 +13,9 @@ import type { BrokerClient } from './interfaces/broker-client';
 import type { BufferSettings } from './broker/owned-partition';
 import type { DequeueBroker } from './broker/dequeue-broker';
 import { createDequeueBroker } from './broker/create-dequeue-broker';
-import { PacerBackend } from './gateway/pacer-backend';
+import { PacerBackend, type PacerBackendDeps } from './gateway/pacer-backend';
+import { ClusteredPacerBackend } from './gateway/clustered-pacer-backend';
+import { ZkClusterRouting } from './coordination/zk-cluster-routing';
 import { StaticPartitionDirectory } from './gateway/static-partition-directory';
 import { InProcessBrokerClient } from './gateway/in-process-broker-client';
 import { ThriftBrokerClient } from './rpc/thrift-broker-client';
@@ -39,12 +41,24 @@ export interface PacerBackendOptions {
   applyMigrations?: boolean;
   /** PinLater MYSQL_COUNT_LIMIT per partition per priority (default 100000). */
   countLimit?: number;
-  /** Accepted for the next issue (ZooKeeper directory); unused here. */
-  zookeeper?: unknown;
+  /**
+   * Cluster mode: route dequeues by the cluster's external view (ZkPartitionDirectory over
+   * EXTERNALVIEW + LIVEINSTANCES, broker endpoints from InstanceConfig) and register queues as
+   * ideal-state resources. Ignored when `directory` is given.
+   */
+  zookeeper?: PacerZookeeperOptions;
   logger?: Logger;
   stats?: Stats;
   clock?: Clock;
   random?: () => number;
+}
+
+export interface PacerZookeeperOptions {
+  /** `host:port[,host:port][/chroot]`. */
+  connect: string;
+  /** Cluster name (default `pacer`). */
+  cluster?: string;
+  sessionTimeoutMs?: number;
 }
 
 const EMBEDDED_ENDPOINT = { host: 'in-process', port: 0 };
@@ -66,6 +80,19 @@ export async function createPacerBackend(options: PacerBackendOptions): Promise<
   let embedded: DequeueBroker | undefined;
   let directory = options.directory;
   let brokers = options.brokerClient;
+  let routing: ZkClusterRouting | undefined;
+  if (directory === undefined && options.zookeeper !== undefined) {
+    try {
+      routing = await ZkClusterRouting.open({
+        zkConnect: options.zookeeper.connect, cluster: options.zookeeper.cluster ?? 'pacer', logger,
+        ...(options.zookeeper.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.zookeeper.sessionTimeoutMs }),
+      });
+    } catch (e) {
+      await pool.end();
+      throw e;
+    }
+    directory = routing;
+  }
   if (directory === undefined) {
     embedded = createDequeueBroker({
       brokerId: options.embeddedBroker?.brokerId ?? `embedded-${process.pid}-${Math.floor(Math.random() * 1e9)}`,
@@ -81,7 +108,7 @@ export async function createPacerBackend(options: PacerBackendOptions): Promise<
   brokers ??= new ThriftBrokerClient(options.brokerCallTimeoutMs ?? 2000);
   const finalBrokers = brokers;
   const finalDirectory = directory;
-  return new PacerBackend({
+  const deps: PacerBackendDeps = {
     pool, registry, directory: finalDirectory, brokers: finalBrokers, clock, logger,
     stats: options.stats ?? new MemoryStats(),
     numPriorityLevels, countLimit: options.countLimit ?? 100_000, monitor,
@@ -92,5 +119,14 @@ export async function createPacerBackend(options: PacerBackendOptions): Promise<
       if (options.directory === undefined) await finalDirectory.close();
       await pool.end();
     },
-  });
+  };
+  if (routing === undefined) return new PacerBackend(deps);
+  const clustered = new ClusteredPacerBackend(deps, routing, registry, pool, clock);
+  try {
+    await clustered.syncQueues();
+  } catch (e) {
+    await clustered.close();
+    throw e;
+  }
+  return clustered;
 }

@@ -193,7 +193,9 @@ export class PinLaterServiceImpl implements PinLaterService {
     } catch (e) {
       const code = e instanceof PinLaterError ? errorStatCode(e.code) : e instanceof InternalError ? 'INTERNAL_ERROR' : 'UNKNOWN';
       this.deps.stats.incr(statNames.error(method, code));
-      this.deps.logger.error({ err: e, method, source: ctx.source, requestId: ctx.requestId }, 'request failed');
+      // Caller errors (4xx codes) are the client's problem: warn. Server errors page someone: error.
+      const level = e instanceof PinLaterError && e.code < 500 ? 'warn' : 'error';
+      this.deps.logger[level]({ err: e, method, source: ctx.source, requestId: ctx.requestId }, 'request failed');
       throw e;
     } finally {
       this.deps.stats.metric(statNames.timing(method), this.deps.clock.nowMs() - started);

@@ -238,8 +238,8 @@ export class MysqlShardStore implements ShardStore {
     return this.read(async (s) => (await s.run(sql, [state, ...values, limit])).affectedRows);
   }
 
-  runMonitor(priorities: number, settings: MonitorSettings): Promise<ShardMonitorResult> {
-    return runShardMonitor(
+  async runMonitor(priorities: number, settings: MonitorSettings): Promise<ShardMonitorResult> {
+    const result = await runShardMonitor(
       {
         shard: this.name,
         pool: this.o.instance.monitor,
@@ -251,6 +251,12 @@ export class MysqlShardStore implements ShardStore {
       priorities,
       settings,
     );
+    if (result.error !== undefined) {
+      // PinLater logs and moves on; without this line a failing pass would be silent.
+      this.o.stats.incr('mysql-monitor-errors');
+      this.o.logger.error({ shard: this.name, error: result.error }, 'mysql monitor pass failed; rest of the shard skipped');
+    }
+    return result;
   }
 
   exportJobs(queue: string, priority: number, state: JobState, cursor: string | undefined, limit: number): Promise<{ jobs: ShardPortableJob[]; nextCursor?: string }> {

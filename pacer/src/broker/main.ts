@@ -2,21 +2,31 @@
  * Pacer dequeue broker process.
  *
  *   npx tsx pacer/src/broker/main.ts --database pacer --port 9191 --broker-id b1 --assign myq:0-3
+ *   npx tsx pacer/src/broker/main.ts --database pacer --port 9191 --broker-id b1 --zk 127.0.0.1:2181 --cluster pacer
  *
- * Flags override the PACER_* environment variables (pacer/src/config.ts). SIGTERM/SIGINT: stop
- * serving, finish in-flight dequeues, release partitions, close the pool (forced exit after
- * PACER_SHUTDOWN_TIMEOUT_MS). Prints `pacer-broker listening on host:port` when ready.
+ * Static mode (`--assign`): owns the listed partitions from startup. Cluster mode (`--zk`): joins
+ * the cluster as a Helix participant (instance = broker id, endpoint = host:port it listens on)
+ * and owns what the controller assigns (broker/cluster-membership.ts); the two are exclusive.
+ *
+ * Flags override the PACER_* environment variables (pacer/src/config.ts). SIGTERM/SIGINT: in
+ * cluster mode first hand every partition off (drain), then stop serving, finish in-flight
+ * dequeues, release partitions, close the pool (forced exit after PACER_SHUTDOWN_TIMEOUT_MS).
+ * Prints `pacer-broker listening on host:port` when ready (cluster mode: after joining).
  */
 import { Command } from 'commander';
 import { createLogger } from '../../../core/src/logging/logger';
 import { loadBrokerConfig, type BrokerConfig } from '../config';
 import { createDequeueBroker } from './create-dequeue-broker';
 import { BrokerServer } from '../rpc/broker-server';
+import { systemClock } from '../../../core/src/util/clock';
+import { ClusterMembership } from './cluster-membership';
 
 const FLAGS: Record<string, string> = {
   brokerId: 'PACER_BROKER_ID', host: 'PACER_BROKER_HOST', port: 'PACER_BROKER_PORT', database: 'PACER_MYSQL_DATABASE',
   mysqlHost: 'PACER_MYSQL_HOST', mysqlPort: 'PACER_MYSQL_PORT', assign: 'PACER_ASSIGN', claimTimeoutMs: 'PACER_CLAIM_TIMEOUT_MS',
   monitorPeriodMs: 'PACER_MONITOR_PERIOD_MS', safetySweepMs: 'PACER_SAFETY_SWEEP_MS', logLevel: 'PACER_LOG_LEVEL',
+  zk: 'PACER_ZK_CONNECT', cluster: 'PACER_CLUSTER', sessionTimeoutMs: 'PACER_ZK_SESSION_TIMEOUT_MS',
+  drainTimeoutMs: 'PACER_DRAIN_TIMEOUT_MS', drainLingerMs: 'PACER_DRAIN_LINGER_MS',
 };
 
 function parseArgs(argv: string[]): BrokerConfig {
@@ -33,6 +43,11 @@ function parseArgs(argv: string[]): BrokerConfig {
     .option('--monitor-period-ms <ms>', 'monitor period (PACER_MONITOR_PERIOD_MS)')
     .option('--safety-sweep-ms <ms>', 're-read owned partitions this often, 0 = never (PACER_SAFETY_SWEEP_MS)')
     .option('--log-level <level>', 'pino level (PACER_LOG_LEVEL)')
+    .option('--zk <connect>', 'cluster mode: ZooKeeper host:port[/chroot] (PACER_ZK_CONNECT)')
+    .option('--cluster <name>', 'cluster name (PACER_CLUSTER, default pacer)')
+    .option('--session-timeout-ms <ms>', 'ZooKeeper session timeout (PACER_ZK_SESSION_TIMEOUT_MS, default 6000)')
+    .option('--drain-timeout-ms <ms>', 'graceful hand-off bound on SIGTERM (PACER_DRAIN_TIMEOUT_MS, default 10000)')
+    .option('--drain-linger-ms <ms>', 'keep answering after the hand-off (PACER_DRAIN_LINGER_MS, default 500)')
     .parse(argv);
   const opts = program.opts<Record<string, string | undefined>>();
   const overrides: Record<string, string> = {};
@@ -54,6 +69,12 @@ async function main(): Promise<void> {
     for (const a of config.assign) for (const p of a.partitions) await broker.assign(a.queue, p);
   }
   const server = await BrokerServer.listen(broker, config.host, config.port, logger);
+  const cluster = config.cluster;
+  const membership = cluster === undefined ? undefined : await ClusterMembership.join({
+    zkConnect: cluster.zkConnect, cluster: cluster.cluster, sessionTimeoutMs: cluster.sessionTimeoutMs,
+    instance: config.brokerId, endpoint: { host: config.host, port: server.port }, ownership: broker, clock: systemClock, logger,
+  });
+  if (cluster !== undefined) process.stdout.write(`pacer-broker ${config.brokerId} joined cluster ${cluster.cluster}\n`);
   process.stdout.write(`pacer-broker listening on ${config.host}:${server.port}\n`);
   let stopping = false;
   const stop = (signal: string): void => {
@@ -61,8 +82,9 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
-    server
-      .close()
+    const handOff = membership === undefined || cluster === undefined ? Promise.resolve(true) : membership.leave(cluster.drainTimeoutMs, cluster.drainLingerMs);
+    handOff
+      .then(() => server.close())
       .then(() => broker.close())
       .then(() => process.exit(0))
       .catch((e: unknown) => {

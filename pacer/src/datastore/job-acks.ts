@@ -1,7 +1,9 @@
 import type { Pool } from 'mysql2/promise';
 import type { AckInfo, CheckpointItem } from '../../../core/src/types/requests';
 import { JobState } from '../../../core/src/types/job-state';
+import type { ResultSetHeader } from 'mysql2';
 import { execute } from './mysql-pool';
+import { mysqlErrorCode, RETRYABLE_MYSQL_ERRORS } from './mysql-errors';
 import { sql } from './sql-loader';
 import { groupBy, resolveRef, type PendingHint } from './job-refs';
 import type { QueueSettings } from './queue-registry';
@@ -32,7 +34,7 @@ export function ackItems(queue: QueueSettings, acks: AckInfo[]): AckItem[] {
 export async function ackSucceeded(pool: Pool, acks: AckItem[], nowMs: number): Promise<void> {
   for (const group of groupBy(acks, (a) => a.info.appendCustomStatus).values()) {
     for (const chunk of chunks(group)) {
-      await execute(pool, sql('ack-succeeded'), [(chunk[0] as AckItem).info.appendCustomStatus, nowMs, ids(chunk), tuples(chunk)]);
+      await write(pool, sql('ack-succeeded'), [(chunk[0] as AckItem).info.appendCustomStatus, nowMs, ids(chunk), tuples(chunk)]);
     }
   }
 }
@@ -49,9 +51,9 @@ export async function ackFailed(pool: Pool, acks: AckItem[], nowMs: number): Pro
     for (const chunk of chunks(group)) {
       const { info } = chunk[0] as AckItem;
       const where = [ids(chunk), tuples(chunk)];
-      await execute(pool, sql('ack-failed-done'), [info.appendCustomStatus, nowMs, ...where]);
+      await write(pool, sql('ack-failed-done'), [info.appendCustomStatus, nowMs, ...where]);
       const runAfterMs = nowMs + info.retryDelayMs;
-      const retried = await execute(pool, sql('ack-failed-retry'), [info.appendCustomStatus, runAfterMs, nowMs, ...where]);
+      const retried = await write(pool, sql('ack-failed-retry'), [info.appendCustomStatus, runAfterMs, nowMs, ...where]);
       if (retried.affectedRows === 0) continue;
       for (const a of chunk) {
         const hints = byQueue.get(a.queue) ?? new Map<number, PendingHint>();
@@ -79,7 +81,7 @@ export async function checkpoint(
     const { item } = group[0] as CheckpointRef;
     const runAfterMs = item.runAfterMs ?? nowMs;
     const members = group.map((g) => ({ queue: queue.name, ref: g.ref }));
-    const header = await execute(pool, sql('checkpoint-job'), [
+    const header = await write(pool, sql('checkpoint-job'), [
       ...checkpointSet(item, runAfterMs, nowMs), ids(members), tuples(members), source,
     ]);
     noops += group.length - header.affectedRows;
@@ -135,6 +137,20 @@ function checkpointSet(item: CheckpointItem, runAfterMs: number, nowMs: number):
     hasBody ? 1 : 0, Buffer.from(item.newBody ?? '', 'utf8'), attempts, attempts, prepend, prepend,
     item.moveToPending ? 1 : 0, nowMs,
   ];
+}
+
+const WRITE_ATTEMPTS = 3;
+
+/** One autocommit write, retried when InnoDB chose it as a deadlock victim (rolled back whole). */
+async function write(pool: Pool, text: string, params: unknown[]): Promise<ResultSetHeader> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await execute(pool, text, params);
+    } catch (e) {
+      const code = mysqlErrorCode((e as { cause?: unknown }).cause ?? e);
+      if (attempt >= WRITE_ATTEMPTS || code === undefined || !RETRYABLE_MYSQL_ERRORS.has(code)) throw e;
+    }
+  }
 }
 
 function ids(items: Array<{ ref: PacerJobRef }>): number[] {

@@ -8,7 +8,8 @@ export type SqlName =
   | 'next-run-after' | 'owner-guard' | 'owner-lock' | 'owner-set' | 'owner-select-all' | 'owner-select'
   | 'claim-jobs' | 'claim-descriptor-case' | 'claim-readback' | 'ack-succeeded' | 'ack-failed-done' | 'ack-failed-retry' | 'checkpoint-job'
   | 'lookup-jobs' | 'count-jobs' | 'scan-jobs' | 'retry-failed' | 'delete-jobs' | 'export-jobs'
-  | 'monitor-timeout-done' | 'monitor-timeout-retry' | 'monitor-gc' | 'dry-run';
+  | 'monitor-timeout-done' | 'monitor-timeout-retry' | 'monitor-gc' | 'dry-run'
+  | 'queue-lock-partitions' | 'queue-set-partitions';
 
 const cache = new Map<SqlName, string>();
 

@@ -10,6 +10,16 @@ import {
 } from '../interfaces/broker-client';
 import { fromI64, toI64 } from './int64';
 
+/** What a broker's `status` RPC reports. */
+export interface BrokerStatusReply {
+  brokerId: string;
+  partitions: Array<{ queue: string; partition: number; epoch: number; buffered: number }>;
+  refills: number;
+  emptyRefills: number;
+  claimBatches: number;
+  claimedJobs: number;
+}
+
 interface Channel {
   connection: thrift.Connection;
   client: PacerBroker.Client;
@@ -47,6 +57,19 @@ export class ThriftBrokerClient implements BrokerClient {
       ...(notice.priorities === undefined ? {} : { priorities: notice.priorities }),
     });
     await this.call(endpoint, (c) => c.notifyPending(req));
+  }
+
+  /** The broker's counters and owned partitions (`status` RPC: operators, the benchmark). */
+  async status(endpoint: BrokerEndpoint): Promise<BrokerStatusReply> {
+    const s = await this.call(endpoint, (c) => c.status());
+    return {
+      brokerId: s.brokerId,
+      partitions: s.partitions.map((p) => ({ queue: p.queue, partition: p.partition, epoch: fromI64(p.epoch) ?? 0, buffered: p.buffered })),
+      refills: fromI64(s.refills) ?? 0,
+      emptyRefills: fromI64(s.emptyRefills) ?? 0,
+      claimBatches: fromI64(s.claimBatches) ?? 0,
+      claimedJobs: fromI64(s.claimedJobs) ?? 0,
+    };
   }
 
   async close(): Promise<void> {

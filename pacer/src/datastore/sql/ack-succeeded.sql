@@ -5,6 +5,8 @@
 -- pending retry (docs/compatibility.md, Pacer). A descriptor whose queue/partition/priority do not
 -- match the job's row is a no-op (PinLater: another table).
 -- params: appendCustomStatus, nowMs, ids (list), refs (list of [queue, part, priority, id] tuples)
+-- FORCE INDEX (PRIMARY): with long ref lists the optimizer may prefer an idx_jobs_* range, whose
+-- next-key locks deadlock with concurrent claims; by id only the listed rows are locked.
 -- result: affectedRows
-UPDATE jobs SET state = 2, custom_status = LEFT(CONCAT(custom_status, ?), 5000), updated_at_ms = ?
+UPDATE jobs FORCE INDEX (PRIMARY) SET state = 2, custom_status = LEFT(CONCAT(custom_status, ?), 5000), updated_at_ms = ?
 WHERE id IN (?) AND state = 1 AND (queue, part, priority, id) IN (?)

@@ -5,8 +5,10 @@
 -- params: state, runAfterMs, hasBody (0/1), body, attempts|NULL, attempts|NULL,
 --         prependCustomStatus|NULL, prependCustomStatus|NULL, moveToPending (0/1), nowMs,
 --         ids (list), refs (list of [queue, part, priority, id] tuples), source
+-- FORCE INDEX (PRIMARY): with long ref lists the optimizer may prefer an idx_jobs_* range, whose
+-- next-key locks deadlock with concurrent claims; by id only the listed rows are locked.
 -- result: affectedRows (items - affectedRows = no-ops, stat <queue>_checkpoint_noop)
-UPDATE jobs SET
+UPDATE jobs FORCE INDEX (PRIMARY) SET
   state = ?,
   run_after_ms = ?,
   body = IF(?, ?, body),

@@ -1,0 +1,124 @@
+/**
+ * A dequeue broker as a member of a Pacer cluster: a Helix participant whose instance name is the
+ * broker id and whose InstanceConfig HELIX_HOST/HELIX_PORT is the broker's Thrift endpoint. The
+ * controller's OnlineOffline transitions drive the broker through `OwnershipStateHandler`:
+ * OFFLINE→ONLINE = `assign` (a NEW owner epoch in partition_owners before serving),
+ * ONLINE→OFFLINE = `release` (stop serving, drop the buffer). On ZooKeeper session loss (expired,
+ * disconnected or stalled for 2/3 of the session timeout, e.g. SIGSTOP) every partition stops
+ * being served at once; claims a stale broker still attempts are rejected by the epoch check.
+ *
+ * `leave()` is the graceful hand-off before a shutdown: drain (the controller moves every
+ * partition away), wait until the external view no longer names this broker, keep answering
+ * (`notOwned`) for `lingerMs` so gateways' directories catch up, then close the session.
+ */
+import type { Clock } from '../../../core/src/util/clock';
+import type { Logger } from '../../../core/src/logging/logger';
+import { coerceError } from '../../../core/src/errors/coerce-error';
+import { HelixParticipant } from '../coordination/participant';
+import { NodeZkClient } from '../coordination/node-zk-client';
+import { OwnershipStateHandler } from '../coordination/ownership-state-handler';
+import { HelixPaths } from '../coordination/helix-paths';
+import { onlineOwners } from '../coordination/external-view';
+import { childrenOrEmpty, readRecord } from '../coordination/record-store';
+import { setupCluster } from '../coordination/cluster-setup';
+import type { ZkClient } from '../coordination/zk-client';
+import type { PartitionOwnership } from '../interfaces/partition-ownership';
+import type { BrokerEndpoint } from '../interfaces/partition-directory';
+
+export interface ClusterMembershipOptions {
+  zkConnect: string;
+  cluster: string;
+  sessionTimeoutMs: number;
+  instance: string;
+  endpoint: BrokerEndpoint;
+  ownership: PartitionOwnership;
+  clock: Clock;
+  logger: Logger;
+}
+
+const POLL_MS = 25;
+
+export class ClusterMembership {
+  private constructor(
+    private readonly participant: HelixParticipant,
+    private readonly paths: HelixPaths,
+    private readonly options: ClusterMembershipOptions,
+  ) {}
+
+  /** Joins the cluster (setting up its skeleton if this is the first member). */
+  static async join(options: ClusterMembershipOptions): Promise<ClusterMembership> {
+    const paths = new HelixPaths(options.cluster);
+    const connect = (): Promise<ZkClient> => NodeZkClient.connect({ connectString: options.zkConnect, sessionTimeoutMs: options.sessionTimeoutMs });
+    const admin = await connect();
+    try {
+      await setupCluster(admin, paths);
+    } finally {
+      await admin.close();
+    }
+    const participant = new HelixParticipant({
+      cluster: options.cluster,
+      instance: options.instance,
+      endpoint: options.endpoint,
+      connect,
+      handler: new OwnershipStateHandler(options.ownership, options.logger),
+      clock: options.clock,
+      logger: options.logger,
+    });
+    await participant.start();
+    return new ClusterMembership(participant, paths, options);
+  }
+
+  get sessionId(): string | undefined {
+    return this.participant.sessionId();
+  }
+
+  onlinePartitions(): string[] {
+    return this.participant.onlinePartitions();
+  }
+
+  /**
+   * Graceful hand-off: resolves true when every partition was moved away within `drainTimeoutMs`
+   * (false: the caller closes anyway; the controller then fails the rest over on session close).
+   */
+  async leave(drainTimeoutMs: number, lingerMs: number): Promise<boolean> {
+    const { logger, instance } = { logger: this.options.logger, instance: this.options.instance };
+    const t0 = this.options.clock.nowMs();
+    let drained = false;
+    try {
+      drained = await this.participant.drain(drainTimeoutMs);
+      const zk = this.participant.zkSession();
+      if (drained && zk !== undefined) {
+        drained = await this.waitUntilUnlisted(zk, t0 + drainTimeoutMs);
+        if (lingerMs > 0) await new Promise<void>((resolve) => setTimeout(resolve, lingerMs));
+      }
+    } catch (e) {
+      logger.warn({ err: coerceError(e), instance }, 'drain failed; closing the session (partitions fail over)');
+    }
+    logger.info({ instance, drained, ms: this.options.clock.nowMs() - t0 }, 'left the cluster');
+    await this.participant.close();
+    return drained;
+  }
+
+  /** Stops serving everything and ends the session without a hand-off. */
+  close(): Promise<void> {
+    return this.participant.close();
+  }
+
+  /** Waits until no external view lists this instance ONLINE (routing has moved on). */
+  private async waitUntilUnlisted(zk: ZkClient, deadlineMs: number): Promise<boolean> {
+    for (;;) {
+      if (!(await this.listedOnline(zk))) return true;
+      if (this.options.clock.nowMs() > deadlineMs) return false;
+      await new Promise<void>((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  private async listedOnline(zk: ZkClient): Promise<boolean> {
+    for (const resource of await childrenOrEmpty(zk, this.paths.externalViews())) {
+      const ev = await readRecord(zk, this.paths.externalView(resource));
+      if (!ev) continue;
+      for (const owners of onlineOwners(ev.record).values()) if (owners.includes(this.options.instance)) return true;
+    }
+    return false;
+  }
+}

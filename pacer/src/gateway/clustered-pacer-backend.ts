@@ -1,0 +1,55 @@
+import type { Pool } from 'mysql2/promise';
+import type { Clock } from '../../../core/src/util/clock';
+import type { CreateQueueOptions, QueueRegistry, QueueSettings } from '../datastore/queue-registry';
+import { growQueuePartitions } from '../datastore/queue-partitions';
+import type { ZkClusterRouting } from '../coordination/zk-cluster-routing';
+import { PacerBackend, type PacerBackendDeps } from './pacer-backend';
+
+/**
+ * The Pacer backend of a ZooKeeper-coordinated cluster: routing comes from the cluster's external
+ * view (`deps.directory` is the `ZkClusterRouting`), and queue lifecycle flows through ideal
+ * states: a queue is created in MySQL first (so a broker going ONLINE finds its ownership rows),
+ * then registered as a resource; deletion removes the resource first (brokers release the
+ * partitions), then the rows; partition growth adds the rows, then NUM_PARTITIONS.
+ */
+export class ClusteredPacerBackend extends PacerBackend {
+  constructor(
+    deps: PacerBackendDeps,
+    private readonly routing: ZkClusterRouting,
+    private readonly registry: QueueRegistry,
+    private readonly pool: Pool,
+    private readonly clock: Clock,
+  ) {
+    super(deps);
+  }
+
+  /** Makes every queue of the registry a resource (queues created before cluster mode). */
+  async syncQueues(): Promise<void> {
+    for (const name of await this.registry.list()) {
+      const settings = await this.registry.get(name);
+      if (settings !== undefined) await this.routing.addQueue(name, settings.numPartitions);
+    }
+  }
+
+  override async createQueue(queue: string): Promise<void> {
+    await this.createQueueWithOptions(queue, {});
+  }
+
+  override async createQueueWithOptions(queue: string, options: CreateQueueOptions): Promise<QueueSettings> {
+    const settings = await super.createQueueWithOptions(queue, options);
+    await this.routing.addQueue(settings.name, settings.numPartitions);
+    return settings;
+  }
+
+  override async deleteQueue(queue: string): Promise<void> {
+    await this.routing.removeQueue(queue);
+    await super.deleteQueue(queue);
+  }
+
+  /** Pacer-only: grows a queue's partitions (shrinking is refused; see growQueuePartitions). */
+  async setQueuePartitions(queue: string, count: number): Promise<void> {
+    await growQueuePartitions(this.pool, this.clock, queue, count);
+    this.registry.invalidate(queue);
+    await this.routing.setQueuePartitions(queue, count);
+  }
+}
