@@ -1,12 +1,20 @@
 /**
  * Issue 2 benchmark: enqueue (batches of 100) + dequeue (limit 100) + ack throughput and latency
- *   1. through the gateway (a separate process, real Thrift framed binary over TCP),
+ *   1. through the gateway (a separate process, real Thrift framed binary over TCP), driven by
+ *      a. the npm `thrift` generated client (the one the conformance suite uses), and
+ *      b. a lean client built on the gateway's own codec (bench/support/lean-pinlater-client.ts):
+ *         same bytes on the wire, far less client CPU, which matters when bench, gateway and
+ *         Redis share two cores;
  *   2. directly with our Lua scripts (the same legacy Redis backend, in-process, no Thrift),
  *   3. BullMQ doing the equivalent on the same Redis (addBulk of 100 + a Worker, concurrency 100).
- * Prints jobs/s, p50/p99 per operation and the ratios gateway/direct (target ≥ 0.85) and
- * gateway/BullMQ (target ≥ 1.0). Absolute numbers swing with the machine; only the ratios matter.
+ * Prints jobs/s, p50/p99 per operation, the CPU each process used during each phase, and the
+ * ratios gateway/direct (target ≥ 0.85) and gateway/BullMQ (target ≥ 1.0) per repetition and
+ * their median. Absolute numbers swing with the machine; only the ratios matter.
  *
- *   npx tsx bench/legacy-redis-gateway.ts [--workers 8] [--rounds 25]
+ *   npx tsx bench/legacy-redis-gateway.ts [--workers 8] [--rounds 25] [--repeat 2] [--cpu-prof <dir>]
+ *
+ * `--cpu-prof <dir>` writes a V8 CPU profile of the gateway process into <dir> (open it in Chrome
+ * DevTools or speedscope).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,11 +31,15 @@ import { systemClock } from '../core/src/util/clock';
 import { createLegacyRedisBackend } from '../legacy-adapter/index';
 import { ConformanceClient } from '../test/conformance/harness/conformance-client';
 import { freePort, startTsProcess, stopProcess, waitForPort } from './support/child-process';
-import { LatencyRecorder, fmtRate, ratio } from './support/latency';
+import { CpuSampler, formatCpu, type CpuReport } from './support/cpu-sampler';
+import { LatencyRecorder, fmtRate } from './support/latency';
+import { LeanPinLaterClient } from './support/lean-pinlater-client';
 
 interface Options {
   workers: number;
   rounds: number;
+  repeat: number;
+  cpuProf?: string;
 }
 
 interface Result {
@@ -36,6 +48,7 @@ interface Result {
   enqueue: LatencyRecorder;
   dequeue: LatencyRecorder;
   ack: LatencyRecorder;
+  cpu?: CpuReport;
 }
 
 /** The three operations a PinLater worker loop needs, whatever carries them. */
@@ -47,6 +60,7 @@ interface QueueOps {
 
 const BATCH = 100;
 const QUEUE = 'benchq';
+const LEAN_QUEUE = 'benchqlean';
 
 function shardNames(): string[] {
   const base = `b${randomBytes(3).toString('hex')}`;
@@ -57,10 +71,11 @@ function redisBackendJson(shards: string[]): unknown {
   return { shards: shards.map((name) => ({ name, shardConfig: { master: { host: '127.0.0.1', port: 6379 }, dequeueOnly: false } })) };
 }
 
-async function runWorkload(name: string, opsPerWorker: QueueOps[], rounds: number): Promise<Result> {
+async function runWorkload(name: string, opsPerWorker: QueueOps[], rounds: number, cpu?: CpuSampler): Promise<Result> {
   const result: Result = { name, jobsPerSecond: 0, enqueue: new LatencyRecorder(), dequeue: new LatencyRecorder(), ack: new LatencyRecorder() };
   const body = Buffer.alloc(64, 'x');
   let processed = 0;
+  cpu?.start();
   const start = process.hrtime.bigint();
   await Promise.all(
     opsPerWorker.map(async (ops) => {
@@ -73,6 +88,7 @@ async function runWorkload(name: string, opsPerWorker: QueueOps[], rounds: numbe
     }),
   );
   result.jobsPerSecond = processed / (Number(process.hrtime.bigint() - start) / 1e9);
+  result.cpu = cpu?.stop();
   return result;
 }
 
@@ -91,14 +107,40 @@ function backendOps(backend: PinLaterBackend, worker: number): QueueOps {
   };
 }
 
-function clientOps(client: ConformanceClient): QueueOps {
+function thriftClientOps(client: ConformanceClient, queue: string): QueueOps {
   return {
     enqueue: async (bodies) => {
-      await client.enqueue(QUEUE, bodies.map((b) => ({ body: b })));
+      await client.enqueue(queue, bodies.map((b) => ({ body: b })));
     },
-    dequeue: async (limit) => Object.keys((await client.dequeue({ queue: QUEUE, limit })).jobs ?? {}),
-    ack: (descriptors) => client.ack({ queue: QUEUE, succeeded: descriptors.map((d) => ({ descriptor: d })) }),
+    dequeue: async (limit) => Object.keys((await client.dequeue({ queue, limit })).jobs ?? {}),
+    ack: (descriptors) => client.ack({ queue, succeeded: descriptors.map((d) => ({ descriptor: d })) }),
   };
+}
+
+function leanClientOps(client: LeanPinLaterClient, queue: string): QueueOps {
+  return {
+    enqueue: async (bodies) => {
+      await client.enqueue(queue, bodies);
+    },
+    dequeue: (limit) => client.dequeue(queue, limit),
+    ack: (descriptors) => client.ack(queue, descriptors),
+  };
+}
+
+let redisPidCache: number | undefined;
+
+/** The local redis-server's pid (INFO server), for the CPU note. */
+async function redisPid(): Promise<number> {
+  if (redisPidCache !== undefined) return redisPidCache;
+  const client = createClient({ url: 'redis://127.0.0.1:6379' });
+  await client.connect();
+  try {
+    const info = await client.info('server');
+    redisPidCache = Number(/process_id:(\d+)/.exec(info)?.[1] ?? Number.NaN);
+    return redisPidCache;
+  } finally {
+    client.destroy();
+  }
 }
 
 async function benchDirect(opts: Options, shards: string[]): Promise<Result> {
@@ -113,13 +155,15 @@ async function benchDirect(opts: Options, shards: string[]): Promise<Result> {
     await backend.createQueue(QUEUE);
     const workers = Array.from({ length: opts.workers }, (_, i) => backendOps(backend, i));
     await runWorkload('warm-up', workers, 2);
-    return await runWorkload('direct (Lua, in-process)', workers, opts.rounds);
+    const cpu = new CpuSampler({ bench: process.pid, redis: await redisPid() });
+    return await runWorkload('direct (Lua, in-process)', workers, opts.rounds, cpu);
   } finally {
     await backend.close();
   }
 }
 
-async function benchGateway(opts: Options, shards: string[]): Promise<Result> {
+/** One gateway process, driven first by the npm thrift client, then by the lean client. */
+async function benchGateway(opts: Options, shards: string[]): Promise<{ thrift: Result; lean: Result }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-gw-'));
   const port = await freePort();
   const adminPort = await freePort();
@@ -147,17 +191,26 @@ async function benchGateway(opts: Options, shards: string[]): Promise<Result> {
       'SERVER_SET_ENABLED=false',
     ].join('\n'),
   );
-  const child = startTsProcess('gateway/src/main.ts', ['--properties', join(dir, 'server.properties'), '--backend-config', join(dir, 'backend.json')], 'gateway');
+  const nodeArgs = opts.cpuProf !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`] : [];
+  const child = startTsProcess('gateway/src/main.ts', ['--properties', join(dir, 'server.properties'), '--backend-config', join(dir, 'backend.json')], 'gateway', nodeArgs);
   const clients: ConformanceClient[] = [];
+  const leanClients: LeanPinLaterClient[] = [];
   try {
     await waitForPort(port);
     for (let i = 0; i < opts.workers; i++) clients.push(await ConformanceClient.connect({ host: '127.0.0.1', port }, `bench:w${i}`));
+    for (let i = 0; i < opts.workers; i++) leanClients.push(await LeanPinLaterClient.connect('127.0.0.1', port, `bench:lean${i}`));
     await clients[0]?.createQueue(QUEUE);
-    const workers = clients.map(clientOps);
-    await runWorkload('warm-up', workers, 2);
-    return await runWorkload('gateway (Thrift, separate process)', workers, opts.rounds);
+    await clients[0]?.createQueue(LEAN_QUEUE);
+    const cpu = new CpuSampler({ bench: process.pid, gateway: child.pid ?? Number.NaN, redis: await redisPid() });
+    const thriftWorkers = clients.map((c) => thriftClientOps(c, QUEUE));
+    await runWorkload('warm-up', thriftWorkers, 2);
+    const thrift = await runWorkload('gateway, npm thrift client', thriftWorkers, opts.rounds, cpu);
+    const leanWorkers = leanClients.map((c) => leanClientOps(c, LEAN_QUEUE));
+    await runWorkload('warm-up', leanWorkers, 2);
+    const lean = await runWorkload('gateway, lean client (gateway codec)', leanWorkers, opts.rounds, cpu);
+    return { thrift, lean };
   } finally {
-    await Promise.all(clients.map((c) => c.close()));
+    await Promise.all([...clients.map((c) => c.close()), ...leanClients.map((c) => c.close())]);
     await stopProcess(child);
     rmSync(dir, { recursive: true, force: true });
   }
@@ -179,6 +232,8 @@ async function benchBullmq(opts: Options): Promise<Result> {
   try {
     await worker.waitUntilReady();
     const body = 'x'.repeat(64);
+    const cpu = new CpuSampler({ bench: process.pid, redis: await redisPid() });
+    cpu.start();
     const start = process.hrtime.bigint();
     void worker.run();
     await Promise.all(
@@ -190,7 +245,7 @@ async function benchBullmq(opts: Options): Promise<Result> {
     );
     await finished;
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    return { name: 'BullMQ (addBulk 100 + Worker concurrency 100)', jobsPerSecond: total / seconds, enqueue, dequeue: new LatencyRecorder(), ack: new LatencyRecorder() };
+    return { name: 'BullMQ (addBulk 100 + Worker concurrency 100)', jobsPerSecond: total / seconds, enqueue, dequeue: new LatencyRecorder(), ack: new LatencyRecorder(), cpu: cpu.stop() };
   } finally {
     await worker.close();
     await queue.obliterate({ force: true });
@@ -217,9 +272,44 @@ async function cleanupShards(shards: string[]): Promise<void> {
 function print(r: Result): void {
   console.log(`${r.name.padEnd(48)} ${fmtRate(r.jobsPerSecond).padStart(16)}`);
   console.log(`    enqueue(100) ${r.enqueue.summary()}`);
-  if (r.name.startsWith('BullMQ')) return;
-  console.log(`    dequeue(100) ${r.dequeue.summary()}`);
-  console.log(`    ack(100)     ${r.ack.summary()}`);
+  if (!r.name.startsWith('BullMQ')) {
+    console.log(`    dequeue(100) ${r.dequeue.summary()}`);
+    console.log(`    ack(100)     ${r.ack.summary()}`);
+  }
+  if (r.cpu) console.log(`    ${formatCpu(r.cpu, r.jobsPerSecond)}`);
+}
+
+interface Repetition {
+  thrift: Result;
+  lean: Result;
+  direct: Result;
+  bull: Result;
+}
+
+const RATIOS: { label: string; target: number; of: (r: Repetition) => number }[] = [
+  { label: 'gateway (npm thrift client) / direct', target: 0.85, of: (r) => r.thrift.jobsPerSecond / r.direct.jobsPerSecond },
+  { label: 'gateway (lean client)       / direct', target: 0.85, of: (r) => r.lean.jobsPerSecond / r.direct.jobsPerSecond },
+  { label: 'gateway (npm thrift client) / BullMQ', target: 1.0, of: (r) => r.thrift.jobsPerSecond / r.bull.jobsPerSecond },
+  { label: 'gateway (lean client)       / BullMQ', target: 1.0, of: (r) => r.lean.jobsPerSecond / r.bull.jobsPerSecond },
+];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+async function repetition(opts: Options): Promise<Repetition> {
+  const directShards = shardNames();
+  const gatewayShards = shardNames();
+  try {
+    const direct = await benchDirect(opts, directShards);
+    const { thrift, lean } = await benchGateway(opts, gatewayShards);
+    const bull = await benchBullmq(opts);
+    return { thrift, lean, direct, bull };
+  } finally {
+    await cleanupShards([...directShards, ...gatewayShards]);
+  }
 }
 
 async function main(): Promise<void> {
@@ -227,23 +317,26 @@ async function main(): Promise<void> {
     .description('Gateway vs direct Lua vs BullMQ on the same Redis (issue 2 benchmark)')
     .option('--workers <n>', 'concurrent client loops', (v) => Number(v), 8)
     .option('--rounds <n>', 'enqueue/dequeue/ack rounds per loop', (v) => Number(v), 25)
+    .option('--repeat <n>', 'repetitions of every configuration; ratios are reported as the median', (v) => Number(v), 2)
+    .option('--cpu-prof <dir>', 'write a V8 CPU profile of the gateway process into <dir>')
     .parse();
   const opts = program.opts<Options>();
-  const directShards = shardNames();
-  const gatewayShards = shardNames();
-  try {
-    const direct = await benchDirect(opts, directShards);
-    const gateway = await benchGateway(opts, gatewayShards);
-    const bull = await benchBullmq(opts);
-    console.log(`\nworkers ${opts.workers}, ${opts.rounds} rounds of enqueue(100) → dequeue(100) → ack, 3 shards on 127.0.0.1:6379\n`);
-    [gateway, direct, bull].forEach(print);
-    console.log(`\ngateway / direct = ${ratio(gateway.jobsPerSecond, direct.jobsPerSecond)}   (target ≥ 0.85)`);
-    console.log(`gateway / BullMQ = ${ratio(gateway.jobsPerSecond, bull.jobsPerSecond)}   (target ≥ 1.0)`);
-  } finally {
-    await cleanupShards([...directShards, ...gatewayShards]);
+  const reps: Repetition[] = [];
+  for (let i = 1; i <= opts.repeat; i++) {
+    const rep = await repetition(opts);
+    reps.push(rep);
+    console.log(`\n[${i}/${opts.repeat}] workers ${opts.workers}, ${opts.rounds} rounds of enqueue(100) → dequeue(100) → ack, 3 shards on 127.0.0.1:6379\n`);
+    [rep.thrift, rep.lean, rep.direct, rep.bull].forEach(print);
   }
+  console.log(`\nratios (each repetition → median of ${reps.length}):`);
+  for (const r of RATIOS) {
+    const values = reps.map(r.of);
+    const m = median(values);
+    console.log(`  ${r.label} = ${values.map((v) => `${v.toFixed(2)}x`).join(', ')} → ${m.toFixed(2)}x   (target ≥ ${r.target.toFixed(2)}${m >= r.target ? ', met' : ', NOT met'})`);
+  }
+  console.log('\nCPU: bench = this process (client loops, or the in-process backend for direct, or BullMQ queue + worker);');
+  console.log('the machine has 2 vCPUs, so 200% is everything; redis-server is single-threaded (100% = saturated).');
 }
-
 main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);

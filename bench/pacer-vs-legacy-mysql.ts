@@ -243,7 +243,9 @@ async function main(): Promise<void> {
     const before = await statusClient.status(endpoint);
     const pTrickle = await trickle(pacer, pt);
     const after = await statusClient.status(endpoint);
-    const emptyReads = after.emptyRefills - before.emptyRefills;
+    const emptyReads = after.emptyDequeueReads - before.emptyDequeueReads;
+    const dequeueReads = after.dequeueReads - before.dequeueReads;
+    const backgroundEmpty = after.emptyRefills - before.emptyRefills;
 
     // ---- report ----
     const rate = (r: Run): number => r.jobs / r.seconds;
@@ -262,7 +264,7 @@ async function main(): Promise<void> {
     rows.push(['  floor: bare MySQL round trip p50 / p99, ms', `${pct(floor.rtt, 50).toFixed(2)} / ${pct(floor.rtt, 99).toFixed(2)}`, '', '', '', '']);
     rows.push([`enqueue-to-dequeuable p50 / p99, ms (${e2dCalls} dequeues for 100 jobs)`, '', `${pct(e2d, 50).toFixed(2)} / ${pct(e2d, 99).toFixed(2)}`, '', 'p50 < 50 ms', pct(e2d, 50) < 50 ? 'PASS' : 'MISS']);
     const pEmpty = emptyReads / Math.max(1, pTrickle.calls);
-    rows.push(['dequeue calls reading MySQL and finding nothing (trickle, 8 consumers)', `${(100 * lTrickle.empty / lTrickle.calls).toFixed(1)}% of ${lTrickle.calls}`,
+    rows.push(['dequeue calls reaching MySQL and finding nothing (trickle, 8 consumers)', `${(100 * lTrickle.empty / lTrickle.calls).toFixed(1)}% of ${lTrickle.calls}`,
       `${(100 * pEmpty).toFixed(2)}% of ${pTrickle.calls}`, '', '≈ 0', pEmpty < 0.01 ? 'PASS' : 'MISS']);
     out(`\n== Pacer vs legacy PinLater MySQL, same MariaDB, ${SECONDS}s per run (broker in its own process) ==`);
     for (const l of table(rows)) out(l);
@@ -274,7 +276,8 @@ async function main(): Promise<void> {
           `per job ${(r.perJob.Questions ?? 0).toFixed(2)} statements, ${(r.perJob.Com_update ?? 0).toFixed(2)} UPDATEs, ${(r.perJob.Innodb_data_fsyncs ?? 0).toFixed(3)} fsyncs`);
       }
     }
-    out(`  pacer trickle: ${emptyReads} empty refill reads for ${pTrickle.calls} dequeue calls (${pTrickle.empty} empty answers came from memory)`);
+    out(`  pacer trickle: of ${pTrickle.calls} dequeue calls ${dequeueReads} waited for a MySQL read, ${emptyReads} of them found nothing; ` +
+      `${pTrickle.empty} empty answers came from memory. Broker-wide refill reads that found nothing new (notifications, safety sweeps of every owned partition): ${backgroundEmpty}`);
     out(`  broker: ${after.claimBatches} claim statements for ${after.claimedJobs} jobs, ${after.refills} refill reads (${after.emptyRefills} empty) over the whole run`);
   } finally {
     await pacer.close();

@@ -7,6 +7,10 @@
  */
 export { createPacerBackend } from './src/create-pacer-backend';
 export type { PacerBackendOptions, PacerZookeeperOptions } from './src/create-pacer-backend';
+export { createConfiguredPacerBackend } from './src/create-configured-pacer-backend';
+export type { ConfiguredPacerContext } from './src/create-configured-pacer-backend';
+export { parsePacerBackendConfig } from './src/gateway/backend-config';
+export type { PacerBackendConfig } from './src/gateway/backend-config';
 export { ClusteredPacerBackend } from './src/gateway/clustered-pacer-backend';
 export { ZkClusterRouting } from './src/coordination/zk-cluster-routing';
 export type { ZkClusterRoutingOptions } from './src/coordination/zk-cluster-routing';

@@ -183,7 +183,9 @@ start_zookeeper() {
   ensure_packages zookeeper
   command -v java >/dev/null || die "zookeeper: java not found (install default-jre-headless)"
   mkdir -p "${dir}/data" "${dir}/log"
-  printf '%s\n' tickTime=2000 "dataDir=${dir}/data" "clientPort=${ZK_PORT}" \
+  # tickTime 1 s: ZooKeeper expires sessions on tick boundaries, so a dead broker is noticed within
+  # its session timeout + 1 s (the Pacer failover budget is session timeout + 2 s). Min session 2 s.
+  printf '%s\n' tickTime=1000 "dataDir=${dir}/data" "clientPort=${ZK_PORT}" \
     "clientPortAddress=${HOST}" maxClientCnxns=0 admin.enableServer=false \
     4lw.commands.whitelist=ruok,srvr,stat,mntr,conf >"${dir}/zoo.cfg"
   nohup java -Xmx256m -cp "$(zookeeper_classpath)" \

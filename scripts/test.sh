@@ -7,7 +7,8 @@
 # Stages, failing fast with the stage's name:
 #   1 deps      npm ci (skipped locally when node_modules matches the lockfile; always under CI=true)
 #   2 services  scripts/services.sh start + wait (Redis, MariaDB, ZooKeeper on 127.0.0.1)
-#   3 checks    codegen drift (scripts/codegen.sh --check), tsc, scripts/check-imports.ts
+#   3 checks    codegen drift (scripts/codegen.sh --check, pacer/scripts/codegen.sh --check), Pacer
+#               schema snapshot (pacer/src/schema-snapshot.ts --check), tsc, scripts/check-imports.ts
 #   4 jest      npx jest --ci (all projects: unit, integration, conformance), bounded in time
 set -euo pipefail
 
@@ -57,6 +58,11 @@ run_checks() {
   else
     echo "[test] scripts/codegen.sh not present yet: skipped"
   fi
+  stage_done
+
+  stage "checks: pacer codegen drift + schema snapshot"
+  bash pacer/scripts/codegen.sh --check
+  npx tsx pacer/src/schema-snapshot.ts --check
   stage_done
 
   stage "checks: typecheck (tsc -p tsconfig.json)"

@@ -14,9 +14,13 @@ set -euo pipefail
 PROCESSES=(
   "gateway-redis|9010|gateway/src/main.ts|npx tsx gateway/src/main.ts --properties config/redis.local.properties --backend-config config/redis.local.json|PinLater Thrift (framed binary) over the legacy Redis layout, shards 1-3 on :6379"
   "gateway-mysql|9011|gateway/src/main.ts|npx tsx gateway/src/main.ts --properties config/mysql.local.properties --backend-config config/mysql.local.json|PinLater Thrift (framed binary) over the legacy MySQL layout, instance pinlaterlocaldb001 on :3306 (4 logical shards)"
+  # Pacer, ONE topology: gateway-pacer routes by the ZooKeeper external view of cluster "pacer"
+  # (/pacer on :2181); the controller assigns queue partitions to the ZK-mode broker(s).
+  # Status: npx tsx pacer/src/cli/status.ts --zk 127.0.0.1:2181 --cluster pacer
+  "pacer-controller|9030|pacer/src/controller/main.ts|npx tsx pacer/src/controller/main.ts --zk 127.0.0.1:2181 --cluster pacer --name controller-local-1 --status-port 9030|Pacer cluster controller (leader-elected; status JSON on http://127.0.0.1:9030/)"
+  "gateway-pacer|9012|gateway/src/main.ts|npx tsx gateway/src/main.ts --backend pacer --properties config/pacer.local.properties --backend-config config/pacer-cluster.local.json|PinLater Thrift (framed binary) over Pacer (database pacer_local, created on first start; dequeues routed by the ZooKeeper external view)"
+  "pacer-broker|9020|pacer/src/broker/main.ts|npx tsx pacer/src/broker/main.ts --database pacer_local --port 9020 --broker-id local-1 --zk 127.0.0.1:2181 --cluster pacer|Pacer dequeue broker (internal Thrift), cluster mode: owns the partitions the controller assigns"
   # Next, when their parts exist (uncomment and adjust):
-  # "pacer-broker|9020|pacer/src/broker/main.ts|npx tsx pacer/src/broker/main.ts|Pacer broker"
-  # "pacer-controller|9030|pacer/src/controller/main.ts|npx tsx pacer/src/controller/main.ts|Pacer controller"
   # "dashboard|9040|dashboards/src/main.ts|npx tsx dashboards/src/main.ts|dashboard: http://127.0.0.1:9040/"
 )
 READY_TIMEOUT="${UP_READY_TIMEOUT:-60}" # seconds for each process to listen on its port

@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 
-/** Starts a TS entry point with tsx as a child process (benchmarks run servers out of process). */
-export function startTsProcess(entry: string, args: string[], name: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+/**
+ * Starts a TS entry point with tsx as a child process (benchmarks run servers out of process).
+ * `nodeArgs` go to node itself, before the entry (e.g. `--cpu-prof --cpu-prof-dir=<dir>`).
+ */
+export function startTsProcess(entry: string, args: string[], name: string, nodeArgs: readonly string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, GATEWAY_LOG_LEVEL: 'warn' },
   });

@@ -4,6 +4,7 @@ import type { Logger } from '../../core/src/logging/logger';
 import type { LegacyBackendSettings } from '../../core/src/types/legacy-backend-options';
 import type { Clock } from '../../core/src/util/clock';
 import { createLegacyMysqlBackend, createLegacyRedisBackend } from '../../legacy-adapter/index';
+import { createConfiguredPacerBackend } from '../../pacer/index';
 
 export interface BackendBuildInput {
   kind: BackendKind;
@@ -19,12 +20,22 @@ type BackendFactory = (input: BackendBuildInput) => Promise<PinLaterBackend>;
 
 /**
  * The composition root's only knowledge of backend implementations: their public entry points
- * (`legacy-adapter/index.ts`, later `pacer/index.ts`), never their internals.
+ * (`legacy-adapter/index.ts`, `pacer/index.ts`), never their internals.
  */
 const FACTORIES: Record<BackendKind, BackendFactory> = {
   'legacy-redis': (i) => createLegacyRedisBackend(legacyOptions(i)),
   'legacy-mysql': (i) => createLegacyMysqlBackend(legacyOptions(i)),
-  pacer: () => Promise.reject(new Error('the pacer backend is not available yet (pacer/index.ts)')),
+  pacer: (i) => createConfiguredPacerBackend(i.backendConfig, {
+    numPriorityLevels: i.settings.numPriorityLevels,
+    countLimit: i.settings.mysql.countLimit,
+    monitor: {
+      claimTimeoutMs: i.settings.monitor.claimTimeoutMs, succeededTtlMs: i.settings.monitor.succeededTtlMs,
+      failedTtlMs: i.settings.monitor.failedTtlMs, updateMaxSize: i.settings.monitor.updateMaxSize, periodMs: i.settings.monitor.periodMs,
+    },
+    logger: i.logger.child({ backend: i.kind }),
+    stats: i.stats,
+    clock: i.clock,
+  }),
 };
 
 export function buildBackend(input: BackendBuildInput): Promise<PinLaterBackend> {

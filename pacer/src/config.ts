@@ -39,8 +39,8 @@ export interface BrokerClusterConfig {
 
 export const BROKER_DEFAULTS = {
   port: 9191,
-  capacityPerPriority: 500,
-  lowWater: 200,
+  capacityPerPriority: 1000,
+  lowWater: 500,
   safetySweepMs: 5000,
   shutdownTimeoutMs: 20_000,
 } as const;

@@ -57,6 +57,11 @@ struct BrokerStatus {
   4: required i64 emptyRefills
   5: required i64 claimBatches
   6: required i64 claimedJobs
+  7: optional i64 dequeueCalls
+  /** Dequeue calls that waited for a MySQL refill read. */
+  8: optional i64 dequeueReads
+  /** Dequeue calls that waited for MySQL refill reads that found nothing new. */
+  9: optional i64 emptyDequeueReads
 }
 
 /** code: a PinLater ErrorCode value (core/src/errors/error-code.ts). */

@@ -11,6 +11,8 @@ import { ErrorCode } from '../../core/src/errors/error-code';
 import { JobState } from '../../core/src/types/job-state';
 import { assertNoLeaks } from '../support/leak-check';
 import { eventually } from '../support/eventually';
+import { openMysql } from '../support/mysql';
+import { CLAIMS_IN_FLIGHT } from '../../pacer/src/broker/claim-batcher';
 import { dequeueReq, freshPacerDb, job, type PacerDb } from './pacer-fixtures';
 
 const A = { host: 'broker-a', port: 1 };
@@ -105,6 +107,46 @@ describe('fencing', () => {
     expect(owners).toEqual([{ queue: 'fence', partition: 0, ownerId: 'fence-b', epoch: e2 }]);
     // an explicit, older epoch is refused
     await expect(a.assign('fence', 0, e2)).rejects.toThrow(/Stale epoch/);
+  });
+});
+
+describe('fencing of grouped claims', () => {
+  it('a claim queued behind in-flight claims goes out after a takeover and matches nothing', async () => {
+    const a = broker('queue-a'); // not in the directory: driven directly
+    const b = broker('queue-b');
+    await backend.createQueueWithOptions('fence2', { numPartitions: 2 });
+    await backend.enqueueJobs({ queue: 'fence2', jobs: Array.from({ length: 20 }, (_, i) => job(`q${i}`)) });
+    await a.assign('fence2', 0); // g (the assignment reads the partition's jobs)
+    await a.assign('fence2', 1); // f
+    expect(a.partitions().filter((p) => p.queue === 'fence2').reduce((n, p) => n + p.buffered, 0)).toBe(20);
+    const counts = await backend.getJobCount({ queue: 'fence2', state: JobState.PENDING, future: false });
+    expect(counts).toBe(20);
+    const locker = await openMysql(fx.db.name);
+    try {
+      // hold g's jobs: every claim slot of `a` waits in MySQL, so f's claim waits in a's batcher
+      await locker.query('START TRANSACTION');
+      await locker.query("SELECT id FROM jobs WHERE queue = 'fence2' AND part = 0 FOR UPDATE");
+      const gates = Array.from({ length: CLAIMS_IN_FLIGHT }, (_, i) =>
+        a.dequeue({ queue: 'fence2', partitions: [0], priorities: [1], limit: 1, claimDescriptor: `gate:${i}` }));
+      await eventually(async () => {
+        const [rows] = await locker.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE 'UPDATE jobs%gate:%' AND DB = ?", [fx.db.name]);
+        expect(Number((rows as Array<{ n: number }>)[0]?.n)).toBe(CLAIMS_IN_FLIGHT);
+      });
+      const probe = a.dequeue({ queue: 'fence2', partitions: [1], priorities: [1], limit: 5, claimDescriptor: 'stale:f' });
+      await b.assign('fence2', 1); // f moves to b with a new epoch while a's claim of f waits
+      await locker.query('ROLLBACK');
+      const gateReplies = await Promise.all(gates);
+      const stale = await probe;
+      expect(stale.jobs).toEqual([]);
+      expect(stale.notOwned).toEqual([1]);
+      expect(a.owned().has('fence2/1')).toBe(false);
+      // the gates' claims held g's ownership row before any takeover of g: legitimate hand-outs
+      expect(gateReplies.map((r) => r.jobs.length)).toEqual(Array.from({ length: CLAIMS_IN_FLIGHT }, () => 1));
+      const [claimed] = await locker.query("SELECT claim_descriptor AS d FROM jobs WHERE queue = 'fence2' AND state = 1");
+      expect((claimed as Array<{ d: string }>).map((r) => r.d).sort()).toEqual(Array.from({ length: CLAIMS_IN_FLIGHT }, (_, i) => `gate:${i}`));
+    } finally {
+      await locker.end();
+    }
   });
 });
 

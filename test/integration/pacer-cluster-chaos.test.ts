@@ -13,7 +13,10 @@
  * (at most one partition apart per queue). Jobs whose claim committed while the broker died
  * before replying ("orphans": claimed, never received by a client) are counted, checked to be
  * unseen by any client, and recovered by an explicit monitor pass — PinLater's claim timeout.
+ * The status command (`pacer/src/cli/status.ts`) is checked against the live cluster.
  */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { createPacerBackend, ThriftBrokerClient, type PacerBackend } from '../../pacer';
 import { parsePacerDescriptor } from '../../pacer/src/descriptors/pacer-descriptor';
 import { readClusterStatus, type ClusterStatus } from '../../pacer/src/coordination/cluster-status';
@@ -29,12 +32,16 @@ import { openMysql, type TestMysqlConnection } from '../support/mysql';
 import { zkChroot, type ZkChroot } from '../support/namespaces';
 import { freshPacerDb, job, type PacerDb } from './pacer-fixtures';
 import { ProcessGroup, type ClusterProcess } from './pacer-cluster/processes';
+import { CLAIMS_IN_FLIGHT } from '../../pacer/src/broker/claim-batcher';
 
 jest.setTimeout(180_000);
 
 const CLUSTER = 'pacer';
 const SESSION_TIMEOUT_MS = 4000;
-const QUEUES: Record<string, number> = { chaos_a: 6, chaos_b: 4 };
+/** chaos_fence holds jobs nobody dequeues until the end: the stale claims of step 5 target them. */
+const FENCE_QUEUE = 'chaos_fence';
+const QUEUES: Record<string, number> = { chaos_a: 6, chaos_b: 4, [FENCE_QUEUE]: 4 };
+const LOAD_QUEUES = ['chaos_a', 'chaos_b'];
 const CLIENTS = 4;
 const WAIT = { timeoutMs: 30_000, intervalMs: 50 };
 const paths = new HelixPaths(CLUSTER);
@@ -47,6 +54,7 @@ let recovery: PacerBackend | undefined;
 let procs: ProcessGroup;
 let db: TestMysqlConnection;
 let evTimer: NodeJS.Timeout | undefined;
+let activeLoad: Load | undefined;
 const evViolations: string[] = [];
 
 beforeAll(async () => {
@@ -62,6 +70,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (evTimer) clearInterval(evTimer);
+  await activeLoad?.stop();
   await procs?.close();
   await recovery?.close();
   await backend?.close();
@@ -170,7 +179,7 @@ class Load {
     if (jobs.length === 0) return 0;
     for (let attempt = 0; ; attempt += 1) {
       try {
-        await b.ackDequeuedJobs({ queue, succeeded: jobs.map((j) => ({ descriptor: j.descriptor, appendCustomStatus: '', retryDelayMs: 0 })), failed: [], source: worker });
+        await b.ackDequeuedJobs({ queue, succeeded: jobs.map((j) => ({ descriptor: j.descriptor, appendCustomStatus: '', retryDelayMs: 0 })), failed: [] });
         break;
       } catch (e) {
         if (attempt >= 20) throw e;
@@ -182,7 +191,7 @@ class Load {
   }
 
   private async loop(i: number): Promise<void> {
-    const names = Object.keys(QUEUES);
+    const names = LOAD_QUEUES;
     for (let round = 0; !this.stopped; round += 1) {
       const queue = names[(round + i) % names.length] as string;
       try {
@@ -221,6 +230,31 @@ async function drainPending(load: Load, b: PacerBackend): Promise<void> {
   }, WAIT);
 }
 
+function step(what: string, t0: number): void {
+  if (process.env.CHAOS_VERBOSE) process.stdout.write(`[chaos +${((Date.now() - t0) / 1000).toFixed(1)}s] ${what}\n`);
+}
+
+/** Claim statements carrying `descriptor` running in MySQL (e.g. held by the test's row locks). */
+async function claimsRunning(descriptor: string): Promise<number> {
+  const [rows] = await db.query(
+    "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND COMMAND = 'Query' AND INFO LIKE 'UPDATE jobs%' AND INFO LIKE ?",
+    [fx.db.name, `%${descriptor}%`],
+  );
+  return Number((rows as Array<{ n: number }>)[0]?.n ?? 0);
+}
+
+/** `npx tsx pacer/src/cli/status.ts` (as one node process) against the test's cluster. */
+function runStatus(): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'pacer/src/cli/status.ts', '--zk', chroot.connectString, '--cluster', CLUSTER],
+      { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => resolve({ code, out }));
+  });
+}
+
 async function leaderName(): Promise<string | undefined> {
   return (await readRecord(admin, paths.controllerLeader()))?.record.id;
 }
@@ -234,21 +268,25 @@ it('survives kill -9, leader loss, scale-out, a rolling restart and a SIGSTOP wi
     monitor: { claimTimeoutMs: 600_000 },
   });
   for (const [q, n] of Object.entries(QUEUES)) await backend.createQueueWithOptions(q, { numPartitions: n });
+  const fenceJobs = await backend.enqueueJobs({ queue: FENCE_QUEUE, jobs: Array.from({ length: 80 }, (_, i) => job(`fence${i}`, { attemptsAllowed: 3 })) });
   const brokers = new Map<string, ClusterProcess>();
   for (const id of ['broker-0', 'broker-1', 'broker-2']) brokers.set(id, await procs.startBroker(id));
   watchExternalView();
   await converged(['broker-0', 'broker-1', 'broker-2']);
 
   const load = new Load();
+  activeLoad = load;
   load.start();
   await load.progress(200);
 
+  step('1. kill -9', t0);
   // 1. kill -9 a broker: its partitions fail over to the survivors.
   await procs.kill(brokers.get('broker-1') as ClusterProcess);
   brokers.delete('broker-1');
   await converged(['broker-0', 'broker-2']);
   await load.progress(100);
 
+  step('2. kill -9', t0);
   // 2. kill -9 the leader controller: the other one takes over (and keeps assigning, step 3).
   const oldLeader = await leaderName();
   expect(oldLeader).toBeDefined();
@@ -260,11 +298,13 @@ it('survives kill -9, leader loss, scale-out, a rolling restart and a SIGSTOP wi
   }, WAIT);
   controllers.set(oldLeader as string, await procs.startController(oldLeader as string)); // back as standby
 
+  step('3. add', t0);
   // 3. add a broker: it takes its share (balanced), the others keep theirs.
   brokers.set('broker-3', await procs.startBroker('broker-3'));
   await converged(['broker-0', 'broker-2', 'broker-3']);
   await load.progress(100);
 
+  step('4. rolling', t0);
   // 4. rolling restart: SIGTERM (graceful drain), wait for the exit, start again.
   for (const id of ['broker-0', 'broker-2', 'broker-3']) {
     expect(await procs.stop(brokers.get(id) as ClusterProcess)).toBe(0);
@@ -274,42 +314,95 @@ it('survives kill -9, leader loss, scale-out, a rolling restart and a SIGSTOP wi
     await load.progress(50);
   }
 
-  // 5. SIGSTOP a broker past its session timeout, then SIGCONT.
-  const victim = 'broker-3';
+  step('5. SIGSTOP', t0);
+  // 5. SIGSTOP a broker past its session timeout, then SIGCONT. Its ZooKeeper session guard drops
+  // every partition the moment it runs again; the datastore epoch check is the last line behind
+  // it. To exercise that line for real, the victim (a broker with two chaos_fence partitions, g
+  // and f) gets a claim it cannot send before the takeover: CLAIMS_IN_FLIGHT claims for g are held
+  // in MySQL by the test's row locks, so the victim's claim of f waits in its claim batcher. The victim
+  // is stopped, the controller gives f to another broker (a NEW epoch), the locks go, the victim
+  // continues: its claim of f goes out with the stale epoch and must match nothing.
   const before = await expectConverged([...brokers.keys()]);
-  const stolen = partitionsOf(before, victim);
-  expect(stolen.length).toBeGreaterThan(0);
+  const fenceRows = before.queues[FENCE_QUEUE] ?? [];
+  const victim = [...brokers.keys()].find((b) => fenceRows.filter((r) => r.online[0] === b).length === 2) as string;
+  const [g, f] = fenceRows.flatMap((r, i) => (r.online[0] === victim ? [i] : [])) as [number, number];
   const endpoint = instanceEndpoint((await readRecord(admin, paths.instanceConfig(victim)))?.record);
   if (endpoint === undefined) throw new Error('victim endpoint unknown');
-  const [epochsBefore] = await db.query('SELECT queue, part, epoch, owner_id FROM partition_owners WHERE owner_id = ?', [victim]);
-  expect((epochsBefore as unknown[]).length).toBe(stolen.length);
+  const [epochsBefore] = await db.query('SELECT queue, part, epoch FROM partition_owners WHERE owner_id = ?', [victim]);
+  expect((epochsBefore as unknown[]).length).toBe(partitionsOf(before, victim).length);
+  const fEpoch = Number((epochsBefore as Array<{ queue: string; part: number; epoch: number }>).find((r) => r.queue === FENCE_QUEUE && Number(r.part) === f)?.epoch);
   const stopped = brokers.get(victim) as ClusterProcess;
-  stopped.signal('SIGSTOP');
-  await converged([...brokers.keys()].filter((b) => b !== victim));
-  // A stale request straight to the paused broker, for the partitions it served (it still
-  // buffers their jobs): it is read only after SIGCONT and must hand out nothing.
-  const stale = new ThriftBrokerClient(30_000);
-  const probeQueue = (stolen[0] as { queue: string }).queue;
-  const probe = stale.dequeue(endpoint, {
-    queue: probeQueue, partitions: stolen.filter((s) => s.queue === probeQueue).map((s) => s.partition),
-    priorities: [1, 2, 3], limit: 100, claimDescriptor: 'chaos:stale-probe',
-  });
-  await new Promise((r) => setImmediate(r));
-  stopped.signal('SIGCONT');
-  const probeReply = await probe;
-  await stale.close();
+  const locker = await openMysql(fx.db.name);
+  const stale = new ThriftBrokerClient(60_000);
+  const buffered = async (): Promise<number> =>
+    (await stale.status(endpoint)).partitions.find((p) => p.queue === FENCE_QUEUE && p.partition === f)?.buffered ?? -1;
+  let gateReplies;
+  let probeReply;
+  try {
+    await locker.query('START TRANSACTION');
+    await locker.query('SELECT id FROM jobs WHERE queue = ? AND part = ? FOR UPDATE', [FENCE_QUEUE, g]);
+    const gates: Array<ReturnType<ThriftBrokerClient['dequeue']>> = [];
+    for (let i = 1; i <= CLAIMS_IN_FLIGHT; i += 1) { // one by one, so each is its own claim statement
+      const gate = stale.dequeue(endpoint, { queue: FENCE_QUEUE, partitions: [g], priorities: [1, 2, 3], limit: 1, claimDescriptor: `chaos:stale-gate-${i}` });
+      gate.catch(() => undefined);
+      gates.push(gate);
+      await eventually(async () => expect(await claimsRunning('chaos:stale-gate')).toBe(i), WAIT).catch(async (e: unknown) => {
+        const [pl] = await db.query("SELECT TIME, STATE, INFO FROM information_schema.PROCESSLIST WHERE DB = ? AND COMMAND = 'Query'", [fx.db.name]);
+        throw new Error(`${String(e)}\nqueries: ${JSON.stringify(pl)}\nvictim: ${stopped.output.slice(-1500)}`);
+      }); // held in MySQL
+    }
+    const bufferedBefore = await buffered();
+    expect(bufferedBefore).toBeGreaterThan(0);
+    const probe = stale.dequeue(endpoint, { queue: FENCE_QUEUE, partitions: [f], priorities: [1, 2, 3], limit: 1, claimDescriptor: 'chaos:stale-probe' });
+    probe.catch(() => undefined);
+    await eventually(async () => expect(await buffered()).toBe(bufferedBefore - 1), WAIT); // taken: its claim waits in the batcher
+    stopped.signal('SIGSTOP');
+    await eventually(async () => {
+      const [rows] = await db.query('SELECT owner_id, epoch FROM partition_owners WHERE queue = ? AND part = ?', [FENCE_QUEUE, f]);
+      const row = (rows as Array<{ owner_id: string | null; epoch: number }>)[0];
+      expect(row?.owner_id).not.toBe(victim);
+      expect(Number(row?.epoch)).toBeGreaterThan(fEpoch);
+    }, WAIT); // f taken over by another broker while the victim is stopped
+    await locker.query('ROLLBACK');
+    await eventually(async () => expect(await claimsRunning('chaos:stale-gate')).toBe(0), WAIT);
+    stopped.signal('SIGCONT');
+    gateReplies = await Promise.all(gates);
+    probeReply = await probe;
+  } finally {
+    await stale.close();
+    await locker.end();
+  }
+  // The claims of g committed before g's takeover (they held its ownership row): legitimate hand-outs.
+  for (const reply of gateReplies) {
+    load.record(reply.jobs.map((j) => j.descriptor));
+    if (reply.jobs.length > 0) {
+      await backend.ackDequeuedJobs({ queue: FENCE_QUEUE, succeeded: reply.jobs.map((j) => ({ descriptor: j.descriptor, appendCustomStatus: '', retryDelayMs: 0 })), failed: [] });
+    }
+  }
   load.record(probeReply.jobs.map((j) => j.descriptor));
-  expect(probeReply.jobs).toEqual([]);
+  expect(probeReply.jobs).toEqual([]); // the stale claim of f handed out nothing ...
+  await eventually(() => expect(stopped.logLines('fenced: a newer owner took the partition').length).toBeGreaterThanOrEqual(1), WAIT); // ... because MySQL fenced it
   await stopped.waitFor('participant session lost');
   await converged([...brokers.keys()]);
   await load.progress(50);
-  const [ownersAfter] = await db.query('SELECT queue, part, epoch, owner_id FROM partition_owners');
+  const [ownersAfter] = await db.query('SELECT queue, part, epoch FROM partition_owners');
   for (const old of epochsBefore as Array<{ queue: string; part: number; epoch: number }>) {
     const now = (ownersAfter as Array<{ queue: string; part: number; epoch: number }>).find((r) => r.queue === old.queue && r.part === old.part);
-    expect(Number(now?.epoch)).toBeGreaterThan(Number(old.epoch)); // taken over with a NEW epoch
+    expect(Number(now?.epoch)).toBeGreaterThan(Number(old.epoch)); // every partition was taken over with a NEW epoch
   }
   const fenced = stopped.logLines('fenced: a newer owner took the partition').length;
 
+  // The operator's status command against the live cluster: table, leader, no unowned partitions.
+  const status = await runStatus();
+  expect(status.code).toBe(0);
+  expect(status.out).toMatch(new RegExp(`leader: +(${[...controllers.keys()].join('|')})`));
+  expect(status.out).toMatch(/unowned: +none/);
+  const live = await expectConverged([...brokers.keys()]);
+  for (const [queue, rows] of Object.entries(live.queues)) {
+    rows.forEach((r, n) => expect(status.out).toMatch(new RegExp(`${queue}_${n} +${r.online[0]} `)));
+  }
+
+  step('Wind down', t0);
   // Wind down: stop the load, serve what is left, then check every job.
   await load.stop();
   await drainPending(load, backend);
@@ -330,7 +423,7 @@ it('survives kill -9, leader loss, scale-out, a rolling restart and a SIGSTOP wi
   const states = await jobStates();
   const total = [...states.values()].reduce((a, b) => a + b, 0);
   expect(load.enqueueErrors).toBe(0);
-  expect(total).toBe(load.enqueued);
+  expect(total).toBe(load.enqueued + fenceJobs.length);
   expect(states.get(JobState.SUCCEEDED)).toBe(total); // none lost, every one acked
   const finalHanded = new Set([...load.handed.keys()].map((d) => idOf(d)));
   const [allIds] = await db.query('SELECT id FROM jobs');
@@ -340,6 +433,6 @@ it('survives kill -9, leader loss, scale-out, a rolling restart and a SIGSTOP wi
   expect(evViolations).toEqual([]);
   process.stdout.write(`${JSON.stringify({
     seconds: (Date.now() - t0) / 1000, enqueued: load.enqueued, handedOut: load.handed.size, dequeueErrors: load.dequeueErrors,
-    orphansRecoveredByClaimTimeout: orphans.length, staleProbeFencedClaims: fenced, staleProbeNotOwned: probeReply.notOwned,
+    orphansRecoveredByClaimTimeout: orphans.length, fencedClaimsOfStoppedBroker: fenced,
   })}\n`);
 });

@@ -41,6 +41,25 @@ describe('job descriptors (FACTS §4.1)', () => {
     expect(parseJavaInteger('', 64)).toBeUndefined();
   });
 
+  it('parses short numbers (fast path) exactly as the BigInt path does', () => {
+    const slow = (text: string, bits: 32 | 64): number | undefined => {
+      const v = BigInt(text);
+      const limit = bits === 32 ? 2n ** 31n : 2n ** 63n;
+      if (v < -limit || v > limit - 1n) return undefined;
+      return Number.isSafeInteger(Number(v)) ? Number(v) : undefined;
+    };
+    const samples = ['0', '-0', '+0', '007', '-2147483648', '-2147483649', '2147483647', '2147483648', '+1', '-1',
+      '99999999999999', '-99999999999999', '999999999999999', '+00000000000042', '9223372036854775807', '9223372036854775808',
+      '-9223372036854775808', '-9223372036854775809', '0000000000000000000001'];
+    for (const text of samples) {
+      for (const bits of [32, 64] as const) {
+        const got = parseJavaInteger(text, bits);
+        expect([text, bits, got]).toEqual([text, bits, slow(text, bits)]);
+        if (got === 0) expect(Object.is(got, -0)).toBe(false);
+      }
+    }
+  });
+
   it('tells Pacer shard tokens from legacy ones', () => {
     expect(pacerShardName(3)).toBe('pacer3');
     expect(pacerPartitionOf('pacer3')).toBe(3);

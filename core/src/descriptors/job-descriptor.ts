@@ -39,10 +39,18 @@ export function javaSplitColon(text: string): string[] {
 }
 
 const INT_LIMITS = { 32: 2n ** 31n, 64: 2n ** 63n } as const;
+const INT32_LIMIT = 2 ** 31;
+const JAVA_INTEGER = /^[+-]?[0-9]+$/;
 
 /** Java `Integer.parseInt` (bits 32) / `Long.parseLong` (bits 64); `undefined` where Java throws. */
 export function parseJavaInteger(text: string, bits: 32 | 64): number | undefined {
-  if (!/^[+-]?[0-9]+$/.test(text)) return undefined;
+  if (!JAVA_INTEGER.test(text)) return undefined;
+  // Fast path (every descriptor of an ack goes through here): up to 15 characters is at most 14
+  // digits with a sign, exact as a double and always inside the 64-bit range; `+ 0` turns -0 into 0.
+  if (text.length <= 15) {
+    const n = Number(text) + 0;
+    return bits === 64 || (n >= -INT32_LIMIT && n <= INT32_LIMIT - 1) ? n : undefined;
+  }
   const value = BigInt(text);
   const limit = INT_LIMITS[bits];
   if (value < -limit || value > limit - 1n) return undefined;

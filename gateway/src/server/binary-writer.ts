@@ -47,8 +47,12 @@ export class BinaryWriter {
     this.pos += v.length;
   }
 
+  /** UTF-8 straight into the buffer (no intermediate Buffer per string). */
   writeString(v: string): void {
-    this.writeBinary(Buffer.from(v, 'utf8'));
+    this.ensure(4 + v.length * 3);
+    const written = this.buf.write(v, this.pos + 4, 'utf8');
+    this.buf.writeInt32BE(written, this.pos);
+    this.pos += 4 + written;
   }
 
   writeFieldBegin(type: number, id: number): void {
@@ -74,6 +78,22 @@ export class BinaryWriter {
   /** The bytes written so far (a copy-free view). */
   toBuffer(): Buffer {
     return this.buf.subarray(0, this.pos);
+  }
+
+  /** The bytes written so far, copied into a Buffer of their own (the writer can be reused). */
+  copyOut(): Buffer {
+    const out = Buffer.allocUnsafe(this.pos);
+    this.buf.copy(out, 0, 0, this.pos);
+    return out;
+  }
+
+  /** Starts over, keeping the buffer's capacity. */
+  reset(): void {
+    this.pos = 0;
+  }
+
+  get capacity(): number {
+    return this.buf.length;
   }
 
   private ensure(n: number): void {

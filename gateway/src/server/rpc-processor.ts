@@ -104,13 +104,27 @@ export class RpcProcessor {
   }
 }
 
-/** A complete framed message: 4-byte big-endian length, strict header, body. */
+/** Scratch space for encoding replies; larger ones are not kept after use. */
+const SCRATCH_KEEP_BYTES = 1024 * 1024;
+let scratch = new BinaryWriter(64 * 1024);
+
+/**
+ * A complete framed message: 4-byte big-endian length, strict header, body. Encoding is
+ * synchronous, so every reply is written into one shared scratch writer (grown once, not per
+ * reply) and copied out into a Buffer of exactly its size: one allocation per reply.
+ */
 export function encodeFrame(name: string, type: number, seqid: number, body: (w: BinaryWriter) => void): Buffer {
-  const w = new BinaryWriter();
-  w.writeI32(0);
-  writeMessageHeader(w, name, type, seqid);
-  body(w);
-  const out = w.toBuffer();
-  out.writeInt32BE(out.length - 4, 0);
-  return out;
+  const w = scratch;
+  w.reset();
+  try {
+    w.writeI32(0);
+    writeMessageHeader(w, name, type, seqid);
+    body(w);
+    const out = w.copyOut();
+    out.writeInt32BE(out.length - 4, 0);
+    return out;
+  } finally {
+    w.reset();
+    if (w.capacity > SCRATCH_KEEP_BYTES) scratch = new BinaryWriter(64 * 1024);
+  }
 }

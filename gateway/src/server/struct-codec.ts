@@ -11,6 +11,8 @@ interface CompiledFields {
   readonly byId: ReadonlyMap<number, FieldDef>;
   /** Sorted by field id: Apache Java writes fields in ascending id order (FACTS §2.2). */
   readonly sorted: readonly FieldDef[];
+  /** The fields of `sorted` that have an IDL default. */
+  readonly withDefaults: readonly FieldDef[];
   readonly validate: boolean;
 }
 
@@ -28,6 +30,8 @@ interface CompiledFields {
 export class StructCodec {
   private readonly structs = new Map<string, CompiledFields>();
   private readonly enums = new Map<string, ReadonlySet<number>>();
+  /** `<method>_args` definitions, compiled on first use (method definitions are immutable). */
+  private readonly args = new WeakMap<MethodDef, CompiledFields>();
 
   constructor(private readonly idl: IdlSchema) {
     for (const s of Object.values(idl.structs)) this.structs.set(s.name, compile(s.name, s.fields, true));
@@ -39,7 +43,12 @@ export class StructCodec {
   }
 
   decodeArgs(reader: BinaryReader, method: MethodDef): DecodedStruct {
-    return this.readFields(reader, compile(`${method.name}_args`, method.args, false));
+    let def = this.args.get(method);
+    if (def === undefined) {
+      def = compile(`${method.name}_args`, method.args, false);
+      this.args.set(method, def);
+    }
+    return this.readFields(reader, def);
   }
 
   encodeStruct(writer: BinaryWriter, structName: string, value: DecodedStruct): void {
@@ -74,15 +83,13 @@ export class StructCodec {
 
   private readFields(reader: BinaryReader, def: CompiledFields): DecodedStruct {
     const out: DecodedStruct = {};
-    for (const f of def.sorted) {
-      if (f.defaultValue !== undefined) out[f.name] = constToValue(f.type, f.defaultValue);
-    }
+    for (const f of def.withDefaults) out[f.name] = constToValue(f.type, f.defaultValue as ConstValue);
     for (;;) {
-      const header = reader.readFieldBegin();
-      if (header.type === TType.STOP) break;
-      const field = def.byId.get(header.id);
-      if (!field || wireTypeOf(field.type) !== header.type) {
-        reader.skip(header.type);
+      const type = reader.readByte();
+      if (type === TType.STOP) break;
+      const field = def.byId.get(reader.readI16());
+      if (!field || wireTypeOf(field.type) !== type) {
+        reader.skip(type);
         continue;
       }
       const value = this.readValue(reader, field.type);
@@ -157,7 +164,7 @@ export class StructCodec {
         return this.writeFields(writer, this.struct(type.name), v as DecodedStruct);
       case 'list':
       case 'set': {
-        const items = [...(v as Iterable<unknown>)];
+        const items = Array.isArray(v) ? (v as unknown[]) : [...(v as Iterable<unknown>)];
         writer.writeListBegin(wireTypeOf(type.elem), items.length);
         for (const item of items) this.writeValue(writer, type.elem, item);
         return;
@@ -180,6 +187,7 @@ function compile(structName: string, fields: readonly FieldDef[], validate: bool
     structName,
     byId: new Map(fields.map((f) => [f.id, f])),
     sorted: [...fields].sort((a, b) => a.id - b.id),
+    withDefaults: [...fields].sort((a, b) => a.id - b.id).filter((f) => f.defaultValue !== undefined),
     validate,
   };
 }

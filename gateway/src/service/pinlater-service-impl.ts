@@ -94,8 +94,9 @@ export class PinLaterServiceImpl implements PinLaterService {
   enqueueJobs(ctx: RequestCtx, req: EnqueueRequest): Promise<string[]> {
     if (req.jobs.length === 0) throw new InternalError(BLANK_ARGUMENT);
     return this.call('enqueueJobs', ctx, async () => {
+      const bodySize = statNames.bodySize(req.queue);
       for (const job of req.jobs) {
-        this.deps.stats.metric(statNames.bodySize(req.queue), job.body.length);
+        this.deps.stats.metric(bodySize, job.body.length);
         this.deps.stats.metric(statNames.bodySizeAll, job.body.length);
       }
       const bad = req.jobs.find((j) => j.priority < 1 || j.priority > this.deps.backend.numPriorityLevels);

@@ -49,7 +49,7 @@ function createStore(shard: RedisShardConfig, registry: RedisConnectionRegistry,
   const { settings, stats, clock } = options;
   const { host, port } = shard.master;
   const connection = registry.acquire(host, port);
-  health.addServer(host, port, () => ping(connection, settings.monitorSocketTimeoutMs));
+  const liveness = health.addServer(host, port, () => ping(connection, settings.monitorSocketTimeoutMs));
   const commands = new ShardCommands({
     shard: shard.name,
     connection,
@@ -61,7 +61,7 @@ function createStore(shard: RedisShardConfig, registry: RedisConnectionRegistry,
     name: shard.name,
     dequeueOnly: shard.dequeueOnly,
     commands,
-    isHealthy: () => health.isLive(host, port),
+    isHealthy: () => liveness.live,
     numPriorityLevels: settings.numPriorityLevels,
     stats,
     logger: options.logger.child({ shard: shard.name }),

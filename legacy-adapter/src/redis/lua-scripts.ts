@@ -67,13 +67,25 @@ export async function runScript<T>(
   options: SendOptions,
 ): Promise<T> {
   const script = luaScript(name);
-  const tail = [String(keys.length), ...keys, ...args];
+  const command = scriptCommand('EVALSHA', script.sha, keys, args);
   try {
-    return await connection.send<T>(['EVALSHA', script.sha, ...tail], options);
+    return await connection.send<T>(command, options);
   } catch (e) {
     if (!isNoScriptError(e)) throw e;
-    return connection.send<T>(['EVAL', script.source, ...tail], options);
+    return connection.send<T>(scriptCommand('EVAL', script.source, keys, args), options);
   }
+}
+
+/** `[verb, script, numkeys, ...keys, ...args]` built in one pass (no spread copies per call). */
+function scriptCommand(verb: string, script: string, keys: readonly string[], args: readonly RedisArgument[]): RedisArgument[] {
+  const command = new Array<RedisArgument>(3 + keys.length + args.length);
+  command[0] = verb;
+  command[1] = script;
+  command[2] = String(keys.length);
+  let i = 3;
+  for (const key of keys) command[i++] = key;
+  for (const arg of args) command[i++] = arg;
+  return command;
 }
 
 /** SCRIPT LOAD of every script (optional warm-up; `runScript` works without it). */

@@ -22,21 +22,25 @@ describe('RedisHealthChecker (FACTS §8)', () => {
     });
     const answers: boolean[] = [false, false, true, false, false, false, true, false, true, true];
     let pings = 0;
-    checker.addServer('h', 1, async () => {
+    const view = checker.addServer('h', 1, async () => {
       const answer = answers[pings] ?? true;
       pings += 1;
       if (pings === 4) throw new Error('connection refused');
       return answer;
     });
-    checker.addServer('h', 1, async () => false); // same host:port: registered once
+    // same host:port: registered once, and both registrations share one live view
+    expect(checker.addServer('h', 1, async () => false)).toBe(view);
     expect(checker.isLive('h', 1)).toBe(true);
+    expect(view.live).toBe(true);
     checker.start();
     // pings 1,2 fail, 3 succeeds (resets), 4,5,6 fail -> dead after the 6th
     await waitFor(() => pings >= 6);
     await waitFor(() => !checker.isLive('h', 1));
+    expect(view.live).toBe(false);
     expect(stats.counter('healthcheck_dead_h_1')).toBe(1);
     // 7 succeeds, 8 fails (resets successes), 9 and 10 succeed -> live after the 10th
     await waitFor(() => checker.isLive('h', 1));
+    expect(view.live).toBe(true);
     expect(pings).toBeGreaterThanOrEqual(10);
     expect(stats.counter('heartbeat_failures_h_1')).toBe(6);
     await checker.stop();

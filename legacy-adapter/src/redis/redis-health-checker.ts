@@ -20,6 +20,11 @@ export interface RedisHealthCheckerOptions {
   initialDelayMs?: number;
 }
 
+/** What the checker currently believes about one host:port; updated in place by the checker. */
+export interface ServerLiveness {
+  readonly live: boolean;
+}
+
 interface TrackedServer {
   host: string;
   port: number;
@@ -48,13 +53,18 @@ export class RedisHealthChecker {
     this.options = options;
   }
 
-  /** Registers a host:port once (several shards may share it). */
-  addServer(host: string, port: number, ping: RedisPing): void {
+  /**
+   * Registers a host:port once (several shards may share it). Returns its live view: a store
+   * reads `live` on every call instead of looking the server up (`isLive`) each time.
+   */
+  addServer(host: string, port: number, ping: RedisPing): ServerLiveness {
     const key = `${host}:${port}`;
-    if (this.servers.has(key)) return;
+    const known = this.servers.get(key);
+    if (known) return known;
     const server: TrackedServer = { host, port, ping, live: true, failures: 0, successes: 0 };
     this.servers.set(key, server);
     if (this.started) this.scheduleFirst(server);
+    return server;
   }
 
   /** Unknown servers count as live (nothing says otherwise). */

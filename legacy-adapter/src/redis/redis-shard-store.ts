@@ -13,13 +13,14 @@ import { JobState } from '../../../core/src/types/job-state';
 import type { CheckpointItem } from '../../../core/src/types/requests';
 import type { Clock } from '../../../core/src/util/clock';
 import { javaDoubleToString, javaSeconds } from '../../../core/src/util/java-format';
-import { jobIdCounterKey, priorityKeys, queueNamesKey, stateZsetKey } from './keys';
+import { queueNamesKey, stateZsetKey } from './keys';
 import { isRedisConnectionFailure } from './redis-errors';
 import { escapeLuaPattern, javaUtf8Text, replyBuffer, replyId, replyInt, replySecondsToMs, truncateCustomStatus } from './redis-job-codec';
 import { runShardMonitor } from './redis-shard-monitor';
 import { countJobs, lookupJob, scanJobs } from './redis-shard-reads';
 import { exportShardJobs, importShardJobs } from './redis-shard-transfer';
 import type { ShardCommands } from './shard-commands';
+import { ShardKeyCache } from './shard-key-cache';
 
 export interface RedisShardStoreOptions {
   name: string;
@@ -52,13 +53,18 @@ export class RedisShardStore implements ShardStore {
   readonly dequeueOnly: boolean;
   private readonly options: RedisShardStoreOptions;
   private readonly cmd: ShardCommands;
+  private readonly keyCache: ShardKeyCache;
   private closed = false;
+  /** `nowText()` memo: many script calls of one batch run in the same millisecond. */
+  private lastNowMs = Number.NaN;
+  private lastNowText = '';
 
   constructor(options: RedisShardStoreOptions) {
     this.options = options;
     this.name = options.name;
     this.dequeueOnly = options.dequeueOnly;
     this.cmd = options.commands;
+    this.keyCache = new ShardKeyCache(options.name);
   }
 
   isHealthy(): boolean {
@@ -66,11 +72,16 @@ export class RedisShardStore implements ShardStore {
   }
 
   private nowText(): string {
-    return javaSeconds(this.options.clock.nowMs());
+    const ms = this.options.clock.nowMs();
+    if (ms !== this.lastNowMs) {
+      this.lastNowText = javaSeconds(ms);
+      this.lastNowMs = ms;
+    }
+    return this.lastNowText;
   }
 
   private keys(queue: string, priority: number) {
-    return priorityKeys(this.name, queue, priority);
+    return this.keyCache.priority(queue, priority);
   }
 
   /** `ZADD pln_<shard> NX now queue`: the first creation time is kept (FACTS §6.3). */
@@ -104,7 +115,7 @@ export class RedisShardStore implements ShardStore {
     const k = this.keys(queue, job.priority);
     const id = await this.cmd.script<number>(
       'enqueue-job',
-      [jobIdCounterKey(this.name, queue), k.hashPrefix, k.pending],
+      [this.keyCache.idCounter(queue), k.hashPrefix, k.pending],
       [job.body, String(job.attemptsAllowed), now, runAfter, truncateCustomStatus(job.customStatus)],
     );
     return Number(id);

@@ -1,6 +1,10 @@
 /** What a broker counts (served by the `status` RPC and read by the benchmark). */
 export interface BrokerCounters {
   dequeueCalls: number;
+  /** Dequeue calls that waited for a MySQL refill read. */
+  dequeueReads: number;
+  /** Dequeue calls that waited for MySQL refill reads and those reads found nothing new. */
+  emptyDequeueReads: number;
   /** MySQL refill reads of one partition and priority. */
   refills: number;
   /** Refill reads that found no job not already buffered. */
@@ -13,5 +17,5 @@ export interface BrokerCounters {
 }
 
 export function newBrokerCounters(): BrokerCounters {
-  return { dequeueCalls: 0, refills: 0, emptyRefills: 0, claimBatches: 0, claimedJobs: 0, vanishedJobs: 0, fencedClaims: 0 };
+  return { dequeueCalls: 0, dequeueReads: 0, emptyDequeueReads: 0, refills: 0, emptyRefills: 0, claimBatches: 0, claimedJobs: 0, vanishedJobs: 0, fencedClaims: 0 };
 }

@@ -1,54 +1,41 @@
 import type { BrokerStore, ClaimGroup, ClaimOutcome } from '../datastore/broker-store';
 import type { Clock } from '../../../core/src/util/clock';
+import { GroupCommit } from '../util/group-commit';
 import type { BrokerCounters } from './broker-counters';
 
-interface Waiter {
-  groups: ClaimGroup[];
-  resolve: (outcome: ClaimOutcome) => void;
-  reject: (e: unknown) => void;
-}
+/** Claim statements of one broker in flight at once (the next batch forms while they run). */
+export const CLAIMS_IN_FLIGHT = 2;
 
 /**
- * Group commit for claims: a dequeue's claim goes out at once when no claim transaction is
- * running; while one runs, the claims of concurrent dequeues accumulate and go out together in the
- * next transaction. Every caller resolves only after its claim committed.
+ * Group commit for claims: a dequeue's claim goes out at once while fewer than CLAIMS_IN_FLIGHT
+ * claim statements run; beyond that the claims of concurrent dequeues accumulate and go out
+ * together in the next statement (one commit). Every caller resolves only after its claim
+ * committed.
  */
 export class ClaimBatcher {
-  private waiting: Waiter[] = [];
-  private running: Promise<void> | undefined;
+  private readonly group: GroupCommit<ClaimGroup[], ClaimOutcome>;
 
   constructor(
     private readonly store: BrokerStore,
     private readonly clock: Clock,
     private readonly counters: BrokerCounters,
-  ) {}
+  ) {
+    this.group = new GroupCommit((batch) => this.claim(batch.flat()), CLAIMS_IN_FLIGHT);
+  }
 
   submit(groups: ClaimGroup[]): Promise<ClaimOutcome> {
-    return new Promise<ClaimOutcome>((resolve, reject) => {
-      this.waiting.push({ groups, resolve, reject });
-      this.running ??= this.drain().finally(() => {
-        this.running = undefined;
-      });
-    });
+    return this.group.submit(groups);
   }
 
-  /** Resolves when no claim is running or waiting. */
-  async idle(): Promise<void> {
-    while (this.running !== undefined) await this.running;
+  /** Resolves when every claim submitted before this call has finished (later ones are not awaited). */
+  flushed(): Promise<void> {
+    return this.group.flushed();
   }
 
-  private async drain(): Promise<void> {
-    while (this.waiting.length > 0) {
-      const batch = this.waiting;
-      this.waiting = [];
-      try {
-        const outcome = await this.store.claim(batch.flatMap((w) => w.groups), this.clock.nowMs());
-        this.counters.claimBatches += 1;
-        this.counters.claimedJobs += outcome.claimed.size;
-        for (const w of batch) w.resolve(outcome);
-      } catch (e) {
-        for (const w of batch) w.reject(e);
-      }
-    }
+  private async claim(groups: ClaimGroup[]): Promise<ClaimOutcome> {
+    const outcome = await this.store.claim(groups, this.clock.nowMs());
+    this.counters.claimBatches += 1;
+    this.counters.claimedJobs += outcome.claimed.size;
+    return outcome;
   }
 }

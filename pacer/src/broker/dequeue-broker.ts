@@ -96,7 +96,7 @@ export class DequeueBroker implements PartitionOwnership {
   async release(queue: string, partition: number): Promise<void> {
     const part = this.drop(queue, partition);
     if (part === undefined) return;
-    await this.batcher.idle();
+    await this.batcher.flushed(); // claims that may still name this partition
     await part.quiesce();
     await releaseOwner(this.options.pool, this.options.clock, part.owner);
     this.options.logger.info({ queue, partition, epoch: part.owner.epoch }, 'released partition');
@@ -179,25 +179,32 @@ export class DequeueBroker implements PartitionOwnership {
       else parts.push(part);
     }
     const jobs: DequeuedJob[] = [];
+    const waited = { reads: 0, added: 0 };
     for (let round = 0; round < 3 && jobs.length < args.limit; round += 1) {
-      const picks = await this.pickJobs(parts, args.priorities, args.limit - jobs.length);
+      const picks = await this.pickJobs(parts, args.priorities, args.limit - jobs.length, waited);
       if (picks.length === 0) break;
       const before = jobs.length;
       jobs.push(...(await this.claimPicks(picks, args, notOwned)));
       if (jobs.length === before) break;
     }
+    if (waited.reads > 0) {
+      this.counters.dequeueReads += 1;
+      if (waited.added === 0) this.counters.emptyDequeueReads += 1;
+    }
     const readyLeft = args.priorities.map((p) => parts.reduce((n, part) => n + part.readyCount(p), 0));
     return { jobs, notOwned, readyLeft };
   }
 
-  private async pickJobs(parts: OwnedPartition[], priorities: number[], limit: number): Promise<Pick[]> {
+  private async pickJobs(parts: OwnedPartition[], priorities: number[], limit: number, waited: { reads: number; added: number }): Promise<Pick[]> {
     const picks: Pick[] = [];
     let remaining = limit;
     for (const priority of priorities) {
       for (const part of parts) {
         if (remaining <= 0) return picks;
         if (priority > part.numPriorities || !this.parts.has(partKey(part.owner.queue, part.owner.partition))) continue;
-        await part.prepare(priority, remaining);
+        const w = await part.prepare(priority, remaining);
+        waited.reads += w.reads;
+        waited.added += w.added;
         const taken = part.take(priority, remaining);
         if (taken.length > 0) picks.push({ part, jobs: taken });
         remaining -= taken.length;

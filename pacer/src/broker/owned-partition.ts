@@ -34,7 +34,7 @@ export class OwnedPartition {
   private readonly loadedGen: number[];
   /** Ids taken from the buffer whose claim has not finished. */
   readonly inflight = new Set<number>();
-  private refilling: Promise<void> | undefined;
+  private refilling: Promise<number> | undefined;
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAtMs = Infinity;
   private closed = false;
@@ -75,16 +75,22 @@ export class OwnedPartition {
     this.kick();
   }
 
-  /** Waits until the buffer of `priority` reflects every notification and holds `need` if MySQL has them. */
-  async prepare(priority: number, need: number): Promise<void> {
+  /**
+   * Waits until the buffer of `priority` reflects every notification and holds `need` if MySQL has
+   * them. Returns what the dequeue waited for: refill passes, and jobs they added (all priorities).
+   */
+  async prepare(priority: number, need: number): Promise<{ reads: number; added: number }> {
     const i = priority - 1;
     const target = this.notifiedGen[i] as number;
+    const waited = { reads: 0, added: 0 };
     for (let pass = 0; pass < MAX_WAITED_REFILLS && !this.closed; pass += 1) {
       const stale = (this.loadedGen[i] as number) < target;
       const short = !this.complete[i] && this.readyCount(priority) < need;
-      if (!stale && !short) return;
-      await this.refill();
+      if (!stale && !short) break;
+      waited.added += await this.refill();
+      waited.reads += 1;
     }
+    return waited;
   }
 
   /** Takes up to `n` ready jobs of `priority` for a claim (they stay in `inflight` until settled). */
@@ -106,8 +112,8 @@ export class OwnedPartition {
     this.refill().catch((e: unknown) => this.logger.warn({ err: e, queue: this.owner.queue, partition: this.owner.partition }, 'refill failed'));
   }
 
-  /** One refill pass (shared by concurrent callers). */
-  refill(): Promise<void> {
+  /** One refill pass (shared by concurrent callers); resolves with the number of jobs it added. */
+  refill(): Promise<number> {
     this.refilling ??= this.refillPass().finally(() => {
       this.refilling = undefined;
     });
@@ -126,22 +132,24 @@ export class OwnedPartition {
     while (this.refilling !== undefined) await this.refilling.catch(() => undefined);
   }
 
-  private async refillPass(): Promise<void> {
+  private async refillPass(): Promise<number> {
     const gens = [...this.notifiedGen];
     const nowMs = this.clock.nowMs();
+    let added = 0;
     for (const p of this.allPriorities()) {
-      if (this.closed) return;
+      if (this.closed) return added;
       if (!this.needsRefill(p)) continue;
-      await this.refillPriority(p, nowMs);
+      added += await this.refillPriority(p, nowMs);
       this.loadedGen[p - 1] = Math.max(this.loadedGen[p - 1] as number, gens[p - 1] as number);
     }
     const completePriorities = this.allPriorities().filter((p) => this.complete[p - 1]);
-    if (completePriorities.length === 0 || this.closed) return;
+    if (completePriorities.length === 0 || this.closed) return added;
     const next = await this.store.nextRunAfter(this.owner.queue, this.owner.partition, completePriorities, nowMs);
     if (next !== undefined) this.scheduleWake(next);
+    return added;
   }
 
-  private async refillPriority(priority: number, nowMs: number): Promise<void> {
+  private async refillPriority(priority: number, nowMs: number): Promise<number> {
     const buffer = this.buffer(priority) as ReadyBuffer;
     const limit = this.settings.capacityPerPriority + this.inflight.size;
     const ids = await this.store.readyIds(this.owner.queue, this.owner.partition, priority, nowMs, limit);
@@ -151,6 +159,7 @@ export class OwnedPartition {
     this.complete[priority - 1] = ids.length < limit;
     this.counters.refills += 1;
     if (jobs.length === 0) this.counters.emptyRefills += 1;
+    return jobs.length;
   }
 
   private needsRefill(priority: number): boolean {

@@ -6,7 +6,10 @@
  * Run two or more; the leader (CONTROLLER/LEADER) runs the pipeline, the others take over within
  * the session timeout when it dies. SIGTERM/SIGINT: give up leadership (the next one takes over at
  * once) and close the session. Prints `pacer-controller <name> started` when joined.
+ * `--status-port <port>`: a tiny HTTP endpoint answering `{"name":…,"leader":true|false}` (health
+ * checks; scripts/up.sh waits for it).
  */
+import { createServer, type Server } from 'node:http';
 import { Command } from 'commander';
 import { createLogger } from '../../../core/src/logging/logger';
 import { systemClock } from '../../../core/src/util/clock';
@@ -23,8 +26,27 @@ function parseArgs(argv: string[]): ReturnType<typeof loadClusterConfig> {
     .option('--session-timeout-ms <ms>', 'ZooKeeper session timeout (PACER_ZK_SESSION_TIMEOUT_MS, default 6000)')
     .option('--name <name>', 'controller name (PACER_CONTROLLER_NAME)')
     .option('--log-level <level>', 'pino level (PACER_LOG_LEVEL, default info)')
+    .option('--status-port <port>', 'serve {"name","leader"} over HTTP on 127.0.0.1:<port> (health checks)')
     .parse(argv);
-  return loadClusterConfig(process.env, flagOverrides(program.opts<Record<string, string | undefined>>()));
+  const opts = program.opts<Record<string, string | undefined>>();
+  statusPort = opts.statusPort === undefined ? undefined : Number(opts.statusPort);
+  if (statusPort !== undefined && !(Number.isInteger(statusPort) && statusPort >= 0 && statusPort < 65536)) {
+    throw new Error(`--status-port must be a port number, got '${opts.statusPort}'`);
+  }
+  return loadClusterConfig(process.env, flagOverrides(opts));
+}
+
+let statusPort: number | undefined;
+
+function serveStatus(port: number, status: () => object): Promise<Server> {
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(`${JSON.stringify(status())}\n`);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
 }
 
 async function main(): Promise<void> {
@@ -38,6 +60,8 @@ async function main(): Promise<void> {
     logger,
   });
   await controller.start();
+  const httpServer = statusPort === undefined ? undefined
+    : await serveStatus(statusPort, () => ({ name: config.controllerName, cluster: config.cluster, leader: controller.isLeader() }));
   process.stdout.write(`pacer-controller ${config.controllerName} started\n`);
   let stopping = false;
   const stop = (signal: string): void => {
@@ -46,6 +70,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping controller');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    httpServer?.close();
     controller.close().then(
       () => process.exit(0),
       (e: unknown) => {

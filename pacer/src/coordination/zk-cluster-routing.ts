@@ -61,6 +61,26 @@ export class ZkClusterRouting implements PartitionDirectory {
     return addQueue(this.zk, this.paths, queue, { numPartitions });
   }
 
+  /**
+   * Resolves true once every partition of `queue` below `numPartitions` has a live broker in the
+   * external view (a new queue is dequeuable at once), false after `timeoutMs`.
+   */
+  waitUntilServed(queue: string, numPartitions: number, timeoutMs: number): Promise<boolean> {
+    const served = (): boolean => Array.from({ length: numPartitions }, (_, p) => p).every((p) => this.brokerFor(queue, p) !== undefined);
+    if (served()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const finish = (ok: boolean): void => {
+        clearTimeout(timer);
+        off();
+        resolve(ok);
+      };
+      const off = this.onChange(() => {
+        if (served()) finish(true);
+      });
+      const timer = setTimeout(() => finish(served()), timeoutMs);
+    });
+  }
+
   async removeQueue(queue: string): Promise<boolean> {
     return removeQueue(this.zk, this.paths, queue);
   }

@@ -5,6 +5,9 @@ import { growQueuePartitions } from '../datastore/queue-partitions';
 import type { ZkClusterRouting } from '../coordination/zk-cluster-routing';
 import { PacerBackend, type PacerBackendDeps } from './pacer-backend';
 
+/** Longest createQueue waits for the controller to assign the new queue's partitions. */
+const QUEUE_READY_TIMEOUT_MS = 5000;
+
 /**
  * The Pacer backend of a ZooKeeper-coordinated cluster: routing comes from the cluster's external
  * view (`deps.directory` is the `ZkClusterRouting`), and queue lifecycle flows through ideal
@@ -38,6 +41,9 @@ export class ClusteredPacerBackend extends PacerBackend {
   override async createQueueWithOptions(queue: string, options: CreateQueueOptions): Promise<QueueSettings> {
     const settings = await super.createQueueWithOptions(queue, options);
     await this.routing.addQueue(settings.name, settings.numPartitions);
+    // Like PinLater, a queue is usable when createQueue returns: wait (bounded) until the
+    // controller has brokers serving its partitions; without live brokers, return anyway.
+    await this.routing.waitUntilServed(settings.name, settings.numPartitions, QUEUE_READY_TIMEOUT_MS);
     return settings;
   }
 
@@ -51,5 +57,6 @@ export class ClusteredPacerBackend extends PacerBackend {
     await growQueuePartitions(this.pool, this.clock, queue, count);
     this.registry.invalidate(queue);
     await this.routing.setQueuePartitions(queue, count);
+    await this.routing.waitUntilServed(queue, count, QUEUE_READY_TIMEOUT_MS);
   }
 }

@@ -224,7 +224,7 @@ export class PacerBackend implements PinLaterBackend {
   }
 
   close(): Promise<void> {
-    this.closing ??= this.acks.idle().then(() => this.deps.onClose());
+    this.closing ??= this.acks.flushed().then(() => this.deps.onClose());
     return this.closing;
   }
 

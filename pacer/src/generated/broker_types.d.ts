@@ -67,8 +67,11 @@ declare class BrokerStatus {
     public emptyRefills: Int64;
     public claimBatches: Int64;
     public claimedJobs: Int64;
+    public dequeueCalls?: Int64;
+    public dequeueReads?: Int64;
+    public emptyDequeueReads?: Int64;
 
-      constructor(args?: { brokerId: string; partitions: PartitionStatus[]; refills: Int64; emptyRefills: Int64; claimBatches: Int64; claimedJobs: Int64; });
+      constructor(args?: { brokerId: string; partitions: PartitionStatus[]; refills: Int64; emptyRefills: Int64; claimBatches: Int64; claimedJobs: Int64; dequeueCalls?: Int64; dequeueReads?: Int64; emptyDequeueReads?: Int64; });
   }
 
 /**

@@ -683,6 +683,9 @@ const BrokerStatus = module.exports.BrokerStatus = class {
     this.emptyRefills = null;
     this.claimBatches = null;
     this.claimedJobs = null;
+    this.dequeueCalls = null;
+    this.dequeueReads = null;
+    this.emptyDequeueReads = null;
     if (args) {
       if (args.brokerId !== undefined && args.brokerId !== null) {
         this.brokerId = args.brokerId;
@@ -713,6 +716,15 @@ const BrokerStatus = module.exports.BrokerStatus = class {
         this.claimedJobs = args.claimedJobs;
       } else {
         throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field claimedJobs is unset!');
+      }
+      if (args.dequeueCalls !== undefined && args.dequeueCalls !== null) {
+        this.dequeueCalls = args.dequeueCalls;
+      }
+      if (args.dequeueReads !== undefined && args.dequeueReads !== null) {
+        this.dequeueReads = args.dequeueReads;
+      }
+      if (args.emptyDequeueReads !== undefined && args.emptyDequeueReads !== null) {
+        this.emptyDequeueReads = args.emptyDequeueReads;
       }
     }
   }
@@ -778,6 +790,27 @@ const BrokerStatus = module.exports.BrokerStatus = class {
           input.skip(ftype);
         }
         break;
+        case 7:
+        if (ftype == Thrift.Type.I64) {
+          this.dequeueCalls = input.readI64();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 8:
+        if (ftype == Thrift.Type.I64) {
+          this.dequeueReads = input.readI64();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 9:
+        if (ftype == Thrift.Type.I64) {
+          this.emptyDequeueReads = input.readI64();
+        } else {
+          input.skip(ftype);
+        }
+        break;
         default:
           input.skip(ftype);
       }
@@ -824,6 +857,21 @@ const BrokerStatus = module.exports.BrokerStatus = class {
     if (this.claimedJobs !== null && this.claimedJobs !== undefined) {
       output.writeFieldBegin('claimedJobs', Thrift.Type.I64, 6);
       output.writeI64(this.claimedJobs);
+      output.writeFieldEnd();
+    }
+    if (this.dequeueCalls !== null && this.dequeueCalls !== undefined) {
+      output.writeFieldBegin('dequeueCalls', Thrift.Type.I64, 7);
+      output.writeI64(this.dequeueCalls);
+      output.writeFieldEnd();
+    }
+    if (this.dequeueReads !== null && this.dequeueReads !== undefined) {
+      output.writeFieldBegin('dequeueReads', Thrift.Type.I64, 8);
+      output.writeI64(this.dequeueReads);
+      output.writeFieldEnd();
+    }
+    if (this.emptyDequeueReads !== null && this.emptyDequeueReads !== undefined) {
+      output.writeFieldBegin('emptyDequeueReads', Thrift.Type.I64, 9);
+      output.writeI64(this.emptyDequeueReads);
       output.writeFieldEnd();
     }
     output.writeFieldStop();

@@ -20,6 +20,8 @@ export class BrokerServer {
       protocol: thrift.TBinaryProtocol,
     }) as unknown as Server;
     this.server.on('connection', (s: Socket) => {
+      // Replies are small frames answered at once: never hold them back for Nagle's algorithm.
+      s.setNoDelay(true);
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
@@ -31,6 +33,9 @@ export class BrokerServer {
       s.server.once('error', reject);
       s.server.listen(port, host, () => resolve());
     });
+    // npm thrift re-emits connection errors on the server (e.g. EPIPE writing a reply to a gateway
+    // that gave up on a stalled broker); without a listener they would crash the process.
+    s.server.on('error', (e: unknown) => logger.warn({ err: coerceError(e) }, 'broker connection error'));
     return s;
   }
 
@@ -80,6 +85,9 @@ export class BrokerServer {
           emptyRefills: toI64(c.emptyRefills),
           claimBatches: toI64(c.claimBatches),
           claimedJobs: toI64(c.claimedJobs),
+          dequeueCalls: toI64(c.dequeueCalls),
+          dequeueReads: toI64(c.dequeueReads),
+          emptyDequeueReads: toI64(c.emptyDequeueReads),
         });
       },
     };

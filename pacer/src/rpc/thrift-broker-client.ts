@@ -18,6 +18,11 @@ export interface BrokerStatusReply {
   emptyRefills: number;
   claimBatches: number;
   claimedJobs: number;
+  dequeueCalls: number;
+  /** Dequeue calls that waited for a MySQL refill read. */
+  dequeueReads: number;
+  /** Dequeue calls that waited for MySQL refill reads that found nothing new. */
+  emptyDequeueReads: number;
 }
 
 interface Channel {
@@ -69,6 +74,9 @@ export class ThriftBrokerClient implements BrokerClient {
       emptyRefills: fromI64(s.emptyRefills) ?? 0,
       claimBatches: fromI64(s.claimBatches) ?? 0,
       claimedJobs: fromI64(s.claimedJobs) ?? 0,
+      dequeueCalls: fromI64(s.dequeueCalls ?? undefined) ?? 0,
+      dequeueReads: fromI64(s.dequeueReads ?? undefined) ?? 0,
+      emptyDequeueReads: fromI64(s.emptyDequeueReads ?? undefined) ?? 0,
     };
   }
 

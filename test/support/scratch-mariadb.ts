@@ -1,0 +1,83 @@
+/**
+ * A throwaway mariadbd for fault tests (STACK.md recipe): its own datadir under the OS temp dir, a
+ * free port on 127.0.0.1, root with an empty password. The test owns the process and signals it by
+ * pid (SIGSTOP to freeze, `kill()` = SIGKILL, `start()` again on the same datadir and port).
+ *
+ *   const db = new ScratchMariaDb(await freePort(), 'my-test');
+ *   await db.install(); await db.start();   // ... db.kill(); await db.start(); ...
+ *   await db.dispose();                      // in afterAll: kills it, removes the datadir
+ *
+ * (Same recipe as the one inside test/integration/legacy-mysql-faults.test.ts, shared here.)
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import mysql from 'mysql2/promise';
+import { eventually } from './eventually';
+
+const run = promisify(execFile);
+
+/** A TCP port that was free on 127.0.0.1 a moment ago. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export class ScratchMariaDb {
+  private child: ChildProcess | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  readonly dir: string;
+
+  constructor(readonly port: number, label = 'scratch-mariadb') {
+    this.dir = mkdtempSync(join(tmpdir(), `${label}-`));
+  }
+
+  async install(): Promise<void> {
+    await run('mariadb-install-db', ['--no-defaults', `--datadir=${this.dir}/data`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db']);
+  }
+
+  /** Starts mariadbd and resolves once it accepts connections (30 s bound). */
+  async start(): Promise<void> {
+    const child = spawn(
+      'mariadbd',
+      [
+        '--no-defaults', `--datadir=${this.dir}/data`, '--user=root', '--bind-address=127.0.0.1', `--port=${this.port}`,
+        `--socket=${this.dir}/mysqld.sock`, `--pid-file=${this.dir}/mysqld.pid`, `--log-error=${this.dir}/error.log`,
+        '--character-set-server=utf8mb4', '--collation-server=utf8mb4_general_ci', '--innodb-buffer-pool-size=32M',
+      ],
+      { stdio: 'ignore' },
+    );
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    await eventually(async () => {
+      const conn = await mysql.createConnection({ host: '127.0.0.1', port: this.port, user: 'root', password: '', connectTimeout: 1000 });
+      await conn.end();
+    }, { timeoutMs: 30_000, intervalMs: 200 });
+  }
+
+  signal(sig: NodeJS.Signals): void {
+    if (this.child?.pid !== undefined) process.kill(this.child.pid, sig);
+  }
+
+  /** SIGKILL (after SIGCONT, in case it was frozen); resolves when the process is gone. */
+  async kill(): Promise<void> {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.signal('SIGCONT');
+    this.signal('SIGKILL');
+    await this.exited;
+  }
+
+  async dispose(): Promise<void> {
+    await this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
