@@ -16,14 +16,15 @@
  *
  * Also printed: the commit floor (one autocommit single-row UPDATE, the least a durable claim
  * costs), Pacer's warm-buffer dequeue latency, enqueue-to-dequeuable latency, the fraction of
- * dequeue calls that read MySQL and find nothing (trickle workload), and server-wide MySQL
+ * dequeue calls that read MySQL and find nothing (trickle workload), MySQL's own ceiling for
+ * Pacer's per-job statements (one connection, no Node work: what bounds any ratio), and server-wide MySQL
  * statements/fsyncs per job of every run (SHOW GLOBAL STATUS deltas: other load on the server
  * counts too).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import mysql from 'mysql2/promise';
+import mysql, { type Pool } from 'mysql2/promise';
 import type { PinLaterBackend } from '../core/src/interfaces/pinlater-backend';
 import { MemoryStats } from '../core/src/interfaces/stats';
 import { silentLogger } from '../core/src/logging/logger';
@@ -32,6 +33,10 @@ import { DEFAULT_LEGACY_SETTINGS } from '../core/src/types/legacy-backend-option
 import { createLegacyMysqlBackend } from '../legacy-adapter';
 import { createPacerBackend, StaticPartitionDirectory, ThriftBrokerClient, type BrokerEndpoint } from '../pacer';
 import { migrateDatabase } from '../pacer/src/migrate';
+import { BrokerStore } from '../pacer/src/datastore/broker-store';
+import { ackSucceeded } from '../pacer/src/datastore/job-acks';
+import { assignOwner, type OwnerRef } from '../pacer/src/datastore/partition-owners';
+import { createMysqlPool } from '../pacer/src/datastore/mysql-pool';
 
 const HOST = '127.0.0.1';
 const ROOT = join(__dirname, '..');
@@ -112,6 +117,40 @@ async function commitFloor(db: mysql.Connection, database: string): Promise<{ co
   return { commit, rtt };
 }
 
+/**
+ * MySQL's own ceiling for Pacer's per-job work: 4 connections run only Pacer's claim statement and
+ * success-ack statement (the real code: BrokerStore.claim, ackSucceeded) back to back on disjoint
+ * jobs, 100 jobs per statement, with no gateway/broker work and no RPC. Pacer cannot go faster than
+ * this on this server, whatever its Node side does; it bounds the ratio to legacy.
+ */
+async function mysqlCeiling(db: mysql.Connection, database: string, queue: string, seconds: number): Promise<number> {
+  await preloadPacer(db, database, queue, 100_000);
+  const pools = Array.from({ length: 4 }, () => createMysqlPool({ host: HOST, port: 3306, user: 'root', password: '', database, connectionLimit: 1, connectTimeoutMs: 5000 }));
+  try {
+    const owners: OwnerRef[] = [];
+    for (let p = 0; p < PARTITIONS; p += 1) owners.push({ queue, partition: p, ownerId: 'ceiling', epoch: await assignOwner(pools[0] as Pool, systemClock, queue, p, 'ceiling') });
+    const [rows] = await db.query<mysql.RowDataPacket[]>(`SELECT id, part FROM \`${database}\`.jobs WHERE queue = ? ORDER BY id`, [queue]);
+    let next = 0;
+    let done = 0;
+    const start = Date.now();
+    await Promise.all(pools.map(async (pool) => {
+      const store = new BrokerStore(pool);
+      while (Date.now() - start < seconds * 1000 && next + 100 <= rows.length) {
+        const batch = rows.slice(next, next + 100);
+        next += 100;
+        const groups = owners.map((o) => ({ owner: o, claimDescriptor: `ceiling:${next}`, ids: batch.filter((r) => Number(r.part) === o.partition).map((r) => Number(r.id)) }));
+        const claimed = await store.claim(groups, Date.now());
+        if (claimed.claimed.size !== batch.length) throw new Error('ceiling: claim took fewer jobs than asked');
+        await ackSucceeded(pool, batch.map((r) => ({ queue, ref: { queue, partition: Number(r.part), priority: 1, id: Number(r.id) }, info: { descriptor: '', appendCustomStatus: '', retryDelayMs: 0 } })), Date.now());
+        done += batch.length;
+      }
+    }));
+    return done / ((Date.now() - start) / 1000);
+  } finally {
+    await Promise.all(pools.map((p) => p.end()));
+  }
+}
+
 /** The broker as deployed: its own process; resolves with its endpoint once it listens. */
 function startBroker(database: string, brokerId: string): Promise<{ proc: ChildProcess; endpoint: BrokerEndpoint }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'pacer/src/broker/main.ts', '--broker-id', brokerId, '--port', '0',
@@ -179,6 +218,10 @@ async function main(): Promise<void> {
       results.set(`pacer/${limit}/${workers}`, await loop(admin, pacer, pq, workers, limit, SECONDS));
       process.stderr.write(`  done: limit ${limit}, ${workers} dequeuer(s)\n`);
     }
+
+    const cq = `ceiling_${tag}`;
+    await pacer.createQueue(cq);
+    const ceiling = await mysqlCeiling(admin, pacerDb, cq, 3);
 
     // warm-buffer latency: 1 dequeuer, limit 1, buffers full, no acks in between
     const wq = `warm_${tag}`;
@@ -258,6 +301,9 @@ async function main(): Promise<void> {
       rows.push([`dequeue(limit ${limit})+ack, ${workers} dequeuer${workers > 1 ? 's' : ''}, jobs/s`, rate(l).toFixed(0), rate(p).toFixed(0), `${ratio.toFixed(1)}x`,
         `>= ${target}x`, limit === 10 ? (ratio >= target ? 'PASS' : 'MISS') : (ratio >= target ? 'PASS' : 'MISS') + ' (issue: no limit)']);
     }
+    const l32 = Math.max(rate(results.get('legacy/10/32') as Run), rate(results.get('legacy/100/32') as Run));
+    rows.push(['  ceiling: MySQL alone running Pacer\'s claim+ack statements (4 connections, 100 jobs each), jobs/s', '', ceiling.toFixed(0),
+      `${(ceiling / l32).toFixed(1)}x`, '(bound vs best legacy 32-dequeuer rate)', '']);
     const warmP99 = pct(warm, 99);
     rows.push(['warm-buffer dequeue latency p50 / p99, ms (limit 1)', '', `${pct(warm, 50).toFixed(2)} / ${warmP99.toFixed(2)}`, '', 'p99 < 2 ms', warmP99 < 2 ? 'PASS' : 'MISS']);
     rows.push(['  floor: one autocommit commit p50 / p99, ms', `${pct(floor.commit, 50).toFixed(2)} / ${pct(floor.commit, 99).toFixed(2)}`, '', '', '', '']);
