@@ -1,4 +1,5 @@
 import type { Pool } from 'mysql2/promise';
+import type { BrokerDequeueArgs, BrokerDequeueReply } from '../interfaces/broker-client';
 import type { Clock } from '../../../core/src/util/clock';
 import type { Logger } from '../../../core/src/logging/logger';
 import type { DequeuedJob } from '../../../core/src/types/job';
@@ -26,20 +27,6 @@ export interface DequeueBrokerOptions {
   monitor: MonitorSettings & { periodMs: number; enabled: boolean };
   /** Own any partition a request names (single-broker deployments, the benchmark). */
   autoAssign: boolean;
-}
-
-export interface BrokerDequeueArgs {
-  queue: string;
-  partitions: number[];
-  priorities: number[];
-  limit: number;
-  claimDescriptor: string;
-}
-
-export interface BrokerDequeueReply {
-  jobs: DequeuedJob[];
-  notOwned: number[];
-  readyLeft: number[];
 }
 
 export interface PartitionInfo {
