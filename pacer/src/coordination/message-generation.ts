@@ -121,7 +121,7 @@ export function generateTransitions(input: GenerationInput): GenerationResult {
   for (const { resource, partition } of allPartitions(input).values()) wanted.push(...plan(input, resource, partition, retry));
   wanted.sort((a, b) => (PRIORITY[a.toState] ?? 9) - (PRIORITY[b.toState] ?? 9) || (a.partition < b.partition ? -1 : 1));
   const inFlight = input.live.reduce((n, i) => n + i.pendingMessages.length, 0);
-  const budget = Math.max(0, input.maxInTransition - inFlight * 0);
+  const budget = Math.max(0, input.maxInTransition - inFlight);
   return {
     transitions: wanted.slice(0, budget),
     throttled: Math.max(0, wanted.length - budget),
