@@ -3,7 +3,6 @@
  * dequeueOnly, enqueue shard choice, getQueueNames, the dequeue health window, and config reload.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode } from '../../core/src/errors/error-code';
@@ -12,6 +11,7 @@ import { uniqueMysqlInstanceId } from '../support/namespaces';
 import { eventually } from '../support/eventually';
 import { assertNoLeaks } from '../support/leak-check';
 import { backendJson, dropInstanceDatabases, mysqlTestSettings, rawConnection, selectRows, startMysqlBackend, type MysqlBackendHarness } from './legacy-mysql-fixtures';
+import { freePort } from '../support/scratch-mariadb';
 
 const jobs = (n: number) => Array.from({ length: n }, (_v, i) => ({ body: Buffer.from(`j${i}`), priority: 1, attemptsAllowed: 1, customStatus: '' }));
 const shardOf = (descriptor: string) => descriptor.split(':')[1]?.slice(1);
@@ -121,7 +121,7 @@ describe('legacy MySQL backend', () => {
 
   it('applies a reload that removes a dead instance, reading the queue list from a shard that answers', async () => {
     const [alive, dead, added] = ids(3) as [number, number, number];
-    const deadPort = await closedPort();
+    const deadPort = await freePort(); // free a moment ago, so nothing listens there
     const path = join(tmp, 'mysql-dead.json');
     writeFileSync(path, JSON.stringify(backendJson([{ id: alive }, { id: dead, port: deadPort }])));
     const h = await start({
@@ -136,14 +136,3 @@ describe('legacy MySQL backend', () => {
     await eventually(async () => expect(await h.registry.current()[1]!.listQueues()).toEqual(new Set(['dq'])), { timeoutMs: 10_000 });
   });
 });
-
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}

@@ -4,79 +4,14 @@
  * fail with a clear PinLater error within bounded time (query, connect and pool-wait timeouts),
  * the backend must recover by itself when the server is back, and no acknowledged job may be lost.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import mysql from 'mysql2/promise';
 import { ErrorCode } from '../../core/src/errors/error-code';
 import { PinLaterError } from '../../core/src/errors/pinlater-error';
 import { JobState } from '../../core/src/types/job-state';
 import { uniqueMysqlInstanceId } from '../support/namespaces';
 import { eventually } from '../support/eventually';
 import { assertNoLeaks } from '../support/leak-check';
+import { freePort, ScratchMariaDb } from '../support/scratch-mariadb';
 import { mysqlTestSettings, startMysqlBackend, type MysqlBackendHarness } from './legacy-mysql-fixtures';
-
-const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** A throwaway mariadbd (STACK.md recipe) that the test owns and signals by pid. */
-class ScratchMariaDb {
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
-  readonly dir = mkdtempSync(join(tmpdir(), 'legacy-mysql-faults-'));
-  constructor(readonly port: number) {}
-
-  async install(): Promise<void> {
-    await run('mariadb-install-db', ['--no-defaults', `--datadir=${this.dir}/data`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db']);
-  }
-
-  async start(): Promise<void> {
-    const child = spawn(
-      'mariadbd',
-      [
-        '--no-defaults', `--datadir=${this.dir}/data`, '--user=root', '--bind-address=127.0.0.1', `--port=${this.port}`,
-        `--socket=${this.dir}/mysqld.sock`, `--pid-file=${this.dir}/mysqld.pid`, `--log-error=${this.dir}/error.log`,
-        '--character-set-server=utf8mb4', '--collation-server=utf8mb4_general_ci', '--innodb-buffer-pool-size=32M',
-      ],
-      { stdio: 'ignore' },
-    );
-    this.child = child;
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    await eventually(async () => {
-      const conn = await mysql.createConnection({ host: '127.0.0.1', port: this.port, user: 'root', password: '', connectTimeout: 1000 });
-      await conn.end();
-    }, { timeoutMs: 30_000, intervalMs: 200 });
-  }
-
-  signal(sig: NodeJS.Signals): void {
-    if (this.child?.pid !== undefined) process.kill(this.child.pid, sig);
-  }
-
-  async kill(): Promise<void> {
-    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.signal('SIGCONT');
-    this.signal('SIGKILL');
-    await this.exited;
-  }
-
-  async dispose(): Promise<void> {
-    await this.kill();
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
 
 async function timed<T>(p: Promise<T>): Promise<{ ms: number; error: unknown }> {
   const start = Date.now();
@@ -97,7 +32,7 @@ describe('legacy MySQL when the server goes away', () => {
   };
 
   beforeAll(async () => {
-    server = new ScratchMariaDb(await freePort());
+    server = new ScratchMariaDb(await freePort(), 'legacy-mysql-faults');
     await server.install();
     await server.start();
     h = await startMysqlBackend({

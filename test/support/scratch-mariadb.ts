@@ -6,8 +6,6 @@
  *   const db = new ScratchMariaDb(await freePort(), 'my-test');
  *   await db.install(); await db.start();   // ... db.kill(); await db.start(); ...
  *   await db.dispose();                      // in afterAll: kills it, removes the datadir
- *
- * (Same recipe as the one inside test/integration/legacy-mysql-faults.test.ts, shared here.)
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
