@@ -30,7 +30,8 @@ import { DEFAULT_LEGACY_SETTINGS } from '../core/src/types/legacy-backend-option
 import { systemClock } from '../core/src/util/clock';
 import { createLegacyRedisBackend } from '../legacy-adapter/index';
 import { ConformanceClient } from '../test/conformance/harness/conformance-client';
-import { freePort, startTsProcess, stopProcess, waitForPort } from './support/child-process';
+import { freePort } from '../test/support/free-port';
+import { startTsProcess, stopProcess, waitForPort } from './support/child-process';
 import { CpuSampler, formatCpu, type CpuReport } from './support/cpu-sampler';
 import { LatencyRecorder, fmtRate } from './support/latency';
 import { LeanPinLaterClient } from './support/lean-pinlater-client';

@@ -11,7 +11,7 @@ import { uniqueMysqlInstanceId } from '../support/namespaces';
 import { eventually } from '../support/eventually';
 import { assertNoLeaks } from '../support/leak-check';
 import { backendJson, dropInstanceDatabases, mysqlTestSettings, rawConnection, selectRows, startMysqlBackend, type MysqlBackendHarness } from './legacy-mysql-fixtures';
-import { freePort } from '../support/scratch-mariadb';
+import { freePort } from '../support/free-port';
 
 const jobs = (n: number) => Array.from({ length: n }, (_v, i) => ({ body: Buffer.from(`j${i}`), priority: 1, attemptsAllowed: 1, customStatus: '' }));
 const shardOf = (descriptor: string) => descriptor.split(':')[1]?.slice(1);

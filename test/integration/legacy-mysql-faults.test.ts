@@ -10,7 +10,8 @@ import { JobState } from '../../core/src/types/job-state';
 import { uniqueMysqlInstanceId } from '../support/namespaces';
 import { eventually } from '../support/eventually';
 import { assertNoLeaks } from '../support/leak-check';
-import { freePort, ScratchMariaDb } from '../support/scratch-mariadb';
+import { freePort } from '../support/free-port';
+import { ScratchMariaDb } from '../support/scratch-mariadb';
 import { mysqlTestSettings, startMysqlBackend, type MysqlBackendHarness } from './legacy-mysql-fixtures';
 
 async function timed<T>(p: Promise<T>): Promise<{ ms: number; error: unknown }> {

@@ -6,7 +6,6 @@
  * excluded from enqueue (NO_HEALTHY_SHARDS), and the backend recovers by itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { ErrorCode } from '../../core/src/errors/error-code';
 import { PinLaterError } from '../../core/src/errors/pinlater-error';
 import type { PinLaterBackend } from '../../core/src/interfaces/pinlater-backend';
@@ -19,6 +18,7 @@ import { eventually } from '../support/eventually';
 import { assertNoLeaks } from '../support/leak-check';
 import { uniqueShardBase } from '../support/namespaces';
 import { newJob } from './legacy-redis-fixtures';
+import { freePort } from '../support/free-port';
 
 const SOCKET_TIMEOUT_MS = 300;
 const settings: LegacyBackendSettings = {
@@ -31,14 +31,6 @@ const settings: LegacyBackendSettings = {
 };
 /** Upper bound of one call while Redis is down: every attempt bounded by the socket timeout. */
 const BOUND_MS = SOCKET_TIMEOUT_MS * (settings.autoRetries + 1) + 500;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 let redis: ChildProcess | undefined;
 

@@ -11,6 +11,7 @@ import { JobState } from '../../core/src/types/job-state';
 import { assertNoLeaks } from '../support/leak-check';
 import { eventually } from '../support/eventually';
 import { dequeueReq, freshPacerDb, job, type PacerDb } from './pacer-fixtures';
+import { freePort } from '../support/free-port';
 
 const ROOT = join(__dirname, '..', '..');
 let fx: PacerDb;
@@ -39,16 +40,6 @@ function signal(proc: ChildProcess, sig: NodeJS.Signals): void {
 
 function exited(proc: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve(proc.exitCode) : proc.once('exit', (c) => resolve(c))));
-}
-
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 beforeAll(async () => {

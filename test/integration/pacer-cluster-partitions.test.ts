@@ -27,6 +27,7 @@ import { openMysql, type TestMysqlConnection } from '../support/mysql';
 import { zkChroot, type ZkChroot } from '../support/namespaces';
 import { freshPacerDb, job, type PacerDb } from './pacer-fixtures';
 import { InProcessBroker, startController, type ClusterTarget } from './pacer-cluster/in-process-members';
+import { seededRandom as seeded } from '../support/seeded-random';
 
 jest.setTimeout(60_000);
 
@@ -44,18 +45,6 @@ let controller: HelixController | undefined;
 const brokers: InProcessBroker[] = [];
 let backend: PacerBackend | undefined;
 let load: Load | undefined;
-
-/** Deterministic partition picks (mulberry32), so every new partition surely gets jobs. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 beforeAll(async () => {
   fx = await freshPacerDb();

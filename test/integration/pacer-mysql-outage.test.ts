@@ -14,7 +14,8 @@ import { createPacerBackend, type PacerBackend } from '../../pacer';
 import { migrateDatabase } from '../../pacer/src/migrate';
 import { eventually } from '../support/eventually';
 import { assertNoLeaks } from '../support/leak-check';
-import { freePort, ScratchMariaDb } from '../support/scratch-mariadb';
+import { freePort } from '../support/free-port';
+import { ScratchMariaDb } from '../support/scratch-mariadb';
 
 const QUEUE = 'outage';
 const CLAIM_TIMEOUT_MS = 1000;

@@ -1,5 +1,5 @@
 /** Tests of the test infrastructure itself (test/support), against the real services. */
-import { createConnection, createServer, type AddressInfo } from 'node:net';
+import { createConnection } from 'node:net';
 import { eventually, EventuallyTimeoutError } from '../support/eventually';
 import { assertNoLeaks, leakedResources } from '../support/leak-check';
 import { listDatabases, withMysql } from '../support/mysql';
@@ -10,16 +10,9 @@ import { withRedis } from '../support/redis';
 import { probeAll, probeRedis, probeZookeeper, waitForServices } from '../support/service-health';
 import { testEnv } from '../support/test-env';
 import { withZk } from '../support/zk';
+import { freePort } from '../support/free-port';
 
 afterAll(assertNoLeaks);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('test-env', () => {
   it('makes loggers silent under jest unless TEST_LOG_LEVEL says otherwise', () => {

@@ -3,13 +3,12 @@
  * free port on 127.0.0.1, root with an empty password. The test owns the process and signals it by
  * pid (SIGSTOP to freeze, `kill()` = SIGKILL, `start()` again on the same datadir and port).
  *
- *   const db = new ScratchMariaDb(await freePort(), 'my-test');
+ *   const db = new ScratchMariaDb(await freePort(), 'my-test');   // freePort: ./free-port
  *   await db.install(); await db.start();   // ... db.kill(); await db.start(); ...
  *   await db.dispose();                      // in afterAll: kills it, removes the datadir
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,18 +16,6 @@ import mysql from 'mysql2/promise';
 import { eventually } from './eventually';
 
 const run = promisify(execFile);
-
-/** A TCP port that was free on 127.0.0.1 a moment ago. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 export class ScratchMariaDb {
   private child: ChildProcess | undefined;

@@ -4,17 +4,7 @@ import { callFrame } from './call-frame';
 import { TType } from '../codegen/idl-schema';
 import { RpcProcessor } from './rpc-processor';
 import { StructCodec } from './struct-codec';
-
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../../../test/support/seeded-random';
 
 const validEnqueue = callFrame('enqueueJobs', 11, (w) => {
   w.writeFieldBegin(TType.STRUCT, 1);

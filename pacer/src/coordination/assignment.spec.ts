@@ -1,16 +1,5 @@
 import { activeInstances, assignCluster, assignResource, countMoves, type ResourceAssignment } from './assignment';
-
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from '../../../test/support/seeded-random';
 
 const partitions = (q: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${q}_${i}`);
 const names = (n: number): string[] => Array.from({ length: n }, (_, i) => `broker-${i}`);

@@ -1,6 +1,7 @@
 import type { InstanceSnapshot, PartitionCurrentState } from './cluster-data';
 import type { TransitionMessage } from './helix-message';
 import { generateTransitions, type GenerationInput, type PlannedTransition } from './message-generation';
+import { seededRandom as prng } from '../../../test/support/seeded-random';
 
 type States = Record<string, Record<string, PartitionCurrentState>>;
 
@@ -146,18 +147,6 @@ describe('generateTransitions', () => {
   });
 
   describe('simulated rebalance (random completion order)', () => {
-    /** Deterministic PRNG (mulberry32). */
-    function prng(seed: number): () => number {
-      let s = seed >>> 0;
-      return () => {
-        s = (s + 0x6d2b79f5) >>> 0;
-        let t = s;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
-    }
-
     it.each([1, 2, 3, 7])('with maxInTransition=%i: limit held, single owner kept, converges', (max) => {
       for (let seed = 1; seed <= 20; seed++) {
         const rand = prng(seed * 31 + max);
