@@ -4,7 +4,14 @@ import {
 } from '../interfaces/broker-client';
 import { BrokerClosedError, type DequeueBroker } from '../broker/dequeue-broker';
 
-/** Direct calls into brokers running in this process (embedded mode, tests). */
+/**
+ * Direct calls into brokers running in this process (embedded mode, tests).
+ *
+ * A dequeue served from a warm buffer finishes without any I/O, so a caller that loops on it (a
+ * worker polling an empty queue) would run on microtasks alone and starve timers and sockets of
+ * the whole process (seen: 5 s stalls of every other call). Each dequeue therefore yields to the
+ * event loop first, as the network hop to a real broker does.
+ */
 export class InProcessBrokerClient implements BrokerClient {
   private readonly brokers = new Map<string, DequeueBroker>();
 
@@ -17,6 +24,7 @@ export class InProcessBrokerClient implements BrokerClient {
   }
 
   async dequeue(endpoint: BrokerEndpoint, args: BrokerDequeueArgs): Promise<BrokerDequeueReply> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       return await this.broker(endpoint).dequeue(args);
     } catch (e) {
