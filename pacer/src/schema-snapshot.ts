@@ -2,11 +2,12 @@
  * Pacer schema snapshot: migrates a fresh throwaway database and compares its dump with the
  * committed pacer/schema-snapshot.sql (`--check`, exit 1 on drift) or rewrites it (`--write`).
  *
- *   npx tsx pacer/src/schema-snapshot.ts --check
+ *   npx tsx pacer/src/schema-snapshot.ts --check [--host 127.0.0.1 --port 3306 --user root --password '']
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Command } from 'commander';
 import mysql from 'mysql2/promise';
 import { createMysqlPool } from './datastore/mysql-pool';
 import { dumpSchema } from './datastore/schema-dump';
@@ -29,8 +30,15 @@ export async function freshSchemaDump(host = '127.0.0.1', port = 3306, user = 'r
   }
 }
 
-async function main(mode: string | undefined): Promise<number> {
-  const dump = await freshSchemaDump(process.env.PACER_MYSQL_HOST, Number(process.env.PACER_MYSQL_PORT ?? 3306));
+interface ServerOptions {
+  host: string;
+  port: string;
+  user: string;
+  password: string;
+}
+
+async function main(mode: string | undefined, server: ServerOptions): Promise<number> {
+  const dump = await freshSchemaDump(server.host, Number(server.port), server.user, server.password);
   if (mode === '--write') {
     writeFileSync(SNAPSHOT_PATH, dump);
     process.stdout.write(`wrote ${SNAPSHOT_PATH}\n`);
@@ -49,7 +57,17 @@ async function main(mode: string | undefined): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv[2]).then((code) => process.exit(code), (e: unknown) => {
+  const program = new Command('pacer-schema-snapshot')
+    .description('Compare (--check) or rewrite (--write) pacer/schema-snapshot.sql against a freshly migrated database')
+    .option('--check', 'exit 1 when the committed snapshot differs from a fresh migration')
+    .option('--write', 'rewrite the committed snapshot')
+    .option('--host <host>', 'MySQL host', '127.0.0.1')
+    .option('--port <port>', 'MySQL port', '3306')
+    .option('--user <user>', 'MySQL user', 'root')
+    .option('--password <password>', 'MySQL password', '')
+    .parse(process.argv);
+  const opts = program.opts<ServerOptions & { check?: boolean; write?: boolean }>();
+  main(opts.write ? '--write' : opts.check ? '--check' : undefined, opts).then((code) => process.exit(code), (e: unknown) => {
     process.stderr.write(`schema-snapshot: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);
   });
