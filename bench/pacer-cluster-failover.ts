@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   for (const [q, n] of Object.entries(QUEUES)) await addQueue(admin, paths, q, { numPartitions: n });
   const controllers = [0, 1].map((i) => new HelixController({ cluster: CLUSTER, name: `controller-${i}`, connect: newClient, clock: systemClock, logger }));
   for (const c of controllers) await c.start();
-  const noop = { onBecomeOnline: async () => undefined, onBecomeOffline: async () => undefined, onSessionLost: () => undefined };
+  const noop = { onBecomeOnline: async () => undefined, onBecomeOffline: async () => undefined, onSessionLost: () => undefined, onSessionSuspended: () => undefined, onSessionResumed: () => undefined };
   const inproc = ['broker-0', 'broker-1'].map(
     (name, i) => new HelixParticipant({ cluster: CLUSTER, instance: name, endpoint: { host: '127.0.0.1', port: 9000 + i }, connect: newClient, handler: noop, clock: systemClock, logger }),
   );

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     instance,
     endpoint: { host: '127.0.0.1', port: 1 },
     connect: () => NodeZkClient.connect({ connectString, sessionTimeoutMs: Number(timeout) }),
-    handler: { onBecomeOnline: async () => undefined, onBecomeOffline: async () => undefined, onSessionLost: () => undefined },
+    handler: { onBecomeOnline: async () => undefined, onBecomeOffline: async () => undefined, onSessionLost: () => undefined, onSessionSuspended: () => undefined, onSessionResumed: () => undefined },
     clock: systemClock,
     logger: pino({ level: 'silent' }),
   });

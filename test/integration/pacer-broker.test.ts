@@ -110,6 +110,27 @@ describe('fencing', () => {
   });
 });
 
+describe('suspension (the coordinator lost its ZooKeeper connection)', () => {
+  it('a suspended broker serves nothing and keeps its partitions; resumed, it serves them again', async () => {
+    const a = brokers[0] as DequeueBroker;
+    await backend.createQueueWithOptions('suspend', { numPartitions: 1 });
+    const epoch = await a.assign('suspend', 0);
+    await backend.enqueueJobs({ queue: 'suspend', jobs: ['s0', 's1', 's2'].map((b) => job(b)) });
+    await eventually(() => expect(a.partitions().find((p) => p.queue === 'suspend')?.buffered).toBe(3));
+    const args = { queue: 'suspend', partitions: [0], priorities: [1, 2, 3], limit: 10, claimDescriptor: 'susp:1' };
+    a.suspend();
+    const paused = await a.dequeue(args);
+    expect(paused.jobs).toEqual([]);
+    expect(paused.notOwned).toEqual([0]);
+    expect(a.owned().get('suspend/0')).toBe(epoch);
+    expect(await backend.getJobCount({ queue: 'suspend', state: JobState.IN_PROGRESS, future: false })).toBe(0);
+    a.resume();
+    const served = await a.dequeue(args);
+    expect(served.jobs.map((j) => j.body.toString()).sort()).toEqual(['s0', 's1', 's2']);
+    expect(served.notOwned).toEqual([]);
+  });
+});
+
 describe('fencing of grouped claims', () => {
   it('a claim queued behind in-flight claims goes out after a takeover and matches nothing', async () => {
     const a = broker('queue-a'); // not in the directory: driven directly

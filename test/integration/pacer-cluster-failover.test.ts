@@ -145,6 +145,8 @@ describe('pacer cluster (Helix model over ZooKeeper)', () => {
     const oldSession = zk.sessionId();
     await c.expireSession(zk);
     await eventually(() => expect(entry.handler.sessionLosses).toBe(1), WAIT);
+    // It stopped serving at the disconnection, before it learnt of the expiry.
+    expect(entry.handler.sessionSuspensions).toBe(1);
     await eventually(async () => {
       expect(entry.participant.sessionId()).toBeDefined();
       expect(entry.participant.sessionId()).not.toBe(oldSession);

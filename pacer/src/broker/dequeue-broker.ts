@@ -57,6 +57,8 @@ export class DequeueBroker implements PartitionOwnership {
   private readonly active = new Set<Promise<unknown>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private closing: Promise<void> | undefined;
+  /** Set while the coordinator is disconnected: nothing is served, nothing is released. */
+  private suspended = false;
 
   constructor(private readonly options: DequeueBrokerOptions) {
     this.store = new BrokerStore(options.pool);
@@ -87,6 +89,16 @@ export class DequeueBroker implements PartitionOwnership {
     await part.quiesce();
     await releaseOwner(this.options.pool, this.options.clock, part.owner);
     this.options.logger.info({ queue, partition, epoch: part.owner.epoch }, 'released partition');
+  }
+
+  suspend(): void {
+    if (!this.suspended) this.options.logger.warn({ partitions: this.parts.size }, 'suspended: serving nothing until resumed');
+    this.suspended = true;
+  }
+
+  resume(): void {
+    if (this.suspended) this.options.logger.info({ partitions: this.parts.size }, 'resumed serving');
+    this.suspended = false;
   }
 
   owned(): Map<string, number> {
@@ -160,6 +172,7 @@ export class DequeueBroker implements PartitionOwnership {
     this.counters.dequeueCalls += 1;
     const notOwned: number[] = [];
     const parts: OwnedPartition[] = [];
+    if (this.suspended) return { jobs: [], notOwned: [...args.partitions], readyLeft: args.priorities.map(() => 0) };
     for (const partition of args.partitions) {
       const part = this.parts.get(partKey(args.queue, partition)) ?? (await this.maybeAutoAssign(args.queue, partition));
       if (part === undefined) notOwned.push(partition);

@@ -2,6 +2,7 @@
  * The wiring seam between the Helix participant and a dequeue broker: OnlineOffline transitions
  * drive the broker's `PartitionOwnership`. OFFLINE→ONLINE = `assign` (the datastore bumps the
  * partition's owner epoch, so a stale owner's claims are rejected); ONLINE→OFFLINE = `release`.
+ * A disconnection suspends serving (nothing released) until the same session reconnects.
  * On session loss every owned partition is released at once: `release` stops serving
  * synchronously (before its first await), the datastore part finishes in the background.
  */
@@ -26,6 +27,14 @@ export class OwnershipStateHandler implements PartitionStateHandler {
     this.logger.info({ queue, partition }, 'partition OFFLINE');
   }
 
+  onSessionSuspended(): void {
+    this.ownership.suspend();
+  }
+
+  onSessionResumed(): void {
+    this.ownership.resume();
+  }
+
   onSessionLost(): void {
     for (const key of this.ownership.owned().keys()) {
       const at = key.lastIndexOf('/');
@@ -35,5 +44,7 @@ export class OwnershipStateHandler implements PartitionStateHandler {
         this.logger.warn({ err: coerceError(e), queue, partition }, 'release after session loss failed'),
       );
     }
+    // Everything held is released (dropped synchronously); what the new session is given is served.
+    this.ownership.resume();
   }
 }

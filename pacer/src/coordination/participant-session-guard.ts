@@ -3,6 +3,12 @@
  * without) ZooKeeper saying so: the session expired; the connection has been down for
  * `suspendAfterMs` (the server may expire it any moment); or the process itself was stalled that
  * long (SIGSTOP, a long GC pause), detected by a ticking timer that fired late.
+ *
+ * A disconnection suspends at once (Curator's SUSPENDED): the session may already have been
+ * expired by the server (a forced expiry closes the socket; the client learns "expired" only when
+ * it reconnects, which under load can take seconds) and the controller may be handing the
+ * partitions to another broker, so serving stops at the first sign. The same session
+ * reconnecting resumes; expiry or `suspendAfterMs` without a reconnect loses the session.
  */
 import type { Clock } from '../../../core/src/util/clock';
 import type { ZkClient, ZkSessionEvent } from './zk-client';
@@ -15,6 +21,10 @@ export interface SessionGuardOptions {
   readonly suspendAfterMs: number;
   readonly tickMs: number;
   readonly onLost: (reason: SessionLossReason) => void;
+  /** The connection dropped: stop serving now (the session may be gone). */
+  readonly onSuspended: () => void;
+  /** The same session reconnected before being lost. */
+  readonly onResumed: () => void;
 }
 
 export class ParticipantSessionGuard {
@@ -38,12 +48,15 @@ export class ParticipantSessionGuard {
   }
 
   private onEvent(event: ZkSessionEvent): void {
+    if (this.fired) return;
     if (event === 'expired') this.lose('expired');
     else if (event === 'disconnected' && !this.suspendTimer) {
       this.suspendTimer = setTimeout(() => this.lose('disconnected'), this.options.suspendAfterMs);
+      this.options.onSuspended();
     } else if (event === 'connected' && this.suspendTimer) {
       clearTimeout(this.suspendTimer);
       this.suspendTimer = undefined;
+      this.options.onResumed();
     }
   }
 

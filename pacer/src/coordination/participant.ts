@@ -6,6 +6,8 @@
  *   EXE_SESSION_ID (one multi), run the transitions through the `PartitionStateHandler`
  *   (concurrently, one per partition), then merge the CURRENTSTATES deltas and delete the
  *   messages in one multi;
+ * - disconnection: `onSessionSuspended()` at once (stop serving, keep state); the same session
+ *   reconnecting: `onSessionResumed()`;
  * - session loss (expiry, a long disconnection, or a stalled process): `onSessionLost()` at once,
  *   forget every local state, close the old session and rejoin with a new one.
  */
@@ -143,6 +145,8 @@ export class HelixParticipant {
       suspendAfterMs: this.options.suspendAfterMs ?? Math.floor((zk.sessionTimeoutMs() * 2) / 3),
       tickMs: this.options.tickMs ?? 200,
       onLost: (reason) => this.loseSession(zk, reason),
+      onSuspended: () => this.suspendSession(zk),
+      onResumed: () => this.resumeSession(zk),
     });
     this.session = await joinCluster({
       zk,
@@ -155,6 +159,18 @@ export class HelixParticipant {
     });
     this.options.logger.info({ instance: this.options.instance, session: this.session }, 'participant joined');
     this.scheduleMessages();
+  }
+
+  private suspendSession(zk: ZkClient): void {
+    if (zk !== this.zk || this.closed) return;
+    this.options.handler.onSessionSuspended();
+    this.options.logger.warn({ instance: this.options.instance }, 'zookeeper connection lost; stopped serving until the session reconnects or is lost');
+  }
+
+  private resumeSession(zk: ZkClient): void {
+    if (zk !== this.zk || this.closed) return;
+    this.options.handler.onSessionResumed();
+    this.options.logger.info({ instance: this.options.instance }, 'zookeeper session reconnected; serving again');
   }
 
   private loseSession(zk: ZkClient, reason: SessionLossReason): void {

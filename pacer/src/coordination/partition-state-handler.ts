@@ -13,4 +13,12 @@ export interface PartitionStateHandler {
    * rejoins with a new session and the controller assigns partitions afresh.
    */
   onSessionLost(): void;
+  /**
+   * The connection to ZooKeeper dropped: the session may already be gone (another broker may be
+   * getting these partitions), so stop serving every partition at once, synchronously, but keep
+   * them: `onSessionResumed` follows if the same session reconnects, `onSessionLost` otherwise.
+   */
+  onSessionSuspended(): void;
+  /** The same session reconnected (so no partition was reassigned): serve again. */
+  onSessionResumed(): void;
 }

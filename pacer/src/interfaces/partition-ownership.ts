@@ -11,6 +11,13 @@ export interface PartitionOwnership {
   assign(queue: string, partition: number, epoch?: number): Promise<number>;
   /** Stops serving (queue, partition): buffered unclaimed jobs simply stay pending in MySQL. */
   release(queue: string, partition: number): Promise<void>;
+  /**
+   * Stops serving every owned partition at once without releasing any (the coordinator lost its
+   * connection and cannot tell whether it still owns them). Dequeues answer "not owned".
+   */
+  suspend(): void;
+  /** Serves the owned partitions again (the coordinator's session is known to be intact). */
+  resume(): void;
   /** Partitions currently owned, as `queue/partition` → epoch. */
   owned(): Map<string, number>;
 }

@@ -1,8 +1,8 @@
 /**
  * In-process Pacer cluster for integration tests: controllers and participants on a fresh
  * ZooKeeper chroot, a shared ownership ledger that asserts the single-owner invariant on every
- * transition, and helpers to kill (abrupt session close) or expire (second client with the same
- * session id and password) sessions. `close()` closes every session it opened.
+ * transition, and helpers to kill (abrupt session close) or expire (a cut proxy, then a second
+ * client with the same session id and password) sessions. `close()` closes every session it opened.
  */
 import pino from 'pino';
 import { systemClock } from '../../../core/src/util/clock';
@@ -17,7 +17,8 @@ import type { ClusterSettings } from '../../../pacer/src/coordination/helix-reco
 import type { PartitionStateHandler } from '../../../pacer/src/coordination/partition-state-handler';
 import type { ZkClient } from '../../../pacer/src/coordination/zk-client';
 import { zkChroot, type ZkChroot } from '../../support/namespaces';
-import { testLogLevel } from '../../support/test-env';
+import { TcpProxy } from '../../support/tcp-proxy';
+import { testEnv, testLogLevel } from '../../support/test-env';
 
 export const SESSION_TIMEOUT_MS = 4000;
 export const CLUSTER = 'pacer';
@@ -53,19 +54,42 @@ export class OwnershipLedger {
 export class RecordingHandler implements PartitionStateHandler {
   dead = false;
   sessionLosses = 0;
+  sessionSuspensions = 0;
+  /** While suspended: the partitions this instance holds but does not serve. */
+  private paused: Set<string> | undefined;
   constructor(private readonly ledger: OwnershipLedger, private readonly instance: string) {}
 
   async onBecomeOnline(queue: string, partition: number): Promise<void> {
-    if (!this.dead) this.ledger.online(this.instance, partitionName(queue, partition));
+    if (this.dead) return;
+    if (this.paused) this.paused.add(partitionName(queue, partition));
+    else this.ledger.online(this.instance, partitionName(queue, partition));
   }
 
   async onBecomeOffline(queue: string, partition: number): Promise<void> {
-    if (!this.dead) this.ledger.offline(this.instance, partitionName(queue, partition));
+    if (this.dead) return;
+    if (this.paused) this.paused.delete(partitionName(queue, partition));
+    else this.ledger.offline(this.instance, partitionName(queue, partition));
   }
 
   onSessionLost(): void {
     this.sessionLosses++;
+    this.paused = undefined;
     this.ledger.dropAll(this.instance);
+  }
+
+  onSessionSuspended(): void {
+    if (this.dead || this.paused) return;
+    this.sessionSuspensions++;
+    this.paused = new Set(this.ledger.partitionsOf(this.instance));
+    this.ledger.dropAll(this.instance);
+  }
+
+  /** Serving again: a partition another instance took meanwhile is a violation (ledger.online). */
+  onSessionResumed(): void {
+    const paused = this.paused;
+    this.paused = undefined;
+    if (this.dead || !paused) return;
+    for (const partition of paused) this.ledger.online(this.instance, partition);
   }
 
   kill(): void {
@@ -86,6 +110,8 @@ export class TestCluster {
   readonly participants = new Map<string, { participant: HelixParticipant; handler: RecordingHandler }>();
   readonly evViolations: string[] = [];
   private readonly clients: ZkClient[] = [];
+  private readonly proxies = new Map<ZkClient, TcpProxy>();
+  private readonly proxyList: TcpProxy[] = [];
   private evTimer: NodeJS.Timeout | undefined;
   private evChecking = false;
   private readonly logger = pino({ level: testLogLevel() });
@@ -100,9 +126,14 @@ export class TestCluster {
     return cluster;
   }
 
+  /** Every session the cluster's members open goes through its own proxy (see `expireSession`). */
   connect = async (): Promise<ZkClient> => {
-    const zk = await NodeZkClient.connect({ connectString: this.chroot.connectString, sessionTimeoutMs: SESSION_TIMEOUT_MS });
+    const { host, port } = testEnv().zookeeper;
+    const proxy = await TcpProxy.start(host, port);
+    this.proxyList.push(proxy);
+    const zk = await NodeZkClient.connect({ connectString: `127.0.0.1:${proxy.port}${this.chroot.path}`, sessionTimeoutMs: SESSION_TIMEOUT_MS });
     this.clients.push(zk);
+    this.proxies.set(zk, proxy);
     return zk;
   };
 
@@ -143,22 +174,37 @@ export class TestCluster {
     this.participants.delete(name);
   }
 
-  /** Forces expiry of a session: attach a second client with its id and password, then close it. */
+  /**
+   * Forces expiry of a session the way a network partition does, deterministically: cut the
+   * client's own proxy (it sees a disconnection and cannot reconnect), attach a second client
+   * with the session's id and password directly and close it (the server ends the session at
+   * once), then restore the proxy: the original client reconnects and is told "expired".
+   * (Without the cut, the original client may win its session back just before the second one
+   * closes it, and the server can leave it attached to a session it has already closed.)
+   */
   async expireSession(zk: ZkClient): Promise<void> {
+    const proxy = this.proxies.get(zk);
+    if (!proxy) throw new Error(`session ${zk.sessionId()} was not opened by this cluster`);
     let expired = false;
     const off = zk.onSessionEvent((event) => {
       if (event === 'expired') expired = true;
     });
-    const sessionId = Buffer.from(zk.sessionId(), 'hex');
-    const sessionPassword = zk.sessionPassword();
-    // The original client may win its session back before the twin closes it: try again.
-    for (let attempt = 0; attempt < 5 && !expired; attempt++) {
-      const twin = await NodeZkClient.connect({ connectString: this.chroot.connectString, sessionTimeoutMs: SESSION_TIMEOUT_MS, sessionId, sessionPassword }).catch(() => undefined);
-      await twin?.close();
-      for (let i = 0; i < 20 && !expired; i++) await new Promise<void>((resolve) => setTimeout(resolve, 50));
+    try {
+      proxy.cut();
+      const twin = await NodeZkClient.connect({
+        connectString: this.chroot.connectString,
+        sessionTimeoutMs: SESSION_TIMEOUT_MS,
+        sessionId: Buffer.from(zk.sessionId(), 'hex'),
+        sessionPassword: zk.sessionPassword(),
+      });
+      await twin.close();
+      proxy.restore();
+      for (let i = 0; i < 200 && !expired; i++) await new Promise<void>((resolve) => setTimeout(resolve, 50));
+    } finally {
+      proxy.restore();
+      off();
     }
-    off();
-    if (!expired) throw new Error(`could not expire session ${zk.sessionId()}`);
+    if (!expired) throw new Error(`session ${zk.sessionId()} was not told it expired`);
   }
 
   /** Polls the external view and live instances; records any partition ONLINE on two live instances. */
@@ -201,6 +247,7 @@ export class TestCluster {
     for (const { participant } of this.participants.values()) await participant.close();
     for (const { member } of this.controllers) await member.close();
     for (const zk of this.clients) await zk.close();
+    for (const proxy of this.proxyList) await proxy.close();
     await this.admin.close();
     await this.chroot.remove();
   }
