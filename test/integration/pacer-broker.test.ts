@@ -12,6 +12,7 @@ import { JobState } from '../../core/src/types/job-state';
 import { assertNoLeaks } from '../support/leak-check';
 import { eventually } from '../support/eventually';
 import { openMysql } from '../support/mysql';
+import type { RowDataPacket } from 'mysql2/promise';
 import { CLAIMS_IN_FLIGHT } from '../../pacer/src/broker/claim-batcher';
 import { dequeueReq, freshPacerDb, job, type PacerDb } from './pacer-fixtures';
 
@@ -128,6 +129,45 @@ describe('suspension (the coordinator lost its ZooKeeper connection)', () => {
     const served = await a.dequeue(args);
     expect(served.jobs.map((j) => j.body.toString()).sort()).toEqual(['s0', 's1', 's2']);
     expect(served.notOwned).toEqual([]);
+  });
+});
+
+describe('a refill failing in the middle of a dequeue', () => {
+  it('gives back the jobs already taken from another partition: they are served by the next dequeue', async () => {
+    const a = broker('giveback-a');
+    await backend.createQueueWithOptions('giveback', { numPartitions: 2 });
+    await a.assign('giveback', 0);
+    await a.assign('giveback', 1);
+    // three ready jobs in partition 0 only, buffered (partition 0 needs no MySQL read to serve them)
+    const at = Date.now() - 1000;
+    const admin = await openMysql(fx.mysql.database);
+    const locker = await openMysql(fx.mysql.database);
+    try {
+      await admin.query('INSERT INTO jobs (queue, part, priority, state, attempts_allowed, attempts_remaining, custom_status, created_at_ms, updated_at_ms, run_after_ms, body) VALUES ?',
+        [['g0', 'g1', 'g2'].map((b) => ['giveback', 0, 1, 0, 2, 2, '', at, at, at, Buffer.from(b)])]);
+      await a.notifyPending('giveback', [0]);
+      await eventually(() => expect(a.partitions().find((p) => p.queue === 'giveback' && p.partition === 0)?.buffered).toBe(3));
+      // partition 1's refill (after a notification) blocks on a table lock, then its connection dies
+      await locker.query('LOCK TABLES jobs WRITE');
+      await a.notifyPending('giveback', [1]);
+      const failing = a.dequeue({ queue: 'giveback', partitions: [0, 1], priorities: [1], limit: 10, claimDescriptor: 'gb:1' }).then(() => 'served', () => 'failed');
+      let blocked: number | undefined;
+      await eventually(async () => {
+        const [rows] = await admin.query<RowDataPacket[]>("SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND STATE LIKE 'Waiting for table metadata lock'", [fx.mysql.database]);
+        blocked = Number(rows[0]?.ID);
+        expect(rows.length).toBeGreaterThan(0);
+      });
+      await admin.query(`KILL ${blocked}`);
+      await locker.query('UNLOCK TABLES');
+      expect(await failing).toBe('failed');
+      await eventually(async () => {
+        const r = await a.dequeue({ queue: 'giveback', partitions: [0, 1], priorities: [1], limit: 10, claimDescriptor: 'gb:2' });
+        expect(r.jobs.map((j) => j.body.toString()).sort()).toEqual(['g0', 'g1', 'g2']);
+      });
+    } finally {
+      await locker.end();
+      await admin.end();
+    }
   });
 });
 

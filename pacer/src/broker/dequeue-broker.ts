@@ -181,11 +181,20 @@ export class DequeueBroker implements PartitionOwnership {
     const jobs: DequeuedJob[] = [];
     const waited = { reads: 0, added: 0 };
     for (let round = 0; round < 3 && jobs.length < args.limit; round += 1) {
-      const picks = await this.pickJobs(parts, args.priorities, args.limit - jobs.length, waited);
-      if (picks.length === 0) break;
-      const before = jobs.length;
-      jobs.push(...(await this.claimPicks(picks, args, notOwned)));
-      if (jobs.length === before) break;
+      let claimed: DequeuedJob[];
+      try {
+        const picks = await this.pickJobs(parts, args.priorities, args.limit - jobs.length, waited);
+        if (picks.length === 0) break;
+        claimed = await this.claimPicks(picks, args, notOwned);
+      } catch (e) {
+        // Jobs claimed by an earlier round are durable and ours: hand them out rather than strand
+        // them IN_PROGRESS until the claim timeout.
+        if (jobs.length === 0) throw e;
+        this.options.logger.warn({ err: coerceError(e), queue: args.queue }, 'dequeue round failed; replying with the jobs already claimed');
+        break;
+      }
+      if (claimed.length === 0) break;
+      jobs.push(...claimed);
     }
     if (waited.reads > 0) {
       this.counters.dequeueReads += 1;
@@ -195,22 +204,33 @@ export class DequeueBroker implements PartitionOwnership {
     return { jobs, notOwned, readyLeft };
   }
 
+  /**
+   * Takes jobs from the buffers, priority-major. If a refill fails (MySQL down) after jobs were
+   * taken from another partition, those are given back (settled, and re-read from MySQL where
+   * they are still pending) before the error propagates: a taken job stays in `inflight`, which
+   * refills skip, so a lost pick would never be served again.
+   */
   private async pickJobs(parts: OwnedPartition[], priorities: number[], limit: number, waited: { reads: number; added: number }): Promise<Pick[]> {
     const picks: Pick[] = [];
-    let remaining = limit;
-    for (const priority of priorities) {
-      for (const part of parts) {
-        if (remaining <= 0) return picks;
-        if (priority > part.numPriorities || !this.parts.has(partKey(part.owner.queue, part.owner.partition))) continue;
-        const w = await part.prepare(priority, remaining);
-        waited.reads += w.reads;
-        waited.added += w.added;
-        const taken = part.take(priority, remaining);
-        if (taken.length > 0) picks.push({ part, jobs: taken });
-        remaining -= taken.length;
+    try {
+      let remaining = limit;
+      for (const priority of priorities) {
+        for (const part of parts) {
+          if (remaining <= 0) return picks;
+          if (priority > part.numPriorities || !this.parts.has(partKey(part.owner.queue, part.owner.partition))) continue;
+          const w = await part.prepare(priority, remaining);
+          waited.reads += w.reads;
+          waited.added += w.added;
+          const taken = part.take(priority, remaining);
+          if (taken.length > 0) picks.push({ part, jobs: taken });
+          remaining -= taken.length;
+        }
       }
+      return picks;
+    } catch (e) {
+      giveBack(picks);
+      throw e;
     }
-    return picks;
   }
 
   private async claimPicks(picks: Pick[], args: BrokerDequeueArgs, notOwned: number[]): Promise<DequeuedJob[]> {
@@ -220,10 +240,7 @@ export class DequeueBroker implements PartitionOwnership {
       outcome = await this.batcher.submit(groups);
     } catch (e) {
       // Not durable → not handed out. The jobs stay pending in MySQL; re-read them later.
-      for (const p of picks) {
-        p.part.settle(p.jobs.map((j) => j.id));
-        p.part.markPending(undefined);
-      }
+      giveBack(picks);
       throw e;
     }
     for (const owner of outcome.fenced) {
@@ -294,6 +311,14 @@ export class BrokerClosedError extends Error {
   constructor(brokerId: string) {
     super(`Pacer broker ${brokerId} is shutting down`);
     this.name = 'BrokerClosedError';
+  }
+}
+
+/** Picks that will not be handed out: no longer in flight, and re-read from MySQL. */
+function giveBack(picks: Pick[]): void {
+  for (const p of picks) {
+    p.part.settle(p.jobs.map((j) => j.id));
+    p.part.markPending(undefined);
   }
 }
 
