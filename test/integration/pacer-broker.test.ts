@@ -4,10 +4,11 @@
  * nothing), no hot polling, a broker unreachable.
  */
 import {
-  createDequeueBroker, createPacerBackend, InProcessBrokerClient, StaticPartitionDirectory, listOwners, createMysqlPool,
+  BrokerServer, ThriftBrokerClient, createDequeueBroker, createPacerBackend, InProcessBrokerClient, StaticPartitionDirectory, listOwners, createMysqlPool,
   type DequeueBroker, type PacerBackend,
 } from '../../pacer';
 import { ErrorCode } from '../../core/src/errors/error-code';
+import { silentLogger } from '../../core/src/logging/logger';
 import { JobState } from '../../core/src/types/job-state';
 import { assertNoLeaks } from '../support/leak-check';
 import { eventually } from '../support/eventually';
@@ -167,6 +168,48 @@ describe('a refill failing in the middle of a dequeue', () => {
     } finally {
       await locker.end();
       await admin.end();
+    }
+  });
+});
+
+describe('graceful broker server shutdown', () => {
+  it('a dequeue running at close() still gets its claimed jobs; requests after it are answered "not owned"', async () => {
+    const g = broker('graceful-a');
+    await backend.createQueueWithOptions('graceful', { numPartitions: 1 });
+    await g.assign('graceful', 0);
+    const at = Date.now() - 1000;
+    const admin = await openMysql(fx.mysql.database);
+    const locker = await openMysql(fx.mysql.database);
+    const server = await BrokerServer.listen(g, '127.0.0.1', 0, silentLogger());
+    const thrift = new ThriftBrokerClient(20_000);
+    const endpoint = { host: '127.0.0.1', port: server.port };
+    const args = { queue: 'graceful', partitions: [0], priorities: [1], limit: 10, claimDescriptor: 'graceful:1' };
+    try {
+      await admin.query('INSERT INTO jobs (queue, part, priority, state, attempts_allowed, attempts_remaining, custom_status, created_at_ms, updated_at_ms, run_after_ms, body) VALUES ?',
+        [['x0', 'x1', 'x2'].map((b) => ['graceful', 0, 1, 0, 2, 2, '', at, at, at, Buffer.from(b)])]);
+      await g.notifyPending('graceful', [0]);
+      await eventually(() => expect(g.partitions().find((p) => p.queue === 'graceful')?.buffered).toBe(3));
+      // the claim statement of the first dequeue waits on a table lock while the server closes
+      await locker.query('LOCK TABLES jobs WRITE');
+      const first = thrift.dequeue(endpoint, args);
+      await eventually(async () => {
+        const [rows] = await admin.query<RowDataPacket[]>("SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND STATE LIKE 'Waiting for table metadata lock'", [fx.mysql.database]);
+        expect(rows.length).toBeGreaterThan(0);
+      });
+      const closing = server.close();
+      const later = await thrift.dequeue(endpoint, { ...args, claimDescriptor: 'graceful:2' });
+      expect(later).toEqual({ jobs: [], notOwned: [0], readyLeft: [0] });
+      await locker.query('UNLOCK TABLES');
+      const reply = await first;
+      expect(reply.jobs.map((j) => j.body.toString()).sort()).toEqual(['x0', 'x1', 'x2']);
+      await closing;
+      const [claimed] = await admin.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM jobs WHERE queue = 'graceful' AND state = 1 AND claim_descriptor = 'graceful:1'");
+      expect(Number(claimed[0]?.n)).toBe(3);
+    } finally {
+      await locker.end();
+      await admin.end();
+      await thrift.close();
+      await server.close();
     }
   });
 });

@@ -10,9 +10,16 @@ import type { DequeueBroker } from '../broker/dequeue-broker';
 import { fromI64, toI64 } from './int64';
 
 /** The broker's internal Thrift service (pacer/thrift/broker.thrift), framed binary over TCP. */
+/** How long `close()` lets dequeues already running finish and their replies go out. */
+export const REPLY_GRACE_MS = 5000;
+/** After that, how long connections get to flush and close before they are destroyed. */
+const FLUSH_GRACE_MS = 1000;
+
 export class BrokerServer {
   private readonly sockets = new Set<Socket>();
   private readonly server: Server;
+  /** Requests being handled: `close()` waits for their replies (a claimed job must reach its caller). */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   private constructor(private readonly broker: DequeueBroker, private readonly logger: Logger) {
     this.server = thrift.createServer(PacerBroker.Processor, this.handler(), {
@@ -44,11 +51,31 @@ export class BrokerServer {
     return typeof addr === 'object' && addr !== null ? addr.port : 0;
   }
 
-  /** Stops accepting and drops open connections (clients fail over / reconnect). */
-  async close(): Promise<void> {
+  /**
+   * Graceful stop: no new connections; the broker is suspended so requests arriving from now on
+   * answer "not owned" at once (gateways route elsewhere); dequeues already running finish (their
+   * jobs are claimed in MySQL, so dropping the reply would strand them IN_PROGRESS until the claim
+   * timeout); then connections are ended after their replies are flushed, and destroyed if they
+   * linger.
+   */
+  async close(replyGraceMs = REPLY_GRACE_MS): Promise<void> {
+    this.broker.suspend();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (this.inFlight.size > 0) await within(Promise.allSettled([...this.inFlight]), replyGraceMs);
+    await new Promise<void>((resolve) => setImmediate(resolve)); // replies of just-settled calls are written
+    for (const s of this.sockets) s.end();
+    await within(closed, FLUSH_GRACE_MS);
     for (const s of this.sockets) s.destroy();
     await closed;
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    const done = (): void => {
+      this.inFlight.delete(work);
+    };
+    work.then(done, done);
+    return work;
   }
 
   private handler(): object {
@@ -62,7 +89,7 @@ export class BrokerServer {
     return {
       dequeue: async (req: ttypes.BrokerDequeueRequest) => {
         try {
-          const r = await broker.dequeue(req);
+          const r = await this.track(broker.dequeue(req));
           const jobs = r.jobs.map((j) => new ttypes.BrokerJob({ ...j, createdAtMs: toI64(j.createdAtMs), updatedAtMs: toI64(j.updatedAtMs) }));
           return new ttypes.BrokerDequeueResponse({ jobs, notOwned: r.notOwned, readyLeft: r.readyLeft });
         } catch (e) {
@@ -91,5 +118,18 @@ export class BrokerServer {
         });
       },
     };
+  }
+}
+
+/** Resolves when `work` settles or `ms` passed, whichever is first (the timer does not outlive it). */
+async function within(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([work.then(() => undefined, () => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
