@@ -153,7 +153,7 @@ describe('gateway wire layer over raw sockets', () => {
     all.forEach((replies, i) => expect(replies.map((r) => header(r).seqid)).toEqual([i, i + 1000, -i - 1]));
   });
 
-  it('serves /stats.txt and /health on the admin port', async () => {
+  it('serves /stats.txt, /health and /live on the admin port', async () => {
     const body = (path: string) =>
       new Promise<{ status: number; text: string }>((resolve, reject) => {
         get({ host: '127.0.0.1', port: gw.gateway.adminPort, path }, (res) => {
@@ -169,6 +169,8 @@ describe('gateway wire layer over raw sockets', () => {
     const health = await body('/health');
     expect(health.status).toBe(200);
     expect(JSON.parse(health.text)).toMatchObject({ healthy: true });
+    expect(await body('/live')).toEqual({ status: 200, text: 'OK\n' });
+    expect((await body('/nope')).status).toBe(404);
   });
 });
 

@@ -10,7 +10,11 @@ export interface AdminRoutes {
   statsText(): string;
 }
 
-/** The admin HTTP port (PinLater's Ostrich port, FACTS §1.1): `/health` and `/stats.txt`. */
+/**
+ * The admin HTTP port (PinLater's Ostrich port, FACTS §1.1): `/health` (readiness: can the
+ * backend serve?), `/live` (liveness: the process answers; never touches the backend, so a
+ * Redis/MySQL outage does not get gateways restarted) and `/stats.txt`.
+ */
 export class AdminHttpServer {
   private readonly server: Server;
 
@@ -41,7 +45,9 @@ export class AdminHttpServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     try {
-      if (path === '/health') {
+      if (path === '/live') {
+        send(res, 200, 'text/plain', 'OK\n');
+      } else if (path === '/health') {
         const h = await this.routes.health();
         send(res, h.healthy ? 200 : 503, 'application/json', JSON.stringify(h.body));
       } else if (path === '/stats.txt') {
