@@ -9,12 +9,12 @@ import ttypes from '../generated/broker_types';
 import type { DequeueBroker } from '../broker/dequeue-broker';
 import { fromI64, toI64 } from './int64';
 
-/** The broker's internal Thrift service (pacer/thrift/broker.thrift), framed binary over TCP. */
 /** How long `close()` lets dequeues already running finish and their replies go out. */
 export const REPLY_GRACE_MS = 5000;
 /** After that, how long connections get to flush and close before they are destroyed. */
 const FLUSH_GRACE_MS = 1000;
 
+/** The broker's internal Thrift service (pacer/thrift/broker.thrift), framed binary over TCP. */
 export class BrokerServer {
   private readonly sockets = new Set<Socket>();
   private readonly server: Server;
