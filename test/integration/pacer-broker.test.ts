@@ -12,7 +12,7 @@ import { silentLogger } from '../../core/src/logging/logger';
 import { JobState } from '../../core/src/types/job-state';
 import { assertNoLeaks } from '../support/leak-check';
 import { eventually } from '../support/eventually';
-import { openMysql } from '../support/mysql';
+import { openMysql, withMysql } from '../support/mysql';
 import type { RowDataPacket } from 'mysql2/promise';
 import { CLAIMS_IN_FLIGHT } from '../../pacer/src/broker/claim-batcher';
 import { dequeueReq, freshPacerDb, job, type PacerDb } from './pacer-fixtures';
@@ -275,6 +275,32 @@ describe('notifications, no hot polling, unreachable broker', () => {
     });
     expect(got.jobs[0]?.body.toString()).toBe('soon');
     expect(Date.now()).toBeGreaterThanOrEqual(due);
+  });
+
+  it('a job whose notification was lost is found by the safety sweep (and only by it)', async () => {
+    const sweeping = createDequeueBroker({ brokerId: 'sweep-a', mysql: fx.mysql, safetySweepMs: 200, monitor: { enabled: false }, buffer: { capacityPerPriority: 50, lowWater: 10 } });
+    const idle = broker('sweep-b'); // no safety sweep
+    brokers.push(sweeping);
+    await backend.createQueueWithOptions('sweep', { numPartitions: 2 });
+    await sweeping.assign('sweep', 0);
+    await idle.assign('sweep', 1);
+    const args = (partition: number) => ({ queue: 'sweep', partitions: [partition], priorities: [1], limit: 10, claimDescriptor: `sweep:${partition}` });
+    // both partitions read and complete (empty), then a job lands in each without any notification
+    expect((await sweeping.dequeue(args(0))).jobs).toEqual([]);
+    expect((await idle.dequeue(args(1))).jobs).toEqual([]);
+    const at = Date.now() - 1000;
+    await withMysql((db) => db.query('INSERT INTO jobs (queue, part, priority, state, attempts_allowed, attempts_remaining, custom_status, created_at_ms, updated_at_ms, run_after_ms, body) VALUES ?',
+      [[0, 1].map((part) => ['sweep', part, 1, 0, 2, 2, '', at, at, at, Buffer.from(`lost-${part}`)])]), fx.mysql.database);
+    const found = await eventually(async () => {
+      const r = await sweeping.dequeue(args(0));
+      expect(r.jobs).toHaveLength(1);
+      return r;
+    }, { timeoutMs: 5000 });
+    expect(found.jobs[0]?.body.toString()).toBe('lost-0');
+    // without a sweep (or a notification) the other job stays unseen: buffers are not polled
+    expect((await idle.dequeue(args(1))).jobs).toEqual([]);
+    await idle.notifyPending('sweep', [1]);
+    expect((await idle.dequeue(args(1))).jobs.map((j) => j.body.toString())).toEqual(['lost-1']);
   });
 
   it('broker unreachable → SHARD_CONNECTION_FAILED, jobs stay in MySQL; other partitions still served', async () => {
