@@ -16,8 +16,9 @@
  *
  * Also printed: the commit floor (one autocommit single-row UPDATE, the least a durable claim
  * costs), Pacer's warm-buffer dequeue latency, enqueue-to-dequeuable latency, the fraction of
- * dequeue calls that read MySQL and find nothing (trickle workload), MySQL's own ceiling for
- * Pacer's per-job statements (one connection, no Node work: what bounds any ratio), and server-wide MySQL
+ * dequeue calls that read MySQL and find nothing (trickle workload), MySQL's own rate for
+ * Pacer's per-job statements with no Node work (4 connections × 100 jobs: the ceiling any Pacer
+ * rate is under; 1 connection × 10 jobs: the best a one-dequeuer limit-10 loop can do), and server-wide MySQL
  * statements/fsyncs per job of every run (SHOW GLOBAL STATUS deltas: other load on the server
  * counts too).
  */
@@ -118,14 +119,15 @@ async function commitFloor(db: mysql.Connection, database: string): Promise<{ co
 }
 
 /**
- * MySQL's own ceiling for Pacer's per-job work: 4 connections run only Pacer's claim statement and
- * success-ack statement (the real code: BrokerStore.claim, ackSucceeded) back to back on disjoint
- * jobs, 100 jobs per statement, with no gateway/broker work and no RPC. Pacer cannot go faster than
- * this on this server, whatever its Node side does; it bounds the ratio to legacy.
+ * MySQL's own rate for Pacer's per-job work: `connections` connections run only Pacer's claim
+ * statement and success-ack statement (the real code: BrokerStore.claim, ackSucceeded) back to
+ * back on disjoint jobs, `batch` jobs per statement, with no gateway/broker work and no RPC. With
+ * 4 connections × 100 jobs it is the ceiling no Pacer rate can pass on this server; with
+ * 1 connection × 10 jobs it is the floor of one dequeuer's dequeue(limit 10)+ack cycle.
  */
-async function mysqlCeiling(db: mysql.Connection, database: string, queue: string, seconds: number): Promise<number> {
-  await preloadPacer(db, database, queue, 100_000);
-  const pools = Array.from({ length: 4 }, () => createMysqlPool({ host: HOST, port: 3306, user: 'root', password: '', database, connectionLimit: 1, connectTimeoutMs: 5000 }));
+async function statementRate(db: mysql.Connection, database: string, queue: string, seconds: number, connections: number, batch: number): Promise<number> {
+  await preloadPacer(db, database, queue, Math.min(100_000, connections * batch * 2000));
+  const pools = Array.from({ length: connections }, () => createMysqlPool({ host: HOST, port: 3306, user: 'root', password: '', database, connectionLimit: 1, connectTimeoutMs: 5000 }));
   try {
     const owners: OwnerRef[] = [];
     for (let p = 0; p < PARTITIONS; p += 1) owners.push({ queue, partition: p, ownerId: 'ceiling', epoch: await assignOwner(pools[0] as Pool, systemClock, queue, p, 'ceiling') });
@@ -135,14 +137,14 @@ async function mysqlCeiling(db: mysql.Connection, database: string, queue: strin
     const start = Date.now();
     await Promise.all(pools.map(async (pool) => {
       const store = new BrokerStore(pool);
-      while (Date.now() - start < seconds * 1000 && next + 100 <= rows.length) {
-        const batch = rows.slice(next, next + 100);
-        next += 100;
-        const groups = owners.map((o) => ({ owner: o, claimDescriptor: `ceiling:${next}`, ids: batch.filter((r) => Number(r.part) === o.partition).map((r) => Number(r.id)) }));
+      while (Date.now() - start < seconds * 1000 && next + batch <= rows.length) {
+        const slice = rows.slice(next, next + batch);
+        next += batch;
+        const groups = owners.map((o) => ({ owner: o, claimDescriptor: `ceiling:${next}`, ids: slice.filter((r) => Number(r.part) === o.partition).map((r) => Number(r.id)) }));
         const claimed = await store.claim(groups, Date.now());
-        if (claimed.claimed.size !== batch.length) throw new Error('ceiling: claim took fewer jobs than asked');
-        await ackSucceeded(pool, batch.map((r) => ({ queue, ref: { queue, partition: Number(r.part), priority: 1, id: Number(r.id) }, info: { descriptor: '', appendCustomStatus: '', retryDelayMs: 0 } })), Date.now());
-        done += batch.length;
+        if (claimed.claimed.size !== slice.length) throw new Error('statement rate: claim took fewer jobs than asked');
+        await ackSucceeded(pool, slice.map((r) => ({ queue, ref: { queue, partition: Number(r.part), priority: 1, id: Number(r.id) }, info: { descriptor: '', appendCustomStatus: '', retryDelayMs: 0 } })), Date.now());
+        done += slice.length;
       }
     }));
     return done / ((Date.now() - start) / 1000);
@@ -221,7 +223,10 @@ async function main(): Promise<void> {
 
     const cq = `ceiling_${tag}`;
     await pacer.createQueue(cq);
-    const ceiling = await mysqlCeiling(admin, pacerDb, cq, 3);
+    const ceiling = await statementRate(admin, pacerDb, cq, 3, 4, 100);
+    const fq = `floor_${tag}`;
+    await pacer.createQueue(fq);
+    const cycleFloor = await statementRate(admin, pacerDb, fq, 3, 1, 10);
 
     // warm-buffer latency: 1 dequeuer, limit 1, buffers full, no acks in between
     const wq = `warm_${tag}`;
@@ -301,6 +306,9 @@ async function main(): Promise<void> {
       rows.push([`dequeue(limit ${limit})+ack, ${workers} dequeuer${workers > 1 ? 's' : ''}, jobs/s`, rate(l).toFixed(0), rate(p).toFixed(0), `${ratio.toFixed(1)}x`,
         `>= ${target}x`, limit === 10 ? (ratio >= target ? 'PASS' : 'MISS') : (ratio >= target ? 'PASS' : 'MISS') + ' (issue: no limit)']);
     }
+    const l1 = rate(results.get('legacy/10/1') as Run);
+    rows.push(['  bound: MySQL alone running Pacer\'s claim then ack, 10 jobs each, one connection (no RPC, no Node work), jobs/s', '', cycleFloor.toFixed(0),
+      `${(cycleFloor / l1).toFixed(1)}x`, '(best a 1-dequeuer limit-10 loop can do vs legacy)', '']);
     const l32 = Math.max(rate(results.get('legacy/10/32') as Run), rate(results.get('legacy/100/32') as Run));
     rows.push(['  ceiling: MySQL alone running Pacer\'s claim+ack statements (4 connections, 100 jobs each), jobs/s', '', ceiling.toFixed(0),
       `${(ceiling / l32).toFixed(1)}x`, '(bound vs best legacy 32-dequeuer rate)', '']);
