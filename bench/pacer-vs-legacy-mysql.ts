@@ -1,8 +1,9 @@
 /**
  * Pacer vs PinLater's MySQL backend on the same MariaDB, in one run (ratios only mean something
- * within one run; STACK.md). Bounded to well under 3 minutes.
+ * within one run; STACK.md). About 4 minutes with the default 15 s per run: shorter runs often end
+ * before legacy's claim contention at 32 dequeuers has built up, and flatter that ratio.
  *
- *   npx tsx bench/pacer-vs-legacy-mysql.ts [--seconds 5]
+ *   npx tsx bench/pacer-vs-legacy-mysql.ts [--seconds 15]
  *
  * Same workload for both systems: a queue preloaded with ready jobs (64-byte bodies, priority 1),
  * N concurrent dequeuers each looping dequeue(limit) → success-ack of the whole batch, until the
@@ -41,7 +42,9 @@ import { createMysqlPool } from '../pacer/src/datastore/mysql-pool';
 
 const HOST = '127.0.0.1';
 const ROOT = join(__dirname, '..');
-const SECONDS = Number(process.argv[process.argv.indexOf('--seconds') + 1] ?? 5) || 5;
+const SECONDS_FLAG = process.argv.indexOf('--seconds');
+const SECONDS = SECONDS_FLAG < 0 ? 15 : Number(process.argv[SECONDS_FLAG + 1]);
+if (!(SECONDS > 0)) throw new Error('--seconds takes a positive number');
 const BODY = Buffer.alloc(64, 'x');
 const PARTITIONS = 4;
 let claimCounter = 0;
