@@ -13,6 +13,7 @@ THRIFT_CMD="thrift --gen js:node,es6,ts -out $OUT $IDL"
 IDL_CMD="npx tsx scripts/gen-idl-module.ts $IDL PinLater $OUT/pinlater-idl.ts"
 
 mode=write
+if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0; fi
 if [[ "${1:-}" == "--check" ]]; then mode=check; elif [[ -n "${1:-}" ]]; then
   echo "usage: $0 [--check]" >&2; exit 2
 fi

@@ -52,8 +52,9 @@ main() {
   local stop_services=0 file found=0
   case "${1:-}" in
     --services) stop_services=1 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
     "") ;;
-    *) echo "usage: $0 [--services]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--services] [--help]" >&2; exit 2 ;;
   esac
   shopt -s nullglob
   for file in "${PROC_DIR}"/*.pid; do

@@ -4,6 +4,12 @@
 # (a stamp in node_modules/); under CI=true it always reinstalls. Used by test.sh and up.sh.
 set -euo pipefail
 
+case "${1:-}" in
+  -h|--help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+  "") ;;
+  *) printf 'usage: scripts/ensure-deps.sh [--help] (unknown argument: %s)\n' "$1" >&2; exit 2 ;;
+esac
+
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "${ROOT}"
 STAMP="node_modules/.deps-stamp"

@@ -322,7 +322,8 @@ main() {
     stop) cmd_stop ;;
     status) cmd_status ;;
     wait) cmd_wait ;;
-    *) echo "usage: $0 start|stop|status|wait" >&2; exit 2 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "usage: $0 start|stop|status|wait|--help" >&2; exit 2 ;;
   esac
 }
 

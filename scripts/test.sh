@@ -10,7 +10,13 @@
 #   3 checks    codegen drift (scripts/codegen.sh --check, pacer/scripts/codegen.sh --check), Pacer
 #               schema snapshot (pacer/src/schema-snapshot.ts --check), tsc, scripts/check-imports.ts
 #   4 jest      npx jest --ci (all projects: unit, integration, conformance), bounded in time
+#
+#   bash scripts/test.sh --help                  # this text (jest's own options: npx jest --help)
 set -euo pipefail
+
+case "${1:-}" in
+  -h|--help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+esac
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "${ROOT}"

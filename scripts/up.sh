@@ -5,7 +5,16 @@
 #   3. every process of the PROCESSES table below, each with its log and pid file in .run/procs/,
 #      checked to be listening on its port. Stop them with `bash scripts/down.sh`.
 # Idempotent: a process that is already running (pid file) is left alone.
+#
+#   bash scripts/up.sh          # bring everything up
+#   bash scripts/up.sh --help   # this text
 set -euo pipefail
+
+case "${1:-}" in
+  -h|--help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+  "") ;;
+  *) printf 'usage: scripts/up.sh [--help]  (unknown argument: %s)\n' "$1" >&2; exit 2 ;;
+esac
 
 # ------------------------------------------------------------------------------------------------
 # The system's processes: "name|port|entry file (must exist)|command|how to talk to it".

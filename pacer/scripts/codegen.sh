@@ -8,6 +8,12 @@
 #            on any difference (CI drift check).
 set -euo pipefail
 
+case "${1:-}" in
+  -h|--help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+  ""|--check) ;;
+  *) printf 'usage: pacer/scripts/codegen.sh [--check] [--help] (unknown argument: %s)\n' "$1" >&2; exit 2 ;;
+esac
+
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 IDL="${ROOT}/pacer/thrift/broker.thrift"
 OUT="${ROOT}/pacer/src/generated"
