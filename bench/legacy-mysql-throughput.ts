@@ -18,6 +18,9 @@ import { systemClock } from '../core/src/util/clock';
 import { buildLegacyMysqlBackend } from '../legacy-adapter/src/mysql/create-mysql-backend';
 import { PINLATER_MYSQL_DEFAULT_SETTINGS as DEFAULTS } from '../legacy-adapter/src/mysql/mysql-default-settings';
 import type { PinLaterBackend } from '../core/src/interfaces/pinlater-backend';
+import { exitWithHeaderHelp } from './support/header-help';
+
+exitWithHeaderHelp(__filename);
 
 const HOST = '127.0.0.1';
 const PORT = 3306;

@@ -35,6 +35,9 @@ import { startTsProcess, stopProcess, waitForPort } from './support/child-proces
 import { CpuSampler, formatCpu, type CpuReport } from './support/cpu-sampler';
 import { LatencyRecorder, fmtRate } from './support/latency';
 import { LeanPinLaterClient } from './support/lean-pinlater-client';
+import { exitWithHeaderHelp } from './support/header-help';
+
+exitWithHeaderHelp(__filename);
 
 interface Options {
   workers: number;

@@ -31,6 +31,9 @@ import type { ZkClient } from '../pacer/src/coordination/zk-client';
 import { readClusterStatus } from '../pacer/src/coordination/cluster-status';
 import { createPacerBackend, type PacerBackend } from '../pacer';
 import { BrokerProcess, cpuSeconds, freshBenchDatabase, mysqldPid, MYSQL } from './support/pacer-real-cluster';
+import { exitWithHeaderHelp } from './support/header-help';
+
+exitWithHeaderHelp(__filename);
 
 const ZK = '127.0.0.1:2181';
 const SESSION_TIMEOUT_MS = 4000;

@@ -39,6 +39,9 @@ import { BrokerStore } from '../pacer/src/datastore/broker-store';
 import { ackSucceeded } from '../pacer/src/datastore/job-acks';
 import { assignOwner, type OwnerRef } from '../pacer/src/datastore/partition-owners';
 import { createMysqlPool } from '../pacer/src/datastore/mysql-pool';
+import { exitWithHeaderHelp } from './support/header-help';
+
+exitWithHeaderHelp(__filename);
 
 const HOST = '127.0.0.1';
 const ROOT = join(__dirname, '..');

@@ -10,6 +10,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkImports } from './import-rules';
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write('usage: npx tsx scripts/check-imports.ts\nFails (exit 1) on import cycles, `export *`, and gateway/ imports of other folders\' internals (rules: scripts/import-rules.ts).\n');
+  process.exit(0);
+}
+
 const ROOT = path.resolve(__dirname, '..');
 const SOURCE_FOLDERS = ['core', 'gateway', 'legacy-adapter', 'pacer', 'migration', 'dashboards', 'test', 'bench', 'scripts'];
 const SKIPPED_DIRS = new Set(['node_modules', 'generated', '.run', 'dist', 'coverage']);

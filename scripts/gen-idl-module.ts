@@ -7,6 +7,10 @@ import { parseThriftIdl } from '../gateway/src/codegen/idl-parser';
 import { emitIdlModule } from '../gateway/src/codegen/emit-idl-module';
 
 const [idlPath, serviceName, outPath, header] = process.argv.slice(2);
+if (idlPath === '--help' || idlPath === '-h') {
+  process.stdout.write('usage: gen-idl-module.ts <idl> <service> <out.ts> <header>\nWrites the IDL-derived schema/types module (run by scripts/codegen.sh).\n');
+  process.exit(0);
+}
 if (!idlPath || !serviceName || !outPath || header === undefined) {
   process.stderr.write('usage: gen-idl-module.ts <idl> <service> <out.ts> <header>\n');
   process.exit(2);
