@@ -158,6 +158,25 @@ describe('pacer cluster (Helix model over ZooKeeper)', () => {
     expectNoDoubleServing(c);
   });
 
+  it('a broker that briefly loses its ZooKeeper connection stops serving, then serves the same partitions again in the same session', async () => {
+    const names = ['broker-0', 'broker-1', 'broker-2'];
+    const c = await startCluster(names);
+    const entry = c.participants.get('broker-1');
+    const zk = entry?.participant.zkSession();
+    if (!entry || !zk) throw new Error('broker-1');
+    const session = zk.sessionId();
+    const mine = c.ledger.partitionsOf('broker-1');
+    c.setConnectionCut(zk, true);
+    await eventually(() => expect(entry.handler.sessionSuspensions).toBe(1), WAIT);
+    expect(c.ledger.partitionsOf('broker-1')).toEqual([]); // nothing served while disconnected
+    c.setConnectionCut(zk, false); // well within the suspend bound (2/3 of the session timeout)
+    await eventually(() => expect(c.ledger.partitionsOf('broker-1')).toEqual(mine), WAIT);
+    expect(entry.participant.sessionId()).toBe(session);
+    expect(entry.handler.sessionLosses).toBe(0);
+    await expectFullyServed(c, QUEUES, names);
+    expectNoDoubleServing(c);
+  });
+
   it('queue creation, partition-count changes and deletion flow through ideal states', async () => {
     const names = ['broker-0', 'broker-1'];
     const c = await startCluster(names);

@@ -174,6 +174,14 @@ export class TestCluster {
     this.participants.delete(name);
   }
 
+  /** Cuts (or restores) the network between one session's client and ZooKeeper. */
+  setConnectionCut(zk: ZkClient, cut: boolean): void {
+    const proxy = this.proxies.get(zk);
+    if (!proxy) throw new Error(`session ${zk.sessionId()} was not opened by this cluster`);
+    if (cut) proxy.cut();
+    else proxy.restore();
+  }
+
   /**
    * Forces expiry of a session the way a network partition does, deterministically: cut the
    * client's own proxy (it sees a disconnection and cannot reconnect), attach a second client
