@@ -16,6 +16,8 @@ export interface BrokerConfig {
   mysql: MysqlConnectionConfig;
   buffer: BufferSettings;
   safetySweepMs: number;
+  /** Every Nth safety sweep re-reads every owned partition; the others only probe for changes. */
+  fullSweepEvery: number;
   monitor: MonitorSettings & { periodMs: number; enabled: boolean };
   /** Static assignment; `all` = own every partition a request or notification names. */
   assign: StaticAssignment[] | 'all';
@@ -42,6 +44,7 @@ export const BROKER_DEFAULTS = {
   capacityPerPriority: 1000,
   lowWater: 500,
   safetySweepMs: 5000,
+  fullSweepEvery: 12,
   shutdownTimeoutMs: 20_000,
 } as const;
 
@@ -74,6 +77,7 @@ export function loadBrokerConfig(env: NodeJS.ProcessEnv, overrides: Partial<Reco
       lowWater: int('PACER_BUFFER_LOW_WATER', BROKER_DEFAULTS.lowWater, 0),
     },
     safetySweepMs: int('PACER_SAFETY_SWEEP_MS', BROKER_DEFAULTS.safetySweepMs),
+    fullSweepEvery: int('PACER_FULL_SWEEP_EVERY', BROKER_DEFAULTS.fullSweepEvery, 1),
     monitor: {
       claimTimeoutMs: int('PACER_CLAIM_TIMEOUT_MS', PINLATER_MONITOR_DEFAULTS.claimTimeoutMs, 1),
       succeededTtlMs: int('PACER_SUCCEEDED_TTL_MS', PINLATER_MONITOR_DEFAULTS.succeededTtlMs),

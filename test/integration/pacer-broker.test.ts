@@ -32,6 +32,13 @@ function broker(id: string): DequeueBroker {
   return b;
 }
 
+/** Ready jobs written straight into Pacer's table (no notification), with their updated_at time. */
+async function insertReadyJobs(queue: string, jobs: Array<[partition: number, body: string, updatedAtMs: number]>): Promise<void> {
+  const at = Date.now() - 1000;
+  await withMysql((db) => db.query('INSERT INTO jobs (queue, part, priority, state, attempts_allowed, attempts_remaining, custom_status, created_at_ms, updated_at_ms, run_after_ms, body) VALUES ?',
+    [jobs.map(([part, body, updatedAtMs]) => [queue, part, 1, 0, 2, 2, '', at, updatedAtMs, at, Buffer.from(body)])]), fx.mysql.database);
+}
+
 beforeAll(async () => {
   fx = await freshPacerDb();
   directory = new StaticPartitionDirectory({ fallback: A });
@@ -277,30 +284,62 @@ describe('notifications, no hot polling, unreachable broker', () => {
     expect(Date.now()).toBeGreaterThanOrEqual(due);
   });
 
-  it('a job whose notification was lost is found by the safety sweep (and only by it)', async () => {
-    const sweeping = createDequeueBroker({ brokerId: 'sweep-a', mysql: fx.mysql, safetySweepMs: 200, monitor: { enabled: false }, buffer: { capacityPerPriority: 50, lowWater: 10 } });
+  it('a job whose notification was lost is found by the safety sweep probe (and only by a sweep)', async () => {
+    // probes only, after the first sweep (which re-reads everything)
+    const sweeping = createDequeueBroker({ brokerId: 'sweep-a', mysql: fx.mysql, safetySweepMs: 200, fullSweepEvery: 1_000_000, monitor: { enabled: false }, buffer: { capacityPerPriority: 50, lowWater: 10 } });
     const idle = broker('sweep-b'); // no safety sweep
     brokers.push(sweeping);
     await backend.createQueueWithOptions('sweep', { numPartitions: 2 });
     await sweeping.assign('sweep', 0);
     await idle.assign('sweep', 1);
     const args = (partition: number) => ({ queue: 'sweep', partitions: [partition], priorities: [1], limit: 10, claimDescriptor: `sweep:${partition}` });
-    // both partitions read and complete (empty), then a job lands in each without any notification
+    // both partitions read and complete (empty), then jobs land without any notification
     expect((await sweeping.dequeue(args(0))).jobs).toEqual([]);
     expect((await idle.dequeue(args(1))).jobs).toEqual([]);
-    const at = Date.now() - 1000;
-    await withMysql((db) => db.query('INSERT INTO jobs (queue, part, priority, state, attempts_allowed, attempts_remaining, custom_status, created_at_ms, updated_at_ms, run_after_ms, body) VALUES ?',
-      [[0, 1].map((part) => ['sweep', part, 1, 0, 2, 2, '', at, at, at, Buffer.from(`lost-${part}`)])]), fx.mysql.database);
+    await eventually(() => expect(sweeping.counters.fullSweeps).toBe(1));
+    const now = Date.now();
+    await insertReadyJobs('sweep', [[0, 'lost-0', now], [1, 'lost-1', now]]);
     const found = await eventually(async () => {
       const r = await sweeping.dequeue(args(0));
       expect(r.jobs).toHaveLength(1);
       return r;
     }, { timeoutMs: 5000 });
     expect(found.jobs[0]?.body.toString()).toBe('lost-0');
+    expect(sweeping.counters.fullSweeps).toBe(1); // found by a probe
     // without a sweep (or a notification) the other job stays unseen: buffers are not polled
     expect((await idle.dequeue(args(1))).jobs).toEqual([]);
     await idle.notifyPending('sweep', [1]);
     expect((await idle.dequeue(args(1))).jobs.map((j) => j.body.toString())).toEqual(['lost-1']);
+  });
+
+  it('a pending job written with an old time is missed by the probes and found by the full sweep', async () => {
+    await backend.createQueueWithOptions('sweep-old', { numPartitions: 1 });
+    const probesOnly = createDequeueBroker({ brokerId: 'sweep-c', mysql: fx.mysql, safetySweepMs: 100, fullSweepEvery: 1_000_000, monitor: { enabled: false } });
+    brokers.push(probesOnly);
+    await probesOnly.assign('sweep-old', 0);
+    const args = { queue: 'sweep-old', partitions: [0], priorities: [1], limit: 10, claimDescriptor: 'sweep-old:1' };
+    expect((await probesOnly.dequeue(args)).jobs).toEqual([]);
+    await eventually(() => expect(probesOnly.counters.fullSweeps).toBe(1));
+    await insertReadyJobs('sweep-old', [[0, 'old', Date.now() - 3_600_000]]); // e.g. an import keeping its times
+    const after = probesOnly.counters.sweeps;
+    await eventually(() => expect(probesOnly.counters.sweeps).toBeGreaterThanOrEqual(after + 3));
+    expect((await probesOnly.dequeue(args)).jobs).toEqual([]);
+    // a broker whose every second sweep is full finds such a job, by a full sweep
+    await backend.createQueueWithOptions('sweep-old2', { numPartitions: 1 });
+    const full = createDequeueBroker({ brokerId: 'sweep-d', mysql: fx.mysql, safetySweepMs: 100, fullSweepEvery: 2, monitor: { enabled: false } });
+    brokers.push(full);
+    await full.assign('sweep-old2', 0);
+    const args2 = { ...args, queue: 'sweep-old2' };
+    expect((await full.dequeue(args2)).jobs).toEqual([]);
+    await eventually(() => expect(full.counters.fullSweeps).toBe(1));
+    await insertReadyJobs('sweep-old2', [[0, 'old2', Date.now() - 3_600_000]]);
+    const r = await eventually(async () => {
+      const got = await full.dequeue(args2);
+      expect(got.jobs).toHaveLength(1);
+      return got;
+    }, { timeoutMs: 5000 });
+    expect(r.jobs[0]?.body.toString()).toBe('old2');
+    expect(full.counters.fullSweeps).toBeGreaterThanOrEqual(2);
   });
 
   it('broker unreachable → SHARD_CONNECTION_FAILED, jobs stay in MySQL; other partitions still served', async () => {

@@ -14,8 +14,11 @@ export interface BrokerCounters {
   /** Buffered jobs found gone at claim time (acked/deleted while pending). */
   vanishedJobs: number;
   fencedClaims: number;
+  /** Safety sweeps run, and how many of them re-read every owned partition. */
+  sweeps: number;
+  fullSweeps: number;
 }
 
 export function newBrokerCounters(): BrokerCounters {
-  return { dequeueCalls: 0, dequeueReads: 0, emptyDequeueReads: 0, refills: 0, emptyRefills: 0, claimBatches: 0, claimedJobs: 0, vanishedJobs: 0, fencedClaims: 0 };
+  return { dequeueCalls: 0, dequeueReads: 0, emptyDequeueReads: 0, refills: 0, emptyRefills: 0, claimBatches: 0, claimedJobs: 0, vanishedJobs: 0, fencedClaims: 0, sweeps: 0, fullSweeps: 0 };
 }

@@ -15,6 +15,8 @@ export interface CreateDequeueBrokerOptions {
   mysql: Omit<MysqlConnectionConfig, 'connectionLimit' | 'connectTimeoutMs'> & Partial<MysqlConnectionConfig> | { pool: Pool };
   buffer?: Partial<BufferSettings>;
   safetySweepMs?: number;
+  /** Every Nth safety sweep re-reads every owned partition (the others probe for changes). */
+  fullSweepEvery?: number;
   monitor?: Partial<MonitorSettings & { periodMs: number; enabled: boolean }>;
   autoAssign?: boolean;
   clock?: Clock;
@@ -38,6 +40,7 @@ export function createDequeueBroker(options: CreateDequeueBrokerOptions): Dequeu
       lowWater: options.buffer?.lowWater ?? BROKER_DEFAULTS.lowWater,
     },
     safetySweepMs: options.safetySweepMs ?? BROKER_DEFAULTS.safetySweepMs,
+    fullSweepEvery: options.fullSweepEvery ?? BROKER_DEFAULTS.fullSweepEvery,
     monitor: { ...PINLATER_MONITOR_DEFAULTS, enabled: true, ...options.monitor },
     autoAssign: options.autoAssign ?? false,
   });

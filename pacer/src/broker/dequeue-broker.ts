@@ -22,8 +22,13 @@ export interface DequeueBrokerOptions {
   clock: Clock;
   logger: Logger;
   buffer: BufferSettings;
-  /** Safety net for lost notifications: every owned partition is re-read this often (ms). */
+  /**
+   * Safety net for lost notifications, run this often (ms; 0 = never): a cheap probe per owned
+   * partition for jobs that became pending since the previous sweep (re-read only those
+   * partitions); every `fullSweepEvery`-th sweep re-reads every owned partition regardless.
+   */
   safetySweepMs: number;
+  fullSweepEvery: number;
   monitor: MonitorSettings & { periodMs: number; enabled: boolean };
   /** Own any partition a request names (single-broker deployments, the benchmark). */
   autoAssign: boolean;
@@ -59,12 +64,15 @@ export class DequeueBroker implements PartitionOwnership {
   private closing: Promise<void> | undefined;
   /** Set while the coordinator is disconnected: nothing is served, nothing is released. */
   private suspended = false;
+  /** When the previous safety sweep started (its probes look back from there). */
+  private lastSweepAtMs: number | undefined;
+  private sweeping: Promise<void> | undefined;
 
   constructor(private readonly options: DequeueBrokerOptions) {
     this.store = new BrokerStore(options.pool);
     this.registry = new QueueRegistry(options.pool, options.clock, { numPartitions: 1, numPriorities: 1, cacheMs: 60_000 });
     this.batcher = new ClaimBatcher(this.store, options.clock, this.counters);
-    if (options.safetySweepMs > 0) this.every(options.safetySweepMs, () => this.sweep());
+    if (options.safetySweepMs > 0) this.every(options.safetySweepMs, () => this.sweepOnce());
     if (options.monitor.enabled) this.every(options.monitor.periodMs, () => this.runMonitor());
   }
 
@@ -282,8 +290,34 @@ export class DequeueBroker implements PartitionOwnership {
     return part;
   }
 
-  private sweep(): void {
-    for (const part of this.parts.values()) part.markPending(undefined);
+  /**
+   * The safety sweep. A job that became pending has updated_at_ms = the time it did (set by the
+   * gateway that made it so, on that machine's clock), so a partition needs a re-read only if a
+   * probe finds a pending job updated since the previous sweep started, minus SWEEP_LOOKBACK_MS
+   * for commit latency and clock skew. Every `fullSweepEvery`-th sweep (and the first) re-reads
+   * every partition anyway: jobs written with older times (imports, a clock far behind) are found
+   * there. A job not yet due is found by a re-read too, which schedules its wake timer.
+   */
+  /** One sweep at a time (a slow one is not overlapped by the next tick); close() waits for it. */
+  private sweepOnce(): Promise<void> | undefined {
+    if (this.sweeping !== undefined || this.closing !== undefined) return undefined;
+    this.sweeping = this.track(this.sweep()).finally(() => {
+      this.sweeping = undefined;
+    });
+    return this.sweeping;
+  }
+
+  private async sweep(): Promise<void> {
+    const startedAtMs = this.options.clock.nowMs();
+    const full = this.lastSweepAtMs === undefined || this.counters.sweeps % this.options.fullSweepEvery === 0;
+    const sinceMs = (this.lastSweepAtMs ?? startedAtMs) - SWEEP_LOOKBACK_MS;
+    this.counters.sweeps += 1;
+    if (full) this.counters.fullSweeps += 1;
+    this.lastSweepAtMs = startedAtMs;
+    for (const part of [...this.parts.values()]) {
+      if (this.closing !== undefined) return;
+      if (full || (await this.store.pendingSince(part.owner.queue, part.owner.partition, sinceMs))) part.markPending(undefined);
+    }
   }
 
   private every(ms: number, fn: () => unknown): void {
@@ -313,6 +347,9 @@ export class BrokerClosedError extends Error {
     this.name = 'BrokerClosedError';
   }
 }
+
+/** How far before the previous sweep a sweep's probe looks (commit latency, clock skew). */
+export const SWEEP_LOOKBACK_MS = 2000;
 
 /** Picks that will not be handed out: no longer in flight, and re-read from MySQL. */
 function giveBack(picks: Pick[]): void {

@@ -24,7 +24,7 @@ import { ClusterMembership } from './cluster-membership';
 const FLAGS: Record<string, string> = {
   brokerId: 'PACER_BROKER_ID', host: 'PACER_BROKER_HOST', port: 'PACER_BROKER_PORT', database: 'PACER_MYSQL_DATABASE',
   mysqlHost: 'PACER_MYSQL_HOST', mysqlPort: 'PACER_MYSQL_PORT', assign: 'PACER_ASSIGN', claimTimeoutMs: 'PACER_CLAIM_TIMEOUT_MS',
-  monitorPeriodMs: 'PACER_MONITOR_PERIOD_MS', safetySweepMs: 'PACER_SAFETY_SWEEP_MS', logLevel: 'PACER_LOG_LEVEL',
+  monitorPeriodMs: 'PACER_MONITOR_PERIOD_MS', safetySweepMs: 'PACER_SAFETY_SWEEP_MS', fullSweepEvery: 'PACER_FULL_SWEEP_EVERY', logLevel: 'PACER_LOG_LEVEL',
   zk: 'PACER_ZK_CONNECT', cluster: 'PACER_CLUSTER', sessionTimeoutMs: 'PACER_ZK_SESSION_TIMEOUT_MS',
   drainTimeoutMs: 'PACER_DRAIN_TIMEOUT_MS', drainLingerMs: 'PACER_DRAIN_LINGER_MS',
 };
@@ -41,7 +41,8 @@ function parseArgs(argv: string[]): BrokerConfig {
     .option('--assign <list>', "partitions to own: 'q:0-3,r:0' or 'all' (PACER_ASSIGN)")
     .option('--claim-timeout-ms <ms>', 'monitor claim timeout (PACER_CLAIM_TIMEOUT_MS)')
     .option('--monitor-period-ms <ms>', 'monitor period (PACER_MONITOR_PERIOD_MS)')
-    .option('--safety-sweep-ms <ms>', 're-read owned partitions this often, 0 = never (PACER_SAFETY_SWEEP_MS)')
+    .option('--safety-sweep-ms <ms>', 'probe owned partitions for jobs whose notification was lost this often, 0 = never (PACER_SAFETY_SWEEP_MS, default 5000)')
+    .option('--full-sweep-every <n>', 'every Nth safety sweep re-reads every owned partition (PACER_FULL_SWEEP_EVERY, default 12)')
     .option('--log-level <level>', 'pino level (PACER_LOG_LEVEL)')
     .option('--zk <connect>', 'cluster mode: ZooKeeper host:port[/chroot] (PACER_ZK_CONNECT)')
     .option('--cluster <name>', 'cluster name (PACER_CLUSTER, default pacer)')
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
   const config = parseArgs(process.argv);
   const logger = createLogger({ name: 'pacer-broker', level: config.logLevel });
   const broker = createDequeueBroker({
-    brokerId: config.brokerId, mysql: config.mysql, buffer: config.buffer, safetySweepMs: config.safetySweepMs,
+    brokerId: config.brokerId, mysql: config.mysql, buffer: config.buffer, safetySweepMs: config.safetySweepMs, fullSweepEvery: config.fullSweepEvery,
     monitor: config.monitor, autoAssign: config.assign === 'all', logger,
   });
   if (config.assign !== 'all') {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 export type SqlName =
   | 'queue-insert' | 'partition-owners-insert' | 'queue-select' | 'queue-list' | 'queue-delete-jobs'
   | 'queue-delete-owners' | 'queue-delete' | 'jobs-insert' | 'ready-ids' | 'pending-by-ids'
-  | 'next-run-after' | 'owner-guard' | 'owner-lock' | 'owner-set' | 'owner-select-all' | 'owner-select'
+  | 'next-run-after' | 'pending-since' | 'owner-guard' | 'owner-lock' | 'owner-set' | 'owner-select-all' | 'owner-select'
   | 'claim-jobs' | 'claim-descriptor-case' | 'claim-readback' | 'ack-succeeded' | 'ack-failed-done' | 'ack-failed-retry' | 'checkpoint-job'
   | 'lookup-jobs' | 'count-jobs' | 'scan-jobs' | 'retry-failed' | 'delete-jobs' | 'export-jobs'
   | 'monitor-timeout-done' | 'monitor-timeout-retry' | 'monitor-gc' | 'dry-run'
