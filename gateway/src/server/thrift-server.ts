@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import type { Logger } from '../../../core/src/logging/logger';
+import { settleWithin } from '../../../core/src/util/settle-within';
 import { AsyncSemaphore } from '../util/async-semaphore';
 import { Connection } from './connection';
 import type { RpcProcessor } from './rpc-processor';
@@ -73,13 +74,7 @@ export class ThriftServer {
     const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const c of this.connections) c.shutdown();
     const all = Promise.all([...this.connections].map((c) => c.closed));
-    let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), graceMs);
-    });
-    const result = await Promise.race([all.then(() => 'done' as const), grace]);
-    clearTimeout(timer);
-    if (result === 'timeout') {
+    if (!(await settleWithin(all, graceMs))) {
       this.logger.warn({ connections: this.connections.size }, 'grace period over; dropping connections');
       for (const c of this.connections) c.destroy();
       await all;

@@ -7,6 +7,7 @@ import { coerceError } from '../../../core/src/errors/coerce-error';
 import PacerBroker from '../generated/PacerBroker';
 import ttypes from '../generated/broker_types';
 import type { DequeueBroker } from '../broker/dequeue-broker';
+import { settleWithin } from '../../../core/src/util/settle-within';
 import { fromI64, toI64 } from './int64';
 
 /** How long `close()` lets dequeues already running finish and their replies go out. */
@@ -61,10 +62,10 @@ export class BrokerServer {
   async close(replyGraceMs = REPLY_GRACE_MS): Promise<void> {
     this.broker.suspend();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    if (this.inFlight.size > 0) await within(Promise.allSettled([...this.inFlight]), replyGraceMs);
+    if (this.inFlight.size > 0) await settleWithin(Promise.allSettled([...this.inFlight]), replyGraceMs);
     await new Promise<void>((resolve) => setImmediate(resolve)); // replies of just-settled calls are written
     for (const s of this.sockets) s.end();
-    await within(closed, FLUSH_GRACE_MS);
+    await settleWithin(closed, FLUSH_GRACE_MS);
     for (const s of this.sockets) s.destroy();
     await closed;
   }
@@ -121,15 +122,3 @@ export class BrokerServer {
   }
 }
 
-/** Resolves when `work` settles or `ms` passed, whichever is first (the timer does not outlive it). */
-async function within(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    await Promise.race([work.then(() => undefined, () => undefined), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
