@@ -290,14 +290,6 @@ export class DequeueBroker implements PartitionOwnership {
     return part;
   }
 
-  /**
-   * The safety sweep. A job that became pending has updated_at_ms = the time it did (set by the
-   * gateway that made it so, on that machine's clock), so a partition needs a re-read only if a
-   * probe finds a pending job updated since the previous sweep started, minus SWEEP_LOOKBACK_MS
-   * for commit latency and clock skew. Every `fullSweepEvery`-th sweep (and the first) re-reads
-   * every partition anyway: jobs written with older times (imports, a clock far behind) are found
-   * there. A job not yet due is found by a re-read too, which schedules its wake timer.
-   */
   /** One sweep at a time (a slow one is not overlapped by the next tick); close() waits for it. */
   private sweepOnce(): Promise<void> | undefined {
     if (this.sweeping !== undefined || this.closing !== undefined) return undefined;
@@ -307,9 +299,17 @@ export class DequeueBroker implements PartitionOwnership {
     return this.sweeping;
   }
 
+  /**
+   * The safety sweep. A job that became pending has updated_at_ms = the time it did (set by the
+   * gateway that made it so, on that machine's clock), so a partition needs a re-read only if a
+   * probe finds a pending job updated since the previous sweep started, minus SWEEP_LOOKBACK_MS
+   * for commit latency and clock skew. Every `fullSweepEvery`-th sweep (and the first) re-reads
+   * every partition anyway: jobs written with older times (imports, a clock far behind) are found
+   * there. A job not yet due is found by a re-read too, which schedules its wake timer.
+   */
   private async sweep(): Promise<void> {
     const startedAtMs = this.options.clock.nowMs();
-    const full = this.lastSweepAtMs === undefined || this.counters.sweeps % this.options.fullSweepEvery === 0;
+    const full = this.counters.sweeps % this.options.fullSweepEvery === 0; // the first one too (0)
     const sinceMs = (this.lastSweepAtMs ?? startedAtMs) - SWEEP_LOOKBACK_MS;
     this.counters.sweeps += 1;
     if (full) this.counters.fullSweeps += 1;

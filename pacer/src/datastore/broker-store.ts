@@ -48,11 +48,12 @@ export class BrokerStore {
     return rows.map(toBufferedJob);
   }
 
-  /** Earliest run-after among future pending jobs of the partition (any of `priorities`). */
   /** Whether a job of the partition became pending at or after `sinceMs` (its updated_at). */
   async pendingSince(queue: string, partition: number, sinceMs: number): Promise<boolean> {
     return (await selectRows(this.pool, sql('pending-since'), [queue, partition, sinceMs])).length > 0;
   }
+
+  /** Earliest run-after among future pending jobs of the partition (any of `priorities`). */
 
   async nextRunAfter(queue: string, partition: number, priorities: number[], nowMs: number): Promise<number | undefined> {
     let next: number | undefined;
