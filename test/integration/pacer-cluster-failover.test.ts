@@ -40,6 +40,14 @@ function expectBalanced(c: TestCluster, instances: string[]): void {
   }
 }
 
+/** A running participant of the cluster and its current ZooKeeper session. */
+function liveParticipant(c: TestCluster, name: string) {
+  const entry = c.participants.get(name);
+  const zk = entry?.participant.zkSession();
+  if (!entry || !zk) throw new Error(`${name} is not running`);
+  return { entry, zk };
+}
+
 function expectNoDoubleServing(c: TestCluster): void {
   expect(c.ledger.violations).toEqual([]);
   expect(c.evViolations).toEqual([]);
@@ -139,9 +147,7 @@ describe('pacer cluster (Helix model over ZooKeeper)', () => {
   it('a broker whose session expires stops serving at once, rejoins, and gets partitions back', async () => {
     const names = ['broker-0', 'broker-1', 'broker-2'];
     const c = await startCluster(names);
-    const entry = c.participants.get('broker-2');
-    const zk = entry?.participant.zkSession();
-    if (!entry || !zk) throw new Error('broker-2');
+    const { entry, zk } = liveParticipant(c, 'broker-2');
     const oldSession = zk.sessionId();
     await c.expireSession(zk);
     await eventually(() => expect(entry.handler.sessionLosses).toBe(1), WAIT);
@@ -161,9 +167,7 @@ describe('pacer cluster (Helix model over ZooKeeper)', () => {
   it('a broker that briefly loses its ZooKeeper connection stops serving, then serves the same partitions again in the same session', async () => {
     const names = ['broker-0', 'broker-1', 'broker-2'];
     const c = await startCluster(names);
-    const entry = c.participants.get('broker-1');
-    const zk = entry?.participant.zkSession();
-    if (!entry || !zk) throw new Error('broker-1');
+    const { entry, zk } = liveParticipant(c, 'broker-1');
     const session = zk.sessionId();
     const mine = c.ledger.partitionsOf('broker-1');
     c.setConnectionCut(zk, true);
