@@ -9,7 +9,7 @@
 #   2 services  scripts/services.sh start + wait (Redis, MariaDB, ZooKeeper on 127.0.0.1)
 #   3 checks    codegen drift (scripts/codegen.sh --check, pacer/scripts/codegen.sh --check), Pacer
 #               schema snapshot (pacer/src/schema-snapshot.ts --check), tsc, scripts/check-imports.ts
-#   4 jest      npx jest --ci (all projects: unit, integration, conformance), bounded in time
+#   4 jest      npx jest --ci (all projects: unit, integration, conformance, security), bounded in time
 #
 #   bash scripts/test.sh --help                  # this text (jest's own options: npx jest --help)
 set -euo pipefail
@@ -81,7 +81,7 @@ run_checks() {
 }
 
 run_jest() {
-  stage "jest: unit + integration + conformance"
+  stage "jest: unit + integration + conformance + security"
   mkdir -p .run
   rm -f .run/jest-results.json
   local rc=0

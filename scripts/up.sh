@@ -2,7 +2,10 @@
 # scripts/up.sh — brings the whole system up locally, in the background:
 #   1. npm dependencies (scripts/ensure-deps.sh)
 #   2. Redis, MariaDB, ZooKeeper (scripts/services.sh start + wait)
-#   3. every process of the PROCESSES table below, each with its log and pid file in .run/procs/,
+#   3. MySQL: one least-privilege account per role (scripts/mysql-accounts.ts, as root), then the
+#      Pacer schema of database pacer_local, applied as the migrator account (the only one allowed
+#      to change it); the processes below connect with their own accounts, never root
+#   4. every process of the PROCESSES table below, each with its log and pid file in .run/procs/,
 #      checked to be listening on its port. Stop them with `bash scripts/down.sh`.
 # Idempotent: a process that is already running (pid file) is left alone.
 #
@@ -22,13 +25,13 @@ esac
 # ------------------------------------------------------------------------------------------------
 PROCESSES=(
   "gateway-redis|9010|gateway/src/main.ts|npx tsx gateway/src/main.ts --properties config/redis.local.properties --backend-config config/redis.local.json|PinLater Thrift (framed binary) over the legacy Redis layout, shards 1-3 on :6379"
-  "gateway-mysql|9011|gateway/src/main.ts|npx tsx gateway/src/main.ts --properties config/mysql.local.properties --backend-config config/mysql.local.json|PinLater Thrift (framed binary) over the legacy MySQL layout, instance pinlaterlocaldb001 on :3306 (4 logical shards)"
+  "gateway-mysql|9011|gateway/src/main.ts|npx tsx gateway/src/main.ts --properties config/mysql.local.properties --backend-config config/mysql.local.json|PinLater Thrift (framed binary) over the legacy MySQL layout, instance pinlaterlocaldb001 on :3306 (4 logical shards) as account pinlater_gateway"
   # Pacer, ONE topology: gateway-pacer routes by the ZooKeeper external view of cluster "pacer"
   # (/pacer on :2181); the controller assigns queue partitions to the ZK-mode broker(s).
   # Status: npx tsx pacer/src/cli/status.ts --zk 127.0.0.1:2181 --cluster pacer
   "pacer-controller|9030|pacer/src/controller/main.ts|npx tsx pacer/src/controller/main.ts --zk 127.0.0.1:2181 --cluster pacer --name controller-local-1 --status-port 9030|Pacer cluster controller (leader-elected; status JSON on http://127.0.0.1:9030/)"
-  "gateway-pacer|9012|gateway/src/main.ts|npx tsx gateway/src/main.ts --backend pacer --properties config/pacer.local.properties --backend-config config/pacer-cluster.local.json|PinLater Thrift (framed binary) over Pacer (database pacer_local, created on first start; dequeues routed by the ZooKeeper external view)"
-  "pacer-broker|9020|pacer/src/broker/main.ts|npx tsx pacer/src/broker/main.ts --database pacer_local --port 9020 --broker-id local-1 --zk 127.0.0.1:2181 --cluster pacer|Pacer dequeue broker (internal Thrift), cluster mode: owns the partitions the controller assigns"
+  "gateway-pacer|9012|gateway/src/main.ts|npx tsx gateway/src/main.ts --backend pacer --properties config/pacer.local.properties --backend-config config/pacer-cluster.local.json|PinLater Thrift (framed binary) over Pacer (database pacer_local as account pacer_gateway; dequeues routed by the ZooKeeper external view)"
+  "pacer-broker|9020|pacer/src/broker/main.ts|npx tsx pacer/src/broker/main.ts --database pacer_local --mysql-user pacer_broker --mysql-password pacer-broker-local --port 9020 --broker-id local-1 --zk 127.0.0.1:2181 --cluster pacer|Pacer dequeue broker (internal Thrift), cluster mode: owns the partitions the controller assigns"
   # Next, when their parts exist (uncomment and adjust):
   # "dashboard|9040|dashboards/src/main.ts|npx tsx dashboards/src/main.ts|dashboard: http://127.0.0.1:9040/"
 )
@@ -117,7 +120,7 @@ start_processes() {
 
 print_summary() {
   local line name port entry command hint pid
-  printf '\n[up] The system is up. Services: Redis 127.0.0.1:6379, MariaDB 127.0.0.1:3306 (root, no password), ZooKeeper 127.0.0.1:2181\n'
+  printf '\n[up] The system is up. Services: Redis 127.0.0.1:6379, MariaDB 127.0.0.1:3306 (admin: root, no password; processes: their own accounts), ZooKeeper 127.0.0.1:2181\n'
   for line in "${PROCESSES[@]}"; do
     IFS='|' read -r name port entry command hint <<<"${line}"
     if pid="$(running_pid "${name}")"; then
@@ -132,12 +135,22 @@ print_summary() {
 EOF
 }
 
+# The accounts of config/mysql-accounts.local.json (local passwords; see docs/security-mysql-accounts.md
+# for production), then the Pacer schema as the migrator. Both idempotent.
+prepare_mysql() {
+  log "mysql: least-privilege accounts (scripts/mysql-accounts.ts)"
+  node_modules/.bin/tsx scripts/mysql-accounts.ts --config config/mysql-accounts.local.json
+  log "mysql: Pacer schema of pacer_local, as pacer_migrator"
+  node_modules/.bin/tsx pacer/src/migrate.ts --database pacer_local --user pacer_migrator --password pacer-migrator-local
+}
+
 main() {
   log "installing dependencies"
   bash scripts/ensure-deps.sh
   log "starting services"
   bash scripts/services.sh start
   bash scripts/services.sh wait
+  prepare_mysql
   log "starting processes"
   if ! start_processes; then
     warn "some processes did not come up (see above); the others keep running — bash scripts/down.sh stops them"

@@ -47,4 +47,44 @@ describe('gateway config', () => {
     props.set('ADMIN_PASSWORD_HASH', '');
     expect(compileConfig(props, '{}', { properties: 'p', backendConfig: 'b' }, CONFIG_DIR).adminPasswordHash).toBeUndefined();
   });
+
+  it('GATEWAY_BODY_REGEX_TIMEOUT_MS: 5000 by default, a positive integer of ms', () => {
+    const props = parseProperties(readFileSync(join(CONFIG_DIR, 'mysql.local.properties'), 'utf8'));
+    const compile = () => compileConfig(props, '{}', { properties: 'p', backendConfig: 'b' }, CONFIG_DIR);
+    props.delete('GATEWAY_BODY_REGEX_TIMEOUT_MS');
+    expect(compile().legacy.mysql.bodyRegexTimeoutMs).toBe(5000);
+    props.set('GATEWAY_BODY_REGEX_TIMEOUT_MS', '250');
+    expect(compile().legacy.mysql.bodyRegexTimeoutMs).toBe(250);
+    props.set('GATEWAY_BODY_REGEX_TIMEOUT_MS', '0');
+    expect(compile).toThrow(/GATEWAY_BODY_REGEX_TIMEOUT_MS must be an integer >= 1/);
+  });
+
+  it('GATEWAY_BODY_FILTER_STEP_BUDGET: 50 million by default, at least 1000', () => {
+    const props = parseProperties(readFileSync(join(CONFIG_DIR, 'redis.local.properties'), 'utf8'));
+    const compile = () => compileConfig(props, '{}', { properties: 'p', backendConfig: 'b' }, CONFIG_DIR);
+    props.delete('GATEWAY_BODY_FILTER_STEP_BUDGET');
+    expect(compile().legacy.redisBodyFilterStepBudget).toBe(50_000_000);
+    props.set('GATEWAY_BODY_FILTER_STEP_BUDGET', '20000');
+    expect(compile().legacy.redisBodyFilterStepBudget).toBe(20_000);
+    props.set('GATEWAY_BODY_FILTER_STEP_BUDGET', '999');
+    expect(compile).toThrow(/GATEWAY_BODY_FILTER_STEP_BUDGET must be an integer >= 1000/);
+  });
+
+  it('transport budgets: defaults, the budget follows the frame size and may not be below it, idle seconds win over minutes', () => {
+    const props = parseProperties(readFileSync(join(CONFIG_DIR, 'redis.local.properties'), 'utf8'));
+    const compile = () => compileConfig(props, '{}', { properties: 'p', backendConfig: 'b' }, CONFIG_DIR);
+    expect(compile()).toMatchObject({ maxConnections: 10_000, maxBufferedBytes: 4 * 64 * 1024 * 1024, frameTimeoutMs: 60_000, idleTimeoutMs: 300_000 });
+    props.set('GATEWAY_MAX_FRAME_BYTES', String(128 * 1024 * 1024));
+    expect(compile().maxBufferedBytes).toBe(512 * 1024 * 1024);
+    props.set('GATEWAY_MAX_BUFFERED_BYTES', String(64 * 1024 * 1024));
+    expect(compile).toThrow(/GATEWAY_MAX_BUFFERED_BYTES must be >= GATEWAY_MAX_FRAME_BYTES \(134217728\), got 67108864/);
+    props.set('GATEWAY_MAX_BUFFERED_BYTES', String(128 * 1024 * 1024));
+    props.set('GATEWAY_MAX_CONNECTIONS', '7');
+    props.set('GATEWAY_FRAME_TIMEOUT_SECONDS', '3');
+    props.set('GATEWAY_IDLE_TIMEOUT_SECONDS', '2');
+    expect(compile()).toMatchObject({ maxBufferedBytes: 128 * 1024 * 1024, maxConnections: 7, frameTimeoutMs: 3000, idleTimeoutMs: 2000 });
+    props.set('GATEWAY_MAX_CONNECTIONS', '0');
+    props.set('GATEWAY_FRAME_TIMEOUT_SECONDS', '0');
+    expect(compile).toThrow(/GATEWAY_MAX_CONNECTIONS must be an integer >= 1[\s\S]*GATEWAY_FRAME_TIMEOUT_SECONDS must be an integer >= 1 <= 3600/);
+  });
 });

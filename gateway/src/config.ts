@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { BackendKind } from '../../core/src/interfaces/pinlater-backend';
-import type { LegacyBackendSettings } from '../../core/src/types/legacy-backend-options';
+import { DEFAULT_BODY_FILTER_STEP_BUDGET, DEFAULT_BODY_REGEX_TIMEOUT_MS, type LegacyBackendSettings } from '../../core/src/types/legacy-backend-options';
 import { parseProperties } from './properties-file';
+import { DEFAULT_TRANSPORT_LIMITS, defaultMaxBufferedBytes } from './server/transport-limits';
+import type { TransportLimits } from './server/transport-limits';
 
 /**
  * The gateway's configuration, validated once (TEAM-NOTES): PinLater's own server properties
@@ -19,7 +21,17 @@ export interface GatewayConfig {
   idleTimeoutMs: number;
   /** Gateway addition (PinLater: 0x7FFFFFFF); GATEWAY_MAX_FRAME_BYTES, default 64 MiB. */
   maxFrameBytes: number;
+  /** GATEWAY_MAX_CONNECTIONS (ours, issue 8): connections beyond this are closed on accept. */
+  maxConnections: number;
+  /** GATEWAY_MAX_BUFFERED_BYTES (ours, issue 8): request bytes all connections may hold; >= maxFrameBytes. */
+  maxBufferedBytes: number;
+  /** GATEWAY_FRAME_TIMEOUT_SECONDS (ours, issue 8): a frame must arrive, and a reply be taken, within this. */
+  frameTimeoutMs: number;
   shutdownGraceMs: number;
+  /** GATEWAY_MAX_BATCH_ITEMS (ours): most jobs/acks/checkpoints/descriptors per call; caps dequeue and scan limits. */
+  maxBatchItems: number;
+  /** GATEWAY_QUEUE_LIST_REFRESH_SECONDS (ours): how often the list of existing queues (stat series) is re-read. */
+  queueListRefreshMs: number;
   dequeueConcurrencyPerQueuePerShard: number;
   adminPasswordHash: string | undefined;
   queueConfigFile: string | undefined;
@@ -109,22 +121,30 @@ export function compileConfig(
       consecutiveFailures: r.int('REDIS_HEALTH_CHECK_CONSECUTIVE_FAILURES', { min: 1, fallback: 6 }),
       consecutiveSuccesses: r.int('REDIS_HEALTH_CHECK_CONSECUTIVE_SUCCESSES', { min: 1, fallback: 6 }),
     },
+    // Ours (issue 8): match steps the Redis Lua-pattern body filter of one request may take.
+    redisBodyFilterStepBudget: r.int('GATEWAY_BODY_FILTER_STEP_BUDGET', { min: 1000, max: 1e12, fallback: DEFAULT_BODY_FILTER_STEP_BUDGET }),
     mysql: {
       countLimit: isMysql ? r.int('MYSQL_COUNT_LIMIT', { min: 1 }) : r.int('MYSQL_COUNT_LIMIT', { min: 1, fallback: 100_000 }),
       numDbPerQueue: r.int('MYSQL_NUM_DB_PER_QUEUE', { min: 1, fallback: 1 }),
       allowedHostnamePrefix: isMysql ? r.string('SHARD_ALLOWED_HOSTNAME_PREFIX') : (props.get('SHARD_ALLOWED_HOSTNAME_PREFIX') ?? ''),
       configReloadMs: r.int('GATEWAY_CONFIG_POLL_SECONDS', { min: 1, fallback: 10 }) * 1000,
+      // Ours (issue 8): server-side time limit of a MySQL count/scan/delete that runs a body regex.
+      bodyRegexTimeoutMs: r.int('GATEWAY_BODY_REGEX_TIMEOUT_MS', { min: 1, max: 3_600_000, fallback: DEFAULT_BODY_REGEX_TIMEOUT_MS }),
     },
   };
+  const maxFrameBytes = r.int('GATEWAY_MAX_FRAME_BYTES', { min: 1024, max: 0x7fffffff, fallback: 64 * 1024 * 1024 });
   const config: GatewayConfig = {
     backend,
     host: props.get('GATEWAY_HOST')?.trim() || '0.0.0.0',
     thriftPort: opts.port ?? r.int('THRIFT_PORT', { min: 0, max: 65535 }),
     adminPort: opts.adminPort ?? r.int('ADMIN_PORT', { min: 0, max: 65535, fallback: r.int('OSTRICH_PORT', { min: 0, max: 65535, fallback: 9999 }) }),
     maxConcurrentRequests: r.int('MAX_CONCURRENT_REQUESTS', { min: 1 }),
-    idleTimeoutMs: r.int('SERVER_CONN_MAX_IDLE_TIME_MINUTES', { min: 0 }) * 60_000,
-    maxFrameBytes: r.int('GATEWAY_MAX_FRAME_BYTES', { min: 1024, max: 0x7fffffff, fallback: 64 * 1024 * 1024 }),
+    idleTimeoutMs: idleTimeoutMs(r, props),
+    maxFrameBytes,
+    ...transportLimits(r, props, maxFrameBytes),
     shutdownGraceMs: r.int('GATEWAY_SHUTDOWN_GRACE_SECONDS', { min: 0, fallback: 10 }) * 1000,
+    maxBatchItems: r.int('GATEWAY_MAX_BATCH_ITEMS', { min: 1, fallback: 100_000 }),
+    queueListRefreshMs: r.int('GATEWAY_QUEUE_LIST_REFRESH_SECONDS', { min: 1, fallback: 30 }) * 1000,
     dequeueConcurrencyPerQueuePerShard: r.int('BACKEND_DEQUEUE_CONCURRENCY_PER_QUEUE_PER_SHARD', { min: 1 }),
     adminPasswordHash: props.get('ADMIN_PASSWORD_HASH')?.trim() || undefined,
     queueConfigFile: path('QUEUE_CONFIG_FILE_PATH'),
@@ -138,6 +158,29 @@ export function compileConfig(
   if (serverSetEnabled && !config.serverSetFile) r.problem('SERVER_SET_PATH is required when SERVER_SET_ENABLED=true');
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
+}
+
+/**
+ * PinLater's SERVER_CONN_MAX_IDLE_TIME_MINUTES (required, 0 disables), unless our
+ * GATEWAY_IDLE_TIMEOUT_SECONDS (finer, for tests and tight deployments) is set: it wins.
+ */
+function idleTimeoutMs(r: PropertyReader, props: Map<string, string>): number {
+  const minutes = r.int('SERVER_CONN_MAX_IDLE_TIME_MINUTES', { min: 0 });
+  if (!props.get('GATEWAY_IDLE_TIMEOUT_SECONDS')?.trim()) return minutes * 60_000;
+  return r.int('GATEWAY_IDLE_TIMEOUT_SECONDS', { min: 0, max: 31 * 86_400 }) * 1000;
+}
+
+/** The transport's budgets (issue 8); defaults in gateway/src/server/transport-limits.ts. */
+function transportLimits(r: PropertyReader, props: Map<string, string>, maxFrameBytes: number): TransportLimits {
+  const maxBufferedBytes = r.int('GATEWAY_MAX_BUFFERED_BYTES', { min: 1024, fallback: defaultMaxBufferedBytes(maxFrameBytes) });
+  if (props.get('GATEWAY_MAX_BUFFERED_BYTES')?.trim() && maxBufferedBytes < maxFrameBytes) {
+    r.problem(`GATEWAY_MAX_BUFFERED_BYTES must be >= GATEWAY_MAX_FRAME_BYTES (${maxFrameBytes}), got ${maxBufferedBytes}`);
+  }
+  return {
+    maxConnections: r.int('GATEWAY_MAX_CONNECTIONS', { min: 1, fallback: DEFAULT_TRANSPORT_LIMITS.maxConnections }),
+    maxBufferedBytes,
+    frameTimeoutMs: r.int('GATEWAY_FRAME_TIMEOUT_SECONDS', { min: 1, max: 3600, fallback: DEFAULT_TRANSPORT_LIMITS.frameTimeoutMs / 1000 }) * 1000,
+  };
 }
 
 class PropertyReader {

@@ -7,11 +7,13 @@ import { AdminHttpServer } from './admin/admin-http-server';
 import { PINLATER_IDL, SERVICE_NAME } from './generated/pinlater-idl';
 import { createDispatcher } from './handlers/handler-table';
 import type { DequeueRateLimiter } from './service/pinlater-service-impl';
+import { KnownQueues } from './service/known-queues';
 import { PinLaterServiceImpl } from './service/pinlater-service-impl';
 import { RpcProcessor } from './server/rpc-processor';
 import type { RpcDispatcher } from './server/rpc-processor';
 import { StructCodec } from './server/struct-codec';
 import { ThriftServer } from './server/thrift-server';
+import { transportStatNames } from './stats/stat-names';
 import { renderStatsText } from './stats/stats-text';
 
 export interface GatewaySettings {
@@ -20,9 +22,19 @@ export interface GatewaySettings {
   /** undefined: no admin HTTP server (tests). */
   adminPort?: number;
   maxFrameBytes: number;
+  /** GATEWAY_MAX_CONNECTIONS; default 10000. */
+  maxConnections?: number;
+  /** GATEWAY_MAX_BUFFERED_BYTES; default 4 × maxFrameBytes. */
+  maxBufferedBytes?: number;
+  /** GATEWAY_FRAME_TIMEOUT_SECONDS × 1000; default 60 s. */
+  frameTimeoutMs?: number;
   idleTimeoutMs: number;
   maxConcurrentRequests: number;
   shutdownGraceMs: number;
+  /** GATEWAY_MAX_BATCH_ITEMS; default 100000. */
+  maxBatchItems?: number;
+  /** GATEWAY_QUEUE_LIST_REFRESH_SECONDS × 1000; default 30 s. */
+  queueListRefreshMs?: number;
   dequeueConcurrencyPerQueuePerShard: number;
   adminPasswordHash: string | undefined;
   /** Defaults to the OS hostname (PinLater: InetAddress.getLocalHost().getHostName()). */
@@ -62,9 +74,15 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDeps)
     dispatcher: { invoke: (m, a) => requireStarted(dispatcher).invoke(m, a) },
     logger: deps.logger,
   });
-  const server = new ThriftServer(processor, { ...settings, port: settings.thriftPort }, deps.logger);
-  const address = await server.listen();
-  const service = new PinLaterServiceImpl(deps, {
+  const knownQueues = await startKnownQueues(settings, deps);
+  const limits = { maxConnections: settings.maxConnections, maxBufferedBytes: settings.maxBufferedBytes, frameTimeoutMs: settings.frameTimeoutMs };
+  const server = new ThriftServer(processor, { ...settings, port: settings.thriftPort, limits }, deps.logger, deps.stats);
+  const address = await server.listen().catch(async (e: unknown) => {
+    await knownQueues.close();
+    throw e;
+  });
+  const service = new PinLaterServiceImpl({ ...deps, knownQueues }, {
+    maxBatchItems: settings.maxBatchItems,
     adminPasswordHash: settings.adminPasswordHash,
     dequeuePermitsPerQueue: settings.dequeueConcurrencyPerQueuePerShard * shards,
     maxConcurrentRequests: settings.maxConcurrentRequests,
@@ -78,6 +96,7 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDeps)
     admin = settings.adminPort === undefined ? undefined : await startAdmin(settings, deps, server);
   } catch (e) {
     await server.close(0);
+    await knownQueues.close();
     throw e;
   }
   deps.logger.info({ port: address.port, adminPort: admin?.port, backend: deps.backend.kind }, 'gateway listening');
@@ -88,8 +107,20 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDeps)
     close: async () => {
       await server.close(settings.shutdownGraceMs);
       await admin?.server.close();
+      await knownQueues.close();
     },
   };
+}
+
+/**
+ * The queues that exist, read before the port opens: only they get stat series of their own
+ * (issue 8: stats keyed by any name a client sends).
+ */
+async function startKnownQueues(settings: GatewaySettings, deps: GatewayDeps): Promise<KnownQueues> {
+  const known = new KnownQueues(deps.backend, settings.queueListRefreshMs ?? 30_000, deps.logger.child({ component: 'known-queues' }));
+  deps.stats.setQueueAdmission((queue) => known.has(queue));
+  await known.start();
+  return known;
 }
 
 function requireStarted(dispatcher: RpcDispatcher | undefined): RpcDispatcher {
@@ -106,9 +137,10 @@ async function startAdmin(settings: GatewaySettings, deps: GatewayDeps, server: 
       },
       statsText: () =>
         renderStatsText(deps.stats, {
-          'PinLaterService/connections': server.connectionCount,
+          [transportStatNames.connections]: server.connectionCount,
           'PinLaterService/request_concurrency': server.requestConcurrency.running,
           'PinLaterService/request_queue_size': server.requestConcurrency.waiting,
+          ...server.budgetGauges,
         }),
     },
     deps.logger,

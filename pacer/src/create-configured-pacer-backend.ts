@@ -34,6 +34,7 @@ export async function createConfiguredPacerBackend(json: unknown, ctx: Configure
     numPriorityLevels: ctx.numPriorityLevels,
     defaultPartitions: config.defaultPartitions,
     countLimit: ctx.countLimit,
+    bodyRegexTimeoutMs: config.bodyRegexTimeoutMs,
     monitor: { ...ctx.monitor, enabled: false },
     brokerCallTimeoutMs: config.brokerCallTimeoutMs,
     ...(config.brokers === undefined ? {} : { directory: new StaticPartitionDirectory(config.brokers) }),

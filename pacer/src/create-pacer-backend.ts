@@ -41,6 +41,8 @@ export interface PacerBackendOptions {
   applyMigrations?: boolean;
   /** PinLater MYSQL_COUNT_LIMIT per partition per priority (default 100000). */
   countLimit?: number;
+  /** Server-side time limit, ms, of a count/scan/delete that runs a body regex (default 5000). */
+  bodyRegexTimeoutMs?: number;
   /**
    * Cluster mode: route dequeues by the cluster's external view (ZkPartitionDirectory over
    * EXTERNALVIEW + LIVEINSTANCES, broker endpoints from InstanceConfig) and register queues as
@@ -112,6 +114,7 @@ export async function createPacerBackend(options: PacerBackendOptions): Promise<
     pool, registry, directory: finalDirectory, brokers: finalBrokers, clock, logger,
     stats: options.stats ?? new MemoryStats(),
     numPriorityLevels, countLimit: options.countLimit ?? 100_000, monitor,
+    ...(options.bodyRegexTimeoutMs === undefined ? {} : { bodyRegexTimeoutMs: options.bodyRegexTimeoutMs }),
     ...(options.random === undefined ? {} : { random: options.random }),
     onClose: async () => {
       await embedded?.close();

@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import mysql from 'mysql2/promise';
 import { createMysqlPool } from './datastore/mysql-pool';
 import { migrate } from './datastore/migrator';
+import { quoteIdentifier } from './datastore/tables';
 
 export interface MigrateTarget {
   host: string;
@@ -20,7 +21,7 @@ export interface MigrateTarget {
 export async function migrateDatabase(t: MigrateTarget): Promise<string[]> {
   const admin = await mysql.createConnection({ host: t.host, port: t.port, user: t.user, password: t.password });
   try {
-    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${t.database.replace(/`/g, '')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    await admin.query(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(t.database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
   } finally {
     await admin.end();
   }

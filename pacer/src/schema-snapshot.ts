@@ -12,6 +12,7 @@ import mysql from 'mysql2/promise';
 import { createMysqlPool } from './datastore/mysql-pool';
 import { dumpSchema } from './datastore/schema-dump';
 import { migrateDatabase } from './migrate';
+import { quoteIdentifier } from './datastore/tables';
 
 export const SNAPSHOT_PATH = join(__dirname, '..', 'schema-snapshot.sql');
 
@@ -25,7 +26,7 @@ export async function freshSchemaDump(host = '127.0.0.1', port = 3306, user = 'r
   } finally {
     await pool.end();
     const admin = await mysql.createConnection({ host, port, user, password });
-    await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
+    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(database)}`);
     await admin.end();
   }
 }

@@ -1,7 +1,8 @@
 /**
  * PinLater's dequeue and retry scripts ZADD all ids through one Lua `unpack`, which fails for
  * >= 4000 ids after the ids were already removed from their source set, losing them (FACTS §6.4,
- * §11.22). Our scripts ZADD in chunks: nothing is lost.
+ * §11.22). Our scripts ZADD in chunks, and the store calls them for at most 1000 ids at a time
+ * (issue 8): nothing is lost.
  */
 import { JobState } from '../../core/src/types/job-state';
 import { stateZsetKey } from '../../legacy-adapter/src/redis/keys';
@@ -20,7 +21,7 @@ afterAll(async () => {
 });
 afterAll(assertNoLeaks);
 
-it(`dequeues, fails and retries ${N} ids in single script calls without losing any`, async () => {
+it(`dequeues, fails and retries ${N} ids in single store calls without losing any`, async () => {
   await Promise.all(Array.from({ length: N }, (_, i) => f.store.enqueue(Q, newJob(`b${i}`, { attemptsAllowed: 1 }))));
   const key = (s: JobState): string => stateZsetKey(f.shard, Q, 1, s);
   expect(await f.raw.zCard(key(JobState.PENDING))).toBe(N);

@@ -12,6 +12,7 @@ import type {
 } from '../interfaces/pinlater-backend';
 import type { ShardStore } from '../interfaces/shard-store';
 import type { DequeuedJob, JobInfo, NewJob, PortableJob } from '../types/job';
+import { DEFAULT_BODY_FILTER_STEP_BUDGET } from '../types/legacy-backend-options';
 import type {
   AckInfo,
   AckRequest,
@@ -27,6 +28,7 @@ import type {
   ScanRequest,
 } from '../types/requests';
 import { mapBounded } from '../util/partition-batch';
+import { StepBudget } from '../util/step-budget';
 import { javaRound, pickRandom, shuffled } from '../util/shuffle';
 import { withRetries } from '../util/with-retries';
 import { decodeExportCursor, encodeExportCursor } from './export-cursor';
@@ -180,11 +182,16 @@ export class ShardedBackend implements PinLaterBackend {
     const d = parseDescriptor(item.descriptor);
     const store = this.storeFor(d.shard);
     const matched = await this.retry('checkpoint', () => store, (s) => s.checkpoint(req.queue, d.priority, d.localId, req.source, item));
-    if (!matched) this.options.stats.incr(`${req.queue}_checkpoint_noop`);
+    if (!matched) this.options.stats.incr(`${this.options.stats.queueSeries(req.queue)}_checkpoint_noop`);
   }
 
+  /**
+   * At most `batchConcurrency` lookups in flight (PinLater: one per descriptor, all at once), so a
+   * call with thousands of descriptors cannot monopolise a store's connections or queue commands
+   * past their socket timeout for everyone else (issue 8, finding 3).
+   */
   async lookupJobs(req: LookupRequest): Promise<Map<string, JobInfo>> {
-    const found = await Promise.all(req.descriptors.map((text) => this.lookupOne(text, req.includeBody)));
+    const found = await mapBounded(req.descriptors, this.batchConcurrency, (text) => this.lookupOne(text, req.includeBody));
     const result = new Map<string, JobInfo>();
     req.descriptors.forEach((text, i) => {
       const info = found[i];
@@ -201,8 +208,9 @@ export class ShardedBackend implements PinLaterBackend {
 
   async getJobCount(req: CountRequest): Promise<number> {
     const priorities = this.prioritiesOf(req.priority);
+    const budget = this.bodyFilterBudget(req.bodyRegex);
     const counts = await Promise.all(
-      this.stores().flatMap((s) => priorities.map((p) => s.count(req.queue, p, req.state, req.future, req.bodyRegex))),
+      this.stores().flatMap((s) => priorities.map((p) => s.count(req.queue, p, req.state, req.future, req.bodyRegex, budget))),
     );
     return counts.reduce((a, b) => a + b, 0);
   }
@@ -226,14 +234,15 @@ export class ShardedBackend implements PinLaterBackend {
 
   async scanJobs(req: ScanRequest): Promise<JobInfo[]> {
     const priorities = this.prioritiesOf(req.priority);
-    const perShard = await Promise.all(this.stores().map((s) => this.scanShard(s, req, priorities)));
+    const budget = this.bodyFilterBudget(req.bodyRegex);
+    const perShard = await Promise.all(this.stores().map((s) => this.scanShard(s, req, priorities, budget)));
     return mergeScanResults(perShard, req.limit);
   }
 
-  private async scanShard(store: ShardStore, req: ScanRequest, priorities: number[]): Promise<JobInfo[]> {
+  private async scanShard(store: ShardStore, req: ScanRequest, priorities: number[], budget: StepBudget | undefined): Promise<JobInfo[]> {
     const perPriority = await Promise.all(
       priorities.map(async (priority) => {
-        const jobs = await store.scan(req.queue, priority, req.state, req.future, req.limit, req.bodyRegex);
+        const jobs = await store.scan(req.queue, priority, req.state, req.future, req.limit, req.bodyRegex, budget);
         return jobs.map(({ localId, ...info }) => ({
           ...info,
           state: req.state,
@@ -252,7 +261,14 @@ export class ShardedBackend implements PinLaterBackend {
   }
 
   async deleteJobs(req: DeleteJobsRequest): Promise<number> {
-    return this.consumeAcrossShards(req.limit, (s, remaining) => s.deleteJobs(req.queue, req.priority, req.state, remaining, req.bodyRegex));
+    const budget = this.bodyFilterBudget(req.bodyRegex);
+    return this.consumeAcrossShards(req.limit, (s, remaining) => s.deleteJobs(req.queue, req.priority, req.state, remaining, req.bodyRegex, budget));
+  }
+
+  /** One budget per request for a body filter evaluated in the gateway, shared by all its shards. */
+  private bodyFilterBudget(bodyRegex: string | undefined): StepBudget | undefined {
+    if (bodyRegex === undefined) return undefined;
+    return new StepBudget(this.options.settings.redisBodyFilterStepBudget ?? DEFAULT_BODY_FILTER_STEP_BUDGET);
   }
 
   /** A global limit consumed shard by shard in random order (FACTS §3.8). */
@@ -299,11 +315,12 @@ export class ShardedBackend implements PinLaterBackend {
       total.succeededGc += c.succeededGc;
       total.failedGc += c.failedGc;
       const { stats } = this.options;
-      stats.incr(`${queue}_timeout_done`, c.timeoutDone);
-      stats.incr(`${queue}_timeout_retry`, c.timeoutRetry);
-      if (this.kind === 'legacy-redis') stats.incr(`${queue}_timeout_evict`, c.timeoutEvicted);
-      stats.incr(`${queue}_succeeded_gc`, c.succeededGc);
-      stats.incr(`${queue}_failed_gc`, c.failedGc);
+      const series = stats.queueSeries(queue);
+      stats.incr(`${series}_timeout_done`, c.timeoutDone);
+      stats.incr(`${series}_timeout_retry`, c.timeoutRetry);
+      if (this.kind === 'legacy-redis') stats.incr(`${series}_timeout_evict`, c.timeoutEvicted);
+      stats.incr(`${series}_succeeded_gc`, c.succeededGc);
+      stats.incr(`${series}_failed_gc`, c.failedGc);
     }
   }
 

@@ -42,3 +42,17 @@ export class NoHealthyShardsError extends PinLaterError {
     this.name = 'NoHealthyShardsError';
   }
 }
+
+/**
+ * A request whose work would exceed a configured budget (a body filter's match steps or statement
+ * time, a batch larger than the gateway accepts). PinLater has no error code for "too expensive",
+ * and a new enum value would make every generated client fail to read the exception (an unknown
+ * enum value for the required `errorCode`), so it travels as UNKNOWN with a message that says
+ * which budget and how to stay within it. Never retried.
+ */
+export class BudgetExceededError extends PinLaterError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.UNKNOWN, message, options);
+    this.name = 'BudgetExceededError';
+  }
+}

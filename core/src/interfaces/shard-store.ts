@@ -1,6 +1,7 @@
 import type { JobInfo, NewJob, PortableJob } from '../types/job';
 import type { JobState } from '../types/job-state';
 import type { CheckpointItem } from '../types/requests';
+import type { StepBudget } from '../util/step-budget';
 
 /**
  * One legacy PinLater shard (a Redis shard, or one logical MySQL shard `<id>` / `<id>d<n>`).
@@ -42,11 +43,12 @@ export interface ShardStore {
 
   /** `null` when absent. `descriptor` is filled in by the base. */
   lookup(queue: string, priority: number, localId: number, includeBody: boolean): Promise<Omit<JobInfo, 'descriptor'> | null>;
-  count(queue: string, priority: number, state: JobState, future: boolean, bodyRegex: string | undefined): Promise<number>;
+  /** `filterBudget`: the request's budget for a body filter evaluated in the gateway (Redis). */
+  count(queue: string, priority: number, state: JobState, future: boolean, bodyRegex: string | undefined, filterBudget?: StepBudget): Promise<number>;
   /** At most `limit` jobs, runAfter descending. */
-  scan(queue: string, priority: number, state: JobState, future: boolean, limit: number, bodyRegex: string | undefined): Promise<ShardJobInfo[]>;
+  scan(queue: string, priority: number, state: JobState, future: boolean, limit: number, bodyRegex: string | undefined, filterBudget?: StepBudget): Promise<ShardJobInfo[]>;
   retryFailed(queue: string, priority: number, limit: number, attemptsToAllow: number, runAfterMs: number): Promise<number>;
-  deleteJobs(queue: string, priority: number, state: JobState, limit: number, bodyRegex: string | undefined): Promise<number>;
+  deleteJobs(queue: string, priority: number, state: JobState, limit: number, bodyRegex: string | undefined, filterBudget?: StepBudget): Promise<number>;
 
   /** One pass of the claim-timeout and GC monitor over this shard (FACTS §5.7, §6.6). */
   runMonitor(priorities: number, settings: MonitorSettings): Promise<ShardMonitorResult>;

@@ -33,9 +33,34 @@ export interface LegacyBackendSettings {
   monitorSocketTimeoutMs: number;
   /** Redis only (FACTS §8). */
   redisHealth: { pingIntervalMs: number; consecutiveFailures: number; consecutiveSuccesses: number };
+  /**
+   * Our setting, not PinLater's (GATEWAY_BODY_FILTER_STEP_BUDGET), Redis only: the Lua-pattern
+   * body filter of one count, scan or delete request may take at most this many match steps
+   * (evaluated in the gateway, not in Redis). Default DEFAULT_BODY_FILTER_STEP_BUDGET.
+   */
+  redisBodyFilterStepBudget?: number;
   /** MySQL only (FACTS §5, §12). */
-  mysql: { countLimit: number; numDbPerQueue: number; allowedHostnamePrefix: string; configReloadMs: number };
+  mysql: {
+    countLimit: number;
+    numDbPerQueue: number;
+    allowedHostnamePrefix: string;
+    configReloadMs: number;
+    /**
+     * Our setting, not PinLater's (GATEWAY_BODY_REGEX_TIMEOUT_MS): server-side time limit of a
+     * count, scan or delete statement that runs a body regex. Default DEFAULT_BODY_REGEX_TIMEOUT_MS.
+     */
+    bodyRegexTimeoutMs?: number;
+  };
 }
+
+/** Default of `mysql.bodyRegexTimeoutMs` (PinLater has no limit; issue 8). */
+export const DEFAULT_BODY_REGEX_TIMEOUT_MS = 5000;
+
+/**
+ * Default of `redisBodyFilterStepBudget` (PinLater has no limit; issue 8): about half a second of
+ * one core for the gateway's matcher; a plain pattern over ~25 MB of bodies fits.
+ */
+export const DEFAULT_BODY_FILTER_STEP_BUDGET = 50_000_000;
 
 /** What a legacy backend factory receives. `backendConfig` is PinLater's backend JSON, parsed. */
 export interface LegacyBackendOptions {

@@ -22,4 +22,10 @@ describe('toThriftError', () => {
     expect(toThriftError(new RangeError('r'), 'lookupJobs', 'async')).toEqual({ kind: 'pinlater-exception', errorCode: ErrorCode.UNKNOWN, message: 'RangeError: r' });
     expect(toThriftError('str', 'm', 'async')).toMatchObject({ errorCode: ErrorCode.UNKNOWN, message: 'Error: str' });
   });
+
+  it('never sends the statement a driver attached to an error that escaped its store', () => {
+    const sql = "SELECT * FROM `plq_1_q`.`jobs_p1` WHERE body REGEXP 'x'";
+    const escaped = Object.assign(new Error(`failed: ${sql}`), { sql });
+    expect(toThriftError(escaped, 'scanJobs', 'async')).toMatchObject({ errorCode: ErrorCode.UNKNOWN, message: 'Error: failed: <statement>' });
+  });
 });

@@ -36,10 +36,16 @@ export function toThriftError(error: unknown, method: string, phase: FailurePhas
   return { kind: 'pinlater-exception', errorCode: ErrorCode.UNKNOWN, message: text };
 }
 
-/** Java `Throwable.toString()` shape for JS errors: `TypeError: x is undefined`. */
+/**
+ * Java `Throwable.toString()` shape for JS errors: `TypeError: x is undefined`. A statement a
+ * database driver attached to the error (`sql`) is never part of the text, even when the message
+ * repeats it (issue 8: stores map their errors first; this is the net for one that escaped).
+ */
 export function errorText(error: unknown): string {
   const e = coerceError(error);
-  return e.message ? `${e.name}: ${e.message}` : e.name;
+  const statement = (error as { sql?: unknown } | null)?.sql;
+  const message = typeof statement === 'string' && statement !== '' ? e.message.split(statement).join('<statement>') : e.message;
+  return message ? `${e.name}: ${message}` : e.name;
 }
 
 function internalError(method: string, text: string): ThriftError {

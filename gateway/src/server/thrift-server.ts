@@ -1,10 +1,15 @@
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
+import type { Stats } from '../../../core/src/interfaces/stats';
 import type { Logger } from '../../../core/src/logging/logger';
 import { settleWithin } from '../../../core/src/util/settle-within';
+import { transportStatNames } from '../stats/stat-names';
 import { AsyncSemaphore } from '../util/async-semaphore';
 import { Connection } from './connection';
+import { FrameBudget } from './frame-budget';
 import type { RpcProcessor } from './rpc-processor';
+import { reservedForSmallFrames, resolveTransportLimits } from './transport-limits';
+import type { TransportLimits } from './transport-limits';
 
 export interface ThriftServerOptions {
   host: string;
@@ -15,24 +20,44 @@ export interface ThriftServerOptions {
   /** MAX_CONCURRENT_REQUESTS: requests beyond this wait (unbounded queue, as in Finagle 6.18). */
   maxConcurrentRequests: number;
   maxQueuedFramesPerConnection?: number;
+  /** Connection cap, buffer budget, frame timeout; unset ones take the defaults (`transport-limits.ts`). */
+  limits?: Partial<TransportLimits>;
 }
+
+/** Counters of the transport, shown at 0 from the start so dashboards see them before they move. */
+const TRANSPORT_COUNTERS = [
+  transportStatNames.connectionsRejected,
+  transportStatNames.frameBufferWaits,
+  transportStatNames.frameReadTimeouts,
+  transportStatNames.replyWriteTimeouts,
+  transportStatNames.idleCloses,
+];
 
 /**
  * Framed-transport TCP server (FACTS §1.1). Every connection is independent; a misbehaving peer
- * only ever loses its own connection.
+ * only ever loses its own connection. All connections share one budget of buffered request bytes,
+ * and their number is capped (issue 8: untrusted peers must not exhaust the process).
  */
 export class ThriftServer {
   private readonly server: Server;
   private readonly connections = new Set<Connection>();
   private readonly gate: AsyncSemaphore;
+  private readonly limits: TransportLimits;
+  private readonly budget: FrameBudget;
   private closing: Promise<void> | undefined;
 
   constructor(
     private readonly processor: RpcProcessor,
     private readonly options: ThriftServerOptions,
     private readonly logger: Logger,
+    private readonly stats: Stats,
   ) {
     this.gate = new AsyncSemaphore(options.maxConcurrentRequests);
+    this.limits = resolveTransportLimits(options.maxFrameBytes, options.limits);
+    const { maxBufferedBytes } = this.limits;
+    if (maxBufferedBytes < options.maxFrameBytes) throw new RangeError(`buffer budget ${maxBufferedBytes} is below the maximum frame size ${options.maxFrameBytes}`);
+    this.budget = new FrameBudget(maxBufferedBytes, { reservedForSmall: reservedForSmallFrames(maxBufferedBytes, options.maxFrameBytes) });
+    for (const name of TRANSPORT_COUNTERS) stats.incr(name, 0);
     this.server = createServer((socket) => this.accept(socket));
     this.server.on('error', (e) => this.logger.error({ err: e }, 'server error'));
   }
@@ -54,6 +79,14 @@ export class ThriftServer {
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** Gauges of the buffer budget, for `/stats.txt`. */
+  get budgetGauges(): Record<string, number> {
+    return {
+      [transportStatNames.frameBufferBytes]: this.budget.usedBytes,
+      [transportStatNames.frameBufferWaiters]: this.budget.waiters,
+    };
   }
 
   /** Waiting and running requests (gauges `request_queue_size`, `request_concurrency`). */
@@ -87,6 +120,10 @@ export class ThriftServer {
       socket.destroy();
       return;
     }
+    if (this.connections.size >= this.limits.maxConnections) {
+      this.reject(socket);
+      return;
+    }
     const connection = new Connection(
       socket,
       this.processor,
@@ -95,10 +132,21 @@ export class ThriftServer {
         maxFrameBytes: this.options.maxFrameBytes,
         idleTimeoutMs: this.options.idleTimeoutMs,
         maxQueuedFrames: this.options.maxQueuedFramesPerConnection ?? 64,
+        frameTimeoutMs: this.limits.frameTimeoutMs,
+        budget: this.budget,
       },
+      this.stats,
       this.logger.child({ remote: `${socket.remoteAddress}:${socket.remotePort}` }),
     );
     this.connections.add(connection);
     void connection.closed.then(() => this.connections.delete(connection));
+  }
+
+  /** Over the connection cap: closed at once, counted; logged at debug only (a flood would flood the log). */
+  private reject(socket: Socket): void {
+    this.stats.incr(transportStatNames.connectionsRejected);
+    this.logger.debug({ remote: socket.remoteAddress, open: this.connections.size }, 'connection cap reached; closing new connection');
+    socket.on('error', () => undefined);
+    socket.destroy();
   }
 }

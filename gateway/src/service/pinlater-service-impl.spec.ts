@@ -139,4 +139,44 @@ describe('PinLaterServiceImpl', () => {
     expect(stats.counter('PinLater.getQueueNames.errors.INTERNAL_ERROR')).toBe(1);
     expect(stats.metrics.get('PinLaterService.getQueueNames')?.count).toBe(2);
   });
+
+  it('a queue name no createQueue could have made never reaches the backend, for any method', async () => {
+    const { service, backend, stats } = setup({ hash: saltedPasswordHash('secret') });
+    const bad = "q.jobs_p1 SET custom_status = 'x' #";
+    const d = `${bad}:s1:p1:1`;
+    const ack = { descriptor: d, appendCustomStatus: '', retryDelayMs: 0 };
+    const strict = { code: ErrorCode.QUEUE_NOT_FOUND };
+    await expect(service.enqueueJobs(ctx, { queue: bad, jobs: [job()] })).rejects.toMatchObject(strict);
+    await expect(service.dequeueJobs(ctx, { queue: bad, limit: 1, dryRun: false, coverage: 1 })).rejects.toMatchObject(strict);
+    await expect(service.ackDequeuedJobs(ctx, { queue: bad, succeeded: [ack], failed: [] })).rejects.toMatchObject(strict);
+    await expect(service.checkpointJobs(ctx, bad, [{ descriptor: d, moveToPending: true }])).rejects.toMatchObject(strict);
+    await expect(service.lookupJobs(ctx, { descriptors: [d], includeBody: false })).rejects.toMatchObject({ code: ErrorCode.UNKNOWN });
+    await expect(service.getJobCount(ctx, { queue: bad, state: 0, future: false })).rejects.toMatchObject({ code: ErrorCode.UNKNOWN });
+    await expect(service.scanJobs(ctx, { queue: bad, state: 0, future: false, limit: 10, continuation: '0' })).rejects.toMatchObject({ code: ErrorCode.UNKNOWN });
+    await expect(service.retryFailedJobs(ctx, { queue: bad, priority: 1, attemptsToAllow: 1, limit: 10 })).rejects.toMatchObject({ code: ErrorCode.UNKNOWN });
+    await expect(service.deleteJobs(ctx, { queue: bad, state: 0, priority: 1, limit: 10 })).rejects.toMatchObject({ code: ErrorCode.UNKNOWN });
+    await service.deleteQueue(ctx, bad, 'secret');
+    expect(backend.calls).toEqual([]);
+    expect(stats.counter('PinLater.getJobCount.impossible_queue_name')).toBe(1);
+  });
+
+  it('a piggybacked ack naming another queue is ignored; the dequeue itself still runs', async () => {
+    const { service, backend, stats } = setup();
+    const ack = { queue: 'q', succeeded: [{ descriptor: 'other:s1:p1:1', appendCustomStatus: '', retryDelayMs: 0 }], failed: [] };
+    await service.dequeueJobs(ctx, { queue: 'q', limit: 1, dryRun: false, coverage: 1, ack });
+    expect(backend.calls.map((c) => c.method)).toEqual(['dequeueJobs']);
+    expect(stats.counter('PinLater.dequeueJobs.cross_queue_descriptors_ignored')).toBe(1);
+  });
+
+  it('bounds batches (GATEWAY_MAX_BATCH_ITEMS) and clamps dequeue limits to it', async () => {
+    const backend = new InMemoryBackend();
+    const service = new PinLaterServiceImpl(
+      { backend, rateLimiter: { allowDequeue: () => true }, stats: new MemoryStats(), clock: { nowMs: () => 1 }, logger: silentLogger() },
+      { adminPasswordHash: undefined, dequeuePermitsPerQueue: 1, maxConcurrentRequests: 1, hostname: 'h', thriftPort: 1, serverStartMillis: 1, maxBatchItems: 2 },
+    );
+    await expect(service.enqueueJobs(ctx, { queue: 'q', jobs: [job(), job(), job()] })).rejects.toMatchObject({ code: ErrorCode.UNKNOWN, message: expect.stringContaining('GATEWAY_MAX_BATCH_ITEMS') });
+    await expect(service.lookupJobs(ctx, { descriptors: ['q:s1:p1:1', 'q:s1:p1:2', 'q:s1:p1:3'], includeBody: false })).rejects.toMatchObject({ code: ErrorCode.UNKNOWN });
+    await service.dequeueJobs(ctx, { queue: 'q', limit: 1000, dryRun: false, coverage: 1 });
+    expect(backend.calls).toEqual([expect.objectContaining({ method: 'dequeueJobs', arg: expect.objectContaining({ limit: 2 }) })]);
+  });
 });

@@ -1,4 +1,5 @@
 import { ErrorCode } from '../../../core/src/errors/error-code';
+import { queueNotFound } from './missing-queue';
 import { InternalError } from '../../../core/src/errors/internal-error';
 import { PinLaterError } from '../../../core/src/errors/pinlater-error';
 import type { PinLaterBackend } from '../../../core/src/interfaces/pinlater-backend';
@@ -20,8 +21,10 @@ import { errorStatCode, statNames } from '../stats/stat-names';
 import { isAdminPassword } from './admin-password';
 import { ClaimDescriptors } from './claim-descriptors';
 import { DequeueGates } from './dequeue-gates';
+import { missingQueuePolicy } from './missing-queue';
 import type { DequeueCall, PinLaterService, RequestCtx, ScanCall } from './pinlater-service';
-import { isValidQueueName } from './queue-name';
+import { createQueueNameError, queueNameProblem } from './queue-name';
+import { RequestEdge } from './request-edge';
 
 /** The rate limiter as the service sees it (`gateway/src/rate-limit/queue-rate-limits.ts`). */
 export interface DequeueRateLimiter {
@@ -38,6 +41,14 @@ export interface ServiceSettings {
   hostname: string;
   thriftPort: number;
   serverStartMillis: number;
+  /** GATEWAY_MAX_BATCH_ITEMS (ours): most items per call; also caps dequeue and scan limits. Default 100000. */
+  maxBatchItems?: number;
+}
+
+/** The queues that exist as the gateway knows them (`known-queues.ts`); told of creates and deletes. */
+export interface QueueDirectory {
+  add(queue: string): void;
+  delete(queue: string): void;
 }
 
 export interface ServiceDeps {
@@ -46,7 +57,10 @@ export interface ServiceDeps {
   stats: Stats;
   clock: Clock;
   logger: Logger;
+  knownQueues?: QueueDirectory;
 }
+
+export const DEFAULT_MAX_BATCH_ITEMS = 100_000;
 
 /** Java's texts for Guava/twitter-commons precondition failures (FACTS §3.10). */
 const BLANK_ARGUMENT = 'java.lang.IllegalArgumentException: Argument cannot be blank';
@@ -61,6 +75,7 @@ const ILLEGAL_ARGUMENT = 'java.lang.IllegalArgumentException';
 export class PinLaterServiceImpl implements PinLaterService {
   private readonly claims: ClaimDescriptors;
   private readonly dequeueGates: DequeueGates;
+  private readonly edge: RequestEdge;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -68,21 +83,36 @@ export class PinLaterServiceImpl implements PinLaterService {
   ) {
     this.claims = new ClaimDescriptors(settings.hostname, settings.thriftPort, settings.serverStartMillis);
     this.dequeueGates = new DequeueGates(settings.dequeuePermitsPerQueue, settings.maxConcurrentRequests, deps.stats);
+    this.edge = new RequestEdge(
+      { policy: missingQueuePolicy(deps.backend.kind), maxBatchItems: settings.maxBatchItems ?? DEFAULT_MAX_BATCH_ITEMS },
+      deps.stats,
+    );
+  }
+
+  /** The label of `queue` in per-queue stat names (bounded; see `Stats.queueSeries`). */
+  private series(queue: string): string {
+    return this.deps.stats.queueSeries(queue);
   }
 
   createQueue(ctx: RequestCtx, name: string): Promise<void> {
-    if (!isValidQueueName(name)) {
-      return Promise.reject(new PinLaterError(ErrorCode.QUEUE_NAME_INVALID, `Invalid queue name: ${name}`));
-    }
-    return this.call('createQueue', ctx, () => this.deps.backend.createQueue(name));
+    const problem = queueNameProblem(name);
+    if (problem === 'invalid') return Promise.reject(createQueueNameError(name, problem));
+    return this.call('createQueue', ctx, async () => {
+      if (problem) throw createQueueNameError(name, problem);
+      await this.deps.backend.createQueue(name);
+      this.deps.knownQueues?.add(name);
+    });
   }
 
+  /** A name that could never have been created names nothing to drop: done, as for a missing queue. */
   deleteQueue(ctx: RequestCtx, name: string, password: string | undefined): Promise<void> {
     return this.call('deleteQueue', ctx, async () => {
       if (!isAdminPassword(password, this.settings.adminPasswordHash)) {
         throw new PinLaterError(ErrorCode.PASSWORD_INVALID, 'Invalid admin password.');
       }
+      if (!this.edge.isValid('deleteQueue', name)) return;
       await this.deps.backend.deleteQueue(name);
+      this.deps.knownQueues?.delete(name);
     });
   }
 
@@ -94,15 +124,17 @@ export class PinLaterServiceImpl implements PinLaterService {
   enqueueJobs(ctx: RequestCtx, req: EnqueueRequest): Promise<string[]> {
     if (req.jobs.length === 0) throw new InternalError(BLANK_ARGUMENT);
     return this.call('enqueueJobs', ctx, async () => {
-      const bodySize = statNames.bodySize(req.queue);
+      this.edge.checkBatch('enqueueJobs', 'jobs', req.jobs.length);
+      const bodySize = statNames.bodySize(this.series(req.queue));
       for (const job of req.jobs) {
         this.deps.stats.metric(bodySize, job.body.length);
         this.deps.stats.metric(statNames.bodySizeAll, job.body.length);
       }
       const bad = req.jobs.find((j) => j.priority < 1 || j.priority > this.deps.backend.numPriorityLevels);
       if (bad) throw new PinLaterError(ErrorCode.PRIORITY_NOT_SUPPORTED, String(bad.priority));
+      this.edge.requireValidForEnqueue(req.queue);
       const descriptors = await this.deps.backend.enqueueJobs(req);
-      this.deps.stats.incr(statNames.enqueued(req.queue), req.jobs.length);
+      this.deps.stats.incr(statNames.enqueued(this.series(req.queue)), req.jobs.length);
       return descriptors;
     });
   }
@@ -116,49 +148,76 @@ export class PinLaterServiceImpl implements PinLaterService {
     if (req.queue.trim().length === 0) throw new InternalError(BLANK_ARGUMENT);
     if (req.limit <= 0) throw new InternalError(ILLEGAL_ARGUMENT);
     if (!this.deps.rateLimiter.allowDequeue(req.queue, req.limit)) {
-      this.deps.stats.incr(statNames.rateLimited(req.queue));
+      this.deps.stats.incr(statNames.rateLimited(this.series(req.queue)));
       return Promise.reject(
         new PinLaterError(ErrorCode.DEQUEUE_RATE_LIMITED, `Dequeue rate limit exceeded for queue: ${req.queue}`),
       );
     }
     return this.call('dequeueJobs', ctx, async () => {
-      const dequeue = this.dequeueGates.forQueue(req.queue).run(() =>
-        this.deps.backend.dequeueJobs({
-          queue: req.queue,
-          limit: req.limit,
-          dryRun: req.dryRun,
-          coverage: req.coverage,
-          claimDescriptor: this.claims.next(ctx.source),
-        }),
-      );
-      const acks = req.ack ? this.deps.backend.ackDequeuedJobs(req.ack) : Promise.resolve();
+      const dequeue = this.dequeueOwn(ctx, req);
+      const acks = req.ack ? this.ackOwn('dequeueJobs', req.ack) : Promise.resolve();
       const [result] = await Promise.all([dequeue, acks]);
-      this.deps.stats.incr(statNames.dequeued(req.queue), result.jobs.length);
+      this.deps.stats.incr(statNames.dequeued(this.series(req.queue)), result.jobs.length);
       return result;
     });
   }
 
+  /** The dequeue part of dequeueJobs: an impossible name answers as a missing queue. */
+  private async dequeueOwn(ctx: RequestCtx, req: DequeueCall): Promise<DequeueResult> {
+    if (!this.edge.isValid('dequeueJobs', req.queue)) {
+      if (this.edge.policy === 'strict') throw queueNotFound(req.queue);
+      return { jobs: [] };
+    }
+    return this.dequeueGates.run(req.queue, () =>
+      this.deps.backend.dequeueJobs({
+        queue: req.queue,
+        limit: this.edge.clampLimit(req.limit),
+        dryRun: req.dryRun,
+        coverage: req.coverage,
+        claimDescriptor: this.claims.next(ctx.source),
+      }),
+    );
+  }
+
+  /** Acks after the edge: foreign descriptors dropped, impossible names answered as missing. */
+  private async ackOwn(method: string, req: AckRequest): Promise<void> {
+    this.edge.checkBatch(method, 'acks', req.succeeded.length + req.failed.length);
+    const own = this.edge.ackForBackend(method, req);
+    if (own) await this.deps.backend.ackDequeuedJobs(own);
+  }
+
   ackDequeuedJobs(ctx: RequestCtx, req: AckRequest): Promise<void> {
     return this.call('ackDequeuedJobs', ctx, async () => {
-      await this.deps.backend.ackDequeuedJobs(req);
-      this.deps.stats.incr(statNames.ackSucceeded(req.queue), req.succeeded.length);
-      this.deps.stats.incr(statNames.ackFailed(req.queue), req.failed.length);
+      await this.ackOwn('ackDequeuedJobs', req);
+      const queue = this.series(req.queue);
+      this.deps.stats.incr(statNames.ackSucceeded(queue), req.succeeded.length);
+      this.deps.stats.incr(statNames.ackFailed(queue), req.failed.length);
     });
   }
 
   checkpointJobs(ctx: RequestCtx, queue: string, items: CheckpointItem[]): Promise<void> {
     return this.call('checkpointJobs', ctx, async () => {
-      await this.deps.backend.checkpointJobs({ queue, source: ctx.source, items });
-      this.deps.stats.incr(statNames.checkpoint(queue), items.length);
+      this.edge.checkBatch('checkpointJobs', 'checkpoint requests', items.length);
+      const own = this.edge.checkpointForBackend(queue, items);
+      if (own) await this.deps.backend.checkpointJobs({ queue, source: ctx.source, items: own });
+      this.deps.stats.incr(statNames.checkpoint(this.series(queue)), items.length);
     });
   }
 
   lookupJobs(ctx: RequestCtx, req: LookupRequest): Promise<Map<string, JobInfo>> {
-    return this.call('lookupJobs', ctx, () => this.deps.backend.lookupJobs(req));
+    return this.call('lookupJobs', ctx, async () => {
+      this.edge.checkBatch('lookupJobs', 'descriptors', req.descriptors.length);
+      const descriptors = this.edge.lookupDescriptors(req.descriptors);
+      if (descriptors.length === 0) return new Map<string, JobInfo>();
+      return this.deps.backend.lookupJobs({ ...req, descriptors });
+    });
   }
 
   getJobCount(ctx: RequestCtx, req: CountRequest): Promise<number> {
-    return this.call('getJobCount', ctx, () => this.deps.backend.getJobCount(req));
+    return this.call('getJobCount', ctx, async () => {
+      if (!this.edge.isValid('getJobCount', req.queue)) return this.missingQueueRead(req.queue, 0);
+      return this.deps.backend.getJobCount(req);
+    });
   }
 
   getQueueNames(ctx: RequestCtx): Promise<Set<string>> {
@@ -174,16 +233,29 @@ export class PinLaterServiceImpl implements PinLaterService {
         );
       }
       const { continuation: _ignored, ...scan } = req;
-      return this.deps.backend.scanJobs(scan);
+      if (!this.edge.isValid('scanJobs', req.queue)) return this.missingQueueRead(req.queue, []);
+      return this.deps.backend.scanJobs({ ...scan, limit: this.edge.clampLimit(scan.limit) });
     });
   }
 
   retryFailedJobs(ctx: RequestCtx, req: RetryFailedRequest): Promise<number> {
-    return this.call('retryFailedJobs', ctx, () => this.deps.backend.retryFailedJobs(req));
+    return this.call('retryFailedJobs', ctx, async () => {
+      if (!this.edge.isValid('retryFailedJobs', req.queue)) return this.missingQueueRead(req.queue, 0);
+      return this.deps.backend.retryFailedJobs(req);
+    });
   }
 
   deleteJobs(ctx: RequestCtx, req: DeleteJobsRequest): Promise<number> {
-    return this.call('deleteJobs', ctx, () => this.deps.backend.deleteJobs(req));
+    return this.call('deleteJobs', ctx, async () => {
+      if (!this.edge.isValid('deleteJobs', req.queue)) return this.missingQueueRead(req.queue, 0);
+      return this.deps.backend.deleteJobs(req);
+    });
+  }
+
+  /** A read or admin call on an impossible name: UNKNOWN (strict) or the empty answer (lenient). */
+  private missingQueueRead<T>(queue: string, empty: T): T {
+    if (this.edge.policy === 'strict') this.edge.missingQueueRead(queue);
+    return empty;
   }
 
   /** Stats.timeFutureMillis + LogAndWrapException: time the call, count and log its failure. */

@@ -1,6 +1,9 @@
 import { ErrorCode } from '../../../core/src/errors/error-code';
 
-/** PinLater's stat names (FACTS §9), in one place for the gateway and dashboards. */
+/**
+ * PinLater's stat names (FACTS §9), in one place for the gateway and dashboards. Per-queue names
+ * take the queue's series label (`Stats.queueSeries`), never a raw client-supplied name.
+ */
 export const statNames = {
   timing: (method: string): string => `PinLaterService.${method}`,
   error: (method: string, code: string): string => `PinLater.${method}.errors.${code}`,
@@ -12,6 +15,13 @@ export const statNames = {
   rateLimited: (queue: string): string => `${queue}_dequeue_requests_rate_limited`,
   bodySize: (queue: string): string => `job_body_size_${queue}`,
   bodySizeAll: 'job-body-size',
+  dequeueWaiters: (queue: string): string => `dequeue-semaphore-waiters-${queue}`,
+  /** Ours: calls refused because a batch exceeded GATEWAY_MAX_BATCH_ITEMS. */
+  batchTooLarge: (method: string): string => `PinLater.${method}.batch_too_large`,
+  /** Ours: ack/checkpoint items whose descriptor names another queue (ignored, not applied). */
+  crossQueueDescriptors: (method: string): string => `PinLater.${method}.cross_queue_descriptors_ignored`,
+  /** Ours: calls whose queue name could never have been created (answered without a store). */
+  impossibleQueueName: (method: string): string => `PinLater.${method}.impossible_queue_name`,
 } as const;
 
 /** PinLaterServiceImpl.errorCodeToStr: NO_HEALTHY_SHARDS is counted as INTERNAL_ERROR. */
@@ -19,3 +29,26 @@ export function errorStatCode(code: ErrorCode): string {
   if (code === ErrorCode.NO_HEALTHY_SHARDS) return 'INTERNAL_ERROR';
   return ErrorCode[code] ?? 'INVALID_ERROR_CODE';
 }
+
+/**
+ * Ours (issue 8): the transport's connection and memory budgets (`gateway/src/server/`), described
+ * in runbooks/gateway-deploy-and-restart.md, "Connection and memory budgets". Counters unless noted.
+ */
+export const transportStatNames = {
+  /** Gauge (Finagle's name): open client connections. */
+  connections: 'PinLaterService/connections',
+  /** Connections closed on accept because GATEWAY_MAX_CONNECTIONS were open. */
+  connectionsRejected: 'PinLaterService/connections_rejected',
+  /** Gauge: request bytes held now against GATEWAY_MAX_BUFFERED_BYTES. */
+  frameBufferBytes: 'PinLaterService/frame_buffer_bytes',
+  /** Gauge: connections waiting now for buffer budget (not reading meanwhile). */
+  frameBufferWaiters: 'PinLaterService/frame_buffer_waiters',
+  /** Times a connection had to wait for buffer budget. */
+  frameBufferWaits: 'PinLaterService/frame_buffer_waits',
+  /** Connections closed because a frame did not arrive whole within GATEWAY_FRAME_TIMEOUT_SECONDS. */
+  frameReadTimeouts: 'PinLaterService/frame_read_timeouts',
+  /** Connections dropped because the peer did not take a reply within GATEWAY_FRAME_TIMEOUT_SECONDS. */
+  replyWriteTimeouts: 'PinLaterService/reply_write_timeouts',
+  /** Connections closed by the idle timeout. */
+  idleCloses: 'PinLaterService/idle_closes',
+} as const;

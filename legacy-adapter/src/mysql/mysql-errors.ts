@@ -41,7 +41,24 @@ interface DriverErrorFields {
   sqlMessage?: unknown;
   fatal?: unknown;
   message?: unknown;
+  /** mysql2 attaches the statement (values formatted in) to every query error. */
+  sql?: unknown;
 }
+
+/** What the server log gets about a driver failure; never sent to clients. */
+export interface DriverDetail {
+  errno?: number;
+  code?: string;
+  sqlState?: string;
+  message?: string;
+  /** The statement, cut to STATEMENT_LOG_CHARS (it carries bodies and regexes). */
+  statement?: string;
+}
+
+const STATEMENT_LOG_CHARS = 1000;
+
+/** Server errors whose message quotes the statement text (`… near '<statement>' at line N`). */
+const STATEMENT_QUOTING_ERRNOS: ReadonlySet<number> = new Set([1064, 1149]); // ER_PARSE_ERROR, ER_SYNTAX_ERROR
 
 export function classifyMysqlError(e: unknown): MysqlFailureKind {
   if (e instanceof MysqlStoreError) return e.kind;
@@ -61,15 +78,33 @@ export function isRetriableKind(kind: MysqlFailureKind): boolean {
   return kind === 'overload' || kind === 'deadlock';
 }
 
-/** A MySQL failure surfacing as UNKNOWN; `kind` drives the base's auto-retries. */
+/**
+ * A MySQL failure surfacing as UNKNOWN; `kind` drives the base's auto-retries. `driver` is the
+ * full detail (statement included) for the server log: loggers print it with the error, clients
+ * only ever see `message`.
+ */
 export class MysqlStoreError extends PinLaterError {
   readonly kind: MysqlFailureKind;
+  readonly driver?: DriverDetail;
 
   constructor(kind: MysqlFailureKind, message: string, options?: { cause?: unknown }) {
     super(ErrorCode.UNKNOWN, message, options);
     this.kind = kind;
     this.name = 'MysqlStoreError';
+    if (options?.cause !== undefined) this.driver = driverDetail(options.cause);
   }
+}
+
+export function driverDetail(e: unknown): DriverDetail {
+  const f = (typeof e === 'object' && e !== null ? e : {}) as DriverErrorFields;
+  const detail: DriverDetail = {};
+  if (typeof f.errno === 'number') detail.errno = f.errno;
+  if (typeof f.code === 'string') detail.code = f.code;
+  if (typeof f.sqlState === 'string') detail.sqlState = f.sqlState;
+  const message = typeof f.sqlMessage === 'string' ? f.sqlMessage : typeof f.message === 'string' ? f.message : undefined;
+  if (message !== undefined) detail.message = message;
+  if (typeof f.sql === 'string') detail.statement = f.sql.slice(0, STATEMENT_LOG_CHARS);
+  return detail;
 }
 
 /** The pool could not hand out a connection within BACKEND_CONNECTION_MAX_WAIT_MILLIS. */
@@ -95,10 +130,14 @@ export function toStoreError(e: unknown, queueNotFoundFor?: string): PinLaterErr
   return new MysqlStoreError(kind, javaStyleMessage(kind, e), { cause: e });
 }
 
-/** `<Java exception class>: <message>`, the shape PinLater's UNKNOWN messages have. */
+/**
+ * `<Java exception class>: <message>`, the shape PinLater's UNKNOWN messages have: the JDBC
+ * exception's `toString()`, i.e. the server's own message (e.g. `Table 'plq_1_q.jobs_p1' doesn't
+ * exist`), never the statement. `clientSafeText` keeps it that way.
+ */
 export function javaStyleMessage(kind: MysqlFailureKind, e: unknown): string {
   const f = (typeof e === 'object' && e !== null ? e : {}) as DriverErrorFields;
-  const text = typeof f.sqlMessage === 'string' ? f.sqlMessage : typeof f.message === 'string' ? f.message : String(e);
+  const text = clientSafeText(f, typeof f.sqlMessage === 'string' ? f.sqlMessage : typeof f.message === 'string' ? f.message : String(e));
   if (f.code === 'POOL_WAIT_TIMEOUT') return `org.apache.commons.dbcp.SQLNestedException: ${text}`;
   switch (kind) {
     case 'overload':
@@ -113,6 +152,19 @@ export function javaStyleMessage(kind: MysqlFailureKind, e: unknown): string {
       }
       return typeof f.errno === 'number' ? `java.sql.SQLException: ${text}` : `java.lang.RuntimeException: ${text}`;
   }
+}
+
+/**
+ * The server's message without statement text. Deviation (docs/compatibility.md, "Legacy MySQL:
+ * error messages carry no statement text"): a syntax error's `near '<statement>'` quote is cut,
+ * and the driver's `sql` never appears, even if a driver version put it into the message. Every
+ * other message is the server's, as PinLater's JDBC exceptions carried it.
+ */
+export function clientSafeText(f: DriverErrorFields, text: string): string {
+  let safe = text;
+  if (typeof f.errno === 'number' && STATEMENT_QUOTING_ERRNOS.has(f.errno)) safe = safe.replace(/ near '[\s\S]*' at line \d+\s*$/, '');
+  if (typeof f.sql === 'string' && f.sql.length > 0) safe = safe.split(f.sql).join('<statement>');
+  return safe;
 }
 
 /** Error number of a driver error, if any. */

@@ -3,7 +3,7 @@ import { JobState } from '../../../core/src/types/job-state';
 import { classifyMysqlError, javaStyleMessage, mysqlErrno } from './mysql-errors';
 import type { SessionPool, SqlSession } from './mysql-session-pool';
 import { renderSql } from './sql-loader';
-import { jobsTableName, queueNamesFromCatalog } from './tables';
+import { jobsTableName, queueNamesFromCatalog, quotedJobsTable } from './tables';
 
 type QueueCounts = ShardMonitorResult['queues'][string];
 
@@ -60,12 +60,11 @@ async function monitorPass(ctx: ShardMonitorContext, s: SqlSession, priorities: 
   for (const queue of queues) {
     const counts = (result.queues[queue] ??= { timeoutDone: 0, timeoutRetry: 0, timeoutEvicted: 0, succeededGc: 0, failedGc: 0 });
     for (let priority = 1; priority <= priorities; priority++) {
-      const table = jobsTableName(ctx.shard, queue, priority);
       try {
-        await monitorTable(s, table, settings.updateMaxSize, { timeoutAt, succeededGcAt, failedGcAt }, counts);
+        await monitorTable(s, quotedJobsTable(ctx.shard, queue, priority), settings.updateMaxSize, { timeoutAt, succeededGcAt, failedGcAt }, counts);
       } catch (e) {
         if (mysqlErrno(e) !== ER_NO_SUCH_TABLE) throw e;
-        ctx.onMissingTable(table);
+        ctx.onMissingTable(jobsTableName(ctx.shard, queue, priority));
       }
     }
   }

@@ -4,6 +4,7 @@ import type { Clock } from '../../../core/src/util/clock';
 import { classifyMysqlError, PoolWaitTimeoutError } from './mysql-errors';
 import { formatSqlTimestamp, parseSqlTimestamp, sessionTimeZone, type ZoneOffsetSource } from './mysql-time';
 import { loadSql } from './sql-loader';
+import { flavourOf, type ServerFlavour } from './statement-time-limit';
 
 /** Where one MySQL instance lives (PinLater's `master` block plus credentials). */
 export interface MysqlEndpoint {
@@ -36,6 +37,8 @@ export type Row = RowDataPacket;
 export class SessionPool {
   private readonly pool: Pool;
   private readonly offsets = new WeakMap<object, number>();
+  /** Read on the first session (`VERSION()`); one server per pool. */
+  private flavour: ServerFlavour | undefined;
   private closed = false;
 
   constructor(
@@ -104,7 +107,8 @@ export class SessionPool {
 
   private async prepareSession(conn: PoolConnection): Promise<SqlSession> {
     const offset = this.zoneOffset(this.clock.nowMs());
-    const session = new SqlSession(conn, offset, this.settings.queryTimeoutMs);
+    this.flavour ??= await readFlavour(conn, this.settings.queryTimeoutMs);
+    const session = new SqlSession(conn, offset, this.settings.queryTimeoutMs, this.flavour);
     if (this.offsets.get(conn.connection) !== offset) {
       await session.run(loadSql('set-session-time-zone'), [sessionTimeZone(offset)]);
       this.offsets.set(conn.connection, offset);
@@ -113,23 +117,35 @@ export class SessionPool {
   }
 }
 
+async function readFlavour(conn: PoolConnection, timeoutMs: number): Promise<ServerFlavour> {
+  const [rows] = await conn.query<Row[]>({ sql: loadSql('server-version'), timeout: timeoutMs });
+  return flavourOf(String(Object.values(rows[0] ?? {})[0] ?? ''));
+}
+
+/** Per-statement options; `timeoutMs` replaces the pool's client-side statement timeout. */
+export interface StatementOptions {
+  timeoutMs?: number;
+}
+
 /** One checked-out connection with its session time zone offset. */
 export class SqlSession {
   constructor(
     private readonly conn: PoolConnection,
     readonly offsetMinutes: number,
     private readonly timeoutMs: number,
+    /** MariaDB or MySQL: how a statement's run time is limited (statement-time-limit.ts). */
+    readonly flavour: ServerFlavour,
   ) {}
 
   /** A statement that returns rows. */
-  async select(sql: string, values: unknown[] = []): Promise<Row[]> {
-    const [rows] = await this.conn.query<Row[]>({ sql, timeout: this.timeoutMs }, values);
+  async select(sql: string, values: unknown[] = [], options: StatementOptions = {}): Promise<Row[]> {
+    const [rows] = await this.conn.query<Row[]>({ sql, timeout: options.timeoutMs ?? this.timeoutMs }, values);
     return rows;
   }
 
   /** A statement without rows; returns its header (matched rows, insert id). */
-  async run(sql: string, values: unknown[] = []): Promise<ResultSetHeader> {
-    const [header] = await this.conn.query<ResultSetHeader>({ sql, timeout: this.timeoutMs }, values);
+  async run(sql: string, values: unknown[] = [], options: StatementOptions = {}): Promise<ResultSetHeader> {
+    const [header] = await this.conn.query<ResultSetHeader>({ sql, timeout: options.timeoutMs ?? this.timeoutMs }, values);
     return header;
   }
 

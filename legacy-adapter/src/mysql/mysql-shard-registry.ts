@@ -1,7 +1,7 @@
 import type { ShardStore } from '../../../core/src/interfaces/shard-store';
 import type { Stats } from '../../../core/src/interfaces/stats';
 import type { Logger } from '../../../core/src/logging/logger';
-import type { LegacyBackendSettings } from '../../../core/src/types/legacy-backend-options';
+import { DEFAULT_BODY_REGEX_TIMEOUT_MS, type LegacyBackendSettings } from '../../../core/src/types/legacy-backend-options';
 import type { Clock } from '../../../core/src/util/clock';
 import { shuffled } from '../../../core/src/util/shuffle';
 import { parseMysqlBackendConfig, sameEndpoint, type MysqlInstanceConfig } from './mysql-backend-config';
@@ -9,6 +9,7 @@ import { SessionPool } from './mysql-session-pool';
 import { DEFAULT_SHARD_HEALTH, ShardHealthWindow, type ShardHealthSettings } from './mysql-shard-health';
 import { MysqlShardStore, type MysqlInstance } from './mysql-shard-store';
 import { processZoneOffset, type ZoneOffsetSource } from './mysql-time';
+import { clientTimeoutFor } from './statement-time-limit';
 
 /** JDBC `connectTimeout=5000` in PinLater's data source URL (FACTS §5.1). */
 export const CONNECT_TIMEOUT_MS = 5000;
@@ -156,6 +157,7 @@ export class MysqlShardRegistry {
       numPriorityLevels: s.numPriorityLevels,
       countLimit: s.mysql.countLimit,
       autoRetries: s.autoRetries,
+      bodyRegex: bodyRegexLimits(s),
       clock: this.o.clock,
       stats: this.o.stats,
       logger: this.o.logger.child({ shard: name }),
@@ -178,6 +180,12 @@ export class MysqlShardRegistry {
     timer.unref();
     this.retiring.add(timer);
   }
+}
+
+/** GATEWAY_BODY_REGEX_TIMEOUT_MS and the client-side timeout that lets the server answer first. */
+function bodyRegexLimits(s: LegacyBackendSettings): { limitMs: number; clientTimeoutMs: number } {
+  const limitMs = s.mysql.bodyRegexTimeoutMs ?? DEFAULT_BODY_REGEX_TIMEOUT_MS;
+  return { limitMs, clientTimeoutMs: clientTimeoutFor(limitMs, s.socketTimeoutMs) };
 }
 
 function sameShards(a: MysqlInstanceConfig, b: MysqlInstanceConfig): boolean {

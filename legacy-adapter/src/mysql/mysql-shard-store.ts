@@ -15,15 +15,16 @@ import { JobState } from '../../../core/src/types/job-state';
 import type { CheckpointItem } from '../../../core/src/types/requests';
 import type { Clock } from '../../../core/src/util/clock';
 import { bodyRegexParameter } from './body-regex';
+import { limitedDelete, limitedSelect, type BodyRegexBudget } from './body-regex-statements';
 import { exportPage, importJobs } from './mysql-job-transfer';
 import { classifyMysqlError, isRetriableKind, mysqlErrno, toStoreError, type SingleJobOp } from './mysql-errors';
 import { runShardMonitor } from './mysql-queue-monitor';
 import { scalar, toLookupInfo, toScanInfo, toShardJob } from './mysql-row-mapping';
-import type { SessionPool, SqlSession } from './mysql-session-pool';
+import type { Row, SessionPool, SqlSession } from './mysql-session-pool';
 import type { ShardHealthWindow } from './mysql-shard-health';
 import { checkBodySize, checkClaimDescriptor } from './mysql-limits';
 import { loadSql, renderSql } from './sql-loader';
-import { databaseName, jobsTableName, MAX_DB_NAME_LENGTH, queueNamesFromCatalog } from './tables';
+import { databaseName, MAX_DB_NAME_LENGTH, queueNamesFromCatalog, quotedDatabase, quotedJobsTable } from './tables';
 
 /** What all logical shards of one MySQL instance share (FACTS §5.1). */
 export interface MysqlInstance {
@@ -44,6 +45,8 @@ export interface MysqlShardStoreOptions {
   countLimit: number;
   /** BACKEND_NUM_AUTO_RETRIES, used by the monitor's deadlock retries. */
   autoRetries: number;
+  /** Time limit of count, scan and delete statements that run a body regex. */
+  bodyRegex: Omit<BodyRegexBudget, 'onExceeded'>;
   clock: Clock;
   stats: Stats;
   logger: Logger;
@@ -63,11 +66,13 @@ export class MysqlShardStore implements ShardStore {
   readonly name: string;
   private readonly o: MysqlShardStoreOptions;
   private readonly general: SessionPool;
+  private readonly regexBudget: BodyRegexBudget;
 
   constructor(options: MysqlShardStoreOptions) {
     this.o = options;
     this.name = options.name;
     this.general = options.instance.general;
+    this.regexBudget = { ...options.bodyRegex, onExceeded: () => options.stats.incr('mysql-body-regex-timeout') };
   }
 
   get dequeueOnly(): boolean {
@@ -84,12 +89,11 @@ export class MysqlShardStore implements ShardStore {
   }
 
   async createQueue(queue: string): Promise<void> {
-    const db = databaseName(this.name, queue);
     await this.general
       .withSession(async (s) => {
-        if (!(await this.createDatabase(s, db))) return;
+        if (!(await this.createDatabase(s, queue))) return;
         for (let p = 1; p <= this.o.numPriorityLevels; p++) {
-          await s.run(renderSql('create-jobs-table', { table: jobsTableName(this.name, queue, p) }));
+          await s.run(renderSql('create-jobs-table', { table: quotedJobsTable(this.name, queue, p) }));
         }
       })
       .catch((e: unknown) => {
@@ -98,9 +102,10 @@ export class MysqlShardStore implements ShardStore {
   }
 
   /** false when the database exists (PinLater then skips this shard, tables included). */
-  private async createDatabase(s: SqlSession, db: string): Promise<boolean> {
+  private async createDatabase(s: SqlSession, queue: string): Promise<boolean> {
+    const db = databaseName(this.name, queue);
     try {
-      await s.run(renderSql('create-database', { db }));
+      await s.run(renderSql('create-database', { db: quotedDatabase(this.name, queue) }));
       return true;
     } catch (e) {
       const errno = mysqlErrno(e);
@@ -114,7 +119,7 @@ export class MysqlShardStore implements ShardStore {
 
   async deleteQueue(queue: string): Promise<void> {
     await this.general
-      .withSession((s) => s.run(renderSql('drop-database', { db: databaseName(this.name, queue) })))
+      .withSession((s) => s.run(renderSql('drop-database', { db: quotedDatabase(this.name, queue) })))
       .catch((e: unknown) => {
         if (mysqlErrno(e) === ER_NO_SUCH_TABLE) return;
         throw toStoreError(e);
@@ -133,7 +138,7 @@ export class MysqlShardStore implements ShardStore {
   async enqueue(queue: string, job: NewJob): Promise<number> {
     checkBodySize(job.body);
     const now = this.o.clock.nowMs();
-    const table = jobsTableName(this.name, queue, job.priority);
+    const table = quotedJobsTable(this.name, queue, job.priority);
     return this.op('enqueue', queue, async (s) => {
       const runAfter = job.runAfterMs !== undefined ? job.runAfterMs : now;
       const values = [JobState.PENDING, job.attemptsAllowed, job.attemptsAllowed, job.customStatus, s.timestamp(now), s.timestamp(runAfter), job.body];
@@ -144,7 +149,7 @@ export class MysqlShardStore implements ShardStore {
 
   async dequeue(queue: string, priority: number, limit: number, claimDescriptor: string): Promise<ShardJob[]> {
     checkClaimDescriptor(claimDescriptor);
-    const table = jobsTableName(this.name, queue, priority);
+    const table = quotedJobsTable(this.name, queue, priority);
     return this.sampled(
       this.op('dequeue', queue, async (s) => {
         const claim = [claimDescriptor, JobState.IN_PROGRESS, JobState.PENDING, limit];
@@ -161,14 +166,15 @@ export class MysqlShardStore implements ShardStore {
   /** PinLater's MySQL dequeue metrics (FACTS §3.6), on real (non-dry-run) claims only. */
   private recordDequeueDelays(queue: string, jobs: ShardJob[]): void {
     const now = this.o.clock.nowMs();
+    const series = this.o.stats.queueSeries(queue);
     for (const job of jobs) {
-      if (job.attemptsAllowed === job.attemptsRemaining) this.o.stats.metric(`${queue}_first_dequeue_delay_ms`, now - job.createdAtMs);
-      this.o.stats.metric(`${queue}_dequeue_delay_ms`, now - job.updatedAtMs);
+      if (job.attemptsAllowed === job.attemptsRemaining) this.o.stats.metric(`${series}_first_dequeue_delay_ms`, now - job.createdAtMs);
+      this.o.stats.metric(`${series}_dequeue_delay_ms`, now - job.updatedAtMs);
     }
   }
 
   async peek(queue: string, priority: number, limit: number): Promise<ShardJob[]> {
-    const table = jobsTableName(this.name, queue, priority);
+    const table = quotedJobsTable(this.name, queue, priority);
     return this.sampled(
       this.op('dequeue', queue, async (s) => {
         const rows = await s.select(renderSql('dequeue-peek', { table }), [JobState.PENDING, limit]);
@@ -178,12 +184,12 @@ export class MysqlShardStore implements ShardStore {
   }
 
   async ackSucceeded(queue: string, priority: number, localId: number, appendCustomStatus: string): Promise<void> {
-    const table = jobsTableName(this.name, queue, priority);
+    const table = quotedJobsTable(this.name, queue, priority);
     await this.op('ack', queue, (s) => s.run(renderSql('ack-succeeded', { table }), [JobState.SUCCEEDED, appendCustomStatus, localId]));
   }
 
   async ackFailed(queue: string, priority: number, localId: number, appendCustomStatus: string, retryDelayMs: number): Promise<void> {
-    const table = jobsTableName(this.name, queue, priority);
+    const table = quotedJobsTable(this.name, queue, priority);
     await this.op('ack', queue, async (s) => {
       await s.run(renderSql('ack-failed-done', { table }), [JobState.FAILED, appendCustomStatus, localId, JobState.IN_PROGRESS]);
       const runAfter = s.timestamp(this.o.clock.nowMs() + retryDelayMs);
@@ -195,7 +201,7 @@ export class MysqlShardStore implements ShardStore {
     const newBody = item.newBody === undefined ? undefined : Buffer.from(item.newBody, 'utf8');
     if (newBody) checkBodySize(newBody);
     const now = this.o.clock.nowMs();
-    const table = jobsTableName(this.name, queue, priority);
+    const table = quotedJobsTable(this.name, queue, priority);
     const header = await this.op('checkpoint', queue, (s) => {
       const { sql, values } = checkpointStatement(s, table, localId, source, item, newBody, now);
       return s.run(sql, values);
@@ -204,7 +210,7 @@ export class MysqlShardStore implements ShardStore {
   }
 
   async lookup(queue: string, priority: number, localId: number, includeBody: boolean): Promise<Omit<JobInfo, 'descriptor'> | null> {
-    const table = jobsTableName(this.name, queue, priority);
+    const table = quotedJobsTable(this.name, queue, priority);
     return this.read(async (s) => {
       const rows = await s.select(renderSql(includeBody ? 'lookup-with-body' : 'lookup', { table }), [localId]);
       const row = rows[0];
@@ -214,18 +220,23 @@ export class MysqlShardStore implements ShardStore {
 
   async count(queue: string, priority: number, state: JobState, future: boolean, bodyRegex: string | undefined): Promise<number> {
     const { slot, values } = regexSlot(bodyRegex);
-    const sql = renderSql(future ? 'count-future' : 'count-current', { table: jobsTableName(this.name, queue, priority), bodyRegex: slot });
-    return this.read(async (s) => scalar(await s.select(sql, [state, ...values, this.o.countLimit])));
+    const sql = renderSql(future ? 'count-future' : 'count-current', { table: quotedJobsTable(this.name, queue, priority), bodyRegex: slot });
+    return this.read(async (s) => scalar(await this.selectFiltered(s, sql, [state, ...values, this.o.countLimit], values.length > 0)));
   }
 
   async scan(queue: string, priority: number, state: JobState, future: boolean, limit: number, bodyRegex: string | undefined): Promise<ShardJobInfo[]> {
     const { slot, values } = regexSlot(bodyRegex);
-    const sql = renderSql(future ? 'scan-future' : 'scan-current', { table: jobsTableName(this.name, queue, priority), bodyRegex: slot });
-    return this.read(async (s) => (await s.select(sql, [state, ...values, limit])).map((r) => toScanInfo(r, s, state)));
+    const sql = renderSql(future ? 'scan-future' : 'scan-current', { table: quotedJobsTable(this.name, queue, priority), bodyRegex: slot });
+    return this.read(async (s) => (await this.selectFiltered(s, sql, [state, ...values, limit], values.length > 0)).map((r) => toScanInfo(r, s, state)));
+  }
+
+  /** A count or scan; with a body regex it runs under the statement time limit. */
+  private selectFiltered(s: SqlSession, sql: string, values: unknown[], hasRegex: boolean): Promise<Row[]> {
+    return hasRegex ? limitedSelect(s, sql, values, this.regexBudget) : s.select(sql, values);
   }
 
   async retryFailed(queue: string, priority: number, limit: number, attemptsToAllow: number, runAfterMs: number): Promise<number> {
-    const table = jobsTableName(this.name, queue, priority);
+    const table = quotedJobsTable(this.name, queue, priority);
     return this.read(async (s) => {
       const values = [JobState.PENDING, attemptsToAllow, s.timestamp(runAfterMs), JobState.FAILED, limit];
       return (await s.run(renderSql('retry-failed', { table }), values)).affectedRows;
@@ -233,9 +244,10 @@ export class MysqlShardStore implements ShardStore {
   }
 
   async deleteJobs(queue: string, priority: number, state: JobState, limit: number, bodyRegex: string | undefined): Promise<number> {
-    const { slot, values } = regexSlot(bodyRegex);
-    const sql = renderSql('delete-jobs', { table: jobsTableName(this.name, queue, priority), bodyRegex: slot });
-    return this.read(async (s) => (await s.run(sql, [state, ...values, limit])).affectedRows);
+    const table = quotedJobsTable(this.name, queue, priority);
+    const regex = bodyRegexParameter(bodyRegex);
+    if (regex !== undefined) return this.read((s) => limitedDelete(s, table, state, regex, limit, this.regexBudget));
+    return this.read(async (s) => (await s.run(renderSql('delete-jobs', { table, bodyRegex: '' }), [state, limit])).affectedRows);
   }
 
   async runMonitor(priorities: number, settings: MonitorSettings): Promise<ShardMonitorResult> {
@@ -260,13 +272,13 @@ export class MysqlShardStore implements ShardStore {
   }
 
   exportJobs(queue: string, priority: number, state: JobState, cursor: string | undefined, limit: number): Promise<{ jobs: ShardPortableJob[]; nextCursor?: string }> {
-    return this.read((s) => exportPage(s, jobsTableName(this.name, queue, priority), priority, state, cursor, limit));
+    return this.read((s) => exportPage(s, quotedJobsTable(this.name, queue, priority), priority, state, cursor, limit));
   }
 
   importJobs(queue: string, jobs: PortableJob[]): Promise<number[]> {
     for (const job of jobs) checkBodySize(job.body);
     return this.general
-      .withSession((s) => importJobs(s, (p) => jobsTableName(this.name, queue, p), jobs))
+      .withSession((s) => importJobs(s, (p) => quotedJobsTable(this.name, queue, p), jobs))
       .catch((e: unknown) => {
         throw toStoreError(e, queue);
       });

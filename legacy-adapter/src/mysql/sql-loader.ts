@@ -14,7 +14,8 @@ export type SqlName =
   | 'checkpoint-reset-claim' | 'checkpoint-footer'
   | 'lookup' | 'lookup-with-body' | 'body-regex-clause' | 'count-current' | 'count-future'
   | 'scan-current' | 'scan-future' | 'retry-failed' | 'delete-jobs'
-  | 'monitor-timeout-done' | 'monitor-timeout-retry' | 'monitor-gc' | 'export-page' | 'import-job';
+  | 'monitor-timeout-done' | 'monitor-timeout-retry' | 'monitor-gc' | 'export-page' | 'import-job'
+  | 'server-version' | 'time-limit-mariadb' | 'time-limit-mysql' | 'delete-jobs-select-ids' | 'delete-jobs-by-ids';
 
 const SQL_DIR = join(__dirname, 'sql');
 const cache = new Map<SqlName, string>();

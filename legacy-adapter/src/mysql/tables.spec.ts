@@ -1,4 +1,4 @@
-import { classifyDatabase, databaseName, jobsTableName, queueNamesFromCatalog, shardName } from './tables';
+import { classifyDatabase, databaseName, jobsTableName, queueNamesFromCatalog, quotedDatabase, quotedJobsTable, quoteIdentifier, shardName } from './tables';
 
 describe('legacy MySQL naming (FACTS §5.2)', () => {
   it('builds shard, database and table names as PinLater does', () => {
@@ -25,5 +25,14 @@ describe('legacy MySQL naming (FACTS §5.2)', () => {
     expect(queues).toEqual(new Set(['ok']));
     expect(malformed).toEqual(['plq', 'plq_', 'plqfoo', 'plq_1']);
     expect(classifyDatabase('plq_2', '1')).toEqual({ kind: 'other' });
+  });
+
+  it('quotes every identifier that reaches SQL text, doubling backticks (issue 8, second defence)', () => {
+    expect(quotedDatabase('1', 'myq')).toBe('`plq_1_myq`');
+    expect(quotedJobsTable('1d1', 'myq', 2)).toBe('`plq_1d1_myq`.`jobs_p2`');
+    expect(quoteIdentifier('a`b')).toBe('`a``b`');
+    expect(quotedJobsTable('1', 'q`.jobs_p1 SET x=1 #', 1)).toBe('`plq_1_q``.jobs_p1 SET x=1 #`.`jobs_p1`');
+    // Raw names stay PinLater's, for the catalog rule and for messages.
+    expect(jobsTableName('1', 'q`x', 1)).toBe('plq_1_q`x.jobs_p1');
   });
 });

@@ -5,8 +5,13 @@
  *   table per priority:           plq_<shard>_<queue>.jobs_p<priority>
  *   logical shard names:          <instanceId> for db 0, <instanceId>d<dbId> for dbId >= 1
  *
- * Identifiers are NOT back-quoted, exactly as PinLater builds them: queue names that need quoting
- * fail in MySQL the same way they fail for a PinLater server (createQueue validates `\w+`).
+ * Names come in two forms. The raw names (`databaseName`, `jobsTableName`) are PinLater's and are
+ * what the catalog rule and client-visible messages use. SQL text only ever gets the quoted forms
+ * (`quotedDatabase`, `quotedJobsTable`): every part back-quoted, backticks doubled inside. PinLater
+ * pastes the raw names unquoted, and only createQueue validates the queue name, so any other method
+ * could inject SQL through it (issue 8); the gateway validates names at the edge, and the quoting
+ * here is the second defence: whatever a queue name contains, it stays one identifier. For every
+ * name createQueue accepts (`\w+`) the statements mean exactly what PinLater's meant.
  */
 
 export const QUEUE_DB_PREFIX = 'plq';
@@ -23,7 +28,26 @@ export function databaseName(shard: string, queue: string): string {
 }
 
 export function jobsTableName(shard: string, queue: string, priority: number): string {
-  return `${databaseName(shard, queue)}.jobs_p${Math.trunc(priority)}`;
+  return `${databaseName(shard, queue)}.${jobsTableBase(priority)}`;
+}
+
+/** One SQL identifier: back-quoted, a backtick inside doubled (MySQL "Schema Object Names"). */
+export function quoteIdentifier(name: string): string {
+  return `\`${name.replace(/`/g, '``')}\``;
+}
+
+/** The queue database as SQL text: `` `plq_<shard>_<queue>` ``. */
+export function quotedDatabase(shard: string, queue: string): string {
+  return quoteIdentifier(databaseName(shard, queue));
+}
+
+/** The jobs table as SQL text: `` `plq_<shard>_<queue>`.`jobs_p<priority>` ``. */
+export function quotedJobsTable(shard: string, queue: string, priority: number): string {
+  return `${quotedDatabase(shard, queue)}.${quoteIdentifier(jobsTableBase(priority))}`;
+}
+
+function jobsTableBase(priority: number): string {
+  return `jobs_p${Math.trunc(priority)}`;
 }
 
 /** What the catalog rule of FACTS §5.2 makes of one database name, for one shard. */

@@ -5,19 +5,20 @@ import type { RedisArgument } from 'redis';
 import { isNoScriptError } from './redis-errors';
 import type { RedisConnection, SendOptions } from './redis-connection';
 
-/** Every script of `lua/` (FACTS §6.4, plus import-job); the file is `lua/<name>.lua`. */
+/**
+ * Every script of `lua/` (FACTS §6.4, plus import-job and delete-matched-jobs); the file is
+ * `lua/<name>.lua`. PinLater's *_MATCH_BODY scripts have no file: their Lua-pattern match runs in
+ * the gateway (body-filter/), and DELETE_QUEUE is delete-jobs in chunks.
+ */
 export const LUA_SCRIPT_NAMES = [
   'enqueue-job',
   'dequeue-jobs',
   'ack-succeeded-job',
   'ack-failed-job',
   'checkpoint-job',
-  'count-jobs-match-body',
-  'scan-jobs-match-body',
   'retry-jobs',
   'delete-jobs',
-  'delete-jobs-match-body',
-  'delete-queue',
+  'delete-matched-jobs',
   'monitor-timeout-update',
   'monitor-gc-done-jobs',
   'import-job',

@@ -11,6 +11,9 @@ import { REDIS_STATS } from './redis-stat-names';
  */
 export class QueueNameCache {
   private names = new Set<string>();
+  /** The reload running now, and the one queued behind it for callers that arrived meanwhile. */
+  private running: Promise<Set<string>> | undefined;
+  private queued: Promise<Set<string>> | undefined;
 
   constructor(
     private readonly stores: () => readonly ShardStore[],
@@ -41,9 +44,33 @@ export class QueueNameCache {
     return names;
   }
 
+  /**
+   * A reload that starts after this call (so it sees every queue created before the call), shared:
+   * callers that arrive while one runs all wait for the single reload queued behind it. A flood
+   * of enqueues to unknown names (issue 8) thus costs one reload at a time, not one per request.
+   */
+  reloadShared(): Promise<Set<string>> {
+    if (this.running === undefined) return this.startReload();
+    this.queued ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.startReload();
+      });
+    return this.queued;
+  }
+
+  private startReload(): Promise<Set<string>> {
+    const run: Promise<Set<string>> = this.reload().finally(() => {
+      if (this.running === run) this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+
   async ensureExists(queue: string): Promise<void> {
     if (this.names.has(queue)) return;
-    await this.reload();
+    await this.reloadShared();
     if (this.names.has(queue)) return;
     this.stats.incr(REDIS_STATS.queueNotFoundEnqueue);
     throw new QueueNotFoundError(`Queue not found: ${queue}`);

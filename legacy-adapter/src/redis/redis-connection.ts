@@ -47,13 +47,24 @@ const MIN_SWEEP_MS = 5;
 /** Drop settled entries from the front of the in-flight list once this many accumulate. */
 const COMPACT_AFTER = 1024;
 
-/** One command in flight: its deadline, and whether it settled or was expired by the sweep. */
-interface InFlightCommand {
+/**
+ * One node-redis client and how many of its commands still owe their caller an answer. A client
+ * is retired (no new commands) when one of its commands timed out, and destroyed once `live` is 0.
+ */
+interface ClientSlot {
   readonly client: RawRedisClient;
+  live: number;
+  retired: boolean;
+}
+
+/** One command in flight: its deadline, and whether its caller got an answer (reply or timeout). */
+interface InFlightCommand {
+  readonly slot: ClientSlot;
   readonly deadlineMs: number;
   readonly timeoutMs: number;
-  settled: boolean;
-  expired: boolean;
+  done: boolean;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
 }
 
 /**
@@ -65,8 +76,13 @@ interface InFlightCommand {
  * - `disableOfflineQueue`: a command issued while disconnected fails at once (ClientOfflineError,
  *   a connection failure) instead of waiting in an unbounded queue;
  * - every command carries a deadline (now + the socket timeout of its pool); a command past its
- *   deadline fails with `RedisCommandTimeoutError` and replaces the client (as Jedis drops a
- *   connection after a socket timeout). Deadlines are checked by one sweep per connection,
+ *   deadline fails with `RedisCommandTimeoutError`, alone: its client is retired (new commands go
+ *   to a fresh client, as Jedis drops a connection after a socket timeout), but the commands
+ *   already sent on it keep waiting for their replies under their own deadlines, and the retired
+ *   client is destroyed once none of them is left. One slow command (a long script, a command
+ *   queued behind one) therefore never fails the other callers' commands that share the
+ *   connection (issue 8: a lookup fan-out past the timeout failed every client's pending command
+ *   with SHARD_CONNECTION_FAILED). Deadlines are checked by one sweep per connection,
  *   every timeout/4 while commands are in flight, instead of a timer per command (a timer per
  *   command at ~30k commands/s was measurable CPU and GC): a hung command therefore fails between
  *   `timeout` and `1.25 × timeout` after it was sent, never before;
@@ -78,7 +94,13 @@ interface InFlightCommand {
 export class RedisConnection {
   readonly host: string;
   readonly port: number;
-  private client: RawRedisClient;
+  private current: ClientSlot;
+  /**
+   * The client `current` replaced, while `current` is still connecting: new commands keep going
+   * to it if it is still connected (a long command ahead of them delays them on a new connection
+   * just as much, since Redis runs one command at a time), instead of failing as "offline".
+   */
+  private previous: ClientSlot | undefined;
   private readonly logger: Logger;
   private readonly reconnectMinMs: number;
   private readonly reconnectMaxMs: number;
@@ -99,7 +121,11 @@ export class RedisConnection {
     this.reconnectMinMs = options.reconnectMinMs ?? 25;
     this.reconnectMaxMs = options.reconnectMaxMs ?? 1000;
     this.connectTimeoutMs = options.connectTimeoutMs;
-    this.client = this.openClient();
+    this.current = { client: this.openClient(), live: 0, retired: false };
+  }
+
+  private get client(): RawRedisClient {
+    return this.current.client;
   }
 
   private openClient(): RawRedisClient {
@@ -125,18 +151,23 @@ export class RedisConnection {
 
   /**
    * A command that timed out leaves its connection in an unknown state (a hung or overloaded
-   * server): like Jedis, which discards a connection after a socket timeout, replace the client.
-   * The old client's other pending commands fail as connection failures.
+   * server, or a long command ahead of it): like Jedis, which discards a connection after a
+   * socket timeout, new commands go to a new client. The old one keeps its pending commands.
    */
-  private recycle(client: RawRedisClient): void {
-    if (client === this.client && !this.closed) {
-      this.logger.warn('redis command timed out; reconnecting');
-      this.client = this.openClient();
+  private retire(slot: ClientSlot): void {
+    slot.retired = true;
+    if (slot === this.current && !this.closed) {
+      this.logger.warn('redis command timed out; new commands use a new connection');
+      this.previous = slot;
+      this.current = { client: this.openClient(), live: 0, retired: false };
     }
-    // Also an old client, or one being closed, that still holds a hung command: destroying it
-    // (idempotent) rejects that command now rather than whenever its socket gives up.
+  }
+
+  /** A retired client with no command left to answer is destroyed (idempotent). */
+  private destroyIfDrained(slot: ClientSlot): void {
+    if (!slot.retired || slot.live > 0) return;
     try {
-      client.destroy();
+      slot.client.destroy();
     } catch (e) {
       this.logError(e);
     }
@@ -170,20 +201,39 @@ export class RedisConnection {
    * per-command `timeout` option was measured not to fire against a SIGSTOPped server).
    */
   send<T>(args: ReadonlyArray<RedisArgument>, options: SendOptions): Promise<T> {
-    const client = this.client;
-    const command: InFlightCommand = { client, deadlineMs: Date.now() + options.timeoutMs, timeoutMs: options.timeoutMs, settled: false, expired: false };
-    this.track(command);
-    return client.sendCommand<T>(args, options.buffers === true ? BUFFER_OPTIONS : TEXT_OPTIONS).then(
-      (value) => {
-        this.settle(command);
-        return value;
-      },
-      (e: unknown) => {
-        this.settle(command);
-        // Expired: the sweep destroyed the client, which rejected this command; report the timeout.
-        throw command.expired ? new RedisCommandTimeoutError(command.timeoutMs) : e;
-      },
-    );
+    const slot = this.pickSlot();
+    return new Promise<T>((resolve, reject) => {
+      const command: InFlightCommand = {
+        slot,
+        deadlineMs: Date.now() + options.timeoutMs,
+        timeoutMs: options.timeoutMs,
+        done: false,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      };
+      slot.live += 1;
+      this.track(command);
+      slot.client.sendCommand<T>(args, options.buffers === true ? BUFFER_OPTIONS : TEXT_OPTIONS).then(
+        (value) => {
+          if (this.finish(command)) command.resolve(value);
+        },
+        (e: unknown) => {
+          if (this.finish(command)) command.reject(e);
+        },
+      );
+    });
+  }
+
+  /** `current`, or while it is still connecting, the connected client it replaced. */
+  private pickSlot(): ClientSlot {
+    const current = this.current;
+    const previous = this.previous;
+    if (previous === undefined) return current;
+    if (current.client.isReady || !previous.client.isReady) {
+      if (current.client.isReady) this.previous = undefined;
+      return current;
+    }
+    return previous;
   }
 
   private track(command: InFlightCommand): void {
@@ -197,10 +247,22 @@ export class RedisConnection {
     this.sweepTimer.unref();
   }
 
-  private settle(command: InFlightCommand): void {
-    command.settled = true;
+  /**
+   * Marks the command answered; false when it already was (a reply after its timeout, or the
+   * rejection of an expired command when its retired client is destroyed).
+   */
+  private finish(command: InFlightCommand): boolean {
+    if (command.done) return false;
+    command.done = true;
+    command.slot.live -= 1;
+    this.destroyIfDrained(command.slot);
+    this.advanceHead();
+    return true;
+  }
+
+  private advanceHead(): void {
     const list = this.inFlight;
-    while (this.head < list.length && (list[this.head] as InFlightCommand).settled) this.head++;
+    while (this.head < list.length && (list[this.head] as InFlightCommand).done) this.head++;
     if (this.head === list.length) {
       list.length = 0;
       this.head = 0;
@@ -211,22 +273,27 @@ export class RedisConnection {
   }
 
   /**
-   * Fails every command past its deadline and replaces the client it was sent on. Destroying
-   * the client rejects all its pending commands at once: the expired ones surface as
-   * `RedisCommandTimeoutError`, the others as connection failures (as before: a timeout
-   * recycled the client). Stops itself when nothing is in flight.
+   * Fails every command past its deadline with `RedisCommandTimeoutError` (that command only) and
+   * retires the client it was sent on; a retired client with nothing left to answer is destroyed.
+   * Stops itself when nothing is in flight.
    */
   private sweep(): void {
     const now = Date.now();
     const list = this.inFlight;
-    const hung = new Set<RawRedisClient>();
+    const hung = new Set<ClientSlot>();
     for (let i = this.head; i < list.length; i++) {
       const command = list[i] as InFlightCommand;
-      if (command.settled || command.expired || command.deadlineMs > now) continue;
-      command.expired = true;
-      hung.add(command.client);
+      if (command.done || command.deadlineMs > now) continue;
+      command.done = true;
+      command.slot.live -= 1;
+      hung.add(command.slot);
+      command.reject(new RedisCommandTimeoutError(command.timeoutMs));
     }
-    for (const client of hung) this.recycle(client);
+    for (const slot of hung) {
+      this.retire(slot);
+      this.destroyIfDrained(slot);
+    }
+    this.advanceHead();
     if (this.head >= this.inFlight.length) this.stopSweep();
   }
 

@@ -71,10 +71,13 @@ export function connectionFailedMessage(host: string): string {
 export function toStoreError(e: unknown, host: string): Error {
   if (e instanceof PinLaterError) return e;
   if (isRedisConnectionFailure(e)) return new ShardConnectionError(connectionFailedMessage(host), { cause: e });
-  if (e instanceof ErrorReply) {
-    return new PinLaterError(ErrorCode.UNKNOWN, `redis.clients.jedis.exceptions.JedisDataException: ${e.message}`, { cause: e });
-  }
+  if (e instanceof ErrorReply) return new PinLaterError(ErrorCode.UNKNOWN, jedisDataMessage(e.message), { cause: e });
   return e instanceof Error ? e : new PinLaterError(ErrorCode.UNKNOWN, String(e));
+}
+
+/** PinLater's UNKNOWN message for a Redis error reply: Jedis's exception and the reply text. */
+export function jedisDataMessage(reply: string): string {
+  return `redis.clients.jedis.exceptions.JedisDataException: ${reply}`;
 }
 
 /** Redis answered NOSCRIPT to an EVALSHA: the script cache was flushed or never had it. */

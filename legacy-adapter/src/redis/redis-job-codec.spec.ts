@@ -1,4 +1,4 @@
-import { escapeLuaPattern, javaUtf8Text, replySecondsToMs, truncateCustomStatus } from './redis-job-codec';
+import { javaUtf8Text, replySecondsToMs, truncateCustomStatus } from './redis-job-codec';
 
 describe('Redis text encodings (FACTS §6.2)', () => {
   it('truncates custom status to 3000 UTF-16 units as Java substring + UTF-8 encoding', () => {
@@ -6,10 +6,6 @@ describe('Redis text encodings (FACTS §6.2)', () => {
     expect(truncateCustomStatus(`${'a'.repeat(2999)}\u{1F600}`)).toBe(`${'a'.repeat(2999)}?`);
     expect(truncateCustomStatus('\u{1F600}')).toBe('\u{1F600}');
     expect(javaUtf8Text('x\uDC00y')).toBe('x?y');
-  });
-
-  it('escapes every Lua magic character with %', () => {
-    expect(escapeLuaPattern('a%b^c$d(e)f.g[h]i*j+k-l?m')).toBe('a%%b%^c%$d%(e%)f%.g%[h%]i%*j%+k%-l%?m');
   });
 
   it('reads seconds as Java does: (long) (Double.valueOf(text) * 1000)', () => {

@@ -23,13 +23,6 @@ export function truncateCustomStatus(status: string): string {
   return javaUtf8Text(status.length > CUSTOM_STATUS_MAX_UTF16_UNITS ? status.substring(0, CUSTOM_STATUS_MAX_UTF16_UNITS) : status);
 }
 
-/** Lua pattern magic characters, which PinLater escapes with `%` in the checkpoint source. */
-const LUA_MAGIC = /[%^$().[\]*+\-?]/g;
-
-export function escapeLuaPattern(source: string): string {
-  return source.replace(LUA_MAGIC, (c) => `%${c}`);
-}
-
 /** A reply value as text (bulk strings come back as Buffers or strings; nil as null). */
 export function replyText(v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;

@@ -13,11 +13,16 @@ import { JobState } from '../../../core/src/types/job-state';
 import type { CheckpointItem } from '../../../core/src/types/requests';
 import type { Clock } from '../../../core/src/util/clock';
 import { javaDoubleToString, javaSeconds } from '../../../core/src/util/java-format';
+import type { StepBudget } from '../../../core/src/util/step-budget';
+import { BodyFilter } from './body-filter/body-filter';
+import { deleteMatchingJobs } from './body-filter/delete-matching-jobs';
+import { checkpointSourceBytes, runCheckpoint } from './checkpoint-claim';
+import { dequeueInChunks, inChunks } from './chunked-script-calls';
 import { queueNamesKey, stateZsetKey } from './keys';
 import { isRedisConnectionFailure } from './redis-errors';
-import { escapeLuaPattern, javaUtf8Text, replyBuffer, replyId, replyInt, replySecondsToMs, truncateCustomStatus } from './redis-job-codec';
+import { javaUtf8Text, truncateCustomStatus } from './redis-job-codec';
 import { runShardMonitor } from './redis-shard-monitor';
-import { countJobs, lookupJob, scanJobs } from './redis-shard-reads';
+import { countJobs, lookupJob, peekPending, scanJobs } from './redis-shard-reads';
 import { exportShardJobs, importShardJobs } from './redis-shard-transfer';
 import type { ShardCommands } from './shard-commands';
 import { ShardKeyCache } from './shard-key-cache';
@@ -35,9 +40,6 @@ export interface RedisShardStoreOptions {
   /** Called once by `close()` (releases the shared host connection). */
   onClose?: () => Promise<void>;
 }
-
-/** Values per job in the dequeue-jobs reply: id, bd, al, ar, ca, ua. */
-const DEQUEUE_FIELDS = 6;
 
 /**
  * One PinLater Redis shard (FACTS §6): reads and writes PinLater's own key layout byte for byte,
@@ -99,7 +101,8 @@ export class RedisShardStore implements ShardStore {
     for (let priority = 1; priority <= this.options.numPriorityLevels; priority++) {
       const k = this.keys(queue, priority);
       for (const zset of [k.pending, k.inProgress, k.succeeded, k.failed]) {
-        await this.cmd.script('delete-queue', [zset, k.hashPrefix], []);
+        // DELETE_QUEUE's effect in bounded calls: delete-jobs until the set is empty.
+        await inChunks(Number.POSITIVE_INFINITY, async (n) => Number(await this.cmd.script<number>('delete-jobs', [zset, k.hashPrefix], [String(n)])));
       }
     }
   }
@@ -124,51 +127,18 @@ export class RedisShardStore implements ShardStore {
   async dequeue(queue: string, priority: number, limit: number, claimDescriptor: string): Promise<ShardJob[]> {
     if (!this.isHealthy() || limit <= 0) return [];
     const k = this.keys(queue, priority);
-    const flat = await this.cmd.script<unknown[]>(
-      'dequeue-jobs',
-      [k.pending, k.inProgress, k.hashPrefix],
-      [this.nowText(), String(limit), javaUtf8Text(claimDescriptor)],
-    );
-    const jobs: ShardJob[] = [];
-    for (let i = 0; i + DEQUEUE_FIELDS <= flat.length; i += DEQUEUE_FIELDS) {
-      jobs.push({
-        localId: replyId(flat[i]),
-        body: replyBuffer(flat[i + 1]) ?? Buffer.alloc(0),
-        attemptsAllowed: replyInt(flat[i + 2]),
-        attemptsRemaining: replyInt(flat[i + 3]),
-        createdAtMs: replySecondsToMs(flat[i + 4]),
-        updatedAtMs: replySecondsToMs(flat[i + 5]),
-      });
-    }
-    return jobs;
+    return dequeueInChunks(this.cmd, [k.pending, k.inProgress, k.hashPrefix], this.nowText(), limit, javaUtf8Text(claimDescriptor));
   }
 
   /**
-   * Dry run: ZRANGEBYSCORE then one HMGET per id, nothing written. An id whose hash has no body
+   * Dry run: the first `limit` eligible ids (ZRANGEBYSCORE's order, read in pages of at most
+   * ID_PAGE_SIZE) and one pipelined HMGET per id, nothing written. An id whose hash has no body
    * (evicted) is skipped; PinLater fails the whole call with an NPE (deviation).
    */
   async peek(queue: string, priority: number, limit: number): Promise<ShardJob[]> {
     if (!this.isHealthy() || limit <= 0) return [];
-    const pending = stateZsetKey(this.name, queue, priority, JobState.PENDING);
-    const ids = await this.cmd.text<string[]>(['ZRANGEBYSCORE', pending, '-inf', this.nowText(), 'LIMIT', '0', String(limit)]);
-    const hashes = await Promise.all(
-      ids.map((id) => this.cmd.bytes<unknown[]>(['HMGET', `${this.keys(queue, priority).hashPrefix}${id}`, 'bd', 'al', 'ar', 'ca', 'ua'])),
-    );
-    const jobs: ShardJob[] = [];
-    ids.forEach((id, i) => {
-      const h = hashes[i] ?? [];
-      const body = replyBuffer(h[0]);
-      if (body === undefined) return;
-      jobs.push({
-        localId: Number(id),
-        body,
-        attemptsAllowed: replyInt(h[1]),
-        attemptsRemaining: replyInt(h[2]),
-        createdAtMs: replySecondsToMs(h[3]),
-        updatedAtMs: replySecondsToMs(h[4]),
-      });
-    });
-    return jobs;
+    const k = this.keys(queue, priority);
+    return peekPending(this.cmd, k.pending, k.hashPrefix, this.nowText(), limit);
   }
 
   async ackSucceeded(queue: string, priority: number, localId: number, appendCustomStatus: string): Promise<void> {
@@ -191,16 +161,22 @@ export class RedisShardStore implements ShardStore {
     );
   }
 
+  /**
+   * PinLater's composed checkpoint script (checkpoint-job.lua): the claim must contain the source
+   * as a substring, searched as plain text (PinLater: an escaped Lua pattern, same answer).
+   */
   async checkpoint(queue: string, priority: number, localId: number, source: string, item: CheckpointItem): Promise<boolean> {
     const k = this.keys(queue, priority);
     const ts = item.runAfterMs !== undefined ? javaSeconds(item.runAfterMs) : this.nowText();
     const flag = (on: boolean): string => (on ? '1' : '0');
-    const result = await this.cmd.script<number>(
-      'checkpoint-job',
+    const sourceBytes = checkpointSourceBytes(javaUtf8Text(source));
+    return runCheckpoint(
+      this.cmd,
       [k.inProgress, item.moveToPending ? k.pending : k.inProgress, k.hashPrefix],
+      `${k.hashPrefix}${localId}`,
       [
         String(localId),
-        escapeLuaPattern(javaUtf8Text(source)),
+        sourceBytes,
         ts,
         javaUtf8Text(item.newBody ?? ''),
         String(item.numOfAttemptsAllowed ?? 0),
@@ -210,41 +186,51 @@ export class RedisShardStore implements ShardStore {
         flag(item.prependCustomStatus !== undefined),
         flag(item.moveToPending),
       ],
+      sourceBytes,
     );
-    return Number(result) === 1;
   }
 
   lookup(queue: string, priority: number, localId: number, includeBody: boolean): Promise<Omit<JobInfo, 'descriptor'> | null> {
     return lookupJob(this.readContext(), queue, priority, localId, includeBody);
   }
 
-  async count(queue: string, priority: number, state: JobState, future: boolean, bodyRegex: string | undefined): Promise<number> {
+  async count(queue: string, priority: number, state: JobState, future: boolean, bodyRegex: string | undefined, filterBudget?: StepBudget): Promise<number> {
     if (!this.isHealthy()) return 0;
-    return countJobs(this.readContext(), queue, priority, state, future, bodyRegex);
+    return countJobs(this.readContext(), queue, priority, state, future, bodyRegex, filterBudget);
   }
 
-  async scan(queue: string, priority: number, state: JobState, future: boolean, limit: number, bodyRegex: string | undefined): Promise<ShardJobInfo[]> {
+  async scan(
+    queue: string,
+    priority: number,
+    state: JobState,
+    future: boolean,
+    limit: number,
+    bodyRegex: string | undefined,
+    filterBudget?: StepBudget,
+  ): Promise<ShardJobInfo[]> {
     if (!this.isHealthy() || limit <= 0) return [];
-    return scanJobs(this.readContext(), queue, priority, state, future, limit, bodyRegex);
+    return scanJobs(this.readContext(), queue, priority, state, future, limit, bodyRegex, filterBudget);
   }
 
   async retryFailed(queue: string, priority: number, limit: number, attemptsToAllow: number, runAfterMs: number): Promise<number> {
     if (!this.isHealthy() || limit <= 0) return 0;
     const k = this.keys(queue, priority);
-    const n = await this.cmd.script<number>('retry-jobs', [k.failed, k.pending, k.hashPrefix], [javaSeconds(runAfterMs), String(limit), String(attemptsToAllow)]);
-    return Number(n);
+    const runAfter = javaSeconds(runAfterMs);
+    return inChunks(limit, async (n) =>
+      Number(await this.cmd.script<number>('retry-jobs', [k.failed, k.pending, k.hashPrefix], [runAfter, String(n), String(attemptsToAllow)])),
+    );
   }
 
-  /** Any non-null regex, even "", goes through the Lua-pattern script (FACTS §11.27). */
-  async deleteJobs(queue: string, priority: number, state: JobState, limit: number, bodyRegex: string | undefined): Promise<number> {
+  /**
+   * Any non-null regex, even "", is PinLater's Lua-pattern delete (FACTS §11.27), matched in the
+   * gateway under the request's budget (body-filter/); without one, delete-jobs in chunks.
+   */
+  async deleteJobs(queue: string, priority: number, state: JobState, limit: number, bodyRegex: string | undefined, filterBudget?: StepBudget): Promise<number> {
     if (!this.isHealthy() || limit <= 0) return 0;
     const zset = stateZsetKey(this.name, queue, priority, state);
     const prefix = this.keys(queue, priority).hashPrefix;
-    const n =
-      bodyRegex === undefined
-        ? await this.cmd.script<number>('delete-jobs', [zset, prefix], [String(limit)])
-        : await this.cmd.script<number>('delete-jobs-match-body', [zset, prefix], [String(limit), bodyRegex]);
-    return Number(n);
+    if (bodyRegex !== undefined) return deleteMatchingJobs(this.cmd, zset, prefix, limit, BodyFilter.of(bodyRegex, filterBudget, this.options.stats));
+    return inChunks(limit, async (n) => Number(await this.cmd.script<number>('delete-jobs', [zset, prefix], [String(n)])));
   }
 
   async runMonitor(priorities: number, settings: MonitorSettings): Promise<ShardMonitorResult> {

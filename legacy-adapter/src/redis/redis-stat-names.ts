@@ -8,4 +8,6 @@ export const REDIS_STATS = {
   heartbeatFailures: (host: string, port: number): string => `heartbeat_failures_${host}_${port}`,
   healthcheckDead: (host: string, port: number): string => `healthcheck_dead_${host}_${port}`,
   monitorError: (exceptionName: string): string => `PinLater.RedisQueueMonitor.errors.${exceptionName}`,
+  /** Ours (issue 8): a Lua-pattern body filter ran out of GATEWAY_BODY_FILTER_STEP_BUDGET. */
+  bodyFilterBudgetExceeded: 'redis-body-filter-budget-exceeded',
 } as const;

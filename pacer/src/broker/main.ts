@@ -23,7 +23,7 @@ import { ClusterMembership } from './cluster-membership';
 
 const FLAGS: Record<string, string> = {
   brokerId: 'PACER_BROKER_ID', host: 'PACER_BROKER_HOST', port: 'PACER_BROKER_PORT', database: 'PACER_MYSQL_DATABASE',
-  mysqlHost: 'PACER_MYSQL_HOST', mysqlPort: 'PACER_MYSQL_PORT', assign: 'PACER_ASSIGN', claimTimeoutMs: 'PACER_CLAIM_TIMEOUT_MS',
+  mysqlHost: 'PACER_MYSQL_HOST', mysqlPort: 'PACER_MYSQL_PORT', mysqlUser: 'PACER_MYSQL_USER', mysqlPassword: 'PACER_MYSQL_PASSWORD', assign: 'PACER_ASSIGN', claimTimeoutMs: 'PACER_CLAIM_TIMEOUT_MS',
   monitorPeriodMs: 'PACER_MONITOR_PERIOD_MS', safetySweepMs: 'PACER_SAFETY_SWEEP_MS', fullSweepEvery: 'PACER_FULL_SWEEP_EVERY', logLevel: 'PACER_LOG_LEVEL',
   zk: 'PACER_ZK_CONNECT', cluster: 'PACER_CLUSTER', sessionTimeoutMs: 'PACER_ZK_SESSION_TIMEOUT_MS',
   drainTimeoutMs: 'PACER_DRAIN_TIMEOUT_MS', drainLingerMs: 'PACER_DRAIN_LINGER_MS',
@@ -38,6 +38,8 @@ function parseArgs(argv: string[]): BrokerConfig {
     .option('--database <name>', 'Pacer MySQL database (PACER_MYSQL_DATABASE)')
     .option('--mysql-host <host>', 'MySQL host (PACER_MYSQL_HOST)')
     .option('--mysql-port <port>', 'MySQL port (PACER_MYSQL_PORT)')
+    .option('--mysql-user <user>', 'MySQL account, DML only on the Pacer database (PACER_MYSQL_USER, default root)')
+    .option('--mysql-password <password>', 'its password (PACER_MYSQL_PASSWORD; prefer the variable outside local setups: flags show in ps)')
     .option('--assign <list>', "partitions to own: 'q:0-3,r:0' or 'all' (PACER_ASSIGN)")
     .option('--claim-timeout-ms <ms>', 'monitor claim timeout (PACER_CLAIM_TIMEOUT_MS)')
     .option('--monitor-period-ms <ms>', 'monitor period (PACER_MONITOR_PERIOD_MS)')

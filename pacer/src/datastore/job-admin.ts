@@ -4,6 +4,7 @@ import { execute } from './mysql-pool';
 import { sql } from './sql-loader';
 import { prioritiesOf, regexParam } from './job-queries';
 import type { QueueSettings } from './queue-registry';
+import { limitedDelete, type BodyRegexLimit } from './statement-time-limit';
 
 /** retryFailedJobs: FAILED → PENDING, up to `limit` (PinLater has no ORDER BY either). */
 export async function retryFailed(pool: Pool, queue: QueueSettings, req: RetryFailedRequest, nowMs: number): Promise<number> {
@@ -14,11 +15,12 @@ export async function retryFailed(pool: Pool, queue: QueueSettings, req: RetryFa
   return header.affectedRows;
 }
 
-/** deleteJobs of one state and priority, optional body regex. */
-export async function deleteJobs(pool: Pool, queue: QueueSettings, req: DeleteJobsRequest): Promise<number> {
+/** deleteJobs of one state and priority, optional body regex (then under `regexLimit`). */
+export async function deleteJobs(pool: Pool, queue: QueueSettings, req: DeleteJobsRequest, regexLimit: BodyRegexLimit): Promise<number> {
   const [priority] = prioritiesOf(queue, req.priority) as [number];
   if (req.limit <= 0) return 0;
   const regex = regexParam(req.bodyRegex);
+  if (regex !== null) return limitedDelete(pool, { queue: queue.name, state: req.state, priority, regex, max: req.limit }, regexLimit);
   const header = await execute(pool, sql('delete-jobs'), [queue.name, req.state, priority, regex, regex, req.limit]);
   return header.affectedRows;
 }

@@ -9,48 +9,68 @@ import { formatPacerDescriptor, type PacerJobRef } from '../descriptors/pacer-de
 import { selectRows, type Row } from './mysql-pool';
 import { sql } from './sql-loader';
 import { resolveRef } from './job-refs';
+import { limitedSelect, type BodyRegexLimit } from './statement-time-limit';
 import type { QueueSettings } from './queue-registry';
 
 /** Looks queue settings up by name, UNKNOWN when absent (PinLater lookup/count/scan semantics). */
 export type SettingsLookup = (queue: string) => Promise<QueueSettings>;
 
+/** Ids per lookup statement: a call with thousands of descriptors becomes several bounded reads. */
+const LOOKUP_CHUNK = 1000;
+
+/**
+ * Every descriptor is resolved first (a queue's settings are read once per call, not once per
+ * descriptor), then the rows are read in chunks of LOOKUP_CHUNK ids, one statement at a time, so
+ * one large call holds one pool connection at a time (issue 8, finding 3).
+ */
 export async function lookupJobs(pool: Pool, settingsOf: SettingsLookup, req: LookupRequest): Promise<Map<string, JobInfo>> {
+  const settings = new Map<string, QueueSettings>();
   const refs: { text: string; ref: PacerJobRef }[] = [];
   for (const text of req.descriptors) {
     const queue = text.split(':')[0] ?? '';
-    refs.push({ text, ref: resolveRef(text, await settingsOf(queue)) });
+    let queueSettings = settings.get(queue);
+    if (queueSettings === undefined) settings.set(queue, (queueSettings = await settingsOf(queue)));
+    refs.push({ text, ref: resolveRef(text, queueSettings) });
   }
   const result = new Map<string, JobInfo>();
-  if (refs.length === 0) return result;
-  const rows = await selectRows(pool, sql('lookup-jobs'), [req.includeBody ? 1 : 0, refs.map((r) => r.ref.id)]);
-  const byId = new Map(rows.map((r) => [Number(r.id), r]));
-  for (const { text, ref } of refs) {
-    const row = byId.get(ref.id);
-    if (row === undefined || row.queue !== ref.queue || Number(row.part) !== ref.partition || Number(row.priority) !== ref.priority) continue;
-    result.set(text, toJobInfo(row, ref, Number(row.state) as JobState, req.includeBody));
+  for (let start = 0; start < refs.length; start += LOOKUP_CHUNK) {
+    const chunk = refs.slice(start, start + LOOKUP_CHUNK);
+    const rows = await selectRows(pool, sql('lookup-jobs'), [req.includeBody ? 1 : 0, chunk.map((r) => r.ref.id)]);
+    const byId = new Map(rows.map((r) => [Number(r.id), r]));
+    for (const { text, ref } of chunk) {
+      const row = byId.get(ref.id);
+      if (row === undefined || row.queue !== ref.queue || Number(row.part) !== ref.partition || Number(row.priority) !== ref.priority) continue;
+      result.set(text, toJobInfo(row, ref, Number(row.state) as JobState, req.includeBody));
+    }
   }
   return result;
 }
 
-export async function countJobs(pool: Pool, queue: QueueSettings, req: CountRequest, nowMs: number, countLimit: number): Promise<number> {
+/** With a body regex, count (per partition), scan and delete run under `regexLimit` (statement-time-limit.ts). */
+export async function countJobs(pool: Pool, queue: QueueSettings, req: CountRequest, nowMs: number, countLimit: number, regexLimit: BodyRegexLimit): Promise<number> {
   const priorities = prioritiesOf(queue, req.priority);
   const [from, to] = runAfterRange(req.future, nowMs);
   const regex = regexParam(req.bodyRegex);
   const perPartition = await Promise.all(
     partitionsOf(queue).map((p) =>
-      selectRows(pool, sql('count-jobs'), [queue.name, p, req.state, priorities, from, to, regex, regex]),
+      filteredSelect(pool, sql('count-jobs'), [queue.name, p, req.state, priorities, from, to, regex, regex], regex, regexLimit),
     ),
   );
   return perPartition.flat().reduce((sum, r) => sum + Math.min(Number(r.n), countLimit), 0);
 }
 
-export async function scanJobs(pool: Pool, queue: QueueSettings, req: ScanRequest, nowMs: number): Promise<JobInfo[]> {
+export async function scanJobs(pool: Pool, queue: QueueSettings, req: ScanRequest, nowMs: number, regexLimit: BodyRegexLimit): Promise<JobInfo[]> {
   const priorities = prioritiesOf(queue, req.priority);
   const [from, to] = runAfterRange(req.future, nowMs);
   const regex = regexParam(req.bodyRegex);
   if (req.limit <= 0) return [];
-  const rows = await selectRows(pool, sql('scan-jobs'), [queue.name, req.state, priorities, from, to, regex, regex, req.limit]);
+  const params = [queue.name, req.state, priorities, from, to, regex, regex, req.limit];
+  const rows = await filteredSelect(pool, sql('scan-jobs'), params, regex, regexLimit);
   return rows.map((r) => toJobInfo(r, refOf(queue.name, r), req.state, false));
+}
+
+function filteredSelect(pool: Pool, text: string, params: unknown[], regex: string | null, regexLimit: BodyRegexLimit): Promise<Row[]> {
+  return regex === null ? selectRows(pool, text, params) : limitedSelect(pool, text, params, regexLimit);
 }
 
 export async function exportJobs(pool: Pool, req: ExportRequest): Promise<ExportPage> {

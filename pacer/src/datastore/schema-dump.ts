@@ -1,4 +1,5 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { quoteIdentifier } from './tables';
 
 /**
  * A deterministic text dump of Pacer's schema: `SHOW CREATE TABLE` of every table (sorted, without
@@ -8,7 +9,7 @@ export async function dumpSchema(pool: Pool): Promise<string> {
   const [tables] = await pool.query<RowDataPacket[]>('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME');
   const parts = ['-- Pacer schema snapshot. DO NOT EDIT: regenerate with `npx tsx pacer/src/schema-snapshot.ts --write`.'];
   for (const t of tables) {
-    const [rows] = await pool.query<RowDataPacket[]>(`SHOW CREATE TABLE \`${String(t.name)}\``);
+    const [rows] = await pool.query<RowDataPacket[]>(`SHOW CREATE TABLE ${quoteIdentifier(String(t.name))}`);
     const ddl = String(rows[0]?.['Create Table'] ?? '').replace(/ AUTO_INCREMENT=\d+/, '');
     parts.push(`${ddl};`);
   }

@@ -9,7 +9,8 @@ export type SqlName =
   | 'claim-jobs' | 'claim-descriptor-case' | 'claim-readback' | 'ack-succeeded' | 'ack-failed-done' | 'ack-failed-retry' | 'checkpoint-job'
   | 'lookup-jobs' | 'count-jobs' | 'scan-jobs' | 'retry-failed' | 'delete-jobs' | 'export-jobs'
   | 'monitor-timeout-done' | 'monitor-timeout-retry' | 'monitor-gc' | 'dry-run'
-  | 'queue-lock-partitions' | 'queue-set-partitions';
+  | 'queue-lock-partitions' | 'queue-set-partitions'
+  | 'server-version' | 'time-limit-mariadb' | 'time-limit-mysql' | 'delete-jobs-select-ids' | 'delete-jobs-by-ids';
 
 const cache = new Map<SqlName, string>();
 

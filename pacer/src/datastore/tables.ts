@@ -14,3 +14,12 @@ export const CUSTOM_STATUS_MAX_CHARS = 5000;
 
 /** `claim_descriptor` VARCHAR(200), as PinLater's MySQL table. */
 export const CLAIM_DESCRIPTOR_MAX_CHARS = 200;
+
+/**
+ * One SQL identifier for SQL text: back-quoted, a backtick inside doubled. Statements name their
+ * tables literally; this is for names that come from configuration or the catalog (the database to
+ * create, SHOW CREATE TABLE), which are never pasted unquoted (issue 8).
+ */
+export function quoteIdentifier(name: string): string {
+  return `\`${name.replace(/`/g, '``')}\``;
+}

@@ -1,5 +1,6 @@
 import type { StaticDirectoryConfig, StaticRoute } from './static-partition-directory';
 import { parseEndpoint } from './static-partition-directory';
+import { DEFAULT_BODY_REGEX_TIMEOUT_MS } from '../datastore/statement-time-limit';
 
 /**
  * Pacer's backend JSON for the gateway (`--backend pacer --backend-config config/pacer.local.json`),
@@ -11,6 +12,7 @@ import { parseEndpoint } from './static-partition-directory';
  *     "createDatabase": true,              // create + migrate the database at startup (local setups)
  *     "defaultPartitions": 4,              // partitions of a queue made by createQueue
  *     "brokerCallTimeoutMs": 2000,
+ *     "bodyRegexTimeoutMs": 5000,          // server-side time limit of a body-regex count/scan/delete
  *     "brokers": {                         // static partition directory
  *       "fallback": "127.0.0.1:9020",      // broker for every partition no route names
  *       "routes": [{ "queue": "q", "partitions": [0, 1], "endpoint": "127.0.0.1:9021" }]
@@ -25,6 +27,8 @@ export interface PacerBackendConfig {
   createDatabase: boolean;
   defaultPartitions: number;
   brokerCallTimeoutMs: number;
+  /** Server-side time limit, ms, of a count/scan/delete that runs a body regex (issue 8). */
+  bodyRegexTimeoutMs: number;
   brokers?: StaticDirectoryConfig;
   zookeeper?: { connect: string; cluster?: string; sessionTimeoutMs?: number };
 }
@@ -56,6 +60,7 @@ export function parsePacerBackendConfig(value: unknown): PacerBackendConfig {
     createDatabase: root.createDatabase === undefined ? false : root.createDatabase === true,
     defaultPartitions: int(root, 'defaultPartitions', 'backend config', 4, 1),
     brokerCallTimeoutMs: int(root, 'brokerCallTimeoutMs', 'backend config', 2000, 1),
+    bodyRegexTimeoutMs: int(root, 'bodyRegexTimeoutMs', 'backend config', DEFAULT_BODY_REGEX_TIMEOUT_MS, 1),
   };
   if (root.createDatabase !== undefined && typeof root.createDatabase !== 'boolean') problems.push('createDatabase must be true or false');
   if (config.mysql.database === '') problems.push('mysql.database is required');

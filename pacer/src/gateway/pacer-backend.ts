@@ -23,6 +23,7 @@ import { deleteJobs, retryFailed } from '../datastore/job-admin';
 import { monitorPartition, type MonitorSettings } from '../datastore/partition-monitor';
 import { selectRows } from '../datastore/mysql-pool';
 import { sql } from '../datastore/sql-loader';
+import { DEFAULT_BODY_REGEX_TIMEOUT_MS, type BodyRegexLimit } from '../datastore/statement-time-limit';
 import type { PendingHint } from '../datastore/job-refs';
 import type { PartitionDirectory } from '../interfaces/partition-directory';
 import type { BrokerClient } from '../interfaces/broker-client';
@@ -41,6 +42,8 @@ export interface PacerBackendDeps {
   stats: Stats;
   numPriorityLevels: number;
   countLimit: number;
+  /** Server-side time limit of a count/scan/delete that runs a body regex (default DEFAULT_BODY_REGEX_TIMEOUT_MS). */
+  bodyRegexTimeoutMs?: number;
   monitor: MonitorSettings;
   /** Closed by `close()` after the backend's own resources (embedded brokers, the pool, …). */
   onClose: () => Promise<void>;
@@ -59,6 +62,7 @@ export class PacerBackend implements PinLaterBackend {
   private readonly notifier: BrokerNotifier;
   private readonly acks: AckBatcher;
   private readonly random: () => number;
+  private readonly regexLimit: BodyRegexLimit;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly deps: PacerBackendDeps) {
@@ -70,6 +74,10 @@ export class PacerBackend implements PinLaterBackend {
       await Promise.all(byQueue.map((q) => this.notifier.notify(q.queue, q.hints)));
     });
     this.random = deps.random ?? Math.random;
+    this.regexLimit = {
+      limitMs: deps.bodyRegexTimeoutMs ?? DEFAULT_BODY_REGEX_TIMEOUT_MS,
+      onExceeded: () => deps.stats.incr('pacer-body-regex-timeout'),
+    };
   }
 
   async createQueue(queue: string): Promise<void> {
@@ -124,7 +132,7 @@ export class PacerBackend implements PinLaterBackend {
     if (req.items.length === 0) return;
     const queue = await this.deps.registry.require(req.queue);
     const { hints, noops } = await checkpoint(this.deps.pool, queue, req.source, req.items, this.deps.clock.nowMs());
-    if (noops > 0) this.deps.stats.incr(`${queue.name}_checkpoint_noop`, noops);
+    if (noops > 0) this.deps.stats.incr(`${this.deps.stats.queueSeries(queue.name)}_checkpoint_noop`, noops);
     await this.notifier.notify(queue.name, hints);
   }
 
@@ -134,7 +142,7 @@ export class PacerBackend implements PinLaterBackend {
 
   async getJobCount(req: CountRequest): Promise<number> {
     const queue = await this.deps.registry.requireForQuery(req.queue);
-    return countJobs(this.deps.pool, queue, req, this.deps.clock.nowMs(), this.deps.countLimit);
+    return countJobs(this.deps.pool, queue, req, this.deps.clock.nowMs(), this.deps.countLimit, this.regexLimit);
   }
 
   async getQueueNames(): Promise<Set<string>> {
@@ -143,7 +151,7 @@ export class PacerBackend implements PinLaterBackend {
 
   async scanJobs(req: ScanRequest): Promise<JobInfo[]> {
     const queue = await this.deps.registry.requireForQuery(req.queue);
-    return scanJobs(this.deps.pool, queue, req, this.deps.clock.nowMs());
+    return scanJobs(this.deps.pool, queue, req, this.deps.clock.nowMs(), this.regexLimit);
   }
 
   async retryFailedJobs(req: RetryFailedRequest): Promise<number> {
@@ -156,7 +164,7 @@ export class PacerBackend implements PinLaterBackend {
 
   async deleteJobs(req: DeleteJobsRequest): Promise<number> {
     const queue = await this.deps.registry.requireForQuery(req.queue);
-    return deleteJobs(this.deps.pool, queue, req);
+    return deleteJobs(this.deps.pool, queue, req, this.regexLimit);
   }
 
   ownsDescriptor(descriptor: string): boolean {

@@ -1,6 +1,6 @@
 -- Statement: create the jobs table of one priority (FACTS §5.3). Text kept column-for-column
 --   equal to PinLater's DDL; schema-snapshot.sql holds the SHOW CREATE TABLE it produces.
--- Identifiers: {{table}} = plq_<shard>_<queue>.jobs_p<priority>.
+-- Identifiers: {{table}} = `plq_<shard>_<queue>`.`jobs_p<priority>` (back-quoted by tables.ts).
 -- Placeholders: none.
 -- Semantics: no charset/collation clause: the database (server) default applies.
 CREATE TABLE {{table}}

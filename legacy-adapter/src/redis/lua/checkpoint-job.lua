@@ -10,7 +10,7 @@
     KEYS[3] job hash prefix       plh_<shard>_<queue>.
 
     ARGV[1] local id
-    ARGV[2] source, every Lua magic character (% ^ $ ( ) . [ ] * + - ?) prefixed with %
+    ARGV[2] source (UTF-8, cut at its first NUL byte by the caller), searched as plain text
     ARGV[3] ts, seconds (Java text): the request's run-after if set, else now
     ARGV[4] new body or ""
     ARGV[5] new attempts allowed or "0"
@@ -19,9 +19,21 @@
     ARGV[8] "1" = NEW_ATTEMPTS_ALLOWED part
     ARGV[9] "1" = NEW_CUSTOM_STATUS part
     ARGV[10] "1" = RESET_CLAIM_DESCRIPTOR part (move to pending)
+    ARGV[11] "1" = the caller already found the source in cd, whose exact value is ARGV[12]
+    ARGV[12] that claim descriptor (ARGV[11] = "1"), else ""
 
   Output:
-    0 when the claim does not match (no effect), 1 otherwise
+    0 when the claim does not match (no effect), 1 otherwise; -3 (no effect) when cd and the
+    source are too long to search here (#cd * #source > 10^7): the caller reads cd, searches it
+    itself and calls again with ARGV[11] = "1"; -2 (no effect) when ARGV[11] = "1" and cd is no
+    longer ARGV[12]
+
+  PinLater searches with `string.find(cd, escaped source)`, a Lua pattern whose every magic
+  character is %-escaped: a substring test of the source up to its first NUL (a Lua 5.1 pattern
+  ends there), but run by the pattern matcher, whose cost is #cd * #source inside one C call that
+  nothing interrupts; cd holds a client's dequeue source and the checkpoint source is the client's
+  too, so 20 KB and 10 KB froze Redis for a second (issue 8). The plain find gives the same answer
+  with memchr/memcmp, and the product bound keeps even that small.
 
   Effects (header): cd = HGET cd; nil or not containing the source -> 0. Else ZREM KEYS[1] id;
   ZADD KEYS[2] ts id; HSET ua = ts. As in PinLater the job's current state is not checked: a
@@ -33,9 +45,19 @@
   Safe deviation: a missing `cs` is read as "" (PinLater's script errors there, after the header
   has already moved the id, leaving a half-applied checkpoint).
 ]]
+local MAX_SEARCH = 10000000
 local hash = KEYS[3] .. ARGV[1]
 local claim = redis.call('HGET', hash, 'cd')
-if not claim or not string.find(claim, ARGV[2]) then
+if not claim then
+  return 0
+end
+if ARGV[11] == '1' then
+  if claim ~= ARGV[12] then
+    return -2
+  end
+elseif #claim * #ARGV[2] > MAX_SEARCH then
+  return -3
+elseif not string.find(claim, ARGV[2], 1, true) then
   return 0
 end
 redis.call('ZREM', KEYS[1], ARGV[1])

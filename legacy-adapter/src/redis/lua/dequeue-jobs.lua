@@ -11,7 +11,10 @@
     ARGV[3] claim descriptor
 
   Output:
-    flat list, 6 entries per claimed job: id, bd, al, ar, ca, ua (values as read before the claim)
+    flat list: first the number of ids taken from pending (returned or not), then 6 entries per
+    claimed job: id, bd, al, ar, ca, ua (values as read before the claim). The caller keeps
+    `limit` at most 1000 per call and loops (PinLater: one call for the whole limit), so that no
+    client limit makes one call block Redis for long; the count tells it whether pending ran dry.
 
   Effects: the selected ids (lowest score first, ties by member string order) leave pending and
   all enter in-progress with score now, including ids whose hash was evicted (not returned; the
@@ -26,10 +29,10 @@ local CHUNK = 1000
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
 local n = #ids
 if n == 0 then
-  return {}
+  return { 0 }
 end
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - 1)
-local result = {}
+local result = { n }
 for i = 1, n do
   local id = ids[i]
   local hash = KEYS[3] .. id

@@ -7,7 +7,8 @@
     KEYS[3] job hash prefix       plh_<shard>_<queue>.
 
     ARGV[1] run-after, seconds (Java text; the request's value or now)
-    ARGV[2] limit (> 0; the caller never sends 0, which would select the whole set)
+    ARGV[2] limit (> 0; the caller never sends 0, which would select the whole set; at most 1000
+            per call: the caller loops for larger limits, so no client limit blocks Redis for long)
     ARGV[3] attempts to allow
 
   Output:

@@ -1,0 +1,37 @@
+import { PausableDeadline } from './pausable-deadline';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('PausableDeadline', () => {
+  it('fires once after its duration; clear() stops it', async () => {
+    let fired = 0;
+    const d = new PausableDeadline(30, () => fired++);
+    d.start();
+    expect(d.running).toBe(true);
+    await sleep(200);
+    expect(fired).toBe(1);
+    expect(d.running).toBe(false);
+    d.start();
+    d.clear();
+    await sleep(100);
+    expect(fired).toBe(1);
+  });
+
+  it('a paused deadline does not fire, and resumes with the time it had left', async () => {
+    let now = 0;
+    let firedAt: number | undefined;
+    const d = new PausableDeadline(10_000, () => (firedAt = performance.now()), () => now);
+    d.start();
+    now = 9_950; // 50 ms left
+    d.pause();
+    expect(d.paused).toBe(true);
+    now = 1_000_000; // time passing while paused is not charged
+    await sleep(100);
+    expect(firedAt).toBeUndefined();
+    const resumedAt = performance.now();
+    d.resume();
+    await sleep(400);
+    expect(firedAt).toBeDefined();
+    expect((firedAt as number) - resumedAt).toBeGreaterThanOrEqual(45);
+  });
+});
