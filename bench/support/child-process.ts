@@ -4,9 +4,12 @@ import { connect } from 'node:net';
 /**
  * Starts a TS entry point with tsx as a child process (benchmarks run servers out of process).
  * `nodeArgs` go to node itself, before the entry (e.g. `--cpu-prof --cpu-prof-dir=<dir>`).
+ * `cwd` (default: this process's) is the tree `entry` is resolved in, so a bench can run the same
+ * entry from another checkout (e.g. a git worktree of a baseline commit).
  */
-export function startTsProcess(entry: string, args: string[], name: string, nodeArgs: readonly string[] = []): ChildProcess {
+export function startTsProcess(entry: string, args: string[], name: string, nodeArgs: readonly string[] = [], cwd?: string): ChildProcess {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry, ...args], {
+    cwd,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, GATEWAY_LOG_LEVEL: 'warn' },
   });

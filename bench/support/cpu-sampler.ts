@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 const CLOCK_TICKS = 100;
 
 /** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; NaN if unreadable. */
-function processCpuSeconds(pid: number): number {
+export function processCpuSeconds(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the parenthesised command name; utime and stime are fields 14 and 15.

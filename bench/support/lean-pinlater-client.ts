@@ -70,12 +70,39 @@ export class LeanPinLaterClient {
     );
   }
 
+  /** lookupJobs (bodies not included): the descriptors the gateway found, in reply order. */
+  async lookupJobs(descriptors: readonly string[]): Promise<string[]> {
+    const reply = await this.callFor('lookupJobs', (r) => this.readJobInfoMap(r), (w) =>
+      this.writeStructField(w, 2, 'PinLaterLookupJobRequest', { jobDescriptors: [...descriptors], includeBody: false }),
+    );
+    return reply ?? [];
+  }
+
+  /** getJobCount of one state (0 = PENDING), all priorities, ready jobs only. */
+  async getJobCount(queue: string, jobState: number): Promise<number> {
+    const reply = await this.callFor('getJobCount', (r) => r.readI32(), (w) =>
+      this.writeStructField(w, 2, 'PinLaterGetJobCountRequest', { queueName: queue, jobState, countFutureJobs: false }),
+    );
+    return reply ?? 0;
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => {
       if (this.socket.destroyed) return resolve();
       this.socket.once('close', () => resolve());
       this.socket.end();
     });
+  }
+
+  /** `map<string, PinLaterJobInfo>`: the keys, each value decoded (and so validated) then dropped. */
+  private readJobInfoMap(reader: BinaryReader): string[] {
+    const { size } = reader.readMapBegin();
+    const keys: string[] = [];
+    for (let i = 0; i < size; i++) {
+      keys.push(reader.readString());
+      this.codec.decodeStruct(reader, 'PinLaterJobInfo');
+    }
+    return keys;
   }
 
   private writeStructField(w: BinaryWriter, id: number, struct: string, value: DecodedStruct): void {
@@ -88,6 +115,15 @@ export class LeanPinLaterClient {
 
   /** One call; resolves with the decoded success struct (empty for void methods). */
   private async call(method: string, resultStruct: string | undefined, args: (w: BinaryWriter) => void): Promise<DecodedStruct> {
+    const success = resultStruct === undefined ? undefined : (r: BinaryReader) => this.codec.decodeStruct(r, resultStruct);
+    return (await this.callFor(method, success, args)) ?? {};
+  }
+
+  /**
+   * One call whose success value `decodeSuccess` reads (any Thrift type, not only a struct);
+   * resolves undefined when the reply has no success field (void methods).
+   */
+  private async callFor<T>(method: string, decodeSuccess: ((r: BinaryReader) => T) | undefined, args: (w: BinaryWriter) => void): Promise<T | undefined> {
     if (this.pending) throw new Error('one call at a time per LeanPinLaterClient');
     const seqid = ++this.seqid;
     const frame = await new Promise<Buffer>((resolve, reject) => {
@@ -99,8 +135,8 @@ export class LeanPinLaterClient {
     if (header.type !== MessageType.REPLY || header.seqid !== seqid) throw new Error(`${method}: unexpected reply (type ${header.type}, seqid ${header.seqid})`);
     for (;;) {
       const field = reader.readFieldBegin();
-      if (field.type === TType.STOP) return {};
-      if (field.id === 0 && resultStruct !== undefined) return this.codec.decodeStruct(reader, resultStruct);
+      if (field.type === TType.STOP) return undefined;
+      if (field.id === 0 && decodeSuccess !== undefined) return decodeSuccess(reader);
       if (field.id === 1) throw new Error(`${method} failed: ${JSON.stringify(this.codec.decodeStruct(reader, 'PinLaterException'))}`);
       reader.skip(field.type);
     }

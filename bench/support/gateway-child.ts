@@ -1,0 +1,89 @@
+/**
+ * One PinLater gateway (`gateway/src/main.ts`) as a child process of a benchmark, started from a
+ * given source tree (the main one or a baseline worktree) on a given legacy namespace, with the
+ * properties bench/legacy-redis-gateway.ts uses. Its config files live in a temp dir; the process
+ * and the dir are registered with the benchmark's `Teardown`, so a Ctrl-C stops them too.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../test/support/free-port';
+import { startTsProcess, stopProcess, waitForPort } from './child-process';
+import type { LegacyNamespace } from './legacy-namespace';
+import type { Teardown } from './teardown';
+
+export interface GatewayChild {
+  port: number;
+  /** The gateway process itself (node runs the entry with `--import tsx`, no wrapper process). */
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** A gateway under tsx takes a few seconds to start on a busy machine. */
+const START_TIMEOUT_MS = 60_000;
+
+/**
+ * bench/legacy-redis-gateway.ts's properties plus the backend's own. The backend monitor is off:
+ * its periodic GC pass is not on the request path and would only add noise to one side.
+ */
+function gatewayProperties(ns: LegacyNamespace, port: number, adminPort: number): string {
+  return [
+    ...ns.properties,
+    `THRIFT_PORT=${port}`,
+    `OSTRICH_PORT=${adminPort}`,
+    'MAX_CONCURRENT_REQUESTS=5000',
+    'SERVER_CONN_MAX_IDLE_TIME_MINUTES=5',
+    'NUM_PRIORITY_LEVELS=3',
+    'BACKEND_QUERY_PARALLELISM=5',
+    'BACKEND_NUM_AUTO_RETRIES=2',
+    'BACKEND_CONNECTIONS_PER_SHARD=10',
+    'BACKEND_DEQUEUE_CONCURRENCY_PER_QUEUE_PER_SHARD=10',
+    'BACKEND_SOCKET_TIMEOUT_SECONDS=5',
+    'BACKEND_CONNECTION_MAX_WAIT_MILLIS=5000',
+    'BACKEND_MONITOR_JOB_CLAIMED_TIMEOUT_SECONDS=180',
+    'BACKEND_MONITOR_JOB_SUCCEEDED_GC_TTL_HOURS=1',
+    'BACKEND_MONITOR_JOB_FAILED_GC_TTL_HOURS=2',
+    'BACKEND_MONITOR_THREAD_DELAY_SECONDS=120',
+    'BACKEND_MONITOR_UPDATE_MAX_SIZE=1000',
+    'GATEWAY_MONITOR_ENABLED=false',
+    'SERVER_SET_ENABLED=false',
+  ].join('\n');
+}
+
+/** Waits for the port; fails at once, with the exit code, if the gateway exits first. */
+async function listening(child: ChildProcess, port: number): Promise<void> {
+  let onExit: (code: number | null, signal: NodeJS.Signals | null) => void = () => undefined;
+  const exited = new Promise<never>((_resolve, reject) => {
+    onExit = (code, signal) => reject(new Error(`gateway exited (code ${code}, signal ${signal}) before listening on ${port}`));
+    child.once('exit', onExit);
+  });
+  try {
+    await Promise.race([waitForPort(port, START_TIMEOUT_MS), exited]);
+  } finally {
+    child.off('exit', onExit);
+  }
+}
+
+/** Starts the gateway of `treeDir` on `ns`; `stop()` ends it and deletes its config dir. */
+export async function startGatewayChild(treeDir: string, name: string, ns: LegacyNamespace, teardown: Teardown): Promise<GatewayChild> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
+  const removeDir = teardown.track(() => rmSync(dir, { recursive: true, force: true }));
+  const [port, adminPort] = [await freePort(), await freePort()];
+  writeFileSync(join(dir, 'backend.json'), JSON.stringify(ns.backendJson));
+  writeFileSync(join(dir, 'server.properties'), gatewayProperties(ns, port, adminPort));
+  const args = ['--properties', join(dir, 'server.properties'), '--backend-config', join(dir, 'backend.json')];
+  const child = startTsProcess('gateway/src/main.ts', args, name, [], treeDir);
+  const stopChild = teardown.track(() => stopProcess(child));
+  const stop = async (): Promise<void> => {
+    await stopChild();
+    await removeDir();
+  };
+  try {
+    await listening(child, port);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { port, pid: child.pid ?? Number.NaN, stop };
+}
