@@ -13,7 +13,11 @@
  *    - kill -9 of a broker under load: time until all its partitions are served again;
  *    - graceful hand-off (SIGTERM: drain, then exit) under a dequeue loop: time until its
  *      partitions are served elsewhere and the number of FAILED dequeues meanwhile (target 0).
- * Bounded: every wait gives up after 30 s. Run: npx tsx bench/pacer-cluster-failover.ts
+ * 7. ZooKeeper itself killed and restarted under load (bench/pacer-zookeeper-restart.ts, its own
+ *    ZooKeeper): time from its return until every partition is served again (p50/p99 over
+ *    `--zk-restarts` restarts of each kind, default 10; 0 skips it) and the dequeue throughput
+ *    during the recovery, printed as `zookeeperRestart` beside the failover figures.
+ * Bounded: every wait gives up after 30 s. Run: npx tsx bench/pacer-cluster-failover.ts [--zk-restarts 10]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,6 +29,7 @@ import { HelixController } from '../pacer/src/coordination/controller';
 import { onlineOwners } from '../pacer/src/coordination/external-view';
 import { HelixPaths } from '../pacer/src/coordination/helix-paths';
 import { NodeZkClient } from '../pacer/src/coordination/node-zk-client';
+import { ZkSessionManager } from '../pacer/src/coordination/zk-session-manager';
 import { HelixParticipant } from '../pacer/src/coordination/participant';
 import { childrenOrEmpty, deleteRecursive, readRecord } from '../pacer/src/coordination/record-store';
 import type { ZkClient } from '../pacer/src/coordination/zk-client';
@@ -32,6 +37,7 @@ import { readClusterStatus } from '../pacer/src/coordination/cluster-status';
 import { createPacerBackend, type PacerBackend } from '../pacer';
 import { BrokerProcess, cpuSeconds, freshBenchDatabase, mysqldPid, MYSQL } from './support/pacer-real-cluster';
 import { exitWithHeaderHelp } from './support/header-help';
+import { measureZooKeeperRestarts } from './pacer-zookeeper-restart';
 
 exitWithHeaderHelp(__filename);
 
@@ -42,6 +48,15 @@ const QUEUES: Record<string, number> = { bench_a: 12, bench_b: 12, bench_c: 12 }
 const logger = pino({ level: 'silent' });
 const paths = new HelixPaths(CLUSTER);
 const clients: ZkClient[] = [];
+const managers: ZkSessionManager[] = [];
+
+/** One session manager per member, as one per process; its sessions come from `connect` (counted). */
+async function sessionsOf(name: string, connect: () => Promise<ZkClient>): Promise<ZkSessionManager> {
+  const m = new ZkSessionManager({ name, connect, clock: systemClock, logger });
+  managers.push(m);
+  await m.start();
+  return m;
+}
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<number> {
   const t0 = Date.now();
@@ -89,12 +104,17 @@ async function main(): Promise<void> {
   const admin = await NodeZkClient.connect({ connectString: connect, sessionTimeoutMs: 10_000 });
   await setupCluster(admin, paths);
   for (const [q, n] of Object.entries(QUEUES)) await addQueue(admin, paths, q, { numPartitions: n });
-  const controllers = [0, 1].map((i) => new HelixController({ cluster: CLUSTER, name: `controller-${i}`, connect: newClient, clock: systemClock, logger }));
+  const controllers: HelixController[] = [];
+  for (const i of [0, 1]) {
+    controllers.push(new HelixController({ cluster: CLUSTER, name: `controller-${i}`, sessions: await sessionsOf(`controller-${i}`, newClient), clock: systemClock, logger }));
+  }
   for (const c of controllers) await c.start();
   const noop = { onBecomeOnline: async () => undefined, onBecomeOffline: async () => undefined, onSessionLost: () => undefined, onSessionSuspended: () => undefined, onSessionResumed: () => undefined };
-  const inproc = ['broker-0', 'broker-1'].map(
-    (name, i) => new HelixParticipant({ cluster: CLUSTER, instance: name, endpoint: { host: '127.0.0.1', port: 9000 + i }, connect: newClient, handler: noop, clock: systemClock, logger }),
-  );
+  const inproc: HelixParticipant[] = [];
+  for (const [i, name] of ['broker-0', 'broker-1'].entries()) {
+    const sessions = await sessionsOf(name, newClient);
+    inproc.push(new HelixParticipant({ cluster: CLUSTER, instance: name, endpoint: { host: '127.0.0.1', port: 9000 + i }, sessions, handler: noop, clock: systemClock, logger }));
+  }
   for (const p of inproc) await p.start();
   const child = await spawnParticipant(connect, 'broker-2');
   await waitFor('initial assignment', async () => {
@@ -133,6 +153,8 @@ async function main(): Promise<void> {
   const writes = clients.reduce((n, c) => n + c.counters().writes, 0) - writesBefore;
 
   const real = await realBrokers(connect, newClient);
+  const zkRestarts = zkRestartCount(process.argv.slice(2));
+  const zookeeperRestart = zkRestarts === 0 ? 'skipped (--zk-restarts 0)' : await measureZooKeeperRestarts({ restarts: zkRestarts, kinds: ['long', 'short'] });
 
   const result = {
     sessionTimeoutMs: SESSION_TIMEOUT_MS,
@@ -140,16 +162,25 @@ async function main(): Promise<void> {
     gracefulHandoff: { partitions: moved, totalMs: handoffMs, maxUnownedMsPerPartition: maxGapMs },
     zkWritesPerMove: moved > 0 ? +(writes / moved).toFixed(2) : null,
     realBrokers: real,
+    zookeeperRestart,
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 
   for (const p of inproc) await p.close();
   for (const c of controllers) await c.close();
+  for (const m of managers) await m.close();
   for (const c of clients) await c.close();
   await deleteRecursive(admin, paths.root);
   await admin.close();
   await deleteRecursive(root, chroot);
   await root.close();
+}
+
+function zkRestartCount(argv: readonly string[]): number {
+  const i = argv.indexOf('--zk-restarts');
+  const n = i >= 0 ? Number(argv[i + 1]) : 10;
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--zk-restarts must be a non-negative integer, got '${argv[i + 1]}'`);
+  return n;
 }
 
 const REAL_CLUSTER = 'pacer_real';
@@ -236,7 +267,10 @@ function scalingNote(scaling: Array<Record<string, unknown>>, best: Record<strin
 async function realBrokers(connect: string, newClient: () => Promise<ZkClient>): Promise<Record<string, unknown>> {
   const db = await freshBenchDatabase();
   const admin = await newClient();
-  const controllers = [0, 1].map((i) => new HelixController({ cluster: REAL_CLUSTER, name: `real-controller-${i}`, connect: newClient, clock: systemClock, logger }));
+  const controllers: HelixController[] = [];
+  for (const i of [0, 1]) {
+    controllers.push(new HelixController({ cluster: REAL_CLUSTER, name: `real-controller-${i}`, sessions: await sessionsOf(`real-controller-${i}`, newClient), clock: systemClock, logger }));
+  }
   for (const c of controllers) await c.start();
   const backend = await createPacerBackend({ mysql: { ...MYSQL, database: db.name }, zookeeper: { connect, cluster: REAL_CLUSTER }, brokerCallTimeoutMs: 2000, applyMigrations: false });
   const brokers: BrokerProcess[] = [];

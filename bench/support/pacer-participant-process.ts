@@ -7,22 +7,25 @@
 import pino from 'pino';
 import { systemClock } from '../../core/src/util/clock';
 import { HelixParticipant } from '../../pacer/src/coordination/participant';
-import { NodeZkClient } from '../../pacer/src/coordination/node-zk-client';
+import { ZkSessionManager } from '../../pacer/src/coordination/zk-session-manager';
 
 async function main(): Promise<void> {
   const [connectString = '', cluster = 'pacer', instance = 'p', timeout = '4000'] = process.argv.slice(2);
+  const logger = pino({ level: 'silent' });
+  const sessions = ZkSessionManager.forConnectString({ connectString, sessionTimeoutMs: Number(timeout) }, { name: instance, clock: systemClock, logger });
+  await sessions.start();
   const participant = new HelixParticipant({
     cluster,
     instance,
     endpoint: { host: '127.0.0.1', port: 1 },
-    connect: () => NodeZkClient.connect({ connectString, sessionTimeoutMs: Number(timeout) }),
+    sessions,
     handler: { onBecomeOnline: async () => undefined, onBecomeOffline: async () => undefined, onSessionLost: () => undefined, onSessionSuspended: () => undefined, onSessionResumed: () => undefined },
     clock: systemClock,
-    logger: pino({ level: 'silent' }),
+    logger,
   });
   await participant.start();
   process.stdout.write(`participant ${instance} joined\n`);
-  process.on('SIGTERM', () => void participant.close().then(() => process.exit(0)));
+  process.on('SIGTERM', () => void participant.close().then(() => sessions.close()).then(() => process.exit(0)));
 }
 
 void main();

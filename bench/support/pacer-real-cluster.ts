@@ -61,6 +61,11 @@ export class BrokerProcess {
     return b;
   }
 
+  /** The last `chars` characters of its stdout and stderr (diagnostics). */
+  tail(chars = 3000): string {
+    return this.output.slice(-chars);
+  }
+
   get pid(): number {
     return this.child.pid ?? 0;
   }

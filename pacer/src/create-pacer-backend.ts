@@ -15,6 +15,7 @@ import type { DequeueBroker } from './broker/dequeue-broker';
 import { createDequeueBroker } from './broker/create-dequeue-broker';
 import { PacerBackend, type PacerBackendDeps } from './gateway/pacer-backend';
 import { ClusteredPacerBackend } from './gateway/clustered-pacer-backend';
+import { DequeueRoutingHealth } from './gateway/dequeue-routing-health';
 import { ZkClusterRouting } from './coordination/zk-cluster-routing';
 import { StaticPartitionDirectory } from './gateway/static-partition-directory';
 import { InProcessBrokerClient } from './gateway/in-process-broker-client';
@@ -86,7 +87,7 @@ export async function createPacerBackend(options: PacerBackendOptions): Promise<
   if (directory === undefined && options.zookeeper !== undefined) {
     try {
       routing = await ZkClusterRouting.open({
-        zkConnect: options.zookeeper.connect, cluster: options.zookeeper.cluster ?? 'pacer', logger,
+        zkConnect: options.zookeeper.connect, cluster: options.zookeeper.cluster ?? 'pacer', logger, clock,
         ...(options.zookeeper.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.zookeeper.sessionTimeoutMs }),
       });
     } catch (e) {
@@ -108,6 +109,7 @@ export async function createPacerBackend(options: PacerBackendOptions): Promise<
     brokers ??= inProcess;
   }
   brokers ??= new ThriftBrokerClient(options.brokerCallTimeoutMs ?? 2000);
+  const routingHealth = routing === undefined ? undefined : new DequeueRoutingHealth(clock);
   const finalBrokers = brokers;
   const finalDirectory = directory;
   const deps: PacerBackendDeps = {
@@ -116,6 +118,7 @@ export async function createPacerBackend(options: PacerBackendOptions): Promise<
     numPriorityLevels, countLimit: options.countLimit ?? 100_000, monitor,
     ...(options.bodyRegexTimeoutMs === undefined ? {} : { bodyRegexTimeoutMs: options.bodyRegexTimeoutMs }),
     ...(options.random === undefined ? {} : { random: options.random }),
+    ...(routingHealth === undefined ? {} : { routingHealth }),
     onClose: async () => {
       await embedded?.close();
       await finalBrokers.close();
@@ -124,7 +127,7 @@ export async function createPacerBackend(options: PacerBackendOptions): Promise<
     },
   };
   if (routing === undefined) return new PacerBackend(deps);
-  const clustered = new ClusteredPacerBackend(deps, routing, registry, pool, clock);
+  const clustered = new ClusteredPacerBackend(deps, routing, registry, pool, clock, routingHealth ?? new DequeueRoutingHealth(clock));
   try {
     await clustered.syncQueues();
   } catch (e) {

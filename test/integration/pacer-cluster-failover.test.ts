@@ -134,6 +134,7 @@ describe('pacer cluster (Helix model over ZooKeeper)', () => {
       expect(await entry.participant.drain(10_000)).toBe(true);
       await eventually(() => expectFullyServed(c, QUEUES, names.filter((n) => n !== name)), WAIT);
       await entry.participant.close();
+      await entry.sessions.close();
       c.participants.delete(name);
       await c.addParticipant(name);
       await eventually(async () => {

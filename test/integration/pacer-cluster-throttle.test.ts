@@ -51,17 +51,18 @@ function delay(ms: number): Promise<void> {
 
 async function addSlowParticipant(c: TestCluster, name: string): Promise<void> {
   const handler = new SlowHandler(c.ledger, name, TRANSITION_MS);
+  const sessions = await c.sessionsFor(name);
   const participant = new HelixParticipant({
     cluster: CLUSTER,
     instance: name,
     endpoint: { host: '127.0.0.1', port: 9100 + c.participants.size },
-    connect: c.connect,
+    sessions,
     handler,
     clock: systemClock,
     logger: silentLogger(),
   });
   // Registered first so TestCluster.close() closes it even if start() fails half-way.
-  c.participants.set(name, { participant, handler });
+  c.participants.set(name, { participant, handler, sessions });
   await participant.start();
 }
 

@@ -10,12 +10,16 @@
  * `leave()` is the graceful hand-off before a shutdown: drain (the controller moves every
  * partition away), wait until the external view no longer names this broker, keep answering
  * (`notOwned`) for `lingerMs` so gateways' directories catch up, then close the session.
+ *
+ * The broker's ZooKeeper session is its process's `ZkSessionManager` (owned here): a ZooKeeper
+ * restart or an expiry is survived by the manager opening the next session and the participant
+ * joining again on it.
  */
 import type { Clock } from '../../../core/src/util/clock';
 import type { Logger } from '../../../core/src/logging/logger';
 import { coerceError } from '../../../core/src/errors/coerce-error';
 import { HelixParticipant } from '../coordination/participant';
-import { NodeZkClient } from '../coordination/node-zk-client';
+import { ZkSessionManager } from '../coordination/zk-session-manager';
 import { OwnershipStateHandler } from '../coordination/ownership-state-handler';
 import { HelixPaths } from '../coordination/helix-paths';
 import { onlineOwners } from '../coordination/external-view';
@@ -41,6 +45,7 @@ const POLL_MS = 25;
 export class ClusterMembership {
   private constructor(
     private readonly participant: HelixParticipant,
+    private readonly sessions: ZkSessionManager,
     private readonly paths: HelixPaths,
     private readonly options: ClusterMembershipOptions,
   ) {}
@@ -48,24 +53,28 @@ export class ClusterMembership {
   /** Joins the cluster (setting up its skeleton if this is the first member). */
   static async join(options: ClusterMembershipOptions): Promise<ClusterMembership> {
     const paths = new HelixPaths(options.cluster);
-    const connect = (): Promise<ZkClient> => NodeZkClient.connect({ connectString: options.zkConnect, sessionTimeoutMs: options.sessionTimeoutMs });
-    const admin = await connect();
+    const sessions = ZkSessionManager.forConnectString(
+      { connectString: options.zkConnect, sessionTimeoutMs: options.sessionTimeoutMs },
+      { name: `broker ${options.instance}`, clock: options.clock, logger: options.logger },
+    );
     try {
-      await setupCluster(admin, paths);
-    } finally {
-      await admin.close();
+      await sessions.start();
+      await sessions.withSession((zk) => setupCluster(zk, paths), options.sessionTimeoutMs);
+      const participant = new HelixParticipant({
+        cluster: options.cluster,
+        instance: options.instance,
+        endpoint: options.endpoint,
+        sessions,
+        handler: new OwnershipStateHandler(options.ownership, options.logger),
+        clock: options.clock,
+        logger: options.logger,
+      });
+      await participant.start();
+      return new ClusterMembership(participant, sessions, paths, options);
+    } catch (e) {
+      await sessions.close();
+      throw e;
     }
-    const participant = new HelixParticipant({
-      cluster: options.cluster,
-      instance: options.instance,
-      endpoint: options.endpoint,
-      connect,
-      handler: new OwnershipStateHandler(options.ownership, options.logger),
-      clock: options.clock,
-      logger: options.logger,
-    });
-    await participant.start();
-    return new ClusterMembership(participant, paths, options);
   }
 
   get sessionId(): string | undefined {
@@ -95,13 +104,14 @@ export class ClusterMembership {
       logger.warn({ err: coerceError(e), instance }, 'drain failed; closing the session (partitions fail over)');
     }
     logger.info({ instance, drained, ms: this.options.clock.nowMs() - t0 }, 'left the cluster');
-    await this.participant.close();
+    await this.close();
     return drained;
   }
 
   /** Stops serving everything and ends the session without a hand-off. */
-  close(): Promise<void> {
-    return this.participant.close();
+  async close(): Promise<void> {
+    await this.participant.close();
+    await this.sessions.close();
   }
 
   /** Waits until no external view lists this instance ONLINE (routing has moved on). */

@@ -1,40 +1,83 @@
 /**
- * `pacer-status`: prints a cluster's assignment table, its leader controller and every partition
- * without a live owner. Exit code 0 when every partition is owned, 2 otherwise (for scripts);
- * 1 on errors, including a cluster that is not set up under the given ZooKeeper (a mistyped
- * `--cluster` or chroot must not look like a healthy, empty cluster).
+ * `pacer-status`: prints a cluster's assignment table, its leader controller, every partition
+ * without a live owner and every partition whose external view (what gateways route by) is
+ * stale, then one plain line per problem. Exit codes (for scripts and monitoring):
+ *   0  OK: a leader, every partition ONLINE on one live broker, the view matches the brokers
+ *   1  error: ZooKeeper unreachable, or the cluster is not set up under it (a mistyped
+ *      `--cluster` or chroot must not look like a healthy, empty cluster)
+ *   2  UNOWNED: some partitions have no live owner
+ *   3  NO LEADER: no controller leads; assignment is frozen
+ *   4  STALE VIEW: the external view disagrees with the brokers' own current states
+ * With several problems the exit code is the first of 3, 4, 2 (the most fundamental); the output
+ * lists them all. A stale view is reported only if it is still stale `--settle-ms` later.
  *
- *   npx tsx pacer/src/cli/status.ts --zk 127.0.0.1:2181 --cluster pacer [--json]
+ *   npx tsx pacer/src/cli/status.ts --zk 127.0.0.1:2181 --cluster pacer [--json] [--settle-ms 1000]
  */
 import { Command } from 'commander';
 import { coerceError } from '../../../core/src/errors/coerce-error';
-import { formatClusterStatus, readClusterStatus } from '../coordination/cluster-status';
+import { silentLogger } from '../../../core/src/logging/logger';
+import { systemClock } from '../../../core/src/util/clock';
+import { confirmStale, formatClusterStatus, readClusterStatus, statusExitCode, statusProblems, STATUS_EXIT_CODES, type ClusterStatus } from '../coordination/cluster-status';
 import { isClusterSetup } from '../coordination/cluster-setup';
 import { HelixPaths } from '../coordination/helix-paths';
-import { NodeZkClient } from '../coordination/node-zk-client';
-import { flagOverrides, loadClusterConfig } from '../controller/controller-config';
+import type { ZkClient } from '../coordination/zk-client';
+import { ZkSessionManager } from '../coordination/zk-session-manager';
+import { flagOverrides, loadClusterConfig, type ClusterConfig } from '../controller/controller-config';
 
-async function main(): Promise<void> {
+const HELP_EXIT_CODES = `
+Exit codes:
+  0  OK: a leader, every partition ONLINE on exactly one live broker, the external view matches the brokers
+  1  error: ZooKeeper unreachable, or the cluster is not found under --zk
+  2  UNOWNED: some partitions have no live owner (their jobs wait in MySQL)
+  3  NO LEADER: no controller is leader (assignment frozen)
+  4  STALE VIEW: the external view gateways route by disagrees with the brokers' current states
+With several problems: the first of 3, 4, 2. Runbook: runbooks/pacer-cluster-status-and-failover.md`;
+
+function parseArgs(): { config: ClusterConfig; json: boolean; settleMs: number } {
   const program = new Command('pacer-status')
-    .description('Print the Pacer cluster assignment table, the leader controller and unowned partitions')
+    .description('Print the Pacer cluster assignment table, the leader controller, unowned partitions and stale views')
     .option('--zk <connect>', 'ZooKeeper host:port[/chroot] (PACER_ZK_CONNECT)')
     .option('--cluster <name>', 'cluster name (PACER_CLUSTER, default pacer)')
-    .option('--json', 'print JSON instead of a table')
+    .option('--session-timeout-ms <ms>', 'ZooKeeper session timeout, also the bound on reaching ZooKeeper (PACER_ZK_SESSION_TIMEOUT_MS, default 6000)')
+    .option('--json', 'print JSON instead of a table (with "problems" and "exitCode")')
+    .option('--settle-ms <ms>', 'read again after this long before calling a view stale (default 1000)')
+    .addHelpText('after', HELP_EXIT_CODES)
     .parse(process.argv);
   const opts = program.opts<Record<string, string | undefined>>();
-  const config = loadClusterConfig(process.env, flagOverrides(opts));
-  const zk = await NodeZkClient.connect({ connectString: config.zkConnect, sessionTimeoutMs: config.sessionTimeoutMs });
+  const settleMs = opts.settleMs === undefined ? 1000 : Number(opts.settleMs);
+  if (!Number.isInteger(settleMs) || settleMs < 0) throw new Error(`--settle-ms must be a non-negative integer, got '${opts.settleMs}'`);
+  return { config: loadClusterConfig(process.env, flagOverrides(opts)), json: opts.json !== undefined, settleMs };
+}
+
+async function readSettled(zk: ZkClient, cluster: string, settleMs: number): Promise<ClusterStatus> {
+  const first = await readClusterStatus(zk, cluster);
+  if (first.staleView.length === 0 || settleMs === 0) return first;
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  return confirmStale(first, await readClusterStatus(zk, cluster));
+}
+
+async function main(): Promise<void> {
+  const { config, json, settleMs } = parseArgs();
+  const sessions = ZkSessionManager.forConnectString(
+    { connectString: config.zkConnect, sessionTimeoutMs: config.sessionTimeoutMs },
+    { name: 'pacer-status', clock: systemClock, logger: silentLogger(), startTimeoutMs: config.sessionTimeoutMs },
+  );
   try {
-    if (!(await isClusterSetup(zk, new HelixPaths(config.cluster)))) throw new Error(`cluster ${config.cluster} not found under ${config.zkConnect}`);
-    const status = await readClusterStatus(zk, config.cluster);
-    process.stdout.write(`${opts.json ? JSON.stringify(status, null, 2) : formatClusterStatus(status)}\n`);
-    process.exitCode = status.unowned.length === 0 ? 0 : 2;
+    await sessions.start();
+    const status = await sessions.withSession(async (zk) => {
+      if (!(await isClusterSetup(zk, new HelixPaths(config.cluster)))) throw new Error(`cluster ${config.cluster} not found under ${config.zkConnect}`);
+      return readSettled(zk, config.cluster, settleMs);
+    }, config.sessionTimeoutMs);
+    const problems = statusProblems(status);
+    const exitCode = statusExitCode(problems);
+    process.stdout.write(`${json ? JSON.stringify({ ...status, problems, exitCode }, null, 2) : formatClusterStatus(status)}\n`);
+    process.exitCode = exitCode;
   } finally {
-    await zk.close();
+    await sessions.close();
   }
 }
 
 main().catch((e: unknown) => {
   process.stderr.write(`pacer-status: ${coerceError(e).message}\n`);
-  process.exit(1);
+  process.exit(STATUS_EXIT_CODES.ERROR);
 });

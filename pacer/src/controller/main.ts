@@ -4,10 +4,12 @@
  *   npx tsx pacer/src/controller/main.ts --zk 127.0.0.1:2181 --cluster pacer --name controller-1
  *
  * Run two or more; the leader (CONTROLLER/LEADER) runs the pipeline, the others take over within
- * the session timeout when it dies. SIGTERM/SIGINT: give up leadership (the next one takes over at
- * once) and close the session. Prints `pacer-controller <name> started` when joined.
- * `--status-port <port>`: a tiny HTTP endpoint answering `{"name":…,"leader":true|false}` (health
- * checks; scripts/up.sh waits for it).
+ * the session timeout when it dies. ZooKeeper restarts and session expiry are survived in-process
+ * (`ZkSessionManager`: a new session, a new election). SIGTERM/SIGINT: give up leadership (the
+ * next one takes over at once) and close the session. Prints `pacer-controller <name> started`
+ * when joined. `--status-port <port>`: a tiny HTTP endpoint answering `{"name", "cluster",
+ * "leader", "zookeeper" (connection state), "zookeeperStateForMs"}` (health checks; scripts/up.sh
+ * waits for it).
  */
 import { createServer, type Server } from 'node:http';
 import { Command } from 'commander';
@@ -15,7 +17,7 @@ import { createLogger } from '../../../core/src/logging/logger';
 import { systemClock } from '../../../core/src/util/clock';
 import { coerceError } from '../../../core/src/errors/coerce-error';
 import { HelixController } from '../coordination/controller';
-import { NodeZkClient } from '../coordination/node-zk-client';
+import { ZkSessionManager } from '../coordination/zk-session-manager';
 import { flagOverrides, loadClusterConfig } from './controller-config';
 
 function parseArgs(argv: string[]): ReturnType<typeof loadClusterConfig> {
@@ -26,7 +28,7 @@ function parseArgs(argv: string[]): ReturnType<typeof loadClusterConfig> {
     .option('--session-timeout-ms <ms>', 'ZooKeeper session timeout (PACER_ZK_SESSION_TIMEOUT_MS, default 6000)')
     .option('--name <name>', 'controller name (PACER_CONTROLLER_NAME)')
     .option('--log-level <level>', 'pino level (PACER_LOG_LEVEL, default info)')
-    .option('--status-port <port>', 'serve {"name","leader"} over HTTP on 127.0.0.1:<port> (health checks)')
+    .option('--status-port <port>', 'serve {"name","cluster","leader","zookeeper","zookeeperStateForMs"} over HTTP on 127.0.0.1:<port> (health checks)')
     .parse(argv);
   const opts = program.opts<Record<string, string | undefined>>();
   statusPort = opts.statusPort === undefined ? undefined : Number(opts.statusPort);
@@ -52,16 +54,17 @@ function serveStatus(port: number, status: () => object): Promise<Server> {
 async function main(): Promise<void> {
   const config = parseArgs(process.argv);
   const logger = createLogger({ name: 'pacer-controller', level: config.logLevel });
-  const controller = new HelixController({
-    cluster: config.cluster,
-    name: config.controllerName,
-    connect: () => NodeZkClient.connect({ connectString: config.zkConnect, sessionTimeoutMs: config.sessionTimeoutMs }),
-    clock: systemClock,
-    logger,
-  });
+  const sessions = ZkSessionManager.forConnectString(
+    { connectString: config.zkConnect, sessionTimeoutMs: config.sessionTimeoutMs },
+    { name: `controller ${config.controllerName}`, clock: systemClock, logger },
+  );
+  await sessions.start();
+  const controller = new HelixController({ cluster: config.cluster, name: config.controllerName, sessions, clock: systemClock, logger });
   await controller.start();
   const httpServer = statusPort === undefined ? undefined
-    : await serveStatus(statusPort, () => ({ name: config.controllerName, cluster: config.cluster, leader: controller.isLeader() }));
+    : await serveStatus(statusPort, () => ({
+      name: config.controllerName, cluster: config.cluster, leader: controller.isLeader(), zookeeper: sessions.state(), zookeeperStateForMs: sessions.stateAgeMs(),
+    }));
   process.stdout.write(`pacer-controller ${config.controllerName} started\n`);
   let stopping = false;
   const stop = (signal: string): void => {
@@ -71,7 +74,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     httpServer?.close();
-    controller.close().then(
+    controller.close().then(() => sessions.close()).then(
       () => process.exit(0),
       (e: unknown) => {
         logger.error({ err: coerceError(e) }, 'controller close failed');

@@ -1,8 +1,13 @@
 /**
  * A Helix-style controller process member: joins the leader election and, while leader, runs the
  * pipeline (`controller-pipeline.ts`) whenever a watched node changes, at delayed-rebalance
- * deadlines, and periodically as a safety net. Runs are serialized and coalesced. On session
- * expiry it drops leadership at once and rejoins with a new session.
+ * deadlines, and periodically as a safety net. Runs are serialized and coalesced.
+ *
+ * Its ZooKeeper session comes from the process's `ZkSessionManager`: SUSPENDED = stop leading at
+ * once (nothing can be written, the session may be gone); RECONNECTED = lead again if the LEADER
+ * node is still ours, then a full pipeline run; LOST = forget the election; CONNECTED (a new
+ * session) = set the cluster up and compete again. Every pipeline run reads the whole cluster
+ * afresh, so a new leader reconciles everything that changed while nobody led.
  */
 import type { Logger } from '../../../core/src/logging/logger';
 import type { Clock } from '../../../core/src/util/clock';
@@ -11,13 +16,15 @@ import { runPipeline, type PipelineResult } from './controller-pipeline';
 import { HelixPaths } from './helix-paths';
 import { LeaderElection } from './leader-election';
 import { setupCluster } from './cluster-setup';
-import type { ZkClient, ZkSessionEvent } from './zk-client';
+import type { ZkClient } from './zk-client';
+import type { ZkConnectionChange } from './zk-connection-state';
+import type { ZkSessionManager } from './zk-session-manager';
 
 export interface HelixControllerOptions {
   readonly cluster: string;
   readonly name: string;
-  /** Opens a new ZooKeeper session (called again after expiry). */
-  readonly connect: () => Promise<ZkClient>;
+  /** The process's ZooKeeper sessions (started; owned and closed by the caller). */
+  readonly sessions: ZkSessionManager;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Safety-net pipeline period. Default 10 s. */
@@ -34,6 +41,9 @@ export interface ControllerStats {
   readonly failedRuns: number;
 }
 
+/** Pause between attempts to join on a session (setup and election) that failed. */
+const JOIN_RETRY_MS = 500;
+
 export class HelixController {
   private readonly paths: HelixPaths;
   private zk: ZkClient | undefined;
@@ -45,14 +55,22 @@ export class HelixController {
   private periodic: NodeJS.Timeout | undefined;
   private idle: Promise<void> = Promise.resolve();
   private stats = { pipelineRuns: 0, messagesSent: 0, failedRuns: 0 };
+  private offConnection: () => void = () => undefined;
+  private joining: { readonly zk: ZkClient; readonly promise: Promise<void> } | undefined;
   private readonly watcher = (): void => this.schedule();
 
   constructor(private readonly options: HelixControllerOptions) {
     this.paths = new HelixPaths(options.cluster);
   }
 
+  /** Joins on the manager's current session; later sessions are joined as they come. */
   async start(): Promise<void> {
-    await this.join();
+    this.offConnection = this.options.sessions.onChange((change) => this.onConnection(change));
+    const zk = this.options.sessions.client();
+    if (!zk) throw new Error('controller: the ZooKeeper session manager has no session (start it first)');
+    const first = this.join(zk);
+    this.joining = { zk, promise: first.catch(() => undefined) };
+    await first;
   }
 
   isLeader(): boolean {
@@ -63,30 +81,26 @@ export class HelixController {
     return { ...this.stats };
   }
 
-  /** The live session (tests use it to force expiry). */
+  /** The session it joined with (tests use it to force expiry). */
   session(): ZkClient | undefined {
     return this.zk;
   }
 
-  /** Gives up leadership (another controller takes over at once) and closes the session. */
+  /** Gives up leadership (another controller takes over at once); the session stays the caller's. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.offConnection();
     this.stopTimers();
     await this.idle;
     await this.election?.stop().catch(() => undefined);
-    await this.zk?.close();
   }
 
-  private async join(): Promise<void> {
-    const zk = await this.options.connect();
-    if (this.closed) {
-      await zk.close();
-      return;
-    }
+  private async join(zk: ZkClient): Promise<void> {
+    if (this.closed) return;
     this.zk = zk;
-    zk.onSessionEvent((event) => this.onSessionEvent(zk, event));
     await setupCluster(zk, this.paths);
+    if (this.closed || zk !== this.zk) return;
     this.election = new LeaderElection({
       zk,
       paths: this.paths,
@@ -98,24 +112,60 @@ export class HelixController {
     await this.election.start();
   }
 
-  private onSessionEvent(zk: ZkClient, event: ZkSessionEvent): void {
-    if (event !== 'expired' || zk !== this.zk || this.closed) return;
-    this.options.logger.warn({ controller: this.options.name }, 'controller session expired; rejoining');
+  private onConnection(change: ZkConnectionChange): void {
+    if (this.closed) return;
+    const { state, session } = change;
+    if (state === 'CONNECTED') {
+      void this.joinUntilDone(session);
+      return;
+    }
+    if (session !== this.zk) return;
+    if (state === 'SUSPENDED') this.election?.suspend();
+    else if (state === 'RECONNECTED') void this.resume(session);
+    else this.lose(change);
+  }
+
+  private lose(change: ZkConnectionChange): void {
+    this.options.logger.warn({ controller: this.options.name, reason: change.reason }, 'controller session lost; rejoining with the next session');
+    this.election?.suspend();
     this.stopTimers();
     this.election = undefined;
     this.zk = undefined;
-    void zk.close();
-    void this.rejoin();
   }
 
-  private async rejoin(): Promise<void> {
-    while (!this.closed) {
+  private async resume(zk: ZkClient): Promise<void> {
+    if (!this.election) {
+      await this.joinUntilDone(zk);
+      return;
+    }
+    try {
+      await this.election.resume();
+    } catch (e) {
+      this.options.logger.warn({ err: coerceError(e) }, 'controller could not re-check its leadership; joining again');
+      this.election = undefined;
+      await this.joinUntilDone(zk);
+    }
+  }
+
+  /** Joins on `zk`, retrying while it is still the manager's session; one join per session at a time. */
+  private joinUntilDone(zk: ZkClient): Promise<void> {
+    if (this.joining?.zk !== zk) {
+      const promise = this.joinLoop(zk).finally(() => {
+        if (this.joining?.promise === promise) this.joining = undefined;
+      });
+      this.joining = { zk, promise };
+    }
+    return this.joining.promise;
+  }
+
+  private async joinLoop(zk: ZkClient): Promise<void> {
+    while (!this.closed && this.options.sessions.client() === zk) {
       try {
-        await this.join();
+        await this.join(zk);
         return;
       } catch (e) {
-        this.options.logger.warn({ err: coerceError(e) }, 'controller rejoin failed; retrying');
-        await new Promise<void>((resolve) => setTimeout(resolve, 500));
+        this.options.logger.warn({ err: coerceError(e) }, 'controller join failed; retrying');
+        await new Promise<void>((resolve) => setTimeout(resolve, JOIN_RETRY_MS));
       }
     }
   }

@@ -4,6 +4,10 @@
  * the winner appends to `CONTROLLER/HISTORY`; the others watch the node and try again when it
  * goes away (the leader's session ended). Leadership lasts exactly as long as the session that
  * owns the node, so a controller whose session expired can no longer write anything.
+ *
+ * One election per session (`zk`). While the connection is SUSPENDED the controller does not act
+ * as leader (`suspend()`): it cannot write, and its session may already be gone. RECONNECTED on
+ * the same session: `resume()` re-reads the LEADER node and leads again only if it still owns it.
  */
 import type { Logger } from '../../../core/src/logging/logger';
 import type { Clock } from '../../../core/src/util/clock';
@@ -30,6 +34,9 @@ export interface LeaderElectionOptions {
 export class LeaderElection {
   private leader = false;
   private stopped = false;
+  private suspended = false;
+  /** CONTROLLER/HISTORY got this session's entry (a resume after a blip adds none). */
+  private historyWritten = false;
   private readonly watcher = (event: ZkWatchEvent): void => this.onLeaderNodeEvent(event);
 
   constructor(private readonly options: LeaderElectionOptions) {}
@@ -39,6 +46,18 @@ export class LeaderElection {
   }
 
   async start(): Promise<void> {
+    await this.tryAcquire();
+  }
+
+  /** The connection dropped: stop leading now, keep competing once it is back. */
+  suspend(): void {
+    this.suspended = true;
+    this.setLeader(false);
+  }
+
+  /** The same session is back: lead again if the LEADER node is still ours, else compete. */
+  async resume(): Promise<void> {
+    this.suspended = false;
     await this.tryAcquire();
   }
 
@@ -55,7 +74,7 @@ export class LeaderElection {
   }
 
   private async tryAcquire(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.suspended) return;
     const { zk, paths, controllerName } = this.options;
     const session = zk.sessionId();
     await createRecord(zk, paths.controllerLeader(), liveInstanceRecord(controllerName, session), 'ephemeral');
@@ -65,13 +84,17 @@ export class LeaderElection {
       return;
     }
     const mine = holder.ephemeralOwner === session;
-    if (mine && !this.leader) await this.appendHistory(session);
-    this.setLeader(mine);
+    if (mine && !this.historyWritten) {
+      await this.appendHistory(session);
+      this.historyWritten = true;
+    }
+    if (!this.suspended) this.setLeader(mine);
   }
 
   private onLeaderNodeEvent(event: ZkWatchEvent): void {
     if (this.stopped) return;
     if (event.type === 'deleted') this.setLeader(false);
+    if (this.suspended) return; // resume() re-reads the node
     this.tryAcquire().catch((e) => this.options.logger.warn({ err: coerceError(e) }, 'leader election attempt failed'));
   }
 

@@ -1,9 +1,12 @@
 /**
  * `ZkClient` over node-zookeeper-client 1.1.3: promisified calls, transient-error retries
- * (`zk-error.ts`), a bound on every call (the library can park requests forever once a session
- * is gone), session events, and read/write counters.
+ * (`zk-error.ts`), a bound on every call (the library parks requests while it is disconnected),
+ * the handshake and read timeouts the library lacks (`node-zk-connection-watchdog.ts`), session
+ * events, and read/write counters. One instance is ONE session: after `expired` (or `close()`)
+ * every call fails at once; a new session is a new client (`zk-session-manager.ts` does that).
  */
 import zookeeper, { type Client, type Event, type Exception, type Stat } from 'node-zookeeper-client';
+import { ConnectionWatchdog } from './node-zk-connection-watchdog';
 import { ZkCode, ZkError, withZkRetries } from './zk-error';
 import type {
   ZkClient,
@@ -23,9 +26,13 @@ export interface NodeZkClientOptions {
   readonly sessionTimeoutMs: number;
   /** Give up connecting after this long. Default: the session timeout. */
   readonly connectTimeoutMs?: number;
-  /** Re-attach to an existing session (used to force expiry of that session in tests). */
+  /** Re-attach to an existing session (to end an abandoned session, or to force expiry in tests). */
   readonly sessionId?: Buffer;
   readonly sessionPassword?: Buffer;
+  /** Drop a connection whose handshake takes longer. Default: a third of the session timeout. */
+  readonly handshakeTimeoutMs?: number;
+  /** Drop a connection that heard nothing for this long. Default: 2/3 of the session timeout. */
+  readonly readTimeoutMs?: number;
 }
 
 type Callback<T> = (error: Error | Exception | null, value: T) => void;
@@ -79,12 +86,16 @@ export class NodeZkClient implements ZkClient {
 
   private constructor(
     private readonly raw: Client,
+    private readonly watchdog: ConnectionWatchdog,
     private readonly opTimeoutMs: number,
   ) {
     raw.on('state', (state) => this.onState(state));
   }
 
-  /** Connects and resolves once the session is established (bounded). */
+  /**
+   * Connects and resolves once the session is established (bounded by `connectTimeoutMs`). Re-
+   * attaching to a session the server already expired rejects with SESSION_EXPIRED.
+   */
   static connect(options: NodeZkClientOptions): Promise<NodeZkClient> {
     const raw = zookeeper.createClient(options.connectString, {
       sessionTimeout: options.sessionTimeoutMs,
@@ -92,15 +103,27 @@ export class NodeZkClient implements ZkClient {
       retries: 2,
       ...(options.sessionId ? { sessionId: options.sessionId, sessionPassword: options.sessionPassword } : {}),
     } as Partial<zookeeper.Option>);
+    const watchdog = new ConnectionWatchdog(raw, {
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? Math.floor(options.sessionTimeoutMs / 3),
+      readTimeoutMs: options.readTimeoutMs ?? Math.floor((options.sessionTimeoutMs * 2) / 3),
+    });
     const timeoutMs = options.connectTimeoutMs ?? options.sessionTimeoutMs;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const fail = (code: number, name: string): void => {
+        clearTimeout(timer);
+        raw.removeAllListeners('connected');
+        raw.removeAllListeners('expired');
+        watchdog.stop();
         raw.close();
-        reject(new ZkError(ZkCode.CONNECTION_LOSS, 'CONNECTION_LOSS', undefined));
-      }, timeoutMs);
+        watchdog.destroySocket(); // a client that never connected must not keep a socket or a reconnect loop
+        reject(new ZkError(code, name, undefined));
+      };
+      const timer = setTimeout(() => fail(ZkCode.CONNECTION_LOSS, 'CONNECTION_LOSS'), timeoutMs);
+      raw.once('expired', () => fail(ZkCode.SESSION_EXPIRED, 'SESSION_EXPIRED'));
       raw.once('connected', () => {
         clearTimeout(timer);
-        resolve(new NodeZkClient(raw, Math.max(2 * options.sessionTimeoutMs, 5000)));
+        raw.removeAllListeners('expired');
+        resolve(new NodeZkClient(raw, watchdog, Math.max(2 * options.sessionTimeoutMs, 5000)));
       });
       raw.connect();
     });
@@ -183,37 +206,33 @@ export class NodeZkClient implements ZkClient {
     return { reads: this.reads, writes: this.writes };
   }
 
+  /**
+   * Ends the session: a connected client tells the server (its ephemeral nodes vanish at once) and
+   * waits for that, bounded. A disconnected one just stops: the caller gave up on the connection
+   * (`zk-session-manager.ts` ends such an abandoned session on the server from a new client).
+   * Either way no socket and no reconnect loop outlive the call.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
     this.failInFlight('CLIENT_CLOSED');
-    // A client that is reconnecting gets a bounded chance to reconnect, so that closing still ends
-    // the session at once (its ephemeral nodes vanish) and leaves no socket reconnecting behind.
-    if (this.raw.getState() === zookeeper.State.DISCONNECTED && !this.expired) await this.awaitReconnect();
+    this.watchdog.stop();
     if (this.raw.getState() !== zookeeper.State.SYNC_CONNECTED) {
       this.raw.close();
+      this.watchdog.destroySocket();
       return;
     }
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+      const timer = setTimeout(() => {
+        this.watchdog.destroySocket();
+        resolve();
+      }, CLOSE_WAIT_MS);
       this.raw.once('disconnected', () => {
         clearTimeout(timer);
         resolve();
       });
       this.raw.close();
-    });
-  }
-
-  private awaitReconnect(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.raw.removeListener('state', done);
-        resolve();
-      };
-      const timer = setTimeout(done, CLOSE_WAIT_MS);
-      this.raw.on('state', done);
     });
   }
 

@@ -6,10 +6,11 @@
  *   EXE_SESSION_ID (one multi), run the transitions through the `PartitionStateHandler`
  *   (concurrently, one per partition), then merge the CURRENTSTATES deltas and delete the
  *   messages in one multi;
- * - disconnection: `onSessionSuspended()` at once (stop serving, keep state); the same session
- *   reconnecting: `onSessionResumed()`;
- * - session loss (expiry, a long disconnection, or a stalled process): `onSessionLost()` at once,
- *   forget every local state, close the old session and rejoin with a new one.
+ * - its session comes from the process's `ZkSessionManager`: SUSPENDED (disconnection) =
+ *   `onSessionSuspended()` at once (stop serving, keep state); RECONNECTED (the same session) =
+ *   `onSessionResumed()` and a look at the messages; LOST (expiry, a disconnection as long as the
+ *   session timeout, or a stalled process) = `onSessionLost()` at once and forget every local
+ *   state; CONNECTED (the next session) = join again (live instance, current states carried over).
  */
 import type { Logger } from '../../../core/src/logging/logger';
 import type { Clock } from '../../../core/src/util/clock';
@@ -18,25 +19,23 @@ import { MessageState, readTransition, type TransitionMessage } from './helix-me
 import { PartitionState, type InstanceEndpoint } from './helix-records';
 import { HelixPaths, ONLINE_OFFLINE, parsePartitionName } from './helix-paths';
 import { DRAINED_FOR_SHUTDOWN, joinCluster } from './participant-join';
-import { ParticipantSessionGuard, type SessionLossReason } from './participant-session-guard';
 import type { PartitionStateHandler } from './partition-state-handler';
 import { childrenOrEmpty, deleteIfExists, readRecord, updateRecord } from './record-store';
 import type { ZkClient, ZkOp } from './zk-client';
+import type { ZkConnectionChange } from './zk-connection-state';
 import { ZkCode, ZkError } from './zk-error';
+import type { ZkSessionManager } from './zk-session-manager';
 import { cloneRecord, newRecord, serializeRecord, type ZNRecord } from './zn-record';
 
 export interface HelixParticipantOptions {
   readonly cluster: string;
   readonly instance: string;
   readonly endpoint: InstanceEndpoint;
-  readonly connect: () => Promise<ZkClient>;
+  /** The process's ZooKeeper sessions (started; owned and closed by the caller). */
+  readonly sessions: ZkSessionManager;
   readonly handler: PartitionStateHandler;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Consider the session lost after this long disconnected or stalled. Default: 2/3 of the session timeout. */
-  readonly suspendAfterMs?: number;
-  /** Stall-detector tick. Default 200 ms. */
-  readonly tickMs?: number;
   /** Transitions run at once. Default 16. */
   readonly maxConcurrentTransitions?: number;
 }
@@ -58,7 +57,8 @@ export class HelixParticipant {
   private readonly paths: HelixPaths;
   private zk: ZkClient | undefined;
   private session: string | undefined;
-  private guard: ParticipantSessionGuard | undefined;
+  private joining: { readonly zk: ZkClient; readonly promise: Promise<void> } | undefined;
+  private offConnection: () => void = () => undefined;
   /** partition name → state, for the current session only. */
   private readonly states = new Map<string, string>();
   private processing = false;
@@ -76,8 +76,14 @@ export class HelixParticipant {
     return this.options.instance;
   }
 
+  /** Joins on the manager's current session; later sessions are joined as they come. */
   async start(): Promise<void> {
-    await this.joinWith(await this.options.connect());
+    this.offConnection = this.options.sessions.onChange((change) => this.onConnection(change));
+    const zk = this.options.sessions.client();
+    if (!zk) throw new Error('participant: the ZooKeeper session manager has no session (start it first)');
+    const first = this.joinWith(zk);
+    this.joining = { zk, promise: first.catch(() => undefined) };
+    await first;
   }
 
   sessionId(): string | undefined {
@@ -119,86 +125,90 @@ export class HelixParticipant {
     return true;
   }
 
-  /** Stops serving everything (ONLINE→OFFLINE locally), then ends the session. */
+  /** Stops serving everything (ONLINE→OFFLINE locally); the session stays the caller's to close. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.guard?.stop();
+    this.offConnection();
     await this.idle;
     for (const partition of this.onlinePartitions()) await this.callOffline(partition);
     this.states.clear();
-    const zk = this.zk;
     this.zk = undefined;
     this.session = undefined;
-    await zk?.close();
   }
 
   private async joinWith(zk: ZkClient): Promise<void> {
-    if (this.closed) {
-      await zk.close();
-      return;
-    }
+    if (this.closed) return;
     this.zk = zk;
-    this.guard = new ParticipantSessionGuard({
-      zk,
-      clock: this.options.clock,
-      suspendAfterMs: this.options.suspendAfterMs ?? Math.floor((zk.sessionTimeoutMs() * 2) / 3),
-      tickMs: this.options.tickMs ?? 200,
-      onLost: (reason) => this.loseSession(zk, reason),
-      onSuspended: () => this.suspendSession(zk),
-      onResumed: () => this.resumeSession(zk),
-    });
-    this.session = await joinCluster({
+    this.session = undefined;
+    const session = await joinCluster({
       zk,
       paths: this.paths,
       instance: this.options.instance,
       endpoint: this.options.endpoint,
       nowMs: () => this.options.clock.nowMs(),
       waitForOldSessionMs: 3 * zk.sessionTimeoutMs(),
-      isCurrent: () => this.zk === zk && !this.closed,
+      isCurrent: () => this.zk === zk && !this.closed && this.options.sessions.client() === zk,
     });
-    this.options.logger.info({ instance: this.options.instance, session: this.session }, 'participant joined');
+    if (this.zk !== zk || this.closed) return;
+    this.session = session;
+    this.options.logger.info({ instance: this.options.instance, session }, 'participant joined');
     this.scheduleMessages();
   }
 
-  private suspendSession(zk: ZkClient): void {
-    if (zk !== this.zk || this.closed) return;
+  private onConnection(change: ZkConnectionChange): void {
+    if (this.closed) return;
+    const { state, session: zk } = change;
+    if (state === 'CONNECTED') {
+      void this.joinUntilDone(zk);
+      return;
+    }
+    if (zk !== this.zk) return;
+    if (state === 'SUSPENDED') this.suspendSession();
+    else if (state === 'RECONNECTED') this.resumeSession(zk);
+    else this.loseSession(change);
+  }
+
+  private suspendSession(): void {
     this.options.handler.onSessionSuspended();
     this.options.logger.warn({ instance: this.options.instance }, 'zookeeper connection lost; stopped serving until the session reconnects or is lost');
   }
 
+  /** Serving resumes even mid-join: partitions of this session come only through its messages. */
   private resumeSession(zk: ZkClient): void {
-    if (zk !== this.zk || this.closed) return;
     this.options.handler.onSessionResumed();
     this.options.logger.info({ instance: this.options.instance }, 'zookeeper session reconnected; serving again');
+    if (this.session === undefined) void this.joinUntilDone(zk); // the disconnection cut the join short
+    else this.scheduleMessages();
   }
 
-  private loseSession(zk: ZkClient, reason: SessionLossReason): void {
-    if (zk !== this.zk || this.closed) return;
+  private loseSession(change: ZkConnectionChange): void {
     this.options.handler.onSessionLost();
     this.sessionsLost++;
     this.states.clear();
     this.zk = undefined;
     this.session = undefined;
-    this.guard?.stop();
-    this.guard = undefined;
-    this.options.logger.warn({ instance: this.options.instance, reason }, 'participant session lost; stopped serving, rejoining');
-    void zk.close();
-    void this.rejoin();
+    this.options.logger.warn({ instance: this.options.instance, reason: change.reason }, 'participant session lost; stopped serving, rejoining');
   }
 
-  private async rejoin(): Promise<void> {
-    while (!this.closed) {
+  /** Joins on `zk`, retrying while it is still the manager's session; one join per session at a time. */
+  private joinUntilDone(zk: ZkClient): Promise<void> {
+    if (this.joining?.zk !== zk) {
+      const promise = this.joinLoop(zk).finally(() => {
+        if (this.joining?.promise === promise) this.joining = undefined;
+      });
+      this.joining = { zk, promise };
+    }
+    return this.joining.promise;
+  }
+
+  private async joinLoop(zk: ZkClient): Promise<void> {
+    while (!this.closed && this.options.sessions.client() === zk) {
       try {
-        await this.joinWith(await this.options.connect());
+        await this.joinWith(zk);
         return;
       } catch (e) {
         this.options.logger.warn({ err: coerceError(e) }, 'participant rejoin failed; retrying');
-        const zk = this.zk;
-        this.guard?.stop();
-        this.zk = undefined;
-        this.session = undefined;
-        await zk?.close();
         await new Promise<void>((resolve) => setTimeout(resolve, 500));
       }
     }

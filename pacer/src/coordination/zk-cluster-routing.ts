@@ -1,18 +1,20 @@
 /**
  * The gateway's view of a Pacer cluster: a `PartitionDirectory` over the cluster's EXTERNALVIEW
- * and LIVEINSTANCES (`ZkPartitionDirectory`) that survives ZooKeeper session expiry (a new
- * session and a fresh directory; routing stays at its last known state meanwhile), plus the
- * queue administration the gateway performs through ideal states (`cluster-setup.ts`).
+ * and LIVEINSTANCES (`ZkPartitionDirectory`) plus the queue administration the gateway performs
+ * through ideal states (`cluster-setup.ts`), both on the process's `ZkSessionManager` (its own
+ * unless one is given): ZooKeeper restarts and session expiry are survived by the manager, the
+ * directory re-reads the whole table on every new session or reconnection, and administration
+ * waits (bounded) for a connected session instead of parking on a dead one.
  */
 import type { Logger } from '../../../core/src/logging/logger';
-import { coerceError } from '../../../core/src/errors/coerce-error';
+import { systemClock, type Clock } from '../../../core/src/util/clock';
 import type { BrokerEndpoint, PartitionDirectory } from '../interfaces/partition-directory';
 import { addQueue, removeQueue, setQueuePartitions, setupCluster } from './cluster-setup';
 import { HelixPaths } from './helix-paths';
-import { NodeZkClient } from './node-zk-client';
 import { readRecord } from './record-store';
 import type { ZkClient } from './zk-client';
-import { ZkPartitionDirectory } from './zk-partition-directory';
+import { ZkPartitionDirectory, type DirectoryStatus } from './zk-partition-directory';
+import { ZkSessionManager } from './zk-session-manager';
 
 export interface ZkClusterRoutingOptions {
   /** ZooKeeper `host:port[,host:port][/chroot]`. */
@@ -20,31 +22,48 @@ export interface ZkClusterRoutingOptions {
   readonly cluster: string;
   readonly sessionTimeoutMs?: number;
   readonly logger: Logger;
+  readonly clock?: Clock;
+  /** A session manager shared with other ZooKeeper users of the process (not closed here). */
+  readonly sessions?: ZkSessionManager;
 }
 
-const RECONNECT_DELAY_MS = 500;
+export interface ClusterRoutingStatus extends DirectoryStatus {
+  readonly cluster: string;
+  readonly sessionId?: string;
+}
+
+const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 
 export class ZkClusterRouting implements PartitionDirectory {
   readonly paths: HelixPaths;
-  private zk: ZkClient;
-  private directory: ZkPartitionDirectory;
-  private readonly listeners = new Set<() => void>();
-  private closed = false;
-  private reconnecting: Promise<void> | undefined;
-  private offSession: () => void = () => undefined;
-  private offDirectory: () => void = () => undefined;
 
-  private constructor(private readonly options: ZkClusterRoutingOptions, zk: ZkClient, directory: ZkPartitionDirectory) {
+  private constructor(
+    private readonly options: ZkClusterRoutingOptions,
+    private readonly sessions: ZkSessionManager,
+    private readonly ownsSessions: boolean,
+    private readonly directory: ZkPartitionDirectory,
+  ) {
     this.paths = new HelixPaths(options.cluster);
-    this.zk = zk;
-    this.directory = directory;
-    this.attach();
   }
 
-  /** Connects, sets the cluster up if needed, and waits for the first full routing table. */
+  /** Connects (or uses `options.sessions`), sets the cluster up if needed, reads the routing table. */
   static async open(options: ZkClusterRoutingOptions): Promise<ZkClusterRouting> {
-    const { zk, directory } = await ZkClusterRouting.connect(options);
-    return new ZkClusterRouting(options, zk, directory);
+    const clock = options.clock ?? systemClock;
+    const sessionTimeoutMs = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
+    const sessions = options.sessions ?? ZkSessionManager.forConnectString(
+      { connectString: options.zkConnect, sessionTimeoutMs },
+      { name: `gateway routing ${options.cluster}`, clock, logger: options.logger, startTimeoutMs: sessionTimeoutMs },
+    );
+    const owns = options.sessions === undefined;
+    try {
+      if (owns) await sessions.start();
+      await sessions.withSession((zk) => setupCluster(zk, new HelixPaths(options.cluster)), sessionTimeoutMs);
+      const directory = await ZkPartitionDirectory.open({ sessions, cluster: options.cluster, clock, logger: options.logger });
+      return new ZkClusterRouting(options, sessions, owns, directory);
+    } catch (e) {
+      if (owns) await sessions.close();
+      throw e;
+    }
   }
 
   brokerFor(queue: string, partition: number): BrokerEndpoint | undefined {
@@ -52,13 +71,22 @@ export class ZkClusterRouting implements PartitionDirectory {
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.directory.onChange(listener);
+  }
+
+  /** See `ZkPartitionDirectory.refresh`. */
+  refresh(sinceMs?: number): Promise<void> {
+    return this.directory.refresh(sinceMs);
+  }
+
+  status(): ClusterRoutingStatus {
+    const sessionId = this.sessions.client()?.sessionId();
+    return { cluster: this.options.cluster, ...this.directory.status(), ...(sessionId ? { sessionId } : {}) };
   }
 
   /** Registers the queue as a FULL_AUTO resource with `numPartitions` (no-op if it exists). */
-  async addQueue(queue: string, numPartitions: number): Promise<boolean> {
-    return addQueue(this.zk, this.paths, queue, { numPartitions });
+  addQueue(queue: string, numPartitions: number): Promise<boolean> {
+    return this.admin((zk) => addQueue(zk, this.paths, queue, { numPartitions }));
   }
 
   /**
@@ -81,78 +109,27 @@ export class ZkClusterRouting implements PartitionDirectory {
     });
   }
 
-  async removeQueue(queue: string): Promise<boolean> {
-    return removeQueue(this.zk, this.paths, queue);
+  removeQueue(queue: string): Promise<boolean> {
+    return this.admin((zk) => removeQueue(zk, this.paths, queue));
   }
 
   async setQueuePartitions(queue: string, numPartitions: number): Promise<void> {
-    await setQueuePartitions(this.zk, this.paths, queue, numPartitions);
+    await this.admin((zk) => setQueuePartitions(zk, this.paths, queue, numPartitions));
   }
 
   /** NUM_PARTITIONS of the queue's ideal state, or undefined when it is not a resource. */
   async queuePartitions(queue: string): Promise<number | undefined> {
-    const found = await readRecord(this.zk, this.paths.idealState(queue));
+    const found = await this.admin((zk) => readRecord(zk, this.paths.idealState(queue)));
     return found ? Number(found.record.simpleFields.NUM_PARTITIONS) : undefined;
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.listeners.clear();
-    await this.reconnecting?.catch(() => undefined);
-    this.offSession();
-    this.offDirectory();
     await this.directory.close();
-    await this.zk.close();
+    if (this.ownsSessions) await this.sessions.close();
   }
 
-  private static async connect(options: ZkClusterRoutingOptions): Promise<{ zk: ZkClient; directory: ZkPartitionDirectory }> {
-    const zk = await NodeZkClient.connect({ connectString: options.zkConnect, sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000 });
-    try {
-      await setupCluster(zk, new HelixPaths(options.cluster));
-      const directory = await ZkPartitionDirectory.open({ zk, cluster: options.cluster, logger: options.logger });
-      return { zk, directory };
-    } catch (e) {
-      await zk.close();
-      throw e;
-    }
-  }
-
-  private attach(): void {
-    this.offDirectory = this.directory.onChange(() => this.emit());
-    this.offSession = this.zk.onSessionEvent((event) => {
-      if (event === 'expired') this.reconnecting ??= this.reconnect().finally(() => (this.reconnecting = undefined));
-    });
-  }
-
-  private async reconnect(): Promise<void> {
-    this.options.logger.warn({ cluster: this.options.cluster }, 'ZooKeeper session expired; reconnecting the partition directory');
-    while (!this.closed) {
-      try {
-        const fresh = await ZkClusterRouting.connect(this.options);
-        if (this.closed) {
-          await fresh.directory.close();
-          await fresh.zk.close();
-          return;
-        }
-        this.offSession();
-        this.offDirectory();
-        const old = { zk: this.zk, directory: this.directory };
-        this.zk = fresh.zk;
-        this.directory = fresh.directory;
-        this.attach();
-        this.emit();
-        await old.directory.close();
-        await old.zk.close();
-        return;
-      } catch (e) {
-        this.options.logger.warn({ err: coerceError(e) }, 'partition directory reconnect failed; retrying');
-        await new Promise<void>((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
-      }
-    }
-  }
-
-  private emit(): void {
-    if (!this.closed) for (const l of [...this.listeners]) l();
+  /** Administration waits for a connected session, at most a session timeout (then ZkUnavailableError). */
+  private admin<T>(fn: (zk: ZkClient) => Promise<T>): Promise<T> {
+    return this.sessions.withSession(fn, this.options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS);
   }
 }

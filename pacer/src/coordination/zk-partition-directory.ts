@@ -4,8 +4,14 @@
  * HELIX_PORT of its InstanceConfig. Everything is served from memory; watches on EXTERNALVIEW,
  * LIVEINSTANCES and the owners' InstanceConfigs refresh it (coalesced) and notify listeners.
  * A partition that is ONLINE on an instance that is no longer live is reported as unowned.
+ *
+ * It follows the process's `ZkSessionManager`: the table is read again, in full, on every new
+ * session (CONNECTED) and every reconnection (RECONNECTED); while the connection is SUSPENDED or
+ * the session LOST, the last table keeps routing (brokers refuse partitions they no longer own,
+ * and the router then asks for a `refresh()`), and `status()` says the view is not fresh.
  */
 import type { Logger } from '../../../core/src/logging/logger';
+import type { Clock } from '../../../core/src/util/clock';
 import { coerceError } from '../../../core/src/errors/coerce-error';
 import type { BrokerEndpoint, PartitionDirectory } from '../interfaces/partition-directory';
 import { onlineOwners } from './external-view';
@@ -13,11 +19,33 @@ import { instanceEndpoint } from './helix-records';
 import { HelixPaths, parsePartitionName, partitionName } from './helix-paths';
 import { childrenOrEmpty, readRecord } from './record-store';
 import type { ZkClient } from './zk-client';
+import type { ZkConnectionState } from './zk-connection-state';
+import type { ZkSessionManager } from './zk-session-manager';
 
 export interface ZkPartitionDirectoryOptions {
-  readonly zk: ZkClient;
+  readonly sessions: ZkSessionManager;
   readonly cluster: string;
+  readonly clock: Clock;
   readonly logger: Logger;
+}
+
+export interface DirectoryStatus {
+  readonly zookeeper: ZkConnectionState | 'STARTING' | 'CLOSED';
+  /** How long the ZooKeeper connection has been in that state. */
+  readonly zookeeperStateForMs: number;
+  /** The table was read in full on the current connection and every watch since is applied. */
+  readonly fresh: boolean;
+  /** When the last full read completed (epoch ms; 0 = never). */
+  readonly lastReadMs: number;
+}
+
+/** Reads are at most this frequent, however many callers ask for a refresh. */
+const MIN_READ_INTERVAL_MS = 100;
+const RETRY_MS = 200;
+
+interface Waiter {
+  readonly sinceMs: number;
+  readonly resolve: () => void;
 }
 
 export class ZkPartitionDirectory implements PartitionDirectory {
@@ -29,16 +57,26 @@ export class ZkPartitionDirectory implements PartitionDirectory {
   private dirty = false;
   private closed = false;
   private idle: Promise<void> = Promise.resolve();
+  /** Bumped on every connection change; a read counts as fresh only if none happened during it. */
+  private generation = 0;
+  private freshGeneration = -1;
+  private lastReadMs = 0;
+  private lastReadStartMs = 0;
+  private waiters: Waiter[] = [];
+  private offConnection: () => void = () => undefined;
   private readonly watcher = (): void => this.schedule();
 
   private constructor(private readonly options: ZkPartitionDirectoryOptions) {
     this.paths = new HelixPaths(options.cluster);
   }
 
-  /** Builds the directory and waits for its first full read. */
+  /** Builds the directory and waits for its first full read (on the manager's current session). */
   static async open(options: ZkPartitionDirectoryOptions): Promise<ZkPartitionDirectory> {
     const directory = new ZkPartitionDirectory(options);
-    await directory.refresh();
+    directory.offConnection = options.sessions.onChange(() => directory.onConnectionChange());
+    const zk = options.sessions.client();
+    if (!zk) throw new Error('partition directory: the ZooKeeper session manager has no session (start it first)');
+    await directory.read(zk);
     return directory;
   }
 
@@ -56,11 +94,43 @@ export class ZkPartitionDirectory implements PartitionDirectory {
     return () => this.listeners.delete(listener);
   }
 
-  /** Stops watching; the ZooKeeper client belongs to the caller. */
+  /**
+   * Resolves once a full read that STARTED at or after `sinceMs` has completed (at once if one
+   * already has, or if ZooKeeper is not connected: nothing newer can be read now). Never
+   * rejects; callers bound the wait.
+   */
+  refresh(sinceMs = this.options.clock.nowMs()): Promise<void> {
+    if (!this.options.sessions.isConnected()) return Promise.resolve();
+    if (this.lastReadStartMs >= sinceMs && this.lastReadMs >= this.lastReadStartMs) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.push({ sinceMs, resolve });
+      this.schedule();
+    });
+  }
+
+  status(): DirectoryStatus {
+    const { sessions } = this.options;
+    return {
+      zookeeper: sessions.state(),
+      zookeeperStateForMs: sessions.stateAgeMs(),
+      fresh: sessions.isConnected() && this.freshGeneration === this.generation,
+      lastReadMs: this.lastReadMs,
+    };
+  }
+
+  /** Stops watching; the session manager belongs to the caller. */
   async close(): Promise<void> {
     this.closed = true;
+    this.offConnection();
     this.listeners.clear();
+    for (const w of this.waiters.splice(0)) w.resolve();
     await this.idle;
+  }
+
+  private onConnectionChange(): void {
+    this.generation += 1;
+    if (this.options.sessions.isConnected()) this.schedule(); // a new session or a reconnection: read it all again
+    else for (const w of this.waiters.splice(0)) w.resolve(); // nothing newer can be read until then
   }
 
   private schedule(): void {
@@ -75,19 +145,26 @@ export class ZkPartitionDirectory implements PartitionDirectory {
 
   private async loop(): Promise<void> {
     while (this.dirty && !this.closed) {
+      const zk = this.options.sessions.client();
+      if (!zk) return; // LOST: the next CONNECTED schedules a read
+      const wait = this.lastReadStartMs + MIN_READ_INTERVAL_MS - this.options.clock.nowMs();
+      if (wait > 0) await new Promise<void>((resolve) => setTimeout(resolve, wait));
       this.dirty = false;
       try {
-        await this.refresh();
+        await this.read(zk);
       } catch (e) {
         this.options.logger.warn({ err: coerceError(e) }, 'partition directory refresh failed; retrying');
-        await new Promise<void>((resolve) => setTimeout(resolve, 200));
         this.dirty = true;
+        if (!this.options.sessions.isConnected()) return; // the reconnection (or next session) schedules a read
+        await new Promise<void>((resolve) => setTimeout(resolve, RETRY_MS));
       }
     }
   }
 
-  private async refresh(): Promise<void> {
-    const { zk } = this.options;
+  private async read(zk: ZkClient): Promise<void> {
+    const startMs = this.options.clock.nowMs();
+    const generation = this.generation;
+    this.lastReadStartMs = startMs;
     const live = new Set(await childrenOrEmpty(zk, this.paths.liveInstances(), this.watcher));
     const routes = new Map<string, BrokerEndpoint>();
     const counts = new Map<string, number>();
@@ -99,18 +176,27 @@ export class ZkPartitionDirectory implements PartitionDirectory {
       for (const [partition, owners] of onlineOwners(ev.record)) {
         const owner = owners.filter((o) => live.has(o));
         if (owner.length !== 1 || !owner[0] || !parsePartitionName(partition)) continue;
-        if (!endpoints.has(owner[0])) endpoints.set(owner[0], await this.endpointOf(owner[0]));
+        if (!endpoints.has(owner[0])) endpoints.set(owner[0], await this.endpointOf(zk, owner[0]));
         const endpoint = endpoints.get(owner[0]);
         if (endpoint) routes.set(partition, endpoint);
       }
     }
     this.routes = routes;
     this.counts = counts;
+    this.lastReadMs = this.options.clock.nowMs();
+    if (generation === this.generation && this.options.sessions.client() === zk) this.freshGeneration = generation;
+    this.releaseWaiters(startMs);
     if (!this.closed) for (const listener of [...this.listeners]) listener();
   }
 
-  private async endpointOf(instance: string): Promise<BrokerEndpoint | undefined> {
-    const config = await readRecord(this.options.zk, this.paths.instanceConfig(instance), this.watcher);
+  private releaseWaiters(startMs: number): void {
+    const done = this.waiters.filter((w) => w.sinceMs <= startMs);
+    this.waiters = this.waiters.filter((w) => w.sinceMs > startMs);
+    for (const w of done) w.resolve();
+  }
+
+  private async endpointOf(zk: ZkClient, instance: string): Promise<BrokerEndpoint | undefined> {
+    const config = await readRecord(zk, this.paths.instanceConfig(instance), this.watcher);
     return instanceEndpoint(config?.record);
   }
 }

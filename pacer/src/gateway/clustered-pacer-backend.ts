@@ -1,9 +1,17 @@
 import type { Pool } from 'mysql2/promise';
+import type { BackendHealth } from '../../../core/src/interfaces/pinlater-backend';
 import type { Clock } from '../../../core/src/util/clock';
 import type { CreateQueueOptions, QueueRegistry, QueueSettings } from '../datastore/queue-registry';
 import { growQueuePartitions } from '../datastore/queue-partitions';
 import type { ZkClusterRouting } from '../coordination/zk-cluster-routing';
 import { PacerBackend, type PacerBackendDeps } from './pacer-backend';
+import type { DequeueRoutingHealth } from './dequeue-routing-health';
+import { dequeueRoutingHealth, type DequeueRoutingStatus } from './dequeue-routing-status';
+
+/** `/health` of a clustered Pacer gateway: the MySQL verdict plus the state of dequeue routing. */
+export interface PacerClusterHealth extends BackendHealth {
+  readonly dequeueRouting: DequeueRoutingStatus;
+}
 
 /** Longest createQueue waits for the controller to assign the new queue's partitions. */
 const QUEUE_READY_TIMEOUT_MS = 5000;
@@ -22,8 +30,20 @@ export class ClusteredPacerBackend extends PacerBackend {
     private readonly registry: QueueRegistry,
     private readonly pool: Pool,
     private readonly clock: Clock,
+    private readonly routingHealth: DequeueRoutingHealth,
   ) {
     super(deps);
+  }
+
+  /**
+   * MySQL decides `healthy` (enqueue, ack and every non-dequeue call keep working without
+   * brokers, so a ZooKeeper outage must not take every gateway out of rotation); `dequeueRouting`
+   * says whether dequeues can be routed: the ZooKeeper connection, the freshness of the view, and
+   * dequeues refused lately for lack of a serving broker.
+   */
+  override async health(): Promise<PacerClusterHealth> {
+    const base = await super.health();
+    return { ...base, dequeueRouting: dequeueRoutingHealth(this.routing.status(), this.routingHealth.snapshot()) };
   }
 
   /** Makes every queue of the registry a resource (queues created before cluster mode). */

@@ -1,9 +1,12 @@
 import type { Logger } from '../../../core/src/logging/logger';
 import type { Stats } from '../../../core/src/interfaces/stats';
+import type { Clock } from '../../../core/src/util/clock';
 import type { DequeuedJob } from '../../../core/src/types/job';
 import { NoHealthyShardsError, ShardConnectionError } from '../../../core/src/errors/pinlater-error';
 import { endpointKey, type BrokerEndpoint, type PartitionDirectory } from '../interfaces/partition-directory';
 import { BrokerUnreachableError, type BrokerClient } from '../interfaces/broker-client';
+import type { DequeueRoutingHealth } from './dequeue-routing-health';
+import { routingStatNames } from './routing-stat-names';
 
 interface BrokerGroup {
   endpoint: BrokerEndpoint;
@@ -22,12 +25,55 @@ export interface RouteArgs {
   claimDescriptor: string;
 }
 
+/** Why a visited partition was not served in this call: no owner known, or its broker's answer. */
+type BrokerMiss = { readonly cause: 'not-owned' | 'unreachable'; readonly endpoint: BrokerEndpoint };
+type Miss = { readonly cause: 'no-owner' } | BrokerMiss;
+
+function isUnreachable(m: Miss): m is BrokerMiss {
+  return m.cause === 'unreachable';
+}
+
+export interface DequeueRouterOptions {
+  readonly clock: Clock;
+  /** Whether these partitions have ready jobs (MySQL); absent = assume they do. */
+  readonly readyProbe?: (queue: string, partitions: number[]) => Promise<boolean>;
+  readonly health?: DequeueRoutingHealth;
+  /** Longest a dequeue waits for a fresh routing view. Default 500 ms. */
+  readonly refreshTimeoutMs?: number;
+}
+
+/** One dequeue call: what it got, and which visited partitions it could not serve, and why. */
+class Attempt {
+  readonly jobs: DequeuedJob[] = [];
+  readonly misses = new Map<number, Miss>();
+
+  constructor(readonly args: RouteArgs) {}
+
+  need(): number {
+    return this.args.limit - this.jobs.length;
+  }
+
+  /** Partitions worth a second try after a fresh view: no owner known, or refused by their broker. */
+  retriable(): number[] {
+    return [...this.misses].filter(([, m]) => m.cause !== 'unreachable').map(([p]) => p);
+  }
+}
+
 /**
  * Dequeue across the brokers that own a queue's partitions, PinLater's loop shape (FACTS §3.6):
  * priority-major over the visited partitions. When one broker serves every visited partition it
  * gets a single call with all priorities (it applies the same loop); otherwise the router asks
- * broker by broker, one priority at a time. An unreachable broker is skipped (its jobs stay in
- * MySQL); only when no broker could be reached at all does the call fail.
+ * broker by broker, one priority at a time.
+ *
+ * A routing view can be stale (a ZooKeeper outage, a hand-off in progress): a partition may have
+ * no known owner, or its broker may answer `notOwned`. Then the router asks the directory for a
+ * fresh view (bounded) and retries those partitions whose owner changed. Whatever still cannot be
+ * served is skipped (its jobs stay in MySQL) when other partitions gave jobs; but a call that got
+ * NOTHING while jobs are ready in partitions it could not serve is refused, never answered
+ * "empty": NO_HEALTHY_SHARDS ("Unable to find healthy shard", PinLater's answer when no shard can
+ * serve), or SHARD_CONNECTION_FAILED when the only obstacle was unreachable brokers. No broker
+ * reachable at all stays SHARD_CONNECTION_FAILED, as before. A queue that truly has nothing ready
+ * gets PinLater's empty answer.
  */
 export class DequeueRouter {
   constructor(
@@ -35,55 +81,125 @@ export class DequeueRouter {
     private readonly brokers: BrokerClient,
     private readonly logger: Logger,
     private readonly stats: Stats,
+    private readonly options: DequeueRouterOptions,
   ) {}
 
   async dequeue(args: RouteArgs): Promise<DequeuedJob[]> {
-    const groups = this.groupByBroker(args.queue, args.partitions);
-    if (groups.length === 0) {
-      if (args.partitions.length === 0) return [];
-      throw new NoHealthyShardsError(`No Pacer broker serves queue ${args.queue}`);
-    }
-    const all = Array.from({ length: args.numPriorities }, (_, i) => i + 1);
-    const passes = groups.length === 1 ? [all] : all.map((p) => [p]);
-    const jobs: DequeuedJob[] = [];
-    for (const priorities of passes) {
-      for (const g of groups) {
-        const need = args.limit - jobs.length;
-        if (need <= 0) return jobs;
-        if (g.failed || priorities.every((p) => g.emptyPriorities.has(p))) continue;
-        jobs.push(...(await this.ask(g, args, priorities, need)));
+    if (args.partitions.length === 0) return [];
+    const startedMs = this.options.clock.nowMs();
+    const attempt = new Attempt(args);
+    await this.serve(attempt, args.partitions);
+    const retry = attempt.retriable();
+    if (retry.length > 0 && attempt.need() > 0 && (await this.refreshView(startedMs))) {
+      const moved = retry.filter((p) => this.ownerChanged(args.queue, p, attempt.misses.get(p)));
+      for (const p of moved) attempt.misses.delete(p);
+      if (moved.length > 0) {
+        this.stats.incr(routingStatNames.rerouted, moved.length);
+        await this.serve(attempt, moved);
       }
     }
-    if (jobs.length === 0 && groups.every((g) => g.failed)) {
-      throw new ShardConnectionError(`Pacer broker(s) unreachable for queue ${args.queue}: ${groups.map((g) => endpointKey(g.endpoint)).join(', ')}`);
-    }
-    return jobs;
+    return this.conclude(attempt);
   }
 
-  private async ask(g: BrokerGroup, args: RouteArgs, priorities: number[], limit: number): Promise<DequeuedJob[]> {
+  /** Asks the owners of `partitions`, priority-major; records every partition it could not serve. */
+  private async serve(attempt: Attempt, partitions: number[]): Promise<void> {
+    const { args } = attempt;
+    const groups = this.groupByBroker(attempt, partitions);
+    const all = Array.from({ length: args.numPriorities }, (_, i) => i + 1);
+    const passes = groups.length === 1 ? [all] : all.map((p) => [p]);
+    for (const priorities of passes) {
+      for (const g of groups) {
+        if (attempt.need() <= 0) return;
+        if (g.failed || g.partitions.length === 0 || priorities.every((p) => g.emptyPriorities.has(p))) continue;
+        attempt.jobs.push(...(await this.ask(attempt, g, priorities)));
+      }
+    }
+  }
+
+  private async ask(attempt: Attempt, g: BrokerGroup, priorities: number[]): Promise<DequeuedJob[]> {
+    const { args } = attempt;
     try {
       const reply = await this.brokers.dequeue(g.endpoint, {
-        queue: args.queue, partitions: g.partitions, priorities, limit, claimDescriptor: args.claimDescriptor,
+        queue: args.queue, partitions: g.partitions, priorities, limit: attempt.need(), claimDescriptor: args.claimDescriptor,
       });
       priorities.forEach((p, i) => {
         if ((reply.readyLeft[i] ?? 0) === 0) g.emptyPriorities.add(p);
       });
-      if (reply.notOwned.length > 0) this.stats.incr('pacer-dequeue-partition-not-owned', reply.notOwned.length);
+      if (reply.notOwned.length > 0) {
+        this.stats.incr(routingStatNames.partitionNotOwned, reply.notOwned.length);
+        for (const p of reply.notOwned) attempt.misses.set(p, { cause: 'not-owned', endpoint: g.endpoint });
+        g.partitions = g.partitions.filter((p) => !reply.notOwned.includes(p));
+      }
       return reply.jobs;
     } catch (e) {
       if (!(e instanceof BrokerUnreachableError)) throw e;
       g.failed = true;
-      this.stats.incr('pacer-broker-unreachable');
+      for (const p of g.partitions) attempt.misses.set(p, { cause: 'unreachable', endpoint: g.endpoint });
+      this.stats.incr(routingStatNames.brokerUnreachable);
       this.logger.warn({ err: e, queue: args.queue, broker: endpointKey(g.endpoint) }, 'broker unreachable; serving from other partitions');
       return [];
     }
   }
 
-  private groupByBroker(queue: string, partitions: number[]): BrokerGroup[] {
+  /** Waits (bounded) for a view read after this call started; false when there is none to have. */
+  private async refreshView(sinceMs: number): Promise<boolean> {
+    if (!this.directory.refresh) return false;
+    this.stats.incr(routingStatNames.viewRefresh);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.options.refreshTimeoutMs ?? 500);
+    });
+    try {
+      return await Promise.race([this.directory.refresh(sinceMs).then(() => true), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private ownerChanged(queue: string, partition: number, miss: Miss | undefined): boolean {
+    const now = this.directory.brokerFor(queue, partition);
+    if (now === undefined || miss === undefined) return false;
+    return miss.cause === 'no-owner' || endpointKey(now) !== endpointKey(miss.endpoint);
+  }
+
+  private async conclude(attempt: Attempt): Promise<DequeuedJob[]> {
+    const { args, jobs, misses } = attempt;
+    if (misses.size === 0) return jobs;
+    const missed = [...misses.keys()];
+    this.stats.incr(routingStatNames.unservable, missed.length);
+    if (jobs.length > 0) return jobs;
+    const causes = [...misses.values()];
+    const unreachable = causes.filter(isUnreachable);
+    const nobodyAnswered = unreachable.length === args.partitions.length;
+    if (!nobodyAnswered && !(await this.ready(args.queue, missed))) return []; // truly nothing ready there
+    this.stats.incr(routingStatNames.noHealthyShards);
+    this.options.health?.refused(args.queue, missed);
+    if (unreachable.length === causes.length) {
+      const endpoints = [...new Set(unreachable.map((m) => endpointKey(m.endpoint)))];
+      throw new ShardConnectionError(`Pacer broker(s) unreachable for queue ${args.queue}: ${endpoints.join(', ')}`);
+    }
+    throw new NoHealthyShardsError();
+  }
+
+  /** Asks MySQL; a failing probe counts as "ready" (never answer empty when unsure). */
+  private async ready(queue: string, partitions: number[]): Promise<boolean> {
+    if (!this.options.readyProbe) return true;
+    try {
+      return await this.options.readyProbe(queue, partitions);
+    } catch (e) {
+      this.logger.warn({ err: e, queue }, 'ready-job probe failed; refusing the dequeue rather than answering empty');
+      return true;
+    }
+  }
+
+  private groupByBroker(attempt: Attempt, partitions: number[]): BrokerGroup[] {
     const groups = new Map<string, BrokerGroup>();
     for (const partition of partitions) {
-      const endpoint = this.directory.brokerFor(queue, partition);
-      if (endpoint === undefined) continue;
+      const endpoint = this.directory.brokerFor(attempt.args.queue, partition);
+      if (endpoint === undefined) {
+        attempt.misses.set(partition, { cause: 'no-owner' });
+        continue;
+      }
       const key = endpointKey(endpoint);
       const g = groups.get(key) ?? { endpoint, partitions: [], emptyPriorities: new Set<number>(), failed: false };
       g.partitions.push(partition);

@@ -30,6 +30,8 @@ import type { BrokerClient } from '../interfaces/broker-client';
 import { AckBatcher } from './ack-batcher';
 import { BrokerNotifier } from './broker-notifier';
 import { DequeueRouter } from './dequeue-router';
+import type { DequeueRoutingHealth } from './dequeue-routing-health';
+import { anyReadyJob } from './ready-probe';
 import { selectPartitions } from './partition-selection';
 
 export interface PacerBackendDeps {
@@ -48,6 +50,8 @@ export interface PacerBackendDeps {
   /** Closed by `close()` after the backend's own resources (embedded brokers, the pool, …). */
   onClose: () => Promise<void>;
   random?: () => number;
+  /** Cluster mode: where refused dequeues are recorded for `/health`. */
+  routingHealth?: DequeueRoutingHealth;
 }
 
 /**
@@ -68,7 +72,11 @@ export class PacerBackend implements PinLaterBackend {
   constructor(private readonly deps: PacerBackendDeps) {
     this.numPriorityLevels = deps.numPriorityLevels;
     this.writer = new JobWriter(deps.pool);
-    this.router = new DequeueRouter(deps.directory, deps.brokers, deps.logger, deps.stats);
+    this.router = new DequeueRouter(deps.directory, deps.brokers, deps.logger, deps.stats, {
+      clock: deps.clock,
+      readyProbe: (queue, partitions) => anyReadyJob(deps.pool, queue, partitions, deps.numPriorityLevels, deps.clock.nowMs()),
+      ...(deps.routingHealth === undefined ? {} : { health: deps.routingHealth }),
+    });
     this.notifier = new BrokerNotifier(deps.directory, deps.brokers, deps.logger, deps.stats);
     this.acks = new AckBatcher(deps.pool, deps.clock, async (byQueue) => {
       await Promise.all(byQueue.map((q) => this.notifier.notify(q.queue, q.hints)));

@@ -15,6 +15,12 @@ export interface PartitionDirectory {
   brokerFor(queue: string, partition: number): BrokerEndpoint | undefined;
   /** Registers a listener for mapping changes; returns the function that unregisters it. */
   onChange(listener: () => void): () => void;
+  /**
+   * Optional: re-read the mapping now, because a dequeue found a partition without an owner or a
+   * broker refused one it no longer owns. Resolves once a read that started at or after `sinceMs`
+   * is applied, or at once when nothing newer can be read; never rejects (callers bound the wait).
+   */
+  refresh?(sinceMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -10,6 +10,7 @@ import { HelixController } from '../../../pacer/src/coordination/controller';
 import { HelixParticipant } from '../../../pacer/src/coordination/participant';
 import { HelixPaths, partitionName } from '../../../pacer/src/coordination/helix-paths';
 import { NodeZkClient } from '../../../pacer/src/coordination/node-zk-client';
+import { ZkSessionManager } from '../../../pacer/src/coordination/zk-session-manager';
 import { setupCluster } from '../../../pacer/src/coordination/cluster-setup';
 import { readRecord, childrenOrEmpty } from '../../../pacer/src/coordination/record-store';
 import { onlineOwners } from '../../../pacer/src/coordination/external-view';
@@ -107,9 +108,10 @@ export class TestCluster {
   readonly paths = new HelixPaths(CLUSTER);
   readonly ledger = new OwnershipLedger();
   readonly controllers: Array<Member<HelixController>> = [];
-  readonly participants = new Map<string, { participant: HelixParticipant; handler: RecordingHandler }>();
+  readonly participants = new Map<string, { participant: HelixParticipant; handler: RecordingHandler; sessions: ZkSessionManager }>();
   readonly evViolations: string[] = [];
   private readonly clients: ZkClient[] = [];
+  private readonly managers: ZkSessionManager[] = [];
   private readonly proxies = new Map<ZkClient, TcpProxy>();
   private readonly proxyList: TcpProxy[] = [];
   private evTimer: NodeJS.Timeout | undefined;
@@ -137,8 +139,28 @@ export class TestCluster {
     return zk;
   };
 
+  /**
+   * A member's own session manager (one per member, as one per process): sessions through the
+   * member's proxies; abandoned sessions are ended over a direct connection.
+   */
+  async sessionsFor(name: string): Promise<ZkSessionManager> {
+    const m = new ZkSessionManager({
+      name,
+      connect: this.connect,
+      reattach: (s) => NodeZkClient.connect({
+        connectString: this.chroot.connectString, sessionTimeoutMs: SESSION_TIMEOUT_MS, sessionId: Buffer.from(s.sessionId, 'hex'), sessionPassword: s.password, connectTimeoutMs: 2000,
+      }),
+      clock: systemClock,
+      logger: this.logger,
+    });
+    this.managers.push(m);
+    await m.start();
+    return m;
+  }
+
   async addController(name: string): Promise<HelixController> {
-    const c = new HelixController({ cluster: CLUSTER, name, connect: this.connect, clock: systemClock, logger: this.logger, periodicRunMs: 2000 });
+    const sessions = await this.sessionsFor(name);
+    const c = new HelixController({ cluster: CLUSTER, name, sessions, clock: systemClock, logger: this.logger, periodicRunMs: 2000 });
     await c.start();
     this.controllers.push({ name, member: c });
     return c;
@@ -150,16 +172,17 @@ export class TestCluster {
 
   async addParticipant(name: string): Promise<HelixParticipant> {
     const handler = new RecordingHandler(this.ledger, name);
+    const sessions = await this.sessionsFor(name);
     const participant = new HelixParticipant({
       cluster: CLUSTER,
       instance: name,
       endpoint: { host: '127.0.0.1', port: 9000 + this.participants.size },
-      connect: this.connect,
+      sessions,
       handler,
       clock: systemClock,
       logger: this.logger,
     });
-    this.participants.set(name, { participant, handler });
+    this.participants.set(name, { participant, handler, sessions });
     await participant.start();
     return participant;
   }
@@ -171,6 +194,7 @@ export class TestCluster {
     p.handler.kill();
     await p.participant.zkSession()?.close();
     await p.participant.close();
+    await p.sessions.close();
     this.participants.delete(name);
   }
 
@@ -254,6 +278,7 @@ export class TestCluster {
     if (this.evTimer) clearInterval(this.evTimer);
     for (const { participant } of this.participants.values()) await participant.close();
     for (const { member } of this.controllers) await member.close();
+    for (const m of this.managers) await m.close();
     for (const zk of this.clients) await zk.close();
     for (const proxy of this.proxyList) await proxy.close();
     await this.admin.close();

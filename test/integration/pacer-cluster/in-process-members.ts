@@ -10,7 +10,7 @@ import { ClusterMembership } from '../../../pacer/src/broker/cluster-membership'
 import { createDequeueBroker } from '../../../pacer/src/broker/create-dequeue-broker';
 import type { DequeueBroker } from '../../../pacer/src/broker/dequeue-broker';
 import { HelixController } from '../../../pacer/src/coordination/controller';
-import { NodeZkClient } from '../../../pacer/src/coordination/node-zk-client';
+import { ZkSessionManager } from '../../../pacer/src/coordination/zk-session-manager';
 import { BrokerServer } from '../../../pacer/src/rpc/broker-server';
 import type { PacerDb } from '../pacer-fixtures';
 
@@ -64,11 +64,36 @@ export class InProcessBroker {
   }
 }
 
-export async function startController(name: string, target: ClusterTarget): Promise<HelixController> {
-  const controller = new HelixController({
-    cluster: target.cluster, name, clock: systemClock, logger: silentLogger(), periodicRunMs: 2000,
-    connect: () => NodeZkClient.connect({ connectString: target.zkConnect, sessionTimeoutMs: target.sessionTimeoutMs }),
-  });
-  await controller.start();
-  return controller;
+/** A controller with its own session manager, as in a controller process; `close()` ends both. */
+export class InProcessController {
+  private constructor(readonly controller: HelixController, private readonly sessions: ZkSessionManager) {}
+
+  static async start(name: string, target: ClusterTarget): Promise<InProcessController> {
+    const sessions = ZkSessionManager.forConnectString(
+      { connectString: target.zkConnect, sessionTimeoutMs: target.sessionTimeoutMs },
+      { name, clock: systemClock, logger: silentLogger() },
+    );
+    await sessions.start();
+    const controller = new HelixController({ cluster: target.cluster, name, clock: systemClock, logger: silentLogger(), periodicRunMs: 2000, sessions });
+    try {
+      await controller.start();
+    } catch (e) {
+      await sessions.close();
+      throw e;
+    }
+    return new InProcessController(controller, sessions);
+  }
+
+  isLeader(): boolean {
+    return this.controller.isLeader();
+  }
+
+  async close(): Promise<void> {
+    await this.controller.close();
+    await this.sessions.close();
+  }
+}
+
+export function startController(name: string, target: ClusterTarget): Promise<InProcessController> {
+  return InProcessController.start(name, target);
 }
