@@ -191,7 +191,11 @@ export class ShardedBackend implements PinLaterBackend {
    * past their socket timeout for everyone else (issue 8, finding 3).
    */
   async lookupJobs(req: LookupRequest): Promise<Map<string, JobInfo>> {
-    const found = await mapBounded(req.descriptors, this.batchConcurrency, (text) => this.lookupOne(text, req.includeBody));
+    const lookup = (text: string): Promise<JobInfo | null> => this.lookupOne(text, req.includeBody);
+    const found =
+      req.descriptors.length <= this.batchConcurrency
+        ? await Promise.all(req.descriptors.map(lookup))
+        : await mapBounded(req.descriptors, this.batchConcurrency, lookup);
     const result = new Map<string, JobInfo>();
     req.descriptors.forEach((text, i) => {
       const info = found[i];

@@ -88,6 +88,7 @@ export class RequestEdge {
    */
   lookupDescriptors(descriptors: string[]): string[] {
     const impossible = (d: string): boolean => {
+      if (isValidQueueName(firstToken(d))) return false; // the common case, without splitting
       const queue = descriptorQueue(d);
       return queue !== undefined && !isValidQueueName(queue);
     };
@@ -110,6 +111,7 @@ export class RequestEdge {
 
   private ownItems<T extends AckInfo | CheckpointItem>(method: string, queue: string, items: T[]): T[] {
     const own = items.filter((item) => {
+      if (firstToken(item.descriptor) === queue) return true; // the common case, without splitting
       const token = descriptorQueue(item.descriptor);
       return token === undefined || token === queue;
     });
@@ -125,4 +127,14 @@ export class RequestEdge {
 export function descriptorQueue(descriptor: string): string | undefined {
   const tokens = javaSplitColon(descriptor);
   return tokens.length === 4 ? tokens[0] : undefined;
+}
+
+/**
+ * Everything before the first `:`. When it is a possible queue name (or equals the request's
+ * queue) it is the descriptor's queue token whenever PinLater can parse the descriptor at all, so
+ * the edge needs no full split on its hot path.
+ */
+function firstToken(descriptor: string): string {
+  const colon = descriptor.indexOf(':');
+  return colon < 0 ? descriptor : descriptor.slice(0, colon);
 }

@@ -44,22 +44,17 @@ const BUFFER_OPTIONS = { timeout: 0, typeMapping: BUFFER_MAPPING } as const;
 /** The sweep runs every `min(timeout) / SWEEPS_PER_TIMEOUT` ms while commands are in flight. */
 const SWEEPS_PER_TIMEOUT = 4;
 const MIN_SWEEP_MS = 5;
+/**
+ * What an answered command keeps instead of its caller's resolve/reject: answered entries can sit
+ * in the in-flight list until it is compacted, and must not keep their caller's promise alive.
+ */
+const NOOP = (): void => undefined;
 /** Drop settled entries from the front of the in-flight list once this many accumulate. */
 const COMPACT_AFTER = 1024;
 
-/**
- * One node-redis client and how many of its commands still owe their caller an answer. A client
- * is retired (no new commands) when one of its commands timed out, and destroyed once `live` is 0.
- */
-interface ClientSlot {
-  readonly client: RawRedisClient;
-  live: number;
-  retired: boolean;
-}
-
 /** One command in flight: its deadline, and whether its caller got an answer (reply or timeout). */
 interface InFlightCommand {
-  readonly slot: ClientSlot;
+  readonly client: RawRedisClient;
   readonly deadlineMs: number;
   readonly timeoutMs: number;
   done: boolean;
@@ -94,13 +89,19 @@ interface InFlightCommand {
 export class RedisConnection {
   readonly host: string;
   readonly port: number;
-  private current: ClientSlot;
+  private client: RawRedisClient;
   /**
-   * The client `current` replaced, while `current` is still connecting: new commands keep going
-   * to it if it is still connected (a long command ahead of them delays them on a new connection
-   * just as much, since Redis runs one command at a time), instead of failing as "offline".
+   * The client `client` replaced, while `client` is still connecting: new commands keep going to
+   * it if it is still connected (a long command ahead of them delays them on a new connection just
+   * as much, since Redis runs one command at a time), instead of failing as "offline".
    */
-  private previous: ClientSlot | undefined;
+  private previous: RawRedisClient | undefined;
+  /**
+   * Retired clients (one of their commands timed out) → how many of their commands still owe
+   * their caller an answer; a retired client is destroyed when that reaches 0. Commands of the
+   * current client are not counted (that would cost every command a map update).
+   */
+  private readonly retired = new Map<RawRedisClient, number>();
   private readonly logger: Logger;
   private readonly reconnectMinMs: number;
   private readonly reconnectMaxMs: number;
@@ -121,11 +122,7 @@ export class RedisConnection {
     this.reconnectMinMs = options.reconnectMinMs ?? 25;
     this.reconnectMaxMs = options.reconnectMaxMs ?? 1000;
     this.connectTimeoutMs = options.connectTimeoutMs;
-    this.current = { client: this.openClient(), live: 0, retired: false };
-  }
-
-  private get client(): RawRedisClient {
-    return this.current.client;
+    this.client = this.openClient();
   }
 
   private openClient(): RawRedisClient {
@@ -152,22 +149,39 @@ export class RedisConnection {
   /**
    * A command that timed out leaves its connection in an unknown state (a hung or overloaded
    * server, or a long command ahead of it): like Jedis, which discards a connection after a
-   * socket timeout, new commands go to a new client. The old one keeps its pending commands.
+   * socket timeout, new commands go to a new client. The old one keeps its pending commands,
+   * each under its own deadline, and is destroyed once none is left.
    */
-  private retire(slot: ClientSlot): void {
-    slot.retired = true;
-    if (slot === this.current && !this.closed) {
-      this.logger.warn('redis command timed out; new commands use a new connection');
-      this.previous = slot;
-      this.current = { client: this.openClient(), live: 0, retired: false };
+  private retire(client: RawRedisClient): void {
+    if (this.retired.has(client)) return;
+    let pending = 0;
+    for (let i = this.head; i < this.inFlight.length; i++) {
+      const command = this.inFlight[i] as InFlightCommand;
+      if (!command.done && command.client === client) pending++;
     }
+    this.retired.set(client, pending);
+    if (client === this.client && !this.closed) {
+      this.logger.warn('redis command timed out; new commands use a new connection');
+      this.previous = client;
+      this.client = this.openClient();
+    }
+    this.destroyIfDrained(client);
   }
 
-  /** A retired client with no command left to answer is destroyed (idempotent). */
-  private destroyIfDrained(slot: ClientSlot): void {
-    if (!slot.retired || slot.live > 0) return;
+  /** One more answered command of a retired client; destroys the client after its last one. */
+  private answeredOnRetired(client: RawRedisClient): void {
+    const pending = this.retired.get(client);
+    if (pending === undefined) return;
+    this.retired.set(client, pending - 1);
+    this.destroyIfDrained(client);
+  }
+
+  private destroyIfDrained(client: RawRedisClient): void {
+    if ((this.retired.get(client) ?? 1) > 0) return;
+    this.retired.delete(client);
+    if (this.previous === client) this.previous = undefined;
     try {
-      slot.client.destroy();
+      client.destroy();
     } catch (e) {
       this.logError(e);
     }
@@ -201,38 +215,35 @@ export class RedisConnection {
    * per-command `timeout` option was measured not to fire against a SIGSTOPped server).
    */
   send<T>(args: ReadonlyArray<RedisArgument>, options: SendOptions): Promise<T> {
-    const slot = this.pickSlot();
-    return new Promise<T>((resolve, reject) => {
-      const command: InFlightCommand = {
-        slot,
-        deadlineMs: Date.now() + options.timeoutMs,
-        timeoutMs: options.timeoutMs,
-        done: false,
-        resolve: resolve as (value: unknown) => void,
-        reject,
-      };
-      slot.live += 1;
-      this.track(command);
-      slot.client.sendCommand<T>(args, options.buffers === true ? BUFFER_OPTIONS : TEXT_OPTIONS).then(
-        (value) => {
-          if (this.finish(command)) command.resolve(value);
-        },
-        (e: unknown) => {
-          if (this.finish(command)) command.reject(e);
-        },
-      );
+    const client = this.previous === undefined ? this.client : this.pickClient();
+    const command: InFlightCommand = { client, deadlineMs: Date.now() + options.timeoutMs, timeoutMs: options.timeoutMs, done: false, resolve: NOOP, reject: NOOP };
+    const answer = new Promise<T>((resolve, reject) => {
+      command.resolve = resolve as (value: unknown) => void;
+      command.reject = reject;
     });
+    this.track(command);
+    client.sendCommand<T>(args, options.buffers === true ? BUFFER_OPTIONS : TEXT_OPTIONS).then(
+      (value) => {
+        const resolve = command.resolve;
+        if (this.finish(command)) resolve(value);
+      },
+      (e: unknown) => {
+        const reject = command.reject;
+        if (this.finish(command)) reject(e);
+      },
+    );
+    return answer;
   }
 
-  /** `current`, or while it is still connecting, the connected client it replaced. */
-  private pickSlot(): ClientSlot {
-    const current = this.current;
-    const previous = this.previous;
-    if (previous === undefined) return current;
-    if (current.client.isReady || !previous.client.isReady) {
-      if (current.client.isReady) this.previous = undefined;
-      return current;
+  /** The new client once it is connected; until then the connected client it replaced. */
+  private pickClient(): RawRedisClient {
+    const previous = this.previous as RawRedisClient;
+    if (this.client.isReady || !previous.isReady) {
+      if (this.client.isReady) this.previous = undefined;
+      return this.client;
     }
+    const pending = this.retired.get(previous);
+    if (pending !== undefined) this.retired.set(previous, pending + 1);
     return previous;
   }
 
@@ -254,9 +265,10 @@ export class RedisConnection {
   private finish(command: InFlightCommand): boolean {
     if (command.done) return false;
     command.done = true;
-    command.slot.live -= 1;
-    this.destroyIfDrained(command.slot);
+    command.resolve = NOOP;
+    command.reject = NOOP;
     this.advanceHead();
+    if (command.client !== this.client) this.answeredOnRetired(command.client);
     return true;
   }
 
@@ -280,20 +292,16 @@ export class RedisConnection {
   private sweep(): void {
     const now = Date.now();
     const list = this.inFlight;
-    const hung = new Set<ClientSlot>();
+    const expired: InFlightCommand[] = [];
     for (let i = this.head; i < list.length; i++) {
       const command = list[i] as InFlightCommand;
-      if (command.done || command.deadlineMs > now) continue;
-      command.done = true;
-      command.slot.live -= 1;
-      hung.add(command.slot);
-      command.reject(new RedisCommandTimeoutError(command.timeoutMs));
+      if (!command.done && command.deadlineMs <= now) expired.push(command);
     }
-    for (const slot of hung) {
-      this.retire(slot);
-      this.destroyIfDrained(slot);
+    for (const command of expired) {
+      const reject = command.reject;
+      this.retire(command.client);
+      if (this.finish(command)) reject(new RedisCommandTimeoutError(command.timeoutMs));
     }
-    this.advanceHead();
     if (this.head >= this.inFlight.length) this.stopSweep();
   }
 
