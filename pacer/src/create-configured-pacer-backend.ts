@@ -3,9 +3,9 @@ import type { Logger } from '../../core/src/logging/logger';
 import type { Clock } from '../../core/src/util/clock';
 import type { MonitorSettings } from './datastore/partition-monitor';
 import { createPacerBackend } from './create-pacer-backend';
-import { parsePacerBackendConfig } from './gateway/backend-config';
-import { StaticPartitionDirectory } from './gateway/static-partition-directory';
-import type { PacerBackend } from './gateway/pacer-backend';
+import { parsePacerBackendConfig } from './api/backend-config';
+import { StaticPartitionDirectory } from './api/static-partition-directory';
+import type { PacerBackend } from './api/pacer-backend';
 import { migrateDatabase } from './migrate';
 
 /** What the gateway's own configuration contributes (PinLater properties). */

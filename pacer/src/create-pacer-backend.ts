@@ -13,12 +13,12 @@ import type { BrokerClient } from './interfaces/broker-client';
 import type { BufferSettings } from './broker/owned-partition';
 import type { DequeueBroker } from './broker/dequeue-broker';
 import { createDequeueBroker } from './broker/create-dequeue-broker';
-import { PacerBackend, type PacerBackendDeps } from './gateway/pacer-backend';
-import { ClusteredPacerBackend } from './gateway/clustered-pacer-backend';
-import { DequeueRoutingHealth } from './gateway/dequeue-routing-health';
+import { PacerBackend, type PacerBackendDeps } from './api/pacer-backend';
+import { ClusteredPacerBackend } from './api/clustered-pacer-backend';
+import { DequeueRoutingHealth } from './api/dequeue-routing-health';
 import { ZkClusterRouting } from './coordination/zk-cluster-routing';
-import { StaticPartitionDirectory } from './gateway/static-partition-directory';
-import { InProcessBrokerClient } from './gateway/in-process-broker-client';
+import { StaticPartitionDirectory } from './api/static-partition-directory';
+import { InProcessBrokerClient } from './api/in-process-broker-client';
 import { ThriftBrokerClient } from './rpc/thrift-broker-client';
 
 export interface PacerBackendOptions {

@@ -12,8 +12,8 @@
  * - other partitions gave jobs → those jobs (the unserved partitions are skipped and counted).
  */
 import { createDequeueBroker, createPacerBackend, InProcessBrokerClient, StaticPartitionDirectory, type DequeueBroker, type PacerBackend } from '../../pacer';
-import type { StaticDirectoryConfig } from '../../pacer/src/gateway/static-partition-directory';
-import { routingStatNames } from '../../pacer/src/gateway/routing-stat-names';
+import type { StaticDirectoryConfig } from '../../pacer/src/api/static-partition-directory';
+import { routingStatNames } from '../../pacer/src/api/routing-stat-names';
 import { parsePacerDescriptor } from '../../pacer/src/descriptors/pacer-descriptor';
 import { JobState } from '../../core/src/types/job-state';
 import { MemoryStats } from '../../core/src/interfaces/stats';
