@@ -233,13 +233,14 @@ async function benchBullmq(opts: Options): Promise<Result> {
   worker.on('completed', () => {
     if (++done === total) finish();
   });
+  let running: Promise<void> | undefined; // worker.run(): resolves when worker.close() below stops it
   try {
     await worker.waitUntilReady();
     const body = 'x'.repeat(64);
     const cpu = new CpuSampler({ bench: process.pid, redis: await redisPid() });
     cpu.start();
     const start = process.hrtime.bigint();
-    void worker.run();
+    running = worker.run();
     await Promise.all(
       Array.from({ length: opts.workers }, async () => {
         for (let r = 0; r < opts.rounds; r++) {
@@ -252,6 +253,7 @@ async function benchBullmq(opts: Options): Promise<Result> {
     return { name: 'BullMQ (addBulk 100 + Worker concurrency 100)', jobsPerSecond: total / seconds, enqueue, dequeue: new LatencyRecorder(), ack: new LatencyRecorder(), cpu: cpu.stop() };
   } finally {
     await worker.close();
+    await running;
     await queue.obliterate({ force: true });
     await queue.close();
   }

@@ -6,9 +6,12 @@
 #
 # Stages, failing fast with the stage's name:
 #   1 deps      npm ci (skipped locally when node_modules matches the lockfile; always under CI=true)
-#   2 services  scripts/services.sh start + wait (Redis, MariaDB, ZooKeeper on 127.0.0.1)
-#   3 checks    codegen drift (scripts/codegen.sh --check, pacer/scripts/codegen.sh --check), Pacer
-#               schema snapshot (pacer/src/schema-snapshot.ts --check), tsc, scripts/check-imports.ts
+#   2 checks    tsc, scripts/check-imports.ts, the lint gate (npx eslint ., rules and reasons in
+#               eslint.config.mjs): none needs a service, so what they catch fails in seconds
+#   3 services  scripts/services.sh start + wait (Redis, MariaDB, ZooKeeper on 127.0.0.1; it also
+#               installs the thrift compiler), then codegen drift (scripts/codegen.sh --check,
+#               pacer/scripts/codegen.sh --check) and the Pacer schema snapshot
+#               (pacer/src/schema-snapshot.ts --check)
 #   4 jest      npx jest --ci (all projects: unit, integration, conformance, security), bounded in time
 #
 #   bash scripts/test.sh --help                  # this text (jest's own options: npx jest --help)
@@ -58,25 +61,28 @@ start_services() {
 }
 
 run_checks() {
-  stage "checks: codegen drift"
-  if [[ -f scripts/codegen.sh ]]; then
-    bash scripts/codegen.sh --check
-  else
-    echo "[test] scripts/codegen.sh not present yet: skipped"
-  fi
-  stage_done
-
-  stage "checks: pacer codegen drift + schema snapshot"
-  bash pacer/scripts/codegen.sh --check
-  npx tsx pacer/src/schema-snapshot.ts --check
-  stage_done
-
   stage "checks: typecheck (tsc -p tsconfig.json)"
   npx tsc -p tsconfig.json
   stage_done
 
   stage "checks: imports (cycles, export *, gateway boundary)"
   npx tsx scripts/check-imports.ts
+  stage_done
+
+  stage "checks: lint (eslint ., type-aware; eslint.config.mjs)"
+  npx eslint --max-warnings 0 .
+  stage_done
+}
+
+# After services.sh: it installs the thrift compiler the drift checks run, and starts MariaDB.
+check_generated() {
+  stage "checks: codegen drift"
+  bash scripts/codegen.sh --check
+  bash pacer/scripts/codegen.sh --check
+  stage_done
+
+  stage "checks: pacer schema snapshot"
+  npx tsx pacer/src/schema-snapshot.ts --check
   stage_done
 }
 
@@ -107,7 +113,8 @@ summarize_jest() {
 }
 
 install_deps
-start_services
 run_checks
+start_services
+check_generated
 run_jest "$@"
 stage_done

@@ -25,7 +25,15 @@ async function main(): Promise<void> {
   });
   await participant.start();
   process.stdout.write(`participant ${instance} joined\n`);
-  process.on('SIGTERM', () => void participant.close().then(() => sessions.close()).then(() => process.exit(0)));
+  process.on('SIGTERM', () => {
+    participant.close().then(() => sessions.close()).then(() => process.exit(0), (e: unknown) => {
+      process.stderr.write(`close failed: ${String(e)}\n`);
+      process.exit(1);
+    });
+  });
 }
 
-void main();
+main().catch((e: unknown) => {
+  process.stderr.write(`participant failed: ${String(e)}\n`);
+  process.exit(1);
+});

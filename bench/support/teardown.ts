@@ -74,7 +74,7 @@ export class Teardown {
         if (this.signal !== undefined) return;
         this.signal = signal;
         process.stderr.write(`\n${signal}: cleaning up\n`);
-        void this.runAll().finally(() => process.exit(code));
+        this.runAll().then(() => process.exit(code), () => process.exit(code));
       });
     }
   }

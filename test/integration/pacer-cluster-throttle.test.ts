@@ -17,7 +17,8 @@ import { HelixParticipant } from '../../pacer/src/coordination/participant';
 import { childrenOrEmpty, readRecord } from '../../pacer/src/coordination/record-store';
 import { eventually } from '../support/eventually';
 import { assertNoLeaks } from '../support/leak-check';
-import { CLUSTER, countsPerQueue, expectFullyServed, OwnershipLedger, RecordingHandler, TestCluster } from './pacer-cluster/harness';
+import type { OwnershipLedger} from './pacer-cluster/harness';
+import { CLUSTER, countsPerQueue, expectFullyServed, RecordingHandler, TestCluster } from './pacer-cluster/harness';
 
 jest.setTimeout(90_000);
 

@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger';
+import { runDetached } from '../util/run-detached';
 
 export interface MonitorSchedulerOptions {
   periodMs: number;
@@ -25,7 +26,7 @@ export class MonitorScheduler {
   }
 
   private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => void this.tick(), delayMs);
+    this.timer = setTimeout(() => runDetached('monitor tick from its timer', this.tick(), this.options.logger), delayMs);
     this.timer.unref();
   }
 

@@ -10,7 +10,6 @@ export function renderUntrusted(text: string, maxChars = 80): string {
   return text.length > maxChars ? `${escaped}…(${text.length} chars)` : escaped;
 }
 
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[^\x20-\x5b\x5d-\x7e]/g;
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\' };
 

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from '../../../core/src/logging/logger';
+import { runDetached } from '../../../core/src/util/run-detached';
 
 export interface AdminRoutes {
   /** `/health`: JSON body and whether the backend is healthy (200) or not (503). */
@@ -22,7 +23,7 @@ export class AdminHttpServer {
     private readonly routes: AdminRoutes,
     private readonly logger: Logger,
   ) {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server = createServer((req, res) => runDetached('admin request from the http server callback', this.handle(req, res), this.logger));
   }
 
   listen(port: number, host: string): Promise<AddressInfo> {

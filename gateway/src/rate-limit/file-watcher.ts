@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { Logger } from '../../../core/src/logging/logger';
+import { runDetached } from '../../../core/src/util/run-detached';
 
 /**
  * PinLater's ConfigFileWatcher (FACTS §3.7): polls a file every `intervalMs`; when both its mtime
@@ -31,7 +32,7 @@ export class FileWatcher {
   }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.poll(), this.intervalMs);
+    this.timer ??= setInterval(() => runDetached('config file poll from its timer', this.poll(), this.logger), this.intervalMs);
     this.timer.unref();
   }
 

@@ -7,6 +7,7 @@ import type { FrameBudget } from './frame-budget';
 import { FrameDecoder } from './frame-decoder';
 import { PausableDeadline } from './pausable-deadline';
 import type { FrameOutcome, RpcProcessor } from './rpc-processor';
+import { runDetached } from '../../../core/src/util/run-detached';
 
 export interface ConnectionOptions {
   maxFrameBytes: number;
@@ -106,7 +107,7 @@ export class Connection {
     if (!wasWaiting && this.decoder.waiting) this.stats.incr(transportStatNames.frameBufferWaits);
     for (const frame of frames) this.queue.push(frame);
     this.refresh();
-    if (frames.length > 0) void this.pump();
+    if (frames.length > 0) runDetached('frame pump started by socket data', this.pump(), this.logger);
   }
 
   private async pump(): Promise<void> {

@@ -5,6 +5,7 @@ import { silentLogger } from '../../../core/src/logging/logger';
 import { TType } from '../codegen/idl-schema';
 import { PINLATER_IDL, SERVICE_NAME } from '../generated/pinlater-idl';
 import { BinaryReader } from './binary-reader';
+import type { BinaryWriter } from './binary-writer';
 import { callFrame } from './call-frame';
 import { readMessageHeader } from './message-header';
 import type { RpcDispatcher } from './rpc-processor';
@@ -25,14 +26,14 @@ async function reply(p: RpcProcessor, frame: Buffer): Promise<Buffer> {
   return outcome.reply;
 }
 
-const ctx = (w: import('./binary-writer').BinaryWriter): void => {
+const ctx = (w: BinaryWriter): void => {
   w.writeFieldBegin(TType.STRUCT, 1);
   w.writeFieldBegin(TType.STRING, 1);
   w.writeString('src');
   w.writeFieldStop();
 };
 
-const getQueueNamesArgs = (w: import('./binary-writer').BinaryWriter): void => {
+const getQueueNamesArgs = (w: BinaryWriter): void => {
   ctx(w);
   w.writeFieldStop();
 };

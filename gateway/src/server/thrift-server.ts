@@ -10,6 +10,7 @@ import { FrameBudget } from './frame-budget';
 import type { RpcProcessor } from './rpc-processor';
 import { reservedForSmallFrames, resolveTransportLimits } from './transport-limits';
 import type { TransportLimits } from './transport-limits';
+import { runDetached } from '../../../core/src/util/run-detached';
 
 export interface ThriftServerOptions {
   host: string;
@@ -139,7 +140,7 @@ export class ThriftServer {
       this.logger.child({ remote: `${socket.remoteAddress}:${socket.remotePort}` }),
     );
     this.connections.add(connection);
-    void connection.closed.then(() => this.connections.delete(connection));
+    runDetached('forget a connection once it closes', connection.closed.then(() => this.connections.delete(connection)), this.logger);
   }
 
   /** Over the connection cap: closed at once, counted; logged at debug only (a flood would flood the log). */

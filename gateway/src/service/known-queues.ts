@@ -1,5 +1,6 @@
 import type { PinLaterBackend } from '../../../core/src/interfaces/pinlater-backend';
 import type { Logger } from '../../../core/src/logging/logger';
+import { runDetached } from '../../../core/src/util/run-detached';
 
 /**
  * The queues that exist, as far as this gateway knows: the backend's queue list, read at start and
@@ -42,7 +43,7 @@ export class KnownQueues {
   async start(): Promise<void> {
     await this.refresh();
     if (this.refreshMs > 0 && this.timer === undefined) {
-      this.timer = setInterval(() => void this.refresh(), this.refreshMs);
+      this.timer = setInterval(() => runDetached('queue list refresh from its timer', this.refresh(), this.logger), this.refreshMs);
       this.timer.unref();
     }
   }

@@ -10,6 +10,7 @@ import { DEFAULT_SHARD_HEALTH, ShardHealthWindow, type ShardHealthSettings } fro
 import { MysqlShardStore, type MysqlInstance } from './mysql-shard-store';
 import { processZoneOffset, type ZoneOffsetSource } from './mysql-time';
 import { clientTimeoutFor } from './statement-time-limit';
+import { runDetached } from '../../../core/src/util/run-detached';
 
 /** JDBC `connectTimeout=5000` in PinLater's data source URL (FACTS §5.1). */
 export const CONNECT_TIMEOUT_MS = 5000;
@@ -174,7 +175,7 @@ export class MysqlShardRegistry {
       for (const pool of pools) {
         const i = this.retired.indexOf(pool);
         if (i >= 0) this.retired.splice(i, 1);
-        void pool.close();
+        runDetached('close a retired pool after its grace period', pool.close(), this.o.logger);
       }
     }, graceMs);
     timer.unref();

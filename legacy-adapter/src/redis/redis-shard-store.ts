@@ -9,7 +9,7 @@ import type {
 import type { Stats } from '../../../core/src/interfaces/stats';
 import type { Logger } from '../../../core/src/logging/logger';
 import type { JobInfo, NewJob, PortableJob } from '../../../core/src/types/job';
-import { JobState } from '../../../core/src/types/job-state';
+import type { JobState } from '../../../core/src/types/job-state';
 import type { CheckpointItem } from '../../../core/src/types/requests';
 import type { Clock } from '../../../core/src/util/clock';
 import { javaDoubleToString, javaSeconds } from '../../../core/src/util/java-format';

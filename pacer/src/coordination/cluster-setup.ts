@@ -12,7 +12,8 @@ import {
   type InstanceEndpoint,
   type QueueResourceOptions,
 } from './helix-records';
-import { HelixPaths, partitionName } from './helix-paths';
+import type { HelixPaths} from './helix-paths';
+import { partitionName } from './helix-paths';
 import { createRecord, deleteIfExists, ensureNode, readRecord, updateRecord } from './record-store';
 import type { ZkClient } from './zk-client';
 import { cloneRecord } from './zn-record';

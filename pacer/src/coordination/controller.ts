@@ -19,6 +19,7 @@ import { setupCluster } from './cluster-setup';
 import type { ZkClient } from './zk-client';
 import type { ZkConnectionChange } from './zk-connection-state';
 import type { ZkSessionManager } from './zk-session-manager';
+import { runDetached } from '../../../core/src/util/run-detached';
 
 export interface HelixControllerOptions {
   readonly cluster: string;
@@ -116,12 +117,12 @@ export class HelixController {
     if (this.closed) return;
     const { state, session } = change;
     if (state === 'CONNECTED') {
-      void this.joinUntilDone(session);
+      runDetached('join the new session from the connection listener', this.joinUntilDone(session), this.options.logger);
       return;
     }
     if (session !== this.zk) return;
     if (state === 'SUSPENDED') this.election?.suspend();
-    else if (state === 'RECONNECTED') void this.resume(session);
+    else if (state === 'RECONNECTED') runDetached('resume leadership from the connection listener', this.resume(session), this.options.logger);
     else this.lose(change);
   }
 

@@ -26,6 +26,7 @@ import type { ZkConnectionChange } from './zk-connection-state';
 import { ZkCode, ZkError } from './zk-error';
 import type { ZkSessionManager } from './zk-session-manager';
 import { cloneRecord, newRecord, serializeRecord, type ZNRecord } from './zn-record';
+import { runDetached } from '../../../core/src/util/run-detached';
 
 export interface HelixParticipantOptions {
   readonly cluster: string;
@@ -160,7 +161,7 @@ export class HelixParticipant {
     if (this.closed) return;
     const { state, session: zk } = change;
     if (state === 'CONNECTED') {
-      void this.joinUntilDone(zk);
+      runDetached('join the new session from the connection listener', this.joinUntilDone(zk), this.options.logger);
       return;
     }
     if (zk !== this.zk) return;
@@ -178,7 +179,8 @@ export class HelixParticipant {
   private resumeSession(zk: ZkClient): void {
     this.options.handler.onSessionResumed();
     this.options.logger.info({ instance: this.options.instance }, 'zookeeper session reconnected; serving again');
-    if (this.session === undefined) void this.joinUntilDone(zk); // the disconnection cut the join short
+    // the disconnection cut the join short
+    if (this.session === undefined) runDetached('finish the join on the resumed session', this.joinUntilDone(zk), this.options.logger);
     else this.scheduleMessages();
   }
 

@@ -32,6 +32,7 @@ import type { ZkClient, ZkSessionEvent } from './zk-client';
 import type { ZkConnectionChange, ZkConnectionListener, ZkConnectionState, ZkSessionLossReason } from './zk-connection-state';
 import { ZkCode, ZkError } from './zk-error';
 import { connectWithBackoff, endAbandonedSession, syncBarrier, type AbandonedSession } from './zk-session-renewal';
+import { runDetached } from '../../../core/src/util/run-detached';
 
 export interface ZkSessionManagerOptions {
   /** For logs: the process's role and name, e.g. `broker-1`, `gateway`. */
@@ -242,7 +243,7 @@ export class ZkSessionManager {
     this.options.logger.warn({ zk: this.options.name, session: dead.sessionId(), reason }, 'zookeeper session lost (LOST); opening a new one');
     const abandoned = reason === 'expired' ? undefined : { sessionId: dead.sessionId(), password: dead.sessionPassword() };
     this.transition('LOST', dead, reason);
-    void dead.close();
+    runDetached('close the lost session while a new one opens', dead.close(), this.options.logger);
     this.renewal = this.renew(abandoned).finally(() => (this.renewal = undefined));
   }
 

@@ -1,5 +1,5 @@
 import type { Pool } from 'mysql2/promise';
-import { JobState } from '../../../core/src/types/job-state';
+import type { JobState } from '../../../core/src/types/job-state';
 import { execute, selectRows } from './mysql-pool';
 import { sql } from './sql-loader';
 import { truncateCustomStatus } from './custom-status';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Pool, PoolConnection } from 'mysql2/promise';
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { stripComments } from './sql-loader';
 import { quoteIdentifier, TABLES } from './tables';
 
@@ -47,7 +47,7 @@ export async function migrate(pool: Pool, dir = MIGRATIONS_DIR): Promise<string[
   if (pending.length === 0) return [];
   const conn = await pool.getConnection();
   try {
-    const [lock] = await conn.query<import('mysql2/promise').RowDataPacket[]>("SELECT GET_LOCK('pacer_migrate', 60) AS ok");
+    const [lock] = await conn.query<RowDataPacket[]>("SELECT GET_LOCK('pacer_migrate', 60) AS ok");
     if (Number(lock[0]?.ok) !== 1) throw new Error('Could not take the pacer_migrate lock');
     try {
       return await applyPending(conn, migrations);
@@ -67,9 +67,9 @@ const ER_NO_SUCH_TABLE = 1146;
 
 /** Migrations not applied yet, read with one SELECT (any account with SELECT may ask). */
 export async function pendingMigrations(pool: Pool, migrations: Migration[]): Promise<Migration[]> {
-  let rows: import('mysql2/promise').RowDataPacket[];
+  let rows: RowDataPacket[];
   try {
-    [rows] = await pool.query<import('mysql2/promise').RowDataPacket[]>(`SELECT version, checksum FROM ${MIGRATIONS_TABLE}`);
+    [rows] = await pool.query<RowDataPacket[]>(`SELECT version, checksum FROM ${MIGRATIONS_TABLE}`);
   } catch (e) {
     if (Number((e as { errno?: unknown }).errno) === ER_NO_SUCH_TABLE) return migrations;
     throw e;
@@ -95,7 +95,7 @@ async function applyPending(conn: PoolConnection, migrations: Migration[]): Prom
     `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (version INT NOT NULL PRIMARY KEY, name VARCHAR(200) NOT NULL, ` +
       'checksum CHAR(64) NOT NULL, applied_at_ms BIGINT NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin',
   );
-  const [rows] = await conn.query<import('mysql2/promise').RowDataPacket[]>(`SELECT version, checksum FROM ${MIGRATIONS_TABLE}`);
+  const [rows] = await conn.query<RowDataPacket[]>(`SELECT version, checksum FROM ${MIGRATIONS_TABLE}`);
   const applied = new Map(rows.map((r) => [Number(r.version), String(r.checksum)]));
   const done: string[] = [];
   for (const m of migrations) {

@@ -25,9 +25,11 @@ export class GroupCommit<I, R> {
       this.waiting.push({ item, resolve, reject });
       this.pump();
     });
-    const settled = result.then(() => undefined, () => undefined);
+    const forget = (): void => {
+      this.outstanding.delete(settled);
+    };
+    const settled: Promise<void> = result.then(forget, forget);
     this.outstanding.add(settled);
-    void settled.then(() => this.outstanding.delete(settled));
     return result;
   }
 

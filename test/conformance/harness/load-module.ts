@@ -14,7 +14,6 @@ export class ModuleNotReadyError extends Error {
 /** `require(path)` (relative to this folder), failing with `ModuleNotReadyError`. */
 export function loadModule<T>(what: string, path: string): T {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(path) as T;
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);

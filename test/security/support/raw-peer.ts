@@ -85,7 +85,7 @@ export class RawPeer {
       timer = setTimeout(() => step(at + 1), intervalMs);
     };
     step(0);
-    void this.closed.then(stop);
+    this.closed.then(stop, stop);
     return { stop, done };
   }
 
