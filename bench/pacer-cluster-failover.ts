@@ -272,7 +272,7 @@ async function realBrokers(connect: string, newClient: () => Promise<ZkClient>):
     controllers.push(new HelixController({ cluster: REAL_CLUSTER, name: `real-controller-${i}`, sessions: await sessionsOf(`real-controller-${i}`, newClient), clock: systemClock, logger }));
   }
   for (const c of controllers) await c.start();
-  const backend = await createPacerBackend({ mysql: { ...MYSQL, database: db.name }, zookeeper: { connect, cluster: REAL_CLUSTER }, brokerCallTimeoutMs: 2000, applyMigrations: false });
+  const backend = await createPacerBackend({ mysql: { ...MYSQL, database: db.name }, topology: { mode: 'zookeeper', connect, cluster: REAL_CLUSTER, brokerCallTimeoutMs: 2000 }, applyMigrations: false });
   const brokers: BrokerProcess[] = [];
   try {
     await backend.createQueueWithOptions(REAL_QUEUE, { numPartitions: REAL_PARTITIONS });

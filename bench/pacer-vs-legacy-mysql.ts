@@ -207,7 +207,7 @@ async function main(): Promise<void> {
   const { proc: brokerProc, endpoint } = await startBroker(pacerDb, `bench-${tag}`);
   const directory = new StaticPartitionDirectory({ fallback: endpoint });
   const statusClient = new ThriftBrokerClient(5000);
-  const pacer = await createPacerBackend({ mysql: { host: HOST, port: 3306, user: 'root', password: '', database: pacerDb, connectionLimit: 40 }, directory, defaultPartitions: PARTITIONS });
+  const pacer = await createPacerBackend({ mysql: { host: HOST, port: 3306, user: 'root', password: '', database: pacerDb, connectionLimit: 40 }, topology: { mode: 'static', directory }, defaultPartitions: PARTITIONS });
   const out = (s: string): void => {
     process.stdout.write(`${s}\n`);
   };

@@ -248,7 +248,7 @@ export async function measureZooKeeperRestarts(options: RestartOptions): Promise
   const db = await freshBenchDatabase();
   const controllers = await startControllers(zk.connectString());
   const backend = await createPacerBackend({
-    mysql: { ...MYSQL, database: db.name }, zookeeper: { connect: zk.connectString(), cluster: CLUSTER, sessionTimeoutMs: SESSION_TIMEOUT_MS }, brokerCallTimeoutMs: 2000, applyMigrations: false,
+    mysql: { ...MYSQL, database: db.name }, topology: { mode: 'zookeeper', connect: zk.connectString(), cluster: CLUSTER, sessionTimeoutMs: SESSION_TIMEOUT_MS, brokerCallTimeoutMs: 2000 }, applyMigrations: false,
   });
   const brokers: BrokerProcess[] = [];
   try {

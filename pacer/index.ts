@@ -1,17 +1,21 @@
 /**
  * Public entry point of Pacer. Other folders import only from here.
  *
- * - `createPacerBackend`: the stateless API behind the PinLater contract (gateway side).
+ * - `createPacerBackend`: the stateless API behind the PinLater contract, in one of three
+ *   topologies (`topology.mode`: embedded, static, zookeeper; src/topology/).
  * - `createDequeueBroker` + `BrokerServer`: the dequeue broker (its process: src/broker/main.ts).
  * - `PartitionDirectory` / `PartitionOwnership`: the seams the ZooKeeper coordination plugs into.
  */
-export { createPacerBackend } from './src/create-pacer-backend';
-export type { PacerBackendOptions, PacerZookeeperOptions } from './src/create-pacer-backend';
-export { createConfiguredPacerBackend } from './src/create-configured-pacer-backend';
-export type { ConfiguredPacerContext } from './src/create-configured-pacer-backend';
-export { parsePacerBackendConfig } from './src/api/backend-config';
-export type { PacerBackendConfig } from './src/api/backend-config';
+export { createPacerBackend } from './src/topology/create-pacer-backend';
+export type {
+  PacerBackendOptions, PacerCoreOptions, PacerTopology, EmbeddedTopology, StaticTopology, ZookeeperTopology,
+} from './src/topology/pacer-backend-options';
+export { createConfiguredPacerBackend } from './src/topology/create-configured-pacer-backend';
+export type { ConfiguredPacerContext } from './src/topology/create-configured-pacer-backend';
+export { parsePacerBackendConfig } from './src/topology/pacer-backend-config';
+export type { PacerBackendConfig } from './src/topology/pacer-backend-config';
 export { ClusteredPacerBackend } from './src/api/clustered-pacer-backend';
+export type { PacerClusterHealth } from './src/api/clustered-pacer-backend';
 export { ZkClusterRouting } from './src/coordination/zk-cluster-routing';
 export type { ZkClusterRoutingOptions } from './src/coordination/zk-cluster-routing';
 export { PacerBackend } from './src/api/pacer-backend';

@@ -27,7 +27,6 @@ const FACTORIES: Record<BackendKind, BackendFactory> = {
   'legacy-mysql': (i) => createLegacyMysqlBackend(legacyOptions(i)),
   pacer: (i) => createConfiguredPacerBackend(i.backendConfig, {
     numPriorityLevels: i.settings.numPriorityLevels,
-    countLimit: i.settings.mysql.countLimit,
     monitor: {
       claimTimeoutMs: i.settings.monitor.claimTimeoutMs, succeededTtlMs: i.settings.monitor.succeededTtlMs,
       failedTtlMs: i.settings.monitor.failedTtlMs, updateMaxSize: i.settings.monitor.updateMaxSize, periodMs: i.settings.monitor.periodMs,

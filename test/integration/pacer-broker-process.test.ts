@@ -46,7 +46,7 @@ beforeAll(async () => {
   fx = await freshPacerDb();
   const port = await freePort();
   directory = new StaticPartitionDirectory({ fallback: { host: '127.0.0.1', port } });
-  backend = await createPacerBackend({ mysql: fx.mysql, directory, brokerCallTimeoutMs: 3000 });
+  backend = await createPacerBackend({ mysql: fx.mysql, topology: { mode: 'static', directory, brokerCallTimeoutMs: 3000 } });
   await backend.createQueueWithOptions('proc', { numPartitions: 2 });
 });
 afterAll(async () => {

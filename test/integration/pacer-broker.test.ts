@@ -44,7 +44,7 @@ beforeAll(async () => {
   fx = await freshPacerDb();
   directory = new StaticPartitionDirectory({ fallback: A });
   client = new InProcessBrokerClient();
-  backend = await createPacerBackend({ mysql: fx.mysql, directory, brokerClient: client, defaultPartitions: 2 });
+  backend = await createPacerBackend({ mysql: fx.mysql, topology: { mode: 'static', directory, brokerClient: client }, defaultPartitions: 2 });
 });
 afterAll(async () => {
   for (const b of brokers) await b.close();

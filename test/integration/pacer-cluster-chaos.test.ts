@@ -31,7 +31,7 @@ import { assertNoLeaks } from '../support/leak-check';
 import { openMysql, type TestMysqlConnection } from '../support/mysql';
 import { zkChroot, type ZkChroot } from '../support/namespaces';
 import { freshPacerDb, job, type PacerDb } from './pacer-fixtures';
-import { ProcessGroup, type ClusterProcess } from './pacer-cluster/processes';
+import { ProcessGroup, type ClusterProcess } from '../support/pacer-processes';
 import { CLAIMS_IN_FLIGHT } from '../../pacer/src/broker/claim-batcher';
 
 jest.setTimeout(180_000);
@@ -264,7 +264,7 @@ it('survives kill -9, leader loss, scale-out, a rolling restart and a SIGSTOP wi
   const controllers = new Map<string, ClusterProcess>();
   for (const name of ['controller-1', 'controller-2']) controllers.set(name, await procs.startController(name));
   backend = await createPacerBackend({
-    mysql: fx.mysql, zookeeper: { connect: chroot.connectString, cluster: CLUSTER }, brokerCallTimeoutMs: 2000,
+    mysql: fx.mysql, topology: { mode: 'zookeeper', connect: chroot.connectString, cluster: CLUSTER, brokerCallTimeoutMs: 2000 },
     monitor: { claimTimeoutMs: 600_000 },
   });
   for (const [q, n] of Object.entries(QUEUES)) await backend.createQueueWithOptions(q, { numPartitions: n });
@@ -411,7 +411,7 @@ it('survives kill -9, leader loss, scale-out, a rolling restart and a SIGSTOP wi
   for (const id of orphans) expect(handedIds.has(id)).toBe(false); // claimed, never received: not a double hand-out
   if (orphans.length > 0) {
     recovery = await createPacerBackend({
-      mysql: fx.mysql, zookeeper: { connect: chroot.connectString, cluster: CLUSTER }, applyMigrations: false, monitor: { claimTimeoutMs: 1 },
+      mysql: fx.mysql, topology: { mode: 'zookeeper', connect: chroot.connectString, cluster: CLUSTER }, applyMigrations: false, monitor: { claimTimeoutMs: 1 },
     });
     await new Promise((r) => setTimeout(r, 5)); // claimTimeoutMs = 1: every orphan's claim is older than that now
     const report = await recovery.runMonitorOnce();

@@ -52,7 +52,7 @@ beforeAll(async () => {
   db = await openMysql(fx.db.name);
   const target: ClusterTarget = { zkConnect: chroot.connectString, cluster: CLUSTER, sessionTimeoutMs: 4000 };
   backend = await createPacerBackend({
-    mysql: fx.mysql, zookeeper: { connect: chroot.connectString, cluster: CLUSTER }, applyMigrations: false, random: seeded(42),
+    mysql: fx.mysql, topology: { mode: 'zookeeper', connect: chroot.connectString, cluster: CLUSTER }, applyMigrations: false, random: seeded(42),
   });
   controller = await startController('controller-1', target);
   for (const id of BROKERS) brokers.push(await InProcessBroker.start(id, target, fx));

@@ -49,7 +49,7 @@ beforeAll(async () => {
   target = { zkConnect: chroot.connectString, cluster: CLUSTER, sessionTimeoutMs: 4000 };
   controller = await startController('controller-1', target);
   broker = await InProcessBroker.start('broker-0', target, fx);
-  backend = await createPacerBackend({ mysql: fx.mysql, zookeeper: { connect: chroot.connectString, cluster: CLUSTER }, applyMigrations: false });
+  backend = await createPacerBackend({ mysql: fx.mysql, topology: { mode: 'zookeeper', connect: chroot.connectString, cluster: CLUSTER }, applyMigrations: false });
   await backend.createQueueWithOptions(QUEUE, { numPartitions: PARTITIONS.length });
 });
 

@@ -13,7 +13,7 @@
  */
 import { createDequeueBroker, createPacerBackend, InProcessBrokerClient, StaticPartitionDirectory, type DequeueBroker, type PacerBackend } from '../../pacer';
 import type { StaticDirectoryConfig } from '../../pacer/src/api/static-partition-directory';
-import { routingStatNames } from '../../pacer/src/api/routing-stat-names';
+import { pacerStatNames } from '../../pacer/src/api/pacer-stat-names';
 import { parsePacerDescriptor } from '../../pacer/src/descriptors/pacer-descriptor';
 import { JobState } from '../../core/src/types/job-state';
 import { MemoryStats } from '../../core/src/interfaces/stats';
@@ -49,7 +49,7 @@ beforeAll(async () => {
   directory = new CatchingUpDirectory({});
   client = new InProcessBrokerClient();
   stats = new MemoryStats();
-  backend = await createPacerBackend({ mysql: fx.mysql, directory, brokerClient: client, stats, defaultPartitions: 2 });
+  backend = await createPacerBackend({ mysql: fx.mysql, topology: { mode: 'static', directory, brokerClient: client }, stats, defaultPartitions: 2 });
   a = createDequeueBroker({ brokerId: 'route-a', mysql: fx.mysql, safetySweepMs: 0, monitor: { enabled: false } });
   b = createDequeueBroker({ brokerId: 'route-b', mysql: fx.mysql, safetySweepMs: 0, monitor: { enabled: false } });
   client.register(A, a);
@@ -89,24 +89,24 @@ it('a broker that no longer owns the partitions answers notOwned: the view is re
   const enqueued = await jobsInBothPartitions('moved');
   await b.assign('moved', 0); // the cluster gave them to B (which reads what is ready as it takes them)
   await b.assign('moved', 1);
-  const before = { refreshes: directory.refreshes, notOwned: counter(routingStatNames.partitionNotOwned), rerouted: counter(routingStatNames.rerouted) };
+  const before = { refreshes: directory.refreshes, notOwned: counter(pacerStatNames.partitionNotOwned), rerouted: counter(pacerStatNames.rerouted) };
   const got = await backend.dequeueJobs(dequeueReq('moved', 100));
   expect(got.jobs.map((j) => j.descriptor).sort()).toEqual([...enqueued].sort());
   expect(directory.refreshes).toBe(before.refreshes + 1);
-  expect(counter(routingStatNames.partitionNotOwned)).toBe(before.notOwned + 2);
-  expect(counter(routingStatNames.rerouted)).toBe(before.rerouted + 2);
+  expect(counter(pacerStatNames.partitionNotOwned)).toBe(before.notOwned + 2);
+  expect(counter(pacerStatNames.rerouted)).toBe(before.rerouted + 2);
 });
 
 it('jobs ready but still no serving owner after the refresh: NO_HEALTHY_SHARDS "Unable to find healthy shard", counted, never an empty answer', async () => {
   await backend.createQueueWithOptions('stranded', { numPartitions: 2 });
   directory.update({ routes: [{ queue: 'stranded', endpoint: A }] }); // A owns nothing of it, and the view does not change
   await jobsInBothPartitions('stranded');
-  const refused = counter(routingStatNames.noHealthyShards);
+  const refused = counter(pacerStatNames.noHealthyShards);
   const error = await errorOf(backend.dequeueJobs(dequeueReq('stranded', 10)));
   expect(error.code).toBe(ErrorCode.NO_HEALTHY_SHARDS);
   expect(error.message).toBe('Unable to find healthy shard');
-  expect(counter(routingStatNames.noHealthyShards)).toBe(refused + 1);
-  expect(counter(routingStatNames.unservable)).toBeGreaterThanOrEqual(2);
+  expect(counter(pacerStatNames.noHealthyShards)).toBe(refused + 1);
+  expect(counter(pacerStatNames.unservable)).toBeGreaterThanOrEqual(2);
 });
 
 it('no owner known for any partition, jobs ready: NO_HEALTHY_SHARDS; the same queue drained of ready jobs: empty, as PinLater', async () => {
@@ -130,8 +130,8 @@ it('some partitions served, the others without an owner: the jobs that could be 
   await a.assign('half', 0);
   directory.update({ routes: [{ queue: 'half', partitions: [0], endpoint: A }] });
   const descriptors = await jobsInBothPartitions('half');
-  const unserved = counter(routingStatNames.unservable);
+  const unserved = counter(pacerStatNames.unservable);
   const got = await backend.dequeueJobs(dequeueReq('half', 100));
   expect(got.jobs.map((j) => j.descriptor).sort()).toEqual(descriptors.filter((d) => partitionOf(d) === 0).sort());
-  expect(counter(routingStatNames.unservable)).toBe(unserved + 1);
+  expect(counter(pacerStatNames.unservable)).toBe(unserved + 1);
 });

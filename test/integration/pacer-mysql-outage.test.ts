@@ -59,7 +59,7 @@ beforeAll(async () => {
   backend = await createPacerBackend({
     mysql: { ...mysql, connectTimeoutMs: 2000 },
     monitor: { claimTimeoutMs: CLAIM_TIMEOUT_MS },
-    embeddedBroker: { brokerId: 'outage-broker', safetySweepMs: 1000 },
+    topology: { mode: 'embedded', brokerId: 'outage-broker', safetySweepMs: 1000 },
   });
   await backend.createQueue(QUEUE);
   for (let i = 0; i < 100; i += 1) await enqueue(`before-${i}`);

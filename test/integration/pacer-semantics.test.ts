@@ -10,7 +10,7 @@ let backend: PacerBackend;
 
 beforeAll(async () => {
   fx = await freshPacerDb();
-  backend = await createPacerBackend({ mysql: fx.mysql, defaultPartitions: 3, monitor: { claimTimeoutMs: 1, succeededTtlMs: 0, failedTtlMs: 0 } });
+  backend = await createPacerBackend({ topology: { mode: 'embedded' }, mysql: fx.mysql, defaultPartitions: 3, monitor: { claimTimeoutMs: 1, succeededTtlMs: 0, failedTtlMs: 0 } });
 });
 afterAll(async () => {
   await backend.close();

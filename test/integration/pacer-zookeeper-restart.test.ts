@@ -33,7 +33,7 @@ import { assertNoLeaks } from '../support/leak-check';
 import { openMysql, type TestMysqlConnection } from '../support/mysql';
 import { ScratchZooKeeper } from '../support/scratch-zookeeper';
 import { freshPacerDb, job, type PacerDb } from './pacer-fixtures';
-import { ProcessGroup, type ClusterProcess } from './pacer-cluster/processes';
+import { ProcessGroup, type ClusterProcess } from '../support/pacer-processes';
 import { RestartLoad } from './pacer-zookeeper/restart-load';
 
 jest.setTimeout(120_000);
@@ -75,8 +75,8 @@ beforeAll(async () => {
   });
   for (const name of CONTROLLERS) controllers.set(name, await procs.startController(name));
   backend = await createPacerBackend({
-    mysql: fx.mysql, zookeeper: { connect: zk.connectString(), cluster: CLUSTER, sessionTimeoutMs: SESSION_TIMEOUT_MS },
-    brokerCallTimeoutMs: 2000, monitor: { claimTimeoutMs: 600_000 }, applyMigrations: false,
+    mysql: fx.mysql, topology: { mode: 'zookeeper', connect: zk.connectString(), cluster: CLUSTER, sessionTimeoutMs: SESSION_TIMEOUT_MS, brokerCallTimeoutMs: 2000 },
+    monitor: { claimTimeoutMs: 600_000 }, applyMigrations: false,
   });
   await backend.createQueueWithOptions(QUEUE, { numPartitions: PARTITIONS });
   const started = await Promise.all(BROKERS.map((id) => procs.startBroker(id)));
@@ -265,7 +265,7 @@ it('every job enqueued was handed out exactly once and acked; none lost', async 
   const handedIds = new Set([...load.handed.keys()].map((d) => parsePacerDescriptor(d)?.id));
   for (const id of orphans) expect(handedIds.has(id)).toBe(false);
   if (orphans.length > 0) {
-    recovery = await createPacerBackend({ mysql: fx.mysql, applyMigrations: false, monitor: { claimTimeoutMs: 1 } });
+    recovery = await createPacerBackend({ topology: { mode: 'embedded' }, mysql: fx.mysql, applyMigrations: false, monitor: { claimTimeoutMs: 1 } });
     await new Promise((r) => setTimeout(r, 5)); // every orphan's claim is now older than 1 ms
     const report = await recovery.runMonitorOnce();
     expect(Object.values(report.queues).reduce((n, q) => n + q.timeoutRetry, 0)).toBe(orphans.length);

@@ -68,7 +68,7 @@ it("legacy MySQL gateway: a missing table answers with PinLater's exact message;
 
 it('Pacer: a datastore error names the driver code only, not the table or the statement', async () => {
   const fx = await freshPacerDb();
-  const backend = await createPacerBackend({ mysql: fx.mysql, stats: new MemoryStats() });
+  const backend = await createPacerBackend({ topology: { mode: 'embedded' }, mysql: fx.mysql, stats: new MemoryStats() });
   try {
     await backend.createQueue('msgq');
     await withMysql((db) => db.query('DROP TABLE jobs'), fx.mysql.database);

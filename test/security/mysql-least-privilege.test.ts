@@ -97,12 +97,12 @@ describe('Pacer: the migrator owns the schema, the gateway and broker only use i
   const target = (role: Role) => ({ ...testEnv().mysql, user: config.accounts[role].user, password: config.accounts[role].password, database: pacerDb.name });
 
   it('a DML-only account refuses to start on a schema that needs migrating, and says who must migrate', async () => {
-    await expect(createPacerBackend({ mysql: target('pacerGateway') })).rejects.toThrow(/may not change the schema: apply them as the migrator account/);
+    await expect(createPacerBackend({ topology: { mode: 'embedded' }, mysql: target('pacerGateway') })).rejects.toThrow(/may not change the schema: apply them as the migrator account/);
   });
 
   it('the migrator applies the schema; gateway and embedded broker then work under the DML account', async () => {
     expect(await migrateDatabase(target('pacerMigrator'))).not.toEqual([]);
-    const backend = await createPacerBackend({ mysql: target('pacerGateway') });
+    const backend = await createPacerBackend({ topology: { mode: 'embedded' }, mysql: target('pacerGateway') });
     try {
       await backend.createQueue('lpq');
       await backend.enqueueJobs({ queue: 'lpq', jobs: ['a', 'b'].map((body) => ({ body: Buffer.from(body), priority: 1, attemptsAllowed: 1, customStatus: '' })) });

@@ -138,7 +138,7 @@ describe('Pacer: body regex under the backend config bodyRegexTimeoutMs', () => 
 
   beforeAll(async () => {
     fx = await freshPacerDb();
-    backend = await createPacerBackend({ mysql: fx.mysql, bodyRegexTimeoutMs: LIMIT_MS });
+    backend = await createPacerBackend({ topology: { mode: 'embedded' }, mysql: fx.mysql, bodyRegexTimeoutMs: LIMIT_MS });
     await backend.createQueue(queue);
     const jobs = Array.from({ length: ROWS }, () => ({ body: Buffer.from(BODY), priority: 1, attemptsAllowed: 1, customStatus: '' }));
     await backend.enqueueJobs({ queue, jobs });

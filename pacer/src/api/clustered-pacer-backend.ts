@@ -1,16 +1,21 @@
-import type { Pool } from 'mysql2/promise';
 import type { BackendHealth } from '../../../core/src/interfaces/pinlater-backend';
-import type { Clock } from '../../../core/src/util/clock';
-import type { CreateQueueOptions, QueueRegistry, QueueSettings } from '../datastore/queue-registry';
+import type { CreateQueueOptions, QueueSettings } from '../datastore/queue-registry';
 import { growQueuePartitions } from '../datastore/queue-partitions';
 import type { ZkClusterRouting } from '../coordination/zk-cluster-routing';
-import { PacerBackend, type PacerBackendDeps } from './pacer-backend';
+import { PacerBackend } from './pacer-backend';
+import type { PacerBackendDeps } from './pacer-backend';
 import type { DequeueRoutingHealth } from './dequeue-routing-health';
 import { dequeueRoutingHealth, type DequeueRoutingStatus } from './dequeue-routing-status';
 
 /** `/health` of a clustered Pacer gateway: the MySQL verdict plus the state of dequeue routing. */
 export interface PacerClusterHealth extends BackendHealth {
   readonly dequeueRouting: DequeueRoutingStatus;
+}
+
+/** A clustered backend's dependencies: the routing is also its partition directory. */
+export interface ClusteredPacerBackendDeps extends PacerBackendDeps {
+  readonly routing: ZkClusterRouting;
+  readonly routingHealth: DequeueRoutingHealth;
 }
 
 /** Longest createQueue waits for the controller to assign the new queue's partitions. */
@@ -24,15 +29,13 @@ const QUEUE_READY_TIMEOUT_MS = 5000;
  * partitions), then the rows; partition growth adds the rows, then NUM_PARTITIONS.
  */
 export class ClusteredPacerBackend extends PacerBackend {
-  constructor(
-    deps: PacerBackendDeps,
-    private readonly routing: ZkClusterRouting,
-    private readonly registry: QueueRegistry,
-    private readonly pool: Pool,
-    private readonly clock: Clock,
-    private readonly routingHealth: DequeueRoutingHealth,
-  ) {
+  private readonly routing: ZkClusterRouting;
+  private readonly routingHealth: DequeueRoutingHealth;
+
+  constructor(deps: ClusteredPacerBackendDeps) {
     super(deps);
+    this.routing = deps.routing;
+    this.routingHealth = deps.routingHealth;
   }
 
   /**
@@ -48,8 +51,8 @@ export class ClusteredPacerBackend extends PacerBackend {
 
   /** Makes every queue of the registry a resource (queues created before cluster mode). */
   async syncQueues(): Promise<void> {
-    for (const name of await this.registry.list()) {
-      const settings = await this.registry.get(name);
+    for (const name of await this.deps.registry.list()) {
+      const settings = await this.deps.registry.get(name);
       if (settings !== undefined) await this.routing.addQueue(name, settings.numPartitions);
     }
   }
@@ -74,8 +77,8 @@ export class ClusteredPacerBackend extends PacerBackend {
 
   /** Pacer-only: grows a queue's partitions (shrinking is refused; see growQueuePartitions). */
   async setQueuePartitions(queue: string, count: number): Promise<void> {
-    await growQueuePartitions(this.pool, this.clock, queue, count);
-    this.registry.invalidate(queue);
+    await growQueuePartitions(this.deps.pool, this.deps.clock, queue, count);
+    this.deps.registry.invalidate(queue);
     await this.routing.setQueuePartitions(queue, count);
     await this.routing.waitUntilServed(queue, count, QUEUE_READY_TIMEOUT_MS);
   }

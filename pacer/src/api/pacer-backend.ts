@@ -14,6 +14,7 @@ import type {
 import { ErrorCode } from '../../../core/src/errors/error-code';
 import { PinLaterError } from '../../../core/src/errors/pinlater-error';
 import { coerceError } from '../../../core/src/errors/coerce-error';
+import { backendStatNames } from '../../../core/src/backend/backend-stat-names';
 import { formatPacerDescriptor, isPacerDescriptor } from '../descriptors/pacer-descriptor';
 import type { QueueRegistry} from '../datastore/queue-registry';
 import type { CreateQueueOptions, QueueSettings } from '../datastore/queue-registry';
@@ -31,6 +32,7 @@ import type { BrokerClient } from '../interfaces/broker-client';
 import { AckBatcher } from './ack-batcher';
 import { BrokerNotifier } from './broker-notifier';
 import { DequeueRouter } from './dequeue-router';
+import { pacerStatNames } from './pacer-stat-names';
 import type { DequeueRoutingHealth } from './dequeue-routing-health';
 import { anyReadyJob } from './ready-probe';
 import { selectPartitions } from './partition-selection';
@@ -70,7 +72,7 @@ export class PacerBackend implements PinLaterBackend {
   private readonly regexLimit: BodyRegexLimit;
   private closing: Promise<void> | undefined;
 
-  constructor(private readonly deps: PacerBackendDeps) {
+  constructor(protected readonly deps: PacerBackendDeps) {
     this.numPriorityLevels = deps.numPriorityLevels;
     this.writer = new JobWriter(deps.pool);
     this.router = new DequeueRouter(deps.directory, deps.brokers, deps.logger, deps.stats, {
@@ -85,7 +87,7 @@ export class PacerBackend implements PinLaterBackend {
     this.random = deps.random ?? Math.random;
     this.regexLimit = {
       limitMs: deps.bodyRegexTimeoutMs ?? DEFAULT_BODY_REGEX_TIMEOUT_MS,
-      onExceeded: () => deps.stats.incr('pacer-body-regex-timeout'),
+      onExceeded: () => deps.stats.incr(pacerStatNames.bodyRegexTimeout),
     };
   }
 
@@ -141,7 +143,7 @@ export class PacerBackend implements PinLaterBackend {
     if (req.items.length === 0) return;
     const queue = await this.deps.registry.require(req.queue);
     const { hints, noops } = await checkpoint(this.deps.pool, queue, req.source, req.items, this.deps.clock.nowMs());
-    if (noops > 0) this.deps.stats.incr(`${this.deps.stats.queueSeries(queue.name)}_checkpoint_noop`, noops);
+    if (noops > 0) this.deps.stats.incr(backendStatNames.checkpointNoop(this.deps.stats.queueSeries(queue.name)), noops);
     await this.notifier.notify(queue.name, hints);
   }
 
