@@ -1,5 +1,5 @@
 /**
- * Real Pacer cluster processes for integration tests: brokers (`pacer/src/broker/main.ts --zk`)
+ * Real Pacer cluster processes for tests (integration, and the conformance suite's Pacer profile): brokers (`pacer/src/broker/main.ts --zk`)
  * and controllers (`pacer/src/controller/main.ts`), each ONE node process (`node --import tsx`,
  * so signals reach it directly). Output is kept for assertions (pino JSON lines on stdout).
  * `ProcessGroup.close()` SIGKILLs whatever is still running and waits for every exit.
@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-const ROOT = join(__dirname, '..', '..', '..');
+const ROOT = join(__dirname, '..', '..');
 const START_TIMEOUT_MS = 30_000;
 
 export class ClusterProcess {
@@ -76,6 +76,8 @@ export interface ClusterProcessEnv {
   sessionTimeoutMs: number;
   /** Extra broker flags, e.g. ['--claim-timeout-ms', '600000']. */
   brokerArgs?: string[];
+  /** Extra environment variables of every process (on top of this process's). */
+  env?: Record<string, string>;
 }
 
 export class ProcessGroup {
@@ -121,7 +123,9 @@ export class ProcessGroup {
   }
 
   private spawn(name: string, entry: string, args: string[]): ClusterProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.env.env },
+    });
     const p = new ClusterProcess(name, child);
     this.all.push(p);
     return p;

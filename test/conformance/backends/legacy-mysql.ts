@@ -2,20 +2,15 @@
  * Profile: PinLater's own MySQL layout (`createLegacyMysqlBackend`). Namespace = two instances
  * `pinlaterlocaldb<id>` with unique ids on 127.0.0.1:3306, the second dequeueOnly, two databases per
  * queue each (logical shards `<id>` and `<id>d1`, FACTS §5.1). Cleanup drops every `plq_<shard>_*`
- * database of those shards.
+ * database of those shards (kept and named when the block failed: test/support/namespace-keeper.ts).
  */
-import type { PinLaterBackend } from '../../../core/src/interfaces/pinlater-backend';
-import type { LegacyBackendOptions } from '../../../core/src/types/legacy-backend-options';
-import { listDatabases, withMysql } from '../../support/mysql';
-import { uniqueMysqlInstanceId } from '../../support/namespaces';
+import { releaseNamespace } from '../../support/namespace-keeper';
+import { mysqlDatabasesNamespace, uniqueMysqlInstanceId } from '../../support/namespaces';
 import { testEnv } from '../../support/test-env';
 import type { BackendProfile, ConformanceNamespace } from '../harness/backend-profile';
-import { loadModule, requireFunction } from '../harness/load-module';
+import { createLegacyMysqlBackend } from '../../../legacy-adapter';
 import { legacyOptions, legacySettings } from './legacy-settings';
 
-type CreateLegacyBackend = (options: LegacyBackendOptions) => PinLaterBackend | Promise<PinLaterBackend>;
-
-const WHAT = 'legacy MySQL backend (legacy-adapter/index.ts createLegacyMysqlBackend)';
 const HOSTNAME_PREFIX = 'pinlaterlocaldb';
 const DBS_PER_QUEUE = 2;
 
@@ -33,14 +28,6 @@ export function mysqlShardNames(instanceIds: readonly number[]): string[] {
   return instanceIds.flatMap((id) => Array.from({ length: DBS_PER_QUEUE }, (_, db) => (db === 0 ? `${id}` : `${id}d${db}`)));
 }
 
-export async function dropShardDatabases(shards: readonly string[]): Promise<void> {
-  const names = (await Promise.all(shards.map((shard) => listDatabases(`plq_${shard}_`)))).flat();
-  if (names.length === 0) return;
-  await withMysql(async (db) => {
-    for (const name of names) await db.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  });
-}
-
 async function create(ns: ConformanceNamespace) {
   const ids = [uniqueMysqlInstanceId(), uniqueMysqlInstanceId()];
   const config = mysqlBackendConfig([
@@ -48,8 +35,7 @@ async function create(ns: ConformanceNamespace) {
     { id: ids[1] as number, dequeueOnly: true },
   ]);
   const settings = legacySettings(ns, { numDbPerQueue: DBS_PER_QUEUE, allowedHostnamePrefix: HOSTNAME_PREFIX });
-  const factory = requireFunction<CreateLegacyBackend>(WHAT, loadModule(WHAT, '../../../legacy-adapter'), 'createLegacyMysqlBackend');
-  const backend = await factory(legacyOptions(ns, config, settings));
+  const backend = await createLegacyMysqlBackend(legacyOptions(ns, config, settings));
   let cleaned = false;
   return {
     backend,
@@ -59,7 +45,7 @@ async function create(ns: ConformanceNamespace) {
       try {
         await backend.close();
       } finally {
-        await dropShardDatabases(mysqlShardNames(ids));
+        await releaseNamespace(mysqlDatabasesNamespace(mysqlShardNames(ids).map((shard) => `plq_${shard}_`)));
       }
     },
   };

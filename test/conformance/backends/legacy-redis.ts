@@ -1,19 +1,15 @@
 /**
  * Profile: PinLater's own Redis layout (`createLegacyRedisBackend`). Namespace = three shards with
  * unique names on 127.0.0.1:6379 (the shard name is inside every key, FACTS §6.2), the third one
- * dequeueOnly. Cleanup deletes every key of those shards.
+ * dequeueOnly. Cleanup deletes every key of those shards (kept and named when the block failed:
+ * test/support/namespace-keeper.ts).
  */
-import type { PinLaterBackend } from '../../../core/src/interfaces/pinlater-backend';
-import type { LegacyBackendOptions } from '../../../core/src/types/legacy-backend-options';
-import { redisCleanup, uniqueShardBase } from '../../support/namespaces';
+import { releaseNamespace } from '../../support/namespace-keeper';
+import { redisKeysNamespace, uniqueShardBase } from '../../support/namespaces';
 import { testEnv } from '../../support/test-env';
 import type { BackendProfile, ConformanceNamespace } from '../harness/backend-profile';
-import { loadModule, requireFunction } from '../harness/load-module';
+import { createLegacyRedisBackend } from '../../../legacy-adapter';
 import { legacyOptions, legacySettings } from './legacy-settings';
-
-type CreateLegacyBackend = (options: LegacyBackendOptions) => PinLaterBackend | Promise<PinLaterBackend>;
-
-const WHAT = 'legacy Redis backend (legacy-adapter/index.ts createLegacyRedisBackend)';
 
 export function redisBackendConfig(shards: readonly string[], dequeueOnly: readonly string[]): unknown {
   const { host, port } = testEnv().redis;
@@ -33,8 +29,7 @@ async function create(ns: ConformanceNamespace) {
   const base = uniqueShardBase();
   const shards = [`${base}a`, `${base}b`, `${base}c`];
   const config = redisBackendConfig(shards, [`${base}c`]);
-  const factory = requireFunction<CreateLegacyBackend>(WHAT, loadModule(WHAT, '../../../legacy-adapter'), 'createLegacyRedisBackend');
-  const backend = await factory(legacyOptions(ns, config, legacySettings(ns)));
+  const backend = await createLegacyRedisBackend(legacyOptions(ns, config, legacySettings(ns)));
   let cleaned = false;
   return {
     backend,
@@ -44,7 +39,7 @@ async function create(ns: ConformanceNamespace) {
       try {
         await backend.close();
       } finally {
-        await redisCleanup(shards.flatMap(redisShardKeyPatterns));
+        await releaseNamespace(redisKeysNamespace(shards.flatMap(redisShardKeyPatterns)));
       }
     },
   };

@@ -1,60 +1,77 @@
 /**
- * Profile: Pacer (`pacer/index.ts` `createPacerBackend`). Namespace = a fresh MariaDB database (the
- * factory applies Pacer's migrations); without a partition directory the factory runs an embedded
- * dequeue broker that owns every partition. Cleanup closes the backend (and its broker) and drops
- * the database. No ZooKeeper: `createPacerBackend` does not use it yet (when its ZooKeeper
- * directory lands, give each namespace a `zkChroot()` from test/support/namespaces.ts).
+ * Profile: Pacer as it is deployed (pacer/src/topology/zookeeper-topology.ts). Per namespace: a
+ * fresh MariaDB database, a fresh ZooKeeper chroot, a controller process
+ * (`pacer/src/controller/main.ts`) and a dequeue broker process (`pacer/src/broker/main.ts --zk`)
+ * that the controller assigns every partition to; the backend under test is the gateway side,
+ * routing dequeues by the external view and calling the broker over its Thrift RPC. Cleanup
+ * closes the backend, stops both processes (SIGTERM, then SIGKILL if they hang), and removes the
+ * chroot and the database.
  *
- * The module is loaded lazily: if it fails to load, every Pacer test fails with
- * ModuleNotReadyError (by design: loud, and only Pacer's blocks).
+ * The broker's own monitor is off (PACER_MONITOR_ENABLED=false): monitor behaviour is tested
+ * through `runMonitorOnce` on the backend, at the moments the tests choose, as for the legacy
+ * profiles. Every other code path a client reaches is the production one.
+ *
+ * Pacer's embedded topology (broker inside the gateway) has no conformance profile: it differs
+ * from this one only in the in-process broker client and the static directory, which
+ * test/integration/pacer-semantics.test.ts and pacer-mysql-outage.test.ts exercise; a second
+ * full run of the suite for them would cost more than it could find.
  */
-import type { PinLaterBackend } from '../../../core/src/interfaces/pinlater-backend';
-import type { PacerBackendOptions } from '../../../pacer';
+import { createPacerBackend } from '../../../pacer';
 import { createLogger } from '../../../core/src/logging/logger';
 import { MemoryStats } from '../../../core/src/interfaces/stats';
 import { systemClock } from '../../../core/src/util/clock';
-import { freshDatabase, randomAlnum } from '../../support/namespaces';
+import { freshDatabase, randomAlnum, zkChroot, type FreshDatabase, type ZkChroot } from '../../support/namespaces';
+import { ProcessGroup } from '../../support/pacer-processes';
 import { testEnv, testLogLevel } from '../../support/test-env';
-import { CONFORMANCE_MONITOR_DEFAULTS, type BackendProfile, type ConformanceNamespace } from '../harness/backend-profile';
-import { loadModule, requireFunction } from '../harness/load-module';
+import { CONFORMANCE_MONITOR_DEFAULTS, type BackendInstance, type BackendProfile, type ConformanceNamespace } from '../harness/backend-profile';
 
-const WHAT = 'Pacer backend (pacer/index.ts createPacerBackend)';
+const CLUSTER = 'pacer';
+const SESSION_TIMEOUT_MS = 6000;
 
-type CreatePacerBackend = (options: PacerBackendOptions) => Promise<PinLaterBackend>;
-
-async function create(ns: ConformanceNamespace) {
-  const pacer = loadModule<unknown>(WHAT, '../../../pacer');
-  const factory = requireFunction<CreatePacerBackend>(WHAT, pacer, 'createPacerBackend');
-  const database = await freshDatabase('pacer_conf');
-  const { host, port, user, password } = testEnv().mysql;
-  let backend: PinLaterBackend;
+async function create(ns: ConformanceNamespace): Promise<BackendInstance> {
+  const undo: Array<() => Promise<unknown>> = [];
+  const cleanup = async (): Promise<void> => {
+    const errors: unknown[] = [];
+    for (const step of undo.splice(0).reverse()) await step().catch((e: unknown) => errors.push(e));
+    if (errors.length > 0) throw errors[0];
+  };
   try {
-    backend = await factory({
+    const [database, chroot] = await Promise.all([freshDatabase('pacer_conf'), zkChroot()]);
+    undo.push(() => database.drop(), () => chroot.remove());
+    const procs = clusterProcesses(database, chroot);
+    undo.push(() => procs.close());
+    const controller = procs.startController(`controller-${randomAlnum(6)}`);
+    const { host, port, user, password } = testEnv().mysql;
+    const backend = await createPacerBackend({
       mysql: { host, port, user, password, database: database.name },
       numPriorityLevels: 3,
       monitor: { ...CONFORMANCE_MONITOR_DEFAULTS, ...ns.monitor, enabled: false },
-      embeddedBroker: { brokerId: `conformance-${randomAlnum(8)}` },
+      topology: { mode: 'zookeeper', connect: chroot.connectString, cluster: CLUSTER, sessionTimeoutMs: SESSION_TIMEOUT_MS },
       logger: createLogger({ name: `conformance:${ns.label}`, level: testLogLevel() }),
       stats: new MemoryStats(),
       clock: systemClock,
     });
+    undo.push(() => backend.close());
+    // The broker after the migrations (the backend applied them); graceful stops release partitions.
+    await controller;
+    const broker = await procs.startBroker(`broker-${randomAlnum(6)}`);
+    undo.push(async () => {
+      for (const p of [broker, await controller]) await procs.stop(p);
+    });
+    return { backend, cleanup };
   } catch (error) {
-    await database.drop();
+    await cleanup().catch(() => undefined);
     throw error;
   }
-  let cleaned = false;
-  return {
-    backend,
-    cleanup: async () => {
-      if (cleaned) return;
-      cleaned = true;
-      try {
-        await backend.close();
-      } finally {
-        await database.drop();
-      }
-    },
-  };
+}
+
+function clusterProcesses(database: FreshDatabase, chroot: ZkChroot): ProcessGroup {
+  const { host, port, user, password } = testEnv().mysql;
+  return new ProcessGroup({
+    zkConnect: chroot.connectString, cluster: CLUSTER, database: database.name, sessionTimeoutMs: SESSION_TIMEOUT_MS,
+    brokerArgs: ['--drain-timeout-ms', '2000', '--drain-linger-ms', '0'],
+    env: { PACER_MONITOR_ENABLED: 'false', PACER_MYSQL_HOST: host, PACER_MYSQL_PORT: String(port), PACER_MYSQL_USER: user, PACER_MYSQL_PASSWORD: password },
+  });
 }
 
 /**

@@ -4,6 +4,7 @@
  * transition, and helpers to kill (abrupt session close) or expire (a cut proxy, then a second
  * client with the same session id and password) sessions. `close()` closes every session it opened.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { systemClock } from '../../../core/src/util/clock';
 import { HelixController } from '../../../pacer/src/coordination/controller';
@@ -231,7 +232,7 @@ export class TestCluster {
       });
       await twin.close();
       proxy.restore();
-      for (let i = 0; i < 200 && !expired; i++) await new Promise<void>((resolve) => setTimeout(resolve, 50));
+      for (let i = 0; i < 200 && !expired; i++) await sleep(50);
     } finally {
       proxy.restore();
       off();
