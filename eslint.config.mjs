@@ -14,6 +14,8 @@
 // - jest/no-focused-tests, jest/no-disabled-tests: a committed `.only` silently skips the rest of
 //   the suite, a committed `.skip` silently skips one test.
 // - no-control-regex: a control character in a regex is almost always a typo for an escape.
+// - no-restricted-syntax (product code): a pause is `setTimeout` from node:timers/promises, not a
+//   hand-made `new Promise((resolve) => setTimeout(resolve, ms))` (issue 9, one way to do each thing).
 import tseslint from 'typescript-eslint';
 import jest from 'eslint-plugin-jest';
 
@@ -37,6 +39,16 @@ export default tseslint.config(
       'jest/no-focused-tests': 'error',
       'jest/no-disabled-tests': 'error',
       'no-control-regex': 'error',
+    },
+  },
+  {
+    files: ['{core,gateway,legacy-adapter,pacer,migration,dashboards,scripts}/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "NewExpression[callee.name='Promise'] CallExpression[callee.name='setTimeout'][arguments.0.type='Identifier']",
+        message: "Sleep with `setTimeout` from 'node:timers/promises' (import { setTimeout as sleep }), not a hand-made promise.",
+      }],
     },
   },
 );

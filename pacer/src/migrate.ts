@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import mysql from 'mysql2/promise';
 import { createMysqlPool } from './datastore/mysql-pool';
 import { migrate } from './datastore/migrator';
-import { quoteIdentifier } from './datastore/tables';
+import { quoteIdentifier } from '../../core/src/sql/quote-identifier';
 
 export interface MigrateTarget {
   host: string;

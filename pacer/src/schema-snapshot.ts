@@ -12,7 +12,7 @@ import mysql from 'mysql2/promise';
 import { createMysqlPool } from './datastore/mysql-pool';
 import { dumpSchema } from './datastore/schema-dump';
 import { migrateDatabase } from './migrate';
-import { quoteIdentifier } from './datastore/tables';
+import { quoteIdentifier } from '../../core/src/sql/quote-identifier';
 
 export const SNAPSHOT_PATH = join(__dirname, '..', 'schema-snapshot.sql');
 

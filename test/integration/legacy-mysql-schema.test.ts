@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Connection } from 'mysql2/promise';
 import { ErrorCode } from '../../core/src/errors/error-code';
 import { PinLaterError } from '../../core/src/errors/pinlater-error';
-import { stripComments } from '../../legacy-adapter/src/mysql/sql-loader';
+import { loadSql } from '../../legacy-adapter/src/mysql/sql-loader';
 import { uniqueMysqlInstanceId } from '../support/namespaces';
 import { assertNoLeaks } from '../support/leak-check';
 import { dropInstanceDatabases, mysqlTestSettings, rawConnection, selectRows, startMysqlBackend, type MysqlBackendHarness } from './legacy-mysql-fixtures';
@@ -83,7 +83,7 @@ describe('legacy MySQL schema', () => {
     await raw.query(`CREATE DATABASE ${db}`);
     await raw.query(PINLATER_LITERAL_DDL.replace('%s', `${db}.jobs_p1`));
     expect(await showCreate(raw, db, 'jobs_p1')).toBe(await showCreate(raw, `plq_${id}_schema_q`, 'jobs_p1'));
-    const ours = stripComments(readFileSync(join(__dirname, '../../legacy-adapter/src/mysql/sql/create-jobs-table.sql'), 'utf8'));
+    const ours = loadSql('create-jobs-table');
     expect(ours.replace(/\s+/g, '')).toBe(PINLATER_LITERAL_DDL.replace(/\s+/g, '').replace('%s', '{{table}}'));
   });
 

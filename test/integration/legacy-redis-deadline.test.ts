@@ -6,6 +6,7 @@
  * just enough RESP to be a Redis that can be told to stop answering (a SIGSTOPped Redis is
  * covered by legacy-redis-health.test.ts).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { silentLogger } from '../../core/src/logging/logger';
 import { RedisConnection } from '../../legacy-adapter/src/redis/redis-connection';
@@ -80,7 +81,7 @@ it('answers many pipelined commands without any of them timing out', async () =>
   // Longer than several sweeps, with commands settling all along.
   for (let i = 0; i < 10; i++) {
     expect(await connection.send<string>(['PING'], { timeoutMs: TIMEOUT_MS })).toBe('PONG');
-    await new Promise((r) => setTimeout(r, TIMEOUT_MS / 4));
+    await sleep(TIMEOUT_MS / 4);
   }
   expect(fake.connections).toBe(1);
 });

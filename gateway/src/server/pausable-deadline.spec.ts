@@ -1,6 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PausableDeadline } from './pausable-deadline';
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('PausableDeadline', () => {
   it('fires once after its duration; clear() stops it', async () => {

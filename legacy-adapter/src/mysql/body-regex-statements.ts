@@ -1,20 +1,23 @@
 import type { Row, SqlSession } from './mysql-session-pool';
 import { loadSql, renderSql } from './sql-loader';
-import { bodyRegexBudgetExceeded, isStatementTimeout, withTimeLimit } from './statement-time-limit';
+import { withinTimeLimit, withTimeLimit, type TimeLimitBudget } from '../../../core/src/sql/statement-time-limit';
 
-/** The time budget of one statement that runs a client's body regex. */
-export interface BodyRegexBudget {
-  /** GATEWAY_BODY_REGEX_TIMEOUT_MS: the server ends the statement past this. */
-  limitMs: number;
+/**
+ * The time budget of one statement that runs a client's body regex (core/src/sql/statement-time-limit.ts):
+ * `limitMs` = GATEWAY_BODY_REGEX_TIMEOUT_MS, the server ends the statement past it; `onExceeded`
+ * counts the `mysql-body-regex-timeout` stat.
+ */
+export interface BodyRegexBudget extends TimeLimitBudget {
   /** Client-side timeout of such a statement (longer, so the server's answer arrives first). */
   clientTimeoutMs: number;
-  /** Called once per statement the limit ended (the `mysql-body-regex-timeout` stat). */
-  onExceeded(): void;
 }
+
+/** The knob the client's error message names. */
+const LIMIT_SETTING = 'GATEWAY_BODY_REGEX_TIMEOUT_MS';
 
 /** A count or scan with a body regex, under the budget. */
 export function limitedSelect(s: SqlSession, sql: string, values: unknown[], budget: BodyRegexBudget): Promise<Row[]> {
-  return withinBudget(budget, () => s.select(withTimeLimit(sql, s.flavour, budget.limitMs), values, { timeoutMs: budget.clientTimeoutMs }));
+  return withinTimeLimit(budget, LIMIT_SETTING, () => s.select(withTimeLimit(sql, s.flavour, budget.limitMs), values, { timeoutMs: budget.clientTimeoutMs }));
 }
 
 /**
@@ -23,7 +26,7 @@ export function limitedSelect(s: SqlSession, sql: string, values: unknown[], bud
  * under the limit and then deleted by id, still requiring the state and the regex.
  */
 export function limitedDelete(s: SqlSession, table: string, state: number, regex: string, limit: number, budget: BodyRegexBudget): Promise<number> {
-  return withinBudget(budget, async () => {
+  return withinTimeLimit(budget, LIMIT_SETTING, async () => {
     const options = { timeoutMs: budget.clientTimeoutMs };
     if (s.flavour === 'mariadb') {
       const sql = withTimeLimit(renderSql('delete-jobs', { table, bodyRegex: loadSql('body-regex-clause') }), s.flavour, budget.limitMs);
@@ -34,14 +37,4 @@ export function limitedDelete(s: SqlSession, table: string, state: number, regex
     if (ids.length === 0) return 0;
     return (await s.run(renderSql('delete-jobs-by-ids', { table }), [ids, state, regex], options)).affectedRows;
   });
-}
-
-async function withinBudget<T>(budget: BodyRegexBudget, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    if (!isStatementTimeout(e)) throw e;
-    budget.onExceeded();
-    throw bodyRegexBudgetExceeded(budget.limitMs, e);
-  }
 }

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../../core/src/errors/error-code';
 import { PinLaterError } from '../../../core/src/errors/pinlater-error';
 import { classifyMysqlError, isRetriableKind, MysqlStoreError, PoolWaitTimeoutError, toStoreError } from './mysql-errors';
-import { bodyRegexBudgetExceeded } from './statement-time-limit';
+import { bodyRegexBudgetExceeded } from '../../../core/src/sql/statement-time-limit';
 
 const sqlError = (errno: number, sqlMessage: string, sqlState = 'HY000') => Object.assign(new Error(sqlMessage), { errno, sqlMessage, sqlState });
 
@@ -77,7 +77,7 @@ describe('legacy MySQL error classification (FACTS §3.9)', () => {
     });
 
     it('the statement time limit answers with a message naming the knob and how to narrow the filter', () => {
-      const e = bodyRegexBudgetExceeded(1500, sqlError(1969, 'Query execution was interrupted (max_statement_time exceeded)', '70100'));
+      const e = bodyRegexBudgetExceeded(1500, 'GATEWAY_BODY_REGEX_TIMEOUT_MS', sqlError(1969, 'Query execution was interrupted (max_statement_time exceeded)', '70100'));
       expect(e.code).toBe(ErrorCode.UNKNOWN);
       expect(e.message).toMatch(/1500 ms statement time limit \(GATEWAY_BODY_REGEX_TIMEOUT_MS\)/);
       expect(e.message).toMatch(/simpler pattern/);

@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../../core/src/errors/error-code';
 import { PinLaterError, QueueNotFoundError } from '../../../core/src/errors/pinlater-error';
+import { MysqlErrno } from '../../../core/src/sql/mysql-retry';
 
 /**
  * Failure classification of the legacy MySQL store, as PinLater's MySQLBackendUtils does it
@@ -16,8 +17,8 @@ export type SingleJobOp = 'enqueue' | 'dequeue' | 'ack' | 'checkpoint';
 /** Server error numbers → kind. Numbers not listed are 'other'. */
 const ERRNO_KINDS: ReadonlyMap<number, MysqlFailureKind> = new Map<number, MysqlFailureKind>([
   [1146, 'queue-not-found'], // ER_NO_SUCH_TABLE (also for a table in a missing database)
-  [1213, 'deadlock'], // ER_LOCK_DEADLOCK
-  [1205, 'deadlock'], // ER_LOCK_WAIT_TIMEOUT
+  [MysqlErrno.LOCK_DEADLOCK, 'deadlock'], // 1213, also retried by the monitor (core/src/sql/mysql-retry.ts)
+  [MysqlErrno.LOCK_WAIT_TIMEOUT, 'deadlock'], // 1205, likewise
   [1040, 'overload'], // ER_CON_COUNT_ERROR (too many connections)
   [1053, 'overload'], // ER_SERVER_SHUTDOWN
   [1927, 'overload'], // ER_CONNECTION_KILLED (MariaDB)

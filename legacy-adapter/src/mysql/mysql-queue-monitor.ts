@@ -1,5 +1,6 @@
 import type { MonitorSettings, ShardMonitorResult } from '../../../core/src/interfaces/shard-store';
 import { JobState } from '../../../core/src/types/job-state';
+import { withMysqlRetries } from '../../../core/src/sql/mysql-retry';
 import { classifyMysqlError, javaStyleMessage, mysqlErrno } from './mysql-errors';
 import type { SessionPool, SqlSession } from './mysql-session-pool';
 import { renderSql } from './sql-loader';
@@ -23,9 +24,10 @@ const ER_NO_SUCH_TABLE = 1146;
 /**
  * One pass of PinLater's MySQL queue monitor over one logical shard (FACTS §5.7): for every queue
  * found in the catalog and every priority, timeout-done, timeout-retry, succeeded GC, failed GC.
- * Thresholds come from the run start (client clock, whole seconds). A deadlock restarts the pass
- * (up to `deadlockRetries` times, counts kept); any other error ends the pass for this shard and is
- * reported in `error`.
+ * Thresholds come from the run start (client clock, whole seconds). A deadlock or lock wait timeout
+ * restarts the pass (up to `deadlockRetries` times, counts kept, after the jittered pause of
+ * core/src/sql/mysql-retry.ts; PinLater restarts at once, which only re-meets the other
+ * transaction); any other error ends the pass for this shard and is reported in `error`.
  *
  * Deviation (docs/compatibility.md, "Legacy MySQL: monitor skips missing tables"): a missing table
  * (error 1146, e.g. a queue database left without tables by a partial createQueue) skips that
@@ -34,20 +36,17 @@ const ER_NO_SUCH_TABLE = 1146;
  */
 export async function runShardMonitor(ctx: ShardMonitorContext, priorities: number, settings: MonitorSettings): Promise<ShardMonitorResult> {
   const result: ShardMonitorResult = { queues: {} };
-  for (let retriesLeft = ctx.deadlockRetries; ; retriesLeft--) {
-    try {
-      await ctx.pool.withSession((s) => monitorPass(ctx, s, priorities, settings, result));
-      return result;
-    } catch (e) {
-      const kind = classifyMysqlError(e);
-      if (kind === 'deadlock' && retriesLeft > 0) {
-        ctx.onDeadlock();
-        continue;
-      }
-      result.error = javaStyleMessage(kind, e);
-      return result;
-    }
+  try {
+    // PinLater bounds the restarts by count only, however long a pass took (FACTS §5.7).
+    await withMysqlRetries(() => ctx.pool.withSession((s) => monitorPass(ctx, s, priorities, settings, result)), {
+      attempts: ctx.deadlockRetries + 1,
+      maxElapsedMs: Number.POSITIVE_INFINITY,
+      onRetry: () => ctx.onDeadlock(),
+    });
+  } catch (e) {
+    result.error = javaStyleMessage(classifyMysqlError(e), e);
   }
+  return result;
 }
 
 async function monitorPass(ctx: ShardMonitorContext, s: SqlSession, priorities: number, settings: MonitorSettings, result: ShardMonitorResult): Promise<void> {

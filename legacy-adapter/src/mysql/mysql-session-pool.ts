@@ -4,7 +4,7 @@ import type { Clock } from '../../../core/src/util/clock';
 import { classifyMysqlError, PoolWaitTimeoutError } from './mysql-errors';
 import { formatSqlTimestamp, parseSqlTimestamp, sessionTimeZone, type ZoneOffsetSource } from './mysql-time';
 import { loadSql } from './sql-loader';
-import { flavourOf, type ServerFlavour } from './statement-time-limit';
+import { flavourOf, serverVersionSql, type ServerFlavour } from '../../../core/src/sql/statement-time-limit';
 
 /** Where one MySQL instance lives (PinLater's `master` block plus credentials). */
 export interface MysqlEndpoint {
@@ -118,7 +118,7 @@ export class SessionPool {
 }
 
 async function readFlavour(conn: PoolConnection, timeoutMs: number): Promise<ServerFlavour> {
-  const [rows] = await conn.query<Row[]>({ sql: loadSql('server-version'), timeout: timeoutMs });
+  const [rows] = await conn.query<Row[]>({ sql: serverVersionSql(), timeout: timeoutMs });
   return flavourOf(String(Object.values(rows[0] ?? {})[0] ?? ''));
 }
 
@@ -133,7 +133,7 @@ export class SqlSession {
     private readonly conn: PoolConnection,
     readonly offsetMinutes: number,
     private readonly timeoutMs: number,
-    /** MariaDB or MySQL: how a statement's run time is limited (statement-time-limit.ts). */
+    /** MariaDB or MySQL: how a statement's run time is limited (core/src/sql/statement-time-limit.ts). */
     readonly flavour: ServerFlavour,
   ) {}
 

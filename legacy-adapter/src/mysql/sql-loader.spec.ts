@@ -1,13 +1,9 @@
-import { fillSlots, loadSql, renderSql, stripComments } from './sql-loader';
+import { loadSql, renderSql } from './sql-loader';
 
-describe('SQL loader', () => {
-  it('drops header comments and joins the statement into one line', () => {
-    expect(stripComments('-- header\n-- more\nSELECT 1\n  FROM t\n')).toBe('SELECT 1 FROM t');
-  });
-
-  it('fills identifier slots and refuses unknown ones', () => {
+describe('legacy MySQL statements (core/src/sql/sql-loader.ts)', () => {
+  it('fills identifier slots and refuses a statement whose slot has no value', () => {
     expect(renderSql('drop-database', { db: 'plq_1_q' })).toBe('DROP DATABASE IF EXISTS plq_1_q');
-    expect(() => fillSlots('SELECT {{nope}}', {})).toThrow(/\{\{nope\}\}/);
+    expect(() => renderSql('drop-database')).toThrow(/\{\{db\}\} of drop-database/);
   });
 
   it('loads every statement PinLater runs with placeholders, not pasted values', () => {

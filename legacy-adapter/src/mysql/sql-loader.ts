@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createSqlLoader } from '../../../core/src/sql/sql-loader';
 
 /**
- * Loads the statements in `./sql/*.sql` (one statement or fragment per file, header comment block
- * first). `--` comment lines are dropped and the rest is joined into one line. Identifiers cannot be
- * bound as parameters, so `{{name}}` slots are filled by `render` with names from `tables.ts` only.
+ * The legacy MySQL statements: `./sql/*.sql` (one statement or fragment per file, header comment
+ * block first), read by the one SQL loader (core/src/sql/sql-loader.ts). Identifiers cannot be
+ * bound as parameters, so `{{name}}` slots are filled by `renderSql` with names from `tables.ts`
+ * only (a legacy table name depends on the shard, queue and priority of each call).
  */
 export type SqlName =
   | 'create-database' | 'create-jobs-table' | 'drop-database' | 'list-databases' | 'set-session-time-zone'
@@ -15,39 +16,16 @@ export type SqlName =
   | 'lookup' | 'lookup-with-body' | 'body-regex-clause' | 'count-current' | 'count-future'
   | 'scan-current' | 'scan-future' | 'retry-failed' | 'delete-jobs'
   | 'monitor-timeout-done' | 'monitor-timeout-retry' | 'monitor-gc' | 'export-page' | 'import-job'
-  | 'server-version' | 'time-limit-mariadb' | 'time-limit-mysql' | 'delete-jobs-select-ids' | 'delete-jobs-by-ids';
+  | 'delete-jobs-select-ids' | 'delete-jobs-by-ids';
 
-const SQL_DIR = join(__dirname, 'sql');
-const cache = new Map<SqlName, string>();
+const statements = createSqlLoader<SqlName>(join(__dirname, 'sql'));
 
-/** The statement text without its header, whitespace-normalised. */
+/** The statement text, comments dropped and whitespace normalized, slots unfilled (read once). */
 export function loadSql(name: SqlName): string {
-  let text = cache.get(name);
-  if (text === undefined) {
-    text = stripComments(readFileSync(join(SQL_DIR, `${name}.sql`), 'utf8'));
-    cache.set(name, text);
-  }
-  return text;
+  return statements.load(name);
 }
 
 /** Fills `{{slot}}`s; a slot without a value is an error (a typo must not reach MySQL). */
 export function renderSql(name: SqlName, slots: Record<string, string> = {}): string {
-  return fillSlots(loadSql(name), slots);
-}
-
-export function fillSlots(text: string, slots: Record<string, string>): string {
-  return text.replace(/\{\{(\w+)\}\}/g, (_m, slot: string) => {
-    const value = slots[slot];
-    if (value === undefined) throw new Error(`SQL slot {{${slot}}} has no value`);
-    return value;
-  });
-}
-
-export function stripComments(text: string): string {
-  return text
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith('--'))
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0)
-    .join(' ');
+  return statements.render(name, slots);
 }

@@ -1,4 +1,5 @@
-import { classifyDatabase, databaseName, jobsTableName, queueNamesFromCatalog, quotedDatabase, quotedJobsTable, quoteIdentifier, shardName } from './tables';
+import { quoteIdentifier } from '../../../core/src/sql/quote-identifier';
+import { classifyDatabase, databaseName, jobsTableName, queueNamesFromCatalog, quotedDatabase, quotedJobsTable, shardName } from './tables';
 
 describe('legacy MySQL naming (FACTS §5.2)', () => {
   it('builds shard, database and table names as PinLater does', () => {

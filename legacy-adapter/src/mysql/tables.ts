@@ -1,3 +1,5 @@
+import { quoteIdentifier } from '../../../core/src/sql/quote-identifier';
+
 /**
  * PinLater's MySQL naming (FACTS §5.2): the one module that knows database and table names.
  *
@@ -29,11 +31,6 @@ export function databaseName(shard: string, queue: string): string {
 
 export function jobsTableName(shard: string, queue: string, priority: number): string {
   return `${databaseName(shard, queue)}.${jobsTableBase(priority)}`;
-}
-
-/** One SQL identifier: back-quoted, a backtick inside doubled (MySQL "Schema Object Names"). */
-export function quoteIdentifier(name: string): string {
-  return `\`${name.replace(/`/g, '``')}\``;
 }
 
 /** The queue database as SQL text: `` `plq_<shard>_<queue>` ``. */

@@ -1,6 +1,9 @@
+import { withBackoff, type RetryRule } from '../../../core/src/util/retry-backoff';
+
 /**
  * ZooKeeper failures with the server's numeric code (node-zookeeper-client `Exception` codes),
- * plus the retry table for transient ones (STYLE §5: retry classification as data).
+ * plus the retry table for transient ones (STYLE §5: retry classification as data; the loop and
+ * the jittered delays are core/src/util/retry-backoff.ts, shared with MySQL's table).
  */
 
 export const ZkCode = {
@@ -29,36 +32,16 @@ export class ZkError extends Error {
   }
 }
 
-export interface RetryRule {
-  readonly minDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly attempts: number;
-}
-
 /** Transient codes and how to retry them; anything else fails at once. */
 export const ZK_RETRYABLE: ReadonlyMap<number, RetryRule> = new Map([
   [ZkCode.CONNECTION_LOSS, { minDelayMs: 50, maxDelayMs: 1000, attempts: 6 }],
   [ZkCode.OPERATION_TIMEOUT, { minDelayMs: 100, maxDelayMs: 2000, attempts: 4 }],
 ]);
 
-/** Exponential backoff with full jitter inside the rule's bounds. */
-export function retryDelayMs(rule: RetryRule, attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(rule.maxDelayMs, rule.minDelayMs * 2 ** attempt);
-  return rule.minDelayMs + Math.floor(random() * (ceiling - rule.minDelayMs));
-}
-
 /**
  * Runs `op`, retrying the transient codes of `ZK_RETRYABLE`. Callers must make `op` safe to repeat
  * (a create that succeeded before the connection dropped comes back as NODE_EXISTS).
  */
-export async function withZkRetries<T>(op: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await op();
-    } catch (e) {
-      const rule = e instanceof ZkError ? ZK_RETRYABLE.get(e.code) : undefined;
-      if (!rule || attempt + 1 >= rule.attempts) throw e;
-      await new Promise<void>((resolve) => setTimeout(resolve, retryDelayMs(rule, attempt)));
-    }
-  }
+export function withZkRetries<T>(op: () => Promise<T>): Promise<T> {
+  return withBackoff(op, (e) => (e instanceof ZkError ? ZK_RETRYABLE.get(e.code) : undefined));
 }

@@ -1,7 +1,7 @@
 import type { Pool } from 'mysql2/promise';
 import { execute, selectRows, type Row } from './mysql-pool';
 import type { OwnerRef } from './partition-owners';
-import { mysqlErrorCode, RETRYABLE_MYSQL_ERRORS } from './mysql-errors';
+import { withMysqlRetries } from '../../../core/src/sql/mysql-retry';
 import { sql, sqlWithSlots } from './sql-loader';
 
 /** A pending job as a broker buffers it (immutable while pending: only its state can change). */
@@ -30,8 +30,6 @@ export interface ClaimOutcome {
   /** The claim time written to `updated_at_ms`. */
   atMs: number;
 }
-
-const CLAIM_ATTEMPTS = 3;
 
 /** The statements a dequeue broker runs: refill reads and the fenced, grouped claim. */
 export class BrokerStore {
@@ -67,17 +65,11 @@ export class BrokerStore {
   /**
    * Claims every group in ONE autocommit statement (claim-jobs.sql: one round trip, one commit),
    * fenced inside the statement by each partition's owner row. Reads back only when fewer jobs were
-   * claimed than asked (jobs acked/deleted meanwhile, or a fenced owner). Retries deadlocks.
+   * claimed than asked (jobs acked/deleted meanwhile, or a fenced owner). A claim InnoDB rolled
+   * back on a lock conflict is retried (core/src/sql/mysql-retry.ts).
    */
-  async claim(groups: ClaimGroup[], nowMs: number): Promise<ClaimOutcome> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.claimOnce(groups, nowMs);
-      } catch (e) {
-        const code = mysqlErrorCode((e as { cause?: unknown }).cause ?? e);
-        if (attempt >= CLAIM_ATTEMPTS || code === undefined || !RETRYABLE_MYSQL_ERRORS.has(code)) throw e;
-      }
-    }
+  claim(groups: ClaimGroup[], nowMs: number): Promise<ClaimOutcome> {
+    return withMysqlRetries(() => this.claimOnce(groups, nowMs));
   }
 
   private async claimOnce(groups: ClaimGroup[], nowMs: number): Promise<ClaimOutcome> {

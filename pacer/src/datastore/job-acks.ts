@@ -2,8 +2,8 @@ import type { Pool } from 'mysql2/promise';
 import type { AckInfo, CheckpointItem } from '../../../core/src/types/requests';
 import { JobState } from '../../../core/src/types/job-state';
 import type { ResultSetHeader } from 'mysql2';
+import { withMysqlRetries } from '../../../core/src/sql/mysql-retry';
 import { execute } from './mysql-pool';
-import { mysqlErrorCode, RETRYABLE_MYSQL_ERRORS } from './mysql-errors';
 import { sql } from './sql-loader';
 import { groupBy, resolveRef, type PendingHint } from './job-refs';
 import type { QueueSettings } from './queue-registry';
@@ -139,18 +139,12 @@ function checkpointSet(item: CheckpointItem, runAfterMs: number, nowMs: number):
   ];
 }
 
-const WRITE_ATTEMPTS = 3;
-
-/** One autocommit write, retried when InnoDB chose it as a deadlock victim (rolled back whole). */
-async function write(pool: Pool, text: string, params: unknown[]): Promise<ResultSetHeader> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await execute(pool, text, params);
-    } catch (e) {
-      const code = mysqlErrorCode((e as { cause?: unknown }).cause ?? e);
-      if (attempt >= WRITE_ATTEMPTS || code === undefined || !RETRYABLE_MYSQL_ERRORS.has(code)) throw e;
-    }
-  }
+/**
+ * One autocommit write, retried (core/src/sql/mysql-retry.ts) when InnoDB rolled it back on a lock
+ * conflict (deadlock victim, lock wait timeout): it changed nothing, so running it again is safe.
+ */
+function write(pool: Pool, text: string, params: unknown[]): Promise<ResultSetHeader> {
+  return withMysqlRetries(() => execute(pool, text, params));
 }
 
 function ids(items: Array<{ ref: PacerJobRef }>): number[] {

@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
-import { stripComments } from './sql-loader';
-import { quoteIdentifier, TABLES } from './tables';
-
-const MIGRATIONS_TABLE = quoteIdentifier(TABLES.migrations);
+import { splitSqlStatements } from '../../../core/src/sql/sql-text';
+import { recordedChecksumMatches, statementsChecksum } from './migration-checksum';
+import { sql } from './sql-loader';
 
 /** `pacer/migrations/`. */
 export const MIGRATIONS_DIR = join(__dirname, '..', '..', 'migrations');
@@ -13,29 +11,32 @@ export const MIGRATIONS_DIR = join(__dirname, '..', '..', 'migrations');
 export interface Migration {
   version: number;
   name: string;
+  /** sha256 of the statements as they run (migration-checksum.ts). */
   checksum: string;
+  /** The `;`-separated statements of the file, comments stripped, whitespace normalized. */
   statements: string[];
 }
 
-/** The numbered files `NNNN_name.sql`, in order. */
+/** The numbered files `NNNN_name.sql`, in order; `checksum` covers the statements only (migration-checksum.ts). */
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return readdirSync(dir)
     .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
     .sort()
     .map((file) => {
-      const text = readFileSync(join(dir, file), 'utf8');
+      const statements = splitSqlStatements(readFileSync(join(dir, file), 'utf8'));
       return {
         version: Number(file.slice(0, 4)),
         name: file.replace(/\.sql$/, ''),
-        checksum: createHash('sha256').update(text).digest('hex'),
-        statements: stripComments(text).split(/;\s*(?:\n|$)/).map((s) => s.trim()).filter((s) => s.length > 0),
+        checksum: statementsChecksum(statements),
+        statements,
       };
     });
 }
 
 /**
  * Applies pending migrations, one transaction per file with its `schema_migrations` row, under a
- * named lock so concurrent migrators serialize. An applied file whose checksum changed is an error.
+ * named lock so concurrent migrators serialize. An applied file whose statements changed is an
+ * error; comments and layout may change (migration-checksum.ts).
  * (MariaDB commits DDL implicitly: migration files use IF NOT EXISTS so a crash mid-file can re-run.)
  * An up-to-date schema is recognised with one SELECT and nothing else, so processes running as a
  * DML-only account (gateway, broker) start against a schema the migrator account has applied;
@@ -47,14 +48,14 @@ export async function migrate(pool: Pool, dir = MIGRATIONS_DIR): Promise<string[
   if (pending.length === 0) return [];
   const conn = await pool.getConnection();
   try {
-    const [lock] = await conn.query<RowDataPacket[]>("SELECT GET_LOCK('pacer_migrate', 60) AS ok");
+    const [lock] = await conn.query<RowDataPacket[]>(sql('migrate-lock'));
     if (Number(lock[0]?.ok) !== 1) throw new Error('Could not take the pacer_migrate lock');
     try {
       return await applyPending(conn, migrations);
     } catch (e) {
       throw ACCESS_DENIED_ERRNOS.has(Number((e as { errno?: unknown }).errno)) ? notMigrator(pending, e) : e;
     } finally {
-      await conn.query("SELECT RELEASE_LOCK('pacer_migrate')");
+      await conn.query(sql('migrate-unlock'));
     }
   } finally {
     conn.release();
@@ -69,17 +70,28 @@ const ER_NO_SUCH_TABLE = 1146;
 export async function pendingMigrations(pool: Pool, migrations: Migration[]): Promise<Migration[]> {
   let rows: RowDataPacket[];
   try {
-    [rows] = await pool.query<RowDataPacket[]>(`SELECT version, checksum FROM ${MIGRATIONS_TABLE}`);
+    [rows] = await pool.query<RowDataPacket[]>(sql('migrations-select'));
   } catch (e) {
     if (Number((e as { errno?: unknown }).errno) === ER_NO_SUCH_TABLE) return migrations;
     throw e;
   }
+  const applied = appliedChecksums(rows, migrations);
+  return migrations.filter((m) => !applied.has(m.version));
+}
+
+/**
+ * version → recorded checksum of the applied migrations; throws when an applied migration's
+ * statements are no longer those it was applied with.
+ */
+function appliedChecksums(rows: RowDataPacket[], migrations: Migration[]): Map<number, string> {
   const applied = new Map(rows.map((r) => [Number(r.version), String(r.checksum)]));
   for (const m of migrations) {
-    const checksum = applied.get(m.version);
-    if (checksum !== undefined && checksum !== m.checksum) throw new Error(`Migration ${m.name} was changed after it was applied`);
+    const recorded = applied.get(m.version);
+    if (recorded !== undefined && !recordedChecksumMatches(m.version, m.checksum, recorded)) {
+      throw new Error(`Migration ${m.name} was changed after it was applied`);
+    }
   }
-  return migrations.filter((m) => !applied.has(m.version));
+  return applied;
 }
 
 function notMigrator(pending: Migration[], cause: unknown): Error {
@@ -91,25 +103,16 @@ function notMigrator(pending: Migration[], cause: unknown): Error {
 }
 
 async function applyPending(conn: PoolConnection, migrations: Migration[]): Promise<string[]> {
-  await conn.query(
-    `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (version INT NOT NULL PRIMARY KEY, name VARCHAR(200) NOT NULL, ` +
-      'checksum CHAR(64) NOT NULL, applied_at_ms BIGINT NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin',
-  );
-  const [rows] = await conn.query<RowDataPacket[]>(`SELECT version, checksum FROM ${MIGRATIONS_TABLE}`);
-  const applied = new Map(rows.map((r) => [Number(r.version), String(r.checksum)]));
+  await conn.query(sql('migrations-create-table'));
+  const [rows] = await conn.query<RowDataPacket[]>(sql('migrations-select'));
+  const applied = appliedChecksums(rows, migrations);
   const done: string[] = [];
   for (const m of migrations) {
-    const checksum = applied.get(m.version);
-    if (checksum !== undefined) {
-      if (checksum !== m.checksum) throw new Error(`Migration ${m.name} was changed after it was applied`);
-      continue;
-    }
+    if (applied.has(m.version)) continue;
     await conn.query('START TRANSACTION');
     try {
       for (const statement of m.statements) await conn.query(statement);
-      await conn.query(`INSERT INTO ${MIGRATIONS_TABLE} (version, name, checksum, applied_at_ms) VALUES (?, ?, ?, ?)`, [
-        m.version, m.name, m.checksum, Date.now(),
-      ]);
+      await conn.query(sql('migrations-insert'), [m.version, m.name, m.checksum, Date.now()]);
       await conn.query('COMMIT');
     } catch (e) {
       await conn.query('ROLLBACK').catch(() => undefined);

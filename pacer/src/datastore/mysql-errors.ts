@@ -8,9 +8,6 @@ const CONNECTION_ERRORS = new Set([
   'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CON_COUNT_ERROR', 'POOL_CLOSED', 'POOL_ENQUEUELIMIT',
 ]);
 
-/** Retryable (deadlock / lock wait) errors, for callers that retry. */
-export const RETRYABLE_MYSQL_ERRORS = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
-
 export function mysqlErrorCode(e: unknown): string | undefined {
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;

@@ -1,5 +1,6 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { quoteIdentifier } from './tables';
+import { quoteIdentifier } from '../../../core/src/sql/quote-identifier';
+import { sql } from './sql-loader';
 
 /**
  * A deterministic text dump of Pacer's schema: `SHOW CREATE TABLE` of every table (sorted, without
@@ -13,7 +14,7 @@ export async function dumpSchema(pool: Pool): Promise<string> {
     const ddl = String(rows[0]?.['Create Table'] ?? '').replace(/ AUTO_INCREMENT=\d+/, '');
     parts.push(`${ddl};`);
   }
-  const [migrations] = await pool.query<RowDataPacket[]>('SELECT name FROM schema_migrations ORDER BY version');
+  const [migrations] = await pool.query<RowDataPacket[]>(sql('migrations-select'));
   parts.push(...migrations.map((m) => `-- applied: ${String(m.name)}`));
   return `${parts.join('\n\n')}\n`;
 }

@@ -1,7 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createSqlLoader } from '../../../core/src/sql/sql-loader';
+import { TABLES } from './tables';
 
-/** Names of the statement files in `pacer/src/datastore/sql/` (each has a header: params, result). */
+/**
+ * Pacer's statements: the files in `pacer/src/datastore/sql/` (each has a header: params, result),
+ * read by the one SQL loader (core/src/sql/sql-loader.ts). Table names come from tables.ts through
+ * the `{{<table>}}` slots.
+ */
 export type SqlName =
   | 'queue-insert' | 'partition-owners-insert' | 'queue-select' | 'queue-list' | 'queue-delete-jobs'
   | 'queue-delete-owners' | 'queue-delete' | 'jobs-insert' | 'ready-ids' | 'pending-by-ids'
@@ -10,35 +15,20 @@ export type SqlName =
   | 'lookup-jobs' | 'count-jobs' | 'scan-jobs' | 'retry-failed' | 'delete-jobs' | 'export-jobs'
   | 'monitor-timeout-done' | 'monitor-timeout-retry' | 'monitor-gc' | 'dry-run'
   | 'queue-lock-partitions' | 'queue-set-partitions'
-  | 'server-version' | 'time-limit-mariadb' | 'time-limit-mysql' | 'delete-jobs-select-ids' | 'delete-jobs-by-ids';
+  | 'delete-jobs-select-ids' | 'delete-jobs-by-ids'
+  | 'migrations-create-table' | 'migrations-select' | 'migrations-insert' | 'migrate-lock' | 'migrate-unlock';
 
-const cache = new Map<SqlName, string>();
+const statements = createSqlLoader<SqlName>(join(__dirname, 'sql'), TABLES);
 
-/** The statement text of `sql/<name>.sql` without its comment header, read once. */
+/** The statement text of `sql/<name>.sql`, read once (core sql-loader.ts), table names filled in. */
 export function sql(name: SqlName): string {
-  const cached = cache.get(name);
-  if (cached !== undefined) return cached;
-  const text = stripComments(readFileSync(join(__dirname, 'sql', `${name}.sql`), 'utf8'));
-  cache.set(name, text);
-  return text;
+  return statements.load(name);
 }
 
 /**
- * A statement with `{{slot}}`s filled (fragments built from other statement files, never from
- * request data); a slot without a value is an error, so a typo cannot reach MySQL.
+ * A statement with its per-call `{{slot}}`s filled (fragments built from other statement files,
+ * never from request data); a slot without a value is an error, so a typo cannot reach MySQL.
  */
 export function sqlWithSlots(name: SqlName, slots: Record<string, string>): string {
-  return sql(name).replace(/\{\{(\w+)\}\}/g, (_m, slot: string) => {
-    const value = slots[slot];
-    if (value === undefined) throw new Error(`SQL slot {{${slot}}} of ${name} has no value`);
-    return value;
-  });
-}
-
-export function stripComments(text: string): string {
-  return text
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith('--'))
-    .join('\n')
-    .trim();
+  return statements.render(name, slots);
 }

@@ -1,4 +1,14 @@
-/** Every table name of Pacer's datastore, in one place (pacer/migrations/*.sql create them). */
+/**
+ * Every table name of Pacer's datastore, in one place. Statements (pacer/src/datastore/sql/*.sql)
+ * name tables only through slots `{{<key>}}` (`{{jobs}}`, `{{partitionOwners}}`, …), which the
+ * statement loader (sql-loader.ts) fills from here when it reads a file: renaming a table here
+ * renames it in every statement (tables.spec.ts fails on a statement that names a table
+ * literally). The names are constants and plain identifiers (tables.spec.ts checks), so they are
+ * pasted as they are; names from configuration or the catalog (the database to create, SHOW CREATE
+ * TABLE) go through core/src/sql/quote-identifier.ts (issue 8). Migrations (pacer/migrations/*.sql)
+ * are the exception: they are history, applied once and checksummed, so they keep the names they
+ * created; a rename is a new migration plus a change here.
+ */
 export const TABLES = {
   migrations: 'schema_migrations',
   queues: 'queues',
@@ -14,12 +24,3 @@ export const CUSTOM_STATUS_MAX_CHARS = 5000;
 
 /** `claim_descriptor` VARCHAR(200), as PinLater's MySQL table. */
 export const CLAIM_DESCRIPTOR_MAX_CHARS = 200;
-
-/**
- * One SQL identifier for SQL text: back-quoted, a backtick inside doubled. Statements name their
- * tables literally; this is for names that come from configuration or the catalog (the database to
- * create, SHOW CREATE TABLE), which are never pasted unquoted (issue 8).
- */
-export function quoteIdentifier(name: string): string {
-  return `\`${name.replace(/`/g, '``')}\``;
-}

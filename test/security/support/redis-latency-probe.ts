@@ -11,6 +11,7 @@
  * 10 ms by default): a script that blocks Redis shows up there with its exact execution time,
  * whatever the machine's load.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { TestRedisClient } from '../../support/redis';
 import { testEnv } from '../../support/test-env';
@@ -60,7 +61,7 @@ export class RedisPingProbe {
     while (!done(this.out)) {
       if (this.child.exitCode !== null) throw new Error(`redis probe exited: ${this.out}`);
       if (Date.now() - started > 10_000) throw new Error('redis probe did not start within 10 s');
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     }
   }
 

@@ -8,5 +8,5 @@
 -- FORCE INDEX (PRIMARY): with long ref lists the optimizer may prefer an idx_jobs_* range, whose
 -- next-key locks deadlock with concurrent claims; by id only the listed rows are locked.
 -- result: affectedRows
-UPDATE jobs FORCE INDEX (PRIMARY) SET state = 2, custom_status = LEFT(CONCAT(custom_status, ?), 5000), updated_at_ms = ?
+UPDATE {{jobs}} FORCE INDEX (PRIMARY) SET state = 2, custom_status = LEFT(CONCAT(custom_status, ?), 5000), updated_at_ms = ?
 WHERE id IN (?) AND state = 1 AND (queue, part, priority, id) IN (?)

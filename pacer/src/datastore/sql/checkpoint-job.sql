@@ -8,7 +8,7 @@
 -- FORCE INDEX (PRIMARY): with long ref lists the optimizer may prefer an idx_jobs_* range, whose
 -- next-key locks deadlock with concurrent claims; by id only the listed rows are locked.
 -- result: affectedRows (items - affectedRows = no-ops, stat <queue>_checkpoint_noop)
-UPDATE jobs FORCE INDEX (PRIMARY) SET
+UPDATE {{jobs}} FORCE INDEX (PRIMARY) SET
   state = ?,
   run_after_ms = ?,
   body = IF(?, ?, body),

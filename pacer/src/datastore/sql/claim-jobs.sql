@@ -10,8 +10,8 @@
 -- params: <descriptor slot params>, nowMs, ids (list), nowMs, ownerId,
 --         owners (list of [queue, part, epoch] tuples)
 -- result: affectedRows = jobs claimed (matched rows; FOUND_ROWS). Fewer than ids → claim-readback.
-UPDATE jobs j FORCE INDEX (PRIMARY)
+UPDATE {{jobs}} j FORCE INDEX (PRIMARY)
 SET j.state = 1, j.claim_descriptor = {{claimDescriptor}}, j.updated_at_ms = ?
 WHERE j.id IN (?) AND j.state = 0 AND j.run_after_ms <= ?
-  AND EXISTS (SELECT 1 FROM partition_owners o
+  AND EXISTS (SELECT 1 FROM {{partitionOwners}} o
               WHERE o.queue = j.queue AND o.part = j.part AND o.owner_id = ? AND (o.queue, o.part, o.epoch) IN (?))

@@ -3,4 +3,4 @@
 -- the owning broker claims jobs of its partitions, so no other claim can look the same).
 -- params: ids (list)
 -- result: rows [{id, state, claim_descriptor, updated_at_ms}] (deleted jobs are absent)
-SELECT id, state, claim_descriptor, updated_at_ms FROM jobs WHERE id IN (?)
+SELECT id, state, claim_descriptor, updated_at_ms FROM {{jobs}} WHERE id IN (?)

@@ -2,4 +2,4 @@
 -- found if they are still in the state and still match (the regex runs on at most `limit` rows).
 -- params: ids (list), queue, state, priority, regex
 -- result: affectedRows
-DELETE FROM jobs WHERE id IN (?) AND queue = ? AND state = ? AND priority = ? AND body REGEXP ?
+DELETE FROM {{jobs}} WHERE id IN (?) AND queue = ? AND state = ? AND priority = ? AND body REGEXP ?

@@ -2,4 +2,4 @@
 -- read under the MAX_EXECUTION_TIME hint (time-limit-mysql.sql).
 -- params: queue, state, priority, regex, limit
 -- result: rows [{id}]
-SELECT id FROM jobs WHERE queue = ? AND state = ? AND priority = ? AND body REGEXP ? LIMIT ?
+SELECT id FROM {{jobs}} WHERE queue = ? AND state = ? AND priority = ? AND body REGEXP ? LIMIT ?

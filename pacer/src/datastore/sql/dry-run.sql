@@ -2,7 +2,7 @@
 -- params: queue, part, priority, nowMs, limit
 -- result: rows
 SELECT id, priority, attempts_allowed, attempts_remaining, created_at_ms, updated_at_ms, body
-FROM jobs
+FROM {{jobs}}
 WHERE queue = ? AND part = ? AND state = 0 AND priority = ? AND run_after_ms <= ?
 ORDER BY run_after_ms, id
 LIMIT ?

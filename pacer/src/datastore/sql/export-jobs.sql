@@ -3,6 +3,6 @@
 -- result: rows
 SELECT id, part, priority, state, claim_descriptor, attempts_allowed, attempts_remaining, custom_status,
   created_at_ms, updated_at_ms, run_after_ms, body
-FROM jobs WHERE queue = ? AND state = ? AND priority = ? AND id > ?
+FROM {{jobs}} WHERE queue = ? AND state = ? AND priority = ? AND id > ?
 ORDER BY id
 LIMIT ?

@@ -3,7 +3,7 @@
 -- params: rows [[queue, part, priority, state, claim_descriptor|NULL, attempts_allowed,
 --         attempts_remaining, custom_status, created_at_ms, updated_at_ms, run_after_ms, body], ...]
 -- result: insertId (first id), affectedRows
-INSERT INTO jobs
+INSERT INTO {{jobs}}
   (queue, part, priority, state, claim_descriptor, attempts_allowed, attempts_remaining,
    custom_status, created_at_ms, updated_at_ms, run_after_ms, body)
 VALUES ?

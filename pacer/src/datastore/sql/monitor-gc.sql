@@ -2,4 +2,4 @@
 -- MySQL ages by run_after (FACTS §11.9); Pacer by completion time (docs/compatibility.md, Pacer).
 -- params: queue, part, state, finishedBeforeMs, limit
 -- result: affectedRows
-DELETE FROM jobs WHERE queue = ? AND part = ? AND state = ? AND updated_at_ms < ? LIMIT ?
+DELETE FROM {{jobs}} WHERE queue = ? AND part = ? AND state = ? AND updated_at_ms < ? LIMIT ?

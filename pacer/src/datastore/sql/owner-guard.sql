@@ -3,4 +3,4 @@
 -- the new epoch: a stale owner's transaction is rolled back before it changes anything.
 -- params: queue, part
 -- result: rows [{owner_id, epoch}] (0 or 1)
-SELECT owner_id, epoch FROM partition_owners WHERE queue = ? AND part = ? LOCK IN SHARE MODE
+SELECT owner_id, epoch FROM {{partitionOwners}} WHERE queue = ? AND part = ? LOCK IN SHARE MODE

@@ -1,4 +1,4 @@
 -- owner-select-all: ownership of every partition of every queue (status, tests).
 -- params: none
 -- result: rows
-SELECT queue, part, owner_id, epoch FROM partition_owners ORDER BY queue, part
+SELECT queue, part, owner_id, epoch FROM {{partitionOwners}} ORDER BY queue, part

@@ -2,4 +2,4 @@
 -- of a partition: fenced, or every buffered job vanished?).
 -- params: partitions (list of [queue, part] tuples)
 -- result: rows [{queue, part, owner_id, epoch}]
-SELECT queue, part, owner_id, epoch FROM partition_owners WHERE (queue, part) IN (?)
+SELECT queue, part, owner_id, epoch FROM {{partitionOwners}} WHERE (queue, part) IN (?)

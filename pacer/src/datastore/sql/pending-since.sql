@@ -4,6 +4,6 @@
 -- sets updated_at_ms to its time. Range probe on idx_jobs_claimed (queue, part, state, updated_at_ms).
 -- params: queue, part, sinceMs
 -- result: rows [{found: 1}] (0 or 1)
-SELECT 1 AS found FROM jobs
+SELECT 1 AS found FROM {{jobs}}
 WHERE queue = ? AND part = ? AND state = 0 AND updated_at_ms >= ?
 LIMIT 1

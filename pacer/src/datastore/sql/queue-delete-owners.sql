@@ -1,4 +1,4 @@
 -- queue-delete-owners: drop a queue's partition ownership rows.
 -- params: queue
 -- result: affectedRows
-DELETE FROM partition_owners WHERE queue = ?
+DELETE FROM {{partitionOwners}} WHERE queue = ?

@@ -1,4 +1,4 @@
 -- queue-set-partitions: record a queue's new (larger) partition count.
 -- params: numPartitions, name
 -- result: affectedRows
-UPDATE queues SET num_partitions = ? WHERE name = ?
+UPDATE {{queues}} SET num_partitions = ? WHERE name = ?

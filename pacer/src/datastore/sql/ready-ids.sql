@@ -2,7 +2,7 @@
 -- (index-only scan of idx_jobs_ready; bodies are fetched only for ids not yet buffered).
 -- params: queue, part, priority, nowMs, limit
 -- result: rows [{id}]
-SELECT id FROM jobs
+SELECT id FROM {{jobs}}
 WHERE queue = ? AND part = ? AND state = 0 AND priority = ? AND run_after_ms <= ?
 ORDER BY run_after_ms, id
 LIMIT ?

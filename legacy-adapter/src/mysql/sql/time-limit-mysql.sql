@@ -1,8 +1,0 @@
--- Statement wrapper: MySQL 5.7.8+ optimizer hint limiting a SELECT's run time. MySQL has no
---   per-statement limit for DELETE, so a body-regex delete selects its ids under this hint first
---   (delete-jobs-select-ids.sql, delete-jobs-by-ids.sql). Older servers read the hint as a comment.
--- Slots: {{ms}} = the limit in milliseconds (integer, from configuration); {{selectRest}} = the
---   statement after its leading SELECT keyword.
--- Semantics: past the limit the server ends the SELECT with error 3024 ER_QUERY_TIMEOUT
---   -> BudgetExceededError.
-SELECT /*+ MAX_EXECUTION_TIME({{ms}}) */ {{selectRest}}
