@@ -1,7 +1,8 @@
 /** Jest projects: unit specs sit beside the code; integration and conformance suites run against real services. */
 const tsJest = ['ts-jest', { tsconfig: { isolatedModules: true, allowJs: true } }];
 const common = {
-  testEnvironment: 'node',
+  // Node's environment plus the test outcome, so fixtures keep the namespaces of failed tests (test/support/namespace-keeper.ts).
+  testEnvironment: '<rootDir>/test/support/namespace-environment.ts',
   transform: { '^.+\\.(t|j)sx?$': tsJest },
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFilesAfterEnv: ['<rootDir>/test/support/jest-setup.ts'],

@@ -107,10 +107,18 @@ describeConformance('ackDequeuedJobs', (ctx) => {
     expect((await ctx.client.lookupOne(d))?.jobState).toBe(JobState.IN_PROGRESS);
   });
 
-  it('empty or absent ack lists are a successful no-op', async () => {
+  it('empty or absent ack lists are a successful no-op: no job changes state', async () => {
     const queue = await ctx.newQueue('noop');
+    const claimed = one(await enqueueAndClaim(ctx.client, queue, 1, { customStatus: 'c' }));
+    const pending = one(await enqueueN(ctx.client, queue, 1, 'waiting', { customStatus: 'p' }));
     await ctx.client.ack({ queue });
     await ctx.client.ack({ queue, succeeded: [], failed: [] });
+    expect(await ctx.client.lookupOne(claimed)).toMatchObject({ jobState: JobState.IN_PROGRESS, attemptsRemaining: 2, customStatus: 'c' });
+    expect(await ctx.client.lookupOne(pending)).toMatchObject({ jobState: JobState.PENDING, attemptsRemaining: 2, customStatus: 'p' });
+    const counts = await Promise.all(
+      [JobState.PENDING, JobState.IN_PROGRESS, JobState.SUCCEEDED, JobState.FAILED].map((state) => ctx.client.count({ queue, state })),
+    );
+    expect(counts).toEqual([1, 1, 0, 0]);
   });
 
   it('a well-formed descriptor of a job that does not exist is a silent no-op', async () => {
@@ -184,10 +192,20 @@ describeConformance('ackDequeuedJobs', (ctx) => {
     const queue = await ctx.newQueue('exists');
     const d = one(await enqueueN(ctx.client, queue, 1));
     const missing = ctx.queueName('gone');
+    const ghost = d.replace(/^[^:]+:/, `${missing}:`);
     for (const kind of ['succeeded', 'failed'] as const) {
-      const call = ctx.client.ack({ queue: missing, [kind]: [{ descriptor: d.replace(/^[^:]+:/, `${missing}:`) }] });
+      const call = ctx.client.ack({ queue: missing, [kind]: [{ descriptor: ghost }] });
       if (ctx.traits.missingQueue === 'strict') await expectPinLaterError(call, ErrorCode.QUEUE_NOT_FOUND);
       else await call;
+    }
+    // Either way the ack touched nothing: the queue was not created and the real job is unchanged.
+    expect(await ctx.client.queueNames()).not.toContain(missing);
+    expect(await ctx.client.lookupOne(d)).toMatchObject({ jobState: JobState.PENDING, attemptsRemaining: 2 });
+    if (ctx.traits.missingQueue === 'lenient') {
+      // Lenient: the missing queue reads as empty, so the no-op left no job behind in it.
+      expect(await ctx.client.lookupOne(ghost)).toBeUndefined();
+      expect(await ctx.client.count({ queue: missing, state: JobState.SUCCEEDED })).toBe(0);
+      expect(await ctx.client.count({ queue: missing, state: JobState.FAILED })).toBe(0);
     }
   });
 });

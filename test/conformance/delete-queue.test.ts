@@ -30,8 +30,16 @@ describeConformance('deleteQueue (ADMIN_PASSWORD_HASH = hash of a real password)
     expect((await ctx.client.dequeue({ queue, limit: 10 })).jobs).toBeNull();
   });
 
-  it('succeeds for a queue that does not exist', async () => {
-    await ctx.client.deleteQueue(ctx.queueName('never'), CONFORMANCE_ADMIN_PASSWORD);
+  it('succeeds for a queue that does not exist, creates nothing and leaves other queues alone', async () => {
+    const bystander = await ctx.newQueue('bystander');
+    const [descriptor] = await ctx.client.enqueue(bystander, [{ body: 'stay' }]);
+    const never = ctx.queueName('never');
+    await ctx.client.deleteQueue(never, CONFORMANCE_ADMIN_PASSWORD);
+    const names = await ctx.client.queueNames();
+    expect(names).not.toContain(never);
+    expect(names).toContain(bystander);
+    expect((await ctx.client.lookupOne(descriptor as string))?.jobState).toBe(JobState.PENDING);
+    await expectPinLaterError(ctx.client.enqueue(never, [{ body: 'x' }]), ErrorCode.QUEUE_NOT_FOUND);
   });
 
   it.each([

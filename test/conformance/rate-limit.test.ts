@@ -25,6 +25,7 @@ describeConformance(
 
     it('a rate of 0 pauses the queue: every dequeue (dry runs too) is refused and piggybacked acks are not executed', async () => {
       const [d] = await enqueueN(ctx.client, FREE, 1);
+      const [waiting] = await enqueueN(ctx.client, PAUSED, 1, 'paused');
       await ctx.client.dequeue({ queue: FREE, limit: 1 });
       await expectPinLaterError(ctx.client.dequeue({ queue: PAUSED, limit: 1, dryRun: true }), ErrorCode.DEQUEUE_RATE_LIMITED);
       await expectPinLaterError(
@@ -32,14 +33,27 @@ describeConformance(
         ErrorCode.DEQUEUE_RATE_LIMITED,
       );
       expect((await ctx.client.lookupOne(d as string))?.jobState).toBe(JobState.IN_PROGRESS);
+      // The refused dequeues claimed nothing: the paused queue's job is still waiting.
+      expect((await ctx.client.lookupOne(waiting as string))?.jobState).toBe(JobState.PENDING);
+      expect(await ctx.client.count({ queue: PAUSED, state: JobState.IN_PROGRESS })).toBe(0);
     });
 
     it('checks limit <= 0 before the rate limiter: INTERNAL_ERROR even for a paused queue', async () => {
       await expectApplicationError(ctx.client.dequeue({ queue: PAUSED, limit: 0 }), ApplicationExceptionType.INTERNAL_ERROR);
     });
 
-    it('queues without a configured rate are never limited', async () => {
-      for (let i = 0; i < 5; i++) await ctx.client.dequeue({ queue: FREE, limit: 1000 });
+    it('queues without a configured rate are never limited: back-to-back dequeues each get their job', async () => {
+      const enqueued = await enqueueN(ctx.client, FREE, 6, 'free');
+      const handedOut: string[] = [];
+      // Six calls at once: a rate of 10/s (LIMITED's) would refuse the second one.
+      for (let i = 0; i < 5; i++) {
+        const { jobs } = await ctx.client.dequeue({ queue: FREE, limit: 1 });
+        expect(Object.keys(jobs ?? {})).toHaveLength(1);
+        handedOut.push(...Object.keys(jobs ?? {}));
+      }
+      const { jobs: rest } = await ctx.client.dequeue({ queue: FREE, limit: 1000 });
+      handedOut.push(...Object.keys(rest ?? {}));
+      expect(handedOut.sort()).toEqual([...enqueued].sort());
     });
   },
   {

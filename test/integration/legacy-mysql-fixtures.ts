@@ -1,7 +1,8 @@
 /**
  * Shared setup of the legacy MySQL integration tests (test/integration/legacy-mysql-*.test.ts).
  * Every test uses fresh instance ids (the shard name is inside every `plq_<shard>_<queue>`
- * database name), drops the databases of its instances afterwards and closes every pool.
+ * database name), drops the databases of its instances afterwards (kept and named when the test or
+ * suite failed: test/support/namespace-keeper.ts) and closes every pool.
  */
 import mysql, { type Connection } from 'mysql2/promise';
 import { MemoryStats } from '../../core/src/interfaces/stats';
@@ -9,6 +10,7 @@ import { createLogger } from '../../core/src/logging/logger';
 import type { LegacyBackendSettings } from '../../core/src/types/legacy-backend-options';
 import { PINLATER_MYSQL_DEFAULT_SETTINGS } from '../../legacy-adapter/src/mysql/mysql-default-settings';
 import { buildLegacyMysqlBackend, type LegacyMysqlBackend, type MysqlBackendInternals } from '../../legacy-adapter/src/mysql/create-mysql-backend';
+import { releaseNamespace, type ReleaseOutcome } from '../support/namespace-keeper';
 import { uniqueMysqlInstanceId } from '../support/namespaces';
 import { testEnv, testLogLevel } from '../support/test-env';
 
@@ -91,8 +93,20 @@ export async function rawConnection(timeZone = '+00:00', port = testEnv().mysql.
   return conn;
 }
 
-/** Drops every `plq_<id>…` database of these instances (all logical shards). */
-export async function dropInstanceDatabases(instanceIds: number[], port = testEnv().mysql.port): Promise<void> {
+/**
+ * Drops every `plq_<id>…` database of these instances (all logical shards), unless the test or
+ * suite whose cleanup calls it failed: then they are kept and named in the failure.
+ */
+export function dropInstanceDatabases(instanceIds: number[], port = testEnv().mysql.port): Promise<ReleaseOutcome> {
+  return releaseNamespace({
+    kind: 'MySQL databases',
+    name: instanceIds.map((id) => `plq_${id}_* plq_${id}d*_*`).join(' '),
+    inspect: `mysql -h127.0.0.1 -P${port} -uroot -e "SHOW DATABASES LIKE 'plq%'" | grep -E '^plq_?(${instanceIds.join('|')})'`,
+    remove: () => removeInstanceDatabases(instanceIds, port),
+  });
+}
+
+async function removeInstanceDatabases(instanceIds: number[], port: number): Promise<void> {
   const conn = await rawConnection('+00:00', port);
   try {
     const [rows] = await conn.query<mysql.RowDataPacket[]>('SHOW DATABASES');

@@ -58,10 +58,11 @@ describe('legacy MySQL store against real MariaDB', () => {
 
     it('stores an explicit runAfter as given (even in the past) and uses DB NOW() for eligibility', async () => {
       const q = await queue();
-      const future = await store.enqueue(q, job('f', { runAfterMs: Date.now() + 3_600_500 }));
+      const futureMs = Date.now() + 3_600_500; // one value: recomputing it later may cross a second under load
+      const future = await store.enqueue(q, job('f', { runAfterMs: futureMs }));
       const past = await store.enqueue(q, job('p', { runAfterMs: 1_000_000_000_000 }));
       expect((await row(q, past))?.r).toBe(1_000_000_000);
-      expect((await row(q, future))?.r).toBe(Math.floor((Date.now() + 3_600_500) / 1000));
+      expect((await row(q, future))?.r).toBe(Math.floor(futureMs / 1000));
       expect(await store.count(q, 1, JobState.PENDING, false, undefined)).toBe(1);
       expect(await store.count(q, 1, JobState.PENDING, true, undefined)).toBe(1);
       // Injected clock far ahead of the database: a job without runAfter is "now" for the client, future for NOW().

@@ -13,7 +13,8 @@ import { createLegacyRedisBackend } from '../../legacy-adapter/src/redis/create-
 import { jobHashKey, shardKeyPatterns } from '../../legacy-adapter/src/redis/keys';
 import { RedisBackendConfigError } from '../../legacy-adapter/src/redis/redis-backend-config';
 import { assertNoLeaks } from '../support/leak-check';
-import { redisCleanup, uniqueShardBase } from '../support/namespaces';
+import { releaseNamespace } from '../support/namespace-keeper';
+import { redisKeysNamespace, uniqueShardBase } from '../support/namespaces';
 import { withRedis } from '../support/redis';
 import { newJob } from './legacy-redis-fixtures';
 
@@ -41,7 +42,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await backend.close();
-  await redisCleanup(shards.flatMap(shardKeyPatterns));
+  await releaseNamespace(redisKeysNamespace(shards.flatMap(shardKeyPatterns)));
 });
 afterAll(assertNoLeaks);
 

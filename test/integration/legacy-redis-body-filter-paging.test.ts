@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { JobState } from '../../core/src/types/job-state';
 import { jobHashPrefix, stateZsetKey } from '../../legacy-adapter/src/redis/keys';
 import { assertNoLeaks } from '../support/leak-check';
-import { redisCleanup, uniqueShardBase } from '../support/namespaces';
+import { releaseNamespace } from '../support/namespace-keeper';
+import { redisKeysNamespace, uniqueShardBase } from '../support/namespaces';
 import { seededRandom } from '../support/seeded-random';
 import { openStoreFixture, type StoreFixture } from './legacy-redis-fixtures';
 
@@ -28,7 +29,7 @@ beforeAll(async () => {
   f = await openStoreFixture({ nowMs: 1_700_000_000_000 });
 });
 afterAll(async () => {
-  await redisCleanup([`plq_${referenceShard}_*`, `plh_${referenceShard}_*`]);
+  await releaseNamespace(redisKeysNamespace([`plq_${referenceShard}_*`, `plh_${referenceShard}_*`]));
   await f.close();
 });
 afterAll(assertNoLeaks);

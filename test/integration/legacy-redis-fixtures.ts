@@ -11,7 +11,8 @@ import { shardKeyPatterns } from '../../legacy-adapter/src/redis/keys';
 import { RedisConnectionRegistry } from '../../legacy-adapter/src/redis/redis-connection';
 import { RedisShardStore } from '../../legacy-adapter/src/redis/redis-shard-store';
 import { ShardCommands } from '../../legacy-adapter/src/redis/shard-commands';
-import { redisCleanup, uniqueShardBase } from '../support/namespaces';
+import { releaseNamespace } from '../support/namespace-keeper';
+import { redisKeysNamespace, uniqueShardBase } from '../support/namespaces';
 import { closeRedis, openRedis, type TestRedisClient } from '../support/redis';
 import { testEnv } from '../support/test-env';
 
@@ -102,7 +103,7 @@ export async function openStoreFixture(options: StoreFixtureOptions = {}): Promi
     async close() {
       await store.close();
       if (options.noRaw !== true) {
-        await redisCleanup(shardKeyPatterns(shard));
+        await releaseNamespace(redisKeysNamespace(shardKeyPatterns(shard)));
         await closeRedis(raw);
       }
     },

@@ -8,9 +8,14 @@
  *   const { name, drop } = await freshDatabase('pacer_test');   afterAll(drop);
  *   const chroot = await zkChroot();                 // chroot.connectString ends with /test/<id>
  *   afterAll(() => chroot.remove());
+ *   afterAll(() => releaseNamespace(redisKeysNamespace(shardKeyPatterns(shard))));
+ *
+ * Every removal goes through test/support/namespace-keeper.ts: a namespace whose test or suite
+ * failed is kept and named (with an inspect command) in the failure output.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { withMysql } from './mysql';
+import { listDatabases, withMysql } from './mysql';
+import { releaseOnce, type ReleaseOutcome, type TestNamespace } from './namespace-keeper';
 import { withRedis } from './redis';
 import { testEnv } from './test-env';
 import { withZk } from './zk';
@@ -52,8 +57,11 @@ export function uniqueMysqlInstanceId(): number {
 
 export interface FreshDatabase {
   readonly name: string;
-  /** Drops the database (idempotent). */
-  drop(): Promise<void>;
+  /**
+   * Drops the database, unless the test or suite running this cleanup failed: then it is kept and
+   * named in the failure (test/support/namespace-keeper.ts). Idempotent.
+   */
+  drop(): Promise<ReleaseOutcome>;
 }
 
 const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
@@ -65,10 +73,38 @@ export async function freshDatabase(prefix: string): Promise<FreshDatabase> {
   }
   const name = uniqueInProcess(() => `${prefix}_${randomAlnum(10)}`);
   await withMysql((db) => db.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`));
+  return { name, drop: releaseOnce(mysqlDatabaseNamespace(name)) };
+}
+
+/** One MariaDB database of the test services, as a namespace for `releaseNamespace`. */
+export function mysqlDatabaseNamespace(name: string): TestNamespace {
   return {
+    kind: 'MySQL database',
     name,
-    drop: async () => {
+    inspect: `mysql -h127.0.0.1 -uroot ${name}`,
+    remove: async () => {
       await withMysql((db) => db.query(`DROP DATABASE IF EXISTS \`${name}\``));
+    },
+  };
+}
+
+/**
+ * Every MariaDB database whose name starts with one of `prefixes` (e.g. `plq_<shard>_` for the
+ * databases of a legacy MySQL shard), as a namespace for `releaseNamespace`.
+ */
+export function mysqlDatabasesNamespace(prefixes: readonly string[]): TestNamespace {
+  return {
+    kind: 'MySQL databases',
+    name: prefixes.map((prefix) => `${prefix}*`).join(' '),
+    inspect: `mysql -h127.0.0.1 -uroot -e "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE ${prefixes
+      .map((prefix) => `SCHEMA_NAME LIKE '${prefix.replace(/_/g, '\\_')}%'`)
+      .join(' OR ')}"`,
+    remove: async () => {
+      const names = (await Promise.all(prefixes.map((prefix) => listDatabases(prefix)))).flat();
+      if (names.length === 0) return;
+      await withMysql(async (db) => {
+        for (const name of names) await db.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      });
     },
   };
 }
@@ -97,13 +133,30 @@ export async function redisCleanup(patterns: readonly string[]): Promise<number>
   });
 }
 
+/** The Redis keys matching `patterns` (see `redisCleanup`), as a namespace for `releaseNamespace`. */
+export function redisKeysNamespace(patterns: readonly string[]): TestNamespace {
+  return {
+    kind: 'Redis keys',
+    name: patterns.join(' '),
+    inspect: patterns.length === 1
+      ? `redis-cli --scan --pattern '${patterns[0]}'`
+      : `for p in ${patterns.map((pattern) => `'${pattern}'`).join(' ')}; do redis-cli --scan --pattern "$p"; done`,
+    remove: async () => {
+      await redisCleanup(patterns);
+    },
+  };
+}
+
 export interface ZkChroot {
   /** Absolute path of the chroot, `/test/<id>`. */
   readonly path: string;
   /** Connection string with the chroot: `127.0.0.1:2181/test/<id>`. */
   readonly connectString: string;
-  /** Removes the chroot and everything below it (idempotent). */
-  remove(): Promise<void>;
+  /**
+   * Removes the chroot and everything below it, unless the test or suite running this cleanup
+   * failed: then it is kept and named in the failure (test/support/namespace-keeper.ts). Idempotent.
+   */
+  remove(): Promise<ReleaseOutcome>;
 }
 
 /** Creates `/test/<id>` in ZooKeeper and returns it with a recursive remove. */
@@ -113,6 +166,16 @@ export async function zkChroot(): Promise<ZkChroot> {
   return {
     path,
     connectString: `${testEnv().zookeeper.connectString}${path}`,
+    remove: releaseOnce(zkChrootNamespace(path)),
+  };
+}
+
+/** A ZooKeeper path of the test ZooKeeper and everything below it, as a namespace for `releaseNamespace`. */
+export function zkChrootNamespace(path: string): TestNamespace {
+  return {
+    kind: 'ZooKeeper chroot',
+    name: path,
+    inspect: `/usr/share/zookeeper/bin/zkCli.sh -server ${testEnv().zookeeper.connectString} ls -R ${path}`,
     remove: () => withZk((zk) => zk.removeRecursive(path)),
   };
 }

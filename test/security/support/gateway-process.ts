@@ -5,7 +5,8 @@
  *   const gw = await startGatewayProcess({ backend: 'legacy-redis' });
  *   const client = await ConformanceClient.connect(gw.address);
  *   ...
- *   await gw.close();   // SIGTERM, wait for exit, remove the namespace (Redis keys / databases)
+ *   await gw.close();   // SIGTERM, wait for exit, remove the namespace (Redis keys / databases;
+ *                       // kept and named when the test or suite failed: test/support/namespace-keeper.ts)
  *
  * Properties start from PinLater's shipped values (config/<kind>.local.properties without the
  * rate-limit files) and take `properties` overrides, so a test sets exactly the knob it probes.
@@ -18,8 +19,8 @@ import { join } from 'node:path';
 import { parseProperties } from '../../../gateway/src/properties-file';
 import type { ServerAddress } from '../../conformance/harness/conformance-client';
 import { freePort } from '../../support/free-port';
-import { withMysql } from '../../support/mysql';
-import { redisCleanup, uniqueMysqlInstanceId, uniqueShardBase } from '../../support/namespaces';
+import { releaseNamespace, type TestNamespace } from '../../support/namespace-keeper';
+import { mysqlDatabasesNamespace, redisKeysNamespace, uniqueMysqlInstanceId, uniqueShardBase } from '../../support/namespaces';
 import { testEnv } from '../../support/test-env';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -104,7 +105,8 @@ interface Namespace {
   backendJson: unknown;
   shards: string[];
   mysqlInstanceId?: number;
-  remove(): Promise<void>;
+  /** Its keys or databases, removed through `releaseNamespace` when the gateway closes. */
+  storage: TestNamespace;
 }
 
 function redisNamespace(): Namespace {
@@ -116,9 +118,7 @@ function redisNamespace(): Namespace {
     properties: {},
     backendJson: { shards: shards.map((name) => ({ name, shardConfig: { master: { host, port }, dequeueOnly: false } })) },
     shards,
-    remove: async () => {
-      await redisCleanup(shards.flatMap((s) => [`pln_${s}`, `plj_${s}_*`, `plq_${s}_*`, `plh_${s}_*`]));
-    },
+    storage: redisKeysNamespace(shards.flatMap((s) => [`pln_${s}`, `plj_${s}_*`, `plq_${s}_*`, `plh_${s}_*`])),
   };
 }
 
@@ -134,12 +134,7 @@ function mysqlNamespace(account?: { user: string; password: string }): Namespace
     },
     shards: Array.from({ length: dbPerQueue }, (_, d) => (d === 0 ? String(id) : `${id}d${d}`)),
     mysqlInstanceId: id,
-    remove: async () => {
-      await withMysql(async (db) => {
-        const [rows] = await db.query('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [`plq\\_${id}%`]);
-        for (const row of rows as Array<{ name: string }>) await db.query(`DROP DATABASE IF EXISTS \`${row.name}\``);
-      });
-    },
+    storage: mysqlDatabasesNamespace([`plq_${id}`]),
   };
 }
 
@@ -249,7 +244,7 @@ class RunningGateway implements GatewayProcess {
       }
     } finally {
       rmSync(this.dir, { recursive: true, force: true });
-      await this.ns.remove();
+      await releaseNamespace(this.ns.storage);
     }
   }
 }
