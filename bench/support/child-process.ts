@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 
@@ -29,7 +30,7 @@ export async function waitForPort(port: number, timeoutMs = 20_000, host = '127.
       s.on('error', () => resolve(false));
     });
     if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   throw new Error(`nothing listening on ${host}:${port} after ${timeoutMs} ms`);
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, compileConfig, loadConfig } from './config';
+import { ConfigError } from '../../core/src/config/parse-config';
+import { compileConfig, loadConfig } from './config';
 import { parseProperties } from './properties-file';
 
 const CONFIG_DIR = join(__dirname, '../../config');

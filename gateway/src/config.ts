@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError } from '../../core/src/config/parse-config';
 import type { BackendKind } from '../../core/src/interfaces/pinlater-backend';
 import { DEFAULT_BODY_FILTER_STEP_BUDGET, DEFAULT_BODY_REGEX_TIMEOUT_MS, type LegacyBackendSettings } from '../../core/src/types/legacy-backend-options';
 import { parseProperties } from './properties-file';
@@ -41,13 +42,6 @@ export interface GatewayConfig {
   legacy: LegacyBackendSettings;
   backendConfig: unknown;
   backendConfigPath: string;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid gateway configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-  }
 }
 
 interface CliOptions {
@@ -156,7 +150,7 @@ export function compileConfig(
     backendConfigPath: '',
   };
   if (serverSetEnabled && !config.serverSetFile) r.problem('SERVER_SET_PATH is required when SERVER_SET_ENABLED=true');
-  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  if (r.problems.length > 0) throw new ConfigError('gateway configuration', r.problems);
   return config;
 }
 

@@ -138,8 +138,8 @@ async function startAdmin(settings: GatewaySettings, deps: GatewayDeps, server: 
       statsText: () =>
         renderStatsText(deps.stats, {
           [transportStatNames.connections]: server.connectionCount,
-          'PinLaterService/request_concurrency': server.requestConcurrency.running,
-          'PinLaterService/request_queue_size': server.requestConcurrency.waiting,
+          [transportStatNames.requestConcurrency]: server.requestConcurrency.running,
+          [transportStatNames.requestQueueSize]: server.requestConcurrency.waiting,
           ...server.budgetGauges,
         }),
     },

@@ -4,7 +4,8 @@ import { createLogger } from '../../core/src/logging/logger';
 import type { Logger } from '../../core/src/logging/logger';
 import { systemClock } from '../../core/src/util/clock';
 import { buildBackend } from './backend-registry';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError } from '../../core/src/config/parse-config';
+import { loadConfig } from './config';
 import type { GatewayConfig } from './config';
 import { startGateway } from './gateway-process';
 import { setUpRateLimiting } from './rate-limit/rate-limit-setup';
@@ -52,12 +53,12 @@ async function main(argv: string[]): Promise<number> {
     },
     { backend, rateLimiter: rateLimiting.limits, stats, clock: systemClock, logger },
   ).catch(async (e: unknown) => {
-    rateLimiting.close();
+    await rateLimiting.close();
     await backend.close();
     throw e;
   });
   await waitForSignal(logger);
-  rateLimiting.close();
+  await rateLimiting.close();
   await gateway.close();
   await backend.close();
   logger.info('gateway stopped');

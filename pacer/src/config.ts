@@ -1,6 +1,10 @@
+import { z } from 'zod';
+import { envBoolean, envInteger, envRequired, envString, withOverrides } from '../../core/src/config/env-schema';
+import { parseConfig } from '../../core/src/config/parse-config';
 import type { MysqlConnectionConfig } from './datastore/mysql-pool';
 import { PINLATER_MONITOR_DEFAULTS, type MonitorSettings } from './datastore/partition-monitor';
 import type { BufferSettings } from './broker/owned-partition';
+import { clusterMemberVariables } from './controller/controller-config';
 
 /** A partition the broker owns from startup (`queue:0-3` → partitions 0..3). */
 export interface StaticAssignment {
@@ -48,65 +52,118 @@ export const BROKER_DEFAULTS = {
   shutdownTimeoutMs: 20_000,
 } as const;
 
-/** Reads PACER_* variables (then `overrides`, e.g. CLI flags); throws one error listing every problem. */
+/** The broker's variables (every mode); `PACER_ASSIGN` is read by `parseAssignments`. */
+const brokerVariables = {
+  PACER_BROKER_ID: z.string().optional(),
+  PACER_BROKER_HOST: envString('127.0.0.1'),
+  PACER_BROKER_PORT: envInteger(BROKER_DEFAULTS.port, { min: 0 }),
+  PACER_MYSQL_HOST: envString('127.0.0.1'),
+  PACER_MYSQL_PORT: envInteger(3306, { min: 1 }),
+  PACER_MYSQL_USER: envString('root'),
+  PACER_MYSQL_PASSWORD: envString(''),
+  PACER_MYSQL_CONNECTIONS: envInteger(10, { min: 1 }),
+  PACER_MYSQL_CONNECT_TIMEOUT_MS: envInteger(5000, { min: 1 }),
+  PACER_BUFFER_CAPACITY: envInteger(BROKER_DEFAULTS.capacityPerPriority, { min: 1 }),
+  PACER_BUFFER_LOW_WATER: envInteger(BROKER_DEFAULTS.lowWater, { min: 0 }),
+  PACER_SAFETY_SWEEP_MS: envInteger(BROKER_DEFAULTS.safetySweepMs, { min: 0 }),
+  PACER_FULL_SWEEP_EVERY: envInteger(BROKER_DEFAULTS.fullSweepEvery, { min: 1 }),
+  PACER_CLAIM_TIMEOUT_MS: envInteger(PINLATER_MONITOR_DEFAULTS.claimTimeoutMs, { min: 1 }),
+  PACER_SUCCEEDED_TTL_MS: envInteger(PINLATER_MONITOR_DEFAULTS.succeededTtlMs, { min: 0 }),
+  PACER_FAILED_TTL_MS: envInteger(PINLATER_MONITOR_DEFAULTS.failedTtlMs, { min: 0 }),
+  PACER_MONITOR_BATCH: envInteger(PINLATER_MONITOR_DEFAULTS.updateMaxSize, { min: 1 }),
+  PACER_MONITOR_PERIOD_MS: envInteger(PINLATER_MONITOR_DEFAULTS.periodMs, { min: 1 }),
+  PACER_MONITOR_ENABLED: envBoolean(true),
+  PACER_ASSIGN: z.string().optional().transform((text, ctx) => {
+    const problems: string[] = [];
+    const assign = parseAssignments(text ?? '', problems);
+    for (const message of problems) ctx.addIssue({ code: 'custom', message });
+    return assign;
+  }),
+  PACER_LOG_LEVEL: envString('info'),
+  PACER_SHUTDOWN_TIMEOUT_MS: envInteger(BROKER_DEFAULTS.shutdownTimeoutMs, { min: 1 }),
+  PACER_MYSQL_DATABASE: envRequired(),
+};
+
+/** Read only in cluster mode (PACER_ZK_CONNECT set); ignored otherwise, as they always were. */
+const clusterVariables = {
+  ...clusterMemberVariables,
+  PACER_DRAIN_TIMEOUT_MS: envInteger(10_000, { min: 0 }),
+  PACER_DRAIN_LINGER_MS: envInteger(500, { min: 0 }),
+};
+
+/** Cross-variable checks run even when single variables failed (`when`), so every problem is listed at once. */
+const always = { when: (): boolean => true };
+const LOW_WATER = { ...always, path: ['PACER_BUFFER_LOW_WATER'], message: 'must not exceed PACER_BUFFER_CAPACITY' };
+const EXCLUSIVE = { ...always, path: ['PACER_ASSIGN'], message: 'static ownership and PACER_ZK_CONNECT (cluster mode) are exclusive' };
+
+const staticSchema = z.object(brokerVariables).refine(lowWaterFits, LOW_WATER);
+const clusterSchema = z.object({ ...brokerVariables, ...clusterVariables }).refine(lowWaterFits, LOW_WATER).refine(noStaticAssignment, EXCLUSIVE);
+
+/**
+ * Reads PACER_* variables (then `overrides`, e.g. CLI flags) with one zod schema (`parseConfig`);
+ * throws one ConfigError naming every variable that is wrong.
+ */
 export function loadBrokerConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<string, string>> = {}): BrokerConfig {
-  const v = (name: string): string | undefined => overrides[name] ?? env[name];
-  const problems: string[] = [];
-  const int = (name: string, dflt: number, min = 0): number => {
-    const raw = v(name);
-    if (raw === undefined || raw === '') return dflt;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) problems.push(`${name} must be an integer >= ${min}, got '${raw}'`);
-    return n;
-  };
-  const config: BrokerConfig = {
-    brokerId: v('PACER_BROKER_ID') ?? `broker-${process.pid}`,
-    host: v('PACER_BROKER_HOST') ?? '127.0.0.1',
-    port: int('PACER_BROKER_PORT', BROKER_DEFAULTS.port),
+  const vars = withOverrides(env, overrides);
+  const zkConnect = vars.PACER_ZK_CONNECT ?? '';
+  if (zkConnect === '') return brokerConfig(parseConfig(WHAT, staticSchema, vars));
+  const parsed = parseConfig(WHAT, clusterSchema, vars);
+  return { ...brokerConfig(parsed), cluster: clusterConfig(zkConnect, parsed) };
+}
+
+const WHAT = 'Pacer broker configuration';
+
+function brokerConfig(v: z.output<typeof staticSchema>): BrokerConfig {
+  return {
+    brokerId: v.PACER_BROKER_ID ?? `broker-${process.pid}`,
+    host: v.PACER_BROKER_HOST,
+    port: v.PACER_BROKER_PORT,
     mysql: {
-      host: v('PACER_MYSQL_HOST') ?? '127.0.0.1',
-      port: int('PACER_MYSQL_PORT', 3306, 1),
-      user: v('PACER_MYSQL_USER') ?? 'root',
-      password: v('PACER_MYSQL_PASSWORD') ?? '',
-      database: v('PACER_MYSQL_DATABASE') ?? '',
-      connectionLimit: int('PACER_MYSQL_CONNECTIONS', 10, 1),
-      connectTimeoutMs: int('PACER_MYSQL_CONNECT_TIMEOUT_MS', 5000, 1),
+      host: v.PACER_MYSQL_HOST,
+      port: v.PACER_MYSQL_PORT,
+      user: v.PACER_MYSQL_USER,
+      password: v.PACER_MYSQL_PASSWORD,
+      database: v.PACER_MYSQL_DATABASE,
+      connectionLimit: v.PACER_MYSQL_CONNECTIONS,
+      connectTimeoutMs: v.PACER_MYSQL_CONNECT_TIMEOUT_MS,
     },
-    buffer: {
-      capacityPerPriority: int('PACER_BUFFER_CAPACITY', BROKER_DEFAULTS.capacityPerPriority, 1),
-      lowWater: int('PACER_BUFFER_LOW_WATER', BROKER_DEFAULTS.lowWater, 0),
-    },
-    safetySweepMs: int('PACER_SAFETY_SWEEP_MS', BROKER_DEFAULTS.safetySweepMs),
-    fullSweepEvery: int('PACER_FULL_SWEEP_EVERY', BROKER_DEFAULTS.fullSweepEvery, 1),
+    buffer: { capacityPerPriority: v.PACER_BUFFER_CAPACITY, lowWater: v.PACER_BUFFER_LOW_WATER },
+    safetySweepMs: v.PACER_SAFETY_SWEEP_MS,
+    fullSweepEvery: v.PACER_FULL_SWEEP_EVERY,
     monitor: {
-      claimTimeoutMs: int('PACER_CLAIM_TIMEOUT_MS', PINLATER_MONITOR_DEFAULTS.claimTimeoutMs, 1),
-      succeededTtlMs: int('PACER_SUCCEEDED_TTL_MS', PINLATER_MONITOR_DEFAULTS.succeededTtlMs),
-      failedTtlMs: int('PACER_FAILED_TTL_MS', PINLATER_MONITOR_DEFAULTS.failedTtlMs),
-      updateMaxSize: int('PACER_MONITOR_BATCH', PINLATER_MONITOR_DEFAULTS.updateMaxSize, 1),
-      periodMs: int('PACER_MONITOR_PERIOD_MS', PINLATER_MONITOR_DEFAULTS.periodMs, 1),
-      enabled: (v('PACER_MONITOR_ENABLED') ?? 'true') !== 'false',
+      claimTimeoutMs: v.PACER_CLAIM_TIMEOUT_MS,
+      succeededTtlMs: v.PACER_SUCCEEDED_TTL_MS,
+      failedTtlMs: v.PACER_FAILED_TTL_MS,
+      updateMaxSize: v.PACER_MONITOR_BATCH,
+      periodMs: v.PACER_MONITOR_PERIOD_MS,
+      enabled: v.PACER_MONITOR_ENABLED,
     },
-    assign: parseAssignments(v('PACER_ASSIGN') ?? '', problems),
-    logLevel: v('PACER_LOG_LEVEL') ?? 'info',
-    shutdownTimeoutMs: int('PACER_SHUTDOWN_TIMEOUT_MS', BROKER_DEFAULTS.shutdownTimeoutMs, 1),
+    assign: v.PACER_ASSIGN,
+    logLevel: v.PACER_LOG_LEVEL,
+    shutdownTimeoutMs: v.PACER_SHUTDOWN_TIMEOUT_MS,
   };
-  const zkConnect = v('PACER_ZK_CONNECT') ?? '';
-  if (zkConnect !== '') {
-    const cluster = v('PACER_CLUSTER') ?? 'pacer';
-    if (!/^[A-Za-z0-9_.-]+$/.test(cluster)) problems.push(`PACER_CLUSTER must match [A-Za-z0-9_.-]+, got '${cluster}'`);
-    if (config.assign === 'all' || config.assign.length > 0) problems.push('PACER_ASSIGN (static ownership) and PACER_ZK_CONNECT (cluster mode) are exclusive');
-    config.cluster = {
-      zkConnect,
-      cluster,
-      sessionTimeoutMs: int('PACER_ZK_SESSION_TIMEOUT_MS', 6000, 1000),
-      drainTimeoutMs: int('PACER_DRAIN_TIMEOUT_MS', 10_000, 0),
-      drainLingerMs: int('PACER_DRAIN_LINGER_MS', 500, 0),
-    };
-  }
-  if (config.mysql.database === '') problems.push('PACER_MYSQL_DATABASE is required');
-  if (config.buffer.lowWater > config.buffer.capacityPerPriority) problems.push('PACER_BUFFER_LOW_WATER must not exceed PACER_BUFFER_CAPACITY');
-  if (problems.length > 0) throw new Error(`Invalid Pacer broker configuration:\n  ${problems.join('\n  ')}`);
-  return config;
+}
+
+function clusterConfig(zkConnect: string, v: z.output<typeof clusterSchema>): BrokerClusterConfig {
+  return {
+    zkConnect,
+    cluster: v.PACER_CLUSTER,
+    sessionTimeoutMs: v.PACER_ZK_SESSION_TIMEOUT_MS,
+    drainTimeoutMs: v.PACER_DRAIN_TIMEOUT_MS,
+    drainLingerMs: v.PACER_DRAIN_LINGER_MS,
+  };
+}
+
+/** The low-water mark cannot exceed the capacity. */
+function lowWaterFits(v: Record<string, unknown>): boolean {
+  const { PACER_BUFFER_LOW_WATER: low, PACER_BUFFER_CAPACITY: capacity } = v;
+  return !(typeof low === 'number' && typeof capacity === 'number' && low > capacity);
+}
+
+/** Cluster mode and a static assignment are exclusive. */
+function noStaticAssignment(v: Record<string, unknown>): boolean {
+  const assign = v.PACER_ASSIGN;
+  return !(assign === 'all' || (Array.isArray(assign) && assign.length > 0));
 }
 
 /** `all`, or a comma list of `queue:N`, `queue:N-M`. */
@@ -116,7 +173,7 @@ export function parseAssignments(text: string, problems: string[]): StaticAssign
   for (const item of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
     const m = /^(\w+):(\d+)(?:-(\d+))?$/.exec(item);
     if (m === null) {
-      problems.push(`PACER_ASSIGN item '${item}' must be queue:N or queue:N-M`);
+      problems.push(`item '${item}' must be queue:N or queue:N-M`);
       continue;
     }
     const from = Number(m[2]);

@@ -6,6 +6,7 @@
  * real gateway process and stores: test/security/frame-buffer-budget.test.ts,
  * test/security/connection-limits.test.ts.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TType } from '../../gateway/src/codegen/idl-schema';
 import { BinaryReader } from '../../gateway/src/server/binary-reader';
 import type { BinaryWriter } from '../../gateway/src/server/binary-writer';
@@ -74,7 +75,7 @@ describe('gateway connection budgets (in-memory backend)', () => {
     expect(gw.stats.counter('PinLaterService/frame_buffer_waits')).toBe(1);
 
     // Well past the frame deadline and the idle timeout: neither connection may be closed for it.
-    await new Promise((resolve) => setTimeout(resolve, 3 * FRAME_TIMEOUT_MS));
+    await sleep(3 * FRAME_TIMEOUT_MS);
     expect({ holder: holder.socket.destroyed, waiter: waiter.socket.destroyed }).toEqual({ holder: false, waiter: false });
     expect(gw.stats.counter('PinLaterService/frame_read_timeouts') + gw.stats.counter('PinLaterService/idle_closes')).toBe(0);
 

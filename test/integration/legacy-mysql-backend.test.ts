@@ -114,9 +114,12 @@ describe('legacy MySQL backend', () => {
     }, { timeoutMs: 10_000 });
     const descriptors = await h.backend.enqueueJobs({ queue: 'rq', jobs: jobs(20) });
     expect(new Set(descriptors.map(shardOf))).toEqual(new Set([`${g}`, `${g}d1`]));
+    const before = h.registry.current();
+    const rejectedBefore = h.configWatcher?.outcomes().rejected ?? 0;
     writeFileSync(path, '{ not json');
-    await new Promise<void>((resolve) => setTimeout(resolve, 200)); // a bad file keeps the old config
-    expect(h.registry.current()).toHaveLength(4);
+    // A bad file keeps the old config: wait until the watcher has read it and rejected it.
+    await eventually(() => expect(h.configWatcher?.outcomes().rejected).toBe(rejectedBefore + 1), { timeoutMs: 10_000 });
+    expect(h.registry.current()).toBe(before); // the same shard list: nothing was re-applied
   });
 
   it('applies a reload that removes a dead instance, reading the queue list from a shard that answers', async () => {

@@ -10,6 +10,7 @@
  * messages but never counts ones that did not coexist, so "max sample <= limit" has no false
  * alarms, and the control run with the default limit shows the poller does see a burst.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { silentLogger } from '../../core/src/logging/logger';
 import { systemClock } from '../../core/src/util/clock';
 import { addQueue } from '../../pacer/src/coordination/cluster-setup';
@@ -44,10 +45,6 @@ class SlowHandler extends RecordingHandler {
     await delay(this.delayMs);
     await super.onBecomeOffline(queue, partition);
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise<void>((resolve) => setTimeout(resolve, ms));
 }
 
 async function addSlowParticipant(c: TestCluster, name: string): Promise<void> {

@@ -10,6 +10,7 @@
  * session, ephemerals intact) or LOST (session over) → CONNECTED (the next session, opened by the
  * manager; the abandoned one ended on the server at once, so its ephemerals do not linger).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { NodeZkClient } from '../../pacer/src/coordination/node-zk-client';
 import type { ZkClient } from '../../pacer/src/coordination/zk-client';
 import type { ZkConnectionChange } from '../../pacer/src/coordination/zk-connection-state';
@@ -177,7 +178,7 @@ describe('ZkSessionManager', () => {
     await zk.kill();
     await zk.start();
     await zk.kill();
-    await new Promise((resolve) => setTimeout(resolve, 2500)); // past the session timeout
+    await sleep(2500); // past the session timeout
     const pending = r.manager.withSession((c) => c.create('/twice', Buffer.from('x'), 'ephemeral'), 30_000);
     await zk.start();
     await pending;

@@ -8,6 +8,7 @@
  *  - GATEWAY_MAX_CONNECTIONS: connections over the cap are closed at once.
  * Each is counted on /stats.txt.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import thrift from 'thrift';
 import ttypes = require('../../gateway/src/generated/pinlater_types');
 import { ConformanceClient } from '../conformance/harness/conformance-client';
@@ -174,7 +175,7 @@ describe('idle timeout measured from the last reply', () => {
     while (performance.now() < until) {
       peer.write(queueNamesFrame);
       await peer.replies(1);
-      await new Promise((resolve) => setTimeout(resolve, IDLE_MS / 8));
+      await sleep(IDLE_MS / 8);
     }
     expect(peer.isClosed).toBe(false);
   });

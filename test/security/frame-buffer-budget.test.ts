@@ -8,6 +8,7 @@
  * stays under baseline + budget + slack and an ordinary client is served; once they close, the
  * budget is back to 0 and the RSS back near its baseline.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConformanceClient } from '../conformance/harness/conformance-client';
 import { eventually } from '../support/eventually';
 import { assertNoLeaks } from '../support/leak-check';
@@ -61,7 +62,7 @@ async function sampleRss(gw: GatewayProcess, samples: number): Promise<number> {
   let max = 0;
   for (let i = 0; i < samples; i++) {
     max = Math.max(max, gw.rssBytes());
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   return max;
 }

@@ -11,6 +11,7 @@
  * and its RSS is back near its baseline. The unit-level decoder fuzz is
  * gateway/src/server/decoder-fuzz.spec.ts.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import thrift from 'thrift';
 import { ConformanceClient } from '../conformance/harness/conformance-client';
 import { eventually } from '../support/eventually';
@@ -106,7 +107,7 @@ async function sampleRss(gw: GatewayProcess): Promise<number> {
   let max = 0;
   for (let i = 0; i < 5; i++) {
     max = Math.max(max, gw.rssBytes());
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   return max;
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * `eventually(fn)` retries an assertion until it passes, instead of sleeping blindly:
  *
@@ -35,7 +36,7 @@ export async function eventually<T>(fn: () => T | Promise<T>, options: Eventuall
     } catch (error) {
       if (Date.now() + intervalMs > deadline) throw new EventuallyTimeoutError(attempts, timeoutMs, error);
     }
-    await new Promise<void>((resolve) => setTimeout(resolve, intervalMs));
+    await sleep(intervalMs);
   }
 }
 

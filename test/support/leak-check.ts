@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * Leak check: asserts that a test file closed every handle it opened (sockets, servers, pipes,
  * child processes, file and DNS requests). TEAM-NOTES: every resource has `close()` and tests
@@ -57,7 +58,7 @@ export async function recordLeakBaseline(): Promise<void> {
   const deadline = Date.now() + BASELINE_SETTLE_MS;
   let previous = activeResourceCounts();
   for (;;) {
-    await new Promise<void>((resolve) => setTimeout(resolve, POLL_MS));
+    await sleep(POLL_MS);
     const current = activeResourceCounts();
     const busy = [...current.keys()].some((type) => IN_FLIGHT.has(type));
     if ((!busy && sameCounts(previous, current)) || Date.now() >= deadline) {
@@ -88,7 +89,7 @@ export async function assertNoLeaks(options: LeakCheckOptions = {}): Promise<voi
   const deadline = Date.now() + settleMs;
   let leaks = leakedResources(ignore);
   while (leaks.length > 0 && Date.now() < deadline) {
-    await new Promise<void>((resolve) => setTimeout(resolve, POLL_MS));
+    await sleep(POLL_MS);
     leaks = leakedResources(ignore);
   }
   if (leaks.length > 0) {

@@ -2,6 +2,7 @@
  * Health probes for the three services the tests use, and a bounded wait for all of them.
  * Probes never start anything: `bash scripts/services.sh start` does that.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { createConnection, type Socket } from 'node:net';
 import mysql from 'mysql2/promise';
 import { testEnv, type MysqlEndpoint } from './test-env';
@@ -115,8 +116,4 @@ function describeError(error: unknown): string {
   const { code, message } = error as { code?: unknown; message: unknown };
   const text = String(message);
   return typeof code === 'string' && !text.includes(code) ? `${code} ${text}` : text;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -27,10 +27,12 @@ import type {
   RetryFailedRequest,
   ScanRequest,
 } from '../types/requests';
-import { mapBounded } from '../util/partition-batch';
+import { mapBounded } from '../util/map-bounded';
 import { StepBudget } from '../util/step-budget';
-import { javaRound, pickRandom, shuffled } from '../util/shuffle';
+import { javaRound } from '../util/java-round';
+import { pickRandom, shuffled } from '../util/shuffle';
 import { withRetries } from '../util/with-retries';
+import { backendStatNames, type RetriedOperation } from './backend-stat-names';
 import { decodeExportCursor, encodeExportCursor } from './export-cursor';
 import { MonitorScheduler } from './monitor-scheduler';
 import { mergeScanResults } from './scan-merge';
@@ -76,13 +78,13 @@ export class ShardedBackend implements PinLaterBackend {
     return store;
   }
 
-  private retry<T>(op: string, store: () => ShardStore, fn: (s: ShardStore) => Promise<T>): Promise<T> {
+  private retry<T>(op: RetriedOperation, store: () => ShardStore, fn: (s: ShardStore) => Promise<T>): Promise<T> {
     let current: ShardStore | undefined;
     return withRetries(
       () => fn((current = store())),
       this.options.settings.autoRetries,
       (e) => current?.isRetriable(e) ?? false,
-      () => this.options.stats.incr(`${op}-failures-retry`),
+      () => this.options.stats.incr(backendStatNames.failuresRetry(op)),
     );
   }
 
@@ -113,7 +115,7 @@ export class ShardedBackend implements PinLaterBackend {
 
   private checkPriority(priority: number): void {
     if (priority >= 1 && priority <= this.numPriorityLevels) return;
-    this.options.stats.incr(`${this.kind === 'legacy-redis' ? 'Redis' : 'MySQL'}-priority-not-supported-enqueue`);
+    this.options.stats.incr(backendStatNames.priorityNotSupportedEnqueue[this.kind]);
     throw new PinLaterError(ErrorCode.PRIORITY_NOT_SUPPORTED, String(priority));
   }
 
@@ -131,7 +133,7 @@ export class ShardedBackend implements PinLaterBackend {
         const needed = req.limit - jobs.length;
         if (needed <= 0) return { jobs };
         if (!store.isHealthy()) {
-          this.options.stats.incr(`${this.kind === 'legacy-redis' ? 'redis' : 'mysql'}-unhealthy-shard-dequeue`);
+          this.options.stats.incr(backendStatNames.unhealthyShardDequeue[this.kind]);
           continue;
         }
         const got = await this.retry('dequeue', () => store, (s) =>
@@ -182,7 +184,7 @@ export class ShardedBackend implements PinLaterBackend {
     const d = parseDescriptor(item.descriptor);
     const store = this.storeFor(d.shard);
     const matched = await this.retry('checkpoint', () => store, (s) => s.checkpoint(req.queue, d.priority, d.localId, req.source, item));
-    if (!matched) this.options.stats.incr(`${this.options.stats.queueSeries(req.queue)}_checkpoint_noop`);
+    if (!matched) this.options.stats.incr(backendStatNames.checkpointNoop(this.options.stats.queueSeries(req.queue)));
   }
 
   /**
@@ -320,11 +322,11 @@ export class ShardedBackend implements PinLaterBackend {
       total.failedGc += c.failedGc;
       const { stats } = this.options;
       const series = stats.queueSeries(queue);
-      stats.incr(`${series}_timeout_done`, c.timeoutDone);
-      stats.incr(`${series}_timeout_retry`, c.timeoutRetry);
-      if (this.kind === 'legacy-redis') stats.incr(`${series}_timeout_evict`, c.timeoutEvicted);
-      stats.incr(`${series}_succeeded_gc`, c.succeededGc);
-      stats.incr(`${series}_failed_gc`, c.failedGc);
+      stats.incr(backendStatNames.timeoutDone(series), c.timeoutDone);
+      stats.incr(backendStatNames.timeoutRetry(series), c.timeoutRetry);
+      if (this.kind === 'legacy-redis') stats.incr(backendStatNames.timeoutEvict(series), c.timeoutEvicted);
+      stats.incr(backendStatNames.succeededGc(series), c.succeededGc);
+      stats.incr(backendStatNames.failedGc(series), c.failedGc);
     }
   }
 

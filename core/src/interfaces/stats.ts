@@ -1,7 +1,10 @@
 /**
  * Counters and metrics under PinLater's names (FACTS §9), e.g. `<queue>_enqueue`,
- * `PinLater.<method>.errors.<CODE>`, `<queue>_timeout_retry`. Injected everywhere; the gateway
- * serves them on `/stats.txt`.
+ * `PinLater.<method>.errors.<CODE>`, `<queue>_timeout_retry`. Injected into the gateway's service
+ * and the backends it hosts, which take every name from a catalogue (one per component, checked
+ * together by scripts/stat-names.spec.ts); the gateway serves them on `/stats.txt`. The Pacer
+ * broker and controller processes emit none: they keep counters of their own (`BrokerCounters`,
+ * `ControllerStats`).
  *
  * Per-queue names are built from `queueSeries(queue)`, never from the raw queue name: the number of
  * series must stay bounded whatever names clients send (issue 8: 4,000 made-up names grew

@@ -8,17 +8,23 @@ import type { Stats } from '../interfaces/stats';
  */
 export interface LegacyBackendSettings {
   numPriorityLevels: number;
-  /** BACKEND_QUERY_PARALLELISM: batches split into max(n / parallelism, 1)-sized slices. */
+  /**
+   * BACKEND_QUERY_PARALLELISM: still read and validated, but no longer shapes the work. PinLater
+   * split a batch into max(n / parallelism, 1)-sized serial slices; we run it with
+   * `batchConcurrency` (docs/compatibility.md, "Batches run concurrently").
+   */
   queryParallelism: number;
   /**
-   * Our setting, not PinLater's: operations of one batch request (enqueue, ack, checkpoint) in
-   * flight at once. Default 100. PinLater ran `queryParallelism` serial slices instead.
+   * Ours, not PinLater's, and not a property (tests and benchmarks set it): operations of one batch
+   * request (enqueue, ack, checkpoint, lookup) in flight at once. Default 100.
    */
   batchConcurrency?: number;
   /** BACKEND_NUM_AUTO_RETRIES: extra attempts per single-job operation. */
   autoRetries: number;
+  /** BACKEND_CONNECTIONS_PER_SHARD: MySQL pool size per instance (Redis shares one connection per host). */
   connectionsPerShard: number;
   socketTimeoutMs: number;
+  /** BACKEND_CONNECTION_MAX_WAIT_MILLIS: MySQL only, the wait for a pooled connection. */
   connectionMaxWaitMs: number;
   monitor: {
     claimTimeoutMs: number;
@@ -26,7 +32,7 @@ export interface LegacyBackendSettings {
     failedTtlMs: number;
     periodMs: number;
     updateMaxSize: number;
-    /** false: no timer; `runMonitorOnce()` still works (tests, the CLI). */
+    /** GATEWAY_MONITOR_ENABLED. false: no timer; `runMonitorOnce()` still works (tests, tools). */
     enabled: boolean;
   };
   monitorConnectionsPerShard: number;
@@ -44,6 +50,10 @@ export interface LegacyBackendSettings {
     countLimit: number;
     numDbPerQueue: number;
     allowedHostnamePrefix: string;
+    /**
+     * GATEWAY_CONFIG_POLL_SECONDS (ours; PinLater polls every 10 s): how often the backend JSON is
+     * re-read. The gateway polls its rate-limit files at the same interval.
+     */
     configReloadMs: number;
     /**
      * Our setting, not PinLater's (GATEWAY_BODY_REGEX_TIMEOUT_MS): server-side time limit of a

@@ -12,8 +12,3 @@ export function pickRandom<T>(items: readonly T[], random: () => number = Math.r
   if (items.length === 0) return undefined;
   return items[Math.floor(random() * items.length)];
 }
-
-/** Java `Math.round(double)` (round half up; NaN → 0). */
-export function javaRound(x: number): number {
-  return Number.isNaN(x) ? 0 : Math.floor(x + 0.5);
-}

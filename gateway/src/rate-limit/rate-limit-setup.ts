@@ -1,6 +1,6 @@
+import { ConfigFileWatcher } from '../../../core/src/config/config-file-watcher';
 import type { Logger } from '../../../core/src/logging/logger';
 import type { Clock } from '../../../core/src/util/clock';
-import { FileWatcher } from './file-watcher';
 import { parseQueueConfig } from './queue-config-schema';
 import { QueueRateLimits } from './queue-rate-limits';
 import { countServers } from './serverset';
@@ -15,8 +15,8 @@ export interface RateLimitSettings {
 
 export interface RateLimiting {
   limits: QueueRateLimits;
-  watchers: FileWatcher[];
-  close(): void;
+  watchers: ConfigFileWatcher[];
+  close(): Promise<void>;
 }
 
 /**
@@ -24,21 +24,17 @@ export interface RateLimiting {
  */
 export async function setUpRateLimiting(settings: RateLimitSettings, clock: Clock, logger: Logger): Promise<RateLimiting> {
   const limits = new QueueRateLimits(clock);
-  const watchers: FileWatcher[] = [];
-  if (settings.serverSetFile) {
-    const initial = await FileWatcher.readInitial(settings.serverSetFile);
-    limits.setServerCount(countServers(initial.content.toString('utf8')));
-    watchers.push(
-      new FileWatcher(settings.serverSetFile, initial, settings.pollIntervalMs, (c) => limits.setServerCount(countServers(c.toString('utf8'))), logger),
-    );
-  }
-  if (settings.queueConfigFile) {
-    const initial = await FileWatcher.readInitial(settings.queueConfigFile);
-    limits.setQueueConfig(parseQueueConfig(initial.content.toString('utf8')));
-    watchers.push(
-      new FileWatcher(settings.queueConfigFile, initial, settings.pollIntervalMs, (c) => limits.setQueueConfig(parseQueueConfig(c.toString('utf8'))), logger),
-    );
-  }
-  for (const w of watchers) w.start();
-  return { limits, watchers, close: () => watchers.forEach((w) => w.close()) };
+  const watchers: ConfigFileWatcher[] = [];
+  const watch = async (path: string, apply: (text: string) => void): Promise<void> => {
+    const initial = await ConfigFileWatcher.read(path);
+    apply(initial.content.toString('utf8'));
+    watchers.push(new ConfigFileWatcher({ path, initial, intervalMs: settings.pollIntervalMs, onChange: (c) => apply(c.toString('utf8')), logger }));
+  };
+  if (settings.serverSetFile) await watch(settings.serverSetFile, (text) => limits.setServerCount(countServers(text)));
+  if (settings.queueConfigFile) await watch(settings.queueConfigFile, (text) => limits.setQueueConfig(parseQueueConfig(text)));
+  for (const w of watchers) await w.start();
+  const close = async (): Promise<void> => {
+    await Promise.all(watchers.map((w) => w.close()));
+  };
+  return { limits, watchers, close };
 }

@@ -1,8 +1,11 @@
 import { ErrorCode } from '../../../core/src/errors/error-code';
 
 /**
- * PinLater's stat names (FACTS §9), in one place for the gateway and dashboards. Per-queue names
- * take the queue's series label (`Stats.queueSeries`), never a raw client-supplied name.
+ * The stat names of the gateway's PinLater service (FACTS §9), in one place for the gateway and
+ * dashboards. Per-queue names take the queue's series label (`Stats.queueSeries`), never a raw
+ * client-supplied name. The backends the gateway hosts keep theirs beside their code
+ * (`backendStatNames`, `redisStatNames`, `mysqlStatNames`, `pacerStatNames`);
+ * scripts/stat-names.spec.ts checks all of them together.
  */
 export const statNames = {
   timing: (method: string): string => `PinLaterService.${method}`,
@@ -37,6 +40,10 @@ export function errorStatCode(code: ErrorCode): string {
 export const transportStatNames = {
   /** Gauge (Finagle's name): open client connections. */
   connections: 'PinLaterService/connections',
+  /** Gauge (Finagle's name): requests running now, at most MAX_CONCURRENT_REQUESTS. */
+  requestConcurrency: 'PinLaterService/request_concurrency',
+  /** Gauge (Finagle's name): requests waiting now for one of the MAX_CONCURRENT_REQUESTS slots. */
+  requestQueueSize: 'PinLaterService/request_queue_size',
   /** Connections closed on accept because GATEWAY_MAX_CONNECTIONS were open. */
   connectionsRejected: 'PinLaterService/connections_rejected',
   /** Gauge: request bytes held now against GATEWAY_MAX_BUFFERED_BYTES. */

@@ -4,8 +4,8 @@ import { ErrorCode } from '../../../core/src/errors/error-code';
 import { PinLaterError } from '../../../core/src/errors/pinlater-error';
 import type { PinLaterBackend } from '../../../core/src/interfaces/pinlater-backend';
 import type { LegacyBackendOptions } from '../../../core/src/types/legacy-backend-options';
+import { ConfigFileWatcher } from '../../../core/src/config/config-file-watcher';
 import { pickRandom } from '../../../core/src/util/shuffle';
-import { ConfigFilePoller } from './config-file-poller';
 import type { ShardHealthSettings } from './mysql-shard-health';
 import { MysqlShardRegistry } from './mysql-shard-registry';
 import type { ZoneOffsetSource } from './mysql-time';
@@ -21,8 +21,8 @@ export interface MysqlBackendInternals {
 export interface LegacyMysqlBackend {
   backend: ShardedBackend;
   registry: MysqlShardRegistry;
-  /** Present when `backendConfigPath` was given. */
-  poller?: ConfigFilePoller;
+  /** Watches the backend JSON; present when `backendConfigPath` was given. */
+  configWatcher?: ConfigFileWatcher;
 }
 
 /**
@@ -49,8 +49,13 @@ export async function buildLegacyMysqlBackend(options: LegacyBackendOptions, int
     ...(internals.zoneOffset ? { zoneOffset: internals.zoneOffset } : {}),
   });
   registry.apply(registry.parse(options.backendConfig));
-  const poller = options.backendConfigPath
-    ? new ConfigFilePoller(options.backendConfigPath, options.settings.mysql.configReloadMs, (json) => registry.reload(json), logger)
+  const configWatcher = options.backendConfigPath
+    ? new ConfigFileWatcher({
+      path: options.backendConfigPath,
+      intervalMs: options.settings.mysql.configReloadMs,
+      onChange: (content) => registry.reload(JSON.parse(content.toString('utf8'))),
+      logger,
+    })
     : undefined;
   const backend = new ShardedBackend({
     kind: 'legacy-mysql',
@@ -60,21 +65,21 @@ export async function buildLegacyMysqlBackend(options: LegacyBackendOptions, int
     logger,
     clock: options.clock,
     random,
-    hooks: mysqlHooks(registry, poller, random),
+    hooks: mysqlHooks(registry, configWatcher, random),
   });
-  await poller?.start();
+  await configWatcher?.start();
   backend.start();
-  return poller ? { backend, registry, poller } : { backend, registry };
+  return configWatcher ? { backend, registry, configWatcher } : { backend, registry };
 }
 
-function mysqlHooks(registry: MysqlShardRegistry, poller: ConfigFilePoller | undefined, random: () => number): ShardedBackendHooks {
+function mysqlHooks(registry: MysqlShardRegistry, configWatcher: ConfigFileWatcher | undefined, random: () => number): ShardedBackendHooks {
   return {
     enqueueCandidates: (stores) => stores.filter((s) => !s.dequeueOnly),
     onNoEnqueueShard: () => new PinLaterError(ErrorCode.UNKNOWN, 'java.lang.NullPointerException'),
     queueNameSource: (stores) => pickRandom(stores, random),
     onNoQueueNameSource: () => new Set<string>(),
     close: async () => {
-      await poller?.stop();
+      await configWatcher?.close();
       await registry.close();
     },
   };

@@ -1,3 +1,4 @@
+import { parseEndpointObject, type EndpointObjectOptions } from '../../../core/src/config/endpoint';
 import { parseJavaInteger } from '../../../core/src/descriptors/job-descriptor';
 import type { MysqlEndpoint } from './mysql-session-pool';
 import { shardName } from './tables';
@@ -32,7 +33,8 @@ export class MysqlBackendConfigError extends Error {
 }
 
 const INSTANCE_FIELDS = new Set(['master', 'slave', 'user', 'passwd', 'dequeueOnly']);
-const ENDPOINT_FIELDS = new Set(['host', 'port']);
+/** Jackson coerces a port written as a string ("3306") to an int. */
+const JACKSON_PORT: EndpointObjectOptions = { portFromText: (text) => parseJavaInteger(text, 32) };
 
 export function parseMysqlBackendConfig(json: unknown, allowedHostnamePrefix: string, numDbPerQueue: number): MysqlInstanceConfig[] {
   if (!isObject(json)) throw new MysqlBackendConfigError(['top level must be a JSON object keyed by instance name']);
@@ -65,27 +67,14 @@ function parseInstance(key: string, value: unknown, prefix: string, problems: st
     return undefined;
   }
   unknownFields(key, value, INSTANCE_FIELDS, problems);
-  const master = parseEndpoint(`${key}.master`, value.master, problems);
-  if (value.slave !== undefined && value.slave !== null) parseEndpoint(`${key}.slave`, value.slave, problems);
+  const master = parseEndpointObject(value.master, `${key}.master`, problems, JACKSON_PORT);
+  if (value.slave !== undefined && value.slave !== null) parseEndpointObject(value.slave, `${key}.slave`, problems, JACKSON_PORT);
   const user = optionalString(`${key}.user`, value.user, problems);
   const password = optionalString(`${key}.passwd`, value.passwd, problems);
   const dequeueOnly = value.dequeueOnly ?? false;
   if (typeof dequeueOnly !== 'boolean') problems.push(`${key}.dequeueOnly: must be a boolean`);
   if (problems.length > before || instanceId === undefined || !master) return undefined;
   return { key, instanceId, endpoint: { ...master, user, password }, dequeueOnly: dequeueOnly === true };
-}
-
-function parseEndpoint(path: string, value: unknown, problems: string[]): { host: string; port: number } | undefined {
-  if (!isObject(value)) {
-    problems.push(`${path}: must be an object {host, port}`);
-    return undefined;
-  }
-  unknownFields(path, value, ENDPOINT_FIELDS, problems);
-  const host = value.host;
-  if (typeof host !== 'string' || host.length === 0) problems.push(`${path}.host: must be a non-empty string`);
-  const port = typeof value.port === 'string' ? parseJavaInteger(value.port, 32) : value.port;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) problems.push(`${path}.port: must be a port number`);
-  return typeof host === 'string' && typeof port === 'number' ? { host, port } : undefined;
 }
 
 function optionalString(path: string, value: unknown, problems: string[]): string {

@@ -9,7 +9,7 @@ import { SessionPool } from './mysql-session-pool';
 import { DEFAULT_SHARD_HEALTH, ShardHealthWindow, type ShardHealthSettings } from './mysql-shard-health';
 import { MysqlShardStore, type MysqlInstance } from './mysql-shard-store';
 import { processZoneOffset, type ZoneOffsetSource } from './mysql-time';
-import { clientTimeoutFor } from './statement-time-limit';
+import { clientTimeoutFor } from '../../../core/src/sql/statement-time-limit';
 import { runDetached } from '../../../core/src/util/run-detached';
 
 /** JDBC `connectTimeout=5000` in PinLater's data source URL (FACTS §5.1). */
@@ -51,9 +51,9 @@ export class MysqlShardRegistry {
   private readonly zoneOffset: ZoneOffsetSource;
   private readonly random: () => number;
 
-  constructor(private readonly o: MysqlShardRegistryOptions) {
-    this.zoneOffset = o.zoneOffset ?? processZoneOffset;
-    this.random = o.random ?? Math.random;
+  constructor(private readonly options: MysqlShardRegistryOptions) {
+    this.zoneOffset = options.zoneOffset ?? processZoneOffset;
+    this.random = options.random ?? Math.random;
   }
 
   current(): readonly ShardStore[] {
@@ -66,7 +66,7 @@ export class MysqlShardRegistry {
   }
 
   parse(json: unknown): MysqlInstanceConfig[] {
-    const { allowedHostnamePrefix, numDbPerQueue } = this.o.settings.mysql;
+    const { allowedHostnamePrefix, numDbPerQueue } = this.options.settings.mysql;
     return parseMysqlBackendConfig(json, allowedHostnamePrefix, numDbPerQueue);
   }
 
@@ -87,10 +87,10 @@ export class MysqlShardRegistry {
     this.apply(configs);
     for (const queue of queues) {
       for (const store of this.stores) {
-        await store.createQueue(queue).catch((e: unknown) => this.o.logger.error({ err: e, queue, shard: store.name }, 'createQueue after config reload failed'));
+        await store.createQueue(queue).catch((e: unknown) => this.options.logger.error({ err: e, queue, shard: store.name }, 'createQueue after config reload failed'));
       }
     }
-    this.o.logger.info({ shards: this.stores.map((s) => s.name) }, 'MySQL config reloaded');
+    this.options.logger.info({ shards: this.stores.map((s) => s.name) }, 'MySQL config reloaded');
   }
 
   async close(): Promise<void> {
@@ -113,7 +113,7 @@ export class MysqlShardRegistry {
       try {
         return await store.listQueues();
       } catch (e) {
-        this.o.logger.warn({ err: e, shard: store.name }, 'queue listing failed during config reload; trying another shard');
+        this.options.logger.warn({ err: e, shard: store.name }, 'queue listing failed during config reload; trying another shard');
       }
     }
     return new Set();
@@ -132,36 +132,36 @@ export class MysqlShardRegistry {
   }
 
   private buildInstance(config: MysqlInstanceConfig): MysqlInstance {
-    const s = this.o.settings;
+    const s = this.options.settings;
     const zone = this.zoneOffset;
     const general = new SessionPool(
       config.endpoint,
       { connectionLimit: s.connectionsPerShard, queryTimeoutMs: s.socketTimeoutMs, acquireTimeoutMs: s.connectionMaxWaitMs, connectTimeoutMs: CONNECT_TIMEOUT_MS },
-      this.o.clock,
+      this.options.clock,
       zone,
     );
     const monitor = new SessionPool(
       config.endpoint,
       { connectionLimit: s.monitorConnectionsPerShard, queryTimeoutMs: s.monitorSocketTimeoutMs, acquireTimeoutMs: s.connectionMaxWaitMs, connectTimeoutMs: CONNECT_TIMEOUT_MS },
-      this.o.clock,
+      this.options.clock,
       zone,
     );
     return { general, monitor, dequeueOnly: config.dequeueOnly };
   }
 
   private buildStore(name: string, instance: MysqlInstance): MysqlShardStore {
-    const s = this.o.settings;
+    const s = this.options.settings;
     return new MysqlShardStore({
       name,
       instance,
-      health: new ShardHealthWindow(this.o.clock, this.o.health ?? DEFAULT_SHARD_HEALTH),
+      health: new ShardHealthWindow(this.options.clock, this.options.health ?? DEFAULT_SHARD_HEALTH),
       numPriorityLevels: s.numPriorityLevels,
       countLimit: s.mysql.countLimit,
       autoRetries: s.autoRetries,
       bodyRegex: bodyRegexLimits(s),
-      clock: this.o.clock,
-      stats: this.o.stats,
-      logger: this.o.logger.child({ shard: name }),
+      clock: this.options.clock,
+      stats: this.options.stats,
+      logger: this.options.logger.child({ shard: name }),
     });
   }
 
@@ -169,13 +169,13 @@ export class MysqlShardRegistry {
   private retire(instance: MysqlInstance): void {
     const pools = [instance.general, instance.monitor];
     this.retired.push(...pools);
-    const graceMs = 2 * Math.max(this.o.settings.socketTimeoutMs, this.o.settings.monitorSocketTimeoutMs);
+    const graceMs = 2 * Math.max(this.options.settings.socketTimeoutMs, this.options.settings.monitorSocketTimeoutMs);
     const timer = setTimeout(() => {
       this.retiring.delete(timer);
       for (const pool of pools) {
         const i = this.retired.indexOf(pool);
         if (i >= 0) this.retired.splice(i, 1);
-        runDetached('close a retired pool after its grace period', pool.close(), this.o.logger);
+        runDetached('close a retired pool after its grace period', pool.close(), this.options.logger);
       }
     }, graceMs);
     timer.unref();

@@ -19,6 +19,7 @@ import { limitedDelete, limitedSelect, type BodyRegexBudget } from './body-regex
 import { exportPage, importJobs } from './mysql-job-transfer';
 import { classifyMysqlError, isRetriableKind, mysqlErrno, toStoreError, type SingleJobOp } from './mysql-errors';
 import { runShardMonitor } from './mysql-queue-monitor';
+import { mysqlStatNames } from './mysql-stat-names';
 import { scalar, toLookupInfo, toScanInfo, toShardJob } from './mysql-row-mapping';
 import type { Row, SessionPool, SqlSession } from './mysql-session-pool';
 import type { ShardHealthWindow } from './mysql-shard-health';
@@ -64,35 +65,35 @@ const ER_NO_SUCH_TABLE = 1146;
  */
 export class MysqlShardStore implements ShardStore {
   readonly name: string;
-  private readonly o: MysqlShardStoreOptions;
+  private readonly options: MysqlShardStoreOptions;
   private readonly general: SessionPool;
   private readonly regexBudget: BodyRegexBudget;
 
   constructor(options: MysqlShardStoreOptions) {
-    this.o = options;
+    this.options = options;
     this.name = options.name;
     this.general = options.instance.general;
-    this.regexBudget = { ...options.bodyRegex, onExceeded: () => options.stats.incr('mysql-body-regex-timeout') };
+    this.regexBudget = { ...options.bodyRegex, onExceeded: () => options.stats.incr(mysqlStatNames.bodyRegexTimeout) };
   }
 
   get dequeueOnly(): boolean {
-    return this.o.instance.dequeueOnly;
+    return this.options.instance.dequeueOnly;
   }
 
   /** The MySQL dequeue window (FACTS §8); only dequeue consults it. */
   isHealthy(): boolean {
-    return this.o.health.isHealthy();
+    return this.options.health.isHealthy();
   }
 
   get health(): ShardHealthWindow {
-    return this.o.health;
+    return this.options.health;
   }
 
   async createQueue(queue: string): Promise<void> {
     await this.general
       .withSession(async (s) => {
         if (!(await this.createDatabase(s, queue))) return;
-        for (let p = 1; p <= this.o.numPriorityLevels; p++) {
+        for (let p = 1; p <= this.options.numPriorityLevels; p++) {
           await s.run(renderSql('create-jobs-table', { table: quotedJobsTable(this.name, queue, p) }));
         }
       })
@@ -137,7 +138,7 @@ export class MysqlShardStore implements ShardStore {
 
   async enqueue(queue: string, job: NewJob): Promise<number> {
     checkBodySize(job.body);
-    const now = this.o.clock.nowMs();
+    const now = this.options.clock.nowMs();
     const table = quotedJobsTable(this.name, queue, job.priority);
     return this.op('enqueue', queue, async (s) => {
       const runAfter = job.runAfterMs !== undefined ? job.runAfterMs : now;
@@ -165,11 +166,11 @@ export class MysqlShardStore implements ShardStore {
 
   /** PinLater's MySQL dequeue metrics (FACTS §3.6), on real (non-dry-run) claims only. */
   private recordDequeueDelays(queue: string, jobs: ShardJob[]): void {
-    const now = this.o.clock.nowMs();
-    const series = this.o.stats.queueSeries(queue);
+    const now = this.options.clock.nowMs();
+    const series = this.options.stats.queueSeries(queue);
     for (const job of jobs) {
-      if (job.attemptsAllowed === job.attemptsRemaining) this.o.stats.metric(`${series}_first_dequeue_delay_ms`, now - job.createdAtMs);
-      this.o.stats.metric(`${series}_dequeue_delay_ms`, now - job.updatedAtMs);
+      if (job.attemptsAllowed === job.attemptsRemaining) this.options.stats.metric(mysqlStatNames.firstDequeueDelay(series), now - job.createdAtMs);
+      this.options.stats.metric(mysqlStatNames.dequeueDelay(series), now - job.updatedAtMs);
     }
   }
 
@@ -192,7 +193,7 @@ export class MysqlShardStore implements ShardStore {
     const table = quotedJobsTable(this.name, queue, priority);
     await this.op('ack', queue, async (s) => {
       await s.run(renderSql('ack-failed-done', { table }), [JobState.FAILED, appendCustomStatus, localId, JobState.IN_PROGRESS]);
-      const runAfter = s.timestamp(this.o.clock.nowMs() + retryDelayMs);
+      const runAfter = s.timestamp(this.options.clock.nowMs() + retryDelayMs);
       await s.run(renderSql('ack-failed-retry', { table }), [JobState.PENDING, appendCustomStatus, runAfter, localId, JobState.IN_PROGRESS]);
     });
   }
@@ -200,7 +201,7 @@ export class MysqlShardStore implements ShardStore {
   async checkpoint(queue: string, priority: number, localId: number, source: string, item: CheckpointItem): Promise<boolean> {
     const newBody = item.newBody === undefined ? undefined : Buffer.from(item.newBody, 'utf8');
     if (newBody) checkBodySize(newBody);
-    const now = this.o.clock.nowMs();
+    const now = this.options.clock.nowMs();
     const table = quotedJobsTable(this.name, queue, priority);
     const header = await this.op('checkpoint', queue, (s) => {
       const { sql, values } = checkpointStatement(s, table, localId, source, item, newBody, now);
@@ -221,7 +222,7 @@ export class MysqlShardStore implements ShardStore {
   async count(queue: string, priority: number, state: JobState, future: boolean, bodyRegex: string | undefined): Promise<number> {
     const { slot, values } = regexSlot(bodyRegex);
     const sql = renderSql(future ? 'count-future' : 'count-current', { table: quotedJobsTable(this.name, queue, priority), bodyRegex: slot });
-    return this.read(async (s) => scalar(await this.selectFiltered(s, sql, [state, ...values, this.o.countLimit], values.length > 0)));
+    return this.read(async (s) => scalar(await this.selectFiltered(s, sql, [state, ...values, this.options.countLimit], values.length > 0)));
   }
 
   async scan(queue: string, priority: number, state: JobState, future: boolean, limit: number, bodyRegex: string | undefined): Promise<ShardJobInfo[]> {
@@ -254,19 +255,19 @@ export class MysqlShardStore implements ShardStore {
     const result = await runShardMonitor(
       {
         shard: this.name,
-        pool: this.o.instance.monitor,
-        deadlockRetries: this.o.autoRetries,
-        onDeadlock: () => this.o.stats.incr('mysql-deadlock-monitor'),
+        pool: this.options.instance.monitor,
+        deadlockRetries: this.options.autoRetries,
+        onDeadlock: () => this.options.stats.incr(mysqlStatNames.deadlockMonitor),
         onMalformedDatabases: (names) => this.reportMalformed(names),
-        onMissingTable: (table) => this.o.logger.warn({ table }, 'monitor: table missing, skipped'),
+        onMissingTable: (table) => this.options.logger.warn({ table }, 'monitor: table missing, skipped'),
       },
       priorities,
       settings,
     );
     if (result.error !== undefined) {
       // PinLater logs and moves on; without this line a failing pass would be silent.
-      this.o.stats.incr('mysql-monitor-errors');
-      this.o.logger.error({ shard: this.name, error: result.error }, 'mysql monitor pass failed; rest of the shard skipped');
+      this.options.stats.incr(mysqlStatNames.monitorErrors);
+      this.options.logger.error({ shard: this.name, error: result.error }, 'mysql monitor pass failed; rest of the shard skipped');
     }
     return result;
   }
@@ -314,23 +315,23 @@ export class MysqlShardStore implements ShardStore {
   private async sampled<T>(work: Promise<T>): Promise<T> {
     try {
       const result = await work;
-      this.o.health.record(true);
+      this.options.health.record(true);
       return result;
     } catch (e) {
-      this.o.health.record(false);
+      this.options.health.record(false);
       throw e;
     }
   }
 
   private countFailure(op: SingleJobOp, e: unknown): void {
     const kind = classifyMysqlError(e);
-    if (kind === 'overload') this.o.stats.incr(`mysql-overload-${op}`);
-    else if (kind === 'deadlock') this.o.stats.incr(`mysql-deadlock-${op}`);
-    else if (kind === 'queue-not-found') this.o.stats.incr(`mysql-queue-not-found-${op}`);
+    if (kind === 'overload') this.options.stats.incr(mysqlStatNames.overload(op));
+    else if (kind === 'deadlock') this.options.stats.incr(mysqlStatNames.deadlock(op));
+    else if (kind === 'queue-not-found') this.options.stats.incr(mysqlStatNames.queueNotFound(op));
   }
 
   private reportMalformed(names: string[]): void {
-    this.o.logger.warn({ shard: this.name, databases: names }, 'ignoring plq databases without a second "_" token');
+    this.options.logger.warn({ shard: this.name, databases: names }, 'ignoring plq databases without a second "_" token');
   }
 }
 

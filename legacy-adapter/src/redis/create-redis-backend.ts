@@ -8,7 +8,7 @@ import { parseRedisBackendConfig, type RedisShardConfig } from './redis-backend-
 import { RedisConnectionRegistry, type RedisConnection } from './redis-connection';
 import { RedisHealthChecker } from './redis-health-checker';
 import { RedisShardStore } from './redis-shard-store';
-import { REDIS_STATS } from './redis-stat-names';
+import { redisStatNames } from './redis-stat-names';
 import { ShardCommands } from './shard-commands';
 
 /**
@@ -38,7 +38,7 @@ export async function createLegacyRedisBackend(options: LegacyBackendOptions): P
   });
   health.start();
   await cache.reload().catch((e: unknown) => {
-    stats.incr(REDIS_STATS.initQueueNamesFailure);
+    stats.incr(redisStatNames.initQueueNamesFailure);
     logger.warn({ err: e }, 'initial queue-name load failed');
   });
   backend.start();

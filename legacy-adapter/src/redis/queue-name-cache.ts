@@ -1,7 +1,7 @@
 import { NoHealthyShardsError, QueueNotFoundError } from '../../../core/src/errors/pinlater-error';
 import type { ShardStore } from '../../../core/src/interfaces/shard-store';
 import type { Stats } from '../../../core/src/interfaces/stats';
-import { REDIS_STATS } from './redis-stat-names';
+import { redisStatNames } from './redis-stat-names';
 
 /**
  * PinLater Redis's queue-name cache (FACTS §6.3): the set `ZRANGE pln_<shard> 0 -1` of one random
@@ -72,7 +72,7 @@ export class QueueNameCache {
     if (this.names.has(queue)) return;
     await this.reloadShared();
     if (this.names.has(queue)) return;
-    this.stats.incr(REDIS_STATS.queueNotFoundEnqueue);
+    this.stats.incr(redisStatNames.queueNotFoundEnqueue);
     throw new QueueNotFoundError(`Queue not found: ${queue}`);
   }
 }

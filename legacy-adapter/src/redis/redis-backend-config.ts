@@ -1,3 +1,4 @@
+import { parseEndpointObject } from '../../../core/src/config/endpoint';
 import { PACER_SHARD_PREFIX, isReservedLegacyShardName } from '../../../core/src/descriptors/issuer';
 
 /**
@@ -46,19 +47,6 @@ function unknownFields(obj: Obj, allowed: readonly string[], where: string, prob
   }
 }
 
-function parseEndpoint(v: unknown, where: string, problems: string[]): RedisEndpointConfig | undefined {
-  if (!isObject(v)) {
-    problems.push(`${where}: must be an object {"host": ..., "port": ...}`);
-    return undefined;
-  }
-  unknownFields(v, ['host', 'port'], where, problems);
-  const { host, port } = v;
-  const before = problems.length;
-  if (typeof host !== 'string' || host.trim() === '') problems.push(`${where}.host: must be a non-empty string`);
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) problems.push(`${where}.port: must be an integer in 1..65535`);
-  return problems.length === before ? { host: host as string, port: port as number } : undefined;
-}
-
 function checkShardName(name: unknown, where: string, problems: string[]): name is string {
   if (typeof name !== 'string' || name === '') {
     problems.push(`${where}.name: must be a non-empty string`);
@@ -83,8 +71,8 @@ function parseShard(v: unknown, where: string, problems: string[]): RedisShardCo
     return undefined;
   }
   unknownFields(sc, ['master', 'slave', 'dequeueOnly'], `${where}.shardConfig`, problems);
-  const master = parseEndpoint(sc.master, `${where}.shardConfig.master`, problems);
-  const slave = sc.slave === undefined || sc.slave === null ? undefined : parseEndpoint(sc.slave, `${where}.shardConfig.slave`, problems);
+  const master = parseEndpointObject(sc.master, `${where}.shardConfig.master`, problems);
+  const slave = sc.slave === undefined || sc.slave === null ? undefined : parseEndpointObject(sc.slave, `${where}.shardConfig.slave`, problems);
   const dequeueOnly = sc.dequeueOnly ?? false;
   if (typeof dequeueOnly !== 'boolean') problems.push(`${where}.shardConfig.dequeueOnly: must be a boolean`);
   if (!nameOk || master === undefined || typeof dequeueOnly !== 'boolean') return undefined;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MemoryStats } from '../../../core/src/interfaces/stats';
 import { silentLogger } from '../../../core/src/logging/logger';
 import { RedisHealthChecker } from './redis-health-checker';
@@ -45,7 +46,7 @@ describe('RedisHealthChecker (FACTS §8)', () => {
     expect(stats.counter('heartbeat_failures_h_1')).toBe(6);
     await checker.stop();
     const after = pings;
-    await new Promise((r) => setTimeout(r, 30));
+    await sleep(30);
     expect(pings).toBe(after);
   });
 

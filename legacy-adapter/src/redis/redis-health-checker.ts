@@ -1,6 +1,6 @@
 import type { Stats } from '../../../core/src/interfaces/stats';
 import type { Logger } from '../../../core/src/logging/logger';
-import { REDIS_STATS } from './redis-stat-names';
+import { redisStatNames } from './redis-stat-names';
 
 /** Pings one Redis; resolves true on `PONG`, false or rejects otherwise. */
 export type RedisPing = () => Promise<boolean>;
@@ -126,14 +126,14 @@ export class RedisHealthChecker {
   }
 
   private recordFailure(server: TrackedServer): void {
-    this.options.stats.incr(REDIS_STATS.heartbeatFailures(server.host, server.port));
+    this.options.stats.incr(redisStatNames.heartbeatFailures(server.host, server.port));
     server.successes = 0;
     if (!server.live) return;
     server.failures += 1;
     if (server.failures < this.options.consecutiveFailures) return;
     server.live = false;
     server.failures = 0;
-    this.options.stats.incr(REDIS_STATS.healthcheckDead(server.host, server.port));
+    this.options.stats.incr(redisStatNames.healthcheckDead(server.host, server.port));
     this.options.logger.warn({ redis: `${server.host}:${server.port}` }, 'redis server marked dead');
   }
 }

@@ -4,7 +4,7 @@ import type { Logger } from '../../../core/src/logging/logger';
 import { javaSeconds } from '../../../core/src/util/java-format';
 import { priorityKeys, queueNamesKey } from './keys';
 import { replyInt } from './redis-job-codec';
-import { REDIS_STATS } from './redis-stat-names';
+import { redisStatNames } from './redis-stat-names';
 import type { ShardCommands } from './shard-commands';
 
 export interface ShardMonitorContext {
@@ -37,7 +37,7 @@ export async function runShardMonitor(ctx: ShardMonitorContext, priorities: numb
     }
   } catch (e) {
     const name = e instanceof Error ? e.name : 'Error';
-    ctx.stats.incr(REDIS_STATS.monitorError(name));
+    ctx.stats.incr(redisStatNames.monitorError(name));
     ctx.logger.warn({ err: e, shard: ctx.shard }, 'redis monitor failed; rest of the shard skipped');
     result.error = e instanceof Error ? e.message : String(e);
   }

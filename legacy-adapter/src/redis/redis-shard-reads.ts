@@ -9,7 +9,7 @@ import { scanMatchingJobs } from './body-filter/scan-matching-jobs';
 import { jobHashPrefix, stateZsetKey } from './keys';
 import { ID_PAGE_SIZE } from './redis-batch-limits';
 import { replyBuffer, replyInt, replySecondsToMs, replyText } from './redis-job-codec';
-import { REDIS_STATS } from './redis-stat-names';
+import { redisStatNames } from './redis-stat-names';
 import type { ShardCommands } from './shard-commands';
 import { scoreRangePages, type ScoreRange } from './zset-pages';
 
@@ -41,7 +41,7 @@ export async function lookupJob(
   const fields = ['al', 'ar', 'cs', 'ca', 'ua', 'cd', ...(includeBody ? ['bd'] : [])];
   const h = await ctx.cmd.bytes<unknown[]>(['HMGET', `${jobHashPrefix(ctx.shard, queue)}${id}`, ...fields]);
   if (h[0] === null || h[0] === undefined) {
-    ctx.stats.incr(REDIS_STATS.jobHashNotFound(ctx.stats.queueSeries(queue), ctx.shard, priority, 'lookup'));
+    ctx.stats.incr(redisStatNames.jobHashNotFound(ctx.stats.queueSeries(queue), ctx.shard, priority, 'lookup'));
     return null;
   }
   const info: Omit<JobInfo, 'descriptor'> = {
@@ -124,7 +124,7 @@ async function scanPlain(ctx: ShardReadContext, queue: string, priority: number,
     ]);
     ids.forEach(({ id, score }, i) => {
       if (Number(exists[i]) !== 1) {
-        ctx.stats.incr(REDIS_STATS.jobHashNotFound(ctx.stats.queueSeries(queue), ctx.shard, priority, 'scan'));
+        ctx.stats.incr(redisStatNames.jobHashNotFound(ctx.stats.queueSeries(queue), ctx.shard, priority, 'scan'));
         return;
       }
       jobs.push(toJobInfo(state, id, [...(fields[i] ?? []), score]));

@@ -1,5 +1,5 @@
 /** Stat names the legacy Redis backend emits, under PinLater's names (FACTS §6, §8, §9). */
-export const REDIS_STATS = {
+export const redisStatNames = {
   queueNotFoundEnqueue: 'redis-queue-not-found-enqueue',
   initQueueNamesFailure: 'init-queuenames-failure',
   shardConnectionFailed: (host: string): string => `shard_connection_failed_${host}`,

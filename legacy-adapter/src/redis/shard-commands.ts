@@ -3,7 +3,7 @@ import type { Stats } from '../../../core/src/interfaces/stats';
 import { runScript, type LuaScriptName } from './lua-scripts';
 import type { RedisConnection, SendOptions } from './redis-connection';
 import { isRedisConnectionFailure, toStoreError } from './redis-errors';
-import { REDIS_STATS } from './redis-stat-names';
+import { redisStatNames } from './redis-stat-names';
 
 export interface ShardCommandsOptions {
   shard: string;
@@ -58,7 +58,7 @@ export class ShardCommands {
 
   /** One error mapping for every command (a bound field, so no closure per call). */
   private readonly mapError = (e: unknown): never => {
-    if (isRedisConnectionFailure(e)) this.options.stats.incr(REDIS_STATS.shardConnectionFailed(this.host));
+    if (isRedisConnectionFailure(e)) this.options.stats.incr(redisStatNames.shardConnectionFailed(this.host));
     throw toStoreError(e, this.host);
   };
 }

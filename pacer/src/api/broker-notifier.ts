@@ -3,6 +3,7 @@ import type { Stats } from '../../../core/src/interfaces/stats';
 import { endpointKey, type BrokerEndpoint, type PartitionDirectory } from '../interfaces/partition-directory';
 import type { BrokerClient } from '../interfaces/broker-client';
 import type { PendingHint } from '../datastore/job-refs';
+import { pacerStatNames } from './pacer-stat-names';
 
 /**
  * Tells the owning brokers that jobs became pending (after enqueue, failure-ack retry,
@@ -36,7 +37,7 @@ export class BrokerNotifier {
             queue, partitions: [...e.partitions], earliestRunAfterMs: e.earliest, ...(priorities === undefined ? {} : { priorities }),
           })
           .catch((err: unknown) => {
-            this.stats.incr('pacer-notify-failed');
+            this.stats.incr(pacerStatNames.notifyFailed);
             this.logger.warn({ err, queue, broker: endpointKey(e.endpoint) }, 'broker notification failed; the safety sweep will find the jobs');
           }),
       ),

@@ -6,7 +6,7 @@ import { NoHealthyShardsError, ShardConnectionError } from '../../../core/src/er
 import { endpointKey, type BrokerEndpoint, type PartitionDirectory } from '../interfaces/partition-directory';
 import { BrokerUnreachableError, type BrokerClient } from '../interfaces/broker-client';
 import type { DequeueRoutingHealth } from './dequeue-routing-health';
-import { routingStatNames } from './routing-stat-names';
+import { pacerStatNames } from './pacer-stat-names';
 
 interface BrokerGroup {
   endpoint: BrokerEndpoint;
@@ -94,7 +94,7 @@ export class DequeueRouter {
       const moved = retry.filter((p) => this.ownerChanged(args.queue, p, attempt.misses.get(p)));
       for (const p of moved) attempt.misses.delete(p);
       if (moved.length > 0) {
-        this.stats.incr(routingStatNames.rerouted, moved.length);
+        this.stats.incr(pacerStatNames.rerouted, moved.length);
         await this.serve(attempt, moved);
       }
     }
@@ -126,7 +126,7 @@ export class DequeueRouter {
         if ((reply.readyLeft[i] ?? 0) === 0) g.emptyPriorities.add(p);
       });
       if (reply.notOwned.length > 0) {
-        this.stats.incr(routingStatNames.partitionNotOwned, reply.notOwned.length);
+        this.stats.incr(pacerStatNames.partitionNotOwned, reply.notOwned.length);
         for (const p of reply.notOwned) attempt.misses.set(p, { cause: 'not-owned', endpoint: g.endpoint });
         g.partitions = g.partitions.filter((p) => !reply.notOwned.includes(p));
       }
@@ -135,7 +135,7 @@ export class DequeueRouter {
       if (!(e instanceof BrokerUnreachableError)) throw e;
       g.failed = true;
       for (const p of g.partitions) attempt.misses.set(p, { cause: 'unreachable', endpoint: g.endpoint });
-      this.stats.incr(routingStatNames.brokerUnreachable);
+      this.stats.incr(pacerStatNames.brokerUnreachable);
       this.logger.warn({ err: e, queue: args.queue, broker: endpointKey(g.endpoint) }, 'broker unreachable; serving from other partitions');
       return [];
     }
@@ -144,7 +144,7 @@ export class DequeueRouter {
   /** Waits (bounded) for a view read after this call started; false when there is none to have. */
   private async refreshView(sinceMs: number): Promise<boolean> {
     if (!this.directory.refresh) return false;
-    this.stats.incr(routingStatNames.viewRefresh);
+    this.stats.incr(pacerStatNames.viewRefresh);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), this.options.refreshTimeoutMs ?? 500);
@@ -166,13 +166,13 @@ export class DequeueRouter {
     const { args, jobs, misses } = attempt;
     if (misses.size === 0) return jobs;
     const missed = [...misses.keys()];
-    this.stats.incr(routingStatNames.unservable, missed.length);
+    this.stats.incr(pacerStatNames.unservable, missed.length);
     if (jobs.length > 0) return jobs;
     const causes = [...misses.values()];
     const unreachable = causes.filter(isUnreachable);
     const nobodyAnswered = unreachable.length === args.partitions.length;
     if (!nobodyAnswered && !(await this.ready(args.queue, missed))) return []; // truly nothing ready there
-    this.stats.incr(routingStatNames.noHealthyShards);
+    this.stats.incr(pacerStatNames.noHealthyShards);
     this.options.health?.refused(args.queue, missed);
     if (unreachable.length === causes.length) {
       const endpoints = [...new Set(unreachable.map((m) => endpointKey(m.endpoint)))];

@@ -1,3 +1,4 @@
+import { parseEndpoint as parseHostPort } from '../../../core/src/config/endpoint';
 import type { BrokerEndpoint, PartitionDirectory } from '../interfaces/partition-directory';
 
 /** One routing rule: these partitions of this queue (all partitions when omitted) → endpoint. */
@@ -47,9 +48,7 @@ export class StaticPartitionDirectory implements PartitionDirectory {
   }
 }
 
-/** Parses `host:port`. */
+/** Parses a broker's `host:port` with core's endpoint parser (core/src/config/endpoint.ts); throws EndpointError. */
 export function parseEndpoint(text: string): BrokerEndpoint {
-  const m = /^(.+):(\d{1,5})$/.exec(text.trim());
-  if (m === null) throw new Error(`Invalid broker endpoint '${text}' (expected host:port)`);
-  return { host: m[1] as string, port: Number(m[2]) };
+  return parseHostPort(text, 'broker endpoint');
 }

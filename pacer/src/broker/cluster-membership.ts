@@ -15,6 +15,7 @@
  * restart or an expiry is survived by the manager opening the next session and the participant
  * joining again on it.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../../core/src/util/clock';
 import type { Logger } from '../../../core/src/logging/logger';
 import { coerceError } from '../../../core/src/errors/coerce-error';
@@ -98,7 +99,7 @@ export class ClusterMembership {
       const zk = this.participant.zkSession();
       if (drained && zk !== undefined) {
         drained = await this.waitUntilUnlisted(zk, t0 + drainTimeoutMs);
-        if (lingerMs > 0) await new Promise<void>((resolve) => setTimeout(resolve, lingerMs));
+        if (lingerMs > 0) await sleep(lingerMs);
       }
     } catch (e) {
       logger.warn({ err: coerceError(e), instance }, 'drain failed; closing the session (partitions fail over)');
@@ -119,7 +120,7 @@ export class ClusterMembership {
     for (;;) {
       if (!(await this.listedOnline(zk))) return true;
       if (this.options.clock.nowMs() > deadlineMs) return false;
-      await new Promise<void>((resolve) => setTimeout(resolve, POLL_MS));
+      await sleep(POLL_MS);
     }
   }
 

@@ -13,6 +13,7 @@
  *
  *   npx tsx pacer/src/cli/status.ts --zk 127.0.0.1:2181 --cluster pacer [--json] [--settle-ms 1000]
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { coerceError } from '../../../core/src/errors/coerce-error';
 import { silentLogger } from '../../../core/src/logging/logger';
@@ -52,7 +53,7 @@ function parseArgs(): { config: ClusterConfig; json: boolean; settleMs: number }
 async function readSettled(zk: ZkClient, cluster: string, settleMs: number): Promise<ClusterStatus> {
   const first = await readClusterStatus(zk, cluster);
   if (first.staleView.length === 0 || settleMs === 0) return first;
-  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  await sleep(settleMs);
   return confirmStale(first, await readClusterStatus(zk, cluster));
 }
 

@@ -1,9 +1,13 @@
 /**
  * Configuration of the Pacer controller process and the cluster CLI, validated once
- * (`loadClusterConfig`): PACER_ZK_CONNECT (host:port[/chroot]), PACER_CLUSTER,
- * PACER_ZK_SESSION_TIMEOUT_MS, PACER_CONTROLLER_NAME, PACER_LOG_LEVEL. CLI flags override.
+ * (`loadClusterConfig`, a zod schema applied by `parseConfig`): PACER_ZK_CONNECT
+ * (host:port[/chroot]), PACER_CLUSTER, PACER_ZK_SESSION_TIMEOUT_MS, PACER_CONTROLLER_NAME,
+ * PACER_LOG_LEVEL. CLI flags override.
  */
 import { hostname } from 'node:os';
+import { z } from 'zod';
+import { envInteger, envMatching, envString, withOverrides } from '../../../core/src/config/env-schema';
+import { parseConfig } from '../../../core/src/config/parse-config';
 
 export interface ClusterConfig {
   readonly zkConnect: string;
@@ -19,25 +23,29 @@ export const CLUSTER_DEFAULTS = {
   sessionTimeoutMs: 6000,
 } as const;
 
+/** The variables every cluster member reads the same way (controller, CLI, broker in cluster mode). */
+export const clusterMemberVariables = {
+  PACER_CLUSTER: envMatching(CLUSTER_DEFAULTS.cluster, /^[A-Za-z0-9_.-]+$/, '[A-Za-z0-9_.-]+'),
+  PACER_ZK_SESSION_TIMEOUT_MS: envInteger(CLUSTER_DEFAULTS.sessionTimeoutMs, { min: 1000 }),
+};
+
+const clusterSchema = z.object({
+  PACER_ZK_CONNECT: envString(CLUSTER_DEFAULTS.zkConnect),
+  ...clusterMemberVariables,
+  PACER_CONTROLLER_NAME: z.string().optional(),
+  PACER_LOG_LEVEL: envString('info'),
+});
+
+/** Reads the variables (then `overrides`, the CLI flags); throws one ConfigError naming every variable that is wrong. */
 export function loadClusterConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<string, string>> = {}): ClusterConfig {
-  const v = (name: string): string | undefined => overrides[name] ?? env[name];
-  const problems: string[] = [];
-  const timeoutRaw = v('PACER_ZK_SESSION_TIMEOUT_MS');
-  const sessionTimeoutMs = timeoutRaw === undefined || timeoutRaw === '' ? CLUSTER_DEFAULTS.sessionTimeoutMs : Number(timeoutRaw);
-  if (!Number.isInteger(sessionTimeoutMs) || sessionTimeoutMs < 1000) {
-    problems.push(`PACER_ZK_SESSION_TIMEOUT_MS must be an integer >= 1000, got '${timeoutRaw}'`);
-  }
-  const cluster = v('PACER_CLUSTER') ?? CLUSTER_DEFAULTS.cluster;
-  if (!/^[A-Za-z0-9_.-]+$/.test(cluster)) problems.push(`PACER_CLUSTER must match [A-Za-z0-9_.-]+, got '${cluster}'`);
-  const config: ClusterConfig = {
-    zkConnect: v('PACER_ZK_CONNECT') ?? CLUSTER_DEFAULTS.zkConnect,
-    cluster,
-    sessionTimeoutMs,
-    controllerName: v('PACER_CONTROLLER_NAME') ?? `controller_${hostname()}_${process.pid}`,
-    logLevel: v('PACER_LOG_LEVEL') ?? 'info',
+  const v = parseConfig('Pacer cluster configuration', clusterSchema, withOverrides(env, overrides));
+  return {
+    zkConnect: v.PACER_ZK_CONNECT,
+    cluster: v.PACER_CLUSTER,
+    sessionTimeoutMs: v.PACER_ZK_SESSION_TIMEOUT_MS,
+    controllerName: v.PACER_CONTROLLER_NAME ?? `controller_${hostname()}_${process.pid}`,
+    logLevel: v.PACER_LOG_LEVEL,
   };
-  if (problems.length > 0) throw new Error(`Invalid Pacer cluster configuration:\n  ${problems.join('\n  ')}`);
-  return config;
 }
 
 /** Maps commander option names to the variables they override. */

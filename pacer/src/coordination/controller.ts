@@ -9,6 +9,7 @@
  * session) = set the cluster up and compete again. Every pipeline run reads the whole cluster
  * afresh, so a new leader reconciles everything that changed while nobody led.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../../core/src/logging/logger';
 import type { Clock } from '../../../core/src/util/clock';
 import { coerceError } from '../../../core/src/errors/coerce-error';
@@ -166,7 +167,7 @@ export class HelixController {
         return;
       } catch (e) {
         this.options.logger.warn({ err: coerceError(e) }, 'controller join failed; retrying');
-        await new Promise<void>((resolve) => setTimeout(resolve, JOIN_RETRY_MS));
+        await sleep(JOIN_RETRY_MS);
       }
     }
   }

@@ -7,6 +7,7 @@
  * 4. create the EPHEMERAL LIVEINSTANCES/<i> only if the ZooKeeper session is still the expected
  *    one, and verify its owner (helix#641).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { addInstance } from './cluster-setup';
 import { liveInstanceRecord, PartitionState, type InstanceEndpoint } from './helix-records';
 import type { HelixPaths } from './helix-paths';
@@ -66,7 +67,7 @@ async function waitForFreeLiveInstance(o: JoinOptions, session: string): Promise
     const live = await readRecord(o.zk, o.paths.liveInstance(o.instance));
     if (!live || live.ephemeralOwner === session) return;
     if (o.nowMs() > deadline) throw new Error(`instance ${o.instance} is still live under session ${live.ephemeralOwner}`);
-    await new Promise<void>((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 

@@ -12,6 +12,7 @@
  *   session timeout, or a stalled process) = `onSessionLost()` at once and forget every local
  *   state; CONNECTED (the next session) = join again (live instance, current states carried over).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../../core/src/logging/logger';
 import type { Clock } from '../../../core/src/util/clock';
 import { coerceError } from '../../../core/src/errors/coerce-error';
@@ -121,7 +122,7 @@ export class HelixParticipant {
     const deadline = this.options.clock.nowMs() + timeoutMs;
     while (this.onlinePartitions().length > 0 || this.processing) {
       if (this.options.clock.nowMs() > deadline) return false;
-      await new Promise<void>((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
     }
     return true;
   }
@@ -211,7 +212,7 @@ export class HelixParticipant {
         return;
       } catch (e) {
         this.options.logger.warn({ err: coerceError(e) }, 'participant rejoin failed; retrying');
-        await new Promise<void>((resolve) => setTimeout(resolve, 500));
+        await sleep(500);
       }
     }
   }
@@ -237,7 +238,7 @@ export class HelixParticipant {
       } catch (e) {
         if (this.session !== session) return;
         this.options.logger.warn({ err: coerceError(e) }, 'message batch failed; retrying');
-        await new Promise<void>((resolve) => setTimeout(resolve, 200));
+        await sleep(200);
         this.dirty = true;
       }
     }

@@ -10,6 +10,7 @@
  * the session LOST, the last table keeps routing (brokers refuse partitions they no longer own,
  * and the router then asks for a `refresh()`), and `status()` says the view is not fresh.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../../core/src/logging/logger';
 import type { Clock } from '../../../core/src/util/clock';
 import { coerceError } from '../../../core/src/errors/coerce-error';
@@ -148,7 +149,7 @@ export class ZkPartitionDirectory implements PartitionDirectory {
       const zk = this.options.sessions.client();
       if (!zk) return; // LOST: the next CONNECTED schedules a read
       const wait = this.lastReadStartMs + MIN_READ_INTERVAL_MS - this.options.clock.nowMs();
-      if (wait > 0) await new Promise<void>((resolve) => setTimeout(resolve, wait));
+      if (wait > 0) await sleep(wait);
       this.dirty = false;
       try {
         await this.read(zk);
@@ -156,7 +157,7 @@ export class ZkPartitionDirectory implements PartitionDirectory {
         this.options.logger.warn({ err: coerceError(e) }, 'partition directory refresh failed; retrying');
         this.dirty = true;
         if (!this.options.sessions.isConnected()) return; // the reconnection (or next session) schedules a read
-        await new Promise<void>((resolve) => setTimeout(resolve, RETRY_MS));
+        await sleep(RETRY_MS);
       }
     }
   }

@@ -14,6 +14,7 @@
  *   at least as new as anything the lost session saw (Helix #1118: stale reads after expiry, when
  *   the new session lands on a lagging follower).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ZkCode, ZkError } from './zk-error';
 import type { ZkClient } from './zk-client';
 
@@ -31,7 +32,7 @@ export async function connectWithBackoff(connect: () => Promise<ZkClient>, stopp
       return await connect();
     } catch {
       const ceiling = Math.min(1000, 100 * 2 ** attempt);
-      await new Promise<void>((resolve) => setTimeout(resolve, ceiling / 2 + Math.random() * (ceiling / 2)));
+      await sleep(ceiling / 2 + Math.random() * (ceiling / 2));
     }
   }
   return undefined;

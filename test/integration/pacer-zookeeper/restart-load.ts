@@ -9,6 +9,7 @@
  * above the test's duration), when each partition last served a job (to time the recovery), and
  * every empty answer and error with its time.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { PacerBackend } from '../../../pacer';
 import { parsePacerDescriptor } from '../../../pacer/src/descriptors/pacer-descriptor';
 import { job } from '../pacer-fixtures';
@@ -96,7 +97,7 @@ export class RestartLoad {
         return;
       } catch (e) {
         if (attempt >= 50) throw e;
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100);
       }
     }
   }
@@ -111,7 +112,7 @@ export class RestartLoad {
         this.enqueueErrors.push({ atMs: Date.now(), what: describe(e) });
       }
       await this.dequeueAndAck(`w${i}`);
-      await new Promise((r) => setTimeout(r, pauseMs));
+      await sleep(pauseMs);
     }
   }
 }

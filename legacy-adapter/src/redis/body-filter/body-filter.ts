@@ -6,7 +6,7 @@ import { StepBudget } from '../../../../core/src/util/step-budget';
 import { LuaPatternError, PatternStepLimitError } from '../lua-pattern/lua-pattern-errors';
 import { LuaPatternMatcher } from '../lua-pattern/lua-pattern-matcher';
 import { jedisDataMessage } from '../redis-errors';
-import { REDIS_STATS } from '../redis-stat-names';
+import { redisStatNames } from '../redis-stat-names';
 
 /** Longest stretch of matching before the filter lets other requests of the gateway run. */
 const SLICE_MS = 10;
@@ -62,7 +62,7 @@ export class BodyFilter {
   private clientError(e: unknown, exhaustedHere: boolean): unknown {
     if (e instanceof LuaPatternError) return new PinLaterError(ErrorCode.UNKNOWN, jedisDataMessage(`ERR bodyRegexToMatch: ${e.message}`), { cause: e });
     if (e instanceof PatternStepLimitError) {
-      if (exhaustedHere) this.stats.incr(REDIS_STATS.bodyFilterBudgetExceeded);
+      if (exhaustedHere) this.stats.incr(redisStatNames.bodyFilterBudgetExceeded);
       return new BudgetExceededError(budgetMessage(this.budget.limit), { cause: e });
     }
     return e;

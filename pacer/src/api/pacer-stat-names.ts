@@ -1,8 +1,9 @@
 /**
- * Gateway stats of dequeue routing over Pacer brokers (counters, in `/stats.txt`), in one place for
- * the router, dashboards and runbooks (runbooks/pacer-cluster-status-and-failover.md).
+ * Stats Pacer's client-facing API emits in the gateway (counters, in `/stats.txt`), in one place for
+ * the API, dashboards and runbooks (runbooks/pacer-cluster-status-and-failover.md). Pacer also
+ * counts `<queue>_checkpoint_noop` under PinLater's name (`backendStatNames.checkpointNoop`).
  */
-export const routingStatNames = {
+export const pacerStatNames = {
   /** Partitions a broker refused because it does not own them (stale view, hand-off, suspended broker). */
   partitionNotOwned: 'pacer-dequeue-partition-not-owned',
   /** Broker calls that failed to connect or timed out. */
@@ -15,4 +16,8 @@ export const routingStatNames = {
   unservable: 'pacer-dequeue-unservable-partitions',
   /** Dequeues refused (NO_HEALTHY_SHARDS / SHARD_CONNECTION_FAILED) instead of answering "empty" while jobs were ready. */
   noHealthyShards: 'pacer-dequeue-no-healthy-shards',
+  /** "Jobs are pending" notifications a broker did not take; its safety sweep finds the jobs later. */
+  notifyFailed: 'pacer-notify-failed',
+  /** Body-regex count/scan/delete statements stopped by their time limit (`bodyRegexTimeoutMs`). */
+  bodyRegexTimeout: 'pacer-body-regex-timeout',
 } as const;

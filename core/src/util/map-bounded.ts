@@ -1,16 +1,4 @@
 /**
- * PinLater's batch partitioning (FACTS §3.5): consecutive slices of size
- * `max(floor(n / parallelism), 1)`, run in parallel, each serially. Kept for reference and for the
- * tests that pin PinLater's slice shapes; the backends use `mapBounded` (see below).
- */
-export function partitionBatch<T>(items: readonly T[], parallelism: number): T[][] {
-  const size = Math.max(Math.floor(items.length / Math.max(parallelism, 1)), 1);
-  const slices: T[][] = [];
-  for (let i = 0; i < items.length; i += size) slices.push(items.slice(i, i + size));
-  return slices;
-}
-
-/**
  * Maps every item with at most `maxInFlight` operations outstanding; results in input order.
  *
  * Deviation from PinLater (docs/compatibility.md, "Batches run concurrently"): PinLater runs

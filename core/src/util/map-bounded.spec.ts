@@ -1,13 +1,6 @@
-import { mapBounded, partitionBatch } from './partition-batch';
-import { javaRound, shuffled } from './shuffle';
+import { mapBounded } from './map-bounded';
 
-describe('PinLater batch partitioning (FACTS §3.5)', () => {
-  it('slices of max(n / parallelism, 1)', () => {
-    expect(partitionBatch([1, 2, 3, 4, 5, 6, 7], 5).map((s) => s.length)).toEqual([1, 1, 1, 1, 1, 1, 1]);
-    expect(partitionBatch(Array.from({ length: 12 }, (_, i) => i), 5).map((s) => s.length)).toEqual([2, 2, 2, 2, 2, 2]);
-    expect(partitionBatch([], 5)).toEqual([]);
-  });
-
+describe('mapBounded (batches with bounded concurrency, docs/compatibility.md)', () => {
   it('keeps request order in results and bounds the operations in flight', async () => {
     const items = Array.from({ length: 23 }, (_, i) => i);
     let inFlight = 0;
@@ -36,10 +29,4 @@ describe('PinLater batch partitioning (FACTS §3.5)', () => {
     expect(done).not.toContain(4);
   });
 
-  it('rounds like Java Math.round and shuffles every element', () => {
-    expect(javaRound(2.5)).toBe(3);
-    expect(javaRound(-0.5)).toBe(0);
-    expect(javaRound(NaN)).toBe(0);
-    expect(shuffled([1, 2, 3, 4]).sort()).toEqual([1, 2, 3, 4]);
-  });
 });

@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { systemClock } from '../../../core/src/util/clock';
 import { silentLogger } from '../../../core/src/logging/logger';
-import { FileWatcher } from './file-watcher';
-import { parseQueueConfig } from './queue-config-schema';
-import { QueueRateLimits } from './queue-rate-limits';
+import { setUpRateLimiting } from './rate-limit-setup';
 
-describe('FileWatcher + queue config hot reload', () => {
+describe('queue config hot reload (setUpRateLimiting + ConfigFileWatcher)', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'gw-watch-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,28 +18,27 @@ describe('FileWatcher + queue config hot reload', () => {
   it('reloads on mtime+md5 change, keeps the old config on a parse error or unchanged content', async () => {
     const path = join(dir, 'queue_config.json');
     write(path, '{"queues":[{"name":"q","queueConfig":{"maxJobsPerSecond":0}}]}', 1000);
-    const limits = new QueueRateLimits({ nowMs: () => 0 });
-    const initial = await FileWatcher.readInitial(path);
-    limits.setQueueConfig(parseQueueConfig(initial.content.toString()));
-    let changes = 0;
-    const watcher = new FileWatcher(path, initial, 10_000, (c) => {
-      changes++;
-      limits.setQueueConfig(parseQueueConfig(c.toString()));
-    }, silentLogger());
+    const rateLimiting = await setUpRateLimiting({ queueConfigFile: path, serverSetFile: undefined, pollIntervalMs: 3_600_000 }, systemClock, silentLogger());
+    const { limits, watchers: [watcher] } = rateLimiting;
+    if (watcher === undefined) throw new Error('no watcher for the queue config');
     expect(limits.allowDequeue('q', 1)).toBe(false);
 
     write(path, '{"queues":[{"name":"q","queueConfig":{"maxJobsPerSecond":0}}]}', 2000); // same md5
-    await watcher.poll();
-    expect(changes).toBe(0);
+    expect(await watcher.poll()).toBe('unchanged');
 
     write(path, '{"queues": [broken', 3000);
-    await watcher.poll();
-    expect(changes).toBe(1);
+    expect(await watcher.poll()).toBe('rejected');
     expect(limits.allowDequeue('q', 1)).toBe(false);
 
     write(path, '{"queues":[{"name":"q","queueConfig":{"maxJobsPerSecond":5}}]}', 4000);
-    await watcher.poll();
+    expect(await watcher.poll()).toBe('applied');
     expect(limits.allowDequeue('q', 1)).toBe(true);
-    watcher.close();
+    await rateLimiting.close();
+  });
+
+  it('aborts startup on a bad initial file, as PinLater does', async () => {
+    const path = join(dir, 'queue_config.json');
+    write(path, '{"queues": [broken', 1000);
+    await expect(setUpRateLimiting({ queueConfigFile: path, serverSetFile: undefined, pollIntervalMs: 3_600_000 }, systemClock, silentLogger())).rejects.toThrow(/not valid JSON/);
   });
 });
