@@ -6,6 +6,7 @@ import { statNames, transportStatNames } from '../gateway/src/stats/stat-names';
 import { mysqlStatNames } from '../legacy-adapter/src/mysql/mysql-stat-names';
 import { redisStatNames } from '../legacy-adapter/src/redis/redis-stat-names';
 import { pacerStatNames } from '../pacer/src/api/pacer-stat-names';
+import { routingStatNames } from '../core/src/routing/routing-stat-names';
 import { listRepoFiles, REPO_ROOT } from './repo-files';
 
 /**
@@ -21,6 +22,7 @@ const CATALOGUES: Record<string, unknown> = {
   redis: redisStatNames,
   mysql: mysqlStatNames,
   pacer: pacerStatNames,
+  routing: routingStatNames,
   stats: { queueSeriesOverflow: QUEUE_SERIES_OVERFLOW_STAT },
 };
 

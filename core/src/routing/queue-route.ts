@@ -1,0 +1,50 @@
+/**
+ * Where one queue's calls go, as a routing gateway applies it (the ZooKeeper routing record,
+ * migration/src/routing/routing-record.ts, reduced to what serving needs).
+ *
+ * - `legacy`: every call to the legacy PinLater cluster `cluster`.
+ * - `pacer`: every call to Pacer. `legacyCluster` is where the queue lived before (null if it was
+ *   born on Pacer): acks, checkpoints and lookups of descriptors that cluster issued still go
+ *   there (descriptor routing, whatever the mode).
+ */
+export type QueueRoute =
+  | { readonly mode: 'legacy'; readonly cluster: string }
+  | { readonly mode: 'pacer'; readonly legacyCluster: string | null };
+
+/** Where a queue with no record is created: Pacer, or a named legacy cluster. */
+export type RouteDestination = { readonly mode: 'pacer' } | { readonly mode: 'legacy'; readonly cluster: string };
+
+/** How current the routing a gateway serves is (for /health, stats and the operator CLI). */
+export interface RoutingStatus {
+  /** False until the routing table was read once: nothing routed is served before that. */
+  readonly loaded: boolean;
+  /** True while the source cannot confirm the table is current (ZooKeeper down, session lost). */
+  readonly degraded: boolean;
+  /** The table version this gateway serves (0 before the first read). */
+  readonly appliedVersion: number;
+  /** Records ignored because they did not parse (the previous value stays in force). */
+  readonly invalidRecords: number;
+  readonly detail?: string;
+}
+
+/**
+ * The routing table as a gateway sees it. Implemented over ZooKeeper by
+ * migration/src/routing (watching, last good value on trouble) and in memory for single-process
+ * tools and tests.
+ */
+export interface RouteSource {
+  /**
+   * The queue's route from the table: a route, `undefined` when the queue has no record, or a
+   * `PinLaterError` NO_HEALTHY_SHARDS thrown while the table has never been read (a gateway
+   * started while ZooKeeper is unreachable serves nothing routed).
+   */
+  routeOf(queue: string): QueueRoute | undefined;
+  /**
+   * Records the route of a queue this gateway is creating, only if the queue has no record yet
+   * (a gateway can create a record, never change one); resolves with the route in force
+   * afterwards (someone else's, when another record won).
+   */
+  recordCreated(queue: string, route: QueueRoute): Promise<QueueRoute>;
+  status(): RoutingStatus;
+  close(): Promise<void>;
+}

@@ -1,0 +1,318 @@
+import { ErrorCode } from '../errors/error-code';
+import { PinLaterError, ShardConnectionError } from '../errors/pinlater-error';
+import type {
+  BackendHealth, BackendKind, ExportPage, ExportRequest, ImportResult, MonitorReport, PinLaterBackend,
+} from '../interfaces/pinlater-backend';
+import type { Stats } from '../interfaces/stats';
+import type { Logger } from '../logging/logger';
+import type { JobInfo, PortableJob } from '../types/job';
+import type {
+  AckInfo, AckRequest, CheckpointItem, CheckpointRequest, CountRequest, DeleteJobsRequest, DequeueRequest, DequeueResult,
+  EnqueueRequest, LookupRequest, RetryFailedRequest, ScanRequest,
+} from '../types/requests';
+import type { Clock } from '../util/clock';
+import { renderUntrusted } from '../util/render-untrusted';
+import { QueueIndex } from './queue-index';
+import type { QueueRoute, RouteDestination, RouteSource, RoutingStatus } from './queue-route';
+import { routingStatNames } from './routing-stat-names';
+
+/** The name discovery and health use for Pacer among the legacy cluster names. */
+export const PACER_SYSTEM = 'pacer';
+
+export interface RoutingBackendOptions {
+  /** Legacy PinLater clusters by name (the names routing records use). */
+  readonly legacy: ReadonlyMap<string, PinLaterBackend>;
+  readonly pacer?: PinLaterBackend;
+  readonly routes: RouteSource;
+  /** Where createQueue puts a queue that exists nowhere yet. */
+  readonly defaultDestination: RouteDestination;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly stats: Stats;
+  /** Discovery: re-read every backend's queue list when older than this (default 30 s). */
+  readonly queueIndexMaxAgeMs?: number;
+  /** Discovery: on a name not in the index, re-read at most this often (default 1 s). */
+  readonly queueIndexMissRefreshMs?: number;
+}
+
+/** `/health` of a routing gateway: every system's own health, and the routing table's state. */
+export interface RoutingHealth extends BackendHealth {
+  readonly routing: RoutingStatus;
+  readonly systems: Readonly<Record<string, BackendHealth>>;
+}
+
+/**
+ * One gateway in front of every store (issue 10): each queue's calls go to the system its routing
+ * record names (legacy cluster or Pacer), and descriptors to the system that issued them.
+ *
+ * - Queue calls (enqueue, dequeue, counts, scans, retries, deletes, export/import) go to the
+ *   queue's current system. A queue without a record goes where discovery finds it (exactly one
+ *   system holds it), is refused when two systems hold it, and otherwise goes to the default
+ *   destination (which gives its own answer for a missing queue).
+ * - Acks and checkpoints are split by issuer: Pacer descriptors to Pacer, legacy ones to the
+ *   queue's legacy cluster (shard names repeat across clusters, so the queue picks the cluster),
+ *   whatever the queue's mode now. lookupJobs groups the descriptors the same way, by each
+ *   descriptor's queue, and merges the answers keyed by the descriptors as sent.
+ * - getQueueNames is the union over every system.
+ * - While the routing table has never been read, every routed call is refused (NO_HEALTHY_SHARDS):
+ *   a gateway never guesses a route. After that, trouble with the table keeps the last one.
+ *
+ * `kind` is the default destination's: the service layer answers names that could never exist
+ * (invalid names) the way the system a new queue would land on does.
+ */
+export class RoutingBackend implements PinLaterBackend {
+  readonly kind: BackendKind;
+  readonly numPriorityLevels: number;
+  private readonly index: QueueIndex;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: RoutingBackendOptions) {
+    const systems = this.systems();
+    if (systems.length === 0) throw new Error('a routing backend needs at least one legacy cluster or Pacer');
+    if (options.legacy.has(PACER_SYSTEM)) throw new Error(`'${PACER_SYSTEM}' is reserved: name the legacy cluster otherwise`);
+    const levels = new Set(systems.map(([, b]) => b.numPriorityLevels));
+    if (levels.size !== 1) throw new Error(`every system must have the same number of priority levels (got ${[...levels].join(', ')})`);
+    this.numPriorityLevels = systems[0]?.[1].numPriorityLevels ?? 3;
+    this.kind = this.destinationBackend(options.defaultDestination).kind;
+    this.index = new QueueIndex(() => this.readQueueNames(), options.clock, {
+      maxAgeMs: options.queueIndexMaxAgeMs ?? 30_000,
+      missRefreshMs: options.queueIndexMissRefreshMs ?? 1000,
+      onRefresh: () => options.stats.incr(routingStatNames.queueIndexRefreshes),
+    });
+  }
+
+  // ---- queue lifecycle -------------------------------------------------------------------------
+
+  /**
+   * A queue with a record (or found in exactly one system) is created there (idempotent, as in
+   * PinLater). A new name is recorded first, at the default destination, then created where the
+   * record in force says: a record another gateway wrote first wins, so two gateways never create
+   * one queue in two systems. Without the routing table the call is refused, never guessed.
+   */
+  async createQueue(queue: string): Promise<void> {
+    const existing = await this.routeOrDiscover(queue, false);
+    const route = existing ?? (await this.recordNewQueue(queue));
+    await this.currentBackend(route, queue).createQueue(queue);
+    this.index.invalidate();
+  }
+
+  /** Deletes the queue on its current system, and on the legacy cluster it came from. */
+  async deleteQueue(queue: string): Promise<void> {
+    const route = await this.route(queue);
+    const targets = new Set([this.currentBackend(route, queue), this.legacyBackend(route, queue)]);
+    for (const backend of targets) await backend.deleteQueue(queue);
+    this.index.invalidate();
+  }
+
+  // ---- calls on the queue's current system ----------------------------------------------------
+
+  async enqueueJobs(req: EnqueueRequest): Promise<string[]> {
+    return (await this.current(req.queue)).enqueueJobs(req);
+  }
+
+  async dequeueJobs(req: DequeueRequest): Promise<DequeueResult> {
+    return (await this.current(req.queue)).dequeueJobs(req);
+  }
+
+  async getJobCount(req: CountRequest): Promise<number> {
+    return (await this.current(req.queue)).getJobCount(req);
+  }
+
+  async scanJobs(req: ScanRequest): Promise<JobInfo[]> {
+    return (await this.current(req.queue)).scanJobs(req);
+  }
+
+  async retryFailedJobs(req: RetryFailedRequest): Promise<number> {
+    return (await this.current(req.queue)).retryFailedJobs(req);
+  }
+
+  async deleteJobs(req: DeleteJobsRequest): Promise<number> {
+    return (await this.current(req.queue)).deleteJobs(req);
+  }
+
+  async exportJobs(req: ExportRequest): Promise<ExportPage> {
+    return (await this.current(req.queue)).exportJobs(req);
+  }
+
+  async importJobs(queue: string, jobs: PortableJob[]): Promise<ImportResult[]> {
+    return (await this.current(queue)).importJobs(queue, jobs);
+  }
+
+  // ---- calls routed by descriptor ---------------------------------------------------------------
+
+  async ackDequeuedJobs(req: AckRequest): Promise<void> {
+    const route = await this.route(req.queue);
+    const succeeded = this.byIssuer(route, req.queue, req.succeeded);
+    const failed = this.byIssuer(route, req.queue, req.failed);
+    const backends = new Set([...succeeded.keys(), ...failed.keys()]);
+    await Promise.all([...backends].map((b) => b.ackDequeuedJobs({ queue: req.queue, succeeded: succeeded.get(b) ?? [], failed: failed.get(b) ?? [] })));
+  }
+
+  async checkpointJobs(req: CheckpointRequest): Promise<void> {
+    const route = await this.route(req.queue);
+    const groups = this.byIssuer(route, req.queue, req.items);
+    await Promise.all([...groups].map(([b, items]) => b.checkpointJobs({ ...req, items })));
+  }
+
+  /**
+   * Each descriptor to its issuer: Pacer's to Pacer; a legacy one to the legacy cluster of the
+   * queue it names (resolved once per distinct queue). Answers merged, keyed as sent.
+   */
+  async lookupJobs(req: LookupRequest): Promise<Map<string, JobInfo>> {
+    const groups = new Map<PinLaterBackend, string[]>();
+    const routes = new Map<string, Promise<QueueRoute>>();
+    for (const descriptor of req.descriptors) {
+      const backend = await this.lookupTarget(descriptor, routes);
+      if (backend === undefined) continue;
+      groups.set(backend, [...(groups.get(backend) ?? []), descriptor]);
+    }
+    const answers = await Promise.all([...groups].map(([b, descriptors]) => b.lookupJobs({ descriptors, includeBody: req.includeBody })));
+    const merged = new Map<string, JobInfo>();
+    for (const answer of answers) for (const [d, info] of answer) merged.set(d, info);
+    return merged;
+  }
+
+  ownsDescriptor(descriptor: string): boolean {
+    return this.systems().some(([, b]) => b.ownsDescriptor(descriptor));
+  }
+
+  // ---- every system ----------------------------------------------------------------------------
+
+  async getQueueNames(): Promise<Set<string>> {
+    const all = new Set<string>();
+    for (const queues of (await this.readQueueNames()).values()) for (const q of queues) all.add(q);
+    return all;
+  }
+
+  async runMonitorOnce(): Promise<MonitorReport> {
+    const reports = await Promise.all(this.systems().map(([, b]) => b.runMonitorOnce()));
+    const merged: MonitorReport = { queues: {}, skippedShards: [] };
+    for (const r of reports) {
+      Object.assign(merged.queues, r.queues);
+      merged.skippedShards.push(...r.skippedShards);
+    }
+    return merged;
+  }
+
+  /** Healthy when every system is and the routing table was read; `routing.degraded` says more. */
+  async health(): Promise<RoutingHealth> {
+    const entries = await Promise.all(this.systems().map(async ([name, b]) => [name, await b.health()] as const));
+    const systems = Object.fromEntries(entries);
+    const routing = this.options.routes.status();
+    return {
+      kind: this.kind,
+      healthy: routing.loaded && entries.every(([, h]) => h.healthy),
+      shards: entries.flatMap(([name, h]) => h.shards.map((s) => ({ ...s, shard: `${name}/${s.shard}` }))),
+      routing,
+      systems,
+    };
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.options.routes.close();
+      for (const [, b] of this.systems()) await b.close();
+    })();
+    return this.closing;
+  }
+
+  // ---- routing --------------------------------------------------------------------------------
+
+  private async current(queue: string): Promise<PinLaterBackend> {
+    return this.currentBackend(await this.route(queue), queue);
+  }
+
+  /** The route in force: the record, else discovery, else the default destination. */
+  private async route(queue: string): Promise<QueueRoute> {
+    return (await this.routeOrDiscover(queue, true)) ?? destinationRoute(this.options.defaultDestination);
+  }
+
+  private async routeOrDiscover(queue: string, countDiscovery: boolean): Promise<QueueRoute | undefined> {
+    const recorded = this.options.routes.routeOf(queue);
+    if (recorded !== undefined) return recorded;
+    const holders = await this.index.holdersOf(queue);
+    if (holders.length > 1) {
+      this.options.stats.incr(routingStatNames.ambiguousQueues);
+      throw new PinLaterError(
+        ErrorCode.UNKNOWN,
+        `Queue ${renderUntrusted(queue)} exists in more than one cluster (${holders.join(', ')}) and has no routing record: refused until an operator routes it`,
+      );
+    }
+    const holder = holders[0];
+    if (holder === undefined) return undefined;
+    if (countDiscovery) this.options.stats.incr(routingStatNames.discoveredRoutes);
+    return holder === PACER_SYSTEM ? { mode: 'pacer', legacyCluster: null } : { mode: 'legacy', cluster: holder };
+  }
+
+  private async recordNewQueue(queue: string): Promise<QueueRoute> {
+    try {
+      const route = await this.options.routes.recordCreated(queue, destinationRoute(this.options.defaultDestination));
+      this.options.stats.incr(routingStatNames.recordsCreated);
+      return route;
+    } catch (e) {
+      if (e instanceof PinLaterError) throw e;
+      this.options.logger.warn({ err: e, queue }, 'could not record the route of a new queue; createQueue refused');
+      throw new ShardConnectionError('Routing table unavailable: cannot record the new queue', { cause: e });
+    }
+  }
+
+  private currentBackend(route: QueueRoute, queue: string): PinLaterBackend {
+    return route.mode === 'pacer' ? this.pacerBackend(queue) : this.clusterBackend(route.cluster, queue);
+  }
+
+  /** Where the queue's legacy descriptors go: its legacy cluster, or (none) its current system. */
+  private legacyBackend(route: QueueRoute, queue: string): PinLaterBackend {
+    if (route.mode === 'legacy') return this.clusterBackend(route.cluster, queue);
+    return route.legacyCluster === null ? this.pacerBackend(queue) : this.clusterBackend(route.legacyCluster, queue);
+  }
+
+  private byIssuer<T extends AckInfo | CheckpointItem>(route: QueueRoute, queue: string, items: readonly T[]): Map<PinLaterBackend, T[]> {
+    const groups = new Map<PinLaterBackend, T[]>();
+    for (const item of items) {
+      const backend = this.options.pacer?.ownsDescriptor(item.descriptor) === true ? this.options.pacer : this.legacyBackend(route, queue);
+      groups.set(backend, [...(groups.get(backend) ?? []), item]);
+    }
+    return groups;
+  }
+
+  private async lookupTarget(descriptor: string, routes: Map<string, Promise<QueueRoute>>): Promise<PinLaterBackend | undefined> {
+    if (this.options.pacer?.ownsDescriptor(descriptor) === true) return this.options.pacer;
+    const colon = descriptor.indexOf(':');
+    if (colon < 0) return this.destinationBackend(this.options.defaultDestination); // unparseable: that system's answer
+    const queue = descriptor.slice(0, colon);
+    if (!routes.has(queue)) routes.set(queue, this.route(queue));
+    return this.legacyBackend(await (routes.get(queue) as Promise<QueueRoute>), queue);
+  }
+
+  private clusterBackend(cluster: string, queue: string): PinLaterBackend {
+    const backend = this.options.legacy.get(cluster);
+    if (backend === undefined) {
+      throw new PinLaterError(ErrorCode.UNKNOWN, `Queue ${renderUntrusted(queue)} is routed to legacy cluster '${renderUntrusted(cluster)}', which this gateway does not know`);
+    }
+    return backend;
+  }
+
+  private pacerBackend(queue: string): PinLaterBackend {
+    if (this.options.pacer === undefined) throw new PinLaterError(ErrorCode.UNKNOWN, `Queue ${renderUntrusted(queue)} is routed to Pacer, which this gateway does not serve`);
+    return this.options.pacer;
+  }
+
+  private destinationBackend(destination: RouteDestination): PinLaterBackend {
+    return destination.mode === 'pacer' ? this.pacerBackend('(default destination)') : this.clusterBackend(destination.cluster, '(default destination)');
+  }
+
+  private systems(): Array<[string, PinLaterBackend]> {
+    const out: Array<[string, PinLaterBackend]> = [...this.options.legacy];
+    if (this.options.pacer !== undefined) out.push([PACER_SYSTEM, this.options.pacer]);
+    return out;
+  }
+
+  private async readQueueNames(): Promise<Map<string, Set<string>>> {
+    const entries = await Promise.all(this.systems().map(async ([name, b]) => [name, await b.getQueueNames()] as const));
+    return new Map(entries);
+  }
+}
+
+function destinationRoute(destination: RouteDestination): QueueRoute {
+  return destination.mode === 'pacer' ? { mode: 'pacer', legacyCluster: null } : { mode: 'legacy', cluster: destination.cluster };
+}
