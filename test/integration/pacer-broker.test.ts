@@ -332,15 +332,17 @@ describe('notifications, no hot polling, unreachable broker', () => {
     await full.assign('sweep-old2', 0);
     const args2 = { ...args, queue: 'sweep-old2' };
     expect((await full.dequeue(args2)).jobs).toEqual([]);
-    await eventually(() => expect(full.counters.fullSweeps).toBe(1));
+    // Not toBe(1): with every second sweep full, a slow poll under load can first see 2 or more.
+    await eventually(() => expect(full.counters.fullSweeps).toBeGreaterThanOrEqual(1));
     await insertReadyJobs('sweep-old2', [[0, 'old2', Date.now() - 3_600_000]]);
+    const fullSweepsBefore = full.counters.fullSweeps;
     const r = await eventually(async () => {
       const got = await full.dequeue(args2);
       expect(got.jobs).toHaveLength(1);
       return got;
     }, { timeoutMs: 5000 });
     expect(r.jobs[0]?.body.toString()).toBe('old2');
-    expect(full.counters.fullSweeps).toBeGreaterThanOrEqual(2);
+    expect(full.counters.fullSweeps).toBeGreaterThan(fullSweepsBefore);
   });
 
   it('broker unreachable → SHARD_CONNECTION_FAILED, jobs stay in MySQL; other partitions still served', async () => {
