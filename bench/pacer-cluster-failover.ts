@@ -28,11 +28,11 @@ import { addQueue, setupCluster } from '../pacer/src/coordination/cluster-setup'
 import { HelixController } from '../pacer/src/coordination/controller';
 import { onlineOwners } from '../pacer/src/coordination/external-view';
 import { HelixPaths } from '../pacer/src/coordination/helix-paths';
-import { NodeZkClient } from '../pacer/src/coordination/node-zk-client';
-import { ZkSessionManager } from '../pacer/src/coordination/zk-session-manager';
+import { NodeZkClient } from '../core/src/zookeeper/node-zk-client';
+import { ZkSessionManager } from '../core/src/zookeeper/zk-session-manager';
 import { HelixParticipant } from '../pacer/src/coordination/participant';
 import { childrenOrEmpty, deleteRecursive, readRecord } from '../pacer/src/coordination/record-store';
-import type { ZkClient } from '../pacer/src/coordination/zk-client';
+import type { ZkClient } from '../core/src/zookeeper/zk-client';
 import { readClusterStatus } from '../pacer/src/coordination/cluster-status';
 import { createPacerBackend, type PacerBackend } from '../pacer';
 import { BrokerProcess, cpuSeconds, freshBenchDatabase, mysqldPid, MYSQL } from './support/pacer-real-cluster';

@@ -7,7 +7,7 @@
 import pino from 'pino';
 import { systemClock } from '../../core/src/util/clock';
 import { HelixParticipant } from '../../pacer/src/coordination/participant';
-import { ZkSessionManager } from '../../pacer/src/coordination/zk-session-manager';
+import { ZkSessionManager } from '../../core/src/zookeeper/zk-session-manager';
 
 async function main(): Promise<void> {
   const [connectString = '', cluster = 'pacer', instance = 'p', timeout = '4000'] = process.argv.slice(2);

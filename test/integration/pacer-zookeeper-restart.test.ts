@@ -22,7 +22,7 @@
  */
 import { createPacerBackend, type PacerBackend } from '../../pacer';
 import { readClusterStatus, type ClusterStatus } from '../../pacer/src/coordination/cluster-status';
-import { NodeZkClient } from '../../pacer/src/coordination/node-zk-client';
+import { NodeZkClient } from '../../core/src/zookeeper/node-zk-client';
 import type { PacerClusterHealth } from '../../pacer/src/api/clustered-pacer-backend';
 import { ErrorCode } from '../../core/src/errors/error-code';
 import { parsePacerDescriptor } from '../../pacer/src/descriptors/pacer-descriptor';

@@ -1,5 +1,5 @@
 /**
- * The shared ZooKeeper session manager (`pacer/src/coordination/zk-session-manager.ts`) and the
+ * The shared ZooKeeper session manager (`core/src/zookeeper/zk-session-manager.ts`) and the
  * client under it (`node-zk-client.ts`), on their own, against a REAL ZooKeeper this file starts
  * on its own port and data dir and kills (-9) and restarts with the same data (tickTime 250 ms),
  * plus a TCP proxy for the two failures a restart can leave behind: a connection the server
@@ -11,10 +11,10 @@
  * manager; the abandoned one ended on the server at once, so its ephemerals do not linger).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { NodeZkClient } from '../../pacer/src/coordination/node-zk-client';
-import type { ZkClient } from '../../pacer/src/coordination/zk-client';
-import type { ZkConnectionChange } from '../../pacer/src/coordination/zk-connection-state';
-import { ZkSessionManager, type ZkSessionManagerOptions } from '../../pacer/src/coordination/zk-session-manager';
+import { NodeZkClient } from '../../core/src/zookeeper/node-zk-client';
+import type { ZkClient } from '../../core/src/zookeeper/zk-client';
+import type { ZkConnectionChange } from '../../core/src/zookeeper/zk-connection-state';
+import { ZkSessionManager, type ZkSessionManagerOptions } from '../../core/src/zookeeper/zk-session-manager';
 import { systemClock } from '../../core/src/util/clock';
 import { silentLogger } from '../../core/src/logging/logger';
 import { eventually } from '../support/eventually';

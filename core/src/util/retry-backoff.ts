@@ -4,7 +4,7 @@ import { systemClock, type Clock } from './clock';
 /**
  * Retrying transient datastore failures (STYLE §5): each datastore has ONE table of the errors it
  * retries, each entry a `RetryRule`; anything not in the table fails at once. This loop is the one
- * that runs them (MySQL: core/src/sql/mysql-retry.ts; ZooKeeper: pacer/src/coordination/zk-error.ts;
+ * that runs them (MySQL: core/src/sql/mysql-retry.ts; ZooKeeper: core/src/zookeeper/zk-error.ts;
  * PinLater's own per-operation auto-retry, core/src/util/with-retries.ts, with no delay).
  */
 export interface RetryRule {

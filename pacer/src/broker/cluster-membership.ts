@@ -20,13 +20,13 @@ import type { Clock } from '../../../core/src/util/clock';
 import type { Logger } from '../../../core/src/logging/logger';
 import { coerceError } from '../../../core/src/errors/coerce-error';
 import { HelixParticipant } from '../coordination/participant';
-import { ZkSessionManager } from '../coordination/zk-session-manager';
+import { ZkSessionManager } from '../../../core/src/zookeeper/zk-session-manager';
 import { OwnershipStateHandler } from '../coordination/ownership-state-handler';
 import { HelixPaths } from '../coordination/helix-paths';
 import { onlineOwners } from '../coordination/external-view';
 import { childrenOrEmpty, readRecord } from '../coordination/record-store';
 import { setupCluster } from '../coordination/cluster-setup';
-import type { ZkClient } from '../coordination/zk-client';
+import type { ZkClient } from '../../../core/src/zookeeper/zk-client';
 import type { PartitionOwnership } from '../interfaces/partition-ownership';
 import type { BrokerEndpoint } from '../interfaces/partition-directory';
 

@@ -21,8 +21,8 @@ import { systemClock } from '../../../core/src/util/clock';
 import { confirmStale, formatClusterStatus, readClusterStatus, statusExitCode, statusProblems, STATUS_EXIT_CODES, type ClusterStatus } from '../coordination/cluster-status';
 import { isClusterSetup } from '../coordination/cluster-setup';
 import { HelixPaths } from '../coordination/helix-paths';
-import type { ZkClient } from '../coordination/zk-client';
-import { ZkSessionManager } from '../coordination/zk-session-manager';
+import type { ZkClient } from '../../../core/src/zookeeper/zk-client';
+import { ZkSessionManager } from '../../../core/src/zookeeper/zk-session-manager';
 import { flagOverrides, loadClusterConfig, type ClusterConfig } from '../controller/controller-config';
 
 const HELP_EXIT_CODES = `

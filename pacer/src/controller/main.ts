@@ -17,7 +17,7 @@ import { createLogger } from '../../../core/src/logging/logger';
 import { systemClock } from '../../../core/src/util/clock';
 import { coerceError } from '../../../core/src/errors/coerce-error';
 import { HelixController } from '../coordination/controller';
-import { ZkSessionManager } from '../coordination/zk-session-manager';
+import { ZkSessionManager } from '../../../core/src/zookeeper/zk-session-manager';
 import { flagOverrides, loadClusterConfig } from './controller-config';
 
 function parseArgs(argv: string[]): ReturnType<typeof loadClusterConfig> {

@@ -7,7 +7,7 @@ import { clusterSettings, type ClusterSettings } from './helix-records';
 import { readTransition, type TransitionMessage } from './helix-message';
 import type { HelixPaths } from './helix-paths';
 import { childrenOrEmpty, readRecord, type VersionedRecord } from './record-store';
-import type { ZkClient, ZkWatcher } from './zk-client';
+import type { ZkClient, ZkWatcher } from '../../../core/src/zookeeper/zk-client';
 import type { ZNRecord } from './zn-record';
 
 export interface PartitionCurrentState {

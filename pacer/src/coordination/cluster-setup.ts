@@ -15,7 +15,7 @@ import {
 import type { HelixPaths} from './helix-paths';
 import { partitionName } from './helix-paths';
 import { createRecord, deleteIfExists, ensureNode, readRecord, updateRecord } from './record-store';
-import type { ZkClient } from './zk-client';
+import type { ZkClient } from '../../../core/src/zookeeper/zk-client';
 import { cloneRecord } from './zn-record';
 
 /** Creates every node a set-up cluster needs (idempotent); existing config is left alone. */

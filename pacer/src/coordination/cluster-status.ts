@@ -10,7 +10,7 @@ import { onlineOwners } from './external-view';
 import { HelixPaths, partitionName } from './helix-paths';
 import { instanceEnabled, numPartitions, PartitionState } from './helix-records';
 import { childrenOrEmpty, readRecord } from './record-store';
-import type { ZkClient } from './zk-client';
+import type { ZkClient } from '../../../core/src/zookeeper/zk-client';
 
 export interface PartitionStatus {
   readonly partition: string;

@@ -12,7 +12,7 @@ import { instanceEnabled, numPartitions, PartitionState, resourceDelayMs } from 
 import { partitionName, type HelixPaths } from './helix-paths';
 import { generateTransitions, type PlannedTransition } from './message-generation';
 import { deleteIfExists, updateRecord } from './record-store';
-import type { ZkClient, ZkOp, ZkWatcher } from './zk-client';
+import type { ZkClient, ZkOp, ZkWatcher } from '../../../core/src/zookeeper/zk-client';
 import { cloneRecord, newRecord, recordsEqual, serializeRecord, type ZNRecord } from './zn-record';
 
 export interface PipelineContext {

@@ -17,9 +17,9 @@ import { runPipeline, type PipelineResult } from './controller-pipeline';
 import { HelixPaths } from './helix-paths';
 import { LeaderElection } from './leader-election';
 import { setupCluster } from './cluster-setup';
-import type { ZkClient } from './zk-client';
-import type { ZkConnectionChange } from './zk-connection-state';
-import type { ZkSessionManager } from './zk-session-manager';
+import type { ZkClient } from '../../../core/src/zookeeper/zk-client';
+import type { ZkConnectionChange } from '../../../core/src/zookeeper/zk-connection-state';
+import type { ZkSessionManager } from '../../../core/src/zookeeper/zk-session-manager';
 import { runDetached } from '../../../core/src/util/run-detached';
 
 export interface HelixControllerOptions {

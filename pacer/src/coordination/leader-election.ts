@@ -14,7 +14,7 @@ import type { Clock } from '../../../core/src/util/clock';
 import { liveInstanceRecord } from './helix-records';
 import type { HelixPaths } from './helix-paths';
 import { createRecord, readRecord, updateRecord } from './record-store';
-import type { ZkClient, ZkWatchEvent } from './zk-client';
+import type { ZkClient, ZkWatchEvent } from '../../../core/src/zookeeper/zk-client';
 import { coerceError } from '../../../core/src/errors/coerce-error';
 import { cloneRecord, newRecord } from './zn-record';
 

@@ -12,7 +12,7 @@ import { addInstance } from './cluster-setup';
 import { liveInstanceRecord, PartitionState, type InstanceEndpoint } from './helix-records';
 import type { HelixPaths } from './helix-paths';
 import { childrenOrEmpty, createRecord, deleteRecursive, readRecord, updateRecord } from './record-store';
-import type { ZkClient } from './zk-client';
+import type { ZkClient } from '../../../core/src/zookeeper/zk-client';
 import { cloneRecord, newRecord, type ZNRecord } from './zn-record';
 
 /** InstanceConfig marker: the instance disabled itself to drain before a graceful shutdown. */

@@ -22,10 +22,10 @@ import { HelixPaths, ONLINE_OFFLINE, parsePartitionName } from './helix-paths';
 import { DRAINED_FOR_SHUTDOWN, joinCluster } from './participant-join';
 import type { PartitionStateHandler } from './partition-state-handler';
 import { childrenOrEmpty, deleteIfExists, readRecord, updateRecord } from './record-store';
-import type { ZkClient, ZkOp } from './zk-client';
-import type { ZkConnectionChange } from './zk-connection-state';
-import { ZkCode, ZkError } from './zk-error';
-import type { ZkSessionManager } from './zk-session-manager';
+import type { ZkClient, ZkOp } from '../../../core/src/zookeeper/zk-client';
+import type { ZkConnectionChange } from '../../../core/src/zookeeper/zk-connection-state';
+import { ZkCode, ZkError } from '../../../core/src/zookeeper/zk-error';
+import type { ZkSessionManager } from '../../../core/src/zookeeper/zk-session-manager';
 import { cloneRecord, newRecord, serializeRecord, type ZNRecord } from './zn-record';
 import { runDetached } from '../../../core/src/util/run-detached';
 

@@ -2,8 +2,8 @@
  * ZNRecord reads and writes over a `ZkClient`: tolerant reads, create-if-absent, and
  * compare-and-set updates (retried on BAD_VERSION), as Helix's ZkBaseDataAccessor does.
  */
-import type { ZkClient, ZkCreateMode, ZkWatcher } from './zk-client';
-import { ZkCode, ZkError } from './zk-error';
+import type { ZkClient, ZkCreateMode, ZkWatcher } from '../../../core/src/zookeeper/zk-client';
+import { ZkCode, ZkError } from '../../../core/src/zookeeper/zk-error';
 import { parseRecord, recordsEqual, serializeRecord, type ZNRecord } from './zn-record';
 
 export interface VersionedRecord {

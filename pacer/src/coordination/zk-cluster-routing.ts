@@ -12,9 +12,9 @@ import type { BrokerEndpoint, PartitionDirectory } from '../interfaces/partition
 import { addQueue, removeQueue, setQueuePartitions, setupCluster } from './cluster-setup';
 import { HelixPaths } from './helix-paths';
 import { readRecord } from './record-store';
-import type { ZkClient } from './zk-client';
+import type { ZkClient } from '../../../core/src/zookeeper/zk-client';
 import { ZkPartitionDirectory, type DirectoryStatus } from './zk-partition-directory';
-import { ZkSessionManager } from './zk-session-manager';
+import { ZkSessionManager } from '../../../core/src/zookeeper/zk-session-manager';
 
 export interface ZkClusterRoutingOptions {
   /** ZooKeeper `host:port[,host:port][/chroot]`. */

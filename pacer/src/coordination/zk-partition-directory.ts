@@ -19,9 +19,9 @@ import { onlineOwners } from './external-view';
 import { instanceEndpoint } from './helix-records';
 import { HelixPaths, parsePartitionName, partitionName } from './helix-paths';
 import { childrenOrEmpty, readRecord } from './record-store';
-import type { ZkClient } from './zk-client';
-import type { ZkConnectionState } from './zk-connection-state';
-import type { ZkSessionManager } from './zk-session-manager';
+import type { ZkClient } from '../../../core/src/zookeeper/zk-client';
+import type { ZkConnectionState } from '../../../core/src/zookeeper/zk-connection-state';
+import type { ZkSessionManager } from '../../../core/src/zookeeper/zk-session-manager';
 
 export interface ZkPartitionDirectoryOptions {
   readonly sessions: ZkSessionManager;

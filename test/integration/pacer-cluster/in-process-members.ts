@@ -10,7 +10,7 @@ import { ClusterMembership } from '../../../pacer/src/broker/cluster-membership'
 import { createDequeueBroker } from '../../../pacer/src/broker/create-dequeue-broker';
 import type { DequeueBroker } from '../../../pacer/src/broker/dequeue-broker';
 import { HelixController } from '../../../pacer/src/coordination/controller';
-import { ZkSessionManager } from '../../../pacer/src/coordination/zk-session-manager';
+import { ZkSessionManager } from '../../../core/src/zookeeper/zk-session-manager';
 import { BrokerServer } from '../../../pacer/src/rpc/broker-server';
 import type { PacerDb } from '../pacer-fixtures';
 

@@ -24,15 +24,15 @@
  * nothing can be written with an old session (Helix #641: a live instance created by an expired
  * session).
  */
-import type { Clock } from '../../../core/src/util/clock';
-import type { Logger } from '../../../core/src/logging/logger';
-import { coerceError } from '../../../core/src/errors/coerce-error';
+import type { Clock } from '../util/clock';
+import type { Logger } from '../logging/logger';
+import { coerceError } from '../errors/coerce-error';
 import { NodeZkClient } from './node-zk-client';
 import type { ZkClient, ZkSessionEvent } from './zk-client';
 import type { ZkConnectionChange, ZkConnectionListener, ZkConnectionState, ZkSessionLossReason } from './zk-connection-state';
 import { ZkCode, ZkError } from './zk-error';
 import { connectWithBackoff, endAbandonedSession, syncBarrier, type AbandonedSession } from './zk-session-renewal';
-import { runDetached } from '../../../core/src/util/run-detached';
+import { runDetached } from '../util/run-detached';
 
 export interface ZkSessionManagerOptions {
   /** For logs: the process's role and name, e.g. `broker-1`, `gateway`. */

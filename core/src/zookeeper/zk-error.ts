@@ -1,4 +1,4 @@
-import { withBackoff, type RetryRule } from '../../../core/src/util/retry-backoff';
+import { withBackoff, type RetryRule } from '../util/retry-backoff';
 
 /**
  * ZooKeeper failures with the server's numeric code (node-zookeeper-client `Exception` codes),
@@ -10,10 +10,13 @@ export const ZkCode = {
   CONNECTION_LOSS: -4,
   OPERATION_TIMEOUT: -7,
   NO_NODE: -101,
+  /** The session's identities lack the permission the ACL asks for. */
+  NO_AUTH: -102,
   BAD_VERSION: -103,
   NODE_EXISTS: -110,
   NOT_EMPTY: -111,
   SESSION_EXPIRED: -112,
+  INVALID_ACL: -114,
 } as const;
 
 export class ZkError extends Error {

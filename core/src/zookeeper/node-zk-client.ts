@@ -2,18 +2,26 @@
  * `ZkClient` over node-zookeeper-client 1.1.3: promisified calls, transient-error retries
  * (`zk-error.ts`), a bound on every call (the library parks requests while it is disconnected),
  * the handshake and read timeouts the library lacks (`node-zk-connection-watchdog.ts`), session
- * events, and read/write counters. One instance is ONE session: after `expired` (or `close()`)
- * every call fails at once; a new session is a new client (`zk-session-manager.ts` does that).
+ * events, ACLs and digest auth, and read/write counters. One instance is ONE session: after
+ * `expired` (or `close()`) every call fails at once; a new session is a new client
+ * (`zk-session-manager.ts` does that).
+ *
+ * Works around one library bug: its `Transaction` turns a version of 0 into -1 (`version || -1`),
+ * so a compare-and-set on a node never written since its creation would match any version; the
+ * version of each multi op is set again after the library built it (`pinVersion`).
  */
 import zookeeper, { type Client, type Event, type Exception, type Stat } from 'node-zookeeper-client';
 import { ConnectionWatchdog } from './node-zk-connection-watchdog';
+import { ALL_PERMISSIONS, permissionMask, permissionsOf, worldAcl } from './zk-acl';
 import { ZkCode, ZkError, withZkRetries } from './zk-error';
 import type {
+  ZkAcl,
   ZkClient,
   ZkCreateMode,
   ZkNodeData,
   ZkOp,
   ZkOpCounters,
+  ZkOpResult,
   ZkSessionEvent,
   ZkStat,
   ZkWatcher,
@@ -71,7 +79,23 @@ const EVENT_TYPES: ReadonlyMap<number, ZkWatchEventType> = new Map([
 const CREATE_MODES: Readonly<Record<ZkCreateMode, number>> = {
   persistent: zookeeper.CreateMode.PERSISTENT,
   ephemeral: zookeeper.CreateMode.EPHEMERAL,
+  persistent_sequential: zookeeper.CreateMode.PERSISTENT_SEQUENTIAL,
+  ephemeral_sequential: zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL,
 };
+
+/** The library's ACL objects; no entries means open (world, all), as the library's default. */
+function toLibraryAcl(acl: readonly ZkAcl[] | undefined): zookeeper.ACL[] {
+  const entries = acl === undefined || acl.length === 0 ? [worldAcl(ALL_PERMISSIONS)] : acl;
+  return entries.map((e) => new zookeeper.ACL(permissionMask(e.permissions), new zookeeper.Id(e.scheme, e.id)));
+}
+
+/** The library's ACL keeps its mask in `permission` (its type declarations say `perms`). */
+function fromLibraryAcl(acl: readonly zookeeper.ACL[]): ZkAcl[] {
+  return acl.map((e) => {
+    const mask = (e as unknown as { permission?: number }).permission ?? e.perms;
+    return { scheme: e.id.scheme, id: e.id.id, permissions: permissionsOf(mask) };
+  });
+}
 
 export class NodeZkClient implements ZkClient {
   private reads = 0;
@@ -83,6 +107,8 @@ export class NodeZkClient implements ZkClient {
   private readonly listeners = new Set<(event: ZkSessionEvent) => void>();
   /** Wraps each user watcher once, so re-registering the same function does not pile up. */
   private readonly wrapped = new WeakMap<ZkWatcher, (event: Event) => void>();
+  /** `scheme:auth` already added to this session (the library would resend duplicates on every reconnection). */
+  private readonly auths = new Set<string>();
 
   private constructor(
     private readonly raw: Client,
@@ -141,9 +167,9 @@ export class NodeZkClient implements ZkClient {
     return this.raw.getSessionTimeout();
   }
 
-  create(path: string, data: Buffer, mode: ZkCreateMode = 'persistent'): Promise<string> {
+  create(path: string, data: Buffer, mode: ZkCreateMode = 'persistent', acl?: readonly ZkAcl[]): Promise<string> {
     this.writes++;
-    return this.call<string>(path, (cb) => this.raw.create(path, data, CREATE_MODES[mode], cb));
+    return this.call<string>(path, (cb) => this.raw.create(path, data, toLibraryAcl(acl), CREATE_MODES[mode], cb));
   }
 
   async mkdirp(path: string): Promise<void> {
@@ -187,14 +213,41 @@ export class NodeZkClient implements ZkClient {
     });
   }
 
-  async multi(ops: readonly ZkOp[]): Promise<void> {
-    if (ops.length === 0) return;
+  async multi(ops: readonly ZkOp[]): Promise<ZkOpResult[]> {
+    if (ops.length === 0) return [];
     this.writes += ops.filter((o) => o.op !== 'check').length;
-    await this.call<unknown>(ops[0]?.path, (cb) => {
+    const results = await this.call<unknown>(ops[0]?.path, (cb) => {
       const tx = this.raw.transaction();
       for (const o of ops) addOp(tx, o);
-      tx.commit((error, results) => cb(error ? firstOpError(error, results, ops) : null, results));
+      tx.commit((error, raw) => cb(error ? firstOpError(error, raw, ops) : null, raw));
     });
+    return ops.map((o, i) => toOpResult(o, Array.isArray(results) ? (results[i] as RawOpResult | undefined) : undefined));
+  }
+
+  async getAcl(path: string): Promise<{ acl: ZkAcl[]; stat: ZkStat }> {
+    this.reads++;
+    const [acl, stat] = await this.call<[zookeeper.ACL[], Stat]>(path, (cb) => {
+      this.raw.getACL(path, (e, a, s) => cb(e, [a, s]));
+    });
+    return { acl: fromLibraryAcl(acl), stat: toStat(stat) };
+  }
+
+  async setAcl(path: string, acl: readonly ZkAcl[], aclVersion = -1): Promise<ZkStat> {
+    this.writes++;
+    return toStat(await this.call<Stat>(path, (cb) => this.raw.setACL(path, toLibraryAcl(acl), aclVersion, cb)));
+  }
+
+  /**
+   * The library queues the auth packet without a reply to wait for; the server handles a
+   * session's requests in order, so the round trip after it resolves once the auth is in effect.
+   */
+  async addAuth(scheme: 'digest', auth: string): Promise<void> {
+    const key = `${scheme}:${auth}`;
+    if (!this.auths.has(key)) {
+      this.auths.add(key);
+      this.raw.addAuthInfo(scheme, Buffer.from(auth, 'utf8'));
+    }
+    await this.exists('/');
   }
 
   onSessionEvent(listener: (event: ZkSessionEvent) => void): () => void {
@@ -303,17 +356,46 @@ function sessionEventOf(state: zookeeper.State): ZkSessionEvent | undefined {
 function addOp(tx: zookeeper.Transaction, o: ZkOp): void {
   switch (o.op) {
     case 'create':
-      tx.create(o.path, o.data, CREATE_MODES[o.mode ?? 'persistent']);
+      tx.create(o.path, o.data, toLibraryAcl(o.acl), CREATE_MODES[o.mode ?? 'persistent']);
       return;
     case 'set':
       tx.setData(o.path, o.data, o.version ?? -1);
+      pinVersion(tx, o.version ?? -1);
       return;
     case 'delete':
       tx.remove(o.path, o.version ?? -1);
+      pinVersion(tx, o.version ?? -1);
       return;
     case 'check':
       tx.check(o.path, o.version);
+      pinVersion(tx, o.version);
       return;
+  }
+}
+
+/** Undoes the library's `version || -1` on the op just added (a version of 0 must stay 0). */
+function pinVersion(tx: zookeeper.Transaction, version: number): void {
+  const ops = (tx as unknown as { ops?: Array<{ version?: number }> }).ops;
+  const last = ops?.[ops.length - 1];
+  if (last && typeof last.version === 'number') last.version = version;
+}
+
+interface RawOpResult {
+  readonly path?: string;
+  readonly stat?: Stat;
+}
+
+function toOpResult(o: ZkOp, raw: RawOpResult | undefined): ZkOpResult {
+  switch (o.op) {
+    case 'create':
+      return { op: 'create', path: raw?.path ?? o.path };
+    case 'set':
+      if (!raw?.stat) throw new Error(`multi: the server sent no stat for the set of ${o.path}`);
+      return { op: 'set', stat: toStat(raw.stat) };
+    case 'delete':
+      return { op: 'delete' };
+    case 'check':
+      return { op: 'check' };
   }
 }
 
