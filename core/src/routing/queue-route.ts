@@ -36,7 +36,9 @@ export interface RouteSource {
   /**
    * The queue's route from the table: a route, `undefined` when the queue has no record, or a
    * `PinLaterError` NO_HEALTHY_SHARDS thrown while the table has never been read (a gateway
-   * started while ZooKeeper is unreachable serves nothing routed).
+   * started while ZooKeeper is unreachable serves nothing routed), or for a queue whose record
+   * this gateway could never use (it does not parse, or names a mode not served yet, and no
+   * earlier good value exists): such a queue is refused, never routed by guess.
    */
   routeOf(queue: string): QueueRoute | undefined;
   /**
