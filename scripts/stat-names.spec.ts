@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { backendStatNames } from '../core/src/backend/backend-stat-names';
 import { QUEUE_SERIES_OVERFLOW_STAT } from '../core/src/interfaces/stats';
-import { statNames, transportStatNames } from '../gateway/src/stats/stat-names';
+import { routingGaugeNames, statNames, transportStatNames } from '../gateway/src/stats/stat-names';
 import { mysqlStatNames } from '../legacy-adapter/src/mysql/mysql-stat-names';
 import { redisStatNames } from '../legacy-adapter/src/redis/redis-stat-names';
 import { pacerStatNames } from '../pacer/src/api/pacer-stat-names';
@@ -23,6 +23,7 @@ const CATALOGUES: Record<string, unknown> = {
   mysql: mysqlStatNames,
   pacer: pacerStatNames,
   routing: routingStatNames,
+  routingGauges: routingGaugeNames,
   stats: { queueSeriesOverflow: QUEUE_SERIES_OVERFLOW_STAT },
 };
 

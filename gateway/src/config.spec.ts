@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CommanderError } from 'commander';
 import { ConfigError } from '../../core/src/config/parse-config';
 import { compileConfig, loadConfig } from './config';
 import { parseProperties } from './properties-file';
@@ -87,5 +89,54 @@ describe('gateway config', () => {
     props.set('GATEWAY_MAX_CONNECTIONS', '0');
     props.set('GATEWAY_FRAME_TIMEOUT_SECONDS', '0');
     expect(compile).toThrow(/GATEWAY_MAX_CONNECTIONS must be an integer >= 1[\s\S]*GATEWAY_FRAME_TIMEOUT_SECONDS must be an integer >= 1 <= 3600/);
+  });
+
+  describe('--routing-config (a routing gateway)', () => {
+    const pacerProps = join(CONFIG_DIR, 'pacer.local.properties');
+    const routing = join(CONFIG_DIR, 'routing.local.json');
+    let stderr: jest.SpyInstance;
+    beforeEach(() => {
+      stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    });
+    afterEach(() => stderr.mockRestore());
+
+    it('takes the systems from the routing config and its own settings from --properties', () => {
+      const c = loadConfig(['--properties', pacerProps, '--routing-config', routing, '--port', '4321'], {});
+      expect(c).toMatchObject({ thriftPort: 4321, adminPort: 9997, legacy: { numPriorityLevels: 3 } });
+      expect(c.backend).toBeUndefined();
+      expect(c.routing?.legacyClusters.map((l) => l.name)).toEqual(['local-redis', 'local-mysql']);
+      expect(c.routing?.table.defaultDestination).toEqual({ mode: 'pacer' });
+    });
+
+    it('is exclusive with --backend-config and --backend; one of --backend-config and --routing-config is required', () => {
+      const withBackendConfig = ['--properties', pacerProps, '--routing-config', routing, '--backend-config', join(CONFIG_DIR, 'redis.local.json')];
+      expect(() => loadConfig(withBackendConfig, {})).toThrow(CommanderError);
+      expect(() => loadConfig(['--properties', pacerProps, '--routing-config', routing, '--backend', 'pacer'], {})).toThrow(CommanderError);
+      expect(() => loadConfig(['--properties', pacerProps], {})).toThrow(/one of '--backend-config <file>' or '--routing-config <file>' is required/);
+      expect(String(stderr.mock.calls.map((call: unknown[]) => call[0]).join(''))).toMatch(/cannot be used with option '--backend-config <file>'/);
+    });
+
+    it("reports the gateway properties' problems and the routing config's in one error", () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gw-routing-'));
+      try {
+        const props = readFileSync(pacerProps, 'utf8').replace(/^THRIFT_PORT=.*$/m, '');
+        writeFileSync(join(dir, 'gw.properties'), props);
+        writeFileSync(join(dir, 'routing.json'), JSON.stringify({ routing: { zookeeper: '127.0.0.1:2181', defaultDestination: 'nowhere' } }));
+        let error: unknown;
+        try {
+          loadConfig(['--properties', join(dir, 'gw.properties'), '--routing-config', join(dir, 'routing.json')], {});
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as ConfigError).problems).toEqual([
+          'THRIFT_PORT is required',
+          `${join(dir, 'routing.json')}: names no system: give at least one legacy cluster or pacer`,
+          `${join(dir, 'routing.json')}: routing.defaultDestination: 'nowhere' is not a configured system (configured: none)`,
+        ]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });

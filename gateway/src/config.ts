@@ -1,20 +1,46 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../../core/src/config/parse-config';
 import type { BackendKind } from '../../core/src/interfaces/pinlater-backend';
-import { DEFAULT_BODY_FILTER_STEP_BUDGET, DEFAULT_BODY_REGEX_TIMEOUT_MS, type LegacyBackendSettings } from '../../core/src/types/legacy-backend-options';
+import type { LegacyBackendSettings } from '../../core/src/types/legacy-backend-options';
+import { readLegacySettings } from './legacy-settings';
 import { parseProperties } from './properties-file';
+import { PropertyReader } from './property-reader';
+import { loadRoutingConfig, type RoutingGatewayConfig } from './routing-config';
 import { DEFAULT_TRANSPORT_LIMITS, defaultMaxBufferedBytes } from './server/transport-limits';
 import type { TransportLimits } from './server/transport-limits';
 
 /**
  * The gateway's configuration, validated once (TEAM-NOTES): PinLater's own server properties
- * file (FACTS §12 names, requiredness and defaults), PinLater's backend JSON, and a few
+ * file (FACTS §12 names, requiredness and defaults), what it serves (one backend from PinLater's
+ * backend JSON, or, with `--routing-config`, every system a routing config names), and a few
  * command-line overrides. Nothing else in the gateway reads files or `process.env` for settings.
  */
-export interface GatewayConfig {
+export type GatewayConfig = SingleBackendGatewayConfig | RoutingModeGatewayConfig;
+
+/** One backend, as PinLater runs: `--backend-config` (and `--backend` or PINLATER_BACKEND). */
+export interface SingleBackendGatewayConfig extends GatewayServerConfig {
   backend: BackendKind;
+  backendConfig: unknown;
+  backendConfigPath: string;
+  routing?: never;
+}
+
+/**
+ * A routing gateway (`--routing-config`, issue 10): the systems and the routing table come from
+ * the routing config; `legacy` (this gateway's own properties) gives Pacer its priority levels and
+ * monitor timing, as it does for a single-backend Pacer gateway.
+ */
+export interface RoutingModeGatewayConfig extends GatewayServerConfig {
+  routing: RoutingGatewayConfig;
+  backend?: never;
+  backendConfig?: never;
+  backendConfigPath?: never;
+}
+
+/** The gateway's own settings, from its PinLater properties whatever it serves. */
+export interface GatewayServerConfig {
   host: string;
   thriftPort: number;
   adminPort: number;
@@ -40,13 +66,12 @@ export interface GatewayConfig {
   configPollMs: number;
   logLevel: string;
   legacy: LegacyBackendSettings;
-  backendConfig: unknown;
-  backendConfigPath: string;
 }
 
 interface CliOptions {
   properties: string;
-  backendConfig: string;
+  backendConfig?: string;
+  routingConfig?: string;
   backend?: BackendKind;
   port?: number;
   adminPort?: number;
@@ -59,7 +84,11 @@ export function buildCli(): Command {
   return new Command('pinlater-gateway')
     .description('PinLater-compatible Thrift gateway (framed binary protocol, PinLater IDL)')
     .requiredOption('--properties <file>', "PinLater server properties file (e.g. config/redis.local.properties)")
-    .requiredOption('--backend-config <file>', "PinLater backend JSON (e.g. config/redis.local.json)")
+    .option('--backend-config <file>', "PinLater backend JSON (e.g. config/redis.local.json); or --routing-config")
+    .addOption(
+      new Option('--routing-config <file>', 'routing gateway: every legacy cluster and Pacer behind one gateway, routed by ZooKeeper (e.g. config/routing.local.json)')
+        .conflicts(['backendConfig', 'backend']),
+    )
     .option('--backend <kind>', `backend: ${BACKENDS.join('|')} (default from PINLATER_BACKEND: redis → legacy-redis, else legacy-mysql)`, parseBackend)
     .option('--port <port>', 'Thrift port, overrides THRIFT_PORT', parsePort)
     .option('--admin-port <port>', 'admin HTTP port, overrides ADMIN_PORT/OSTRICH_PORT', parsePort)
@@ -67,15 +96,21 @@ export function buildCli(): Command {
     .exitOverride();
 }
 
-/** Parses argv (without `node script`), reads the files, and validates everything at once. */
+/**
+ * Parses argv (without `node script`), reads the files, and validates everything at once. Exactly
+ * one of `--backend-config` (one backend) and `--routing-config` (a routing gateway) is given.
+ */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const cli = buildCli();
   cli.parse(argv, { from: 'user' });
   const opts = cli.opts<CliOptions>();
+  if (opts.backendConfig === undefined && opts.routingConfig === undefined) cli.error("error: one of '--backend-config <file>' or '--routing-config <file>' is required");
   const props = parseProperties(readFileSync(opts.properties, 'utf8'));
-  const backendConfigText = readFileSync(opts.backendConfig, 'utf8');
-  const config = compileConfig(props, backendConfigText, opts, dirname(resolve(opts.properties)), env);
-  return { ...config, backendConfigPath: resolve(opts.backendConfig) };
+  const baseDir = dirname(resolve(opts.properties));
+  if (opts.routingConfig !== undefined) return compileRoutingModeConfig(props, opts.routingConfig, opts, baseDir, env);
+  const backendConfigPath = resolve(opts.backendConfig as string);
+  const config = compileConfig(props, readFileSync(backendConfigPath, 'utf8'), opts, baseDir, env);
+  return { ...config, backendConfigPath };
 }
 
 export function compileConfig(
@@ -84,51 +119,53 @@ export function compileConfig(
   opts: CliOptions,
   baseDir: string,
   env: NodeJS.ProcessEnv = {},
-): GatewayConfig {
+): SingleBackendGatewayConfig {
   const r = new PropertyReader(props);
   const backend = opts.backend ?? (props.get('PINLATER_BACKEND')?.trim() === 'redis' ? 'legacy-redis' : 'legacy-mysql');
-  const isMysql = backend === 'legacy-mysql';
+  const server = readServerConfig(r, props, backend, opts, baseDir, env);
+  const config: SingleBackendGatewayConfig = { ...server, backend, backendConfig: r.json(backendConfigText), backendConfigPath: '' };
+  if (r.problems.length > 0) throw new ConfigError('gateway configuration', r.problems);
+  return config;
+}
+
+/**
+ * A routing gateway: its own properties (read as a Pacer gateway's: no MySQL-only key required)
+ * and the routing config, every problem of both in one error.
+ */
+function compileRoutingModeConfig(props: Map<string, string>, routingConfigFile: string, opts: CliOptions, baseDir: string, env: NodeJS.ProcessEnv): RoutingModeGatewayConfig {
+  const r = new PropertyReader(props);
+  const server = readServerConfig(r, props, 'pacer', opts, baseDir, env);
+  const problems = [...r.problems];
+  let routing: RoutingGatewayConfig | undefined;
+  try {
+    // 0: NUM_PRIORITY_LEVELS itself is a problem above; Pacer's levels are then not compared.
+    const levels = server.legacy.numPriorityLevels;
+    routing = loadRoutingConfig(routingConfigFile, { pacerPriorityLevels: levels >= 1 ? levels : undefined });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    problems.push(...e.problems.map((p) => `${routingConfigFile}: ${p}`));
+  }
+  if (problems.length > 0 || routing === undefined) throw new ConfigError('gateway configuration', problems);
+  return { ...server, routing };
+}
+
+/** The gateway's own settings; `backend` decides which backend keys are required (legacy-settings.ts). */
+function readServerConfig(
+  r: PropertyReader,
+  props: Map<string, string>,
+  backend: BackendKind,
+  opts: CliOptions,
+  baseDir: string,
+  env: NodeJS.ProcessEnv,
+): GatewayServerConfig {
   const serverSetEnabled = r.bool('SERVER_SET_ENABLED');
   const path = (key: string): string | undefined => {
     const v = props.get(key)?.trim();
     return v ? (isAbsolute(v) ? v : resolve(baseDir, v)) : undefined;
   };
-  const legacy: LegacyBackendSettings = {
-    numPriorityLevels: r.int('NUM_PRIORITY_LEVELS', { min: 1 }),
-    queryParallelism: r.int('BACKEND_QUERY_PARALLELISM', { min: 1 }),
-    autoRetries: r.int('BACKEND_NUM_AUTO_RETRIES', { min: 0 }),
-    connectionsPerShard: r.int('BACKEND_CONNECTIONS_PER_SHARD', { min: 1 }),
-    socketTimeoutMs: r.int('BACKEND_SOCKET_TIMEOUT_SECONDS', { min: 0 }) * 1000,
-    connectionMaxWaitMs: r.int('BACKEND_CONNECTION_MAX_WAIT_MILLIS', { min: 0 }),
-    monitor: {
-      claimTimeoutMs: r.int('BACKEND_MONITOR_JOB_CLAIMED_TIMEOUT_SECONDS', { min: 0 }) * 1000,
-      succeededTtlMs: r.int('BACKEND_MONITOR_JOB_SUCCEEDED_GC_TTL_HOURS', { min: 0 }) * 3_600_000,
-      failedTtlMs: r.int('BACKEND_MONITOR_JOB_FAILED_GC_TTL_HOURS', { min: 0 }) * 3_600_000,
-      periodMs: r.int('BACKEND_MONITOR_THREAD_DELAY_SECONDS', { min: 1 }) * 1000,
-      updateMaxSize: r.int('BACKEND_MONITOR_UPDATE_MAX_SIZE', { min: 1 }),
-      enabled: r.bool('GATEWAY_MONITOR_ENABLED', true),
-    },
-    monitorConnectionsPerShard: r.int('MONITOR_CONNECTIONS_PER_SHARD', { min: 1, fallback: 3 }),
-    monitorSocketTimeoutMs: r.int('MONITOR_SOCKET_TIMEOUT_SECONDS', { min: 0, fallback: 10 }) * 1000,
-    redisHealth: {
-      pingIntervalMs: r.int('REDIS_HEALTH_CHECK_PING_INTERVAL_SECONDS', { min: 1, fallback: 5 }) * 1000,
-      consecutiveFailures: r.int('REDIS_HEALTH_CHECK_CONSECUTIVE_FAILURES', { min: 1, fallback: 6 }),
-      consecutiveSuccesses: r.int('REDIS_HEALTH_CHECK_CONSECUTIVE_SUCCESSES', { min: 1, fallback: 6 }),
-    },
-    // Ours (issue 8): match steps the Redis Lua-pattern body filter of one request may take.
-    redisBodyFilterStepBudget: r.int('GATEWAY_BODY_FILTER_STEP_BUDGET', { min: 1000, max: 1e12, fallback: DEFAULT_BODY_FILTER_STEP_BUDGET }),
-    mysql: {
-      countLimit: isMysql ? r.int('MYSQL_COUNT_LIMIT', { min: 1 }) : r.int('MYSQL_COUNT_LIMIT', { min: 1, fallback: 100_000 }),
-      numDbPerQueue: r.int('MYSQL_NUM_DB_PER_QUEUE', { min: 1, fallback: 1 }),
-      allowedHostnamePrefix: isMysql ? r.string('SHARD_ALLOWED_HOSTNAME_PREFIX') : (props.get('SHARD_ALLOWED_HOSTNAME_PREFIX') ?? ''),
-      configReloadMs: r.int('GATEWAY_CONFIG_POLL_SECONDS', { min: 1, fallback: 10 }) * 1000,
-      // Ours (issue 8): server-side time limit of a MySQL count/scan/delete that runs a body regex.
-      bodyRegexTimeoutMs: r.int('GATEWAY_BODY_REGEX_TIMEOUT_MS', { min: 1, max: 3_600_000, fallback: DEFAULT_BODY_REGEX_TIMEOUT_MS }),
-    },
-  };
+  const legacy = readLegacySettings(r, backend);
   const maxFrameBytes = r.int('GATEWAY_MAX_FRAME_BYTES', { min: 1024, max: 0x7fffffff, fallback: 64 * 1024 * 1024 });
-  const config: GatewayConfig = {
-    backend,
+  const config: GatewayServerConfig = {
     host: props.get('GATEWAY_HOST')?.trim() || '0.0.0.0',
     thriftPort: opts.port ?? r.int('THRIFT_PORT', { min: 0, max: 65535 }),
     adminPort: opts.adminPort ?? r.int('ADMIN_PORT', { min: 0, max: 65535, fallback: r.int('OSTRICH_PORT', { min: 0, max: 65535, fallback: 9999 }) }),
@@ -146,11 +183,8 @@ export function compileConfig(
     configPollMs: legacy.mysql.configReloadMs,
     logLevel: opts.logLevel ?? env.LOG_LEVEL ?? props.get('GATEWAY_LOG_LEVEL')?.trim() ?? 'info',
     legacy,
-    backendConfig: r.json(backendConfigText),
-    backendConfigPath: '',
   };
   if (serverSetEnabled && !config.serverSetFile) r.problem('SERVER_SET_PATH is required when SERVER_SET_ENABLED=true');
-  if (r.problems.length > 0) throw new ConfigError('gateway configuration', r.problems);
   return config;
 }
 
@@ -175,60 +209,6 @@ function transportLimits(r: PropertyReader, props: Map<string, string>, maxFrame
     maxBufferedBytes,
     frameTimeoutMs: r.int('GATEWAY_FRAME_TIMEOUT_SECONDS', { min: 1, max: 3600, fallback: DEFAULT_TRANSPORT_LIMITS.frameTimeoutMs / 1000 }) * 1000,
   };
-}
-
-class PropertyReader {
-  readonly problems: string[] = [];
-
-  constructor(private readonly props: Map<string, string>) {}
-
-  problem(message: string): void {
-    this.problems.push(message);
-  }
-
-  int(key: string, o: { min?: number; max?: number; fallback?: number } = {}): number {
-    const raw = this.props.get(key)?.trim();
-    if (raw === undefined || raw === '') {
-      if (o.fallback !== undefined) return o.fallback;
-      this.problems.push(`${key} is required`);
-      return 0;
-    }
-    const n = /^[+-]?\d+$/.test(raw) ? Number(raw) : Number.NaN;
-    if (!Number.isSafeInteger(n) || (o.min !== undefined && n < o.min) || (o.max !== undefined && n > o.max)) {
-      this.problems.push(`${key} must be an integer${o.min !== undefined ? ` >= ${o.min}` : ''}${o.max !== undefined ? ` <= ${o.max}` : ''}, got "${raw}"`);
-      return o.fallback ?? 0;
-    }
-    return n;
-  }
-
-  /** Commons-configuration booleans: true/false/yes/no/on/off, case-insensitive. */
-  bool(key: string, fallback?: boolean): boolean {
-    const raw = this.props.get(key)?.trim().toLowerCase();
-    if (raw === undefined || raw === '') {
-      if (fallback !== undefined) return fallback;
-      this.problems.push(`${key} is required`);
-      return false;
-    }
-    if (['true', 'yes', 'on'].includes(raw)) return true;
-    if (['false', 'no', 'off'].includes(raw)) return false;
-    this.problems.push(`${key} must be true or false, got "${raw}"`);
-    return false;
-  }
-
-  string(key: string): string {
-    const raw = this.props.get(key)?.trim();
-    if (!raw) this.problems.push(`${key} is required`);
-    return raw ?? '';
-  }
-
-  json(text: string): unknown {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (e) {
-      this.problems.push(`backend config is not valid JSON: ${(e as Error).message}`);
-      return undefined;
-    }
-  }
 }
 
 function parseBackend(value: string): BackendKind {

@@ -47,6 +47,8 @@ export interface GatewayDeps {
   stats: MemoryStats;
   clock: Clock;
   logger: Logger;
+  /** Gauges read when `/stats.txt` is rendered, beside the transport's (a routing gateway's routing state). */
+  gauges?: () => Record<string, number>;
 }
 
 export interface RunningGateway {
@@ -141,6 +143,7 @@ async function startAdmin(settings: GatewaySettings, deps: GatewayDeps, server: 
           [transportStatNames.requestConcurrency]: server.requestConcurrency.running,
           [transportStatNames.requestQueueSize]: server.requestConcurrency.waiting,
           ...server.budgetGauges,
+          ...deps.gauges?.(),
         }),
     },
     deps.logger,

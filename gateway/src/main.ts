@@ -1,4 +1,6 @@
+import { hostname } from 'node:os';
 import { CommanderError } from 'commander';
+import type { PinLaterBackend } from '../../core/src/interfaces/pinlater-backend';
 import { MemoryStats } from '../../core/src/interfaces/stats';
 import { createLogger } from '../../core/src/logging/logger';
 import type { Logger } from '../../core/src/logging/logger';
@@ -9,10 +11,14 @@ import { loadConfig } from './config';
 import type { GatewayConfig } from './config';
 import { startGateway } from './gateway-process';
 import { setUpRateLimiting } from './rate-limit/rate-limit-setup';
+import { buildRoutingGateway, openZookeeperRouteSource } from './routing-gateway';
 
 /**
  * `npx tsx gateway/src/main.ts --properties config/redis.local.properties --backend-config config/redis.local.json`
- * Starts the gateway; SIGTERM/SIGINT close it gracefully (server, then backend) and exit 0.
+ * `npx tsx gateway/src/main.ts --properties config/pacer.local.properties --routing-config config/routing.local.json`
+ * Starts the gateway (one backend, or a routing gateway over every system its routing config
+ * names); SIGTERM/SIGINT close it gracefully (server, then backend: for a routing gateway the
+ * routing table's ZooKeeper session and every system) and exit 0.
  */
 async function main(argv: string[]): Promise<number> {
   let config: GatewayConfig;
@@ -33,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
     systemClock,
     logger.child({ component: 'rate-limit' }),
   );
-  const backend = await buildBackend({ kind: config.backend, backendConfig: config.backendConfig, backendConfigPath: config.backendConfigPath, settings: config.legacy, logger, stats, clock: systemClock });
+  const { backend, gauges } = await buildServedBackend(config, logger, stats);
   const gateway = await startGateway(
     {
       host: config.host,
@@ -51,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
       dequeueConcurrencyPerQueuePerShard: config.dequeueConcurrencyPerQueuePerShard,
       adminPasswordHash: config.adminPasswordHash,
     },
-    { backend, rateLimiter: rateLimiting.limits, stats, clock: systemClock, logger },
+    { backend, rateLimiter: rateLimiting.limits, stats, clock: systemClock, logger, ...(gauges === undefined ? {} : { gauges }) },
   ).catch(async (e: unknown) => {
     await rateLimiting.close();
     await backend.close();
@@ -63,6 +69,21 @@ async function main(argv: string[]): Promise<number> {
   await backend.close();
   logger.info('gateway stopped');
   return 0;
+}
+
+/** What the gateway serves: its one backend, or the routing backend over every configured system. */
+async function buildServedBackend(config: GatewayConfig, logger: Logger, stats: MemoryStats): Promise<{ backend: PinLaterBackend; gauges?: () => Record<string, number> }> {
+  if (config.routing === undefined) {
+    return { backend: await buildBackend({ kind: config.backend, backendConfig: config.backendConfig, backendConfigPath: config.backendConfigPath, settings: config.legacy, logger, stats, clock: systemClock }) };
+  }
+  return buildRoutingGateway(config.routing, {
+    pacerSettings: config.legacy,
+    gatewayId: config.routing.table.gatewayId ?? `${hostname()}:${config.thriftPort}`,
+    openRouteSource: openZookeeperRouteSource,
+    logger,
+    stats,
+    clock: systemClock,
+  });
 }
 
 function waitForSignal(logger: Logger): Promise<void> {

@@ -59,3 +59,18 @@ export const transportStatNames = {
   /** Connections closed by the idle timeout. */
   idleCloses: 'PinLaterService/idle_closes',
 } as const;
+
+/**
+ * Ours (issue 10): a routing gateway's routing table (`RouteSource.status()`), as gauges on
+ * `/stats.txt`; `/health` shows the same under `routing`. gateway/src/routing-gateway.ts.
+ */
+export const routingGaugeNames = {
+  /** 1 while the table cannot be confirmed current (ZooKeeper down, session lost): the last one applied is served. */
+  degraded: 'PinLaterRouting/degraded',
+  /** 0 until the table was read once: until then nothing routed is served. */
+  loaded: 'PinLaterRouting/loaded',
+  /** The table version this gateway serves (0 before the first read). */
+  appliedVersion: 'PinLaterRouting/applied_version',
+  /** Records ignored because they did not parse (the previous value stays in force). */
+  invalidRecords: 'PinLaterRouting/invalid_records',
+} as const;

@@ -1,0 +1,118 @@
+import type { PinLaterBackend } from '../../core/src/interfaces/pinlater-backend';
+import type { Stats } from '../../core/src/interfaces/stats';
+import type { Logger } from '../../core/src/logging/logger';
+import type { RouteSource, RoutingStatus } from '../../core/src/routing/queue-route';
+import { RoutingBackend } from '../../core/src/routing/routing-backend';
+import type { LegacyBackendSettings } from '../../core/src/types/legacy-backend-options';
+import type { Clock } from '../../core/src/util/clock';
+import { RoutingPaths, ZkRouteSource } from '../../migration/index';
+import { buildBackend } from './backend-registry';
+import type { RoutingGatewayConfig, RoutingTableConfig } from './routing-config';
+import { routingGaugeNames } from './stats/stat-names';
+
+/** Opens the routing table a routing gateway serves (main.ts: `openZookeeperRouteSource`). */
+export type RouteSourceOpener = (table: RoutingTableConfig, context: RouteSourceContext) => Promise<RouteSource>;
+
+export interface RouteSourceContext {
+  /** How this gateway names itself in ZooKeeper: `routing.gatewayId`, else host and Thrift port. */
+  readonly gatewayId: string;
+  readonly logger: Logger;
+  readonly clock: Clock;
+}
+
+/**
+ * The routing table in ZooKeeper (migration/index.ts `ZkRouteSource`): returns at once and reads
+ * the table in the background, so a gateway started while ZooKeeper is unreachable comes up,
+ * serves nothing routed and says so (`/health` routing.loaded false) until it has read it.
+ */
+export const openZookeeperRouteSource: RouteSourceOpener = (table, context) =>
+  Promise.resolve(ZkRouteSource.start({
+    zookeeper: { connectString: table.zookeeper },
+    gatewayId: context.gatewayId,
+    paths: new RoutingPaths(table.root),
+    logger: context.logger,
+    clock: context.clock,
+  }));
+
+export interface RoutingGatewayDeps {
+  /** The gateway's own properties' backend part: Pacer's priority levels and monitor timing. */
+  readonly pacerSettings: LegacyBackendSettings;
+  readonly gatewayId: string;
+  readonly openRouteSource: RouteSourceOpener;
+  readonly logger: Logger;
+  readonly stats: Stats;
+  readonly clock: Clock;
+}
+
+/** What main.ts serves in routing mode: one backend, and the gauges of its routing table. */
+export interface RoutingGateway {
+  /** Closing it closes the route source and every system. */
+  readonly backend: RoutingBackend;
+  readonly gauges: () => Record<string, number>;
+}
+
+interface Closeable {
+  close(): Promise<void>;
+}
+
+/**
+ * Composition of a routing gateway (issue 10): every legacy cluster and Pacer through the same
+ * factories a single-backend gateway uses (backend-registry.ts), the routing table, and the
+ * RoutingBackend over them. Systems are built one after another; when any step fails, what was
+ * already built is closed (newest first) before the error goes on, so a failed start leaves no
+ * pools, sessions or timers behind.
+ */
+export async function buildRoutingGateway(config: RoutingGatewayConfig, deps: RoutingGatewayDeps): Promise<RoutingGateway> {
+  const built: Closeable[] = [];
+  const track = <T extends Closeable>(resource: T): T => {
+    built.push(resource);
+    return resource;
+  };
+  try {
+    const legacy = new Map<string, PinLaterBackend>();
+    for (const cluster of config.legacyClusters) {
+      const { backend: kind, backendConfig, backendConfigPath, settings } = cluster;
+      const logger = deps.logger.child({ system: cluster.name });
+      legacy.set(cluster.name, track(await buildBackend({ kind, backendConfig, backendConfigPath, settings, logger, stats: deps.stats, clock: deps.clock })));
+    }
+    const pacer = config.pacer === undefined ? undefined : track(await buildPacer(config.pacer, deps));
+    const routes = track(await deps.openRouteSource(config.table, { gatewayId: deps.gatewayId, logger: deps.logger, clock: deps.clock }));
+    const backend = new RoutingBackend({
+      legacy,
+      ...(pacer === undefined ? {} : { pacer }),
+      routes,
+      defaultDestination: config.table.defaultDestination,
+      clock: deps.clock,
+      logger: deps.logger.child({ component: 'routing-backend' }),
+      stats: deps.stats,
+    });
+    deps.logger.info({ systems: [...legacy.keys(), ...(pacer === undefined ? [] : ['pacer'])], defaultDestination: config.table.defaultDestination, gatewayId: deps.gatewayId }, 'routing gateway composed');
+    return { backend, gauges: () => routingGauges(routes.status()) };
+  } catch (e) {
+    await closeNewestFirst(built, deps.logger);
+    throw e;
+  }
+}
+
+function buildPacer(pacer: NonNullable<RoutingGatewayConfig['pacer']>, deps: RoutingGatewayDeps): Promise<PinLaterBackend> {
+  const logger = deps.logger.child({ system: 'pacer' });
+  const { backendConfig, backendConfigPath } = pacer;
+  return buildBackend({ kind: 'pacer', backendConfig, backendConfigPath, settings: deps.pacerSettings, logger, stats: deps.stats, clock: deps.clock });
+}
+
+/** The routing table's state as `/stats.txt` gauges (routingGaugeNames). */
+export function routingGauges(status: RoutingStatus): Record<string, number> {
+  return {
+    [routingGaugeNames.degraded]: status.degraded ? 1 : 0,
+    [routingGaugeNames.loaded]: status.loaded ? 1 : 0,
+    [routingGaugeNames.appliedVersion]: status.appliedVersion,
+    [routingGaugeNames.invalidRecords]: status.invalidRecords,
+  };
+}
+
+/** Closes every resource even when one fails to close; the failures are logged, not thrown. */
+async function closeNewestFirst(resources: Closeable[], logger: Logger): Promise<void> {
+  for (const resource of [...resources].reverse()) {
+    await resource.close().catch((err: unknown) => logger.warn({ err }, 'closing after a failed routing gateway start failed'));
+  }
+}
