@@ -11,6 +11,7 @@
  * version of each multi op is set again after the library built it (`pinVersion`).
  */
 import zookeeper, { type Client, type Event, type Exception, type Stat } from 'node-zookeeper-client';
+import { guardReplyParsing } from './node-zk-frame-guard';
 import { ConnectionWatchdog } from './node-zk-connection-watchdog';
 import { ALL_PERMISSIONS, permissionMask, permissionsOf, worldAcl } from './zk-acl';
 import { ZkCode, ZkError, withZkRetries } from './zk-error';
@@ -41,11 +42,20 @@ export interface NodeZkClientOptions {
   readonly handshakeTimeoutMs?: number;
   /** Drop a connection that heard nothing for this long. Default: 2/3 of the session timeout. */
   readonly readTimeoutMs?: number;
+  /**
+   * A reply the library could not parse (its connection was dropped and re-made, node-zk-frame-guard.ts).
+   * Default: a process warning.
+   */
+  readonly onReplyParseError?: (error: unknown) => void;
 }
 
 type Callback<T> = (error: Error | Exception | null, value: T) => void;
 
 const CLOSE_WAIT_MS = 3000;
+
+function warnReplyParseError(error: unknown): void {
+  process.emitWarning(`zookeeper reply could not be parsed; connection dropped and re-made: ${error instanceof Error ? error.message : String(error)}`, 'ZkReplyParseWarning');
+}
 
 /** node-zookeeper-client's Exception extends Error; recognise it by its code accessor. */
 function toZkError(error: Error | Exception, path?: string): Error {
@@ -129,6 +139,7 @@ export class NodeZkClient implements ZkClient {
       retries: 2,
       ...(options.sessionId ? { sessionId: options.sessionId, sessionPassword: options.sessionPassword } : {}),
     } as Partial<zookeeper.Option>);
+    guardReplyParsing(raw, options.onReplyParseError ?? warnReplyParseError);
     const watchdog = new ConnectionWatchdog(raw, {
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? Math.floor(options.sessionTimeoutMs / 3),
       readTimeoutMs: options.readTimeoutMs ?? Math.floor((options.sessionTimeoutMs * 2) / 3),
