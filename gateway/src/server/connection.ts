@@ -86,19 +86,20 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     if (this.ending) return;
-    this.accept(() => this.decoder.push(chunk));
+    this.accept(chunk);
   }
 
   private onBudgetGranted(): void {
     if (this.ending) return;
-    this.accept(() => this.decoder.resume());
+    this.accept(undefined);
   }
 
-  private accept(decode: () => Buffer[]): void {
+  /** Decodes `chunk`, or with `undefined` the bytes kept while waiting for budget. */
+  private accept(chunk: Buffer | undefined): void {
     const wasWaiting = this.decoder.waiting;
     let frames: Buffer[];
     try {
-      frames = decode();
+      frames = chunk === undefined ? this.decoder.resume() : this.decoder.push(chunk);
     } catch (e) {
       this.logger.warn({ err: e, remote: this.socket.remoteAddress }, 'closing connection: bad frame');
       this.finish('bad frame');
@@ -107,7 +108,8 @@ export class Connection {
     if (!wasWaiting && this.decoder.waiting) this.stats.incr(transportStatNames.frameBufferWaits);
     for (const frame of frames) this.queue.push(frame);
     this.refresh();
-    if (frames.length > 0) runDetached('frame pump started by socket data', this.pump(), this.logger);
+    // A busy pump takes the new frames itself.
+    if (frames.length > 0 && !this.busy) runDetached('frame pump started by socket data', this.pump(), this.logger);
   }
 
   private async pump(): Promise<void> {
@@ -123,7 +125,7 @@ export class Connection {
           this.finish(outcome.close);
           break;
         }
-        if (!(await this.send(outcome.reply))) break;
+        if (!this.socket.write(outcome.reply) && !(await this.drained())) break;
       }
     } catch (e) {
       // The processor maps every failure to a reply; reaching here is a bug. Never crash the server.
@@ -146,9 +148,11 @@ export class Connection {
     }
   }
 
-  /** Writes a reply; false when the connection is gone or the peer did not take it in time. */
-  private send(reply: Buffer): Promise<boolean> {
-    if (this.socket.write(reply)) return Promise.resolve(true);
+  /**
+   * After a write the socket could not take at once: true once the peer took it, false when the
+   * connection is gone or the peer did not take it within the frame timeout.
+   */
+  private drained(): Promise<boolean> {
     if (this.socket.destroyed) return Promise.resolve(false);
     return new Promise((resolve) => {
       const done = (ok: boolean): void => {
@@ -237,8 +241,8 @@ export class Connection {
     this.ending = true;
     this.decoder.dispose();
     this.dropQueue();
-    this.frameDeadline.clear();
-    this.idle.clear();
+    this.frameDeadline.dispose();
+    this.idle.dispose();
     clearTimeout(this.endTimer);
   }
 }

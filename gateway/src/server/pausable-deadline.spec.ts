@@ -33,4 +33,16 @@ describe('PausableDeadline', () => {
     expect(firedAt).toBeDefined();
     expect((firedAt as number) - resumedAt).toBeGreaterThanOrEqual(45);
   });
+
+  it('a restart moves the expiry to a full duration from the restart', async () => {
+    let firedAt: number | undefined;
+    const d = new PausableDeadline(100, () => (firedAt = performance.now()));
+    d.start();
+    await sleep(60);
+    const restartedAt = performance.now();
+    d.start(); // the timer armed by the first start fires first and waits for the rest
+    await sleep(500);
+    expect(firedAt).toBeDefined();
+    expect((firedAt as number) - restartedAt).toBeGreaterThanOrEqual(95);
+  });
 });

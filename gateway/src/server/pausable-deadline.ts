@@ -4,10 +4,20 @@ import { performance } from 'node:perf_hooks';
  * A one-shot deadline that can be paused and resumed with the time it had left: the frame
  * deadline stops while a connection waits for budget, because that wait is the server's doing,
  * not the client's. Uses the monotonic clock (a wall-clock step must not expire or extend it).
+ *
+ * Cheap to restart: a connection starts and clears its idle deadline around every request, so
+ * `start()` and `clear()` only move the expiry; the one timer behind it is re-armed only when it
+ * would fire too late, and when it fires before the current expiry (the deadline was restarted
+ * since it was armed) it re-arms itself for the rest. A cleared deadline's timer lingers until it
+ * would have fired (or `dispose()`), then does nothing.
  */
 export class PausableDeadline {
   private timer: NodeJS.Timeout | undefined;
-  private startedAt = 0;
+  /** The expiry the armed timer was set for (clock ms). */
+  private timerFor = 0;
+  /** While running: when it expires (clock ms). */
+  private expiresAt = 0;
+  /** While paused: the time it had left. */
   private leftMs = 0;
   private state: 'idle' | 'running' | 'paused' = 'idle';
 
@@ -19,15 +29,14 @@ export class PausableDeadline {
 
   /** Starts over with the full duration. */
   start(): void {
-    this.clear();
     this.run(this.durationMs);
   }
 
   pause(): void {
     if (this.state !== 'running') return;
-    clearTimeout(this.timer);
-    this.leftMs = Math.max(0, this.leftMs - (this.now() - this.startedAt));
+    this.leftMs = Math.max(0, this.expiresAt - this.now());
     this.state = 'paused';
+    this.disarm();
   }
 
   resume(): void {
@@ -35,9 +44,13 @@ export class PausableDeadline {
   }
 
   clear(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
     this.state = 'idle';
+  }
+
+  /** `clear()`, and the timer is released now (its owner is gone). */
+  dispose(): void {
+    this.state = 'idle';
+    this.disarm();
   }
 
   get running(): boolean {
@@ -49,13 +62,32 @@ export class PausableDeadline {
   }
 
   private run(ms: number): void {
-    this.leftMs = ms;
-    this.startedAt = this.now();
+    this.expiresAt = this.now() + ms;
     this.state = 'running';
-    this.timer = setTimeout(() => {
-      this.state = 'idle';
-      this.timer = undefined;
-      this.onExpire();
-    }, ms);
+    if (this.timer === undefined || this.timerFor > this.expiresAt) this.arm(ms);
+  }
+
+  private arm(ms: number): void {
+    clearTimeout(this.timer);
+    this.timerFor = this.expiresAt;
+    this.timer = setTimeout(() => this.fired(), ms);
+  }
+
+  private fired(): void {
+    this.timer = undefined;
+    if (this.state !== 'running') return;
+    // Restarted since the timer was armed: wait for the rest (clock units, so a clock that does
+    // not move between arming and firing never re-arms for ever).
+    if (this.expiresAt > this.timerFor) {
+      this.arm(this.expiresAt - this.timerFor);
+      return;
+    }
+    this.state = 'idle';
+    this.onExpire();
+  }
+
+  private disarm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 }

@@ -58,7 +58,8 @@ export function luaScript(name: LuaScriptName): LuaScript {
 
 /**
  * Runs a script: EVALSHA, and on NOSCRIPT (fresh or flushed script cache) EVAL with the source,
- * which also caches it for the next EVALSHA.
+ * which also caches it for the next EVALSHA. `options` must leave a NOSCRIPT reply unmapped;
+ * `evalOptions` (default: `options`) are the EVAL's.
  */
 export async function runScript<T>(
   connection: RedisConnection,
@@ -66,6 +67,7 @@ export async function runScript<T>(
   keys: readonly string[],
   args: readonly RedisArgument[],
   options: SendOptions,
+  evalOptions: SendOptions = options,
 ): Promise<T> {
   const script = luaScript(name);
   const command = scriptCommand('EVALSHA', script.sha, keys, args);
@@ -73,7 +75,7 @@ export async function runScript<T>(
     return await connection.send<T>(command, options);
   } catch (e) {
     if (!isNoScriptError(e)) throw e;
-    return connection.send<T>(scriptCommand('EVAL', script.source, keys, args), options);
+    return connection.send<T>(scriptCommand('EVAL', script.source, keys, args), evalOptions);
   }
 }
 

@@ -31,6 +31,13 @@ export interface SendOptions {
   timeoutMs: number;
   /** Return bulk strings as Buffers (bodies are bytes); otherwise as UTF-8 strings. */
   buffers?: boolean;
+  /**
+   * What the returned promise rejects with instead of the raw failure (an error reply, a
+   * connection failure, a `RedisCommandTimeoutError`). Applied where the command's own promise is
+   * settled anyway, so a caller needs no `.catch` layer of its own: one promise and one microtask
+   * less per command, at tens of thousands of commands per second.
+   */
+  mapError?: (error: unknown) => unknown;
 }
 
 const BUFFER_MAPPING = { [RESP_TYPES.BLOB_STRING]: Buffer, [RESP_TYPES.SIMPLE_STRING]: Buffer };
@@ -52,14 +59,27 @@ const NOOP = (): void => undefined;
 /** Drop settled entries from the front of the in-flight list once this many accumulate. */
 const COMPACT_AFTER = 1024;
 
-/** One command in flight: its deadline, and whether its caller got an answer (reply or timeout). */
-interface InFlightCommand {
-  readonly client: RawRedisClient;
-  readonly deadlineMs: number;
-  readonly timeoutMs: number;
-  done: boolean;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
+/**
+ * One command in flight: its deadline, and whether its caller got an answer (reply or timeout).
+ *
+ * A class, not an object literal: V8 allocates the objects of a literal directly in the old
+ * generation once most of them survive a young GC ("allocation-site pretenuring"), and these do
+ * (an answered command stays in the in-flight list until the list is compacted). Tenured records
+ * that point at each command's young resolvers, and so at the caller's whole request, made a
+ * gateway under the issue-8 benchmark promote 3-4× the bytes per scavenge and run twice the major
+ * GCs, in nearly every run: ~15 % more CPU per job. Class instances are not pretenured.
+ */
+class InFlightCommand {
+  done = false;
+  resolve: (value: unknown) => void = NOOP;
+  reject: (error: unknown) => void = NOOP;
+
+  constructor(
+    readonly client: RawRedisClient,
+    readonly deadlineMs: number,
+    /** Its timeout and error mapping. */
+    readonly options: SendOptions,
+  ) {}
 }
 
 /**
@@ -216,7 +236,7 @@ export class RedisConnection {
    */
   send<T>(args: ReadonlyArray<RedisArgument>, options: SendOptions): Promise<T> {
     const client = this.previous === undefined ? this.client : this.pickClient();
-    const command: InFlightCommand = { client, deadlineMs: Date.now() + options.timeoutMs, timeoutMs: options.timeoutMs, done: false, resolve: NOOP, reject: NOOP };
+    const command = new InFlightCommand(client, Date.now() + options.timeoutMs, options);
     const answer = new Promise<T>((resolve, reject) => {
       command.resolve = resolve as (value: unknown) => void;
       command.reject = reject;
@@ -227,12 +247,17 @@ export class RedisConnection {
         const resolve = command.resolve;
         if (this.finish(command)) resolve(value);
       },
-      (e: unknown) => {
-        const reject = command.reject;
-        if (this.finish(command)) reject(e);
-      },
+      (e: unknown) => this.fail(command, e),
     );
     return answer;
+  }
+
+  /** Rejects the caller's promise with `error` (mapped), unless it already has its answer. */
+  private fail(command: InFlightCommand, error: unknown): void {
+    const reject = command.reject;
+    if (!this.finish(command)) return;
+    const { mapError } = command.options;
+    reject(mapError === undefined ? error : mapError(error));
   }
 
   /** The new client once it is connected; until then the connected client it replaced. */
@@ -249,7 +274,7 @@ export class RedisConnection {
 
   private track(command: InFlightCommand): void {
     this.inFlight.push(command);
-    const every = Math.max(MIN_SWEEP_MS, Math.floor(command.timeoutMs / SWEEPS_PER_TIMEOUT));
+    const every = Math.max(MIN_SWEEP_MS, Math.floor(command.options.timeoutMs / SWEEPS_PER_TIMEOUT));
     if (this.sweepTimer !== undefined && every >= this.sweepEveryMs) return;
     if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
     this.sweepEveryMs = every;
@@ -298,9 +323,8 @@ export class RedisConnection {
       if (!command.done && command.deadlineMs <= now) expired.push(command);
     }
     for (const command of expired) {
-      const reject = command.reject;
       this.retire(command.client);
-      if (this.finish(command)) reject(new RedisCommandTimeoutError(command.timeoutMs));
+      this.fail(command, new RedisCommandTimeoutError(command.options.timeoutMs));
     }
     if (this.head >= this.inFlight.length) this.stopSweep();
   }
