@@ -17,9 +17,8 @@ import { RoutingStore, type RoutingChange } from '../../migration/src/routing/ro
 import { setupRoutingTree } from '../../migration/src/routing/routing-tree-setup';
 import { ZkRouteSource, type ZkRouteSourceOptions } from '../../migration/src/routing/zk-route-source';
 import { eventually } from '../support/eventually';
-import { freePort } from '../support/free-port';
 import { assertNoLeaks } from '../support/leak-check';
-import { ScratchZooKeeper } from '../support/scratch-zookeeper';
+import { scratchZooKeeperSuite } from '../support/scratch-zookeeper-suite';
 import { TcpProxy } from '../support/tcp-proxy';
 import { capturingLogger, TEST_OPERATOR } from './routing-fixtures';
 
@@ -31,46 +30,27 @@ const WAIT = { timeoutMs: 20_000, intervalMs: 20 };
 const legacy = (cluster: string): RoutingChange => ({ mode: 'legacy', legacyCluster: cluster, changedBy: 'alice', reason: 'test' });
 const pacer = (from: string | null): RoutingChange => ({ mode: 'pacer', legacyCluster: from, changedBy: 'alice', reason: 'test' });
 
-let zk: ScratchZooKeeper;
 let roots = 0;
-const sources: ZkRouteSource[] = [];
-const managers: ZkSessionManager[] = [];
-const clients: ZkClient[] = [];
-const proxies: TcpProxy[] = [];
-
-beforeAll(async () => {
-  zk = new ScratchZooKeeper(await freePort(), { tickTimeMs: 250, label: 'routing-source-faults' });
-  await zk.start();
-});
-afterEach(async () => {
-  for (const s of sources.splice(0)) await s.close();
-  for (const m of managers.splice(0)) await m.close();
-  for (const c of clients.splice(0)) await c.close();
-  for (const p of proxies.splice(0)) await p.close();
-  await zk.start(); // a test that failed half-way may have left it down
-});
-afterAll(async () => {
-  await zk?.dispose();
-});
+const scratch = scratchZooKeeperSuite('routing-source-faults');
 afterAll(assertNoLeaks);
 
 /** A fresh routing root on the scratch server (its data dir goes with it), and the operator's store. */
 async function operator(paths = new RoutingPaths(`/routing-${++roots}`)): Promise<{ paths: RoutingPaths; store: RoutingStore; zk: ZkClient }> {
-  const client = await NodeZkClient.connect({ connectString: zk.connectString(), sessionTimeoutMs: LONG_SESSION_MS });
-  clients.push(client);
+  const client = await NodeZkClient.connect({ connectString: scratch.server.connectString(), sessionTimeoutMs: LONG_SESSION_MS });
+  scratch.closeAfterEach(client);
   await setupRoutingTree(client, TEST_OPERATOR, { paths });
   return { paths, store: await RoutingStore.open(client, TEST_OPERATOR, { paths }), zk: client };
 }
 
 function start(zookeeper: ZkRouteSourceOptions['zookeeper'], paths: RoutingPaths, gatewayId = 'gw-1', logger: Logger = silentLogger()): ZkRouteSource {
   const source = ZkRouteSource.start({ zookeeper, gatewayId, paths, logger, writeTimeoutMs: 500 });
-  sources.push(source);
+  scratch.closeAfterEach(source);
   return source;
 }
 
 async function proxyToZk(): Promise<TcpProxy> {
-  const proxy = await TcpProxy.start('127.0.0.1', zk.port);
-  proxies.push(proxy);
+  const proxy = await TcpProxy.start('127.0.0.1', scratch.server.port);
+  scratch.closeAfterEach(proxy);
   return proxy;
 }
 
@@ -87,15 +67,15 @@ describe('ZkRouteSource through ZooKeeper trouble', () => {
   it('ZooKeeper stopped: the last table keeps serving, degraded; restarted: degraded clears and a change made after the restart is applied', async () => {
     const op = await operator();
     await op.store.write('f_q', legacy('redis-a'), 0);
-    const source = start({ connectString: zk.connectString(), sessionTimeoutMs: LONG_SESSION_MS }, op.paths);
+    const source = start({ connectString: scratch.server.connectString(), sessionTimeoutMs: LONG_SESSION_MS }, op.paths);
     await eventually(() => expect(source.status()).toMatchObject({ loaded: true, degraded: false }), WAIT);
-    await zk.kill();
+    await scratch.server.kill();
     await eventually(() => expect(source.status().degraded).toBe(true), WAIT);
     expect(source.status()).toMatchObject({ loaded: true, appliedVersion: 1, detail: expect.stringMatching(/ZooKeeper (SUSPENDED|LOST).*serving routing table version 1/) as unknown });
     expect(source.routeOf('f_q')).toEqual({ mode: 'legacy', cluster: 'redis-a' });
     expect(source.routeOf('f_unknown')).toBeUndefined(); // no record: the routing backend's discovery, never a guessed route
     await expect(source.recordCreated('f_new', { mode: 'pacer', legacyCluster: null })).rejects.toThrow(/ZooKeeper unavailable/);
-    await zk.start();
+    await scratch.server.start();
     const after = await operator(op.paths); // a session of its own: the first one may not have survived the restart
     const { tableVersion } = await after.store.write('f_q', pacer('redis-a'), 1);
     await eventually(() => {
@@ -129,14 +109,14 @@ describe('ZkRouteSource through ZooKeeper trouble', () => {
       { connectString: `127.0.0.1:${proxy.port}`, sessionTimeoutMs: 2000 },
       { name: 'gateway', clock: systemClock, logger: silentLogger() },
     );
-    managers.push(sessions);
+    scratch.closeAfterEach(sessions);
     await sessions.start();
     const source = start({ sessions }, op.paths, 'gw-exp');
     const old = sessions.client() as ZkClient;
     const presence = op.paths.gateway('gw-exp');
     await eventually(async () => expect((await op.zk.exists(presence))?.ephemeralOwner).toBe(old.sessionId()), WAIT);
     proxy.cut();
-    const twin = await NodeZkClient.connect({ connectString: zk.connectString(), sessionTimeoutMs: 2000, sessionId: Buffer.from(old.sessionId(), 'hex'), sessionPassword: old.sessionPassword() });
+    const twin = await NodeZkClient.connect({ connectString: scratch.server.connectString(), sessionTimeoutMs: 2000, sessionId: Buffer.from(old.sessionId(), 'hex'), sessionPassword: old.sessionPassword() });
     await twin.close(); // the server ends the session now: its presence node is gone
     expect(await op.zk.exists(presence)).toBeNull();
     const { tableVersion } = await op.store.write('f_exp', pacer('redis-a'), 1);
@@ -155,16 +135,16 @@ describe('ZkRouteSource through ZooKeeper trouble', () => {
   it('started while ZooKeeper is unreachable: not loaded, every queue refused (NO_HEALTHY_SHARDS), logged; loads once ZooKeeper answers', async () => {
     const op = await operator();
     await op.store.write('f_late', legacy('redis-a'), 0);
-    await zk.kill();
+    await scratch.server.kill();
     const { logger, lines } = capturingLogger('warn');
-    const source = start({ connectString: zk.connectString(), sessionTimeoutMs: 1000 }, op.paths, 'gw-late', logger);
+    const source = start({ connectString: scratch.server.connectString(), sessionTimeoutMs: 1000 }, op.paths, 'gw-late', logger);
     await eventually(() => expect(lines().map((l) => l.msg)).toContain('routing table not loaded: ZooKeeper unreachable; nothing routed is served until it is read'), WAIT);
     expect(source.status()).toMatchObject({ loaded: false, degraded: true, appliedVersion: 0, detail: expect.stringMatching(/not read yet/) as unknown });
     for (const queue of ['f_late', 'anything']) {
       expect(thrown(() => source.routeOf(queue))).toMatchObject({ code: ErrorCode.NO_HEALTHY_SHARDS, message: expect.stringMatching(/Routing table not read yet/) as unknown });
     }
     await expect(source.recordCreated('f_new', { mode: 'pacer', legacyCluster: null })).rejects.toMatchObject({ code: ErrorCode.NO_HEALTHY_SHARDS });
-    await zk.start();
+    await scratch.server.start();
     await eventually(() => expect(source.status()).toMatchObject({ loaded: true, degraded: false, appliedVersion: 1 }), WAIT);
     expect(source.routeOf('f_late')).toEqual({ mode: 'legacy', cluster: 'redis-a' });
   });

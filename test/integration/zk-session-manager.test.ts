@@ -18,9 +18,8 @@ import { ZkSessionManager, type ZkSessionManagerOptions } from '../../core/src/z
 import { systemClock } from '../../core/src/util/clock';
 import { silentLogger } from '../../core/src/logging/logger';
 import { eventually } from '../support/eventually';
-import { freePort } from '../support/free-port';
 import { assertNoLeaks } from '../support/leak-check';
-import { ScratchZooKeeper } from '../support/scratch-zookeeper';
+import { scratchZooKeeperSuite } from '../support/scratch-zookeeper-suite';
 import { TcpProxy } from '../support/tcp-proxy';
 
 jest.setTimeout(60_000);
@@ -29,26 +28,7 @@ jest.setTimeout(60_000);
 const LONG_SESSION_MS = 5000;
 const WAIT = { timeoutMs: 20_000, intervalMs: 20 };
 
-let zk: ScratchZooKeeper;
-const managers: ZkSessionManager[] = [];
-const clients: ZkClient[] = [];
-const proxies: TcpProxy[] = [];
-
-beforeAll(async () => {
-  zk = new ScratchZooKeeper(await freePort(), { tickTimeMs: 250, label: 'zk-session-manager' });
-  await zk.start();
-});
-
-afterEach(async () => {
-  for (const m of managers.splice(0)) await m.close();
-  for (const c of clients.splice(0)) await c.close();
-  for (const p of proxies.splice(0)) await p.close();
-  await zk.start(); // a test that failed half-way may have left it down
-});
-
-afterAll(async () => {
-  await zk?.dispose();
-});
+const scratch = scratchZooKeeperSuite('zk-session-manager');
 afterAll(assertNoLeaks);
 
 interface Recorded {
@@ -59,7 +39,7 @@ interface Recorded {
 
 async function startManager(connectString: string, sessionTimeoutMs: number, extra: Partial<ZkSessionManagerOptions> = {}): Promise<Recorded> {
   const manager = ZkSessionManager.forConnectString({ connectString, sessionTimeoutMs }, { name: 'test', clock: systemClock, logger: silentLogger(), ...extra });
-  managers.push(manager);
+  scratch.closeAfterEach(manager);
   const changes: ZkConnectionChange[] = [];
   manager.onChange((c) => changes.push(c));
   await manager.start();
@@ -67,15 +47,15 @@ async function startManager(connectString: string, sessionTimeoutMs: number, ext
 }
 
 async function proxyToZk(): Promise<TcpProxy> {
-  const proxy = await TcpProxy.start('127.0.0.1', zk.port);
-  proxies.push(proxy);
+  const proxy = await TcpProxy.start('127.0.0.1', scratch.server.port);
+  scratch.closeAfterEach(proxy);
   return proxy;
 }
 
 /** A fresh client of our own for checks (never one under test). */
 async function inspector(): Promise<ZkClient> {
-  const c = await NodeZkClient.connect({ connectString: zk.connectString(), sessionTimeoutMs: 10_000 });
-  clients.push(c);
+  const c = await NodeZkClient.connect({ connectString: scratch.server.connectString(), sessionTimeoutMs: 10_000 });
+  scratch.closeAfterEach(c);
   return c;
 }
 
@@ -89,7 +69,7 @@ describe('node-zookeeper-client with the connection watchdog', () => {
   it('a handshake the server never answers is dropped and retried: the same session is back once the server answers again', async () => {
     const proxy = await proxyToZk();
     const client = await NodeZkClient.connect({ connectString: `127.0.0.1:${proxy.port}`, sessionTimeoutMs: LONG_SESSION_MS });
-    clients.push(client);
+    scratch.closeAfterEach(client);
     const id = client.sessionId();
     await client.create('/hs-eph', Buffer.from('x'), 'ephemeral');
     proxy.blackhole(); // the client reconnects into a connection that is accepted and never served
@@ -105,7 +85,7 @@ describe('node-zookeeper-client with the connection watchdog', () => {
   it('a connection that goes silent without closing is noticed (read timeout) and replaced, same session', async () => {
     const proxy = await proxyToZk();
     const client = await NodeZkClient.connect({ connectString: `127.0.0.1:${proxy.port}`, sessionTimeoutMs: LONG_SESSION_MS });
-    clients.push(client);
+    scratch.closeAfterEach(client);
     const events: string[] = [];
     client.onSessionEvent((e) => events.push(e));
     await client.create('/frozen-eph', Buffer.from('x'), 'ephemeral');
@@ -118,18 +98,18 @@ describe('node-zookeeper-client with the connection watchdog', () => {
 
 describe('ZkSessionManager', () => {
   it('ZooKeeper restarted within the session timeout: SUSPENDED then RECONNECTED on the same session, ephemerals and watches intact', async () => {
-    const r = await startManager(zk.connectString(), LONG_SESSION_MS);
+    const r = await startManager(scratch.server.connectString(), LONG_SESSION_MS);
     const zk1 = session(r);
     await zk1.create('/short-eph', Buffer.from('x'), 'ephemeral');
     await zk1.create('/short-watched', Buffer.from('1'));
     const fired: string[] = [];
     await zk1.get('/short-watched', (e) => fired.push(e.type));
     const killedAt = Date.now();
-    await zk.kill();
+    await scratch.server.kill();
     await eventually(() => expect(r.states()).toEqual(['CONNECTED', 'SUSPENDED']), WAIT);
     const parked = zk1.set('/short-watched', Buffer.from('2')); // issued while down: runs after the reconnection
-    await zk.start();
-    expect(zk.readySinceMs - killedAt).toBeLessThan(LONG_SESSION_MS); // the premise
+    await scratch.server.start();
+    expect(scratch.server.readySinceMs - killedAt).toBeLessThan(LONG_SESSION_MS); // the premise
     await parked;
     await eventually(() => expect(r.states()).toEqual(['CONNECTED', 'SUSPENDED', 'RECONNECTED']), WAIT);
     expect(r.manager.client()).toBe(zk1);
@@ -140,17 +120,17 @@ describe('ZkSessionManager', () => {
   it('ZooKeeper down past the point of giving up: LOST while it is down (calls fail, none hangs), a NEW session when it is back, the abandoned one ended at once', async () => {
     // Gives up after 1 s disconnected, well inside the 5 s session: the restarted server revives
     // the old session for a full timeout, so only the manager ending it explains a quick vanish.
-    const r = await startManager(zk.connectString(), LONG_SESSION_MS, { lostAfterMs: 1000 });
+    const r = await startManager(scratch.server.connectString(), LONG_SESSION_MS, { lostAfterMs: 1000 });
     const old = session(r);
     const oldId = old.sessionId();
     await old.create('/long-eph', Buffer.from('x'), 'ephemeral');
-    await zk.kill();
+    await scratch.server.kill();
     const parked = old.get('/long-eph').then(() => 'resolved', (e: unknown) => (e as Error).message);
     await eventually(() => expect(r.states()).toEqual(['CONNECTED', 'SUSPENDED', 'LOST:disconnected']), WAIT);
     expect(await parked).toMatch(/SESSION_EXPIRED|CLIENT_CLOSED/); // failed at LOST, not after an op timeout
     expect(r.manager.client()).toBeUndefined();
-    await zk.start();
-    const back = zk.readySinceMs;
+    await scratch.server.start();
+    const back = scratch.server.readySinceMs;
     await eventually(() => expect(r.states().at(-1)).toBe('CONNECTED'), WAIT);
     const fresh = session(r);
     expect(fresh.sessionId()).not.toBe(oldId);
@@ -166,7 +146,7 @@ describe('ZkSessionManager', () => {
     const r = await startManager(`127.0.0.1:${proxy.port}`, 2000);
     const old = session(r);
     proxy.cut();
-    const twin = await NodeZkClient.connect({ connectString: zk.connectString(), sessionTimeoutMs: 2000, sessionId: Buffer.from(old.sessionId(), 'hex'), sessionPassword: old.sessionPassword() });
+    const twin = await NodeZkClient.connect({ connectString: scratch.server.connectString(), sessionTimeoutMs: 2000, sessionId: Buffer.from(old.sessionId(), 'hex'), sessionPassword: old.sessionPassword() });
     await twin.close(); // the server ends the session now
     proxy.restore();
     await eventually(() => expect(r.states()).toEqual(['CONNECTED', 'SUSPENDED', 'LOST:expired', 'CONNECTED']), WAIT);
@@ -174,13 +154,13 @@ describe('ZkSessionManager', () => {
   });
 
   it('two restarts in a row, the second during the recovery from the first: one usable session at the end', async () => {
-    const r = await startManager(zk.connectString(), 2000);
-    await zk.kill();
-    await zk.start();
-    await zk.kill();
+    const r = await startManager(scratch.server.connectString(), 2000);
+    await scratch.server.kill();
+    await scratch.server.start();
+    await scratch.server.kill();
     await sleep(2500); // past the session timeout
     const pending = r.manager.withSession((c) => c.create('/twice', Buffer.from('x'), 'ephemeral'), 30_000);
-    await zk.start();
+    await scratch.server.start();
     await pending;
     const final = session(r);
     expect(r.manager.isConnected()).toBe(true);
@@ -190,7 +170,7 @@ describe('ZkSessionManager', () => {
   });
 
   it('a process stalled longer than 2/3 of the session timeout declares the session LOST (stalled) and opens a new one', async () => {
-    const r = await startManager(zk.connectString(), 2000);
+    const r = await startManager(scratch.server.connectString(), 2000);
     const old = session(r).sessionId();
     const until = Date.now() + 1600;
     while (Date.now() < until); // blocks the event loop, as a long GC pause or SIGSTOP would
@@ -199,8 +179,8 @@ describe('ZkSessionManager', () => {
   });
 
   it('withSession waits through an outage (bounded) and fails clearly when no session comes back in time', async () => {
-    const r = await startManager(zk.connectString(), 2000);
-    await zk.kill();
+    const r = await startManager(scratch.server.connectString(), 2000);
+    await scratch.server.kill();
     await expect(r.manager.withSession((c) => c.exists('/'), 500)).rejects.toThrow(/ZooKeeper unavailable/);
   });
 });

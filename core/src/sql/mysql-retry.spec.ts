@@ -1,24 +1,7 @@
+import { fakeTime } from '../../../test/support/fake-time';
 import { MysqlErrno, MYSQL_RETRYABLE, MYSQL_RETRY_MAX_ELAPSED_MS, mysqlRetryRule, withMysqlRetries } from './mysql-retry';
 
 const driverError = (errno: number): Error => Object.assign(new Error(`errno ${errno}`), { errno });
-
-/** Instant, recorded waits on a fake clock. */
-function fakeTime(): { clock: { nowMs(): number }; sleep(ms: number): Promise<void>; advance(ms: number): void; waits: number[] } {
-  let now = 0;
-  const waits: number[] = [];
-  return {
-    waits,
-    clock: { nowMs: () => now },
-    sleep: (ms) => {
-      waits.push(ms);
-      now += ms;
-      return Promise.resolve();
-    },
-    advance: (ms) => {
-      now += ms;
-    },
-  };
-}
 
 function failingWith(error: Error, times: number): { op: () => Promise<string>; calls: () => number } {
   let calls = 0;

@@ -1,3 +1,4 @@
+import { fakeTime as sharedFakeTime } from '../../../test/support/fake-time';
 import { retryDelayMs, withBackoff, type BackoffOptions, type RetryRule } from './retry-backoff';
 
 const RULE: RetryRule = { attempts: 4, minDelayMs: 10, maxDelayMs: 50 };
@@ -5,23 +6,9 @@ const transient = new Error('transient');
 const fatal = new Error('fatal');
 const ruleFor = (e: unknown): RetryRule | undefined => (e === transient ? RULE : undefined);
 
-/** Fake time: `sleep` records each wait and advances the clock by it. */
+/** Fake time from test/support, with the jitter source this loop takes (0.5 unless a test says). */
 function fakeTime(random: () => number = () => 0.5): Required<Pick<BackoffOptions, 'clock' | 'sleep' | 'random'>> & { waits: number[]; advance(ms: number): void } {
-  let now = 1_000;
-  const waits: number[] = [];
-  return {
-    waits,
-    random,
-    clock: { nowMs: () => now },
-    sleep: (ms) => {
-      waits.push(ms);
-      now += ms;
-      return Promise.resolve();
-    },
-    advance: (ms) => {
-      now += ms;
-    },
-  };
+  return { ...sharedFakeTime({ startMs: 1_000 }), random };
 }
 
 /** An operation that fails with `errors` in turn, then resolves with the number of calls. */
