@@ -159,13 +159,14 @@ export class RoutingBackend implements PinLaterBackend {
    * queue it names (resolved once per distinct queue). Answers merged, keyed as sent.
    */
   async lookupJobs(req: LookupRequest): Promise<Map<string, JobInfo>> {
-    const groups = new Map<PinLaterBackend, string[]>();
-    const routes = new Map<string, Promise<QueueRoute>>();
-    for (const descriptor of req.descriptors) {
-      const backend = await this.lookupTarget(descriptor, routes);
-      if (backend === undefined) continue;
-      groups.set(backend, [...(groups.get(backend) ?? []), descriptor]);
+    const legacyQueues = new Set<string>();
+    for (const d of req.descriptors) {
+      const queue = this.options.pacer?.ownsDescriptor(d) === true ? undefined : descriptorQueueToken(d);
+      if (queue !== undefined) legacyQueues.add(queue);
     }
+    const routes = new Map(await Promise.all([...legacyQueues].map(async (q) => [q, await this.route(q)] as const)));
+    const groups = new Map<PinLaterBackend, string[]>();
+    for (const descriptor of req.descriptors) addTo(groups, this.lookupTarget(descriptor, routes), descriptor);
     const answers = await Promise.all([...groups].map(([b, descriptors]) => b.lookupJobs({ descriptors, includeBody: req.includeBody })));
     const merged = new Map<string, JobInfo>();
     for (const answer of answers) for (const [d, info] of answer) merged.set(d, info);
@@ -269,19 +270,19 @@ export class RoutingBackend implements PinLaterBackend {
   private byIssuer<T extends AckInfo | CheckpointItem>(route: QueueRoute, queue: string, items: readonly T[]): Map<PinLaterBackend, T[]> {
     const groups = new Map<PinLaterBackend, T[]>();
     for (const item of items) {
-      const backend = this.options.pacer?.ownsDescriptor(item.descriptor) === true ? this.options.pacer : this.legacyBackend(route, queue);
-      groups.set(backend, [...(groups.get(backend) ?? []), item]);
+      addTo(groups, this.options.pacer?.ownsDescriptor(item.descriptor) === true ? this.options.pacer : this.legacyBackend(route, queue), item);
     }
     return groups;
   }
 
-  private async lookupTarget(descriptor: string, routes: Map<string, Promise<QueueRoute>>): Promise<PinLaterBackend | undefined> {
+  /** Pacer's descriptors to Pacer; a legacy one to the legacy cluster of the queue it names. */
+  private lookupTarget(descriptor: string, routes: ReadonlyMap<string, QueueRoute>): PinLaterBackend {
     if (this.options.pacer?.ownsDescriptor(descriptor) === true) return this.options.pacer;
-    const colon = descriptor.indexOf(':');
-    if (colon < 0) return this.destinationBackend(this.options.defaultDestination); // unparseable: that system's answer
-    const queue = descriptor.slice(0, colon);
-    if (!routes.has(queue)) routes.set(queue, this.route(queue));
-    return this.legacyBackend(await (routes.get(queue) as Promise<QueueRoute>), queue);
+    const queue = descriptorQueueToken(descriptor);
+    const route = queue === undefined ? undefined : routes.get(queue);
+    // No queue token: unparseable, answered the way the default destination answers it.
+    if (queue === undefined || route === undefined) return this.destinationBackend(this.options.defaultDestination);
+    return this.legacyBackend(route, queue);
   }
 
   private clusterBackend(cluster: string, queue: string): PinLaterBackend {
@@ -315,4 +316,16 @@ export class RoutingBackend implements PinLaterBackend {
 
 function destinationRoute(destination: RouteDestination): QueueRoute {
   return destination.mode === 'pacer' ? { mode: 'pacer', legacyCluster: null } : { mode: 'legacy', cluster: destination.cluster };
+}
+
+/** The queue token of a descriptor (everything before the first `:`), or undefined without one. */
+function descriptorQueueToken(descriptor: string): string | undefined {
+  const colon = descriptor.indexOf(':');
+  return colon < 0 ? undefined : descriptor.slice(0, colon);
+}
+
+function addTo<K, V>(groups: Map<K, V[]>, key: K, value: V): void {
+  const list = groups.get(key);
+  if (list === undefined) groups.set(key, [value]);
+  else list.push(value);
 }
