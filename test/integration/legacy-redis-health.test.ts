@@ -14,6 +14,7 @@ import { silentLogger } from '../../core/src/logging/logger';
 import { DEFAULT_LEGACY_SETTINGS, type LegacyBackendSettings } from '../../core/src/types/legacy-backend-options';
 import { JobState } from '../../core/src/types/job-state';
 import { createLegacyRedisBackend } from '../../legacy-adapter/src/redis/create-redis-backend';
+import { freezeProcess, thawProcess } from '../support/process-freeze';
 import { eventually } from '../support/eventually';
 import { assertNoLeaks } from '../support/leak-check';
 import { uniqueShardBase } from '../support/namespaces';
@@ -86,9 +87,9 @@ it('fails fast while Redis is down, marks it dead, and recovers when it is back'
     const [descriptor] = await b.enqueueJobs({ queue: 'hq', jobs: [newJob('before')] });
 
     // A hung server (SIGSTOP): each attempt ends at the socket timeout; no call waits forever.
-    redis!.kill('SIGSTOP');
+    await freezeProcess(redis!.pid!);
     const hung = await timed(() => b.lookupJobs({ descriptors: [descriptor!], includeBody: false }));
-    redis!.kill('SIGCONT');
+    thawProcess(redis!.pid!);
     expect(codeOf(hung.error)).toBe(ErrorCode.SHARD_CONNECTION_FAILED);
     expect(hung.ms).toBeGreaterThanOrEqual(SOCKET_TIMEOUT_MS - 20);
     expect(hung.ms).toBeLessThan(BOUND_MS);

@@ -1,7 +1,7 @@
 /**
  * A throwaway mariadbd for fault tests (STACK.md recipe): its own datadir under the OS temp dir, a
  * free port on 127.0.0.1, root with an empty password. The test owns the process and signals it by
- * pid (SIGSTOP to freeze, `kill()` = SIGKILL, `start()` again on the same datadir and port).
+ * pid (`freeze()` = SIGSTOP and wait until stopped, `kill()` = SIGKILL, `start()` again on the same datadir and port).
  *
  *   const db = new ScratchMariaDb(await freePort(), 'my-test');   // freePort: ./free-port
  *   await db.install(); await db.start();   // ... db.kill(); await db.start(); ...
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import { eventually } from './eventually';
+import { freezeProcess, thawProcess } from './process-freeze';
 
 const run = promisify(execFile);
 
@@ -47,6 +48,15 @@ export class ScratchMariaDb {
       const conn = await mysql.createConnection({ host: '127.0.0.1', port: this.port, user: 'root', password: '', connectTimeout: 1000 });
       await conn.end();
     }, { timeoutMs: 30_000, intervalMs: 200 });
+  }
+
+  /** SIGSTOP; resolves once every thread of the server is stopped (see process-freeze.ts). */
+  async freeze(): Promise<void> {
+    if (this.child?.pid !== undefined) await freezeProcess(this.child.pid);
+  }
+
+  thaw(): void {
+    if (this.child?.pid !== undefined) thawProcess(this.child.pid);
   }
 
   signal(sig: NodeJS.Signals): void {

@@ -12,16 +12,22 @@ import { instanceEnabled, numPartitions, PartitionState, resourceDelayMs } from 
 import { partitionName, type HelixPaths } from './helix-paths';
 import { generateTransitions, type PlannedTransition } from './message-generation';
 import { deleteIfExists, updateRecord } from './record-store';
+import type { Clock } from '../../../core/src/util/clock';
 import type { ZkClient, ZkOp, ZkWatcher } from '../../../core/src/zookeeper/zk-client';
 import { cloneRecord, newRecord, recordsEqual, serializeRecord, type ZNRecord } from './zn-record';
 
-export interface PipelineContext {
+export interface PipelineInput {
   readonly zk: ZkClient;
   readonly paths: HelixPaths;
   readonly controllerName: string;
-  readonly nowMs: number;
+  readonly clock: Clock;
   readonly watcher: ZkWatcher;
   readonly errorRetryMs: number;
+}
+
+/** One run's context: `nowMs` is read once, right after the cluster data was read. */
+interface PipelineContext extends Omit<PipelineInput, 'clock'> {
+  readonly nowMs: number;
 }
 
 export interface PipelineResult {
@@ -32,9 +38,14 @@ export interface PipelineResult {
   readonly paused: boolean;
 }
 
-export async function runPipeline(ctx: PipelineContext): Promise<PipelineResult> {
-  const snapshot = await readClusterSnapshot(ctx.zk, ctx.paths, ctx.watcher);
+export async function runPipeline(input: PipelineInput): Promise<PipelineResult> {
+  const snapshot = await readClusterSnapshot(input.zk, input.paths, input.watcher);
   if (snapshot.paused) return { messagesSent: 0, throttled: 0, paused: true };
+  // The run's time is taken AFTER the read: an instance seen gone went away before this instant,
+  // so LAST_OFFLINE_TIME (and the delayed-rebalance window counted from it) never starts before
+  // the instance actually left. Read before, a slow read under load started the window early.
+  const { clock, ...rest } = input;
+  const ctx: PipelineContext = { ...rest, nowMs: clock.nowMs() };
   const live = [...snapshot.instances.values()].filter((i) => i.sessionId !== undefined);
   await recordOfflineTimes(ctx, snapshot);
   await deleteStaleMessages(ctx, live);

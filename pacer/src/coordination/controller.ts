@@ -215,7 +215,7 @@ export class HelixController {
         zk,
         paths: this.paths,
         controllerName: this.options.name,
-        nowMs: this.options.clock.nowMs(),
+        clock: this.options.clock,
         watcher: this.watcher,
         errorRetryMs: this.options.errorRetryMs ?? 2000,
       });
