@@ -76,6 +76,15 @@ describe('Pacer migrator checksums (statements, not comments)', () => {
     expect(loadMigrations(AS_APPLIED_DIR)[0]?.checksum).toBe(migration?.checksum);
   });
 
+  it('a migrations folder with no migration is a broken install, never "up to date"', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'pacer-migrations-empty-'));
+    try {
+      expect(() => loadMigrations(empty)).toThrow(/no Pacer migrations .* found in .*: the install is incomplete/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
   it('a database migrated by the old whole-file scheme is accepted after the comment-only change', async () => {
     const pool = await migratedByOldScheme();
     expect(await pendingMigrations(pool, loadMigrations())).toEqual([]);

@@ -19,8 +19,10 @@ export interface Migration {
 
 /** The numbered files `NNNN_name.sql`, in order; `checksum` covers the statements only (migration-checksum.ts). */
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  return readdirSync(dir)
-    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+  const files = readdirSync(dir).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f));
+  // An empty folder is a broken install (a build that did not ship pacer/migrations), never "up to date".
+  if (files.length === 0) throw new Error(`no Pacer migrations (NNNN_name.sql) found in ${dir}: the install is incomplete`);
+  return files
     .sort()
     .map((file) => {
       const statements = splitSqlStatements(readFileSync(join(dir, file), 'utf8'));
