@@ -5,6 +5,8 @@
  *   topologies (`topology.mode`: embedded, static, zookeeper; src/topology/).
  * - `createDequeueBroker` + `BrokerServer`: the dequeue broker (its process: src/broker/main.ts).
  * - `PartitionDirectory` / `PartitionOwnership`: the seams the ZooKeeper coordination plugs into.
+ * - The operator tools `pacer-status` (src/cli/status.ts) and `pacer-migrate` (src/migrate.ts), as
+ *   command declarations plus run functions, so `pinlater-ops pacer …` runs them as subcommands.
  */
 export { createPacerBackend } from './src/topology/create-pacer-backend';
 export type {
@@ -46,3 +48,7 @@ export type { BrokerConfig, BrokerClusterConfig } from './src/config';
 export { ClusterMembership } from './src/broker/cluster-membership';
 export { readClusterStatus, formatClusterStatus } from './src/coordination/cluster-status';
 export type { ClusterStatus } from './src/coordination/cluster-status';
+export { pacerStatusCommand, runPacerStatus } from './src/cli/status';
+export type { PacerCliContext, PacerStatusOptions } from './src/cli/status';
+export { MIGRATOR_PASSWORD_VARIABLE, runSchemaMigrate, schemaMigrateCommand } from './src/migrate';
+export type { SchemaMigrateContext, SchemaMigrateOptions } from './src/migrate';

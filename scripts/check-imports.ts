@@ -1,7 +1,8 @@
 /**
  * `npx tsx scripts/check-imports.ts` — fails (exit 1) on import cycles among the repo's .ts
- * files, on `export *`, and on imports from gateway/ into another folder's internals (the rules
- * are in scripts/import-rules.ts). Run by scripts/test.sh before jest.
+ * files, on `export *`, on imports from gateway/ into another folder's internals, and on imports
+ * of gateway internals from product folders (only `gateway/index.ts`; the rules are in
+ * scripts/import-rules.ts). Run by scripts/test.sh before jest.
  *
  * Scanned: every .ts file under the top-level source folders, except .d.ts files, node_modules
  * and generated code (`generated/` folders).
@@ -11,7 +12,7 @@ import * as path from 'node:path';
 import { checkImports } from './import-rules';
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  process.stdout.write('usage: npx tsx scripts/check-imports.ts\nFails (exit 1) on import cycles, `export *`, and gateway/ imports of other folders\' internals (rules: scripts/import-rules.ts).\n');
+  process.stdout.write('usage: npx tsx scripts/check-imports.ts\nFails (exit 1) on import cycles, `export *`, gateway/ imports of other folders\' internals, and other folders\' imports of gateway internals (rules: scripts/import-rules.ts).\n');
   process.exit(0);
 }
 

@@ -91,6 +91,23 @@ describe('checkImports', () => {
     })).toEqual([]);
   });
 
+  it('lets other folders import gateway only through gateway/index.ts; tests, benchmarks and scripts may reach in', () => {
+    const violations = check({
+      'gateway/index.ts': "export { loadRoutingConfig } from './src/routing-config';",
+      'gateway/src/routing-config.ts': 'export const loadRoutingConfig = 1;',
+      'migration/src/cli/main.ts': "import { loadRoutingConfig } from '../../../gateway';",
+      'migration/src/cli/other.ts': "import { loadRoutingConfig } from '../../../gateway/src/routing-config';",
+      'pacer/src/x.ts': "import { loadRoutingConfig } from '../../gateway/src/routing-config';",
+      'test/integration/a.test.ts': "import { loadRoutingConfig } from '../../gateway/src/routing-config';",
+      'bench/b.ts': "import { loadRoutingConfig } from '../gateway/src/routing-config';",
+      'scripts/c.ts': "import { loadRoutingConfig } from '../gateway/src/routing-config';",
+    });
+    expect(violations).toEqual([
+      "migration/src/cli/other.ts:1 imports '../../../gateway/src/routing-config' (gateway/src/routing-config.ts): outside gateway/, import gateway only through gateway/index.ts",
+      "pacer/src/x.ts:1 imports '../../gateway/src/routing-config' (gateway/src/routing-config.ts): outside gateway/, import gateway only through gateway/index.ts",
+    ]);
+  });
+
   it('rejects export * and export * as', () => {
     expect(check({
       'core/index.ts': "export * from './a';\nexport * as b from './b';",

@@ -1,6 +1,7 @@
 /**
  * Pure import rules for `scripts/check-imports.ts` (TEAM-NOTES: no import cycles, no `export *`,
- * the gateway is a composition root that never reaches into another folder's internals).
+ * the gateway is a composition root that never reaches into another folder's internals, and other
+ * folders reach the gateway only through `gateway/index.ts`).
  *
  * Input: repo-relative paths of the .ts files and their source text. Output: violations, each
  * a human-readable line. Only relative specifiers are followed; packages are not checked.
@@ -208,6 +209,24 @@ function gatewayMayImport(from: string, to: string): boolean {
   return from.endsWith('.spec.ts') && to.startsWith('test/support/');
 }
 
+/**
+ * Folders whose code may import gateway/ only through its public entry point `gateway/index.ts`
+ * (the operator CLI in migration/ reads the routing config and builds backends the gateway's way).
+ * test/, bench/ and scripts/ may reach into gateway internals (they test and measure them).
+ */
+export const GATEWAY_ENTRY_ONLY_FOLDERS = ['core', 'legacy-adapter', 'pacer', 'migration', 'dashboards'];
+
+/** Imports of gateway internals from a folder of GATEWAY_ENTRY_ONLY_FOLDERS. */
+export function gatewayEntryViolations(edges: readonly ImportEdge[]): string[] {
+  const out: string[] = [];
+  for (const e of edges) {
+    const fromTop = e.from.split('/')[0] ?? '';
+    if (!GATEWAY_ENTRY_ONLY_FOLDERS.includes(fromTop) || !e.to.startsWith('gateway/') || e.to === 'gateway/index.ts') continue;
+    out.push(`${e.from}:${e.line} imports '${e.specifier}' (${e.to}): outside gateway/, import gateway only through gateway/index.ts`);
+  }
+  return out;
+}
+
 export interface CheckResult {
   readonly files: number;
   readonly edges: number;
@@ -225,5 +244,6 @@ export function checkImports(sources: ReadonlyMap<string, string>): CheckResult 
   }
   for (const cycle of findCycles(edges, new Set(parsed.keys()))) violations.push(`import cycle: ${cycle.join(' -> ')}`);
   violations.push(...gatewayBoundaryViolations(edges));
+  violations.push(...gatewayEntryViolations(edges));
   return { files: parsed.size, edges: edges.length, violations };
 }

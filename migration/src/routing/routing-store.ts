@@ -115,6 +115,14 @@ export class RoutingStore {
     return new RoutingStore(zk, options);
   }
 
+  /**
+   * A store that only reads (everything is world-readable, routing-acl.ts): no credential, so a
+   * `write` is refused by ZooKeeper (`RoutingPermissionError`). For `status` and `history`.
+   */
+  static forReading(zk: ZkClient, options: RoutingStoreOptions = {}): RoutingStore {
+    return new RoutingStore(zk, options);
+  }
+
   /** The queue's record, undefined when it has none; throws `RoutingRecordError` when it does not parse. */
   async read(queue: string): Promise<RoutingRecord | undefined> {
     const found = await this.find(queue);

@@ -39,7 +39,7 @@ export interface ReadRoutingTableOptions {
 /** The routing tree has not been set up (`setupRoutingTree`, the operator CLI's `setup`). */
 export class RoutingTreeMissingError extends Error {
   constructor(readonly root: string) {
-    super(`routing table ${root} does not exist in ZooKeeper: set it up first (operator CLI setup)`);
+    super(`routing table ${root} does not exist in ZooKeeper: set it up first (pinlater-ops setup)`);
     this.name = 'RoutingTreeMissingError';
   }
 }

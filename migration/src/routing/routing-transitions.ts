@@ -6,7 +6,11 @@ import type { RoutingMode } from './routing-record';
  * migrating → pacer → finalized, rollback from migrating or pacer); everything else is refused.
  */
 export type Precondition =
-  /** The side the queue leaves holds no job in any state (getJobCount of every state is 0). */
+  /**
+   * The side the queue leaves holds no PENDING (current or future), IN_PROGRESS or FAILED job
+   * (getJobCount). SUCCEEDED jobs do not count: they stay readable through their descriptors,
+   * which route to the system that issued them whatever the queue's mode.
+   */
   | 'no-jobs-on-the-side-it-leaves'
   /** The target legacy cluster is configured (its name is in the gateways' config). */
   | 'legacy-cluster-known';
@@ -15,18 +19,21 @@ export interface Transition {
   readonly from: RoutingMode;
   readonly to: RoutingMode;
   readonly preconditions: readonly Precondition[];
-  /** What an operator runs when a precondition fails (e.g. the copier, once it exists). */
+  /**
+   * What an operator runs when the queue still has jobs (e.g. the copier, once it exists); `<queue>`
+   * stands for the queue's name (`pinlater-ops route` fills it in).
+   */
   readonly otherwise: string;
 }
 
 export const TRANSITIONS: readonly Transition[] = [
   {
     from: 'legacy', to: 'pacer', preconditions: ['no-jobs-on-the-side-it-leaves'],
-    otherwise: 'a queue with jobs moves with the migration copier (`pinlater-ops migrate start <queue>`, the migration issue)',
+    otherwise: 'move its jobs with `pinlater-ops migrate <queue>` (the migration copier; it arrives with the migration issue and is not available yet), or drain the queue first',
   },
   {
     from: 'pacer', to: 'legacy', preconditions: ['no-jobs-on-the-side-it-leaves', 'legacy-cluster-known'],
-    otherwise: 'a queue with jobs on Pacer moves back with the migration rollback (`pinlater-ops migrate rollback <queue>`, the migration issue)',
+    otherwise: 'move its jobs back with the rollback of `pinlater-ops migrate <queue>` (it arrives with the migration issue and is not available yet), or drain the queue first',
   },
   {
     from: 'legacy', to: 'legacy', preconditions: ['no-jobs-on-the-side-it-leaves', 'legacy-cluster-known'],

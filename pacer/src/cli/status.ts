@@ -12,6 +12,10 @@
  * lists them all. A stale view is reported only if it is still stale `--settle-ms` later.
  *
  *   npx tsx pacer/src/cli/status.ts --zk 127.0.0.1:2181 --cluster pacer [--json] [--settle-ms 1000]
+ *   npx pinlater-ops pacer status --zk 127.0.0.1:2181 --cluster pacer    (the same command)
+ *
+ * `pacerStatusCommand` declares the command (options, help); `runPacerStatus` is what it does, so
+ * the operator CLI (migration/src/cli/pacer-commands.ts) runs it as a subcommand.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
@@ -23,9 +27,9 @@ import { isClusterSetup } from '../coordination/cluster-setup';
 import { HelixPaths } from '../coordination/helix-paths';
 import type { ZkClient } from '../../../core/src/zookeeper/zk-client';
 import { ZkSessionManager } from '../../../core/src/zookeeper/zk-session-manager';
-import { flagOverrides, loadClusterConfig, type ClusterConfig } from '../controller/controller-config';
+import { flagOverrides, loadClusterConfig } from '../controller/controller-config';
 
-const HELP_EXIT_CODES = `
+export const PACER_STATUS_EXIT_CODES_HELP = `
 Exit codes:
   0  OK: a leader, every partition ONLINE on exactly one live broker, the external view matches the brokers
   1  error: ZooKeeper unreachable, or the cluster is not found under --zk
@@ -34,31 +38,51 @@ Exit codes:
   4  STALE VIEW: the external view gateways route by disagrees with the brokers' current states
 With several problems: the first of 3, 4, 2. Runbook: runbooks/pacer-cluster-status-and-failover.md`;
 
-function parseArgs(): { config: ClusterConfig; json: boolean; settleMs: number } {
-  const program = new Command('pacer-status')
+/** The command's options as commander gives them (every value a string, as typed). */
+export interface PacerStatusOptions {
+  readonly zk?: string;
+  readonly cluster?: string;
+  readonly sessionTimeoutMs?: string;
+  readonly json?: boolean;
+  readonly settleMs?: string;
+}
+
+/** Where the command reads its environment and writes its output. */
+export interface PacerCliContext {
+  /** The process's environment (PACER_ZK_CONNECT, PACER_CLUSTER, PACER_ZK_SESSION_TIMEOUT_MS). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  /** Prefix of the error line (`pacer-status`, `pinlater-ops pacer status`). */
+  readonly label: string;
+}
+
+/** The command's declaration (no action): `name` is `pacer-status` standalone, `status` under `pinlater-ops pacer`. */
+export function pacerStatusCommand(name: string): Command {
+  return new Command(name)
     .description('Print the Pacer cluster assignment table, the leader controller, unowned partitions and stale views')
     .option('--zk <connect>', 'ZooKeeper host:port[/chroot] (PACER_ZK_CONNECT)')
     .option('--cluster <name>', 'cluster name (PACER_CLUSTER, default pacer)')
     .option('--session-timeout-ms <ms>', 'ZooKeeper session timeout, also the bound on reaching ZooKeeper (PACER_ZK_SESSION_TIMEOUT_MS, default 6000)')
     .option('--json', 'print JSON instead of a table (with "problems" and "exitCode")')
     .option('--settle-ms <ms>', 'read again after this long before calling a view stale (default 1000)')
-    .addHelpText('after', HELP_EXIT_CODES)
-    .parse(process.argv);
-  const opts = program.opts<Record<string, string | undefined>>();
-  const settleMs = opts.settleMs === undefined ? 1000 : Number(opts.settleMs);
-  if (!Number.isInteger(settleMs) || settleMs < 0) throw new Error(`--settle-ms must be a non-negative integer, got '${opts.settleMs}'`);
-  return { config: loadClusterConfig(process.env, flagOverrides(opts)), json: opts.json !== undefined, settleMs };
+    .addHelpText('after', `${PACER_STATUS_EXIT_CODES_HELP}\n\nExample:\n  ${name === 'pacer-status' ? 'npx tsx pacer/src/cli/status.ts' : 'pinlater-ops pacer status'} --zk 127.0.0.1:2181 --cluster pacer --json`);
 }
 
-async function readSettled(zk: ZkClient, cluster: string, settleMs: number): Promise<ClusterStatus> {
-  const first = await readClusterStatus(zk, cluster);
-  if (first.staleView.length === 0 || settleMs === 0) return first;
-  await sleep(settleMs);
-  return confirmStale(first, await readClusterStatus(zk, cluster));
+/** Runs the status check; resolves with the exit code (errors are printed, exit 1). */
+export async function runPacerStatus(options: PacerStatusOptions, context: PacerCliContext): Promise<number> {
+  try {
+    return await readAndPrint(options, context);
+  } catch (e) {
+    context.stderr.write(`${context.label}: ${coerceError(e).message}\n`);
+    return STATUS_EXIT_CODES.ERROR;
+  }
 }
 
-async function main(): Promise<void> {
-  const { config, json, settleMs } = parseArgs();
+async function readAndPrint(options: PacerStatusOptions, context: PacerCliContext): Promise<number> {
+  const settleMs = options.settleMs === undefined ? 1000 : Number(options.settleMs);
+  if (!Number.isInteger(settleMs) || settleMs < 0) throw new Error(`--settle-ms must be a non-negative integer, got '${options.settleMs}'`);
+  const config = loadClusterConfig(context.env, flagOverrides({ zk: options.zk, cluster: options.cluster, sessionTimeoutMs: options.sessionTimeoutMs }));
   const sessions = ZkSessionManager.forConnectString(
     { connectString: config.zkConnect, sessionTimeoutMs: config.sessionTimeoutMs },
     { name: 'pacer-status', clock: systemClock, logger: silentLogger(), startTimeoutMs: config.sessionTimeoutMs },
@@ -71,14 +95,30 @@ async function main(): Promise<void> {
     }, config.sessionTimeoutMs);
     const problems = statusProblems(status);
     const exitCode = statusExitCode(problems);
-    process.stdout.write(`${json ? JSON.stringify({ ...status, problems, exitCode }, null, 2) : formatClusterStatus(status)}\n`);
-    process.exitCode = exitCode;
+    context.stdout.write(`${options.json === true ? JSON.stringify({ ...status, problems, exitCode }, null, 2) : formatClusterStatus(status)}\n`);
+    return exitCode;
   } finally {
     await sessions.close();
   }
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`pacer-status: ${coerceError(e).message}\n`);
-  process.exit(STATUS_EXIT_CODES.ERROR);
-});
+async function readSettled(zk: ZkClient, cluster: string, settleMs: number): Promise<ClusterStatus> {
+  const first = await readClusterStatus(zk, cluster);
+  if (first.staleView.length === 0 || settleMs === 0) return first;
+  await sleep(settleMs);
+  return confirmStale(first, await readClusterStatus(zk, cluster));
+}
+
+if (require.main === module) {
+  const command = pacerStatusCommand('pacer-status').parse(process.argv);
+  const context: PacerCliContext = { env: process.env, stdout: process.stdout, stderr: process.stderr, label: 'pacer-status' };
+  runPacerStatus(command.opts<PacerStatusOptions>(), context).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`pacer-status: ${coerceError(e).message}\n`);
+      process.exit(STATUS_EXIT_CODES.ERROR);
+    },
+  );
+}

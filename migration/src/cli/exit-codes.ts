@@ -1,0 +1,54 @@
+/**
+ * `pinlater-ops` exit codes, one table for every routing command (each command's `--help` lists
+ * the ones it can return), and the mapping from what went wrong to its code. The `pacer …`
+ * subcommands keep their own tables (pacer/src/cli/status.ts, pacer/src/migrate.ts). Which
+ * failure gives which code: cli-failure.ts.
+ */
+export const EXIT_CODES = {
+  OK: 0,
+  /** Could not do the job: ZooKeeper or a system unreachable, invalid config or credential, routing table not set up. */
+  ERROR: 1,
+  /** status: problems found (a record gateways cannot use, an ambiguous queue, a gateway behind). */
+  PROBLEMS: 2,
+  /** A write was not confirmed (stdin not a terminal and no --yes, or not answered y): nothing written. */
+  NOT_CONFIRMED: 3,
+  /** route refused: unknown destination, a queue on no system, a record this version cannot route from. */
+  REFUSED: 4,
+  /** route refused: the queue still has PENDING, IN_PROGRESS or FAILED jobs on the side it leaves. */
+  JOBS_REMAIN: 5,
+  /** Someone changed the queue's record since it was read (compare-and-set failed): nothing written. */
+  CONFLICT: 6,
+  /** ZooKeeper refused the write (NO_AUTH): the credential is not the routing operator's. */
+  PERMISSION_DENIED: 7,
+  /** Bad command line (unknown option or command, missing argument). */
+  USAGE: 64,
+  /** Interrupted by SIGINT (128 + 2); a write in progress was finished first. */
+  INTERRUPTED: 130,
+  /** Terminated by SIGTERM (128 + 15); a write in progress was finished first. */
+  TERMINATED: 143,
+} as const;
+
+export type ExitCodeName = keyof typeof EXIT_CODES;
+
+const DESCRIPTIONS: Readonly<Record<ExitCodeName, string>> = {
+  OK: 'OK',
+  ERROR: 'error: ZooKeeper or a system unreachable, invalid config or credential, routing table not set up',
+  PROBLEMS: 'problems found: a record gateways cannot use, an ambiguous queue, a gateway behind (all listed)',
+  NOT_CONFIRMED: 'not confirmed (no terminal and no --yes, or not answered y): nothing written',
+  REFUSED: 'refused: unknown destination, a queue on no system, a record this version cannot route from',
+  JOBS_REMAIN: 'refused: the queue still has pending, in-progress or failed jobs on the side it leaves',
+  CONFLICT: 'conflict: the record changed since it was read (another operator or a gateway); nothing written',
+  PERMISSION_DENIED: 'permission denied: ZooKeeper refused the write (not the routing operator credential)',
+  USAGE: 'usage: bad command line',
+  INTERRUPTED: 'interrupted (SIGINT); a write in progress was finished first',
+  TERMINATED: 'terminated (SIGTERM); a write in progress was finished first',
+};
+
+/** The exit codes every command can return besides its own. */
+const ALWAYS: readonly ExitCodeName[] = ['ERROR', 'USAGE', 'INTERRUPTED', 'TERMINATED'];
+
+/** The "Exit codes:" block of a command's help: OK, the command's own codes, then the common ones. */
+export function exitCodesHelp(own: readonly ExitCodeName[]): string {
+  const names = [...new Set<ExitCodeName>(['OK', ...own, ...ALWAYS])].sort((a, b) => EXIT_CODES[a] - EXIT_CODES[b]);
+  return ['Exit codes:', ...names.map((n) => `  ${String(EXIT_CODES[n]).padStart(3)}  ${DESCRIPTIONS[n]}`)].join('\n');
+}
