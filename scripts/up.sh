@@ -5,8 +5,14 @@
 #   3. MySQL: one least-privilege account per role (scripts/mysql-accounts.ts, as root), then the
 #      Pacer schema of database pacer_local, applied as the migrator account (the only one allowed
 #      to change it); the processes below connect with their own accounts, never root
-#   4. every process of the PROCESSES table below, each with its log and pid file in .run/procs/,
+#   4. the routing table in ZooKeeper (/pinlater-routing on :2181): its tree and ACLs, set up with
+#      the local operator credential (config/routing-operator.local.credential) by
+#      `pinlater-ops setup`; idempotent
+#   5. every process of the PROCESSES table below, each with its log and pid file in .run/procs/,
 #      checked to be listening on its port. Stop them with `bash scripts/down.sh`.
+# The address every PinLater client uses is the routing gateway, 127.0.0.1:9010 (admin :9999): each
+# queue goes to the local Redis cluster, the local MySQL cluster or Pacer as its routing record
+# says (`npx pinlater-ops status`); the single-system gateways (9013, 9011, 9012) stay for debugging.
 # Idempotent: a process that is already running (pid file) is left alone.
 #
 #   bash scripts/up.sh          # bring everything up
@@ -24,7 +30,7 @@ esac
 # Add a line per process; the entry file lets the table list parts that are not written yet.
 # ------------------------------------------------------------------------------------------------
 PROCESSES=(
-  "gateway-redis|9010|gateway/src/main.ts|npx tsx gateway/src/main.ts --properties config/redis.local.properties --backend-config config/redis.local.json|PinLater Thrift (framed binary) over the legacy Redis layout, shards 1-3 on :6379"
+  "gateway-redis|9013|gateway/src/main.ts|npx tsx gateway/src/main.ts --properties config/redis.local.properties --backend-config config/redis.local.json|PinLater Thrift (framed binary) over the legacy Redis layout only, shards 1-3 on :6379 (admin :9996)"
   "gateway-mysql|9011|gateway/src/main.ts|npx tsx gateway/src/main.ts --properties config/mysql.local.properties --backend-config config/mysql.local.json|PinLater Thrift (framed binary) over the legacy MySQL layout, instance pinlaterlocaldb001 on :3306 (4 logical shards) as account pinlater_gateway"
   # Pacer, ONE topology: gateway-pacer routes by the ZooKeeper external view of cluster "pacer"
   # (/pacer on :2181); the controller assigns queue partitions to the ZK-mode broker(s).
@@ -32,6 +38,9 @@ PROCESSES=(
   "pacer-controller|9030|pacer/src/controller/main.ts|npx tsx pacer/src/controller/main.ts --zk 127.0.0.1:2181 --cluster pacer --name controller-local-1 --status-port 9030|Pacer cluster controller (leader-elected; status JSON on http://127.0.0.1:9030/)"
   "gateway-pacer|9012|gateway/src/main.ts|npx tsx gateway/src/main.ts --backend pacer --properties config/pacer.local.properties --backend-config config/pacer-cluster.local.json|PinLater Thrift (framed binary) over Pacer (database pacer_local as account pacer_gateway; dequeues routed by the ZooKeeper external view)"
   "pacer-broker|9020|pacer/src/broker/main.ts|npx tsx pacer/src/broker/main.ts --database pacer_local --mysql-user pacer_broker --mysql-password pacer-broker-local --port 9020 --broker-id local-1 --zk 127.0.0.1:2181 --cluster pacer|Pacer dequeue broker (internal Thrift), cluster mode: owns the partitions the controller assigns"
+  # THE gateway clients use: PinLater's usual port, every system behind it, routed per queue by
+  # the routing table in ZooKeeper (config/routing.local.json; new queues go to Pacer).
+  "gateway|9010|gateway/src/main.ts|npx tsx gateway/src/main.ts --properties config/gateway.local.properties --routing-config config/routing.local.json|PinLater Thrift (framed binary): the ROUTING gateway in front of local-redis, local-mysql and Pacer (admin :9999; routing: npx pinlater-ops status)"
   # Next, when their parts exist (uncomment and adjust):
   # "dashboard|9040|dashboards/src/main.ts|npx tsx dashboards/src/main.ts|dashboard: http://127.0.0.1:9040/"
 )
@@ -128,8 +137,11 @@ print_summary() {
     fi
   done
   cat <<'EOF'
-[up] Talk to the gateway (PinLater Thrift, framed binary):
+[up] Talk to the gateway (PinLater Thrift, framed binary; :9010 routes every queue to its system):
 [up]   python3 scripts/pinlater-client.py --port 9010 --queue my_queue   # create, enqueue, dequeue, ack, count
+[up] Routing (which system serves each queue; writes use the local operator credential):
+[up]   npx pinlater-ops status
+[up]   PINLATER_ROUTING_CREDENTIAL_FILE=config/routing-operator.local.credential npx pinlater-ops route my_queue --to local-redis
 [up]   (any PinLater client works unchanged; see README.md "Talking to the gateway")
 [up] Logs: tail -f .run/procs/*.log    Stop: bash scripts/down.sh (add --services to stop the services it started)
 EOF
@@ -144,6 +156,13 @@ prepare_mysql() {
   node_modules/.bin/tsx pacer/src/migrate.ts --database pacer_local --user pacer_migrator --password pacer-migrator-local
 }
 
+# The routing table's tree and ACLs, as the local operator (idempotent). Gateways only read it.
+prepare_routing() {
+  log "zookeeper: routing table /pinlater-routing (pinlater-ops setup, local operator credential)"
+  PINLATER_ROUTING_CREDENTIAL_FILE=config/routing-operator.local.credential \
+    node bin/pinlater-ops.cjs --config config/routing.local.json setup --yes
+}
+
 main() {
   log "installing dependencies"
   bash scripts/ensure-deps.sh
@@ -151,6 +170,7 @@ main() {
   bash scripts/services.sh start
   bash scripts/services.sh wait
   prepare_mysql
+  prepare_routing
   log "starting processes"
   if ! start_processes; then
     warn "some processes did not come up (see above); the others keep running — bash scripts/down.sh stops them"

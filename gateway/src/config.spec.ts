@@ -11,12 +11,22 @@ const CONFIG_DIR = join(__dirname, '../../config');
 describe('gateway config', () => {
   it('loads the shipped Redis sample (PINLATER_BACKEND=redis → legacy-redis)', () => {
     const c = loadConfig(['--properties', join(CONFIG_DIR, 'redis.local.properties'), '--backend-config', join(CONFIG_DIR, 'redis.local.json')], {});
-    expect(c).toMatchObject({ backend: 'legacy-redis', thriftPort: 9010, adminPort: 9999, maxConcurrentRequests: 5000, idleTimeoutMs: 300_000 });
+    // 9013/9996: PinLater's 9010/9999 belong to the local routing gateway (config/gateway.local.properties).
+    expect(c).toMatchObject({ backend: 'legacy-redis', thriftPort: 9013, adminPort: 9996, maxConcurrentRequests: 5000, idleTimeoutMs: 300_000 });
     expect(c.adminPasswordHash).toBe('63b747ec220ad5b796386abf1a12a2b046201537078df846e5e433bd5e46601b');
     expect(c.queueConfigFile).toBe(join(CONFIG_DIR, 'queue_config.json'));
     expect(c.serverSetFile).toBe(join(CONFIG_DIR, 'serverset'));
     expect(c.legacy.autoRetries).toBe(2);
     expect((c.backendConfig as { shards: { name: string }[] }).shards.map((s) => s.name)).toEqual(['1', '2', '3']);
+  });
+
+  it('loads the shipped routing gateway sample on PinLater\'s usual ports, every system of config/routing.local.json behind it', () => {
+    const c = loadConfig(['--properties', join(CONFIG_DIR, 'gateway.local.properties'), '--routing-config', join(CONFIG_DIR, 'routing.local.json')], {});
+    expect(c).toMatchObject({ thriftPort: 9010, adminPort: 9999, maxConcurrentRequests: 5000 });
+    expect(c.routing?.legacyClusters.map((l) => [l.name, l.backend])).toEqual([['local-redis', 'legacy-redis'], ['local-mysql', 'legacy-mysql']]);
+    expect(c.routing?.pacer).toBeDefined();
+    expect(c.routing?.table).toMatchObject({ zookeeper: '127.0.0.1:2181', root: '/pinlater-routing', defaultDestination: { mode: 'pacer' } });
+    expect(c.queueConfigFile).toBe(join(CONFIG_DIR, 'queue_config.json'));
   });
 
   it('loads the MySQL sample; --backend and --port override', () => {
