@@ -27,7 +27,7 @@ const START_TIMEOUT_MS = 60_000;
  * bench/legacy-redis-gateway.ts's properties plus the backend's own. The backend monitor is off:
  * its periodic GC pass is not on the request path and would only add noise to one side.
  */
-function gatewayProperties(ns: LegacyNamespace, port: number, adminPort: number): string {
+export function gatewayProperties(ns: LegacyNamespace, port: number, adminPort: number): string {
   return [
     ...ns.properties,
     `THRIFT_PORT=${port}`,
@@ -52,7 +52,7 @@ function gatewayProperties(ns: LegacyNamespace, port: number, adminPort: number)
 }
 
 /** Waits for the port; fails at once, with the exit code, if the gateway exits first. */
-async function listening(child: ChildProcess, port: number): Promise<void> {
+export async function listening(child: ChildProcess, port: number): Promise<void> {
   let onExit: (code: number | null, signal: NodeJS.Signals | null) => void = () => undefined;
   const exited = new Promise<never>((_resolve, reject) => {
     onExit = (code, signal) => reject(new Error(`gateway exited (code ${code}, signal ${signal}) before listening on ${port}`));
@@ -65,15 +65,18 @@ async function listening(child: ChildProcess, port: number): Promise<void> {
   }
 }
 
-/** Starts the gateway of `treeDir` on `ns`; `stop()` ends it and deletes its config dir. */
-export async function startGatewayChild(treeDir: string, name: string, ns: LegacyNamespace, teardown: Teardown): Promise<GatewayChild> {
+/**
+ * Starts the gateway of `treeDir` on `ns`; `stop()` ends it and deletes its config dir. `nodeArgs`
+ * go to node itself (e.g. `--cpu-prof --cpu-prof-dir=<dir>`).
+ */
+export async function startGatewayChild(treeDir: string, name: string, ns: LegacyNamespace, teardown: Teardown, nodeArgs: readonly string[] = []): Promise<GatewayChild> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
   const removeDir = teardown.track(() => rmSync(dir, { recursive: true, force: true }));
   const [port, adminPort] = [await freePort(), await freePort()];
   writeFileSync(join(dir, 'backend.json'), JSON.stringify(ns.backendJson));
   writeFileSync(join(dir, 'server.properties'), gatewayProperties(ns, port, adminPort));
   const args = ['--properties', join(dir, 'server.properties'), '--backend-config', join(dir, 'backend.json')];
-  const child = startTsProcess('gateway/src/main.ts', args, name, [], treeDir);
+  const child = startTsProcess('gateway/src/main.ts', args, name, nodeArgs, treeDir);
   const stopChild = teardown.track(() => stopProcess(child));
   const stop = async (): Promise<void> => {
     await stopChild();

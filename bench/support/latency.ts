@@ -11,6 +11,11 @@ export class LatencyRecorder {
     }
   }
 
+  /** Adds a sample measured elsewhere (e.g. from two ZooKeeper mtimes). */
+  add(ms: number): void {
+    this.samples.push(ms);
+  }
+
   percentile(p: number): number {
     if (this.samples.length === 0) return Number.NaN;
     const sorted = [...this.samples].sort((a, b) => a - b);
