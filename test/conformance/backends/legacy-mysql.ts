@@ -7,9 +7,10 @@
 import { releaseNamespace } from '../../support/namespace-keeper';
 import { mysqlDatabasesNamespace, uniqueMysqlInstanceId } from '../../support/namespaces';
 import { testEnv } from '../../support/test-env';
-import type { BackendProfile, ConformanceNamespace } from '../harness/backend-profile';
+import type { BackendInstance, BackendProfile, ConformanceNamespace } from '../harness/backend-profile';
 import { createLegacyMysqlBackend } from '../../../legacy-adapter';
 import { legacyOptions, legacySettings } from './legacy-settings';
+import type { ProfileSystem } from './profile-system';
 
 const HOSTNAME_PREFIX = 'pinlaterlocaldb';
 const DBS_PER_QUEUE = 2;
@@ -28,7 +29,8 @@ export function mysqlShardNames(instanceIds: readonly number[]): string[] {
   return instanceIds.flatMap((id) => Array.from({ length: DBS_PER_QUEUE }, (_, db) => (db === 0 ? `${id}` : `${id}d${db}`)));
 }
 
-async function create(ns: ConformanceNamespace) {
+/** The profile's cluster in a fresh namespace, with its backend JSON and settings (profile-system.ts). */
+export async function buildLegacyMysqlSystem(ns: ConformanceNamespace): Promise<ProfileSystem> {
   const ids = [uniqueMysqlInstanceId(), uniqueMysqlInstanceId()];
   const config = mysqlBackendConfig([
     { id: ids[0] as number, dequeueOnly: false },
@@ -37,7 +39,7 @@ async function create(ns: ConformanceNamespace) {
   const settings = legacySettings(ns, { numDbPerQueue: DBS_PER_QUEUE, allowedHostnamePrefix: HOSTNAME_PREFIX });
   const backend = await createLegacyMysqlBackend(legacyOptions(ns, config, settings));
   let cleaned = false;
-  return {
+  const instance: BackendInstance = {
     backend,
     cleanup: async () => {
       if (cleaned) return;
@@ -49,6 +51,11 @@ async function create(ns: ConformanceNamespace) {
       }
     },
   };
+  return { instance, backendConfig: config, settings };
+}
+
+async function create(ns: ConformanceNamespace): Promise<BackendInstance> {
+  return (await buildLegacyMysqlSystem(ns)).instance;
 }
 
 export const legacyMysqlProfile: BackendProfile = {

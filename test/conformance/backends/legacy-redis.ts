@@ -7,9 +7,10 @@
 import { releaseNamespace } from '../../support/namespace-keeper';
 import { redisKeysNamespace, uniqueShardBase } from '../../support/namespaces';
 import { testEnv } from '../../support/test-env';
-import type { BackendProfile, ConformanceNamespace } from '../harness/backend-profile';
+import type { BackendInstance, BackendProfile, ConformanceNamespace } from '../harness/backend-profile';
 import { createLegacyRedisBackend } from '../../../legacy-adapter';
 import { legacyOptions, legacySettings } from './legacy-settings';
+import type { ProfileSystem } from './profile-system';
 
 export function redisBackendConfig(shards: readonly string[], dequeueOnly: readonly string[]): unknown {
   const { host, port } = testEnv().redis;
@@ -25,13 +26,15 @@ export function redisShardKeyPatterns(shard: string): string[] {
   return [`pln_${shard}`, `plj_${shard}_*`, `plq_${shard}_*`, `plh_${shard}_*`];
 }
 
-async function create(ns: ConformanceNamespace) {
+/** The profile's cluster in a fresh namespace, with its backend JSON and settings (profile-system.ts). */
+export async function buildLegacyRedisSystem(ns: ConformanceNamespace): Promise<ProfileSystem> {
   const base = uniqueShardBase();
   const shards = [`${base}a`, `${base}b`, `${base}c`];
   const config = redisBackendConfig(shards, [`${base}c`]);
-  const backend = await createLegacyRedisBackend(legacyOptions(ns, config, legacySettings(ns)));
+  const settings = legacySettings(ns);
+  const backend = await createLegacyRedisBackend(legacyOptions(ns, config, settings));
   let cleaned = false;
-  return {
+  const instance: BackendInstance = {
     backend,
     cleanup: async () => {
       if (cleaned) return;
@@ -43,6 +46,11 @@ async function create(ns: ConformanceNamespace) {
       }
     },
   };
+  return { instance, backendConfig: config, settings };
+}
+
+async function create(ns: ConformanceNamespace): Promise<BackendInstance> {
+  return (await buildLegacyRedisSystem(ns)).instance;
 }
 
 export const legacyRedisProfile: BackendProfile = {

@@ -24,11 +24,19 @@ import { freshDatabase, randomAlnum, zkChroot, type FreshDatabase, type ZkChroot
 import { ProcessGroup } from '../../support/pacer-processes';
 import { testEnv, testLogLevel } from '../../support/test-env';
 import { CONFORMANCE_MONITOR_DEFAULTS, type BackendInstance, type BackendProfile, type ConformanceNamespace } from '../harness/backend-profile';
+import { legacySettings } from './legacy-settings';
+import type { ProfileSystem } from './profile-system';
 
 const CLUSTER = 'pacer';
 const SESSION_TIMEOUT_MS = 6000;
+const NUM_PRIORITY_LEVELS = 3;
 
-async function create(ns: ConformanceNamespace): Promise<BackendInstance> {
+/**
+ * The profile's cluster in a fresh namespace (profile-system.ts), with the backend JSON a gateway
+ * reaches it with (`mode: zookeeper`, pacer/src/topology/pacer-backend-config.ts) and the settings
+ * a gateway's properties give Pacer (priority levels, monitor timing; the broker's monitor is off).
+ */
+export async function buildPacerSystem(ns: ConformanceNamespace): Promise<ProfileSystem> {
   const undo: Array<() => Promise<unknown>> = [];
   const cleanup = async (): Promise<void> => {
     const errors: unknown[] = [];
@@ -44,7 +52,7 @@ async function create(ns: ConformanceNamespace): Promise<BackendInstance> {
     const { host, port, user, password } = testEnv().mysql;
     const backend = await createPacerBackend({
       mysql: { host, port, user, password, database: database.name },
-      numPriorityLevels: 3,
+      numPriorityLevels: NUM_PRIORITY_LEVELS,
       monitor: { ...CONFORMANCE_MONITOR_DEFAULTS, ...ns.monitor, enabled: false },
       topology: { mode: 'zookeeper', connect: chroot.connectString, cluster: CLUSTER, sessionTimeoutMs: SESSION_TIMEOUT_MS },
       logger: createLogger({ name: `conformance:${ns.label}`, level: testLogLevel() }),
@@ -58,11 +66,23 @@ async function create(ns: ConformanceNamespace): Promise<BackendInstance> {
     undo.push(async () => {
       for (const p of [broker, await controller]) await procs.stop(p);
     });
-    return { backend, cleanup };
+    return {
+      instance: { backend, cleanup },
+      backendConfig: {
+        mode: 'zookeeper',
+        mysql: { host, port, user, password, database: database.name, connectionLimit: 4 },
+        zookeeper: { connect: chroot.connectString, cluster: CLUSTER, sessionTimeoutMs: SESSION_TIMEOUT_MS },
+      },
+      settings: { ...legacySettings(ns), numPriorityLevels: NUM_PRIORITY_LEVELS },
+    };
   } catch (error) {
     await cleanup().catch(() => undefined);
     throw error;
   }
+}
+
+async function create(ns: ConformanceNamespace): Promise<BackendInstance> {
+  return (await buildPacerSystem(ns)).instance;
 }
 
 function clusterProcesses(database: FreshDatabase, chroot: ZkChroot): ProcessGroup {

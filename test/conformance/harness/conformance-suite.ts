@@ -5,13 +5,15 @@
  * the gateway and the backend, cleans the namespace, and the file checks that no handle leaked.
  *
  * A profile whose backend (or the gateway) cannot be built fails every test of its block with the
- * reason; nothing is skipped silently.
+ * reason; nothing is skipped silently. A profile may share resources between the blocks of one
+ * file (file-scope.ts): they are closed after the file's last block, before the leak check.
  */
 import type { PinLaterBackend } from '../../../core/src/interfaces/pinlater-backend';
 import { assertNoLeaks } from '../../support/leak-check';
 import { randomAlnum } from '../../support/namespaces';
 import type { BackendInstance, BackendProfile, BackendTraits, MonitorOverrides } from './backend-profile';
 import { ConformanceClient, type ServerAddress } from './conformance-client';
+import { runFileEndCleanups } from './file-scope';
 import { startConformanceGateway, type ConformanceGateway, type GatewayOverrides } from './gateway-harness';
 import { selectedProfiles } from './profiles';
 
@@ -43,7 +45,13 @@ let leakCheckRegistered = false;
 export function describeConformance(title: string, body: (ctx: ConformanceContext) => void, options: SuiteOptions = {}): void {
   if (!leakCheckRegistered) {
     leakCheckRegistered = true;
-    afterAll(() => assertNoLeaks());
+    // Resources shared by the file's blocks (file-scope.ts) are closed first, then nothing may be left.
+    afterAll(async () => {
+      const errors: unknown[] = [];
+      await runFileEndCleanups().catch((e: unknown) => errors.push(e));
+      await assertNoLeaks().catch((e: unknown) => errors.push(e));
+      if (errors.length > 0) throw errors[0];
+    }, 60_000);
   }
   const profiles = options.profiles ?? selectedProfiles();
   describe.each(profiles.map((profile) => [profile.name, profile] as const))(`%s: ${title}`, (_name, profile) => {

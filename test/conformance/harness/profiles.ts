@@ -1,14 +1,16 @@
 /**
  * Every backend profile of the conformance suite, and the ones this run selects
- * (`CONFORMANCE_BACKENDS=legacy-redis,legacy-mysql`, read through test/support/test-env.ts).
+ * (`CONFORMANCE_BACKENDS=legacy-redis,routing-pacer`, read through test/support/test-env.ts).
  */
 import { conformanceBackendFilter } from '../../support/test-env';
 import { legacyMysqlProfile } from '../backends/legacy-mysql';
 import { legacyRedisProfile } from '../backends/legacy-redis';
 import { pacerProfile } from '../backends/pacer';
+import { ROUTING_PROFILES } from '../backends/routing';
 import type { BackendProfile } from './backend-profile';
 
-export const ALL_PROFILES: readonly BackendProfile[] = [legacyRedisProfile, legacyMysqlProfile, pacerProfile];
+/** Each system on its own, then the routing gateway with the suite's queues on each system (backends/routing.ts). */
+export const ALL_PROFILES: readonly BackendProfile[] = [legacyRedisProfile, legacyMysqlProfile, pacerProfile, ...ROUTING_PROFILES];
 
 /** The profiles to run; an unknown name in CONFORMANCE_BACKENDS is an error, not an empty run. */
 export function selectedProfiles(filter = conformanceBackendFilter()): BackendProfile[] {
