@@ -8,7 +8,11 @@
 import { ErrorCode } from '../../core/src/errors/error-code';
 import { PinLaterError } from '../../core/src/errors/pinlater-error';
 import { silentLogger, type Logger } from '../../core/src/logging/logger';
+import { systemClock } from '../../core/src/util/clock';
 import { aclEquals } from '../../core/src/zookeeper/zk-acl';
+import type { ZkClient } from '../../core/src/zookeeper/zk-client';
+import { NodeZkClient } from '../../core/src/zookeeper/node-zk-client';
+import { ZkSessionManager } from '../../core/src/zookeeper/zk-session-manager';
 import { recordAcl } from '../../migration/src/routing/routing-acl';
 import { RoutingPaths } from '../../migration/src/routing/routing-paths';
 import { serializeRoutingRecord, type RoutingRecord } from '../../migration/src/routing/routing-record';
@@ -144,6 +148,56 @@ describe('ZkRouteSource', () => {
     expect(await gw2.recordCreated('rs_existing', { mode: 'pacer', legacyCluster: null })).toEqual({ mode: 'legacy', cluster: 'redis-a' });
     expect((await t.store.read('rs_fresh'))?.changedBy).toBe('gateway:gw-1');
     expect((await t.store.read('rs_existing'))?.version).toBe(1);
+  });
+
+  it('a table read that started before recordCreated does not drop the new route when it is applied', async () => {
+    // The gateway's session lists <root>/queues as usual, but while `hold` is set the listing is
+    // answered only when the test releases it: a read is caught between its listing (without the
+    // new queue) and its apply.
+    let hold: Promise<void> | undefined;
+    let listed: (() => void) | undefined;
+    let releaseLater: () => void = () => undefined;
+    const gated = (zk: ZkClient): ZkClient =>
+      new Proxy(zk, {
+        get(target, prop, receiver) {
+          const value: unknown = Reflect.get(target, prop, receiver);
+          if (prop !== 'children' || typeof value !== 'function') return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+          return async (...args: unknown[]) => {
+            const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+            if (args[0] === paths.queues() && hold !== undefined) {
+              listed?.();
+              await hold;
+            }
+            return result;
+          };
+        },
+      });
+    const sessions = new ZkSessionManager({
+      name: 'gw-gated', clock: systemClock, logger: silentLogger(),
+      connect: async () => gated(await NodeZkClient.connect({ connectString: t.connectString, sessionTimeoutMs: 10_000 })),
+    });
+    await sessions.start();
+    const source = ZkRouteSource.start({ zookeeper: { sessions }, gatewayId: 'gw-gated', logger: silentLogger(), pid: 4242, host: 'test-host' });
+    try {
+      await loaded(source);
+      let release: () => void = () => undefined;
+      hold = new Promise<void>((resolve) => (release = resolve));
+      const listedOnce = new Promise<void>((resolve) => (listed = resolve));
+      const version = await t.store.write('rs_other', legacy('redis-a'), 0); // a change: the gateway reads the table
+      await listedOnce; // its listing is done, without rs_gated_new
+      const created = await source.recordCreated('rs_gated_new', { mode: 'pacer', legacyCluster: null });
+      expect(source.routeOf('rs_gated_new')).toEqual(created);
+      hold = new Promise<void>((resolve) => (releaseLater = resolve)); // the follow-up read (the creation fired the watch) stays held
+      release();
+      await eventually(() => expect(source.status().appliedVersion).toBe(version.tableVersion), { timeoutMs: 10_000 });
+      expect(source.routeOf('rs_other')).toEqual({ mode: 'legacy', cluster: 'redis-a' });
+      expect(source.routeOf('rs_gated_new')).toEqual({ mode: 'pacer', legacyCluster: null });
+    } finally {
+      hold = undefined;
+      releaseLater();
+      await source.close();
+      await sessions.close();
+    }
   });
 
   it('two gateways creating the same new queue at once: one record, both answer with it', async () => {

@@ -89,6 +89,15 @@ export class ZkRouteSource implements RouteSource {
   private readonly identity: DigestCredential;
   private readonly startedAt: string;
   private table: TableState = { routes: new Map(), unusable: new Set(), rejected: new Map() };
+  /** Bumped when a table read starts: tells which reads may have missed a record created here. */
+  private readEpoch = 0;
+  /**
+   * Records this gateway created (recordCreated), with the read epoch at their creation: a read
+   * that started before a creation may not contain it, and applying that read must not drop the
+   * route (the queue would fall back to discovery until the next read). Forgotten once a read
+   * that started after the creation is applied.
+   */
+  private readonly createdHere = new Map<string, { readonly route: QueueRoute; readonly epoch: number }>();
   private loaded = false;
   private appliedVersion = 0;
   private invalidRecords = 0;
@@ -158,6 +167,7 @@ export class ZkRouteSource implements RouteSource {
     assertQueueName(queue);
     const inForce = await this.sessions.withSession((zk) => this.createRecord(zk, queue, route), this.options.writeTimeoutMs ?? 5000);
     this.table.routes.set(queue, inForce);
+    this.createdHere.set(queue, { route: inForce, epoch: this.readEpoch });
     return inForce;
   }
 
@@ -229,6 +239,7 @@ export class ZkRouteSource implements RouteSource {
       await zk.addAuth('digest', this.identity.authText());
       this.authenticated = zk;
     }
+    const epoch = ++this.readEpoch;
     let snapshot: RoutingTableSnapshot;
     try {
       snapshot = await readRoutingTable(zk, this.paths, { concurrency: this.options.loadConcurrency ?? 16, watcher: this.watcher });
@@ -240,20 +251,29 @@ export class ZkRouteSource implements RouteSource {
     }
     this.treeMissing = false;
     if (this.closed) return;
-    this.apply(snapshot);
+    this.apply(snapshot, epoch);
     await this.presenceNode.publish(zk, this.presence());
   }
 
-  private apply(snapshot: RoutingTableSnapshot): void {
+  private apply(snapshot: RoutingTableSnapshot, epoch: number): void {
     const next: TableState = { routes: new Map(), unusable: new Set(), rejected: new Map() };
     for (const raw of snapshot.records) this.applyRecord(raw, next);
     for (const name of snapshot.strayNames) this.reject(next, name, 'stray', 'not a queue name');
+    this.keepRecordsCreatedDuringRead(next, epoch);
     this.table = next;
     const first = !this.loaded;
     const changed = first || snapshot.tableVersion !== this.appliedVersion;
     this.loaded = true;
     this.appliedVersion = snapshot.tableVersion;
     if (changed) this.logger.info({ tableVersion: snapshot.tableVersion, queues: next.routes.size, first }, first ? 'routing table loaded' : 'routing table version applied');
+  }
+
+  /** Routes this gateway created while the read `epoch` was in flight stay; older ones the read has. */
+  private keepRecordsCreatedDuringRead(next: TableState, epoch: number): void {
+    for (const [queue, created] of this.createdHere) {
+      if (created.epoch < epoch) this.createdHere.delete(queue);
+      else if (!next.routes.has(queue) && !next.unusable.has(queue)) next.routes.set(queue, created.route);
+    }
   }
 
   private applyRecord(raw: RawRecord, next: TableState): void {
