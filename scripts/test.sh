@@ -25,7 +25,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "${ROOT}"
 
 # seconds; a hang guard (a jest kept alive by an open handle must not hang CI), not the suite budget:
-# jest takes ~11.5 min here unloaded (one worker on 2 cores) and ~1.5x that with 2 CPU burners.
+# jest takes ~11.5 min here unloaded (one worker on 2 cores) and ~15.5 min with one CPU burner beside it.
 JEST_TIME_LIMIT="${JEST_TIME_LIMIT:-1800}"
 CURRENT_STAGE="setup"
 STAGE_STARTED=${SECONDS}
