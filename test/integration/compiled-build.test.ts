@@ -16,13 +16,13 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { parseProperties } from '../../gateway/src/properties-file';
 import { compiledEntryPoints } from '../../scripts/build';
 import { auditAssets } from '../../scripts/build-assets';
 import { redisBackendConfig, redisShardKeyPatterns } from '../conformance/backends/legacy-redis';
 import { ConformanceClient, JobState } from '../conformance/harness/conformance-client';
 import { freePort } from '../support/free-port';
 import { assertNoLeaks } from '../support/leak-check';
+import { writeShippedProperties } from '../support/shipped-properties';
 import { withMysql } from '../support/mysql';
 import { releaseNamespace } from '../support/namespace-keeper';
 import { freshDatabase, redisKeysNamespace, uniqueShardBase, type FreshDatabase } from '../support/namespaces';
@@ -121,10 +121,8 @@ describe('compiled build (scripts/build.ts)', () => {
 
     it('serves a PinLater round trip and stops on SIGTERM with exit 0', async () => {
       const [thriftPort, adminPort] = [await freePort(), await freePort()];
-      const props = parseProperties(readFileSync(join(ROOT, 'config', 'redis.local.properties'), 'utf8'));
-      props.delete('QUEUE_CONFIG_FILE_PATH');
-      for (const [k, v] of Object.entries({ SERVER_SET_ENABLED: 'false', GATEWAY_HOST: '127.0.0.1', THRIFT_PORT: String(thriftPort), OSTRICH_PORT: String(adminPort) })) props.set(k, v);
-      writeFileSync(join(app, 'gateway.properties'), [...props].map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+      const overrides = { SERVER_SET_ENABLED: 'false', GATEWAY_HOST: '127.0.0.1', THRIFT_PORT: String(thriftPort), OSTRICH_PORT: String(adminPort) };
+      writeShippedProperties(join(app, 'gateway.properties'), 'redis.local.properties', overrides, ['QUEUE_CONFIG_FILE_PATH']);
       writeFileSync(join(app, 'redis.json'), JSON.stringify(redisBackendConfig(shards, [])));
       const child = spawn(
         process.execPath,

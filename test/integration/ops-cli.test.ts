@@ -10,12 +10,11 @@
  * the legacy backends, Pacer's database), never through the CLI alone.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PinLaterBackend } from '../../core/src/interfaces/pinlater-backend';
 import { NodeZkClient } from '../../core/src/zookeeper/node-zk-client';
-import { parseProperties } from '../../gateway/src/properties-file';
 import { createLegacyMysqlBackend, createLegacyRedisBackend } from '../../legacy-adapter';
 import { serializePresence } from '../../migration/src/routing/gateway-presence';
 import { RoutingPaths } from '../../migration/src/routing/routing-paths';
@@ -27,6 +26,7 @@ import { redisBackendConfig, redisShardKeyPatterns } from '../conformance/backen
 import { legacyOptions, legacySettings } from '../conformance/backends/legacy-settings';
 import { freePort } from '../support/free-port';
 import { assertNoLeaks } from '../support/leak-check';
+import { writeShippedProperties } from '../support/shipped-properties';
 import { withMysql } from '../support/mysql';
 import { releaseNamespace } from '../support/namespace-keeper';
 import { freshDatabase, mysqlDatabasesNamespace, redisKeysNamespace, uniqueMysqlInstanceId, uniqueShardBase, zkChroot, type FreshDatabase } from '../support/namespaces';
@@ -89,9 +89,7 @@ function jsonOf<T>(run: CliRun): T {
 
 /** PinLater's shipped properties of `file` with `overrides`, written as `name` in the temp dir. */
 function writeProperties(name: string, file: string, overrides: Record<string, string>): void {
-  const props = parseProperties(readFileSync(join(ROOT, 'config', file), 'utf8'));
-  for (const [k, v] of Object.entries(overrides)) props.set(k, v);
-  writeFileSync(join(dir, name), [...props].map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  writeShippedProperties(join(dir, name), file, overrides);
 }
 
 function writeRoutingConfig(name: string, zookeeper: string): string {

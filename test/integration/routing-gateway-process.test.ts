@@ -7,12 +7,11 @@
  * Pacer's database, the routing record through the operator's store).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PinLaterBackend } from '../../core/src/interfaces/pinlater-backend';
 import { JobState } from '../../core/src/types/job-state';
-import { parseProperties } from '../../gateway/src/properties-file';
 import { routingGaugeNames } from '../../gateway/src/stats/stat-names';
 import { createLegacyMysqlBackend, createLegacyRedisBackend } from '../../legacy-adapter';
 import { TABLES } from '../../pacer/src/datastore/tables';
@@ -24,6 +23,7 @@ import { eventually } from '../support/eventually';
 import { freePort } from '../support/free-port';
 import { assertNoLeaks } from '../support/leak-check';
 import { withMysql } from '../support/mysql';
+import { writeShippedProperties } from '../support/shipped-properties';
 import { releaseNamespace } from '../support/namespace-keeper';
 import { mysqlDatabasesNamespace, redisKeysNamespace, uniqueMysqlInstanceId, uniqueShardBase } from '../support/namespaces';
 import { ClusterProcess } from '../support/pacer-processes';
@@ -52,10 +52,7 @@ let client: ConformanceClient;
 
 /** PinLater's shipped properties of `file` with `overrides`, written as `name` in the temp dir. */
 function writeProperties(name: string, file: string, overrides: Record<string, string>, remove: string[] = []): void {
-  const props = parseProperties(readFileSync(join(ROOT, 'config', file), 'utf8'));
-  for (const key of remove) props.delete(key);
-  for (const [k, v] of Object.entries(overrides)) props.set(k, v);
-  writeFileSync(join(dir, name), [...props].map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  writeShippedProperties(join(dir, name), file, overrides, remove);
 }
 
 function writeConfigFiles(thriftPort: number): void {

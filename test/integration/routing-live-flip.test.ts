@@ -19,12 +19,11 @@
  * - no client call fails, and every job enqueued is acked exactly once.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PinLaterBackend } from '../../core/src/interfaces/pinlater-backend';
 import { JobState } from '../../core/src/types/job-state';
-import { parseProperties } from '../../gateway/src/properties-file';
 import { routingGaugeNames } from '../../gateway/src/stats/stat-names';
 import { createLegacyRedisBackend } from '../../legacy-adapter';
 import type { RoutingChange, RoutingWriteResult } from '../../migration/index';
@@ -37,6 +36,7 @@ import { ConformanceClient, JobState as WireState } from '../conformance/harness
 import { eventually } from '../support/eventually';
 import { freePort } from '../support/free-port';
 import { assertNoLeaks } from '../support/leak-check';
+import { writeShippedProperties } from '../support/shipped-properties';
 import { withMysql } from '../support/mysql';
 import { releaseNamespace } from '../support/namespace-keeper';
 import { redisKeysNamespace, uniqueShardBase } from '../support/namespaces';
@@ -86,10 +86,7 @@ let traffic: FlipTraffic | undefined;
 
 /** PinLater's shipped properties `file` with `overrides`, written as `name` in the temp dir. */
 function writeProperties(name: string, file: string, overrides: Record<string, string>, remove: string[] = []): void {
-  const props = parseProperties(readFileSync(join(ROOT, 'config', file), 'utf8'));
-  for (const key of remove) props.delete(key);
-  for (const [k, v] of Object.entries(overrides)) props.set(k, v);
-  writeFileSync(join(dir, name), [...props].map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  writeShippedProperties(join(dir, name), file, overrides, remove);
 }
 
 function writeConfigFiles(brokerPort: number): void {

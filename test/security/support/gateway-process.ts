@@ -16,7 +16,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseProperties } from '../../../gateway/src/properties-file';
+import { writeShippedProperties } from '../../support/shipped-properties';
 import type { ServerAddress } from '../../conformance/harness/conformance-client';
 import { freePort } from '../../support/free-port';
 import { releaseNamespace, type TestNamespace } from '../../support/namespace-keeper';
@@ -72,15 +72,9 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
   const ns = options.backend === 'legacy-redis' ? redisNamespace() : mysqlNamespace(options.mysqlUser);
   const dir = mkdtempSync(join(tmpdir(), 'gw-sec-'));
   const [thriftPort, adminPort] = [await freePort(), await freePort()];
-  const shipped = parseProperties(readFileSync(join(ROOT, 'config', ns.propertiesFile), 'utf8'));
-  shipped.delete('QUEUE_CONFIG_FILE_PATH');
-  shipped.set('SERVER_SET_ENABLED', 'false');
-  shipped.set('GATEWAY_HOST', '127.0.0.1');
-  shipped.set('THRIFT_PORT', String(thriftPort));
-  shipped.set('OSTRICH_PORT', String(adminPort));
-  for (const [k, v] of Object.entries({ ...ns.properties, ...options.properties })) shipped.set(k, v);
   const propsPath = join(dir, 'gateway.properties');
-  writeFileSync(propsPath, [...shipped].map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  const overrides = { SERVER_SET_ENABLED: 'false', GATEWAY_HOST: '127.0.0.1', THRIFT_PORT: String(thriftPort), OSTRICH_PORT: String(adminPort), ...ns.properties, ...options.properties };
+  writeShippedProperties(propsPath, ns.propertiesFile, overrides, ['QUEUE_CONFIG_FILE_PATH']);
   const jsonPath = join(dir, 'backend.json');
   writeFileSync(jsonPath, JSON.stringify(ns.backendJson));
   const child = spawn(
