@@ -5,8 +5,11 @@
  * directory) or NOT SHIPPED (with the reason). A file in neither list fails the build, so a new
  * Lua script, SQL folder or generated module cannot be left out of a deployment unnoticed.
  */
-import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { listRepoFiles } from './repo-files';
+
+/** Every folder is audited, generated code included (it is shipped); only dependencies are not. */
+const DEPENDENCIES: ReadonlySet<string> = new Set(['node_modules']);
 
 /** The folders compiled by tsconfig.build.json (scripts/ only for scripts/mysql-accounts.ts). */
 export const PRODUCT_FOLDERS = ['core', 'gateway', 'legacy-adapter', 'pacer', 'migration', 'dashboards', 'scripts/sql'] as const;
@@ -57,7 +60,7 @@ export function auditAssets(root: string): AssetAudit {
   const shipped: string[] = [];
   const unclassified: string[] = [];
   const used = new Set<AssetRule>();
-  for (const file of PRODUCT_FOLDERS.flatMap((folder) => listFiles(root, folder))) {
+  for (const file of PRODUCT_FOLDERS.flatMap((folder) => listRepoFiles(folder, () => true, { root, skipDirs: DEPENDENCIES }))) {
     if (file.endsWith('.ts') && !file.endsWith('.d.ts')) continue;
     const ship = SHIPPED.find((rule) => matches(rule, file));
     if (ship !== undefined) {
@@ -72,21 +75,4 @@ export function auditAssets(root: string): AssetAudit {
 
 function matches(rule: AssetRule, file: string): boolean {
   return (rule.dir === '*' || path.posix.dirname(file) === rule.dir) && file.endsWith(rule.suffix);
-}
-
-/** Repo-relative paths (`/`) of every file under `folder`, node_modules skipped. */
-function listFiles(root: string, folder: string): string[] {
-  let entries;
-  try {
-    entries = readdirSync(path.join(root, folder), { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const entry of entries) {
-    const rel = `${folder}/${entry.name}`;
-    if (entry.isDirectory() && entry.name !== 'node_modules') out.push(...listFiles(root, rel));
-    else if (entry.isFile()) out.push(rel);
-  }
-  return out;
 }

@@ -7,39 +7,23 @@
  * Scanned: every .ts file under the top-level source folders, except .d.ts files, node_modules
  * and generated code (`generated/` folders).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkImports } from './import-rules';
+import { listRepoFiles, REPO_ROOT } from './repo-files';
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.stdout.write('usage: npx tsx scripts/check-imports.ts\nFails (exit 1) on import cycles, `export *`, gateway/ imports of other folders\' internals, and other folders\' imports of gateway internals (rules: scripts/import-rules.ts).\n');
   process.exit(0);
 }
 
-const ROOT = path.resolve(__dirname, '..');
 const SOURCE_FOLDERS = ['core', 'gateway', 'legacy-adapter', 'pacer', 'migration', 'dashboards', 'test', 'bench', 'scripts'];
-const SKIPPED_DIRS = new Set(['node_modules', 'generated', '.run', 'dist', 'coverage']);
-
-function listTsFiles(relativeDir: string): string[] {
-  let entries;
-  try {
-    entries = readdirSync(path.join(ROOT, relativeDir), { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const entry of entries) {
-    const rel = `${relativeDir}/${entry.name}`;
-    if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name)) out.push(...listTsFiles(rel));
-    else if (entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) out.push(rel);
-  }
-  return out;
-}
+const isSource = (name: string): boolean => name.endsWith('.ts') && !name.endsWith('.d.ts');
 
 function main(): number {
   const sources = new Map<string, string>();
   for (const folder of SOURCE_FOLDERS) {
-    for (const file of listTsFiles(folder)) sources.set(file, readFileSync(path.join(ROOT, file), 'utf8'));
+    for (const file of listRepoFiles(folder, isSource)) sources.set(file, readFileSync(path.join(REPO_ROOT, file), 'utf8'));
   }
   const result = checkImports(sources);
   if (result.violations.length === 0) {
