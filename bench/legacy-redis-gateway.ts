@@ -33,7 +33,7 @@ import { ConformanceClient } from '../test/conformance/harness/conformance-clien
 import { freePort } from '../test/support/free-port';
 import { startTsProcess, stopProcess, waitForPort } from './support/child-process';
 import { CpuSampler, formatCpu, type CpuReport } from './support/cpu-sampler';
-import { LatencyRecorder, fmtRate } from './support/latency';
+import { LatencyRecorder, fmtRate, median } from './support/latency';
 import { LeanPinLaterClient } from './support/lean-pinlater-client';
 import { exitWithHeaderHelp } from './support/header-help';
 
@@ -298,12 +298,6 @@ const RATIOS: { label: string; target: number; of: (r: Repetition) => number }[]
   { label: 'gateway (npm thrift client) / BullMQ', target: 1.0, of: (r) => r.thrift.jobsPerSecond / r.bull.jobsPerSecond },
   { label: 'gateway (lean client)       / BullMQ', target: 1.0, of: (r) => r.lean.jobsPerSecond / r.bull.jobsPerSecond },
 ];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 async function repetition(opts: Options): Promise<Repetition> {
   const directShards = shardNames();

@@ -45,7 +45,7 @@
  */
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { ZkClient } from '../core/src/zookeeper/zk-client';
 import type { RoutingChange } from '../migration/index';
 import { parsePresence } from '../migration/src/routing/gateway-presence';
@@ -54,10 +54,12 @@ import { routingTable, type RoutingTableFixture } from '../test/integration/rout
 import { processCpuSeconds } from './support/cpu-sampler';
 import { startGatewayChild, type GatewayChild } from './support/gateway-child';
 import { exitWithHeaderHelp } from './support/header-help';
-import { LatencyRecorder, fmtRate } from './support/latency';
+import { integerIn } from './support/integer-option';
+import { LatencyRecorder, fmtRate, median } from './support/latency';
 import { LeanPinLaterClient } from './support/lean-pinlater-client';
 import { freshNamespace, type LegacyBackendName } from './support/legacy-namespace';
-import { Tally, readSlice, writeSlice } from './support/queue-workload';
+import { comparePhase, formatRatios, PHASES, spreadOf, verdict, type Phase } from './support/paired-comparison';
+import { Tally, alternatingOrder, tallyDetailLines, timedSlice, type SliceTarget } from './support/queue-workload';
 import { startRoutingGatewayChild, type RoutingGatewayChild } from './support/routing-gateway-child';
 import { Teardown } from './support/teardown';
 
@@ -90,23 +92,13 @@ interface Options {
   cpuProf?: string;
 }
 
-interface OpenSide {
-  cpuSeconds(): number;
-  clients: LeanPinLaterClient[];
+interface OpenSide extends SliceTarget {
   close(): Promise<void>;
 }
 
 const teardown = new Teardown();
 
 // ---------------------------------------------------------------- options
-
-function integerIn(min: number, max: number): (raw: string) => number {
-  return (raw) => {
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`an integer from ${min} to ${max}`);
-    return n;
-  };
-}
 
 function parseOptions(): Options {
   return new Command()
@@ -192,19 +184,8 @@ async function openSide(side: Side, table: RoutingTableFixture, opts: Options, r
   }
 }
 
-async function slice(side: OpenSide, rounds: { write: number; read: number }, tally: Tally): Promise<void> {
-  const cpu0 = side.cpuSeconds();
-  await writeSlice(side.clients, QUEUE, rounds.write, tally);
-  const cpu1 = side.cpuSeconds();
-  await readSlice(side.clients, QUEUE, rounds.read, tally);
-  tally.writeCpuSeconds += cpu1 - cpu0;
-  tally.readCpuSeconds += side.cpuSeconds() - cpu1;
-}
-
-/** B A A B … for odd repetitions, A B B A … for even ones. */
-function sliceOrder(slices: number, rep: number): Side[] {
-  const [first, second]: Side[] = rep % 2 === 1 ? ['single', 'routing'] : ['routing', 'single'];
-  return Array.from({ length: slices }, (_v, i) => (i % 2 === 0 ? [first, second] : [second, first])).flat() as Side[];
+function slice(side: OpenSide, rounds: { write: number; read: number }, tally: Tally): Promise<void> {
+  return timedSlice(side, QUEUE, rounds, tally);
 }
 
 async function overheadRepetition(table: RoutingTableFixture, opts: Options, rep: number): Promise<Pair> {
@@ -215,62 +196,26 @@ async function overheadRepetition(table: RoutingTableFixture, opts: Options, rep
     const warmUp = { write: opts.warmupRounds, read: opts.warmupRounds };
     if (opts.warmupRounds > 0) for (const side of SIDES) await slice(sides[side], warmUp, new Tally());
     const pair: Pair = { single: new Tally(), routing: new Tally() };
-    for (const side of sliceOrder(opts.slices, rep)) await slice(sides[side], { write: opts.rounds, read: opts.readRounds }, pair[side]);
+    for (const side of alternatingOrder<Side>('single', 'routing', opts.slices, rep)) await slice(sides[side], { write: opts.rounds, read: opts.readRounds }, pair[side]);
     return pair;
   } finally {
     for (const side of SIDES) await open[side]?.close();
   }
 }
 
-function latency(name: string, r: LatencyRecorder): string {
-  return `${name} ${r.percentile(50).toFixed(1)}/${r.percentile(99).toFixed(1)}`;
-}
-
 function printSide(rep: number, opts: Options, side: Side, t: Tally): void {
   console.log(`[${rep}/${opts.repeat}] ${side.padEnd(8)} write ${fmtRate(t.jobsPerSecond).padStart(14)}   read ${Math.round(t.callsPerSecond).toLocaleString('en-US').padStart(6)} calls/s`);
-  const ops = [latency('enqueue', t.enqueue), latency('dequeue', t.dequeue), latency('ack', t.ack), latency('lookupJobs', t.lookup), latency('getJobCount', t.count)];
-  console.log(`        p50/p99 ms: ${ops.join('  ')}`);
-  console.log(`        gateway CPU: ${t.cpuMicrosPerJob.toFixed(1)} µs/job (write), ${t.cpuMicrosPerCall.toFixed(1)} µs/call (read)`);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-interface Phase {
-  name: string;
-  unit: string;
-  rate: (t: Tally) => number;
-  sliceRates: (t: Tally) => number[];
-  cpuPerUnit: (t: Tally) => number;
-}
-
-const PHASES: readonly Phase[] = [
-  { name: 'write', unit: 'job', rate: (t) => t.jobsPerSecond, sliceRates: (t) => t.writeRates, cpuPerUnit: (t) => t.cpuMicrosPerJob },
-  { name: 'read', unit: 'call', rate: (t) => t.callsPerSecond, sliceRates: (t) => t.readRates, cpuPerUnit: (t) => t.cpuMicrosPerCall },
-];
-
-function verdict(ratio: number): string {
-  return `target ≥ ${TARGET.toFixed(2)}, ${ratio >= TARGET ? 'met' : 'NOT met'}`;
-}
-
-function ratios(values: number[]): string {
-  return values.map((r) => `${r.toFixed(3)}x`).join(', ');
+  for (const line of tallyDetailLines(t)) console.log(line);
 }
 
 function printPhaseSummary(phase: Phase, pairs: Pair[]): void {
-  const throughput = pairs.map((p) => phase.rate(p.routing) / phase.rate(p.single));
-  const slices = pairs.flatMap((p) => phase.sliceRates(p.routing).map((r, k) => r / (phase.sliceRates(p.single)[k] as number)));
-  const cpuBound = pairs.map((p) => phase.cpuPerUnit(p.single) / phase.cpuPerUnit(p.routing));
-  const singleRates = pairs.map((p) => phase.rate(p.single));
-  const spread = singleRates.length < 2 ? 'n/a' : `${((100 * (Math.max(...singleRates) - Math.min(...singleRates))) / median(singleRates)).toFixed(1)} %`;
-  const cpu = (side: Side): string => median(pairs.map((p) => phase.cpuPerUnit(p[side]))).toFixed(1);
+  const c = comparePhase(phase, pairs.map((p) => ({ baseline: p.single, candidate: p.routing })));
+  const width = spreadOf(c.baselineRates);
+  const spread = width === undefined ? 'n/a' : `${(100 * width).toFixed(1)} %`;
   const indent = ''.padEnd(10);
-  console.log(`  ${phase.name.padEnd(8)}throughput ${ratios(throughput)} → median ${median(throughput).toFixed(3)}x   (${verdict(median(throughput))})`);
-  console.log(`${indent}adjacent slices: median ${median(slices).toFixed(3)}x of ${slices.length}; single-backend rates spread ${spread} across repetitions`);
-  console.log(`${indent}CPU-bound  ${ratios(cpuBound)} → median ${median(cpuBound).toFixed(3)}x   (${verdict(median(cpuBound))})  [gateway CPU per ${phase.unit}, single/routing; medians ${cpu('single')} / ${cpu('routing')} µs]`);
+  console.log(`  ${phase.name.padEnd(8)}throughput ${formatRatios(c.throughput)} → median ${median(c.throughput).toFixed(3)}x   (${verdict(median(c.throughput), TARGET)})`);
+  console.log(`${indent}adjacent slices: median ${median(c.slices).toFixed(3)}x of ${c.slices.length}; single-backend rates spread ${spread} across repetitions`);
+  console.log(`${indent}CPU-bound  ${formatRatios(c.cpuBound)} → median ${median(c.cpuBound).toFixed(3)}x   (${verdict(median(c.cpuBound), TARGET)})  [gateway CPU per ${phase.unit}, single/routing; medians ${c.baselineCpu.toFixed(1)} / ${c.candidateCpu.toFixed(1)} µs]`);
 }
 
 async function benchOverhead(table: RoutingTableFixture, opts: Options): Promise<void> {

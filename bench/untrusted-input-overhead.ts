@@ -58,10 +58,12 @@ import { addBaselineWorktree, dependenciesChanged, describeWorkingTree, removeBa
 import { startGatewayChild } from './support/gateway-child';
 import { exitWithHeaderHelp } from './support/header-help';
 import { processCpuSeconds } from './support/cpu-sampler';
-import { fmtRate, type LatencyRecorder } from './support/latency';
+import { integerIn } from './support/integer-option';
+import { fmtRate, median } from './support/latency';
 import { LeanPinLaterClient } from './support/lean-pinlater-client';
 import { freshNamespace, type LegacyBackendName } from './support/legacy-namespace';
-import { Tally, readSlice, writeSlice } from './support/queue-workload';
+import { comparePhase, formatRatios, PHASES, spreadOf, verdict, type Phase } from './support/paired-comparison';
+import { Tally, alternatingOrder, tallyDetailLines, timedSlice, type SliceTarget } from './support/queue-workload';
 import { Teardown } from './support/teardown';
 
 exitWithHeaderHelp(__filename);
@@ -97,10 +99,7 @@ interface Tree {
 }
 
 /** One side of a repetition: its gateway, on its own namespace, and the client loops on it. */
-interface OpenSide {
-  /** The gateway process's CPU seconds so far (/proc). */
-  cpuSeconds(): number;
-  clients: LeanPinLaterClient[];
+interface OpenSide extends SliceTarget {
   close(): Promise<void>;
 }
 
@@ -109,14 +108,6 @@ type Pair = Record<Side, Tally>;
 const teardown = new Teardown();
 
 // ---------------------------------------------------------------- options
-
-function integerIn(min: number, max: number): (raw: string) => number {
-  return (raw) => {
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`an integer from ${min} to ${max}`);
-    return n;
-  };
-}
 
 function backendList(raw: string): LegacyBackendName[] {
   const names = [...new Set(raw.split(',').map((s) => s.trim()))];
@@ -181,19 +172,8 @@ function writeRounds(backend: LegacyBackendName, opts: Options): number {
 }
 
 /** One slice of both phases on one side, with the gateway's CPU time of each. */
-async function slice(side: OpenSide, rounds: { write: number; read: number }, tally: Tally): Promise<void> {
-  const cpu0 = side.cpuSeconds();
-  await writeSlice(side.clients, QUEUE, rounds.write, tally);
-  const cpu1 = side.cpuSeconds();
-  await readSlice(side.clients, QUEUE, rounds.read, tally);
-  tally.writeCpuSeconds += cpu1 - cpu0;
-  tally.readCpuSeconds += side.cpuSeconds() - cpu1;
-}
-
-/** B A A B B A A B … for odd repetitions, A B B A … for even ones: `slices` of each side. */
-function sliceOrder(slices: number, repetition: number): Side[] {
-  const [first, second]: Side[] = repetition % 2 === 1 ? ['before', 'after'] : ['after', 'before'];
-  return Array.from({ length: slices }, (_v, i) => (i % 2 === 0 ? [first, second] : [second, first])).flat() as Side[];
+function slice(side: OpenSide, rounds: { write: number; read: number }, tally: Tally): Promise<void> {
+  return timedSlice(side, QUEUE, rounds, tally);
 }
 
 /** Both gateways up at once (the idle one only waits), warmed up, then the alternating slices. */
@@ -206,7 +186,7 @@ async function repetition(backend: LegacyBackendName, trees: Record<Side, Tree>,
     if (opts.warmupRounds > 0) for (const side of SIDES) await slice(sides[side], warmUp, new Tally());
     const timed = { write: writeRounds(backend, opts), read: opts.readRounds };
     const pair: Pair = { before: new Tally(), after: new Tally() };
-    for (const side of sliceOrder(opts.slices, rep)) await slice(sides[side], timed, pair[side]);
+    for (const side of alternatingOrder<Side>('before', 'after', opts.slices, rep)) await slice(sides[side], timed, pair[side]);
     return pair;
   } finally {
     for (const side of SIDES) await open[side]?.close();
@@ -215,82 +195,41 @@ async function repetition(backend: LegacyBackendName, trees: Record<Side, Tree>,
 
 // ---------------------------------------------------------------- report
 
-function latency(name: string, r: LatencyRecorder): string {
-  return `${name} ${r.percentile(50).toFixed(1)}/${r.percentile(99).toFixed(1)}`;
-}
-
 function printSide(backend: LegacyBackendName, rep: number, opts: Options, tree: Tree, t: Tally): void {
   console.log(
     `${backend.padEnd(5)} [${rep}/${opts.repeat}] ${tree.side.padEnd(6)} ${tree.label.padEnd(12)}` +
       `  write ${fmtRate(t.jobsPerSecond).padStart(14)}   read ${Math.round(t.callsPerSecond).toLocaleString('en-US').padStart(6)} calls/s`,
   );
-  const ops = [latency('enqueue', t.enqueue), latency('dequeue', t.dequeue), latency('ack', t.ack), latency('lookupJobs', t.lookup), latency('getJobCount', t.count)];
-  console.log(`        p50/p99 ms: ${ops.join('  ')}`);
-  console.log(`        gateway CPU: ${t.cpuMicrosPerJob.toFixed(1)} µs/job (write), ${t.cpuMicrosPerCall.toFixed(1)} µs/call (read)`);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  for (const line of tallyDetailLines(t)) console.log(line);
 }
 
 /** (max − min) / median of the "before" rates: how far identical code moves within this run. */
 function spread(values: number[]): string {
-  if (values.length < 2) return 'n/a (one repetition)';
-  return `${((100 * (Math.max(...values) - Math.min(...values))) / median(values)).toFixed(1)} % across repetitions`;
-}
-
-/**
- * after/before of adjacent slices: slice k of each side ran next to each other (B A or A B), so
- * their ratio is the least exposed to drift in the machine's load.
- */
-function sliceRatios(pairs: Pair[], rates: (t: Tally) => number[]): number[] {
-  return pairs.flatMap((p) => rates(p.after).map((a, k) => a / (rates(p.before)[k] as number)));
-}
-
-interface Phase {
-  name: string;
-  unit: string;
-  rate: (t: Tally) => number;
-  sliceRates: (t: Tally) => number[];
-  cpuPerUnit: (t: Tally) => number;
-}
-
-const PHASES: readonly Phase[] = [
-  { name: 'write', unit: 'job', rate: (t) => t.jobsPerSecond, sliceRates: (t) => t.writeRates, cpuPerUnit: (t) => t.cpuMicrosPerJob },
-  { name: 'read', unit: 'call', rate: (t) => t.callsPerSecond, sliceRates: (t) => t.readRates, cpuPerUnit: (t) => t.cpuMicrosPerCall },
-];
-
-function verdict(ratio: number): string {
-  return `target ≥ ${TARGET.toFixed(2)}, ${ratio >= TARGET ? 'met' : 'NOT met'}`;
+  const width = spreadOf(values);
+  return width === undefined ? 'n/a (one repetition)' : `${(100 * width).toFixed(1)} % across repetitions`;
 }
 
 /** Noise wider than twice the margin being measured makes a throughput verdict a coin toss. */
 function noiseWarning(beforeRates: number[]): string | undefined {
-  if (beforeRates.length < 2) return undefined;
-  const width = (Math.max(...beforeRates) - Math.min(...beforeRates)) / median(beforeRates);
+  const width = spreadOf(beforeRates);
+  if (width === undefined) return undefined;
   return width > 2 * (1 - TARGET)
     ? `identical code moved ${(100 * width).toFixed(0)} % between repetitions, far more than the 2 % measured: these verdicts are noise (run on a quiet machine, or raise --repeat)`
     : undefined;
 }
 
 function printPhaseSummary(backend: LegacyBackendName, phase: Phase, pairs: Pair[]): void {
-  const ratios = pairs.map((p) => phase.rate(p.after) / phase.rate(p.before));
-  const m = median(ratios);
-  const slices = sliceRatios(pairs, phase.sliceRates);
-  const beforeRates = pairs.map((p) => phase.rate(p.before));
-  const cpuRatios = pairs.map((p) => phase.cpuPerUnit(p.before) / phase.cpuPerUnit(p.after));
-  const cpuRatio = median(cpuRatios);
-  const cpu = (side: Side): string => `${median(pairs.map((p) => phase.cpuPerUnit(p[side]))).toFixed(1)}`;
+  const c = comparePhase(phase, pairs.map((p) => ({ baseline: p.before, candidate: p.after })));
+  const m = median(c.throughput);
+  const cpuRatio = median(c.cpuBound);
   const indent = ''.padEnd(14);
-  console.log(`  ${`${backend} ${phase.name}`.padEnd(12)}throughput ${ratios.map((r) => `${r.toFixed(3)}x`).join(', ')} → median ${m.toFixed(3)}x   (${verdict(m)})`);
-  console.log(`${indent}adjacent slices: median ${median(slices).toFixed(3)}x of ${slices.length}; before rates spread ${spread(beforeRates)}`);
+  console.log(`  ${`${backend} ${phase.name}`.padEnd(12)}throughput ${formatRatios(c.throughput)} → median ${m.toFixed(3)}x   (${verdict(m, TARGET)})`);
+  console.log(`${indent}adjacent slices: median ${median(c.slices).toFixed(3)}x of ${c.slices.length}; before rates spread ${spread(c.baselineRates)}`);
   console.log(
-    `${indent}CPU-bound    ${cpuRatios.map((r) => `${r.toFixed(3)}x`).join(', ')} → median ${cpuRatio.toFixed(3)}x   (${verdict(cpuRatio)})` +
-      `  [gateway CPU per ${phase.unit}, before/after; medians ${cpu('before')} / ${cpu('after')} µs]`,
+    `${indent}CPU-bound    ${formatRatios(c.cpuBound)} → median ${cpuRatio.toFixed(3)}x   (${verdict(cpuRatio, TARGET)})` +
+      `  [gateway CPU per ${phase.unit}, before/after; medians ${c.baselineCpu.toFixed(1)} / ${c.candidateCpu.toFixed(1)} µs]`,
   );
-  const warning = noiseWarning(beforeRates);
+  const warning = noiseWarning(c.baselineRates);
   if (warning !== undefined) console.log(`${indent}note: ${warning}`);
 }
 

@@ -65,28 +65,51 @@ export async function listening(child: ChildProcess, port: number): Promise<void
   }
 }
 
+/** What `launchGateway` writes and runs: files of its config dir, and the gateway's arguments. */
+export interface GatewayLaunch {
+  readonly treeDir: string;
+  readonly name: string;
+  /** Temp dir name prefix. */
+  readonly dirPrefix: string;
+  /** File name → content, written into the config dir. */
+  readonly files: Readonly<Record<string, string>>;
+  /** The gateway's arguments, given the config dir. */
+  readonly args: (dir: string) => string[];
+  readonly port: number;
+  readonly nodeArgs?: readonly string[];
+}
+
 /**
- * Starts the gateway of `treeDir` on `ns`; `stop()` ends it and deletes its config dir. `nodeArgs`
- * go to node itself (e.g. `--cpu-prof --cpu-prof-dir=<dir>`).
+ * Writes the config files into a temp dir, starts `gateway/src/main.ts` of `treeDir` with them and
+ * waits until it listens on `port`; the process and the dir are registered with `teardown`, and
+ * `stop()` ends the one and deletes the other (also when the start fails).
  */
-export async function startGatewayChild(treeDir: string, name: string, ns: LegacyNamespace, teardown: Teardown, nodeArgs: readonly string[] = []): Promise<GatewayChild> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
+export async function launchGateway(launch: GatewayLaunch, teardown: Teardown): Promise<Omit<GatewayChild, 'port'>> {
+  const dir = mkdtempSync(join(tmpdir(), launch.dirPrefix));
   const removeDir = teardown.track(() => rmSync(dir, { recursive: true, force: true }));
-  const [port, adminPort] = [await freePort(), await freePort()];
-  writeFileSync(join(dir, 'backend.json'), JSON.stringify(ns.backendJson));
-  writeFileSync(join(dir, 'server.properties'), gatewayProperties(ns, port, adminPort));
-  const args = ['--properties', join(dir, 'server.properties'), '--backend-config', join(dir, 'backend.json')];
-  const child = startTsProcess('gateway/src/main.ts', args, name, nodeArgs, treeDir);
+  for (const [file, content] of Object.entries(launch.files)) writeFileSync(join(dir, file), content);
+  const child = startTsProcess('gateway/src/main.ts', launch.args(dir), launch.name, launch.nodeArgs ?? [], launch.treeDir);
   const stopChild = teardown.track(() => stopProcess(child));
   const stop = async (): Promise<void> => {
     await stopChild();
     await removeDir();
   };
   try {
-    await listening(child, port);
+    await listening(child, launch.port);
   } catch (e) {
     await stop();
     throw e;
   }
-  return { port, pid: child.pid ?? Number.NaN, stop };
+  return { pid: child.pid ?? Number.NaN, stop };
+}
+
+/**
+ * Starts the gateway of `treeDir` on `ns`; `stop()` ends it and deletes its config dir. `nodeArgs`
+ * go to node itself (e.g. `--cpu-prof --cpu-prof-dir=<dir>`).
+ */
+export async function startGatewayChild(treeDir: string, name: string, ns: LegacyNamespace, teardown: Teardown, nodeArgs: readonly string[] = []): Promise<GatewayChild> {
+  const [port, adminPort] = [await freePort(), await freePort()];
+  const files = { 'backend.json': JSON.stringify(ns.backendJson), 'server.properties': gatewayProperties(ns, port, adminPort) };
+  const args = (dir: string): string[] => ['--properties', join(dir, 'server.properties'), '--backend-config', join(dir, 'backend.json')];
+  return { port, ...(await launchGateway({ treeDir, name, dirPrefix: 'bench-gateway-', files, args, port, nodeArgs }, teardown)) };
 }

@@ -35,3 +35,10 @@ export function fmtRate(jobsPerSecond: number): string {
 export function ratio(a: number, b: number): string {
   return `${(a / b).toFixed(2)}x`;
 }
+
+/** Median of `values` (the mean of the middle two for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}

@@ -107,3 +107,38 @@ export async function readSlice(clients: LeanPinLaterClient[], queue: string, ro
   tally.calls += calls;
   tally.readRates.push(calls / seconds);
 }
+
+/** One side of a paired comparison: its client loops and the CPU seconds its gateway has used so far. */
+export interface SliceTarget {
+  readonly clients: LeanPinLaterClient[];
+  cpuSeconds(): number;
+}
+
+/** One timed slice on `side`: the write slice, then the read slice, each with the gateway CPU it cost. */
+export async function timedSlice(side: SliceTarget, queue: string, rounds: { write: number; read: number }, tally: Tally): Promise<void> {
+  const cpu0 = side.cpuSeconds();
+  await writeSlice(side.clients, queue, rounds.write, tally);
+  const cpu1 = side.cpuSeconds();
+  await readSlice(side.clients, queue, rounds.read, tally);
+  tally.writeCpuSeconds += cpu1 - cpu0;
+  tally.readCpuSeconds += side.cpuSeconds() - cpu1;
+}
+
+/** B A A B B A … (`slices` of each side) for odd repetitions, A B B A … for even ones. */
+export function alternatingOrder<S>(a: S, b: S, slices: number, repetition: number): S[] {
+  const [first, second] = repetition % 2 === 1 ? [a, b] : [b, a];
+  return Array.from({ length: slices }, (_v, i) => (i % 2 === 0 ? [first, second] : [second, first])).flat();
+}
+
+function latency(name: string, r: LatencyRecorder): string {
+  return `${name} ${r.percentile(50).toFixed(1)}/${r.percentile(99).toFixed(1)}`;
+}
+
+/** The two detail lines a benchmark prints under a side's rates: p50/p99 per operation, gateway CPU. */
+export function tallyDetailLines(t: Tally): string[] {
+  const ops = [latency('enqueue', t.enqueue), latency('dequeue', t.dequeue), latency('ack', t.ack), latency('lookupJobs', t.lookup), latency('getJobCount', t.count)];
+  return [
+    `        p50/p99 ms: ${ops.join('  ')}`,
+    `        gateway CPU: ${t.cpuMicrosPerJob.toFixed(1)} µs/job (write), ${t.cpuMicrosPerCall.toFixed(1)} µs/call (read)`,
+  ];
+}

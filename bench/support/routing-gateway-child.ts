@@ -6,12 +6,9 @@
  * with the benchmark's `Teardown`. It listens before it has read the routing table: wait for its
  * presence (RoutingStore.gateways()) before sending it routed calls.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../test/support/free-port';
-import { startTsProcess, stopProcess } from './child-process';
-import { gatewayProperties, listening, type GatewayChild } from './gateway-child';
+import { gatewayProperties, launchGateway, type GatewayChild } from './gateway-child';
 import type { LegacyNamespace } from './legacy-namespace';
 import type { Teardown } from './teardown';
 
@@ -37,29 +34,14 @@ export interface RoutingGatewayChildOptions {
 
 /** Starts a routing gateway over `ns`; `stop()` ends it and deletes its config dir. */
 export async function startRoutingGatewayChild(options: RoutingGatewayChildOptions, ns: LegacyNamespace, table: RoutingTableLocation, teardown: Teardown): Promise<RoutingGatewayChild> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-routing-gateway-'));
-  const removeDir = teardown.track(() => rmSync(dir, { recursive: true, force: true }));
   const [port, adminPort] = [await freePort(), await freePort()];
   const properties = gatewayProperties(ns, port, adminPort);
-  writeFileSync(join(dir, 'backend.json'), JSON.stringify(ns.backendJson));
-  writeFileSync(join(dir, 'cluster.properties'), properties);
-  writeFileSync(join(dir, 'gateway.properties'), properties);
-  writeFileSync(join(dir, 'routing.json'), JSON.stringify({
+  const routing = {
     legacyClusters: [{ name: table.cluster, backend: options.backend, backendConfig: 'backend.json', properties: 'cluster.properties' }],
     routing: { zookeeper: table.zookeeper, defaultDestination: table.cluster, gatewayId: options.gatewayId },
-  }));
-  const args = ['--properties', join(dir, 'gateway.properties'), '--routing-config', join(dir, 'routing.json')];
-  const child = startTsProcess('gateway/src/main.ts', args, options.name, options.nodeArgs ?? [], options.treeDir);
-  const stopChild = teardown.track(() => stopProcess(child));
-  const stop = async (): Promise<void> => {
-    await stopChild();
-    await removeDir();
   };
-  try {
-    await listening(child, port);
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-  return { port, adminPort, pid: child.pid ?? Number.NaN, gatewayId: options.gatewayId, stop };
+  const files = { 'backend.json': JSON.stringify(ns.backendJson), 'cluster.properties': properties, 'gateway.properties': properties, 'routing.json': JSON.stringify(routing) };
+  const args = (dir: string): string[] => ['--properties', join(dir, 'gateway.properties'), '--routing-config', join(dir, 'routing.json')];
+  const launched = await launchGateway({ treeDir: options.treeDir, name: options.name, dirPrefix: 'bench-routing-gateway-', files, args, port, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) }, teardown);
+  return { port, adminPort, gatewayId: options.gatewayId, ...launched };
 }
