@@ -8,6 +8,8 @@
  *   validated once, every problem at once (src/routing-config.ts);
  * - `buildBackend`: one system's `PinLaterBackend` from its backend JSON and settings, through the
  *   same factories the gateway uses (src/backend-registry.ts).
+ * - `parseProperties`, `isAdminPassword`: a PinLater properties file, and PinLater's deleteQueue
+ *   password check against its ADMIN_PASSWORD_HASH (`pinlater-ops finalize --delete-legacy`).
  *
  * Not here: the Thrift server, handlers, the gateway process (src/main.ts runs on import).
  */
@@ -17,3 +19,5 @@ export type {
 } from './src/routing-config';
 export { buildBackend } from './src/backend-registry';
 export type { BackendBuildInput } from './src/backend-registry';
+export { parseProperties } from './src/properties-file';
+export { isAdminPassword } from './src/service/admin-password';

@@ -19,11 +19,12 @@ export { RoutingConflictError, RoutingPermissionError, RoutingTransitionError } 
 export { RoutingTreeMissingError } from './src/routing/routing-table-reader';
 export { DEFAULT_ROUTING_ROOT, RoutingNameError, RoutingPaths } from './src/routing/routing-paths';
 export {
-  MIGRATION_MODES, ROUTING_MODES, ROUTING_RECORD_FORMAT, SERVED_MODES, RoutingRecordError, isServedMode, parseRoutingRecord, serializeRoutingRecord,
+  MIGRATION_DIRECTIONS, MIGRATION_MODES, ROUTABLE_MODES, ROUTING_MODES, ROUTING_RECORD_FORMAT, SERVED_MODES, RoutingRecordError, isRoutableMode, isServedMode,
+  parseRoutingRecord, serializeRoutingRecord,
 } from './src/routing/routing-record';
-export type { RoutingMode, RoutingRecord, ServedMode } from './src/routing/routing-record';
+export type { RoutableMode, RoutingMode, RoutingRecord, ServedMode } from './src/routing/routing-record';
 export { TRANSITIONS, transition } from './src/routing/routing-transitions';
-export type { Precondition, Transition } from './src/routing/routing-transitions';
+export type { ModeState, Precondition, Transition } from './src/routing/routing-transitions';
 export { routeOfRecord } from './src/routing/record-route';
 export { DEFAULT_HISTORY_LIMIT } from './src/routing/routing-history';
 export type { RoutingHistoryEntry } from './src/routing/routing-history';

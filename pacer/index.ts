@@ -5,6 +5,10 @@
  *   topologies (`topology.mode`: embedded, static, zookeeper; src/topology/).
  * - `createDequeueBroker` + `BrokerServer`: the dequeue broker (its process: src/broker/main.ts).
  * - `PartitionDirectory` / `PartitionOwnership`: the seams the ZooKeeper coordination plugs into.
+ * - The migration copier's stores in Pacer's database (src/migration-store/): the move ledger
+ *   (`MoveLedgerStore`, core's `MoveLedger`) and the per-queue work state and lease
+ *   (`MigrationStateStore`, core's `MigrationStates`); `PacerBackend.jobMover()` is Pacer's side
+ *   of a move.
  * - The operator tools `pacer-status` (src/cli/status.ts) and `pacer-migrate` (src/migrate.ts), as
  *   command declarations plus run functions, so `pinlater-ops pacer …` runs them as subcommands.
  */
@@ -21,6 +25,10 @@ export type { PacerClusterHealth } from './src/api/clustered-pacer-backend';
 export { ZkClusterRouting } from './src/coordination/zk-cluster-routing';
 export type { ZkClusterRoutingOptions } from './src/coordination/zk-cluster-routing';
 export { PacerBackend } from './src/api/pacer-backend';
+export { PacerJobMover } from './src/api/pacer-job-mover';
+export { MoveLedgerStore, MAX_RESOLVE_DESCRIPTORS } from './src/migration-store/move-ledger-store';
+export type { MoveLedgerStoreOptions } from './src/migration-store/move-ledger-store';
+export { MigrationStateStore } from './src/migration-store/migration-state-store';
 export { createDequeueBroker } from './src/broker/create-dequeue-broker';
 export type { CreateDequeueBrokerOptions } from './src/broker/create-dequeue-broker';
 export { DequeueBroker, BrokerClosedError } from './src/broker/dequeue-broker';

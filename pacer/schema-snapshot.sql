@@ -20,6 +20,20 @@ CREATE TABLE `jobs` (
   CONSTRAINT `fk_jobs_queue` FOREIGN KEY (`queue`) REFERENCES `queues` (`name`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
+CREATE TABLE `job_moves` (
+  `migration_id` varchar(100) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  `source_descriptor` varchar(400) NOT NULL,
+  `target_descriptor` varchar(400) NOT NULL,
+  `queue` varchar(100) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  `state` tinyint(4) NOT NULL,
+  `priority` tinyint(4) NOT NULL,
+  `source_checksum` char(16) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  `target_checksum` char(16) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  `moved_at_ms` bigint(20) NOT NULL,
+  PRIMARY KEY (`migration_id`,`source_descriptor`),
+  KEY `idx_job_moves_source` (`source_descriptor`,`moved_at_ms`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
 CREATE TABLE `partition_owners` (
   `queue` varchar(100) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
   `part` int(11) NOT NULL,
@@ -41,6 +55,28 @@ CREATE TABLE `queues` (
   PRIMARY KEY (`name`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
+CREATE TABLE `queue_migrations` (
+  `queue` varchar(100) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  `migration_id` varchar(100) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  `direction` varchar(16) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  `legacy_cluster` varchar(100) NOT NULL,
+  `status` varchar(16) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  `paused` tinyint(1) NOT NULL DEFAULT 0,
+  `rate_limit_per_s` double NOT NULL,
+  `lease_owner` varchar(200) DEFAULT NULL,
+  `lease_expires_ms` bigint(20) NOT NULL DEFAULT 0,
+  `lease_epoch` bigint(20) NOT NULL DEFAULT 0,
+  `started_at_ms` bigint(20) NOT NULL,
+  `first_seen_table_version` bigint(20) DEFAULT NULL,
+  `source_empty_since_ms` bigint(20) DEFAULT NULL,
+  `moved_pending` bigint(20) NOT NULL DEFAULT 0,
+  `moved_failed` bigint(20) NOT NULL DEFAULT 0,
+  `moved_succeeded` bigint(20) NOT NULL DEFAULT 0,
+  `last_error` varchar(1000) DEFAULT NULL,
+  `updated_at_ms` bigint(20) NOT NULL,
+  PRIMARY KEY (`queue`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
 CREATE TABLE `schema_migrations` (
   `version` int(11) NOT NULL,
   `name` varchar(200) NOT NULL,
@@ -50,3 +86,5 @@ CREATE TABLE `schema_migrations` (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 -- applied: 0001_initial
+
+-- applied: 0002_migration

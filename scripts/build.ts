@@ -17,7 +17,8 @@
  * Layout: the output mirrors the repository (rootDir is the repository root), so each entry point
  * keeps its path with .js: dist/gateway/src/main.js, dist/pacer/src/broker/main.js,
  * dist/pacer/src/controller/main.js, dist/pacer/src/cli/status.js, dist/pacer/src/migrate.js,
- * dist/scripts/mysql-accounts.js and the operator CLI's dist/migration/src/cli/main.js. Compiled:
+ * dist/scripts/mysql-accounts.js, the operator CLI's dist/migration/src/cli/main.js and the
+ * migration copier's dist/migration/src/copier/main.js. Compiled:
  * the product folders (core, gateway, legacy-adapter, pacer, migration, dashboards) without specs,
  * and scripts/mysql-accounts.ts, the production tool that creates the MySQL accounts
  * (docs/security-mysql-accounts.md); not compiled: tests, benchmarks, the other scripts (repository
@@ -51,6 +52,7 @@ export const ENTRY_POINTS = [
   'pacer/src/migrate',
   'scripts/mysql-accounts',
   'migration/src/cli/main',
+  'migration/src/copier/main',
 ] as const;
 
 /** The entry points that exist in the source tree, as paths of their compiled files under `outDir`. */

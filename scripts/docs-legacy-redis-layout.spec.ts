@@ -22,6 +22,8 @@ const SAMPLES: Record<string, () => string[]> = {
   queueNamesKey: () => [keys.queueNamesKey(SHARD)],
   jobIdCounterKey: () => [keys.jobIdCounterKey(SHARD, QUEUE)],
   stateZsetKey: () => ALL_JOB_STATES.map((state) => keys.stateZsetKey(SHARD, QUEUE, PRIORITY, state)),
+  takenZsetKey: () => ALL_JOB_STATES.map((state) => keys.takenZsetKey(SHARD, QUEUE, PRIORITY, state)),
+  stagedZsetKey: () => ALL_JOB_STATES.map((state) => keys.stagedZsetKey(SHARD, QUEUE, PRIORITY, state)),
   jobHashPrefix: () => [keys.jobHashPrefix(SHARD, QUEUE)],
   jobHashKey: () => [keys.jobHashKey(SHARD, QUEUE, '<localId>')],
   priorityKeys: () => Object.values(keys.priorityKeys(SHARD, QUEUE, PRIORITY)),
@@ -45,5 +47,9 @@ describe('docs/legacy-redis-layout.md', () => {
 
   it.each(Object.entries(keys.JobHashField))('lists the job hash field %s (%s)', (constant, field) => {
     expect(PAGE).toMatch(new RegExp(`^\\| \`${field}\` \\| \`${constant}\` \\|`, 'm'));
+  });
+
+  it.each(Object.entries(keys.MoveHashField))('lists the move hash field %s (%s)', (constant, field) => {
+    expect(PAGE).toMatch(new RegExp(`^\\| \`${field}\` \\| \`MoveHashField.${constant}\` \\|`, 'm'));
   });
 });

@@ -8,7 +8,8 @@
 #   4. the routing table in ZooKeeper (/pinlater-routing on :2181): its tree and ACLs, set up with
 #      the local operator credential (config/routing-operator.local.credential) by
 #      `pinlater-ops setup`; idempotent
-#   5. every process of the PROCESSES table below, each with its log and pid file in .run/procs/,
+#   5. every process of the PROCESSES table below (gateways, Pacer broker and controller, the
+#      migration copier), each with its log and pid file in .run/procs/,
 #      checked to be listening on its port. Stop them with `bash scripts/down.sh`.
 # The address every PinLater client uses is the routing gateway, 127.0.0.1:9010 (admin :9999): each
 # queue goes to the local Redis cluster, the local MySQL cluster or Pacer as its routing record
@@ -41,6 +42,10 @@ PROCESSES=(
   # THE gateway clients use: PinLater's usual port, every system behind it, routed per queue by
   # the routing table in ZooKeeper (config/routing.local.json; new queues go to Pacer).
   "gateway|9010|gateway/src/main.ts|npx tsx gateway/src/main.ts --properties config/gateway.local.properties --routing-config config/routing.local.json|PinLater Thrift (framed binary): the ROUTING gateway in front of local-redis, local-mysql and Pacer (admin :9999; routing: npx pinlater-ops status)"
+  # The migration copier (docs/migration.md): moves the jobs of queues an operator migrates
+  # (`pinlater-ops migrate start <queue>`, `pinlater-ops rollback <queue>`) exactly once, and flips
+  # each queue when drained; it holds the local operator credential for those flips.
+  "copier|9050|migration/src/copier/main.ts|env PINLATER_ROUTING_CREDENTIAL_FILE=config/routing-operator.local.credential node_modules/.bin/tsx migration/src/copier/main.ts --config config/routing.local.json --id copier-local-1 --status-port 9050|migration copier (moves migrating queues' jobs; status JSON on http://127.0.0.1:9050/health; npx pinlater-ops migrate status)"
   # Next, when their parts exist (uncomment and adjust):
   # "dashboard|9040|dashboards/src/main.ts|npx tsx dashboards/src/main.ts|dashboard: http://127.0.0.1:9040/"
 )
@@ -142,6 +147,8 @@ print_summary() {
 [up] Routing (which system serves each queue; writes use the local operator credential):
 [up]   npx pinlater-ops status
 [up]   PINLATER_ROUTING_CREDENTIAL_FILE=config/routing-operator.local.credential npx pinlater-ops route my_queue --to local-redis
+[up] Migrating a queue with its jobs (the copier moves them; README.md "Migrating a queue"):
+[up]   PINLATER_ROUTING_CREDENTIAL_FILE=config/routing-operator.local.credential npx pinlater-ops migrate start my_queue --wait
 [up]   (any PinLater client works unchanged; see README.md "Talking to the gateway")
 [up] Logs: tail -f .run/procs/*.log    Stop: bash scripts/down.sh (add --services to stop the services it started)
 EOF

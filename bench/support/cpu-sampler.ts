@@ -16,7 +16,7 @@ export function processCpuSeconds(pid: number): number {
 }
 
 /** Busy and total jiffies of the whole machine (first line of /proc/stat). */
-function machineTicks(): { busy: number; total: number } {
+export function machineTicks(): { busy: number; total: number } {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
     const v = line.trim().split(/\s+/).slice(1).map(Number);

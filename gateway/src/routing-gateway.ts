@@ -7,6 +7,7 @@ import type { LegacyBackendSettings } from '../../core/src/types/legacy-backend-
 import type { Clock } from '../../core/src/util/clock';
 import { RoutingPaths, ZkRouteSource } from '../../migration/index';
 import { buildBackend } from './backend-registry';
+import { openMoveLedgerResolver } from './move-ledger-resolver';
 import type { RoutingGatewayConfig, RoutingTableConfig } from './routing-config';
 import { routingGaugeNames } from './stats/stat-names';
 
@@ -46,7 +47,7 @@ export interface RoutingGatewayDeps {
 
 /** What main.ts serves in routing mode: one backend, and the gauges of its routing table. */
 export interface RoutingGateway {
-  /** Closing it closes the route source and every system. */
+  /** Closing it closes the route source, the move ledger's pool and every system. */
   readonly backend: RoutingBackend;
   readonly gauges: () => Record<string, number>;
 }
@@ -57,7 +58,8 @@ interface Closeable {
 
 /**
  * Composition of a routing gateway (issue 10): every legacy cluster and Pacer through the same
- * factories a single-backend gateway uses (backend-registry.ts), the routing table, and the
+ * factories a single-backend gateway uses (backend-registry.ts), the routing table, the move
+ * ledger when Pacer is configured (lookups of moved jobs, move-ledger-resolver.ts), and the
  * RoutingBackend over them. Systems are built one after another; when any step fails, what was
  * already built is closed (newest first) before the error goes on, so a failed start leaves no
  * pools, sessions or timers behind.
@@ -76,10 +78,13 @@ export async function buildRoutingGateway(config: RoutingGatewayConfig, deps: Ro
       legacy.set(cluster.name, track(await buildBackend({ kind, backendConfig, backendConfigPath, settings, logger, stats: deps.stats, clock: deps.clock })));
     }
     const pacer = config.pacer === undefined ? undefined : track(await buildPacer(config.pacer, deps));
+    // Lookups of jobs a migration moved follow the move ledger in Pacer's database.
+    const aliases = config.pacer === undefined ? undefined : track(openMoveLedgerResolver(config.pacer.backendConfig, deps.clock));
     const routes = track(await deps.openRouteSource(config.table, { gatewayId: deps.gatewayId, logger: deps.logger, clock: deps.clock }));
     const backend = new RoutingBackend({
       legacy,
       ...(pacer === undefined ? {} : { pacer }),
+      ...(aliases === undefined ? {} : { aliases }),
       routes,
       defaultDestination: config.table.defaultDestination,
       clock: deps.clock,

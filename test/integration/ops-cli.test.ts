@@ -304,8 +304,7 @@ describe('pinlater-ops against the systems', () => {
     const refused = await runCli(['route', 'ops_busy', '--to', 'pacer', '--yes', '--json'], writeEnv);
     expect(refused.code).toBe(5);
     expect(refused.stderr).toContain(`(${REDIS}: 1 pending, 0 pending in the future, 1 in progress, 0 failed)`);
-    expect(refused.stderr).toContain('`pinlater-ops migrate ops_busy`');
-    expect(refused.stderr).toContain('not available yet');
+    expect(refused.stderr).toContain('`pinlater-ops migrate start ops_busy`');
     expect(jsonOf<{ error: { code: string; jobs: Record<string, { pending: number; inProgress: number }> } }>(refused).error)
       .toMatchObject({ code: 'JOBS_REMAIN', jobs: { [REDIS]: { pending: 1, inProgress: 1 } } });
     expect(await table.store.read('ops_busy')).toMatchObject({ mode: 'legacy', legacyCluster: REDIS, version: 1 });

@@ -2,9 +2,10 @@
  * The routing gateway's composition (gateway/src/routing-gateway.ts) over real systems: a legacy
  * Redis cluster and Pacer (embedded) in fresh namespaces, with a routing table held in this
  * process (the ZooKeeper table is exercised by routing-gateway-process.test.ts). What it guards:
- * every system is built from its config, the gauges follow the table's status, closing the
- * routing backend closes every system, and a start that fails part-way closes what it had built
- * (the leak check fails on a Redis socket or MySQL pool left open).
+ * every system is built from its config, the gauges follow the table's status, lookups follow
+ * Pacer's move ledger (a row of `job_moves`), closing the routing backend closes every system (and
+ * the ledger's pool), and a start that fails part-way closes what it had built (the leak check
+ * fails on a Redis socket or MySQL pool left open).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import { routingGaugeNames } from '../../gateway/src/stats/stat-names';
 import { redisBackendConfig, redisShardKeyPatterns } from '../conformance/backends/legacy-redis';
 import { legacySettings } from '../conformance/backends/legacy-settings';
 import { assertNoLeaks } from '../support/leak-check';
+import { withMysql } from '../support/mysql';
 import { releaseNamespace } from '../support/namespace-keeper';
 import { redisKeysNamespace, uniqueShardBase } from '../support/namespaces';
 import { testEnv } from '../support/test-env';
@@ -106,6 +108,28 @@ describe('routing gateway composition', () => {
       await gw.backend.close();
     }
     expect(routes.closed).toBe(true);
+  }, 60_000);
+
+  it("follows Pacer's move ledger: a legacy descriptor recorded as moved is looked up where the job is now", async () => {
+    const routes = new SteerableRoutes();
+    routes.set('ledger_q', { mode: 'pacer', legacyCluster: 'redis-a' });
+    const gw = await buildRoutingGateway(config(), deps(() => Promise.resolve(routes)));
+    try {
+      await gw.backend.createQueue('ledger_q');
+      const [now] = await gw.backend.enqueueJobs({ queue: 'ledger_q', jobs: [{ body: Buffer.from('moved'), priority: 1, attemptsAllowed: 1, customStatus: '' }] });
+      const old = `ledger_q:s${shards[0]}:p1:424242`; // never on the legacy cluster: only the ledger knows it
+      expect((await gw.backend.lookupJobs({ descriptors: [old], includeBody: false })).size).toBe(0);
+      await withMysql((db) => db.query(
+        `INSERT INTO job_moves (migration_id, source_descriptor, target_descriptor, queue, state, priority, source_checksum, target_checksum, moved_at_ms)
+         VALUES ('m-compose', ?, ?, 'ledger_q', 0, 1, '0000000000000000', '0000000000000000', 1)`,
+        [old, now],
+      ), pacerDb.mysql.database);
+      const found = await gw.backend.lookupJobs({ descriptors: [old], includeBody: true });
+      expect(found.get(old)).toMatchObject({ descriptor: now, body: Buffer.from('moved') });
+    } finally {
+      await gw.backend.close(); // the ledger's pool too: the leak check below would see it
+    }
+    await assertNoLeaks();
   }, 60_000);
 
   it('closes the systems it built when the routing table cannot be opened', async () => {

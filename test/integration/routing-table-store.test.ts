@@ -126,6 +126,23 @@ describe('writes', () => {
     expect(await t.store.read('q_sh')).toBeUndefined();
   });
 
+  it('writes the migration modes with their direction, checked against the transitions directions included', async () => {
+    const migrating = (direction: 'to-pacer' | 'to-legacy'): RoutingChange => ({ mode: 'migrating', direction, legacyCluster: 'redis-a', changedBy: 'copier', reason: 'test' });
+    await t.store.write('q_mig', toLegacy('redis-a'), 0);
+    await expect(t.store.write('q_mig', migrating('to-legacy'), 1)).rejects.toThrow(/from legacy to migrating\(to-legacy\): no such routing transition/);
+    await expect(t.store.write('q_mig', { ...migrating('to-pacer'), direction: undefined }, 1)).rejects.toBeInstanceOf(RoutingTransitionError);
+    const started = await t.store.write('q_mig', migrating('to-pacer'), 1);
+    expect(started.record).toMatchObject({ mode: 'migrating', direction: 'to-pacer', legacyCluster: 'redis-a', version: 2 });
+    expect(await t.store.read('q_mig')).toEqual(started.record);
+    await expect(t.store.write('q_mig', toLegacy('redis-a'), 2)).rejects.toBeInstanceOf(RoutingTransitionError);
+    const rolledBack = await t.store.write('q_mig', migrating('to-legacy'), 2);
+    expect(rolledBack.record.direction).toBe('to-legacy');
+    const back = await t.store.write('q_mig', toLegacy('redis-a'), 3);
+    expect(back.record).not.toHaveProperty('direction');
+    const history = await t.store.history({ queue: 'q_mig', limit: 10 });
+    expect(history.map((h) => [h.from?.direction ?? null, h.to.direction ?? null])).toEqual([['to-legacy', null], ['to-pacer', 'to-legacy'], [null, 'to-pacer'], [null, null]]);
+  });
+
   it('refuses queue names that are not PinLater names (they would become znode names)', async () => {
     await expect(t.store.write('../table', toPacer(null), 0)).rejects.toThrow(/cannot name a routing node/);
   });

@@ -1,6 +1,9 @@
 import { parseDescriptor } from '../../core/src/descriptors/job-descriptor';
-import type { BackendHealth, ExportPage, ImportResult, MonitorReport, PinLaterBackend } from '../../core/src/interfaces/pinlater-backend';
-import type { JobInfo } from '../../core/src/types/job';
+import { ErrorCode } from '../../core/src/errors/error-code';
+import { PinLaterError } from '../../core/src/errors/pinlater-error';
+import type { JobMover } from '../../core/src/interfaces/job-mover';
+import type { BackendHealth, ExportPage, ExportRequest, ImportResult, MonitorReport, PinLaterBackend } from '../../core/src/interfaces/pinlater-backend';
+import type { JobInfo, PortableJob } from '../../core/src/types/job';
 import { JobState } from '../../core/src/types/job-state';
 import type {
   AckRequest,
@@ -24,7 +27,8 @@ interface StoredJob {
  * A minimal in-memory PinLaterBackend for gateway wire-layer tests ONLY: it gives the server
  * something that answers so the transport, codec and mapping can be exercised. It implements no
  * PinLater storage semantics worth testing; backend behaviour is tested by test/conformance
- * against the real stores.
+ * against the real stores. The routing backend's unit specs (core/src/routing/*.spec.ts) use two of
+ * them as two systems: give each its own `shard` so descriptors tell their issuer apart.
  */
 export class InMemoryBackend implements PinLaterBackend {
   readonly kind = 'pacer' as const;
@@ -35,6 +39,12 @@ export class InMemoryBackend implements PinLaterBackend {
   /** Test hooks: make the next call of a method fail, or hold dequeues until released. */
   failNext: { method: string; error: Error } | undefined;
   holdDequeues: Promise<void> | undefined;
+
+  /**
+   * `shard`: the shard token of the descriptors this backend issues (default `1`); when given,
+   * `ownsDescriptor` is true only for descriptors naming it (else for every descriptor).
+   */
+  constructor(private readonly options: { shard?: string } = {}) {}
 
   createQueue(queue: string): Promise<void> {
     return this.op('createQueue', queue, () => {
@@ -49,7 +59,7 @@ export class InMemoryBackend implements PinLaterBackend {
   enqueueJobs(req: EnqueueRequest): Promise<string[]> {
     return this.op('enqueueJobs', req, () =>
       req.jobs.map((job) => {
-        const descriptor = `${req.queue}:s1:p${job.priority}:${this.nextId++}`;
+        const descriptor = `${req.queue}:s${this.options.shard ?? '1'}:p${job.priority}:${this.nextId++}`;
         const info: JobInfo = {
           descriptor,
           state: JobState.PENDING,
@@ -69,7 +79,11 @@ export class InMemoryBackend implements PinLaterBackend {
     this.calls.push({ method: 'dequeueJobs', arg: req });
     if (this.holdDequeues) await this.holdDequeues;
     return this.op('dequeueJobs#run', req, () => {
-      const pending = this.jobs(req.queue).filter((j) => j.info.state === JobState.PENDING).slice(0, req.limit);
+      // Highest priority first (stable within one), or only `onlyPriority`.
+      const pending = this.jobs(req.queue)
+        .filter((j) => j.info.state === JobState.PENDING && (req.onlyPriority === undefined || priorityOf(j) === req.onlyPriority))
+        .sort((a, b) => priorityOf(a) - priorityOf(b))
+        .slice(0, req.limit);
       if (!req.dryRun) {
         for (const j of pending) {
           j.info.state = JobState.IN_PROGRESS;
@@ -113,7 +127,7 @@ export class InMemoryBackend implements PinLaterBackend {
   }
 
   getJobCount(req: CountRequest): Promise<number> {
-    return this.op('getJobCount', req, () => this.jobs(req.queue).filter((j) => j.info.state === req.state).length);
+    return this.op('getJobCount', req, () => this.matching(req.queue, req.state, req.priority).length);
   }
 
   getQueueNames(): Promise<Set<string>> {
@@ -121,19 +135,46 @@ export class InMemoryBackend implements PinLaterBackend {
   }
 
   scanJobs(req: ScanRequest): Promise<JobInfo[]> {
-    return this.op('scanJobs', req, () => this.jobs(req.queue).filter((j) => j.info.state === req.state).slice(0, req.limit).map((j) => ({ ...j.info })));
+    return this.op('scanJobs', req, () =>
+      this.matching(req.queue, req.state, req.priority)
+        .sort((a, b) => (b.info.runAfterMs ?? 0) - (a.info.runAfterMs ?? 0))
+        .slice(0, req.limit)
+        .map((j) => ({ ...j.info })),
+    );
   }
 
+  /** FAILED jobs of the priority back to PENDING, at most `limit`. */
   retryFailedJobs(req: RetryFailedRequest): Promise<number> {
-    return this.op('retryFailedJobs', req, () => 0);
+    return this.op('retryFailedJobs', req, () => {
+      const failed = this.matching(req.queue, JobState.FAILED, req.priority).slice(0, req.limit);
+      for (const j of failed) {
+        j.info.state = JobState.PENDING;
+        j.info.attemptsRemaining = req.attemptsToAllow;
+      }
+      return failed.length;
+    });
   }
 
+  /** Deletes at most `limit` jobs of the state and priority. */
   deleteJobs(req: DeleteJobsRequest): Promise<number> {
-    return this.op('deleteJobs', req, () => 0);
+    return this.op('deleteJobs', req, () => {
+      const doomed = new Set(this.matching(req.queue, req.state, req.priority).slice(0, req.limit));
+      this.queues.set(req.queue, this.jobs(req.queue).filter((j) => !doomed.has(j)));
+      return doomed.size;
+    });
   }
 
-  ownsDescriptor(): boolean {
-    return true;
+  ownsDescriptor(descriptor: string): boolean {
+    if (this.options.shard === undefined) return true;
+    try {
+      return parseDescriptor(descriptor).shard === this.options.shard;
+    } catch {
+      return false;
+    }
+  }
+
+  jobMover(): JobMover {
+    throw new PinLaterError(ErrorCode.UNKNOWN, 'the in-memory test backend moves no jobs');
   }
 
   runMonitorOnce(): Promise<MonitorReport> {
@@ -144,12 +185,12 @@ export class InMemoryBackend implements PinLaterBackend {
     return Promise.resolve({ kind: this.kind, healthy: true, shards: [{ shard: '1', healthy: true, dequeueOnly: false }] });
   }
 
-  exportJobs(): Promise<ExportPage> {
-    return Promise.resolve({ jobs: [] });
+  exportJobs(req: ExportRequest): Promise<ExportPage> {
+    return this.op('exportJobs', req, () => ({ jobs: [] }));
   }
 
-  importJobs(): Promise<ImportResult[]> {
-    return Promise.resolve([]);
+  importJobs(queue: string, jobs: PortableJob[]): Promise<ImportResult[]> {
+    return this.op('importJobs', { queue, jobs }, () => []);
   }
 
   close(): Promise<void> {
@@ -163,6 +204,10 @@ export class InMemoryBackend implements PinLaterBackend {
       this.queues.set(queue, list);
     }
     return list;
+  }
+
+  private matching(queue: string, state: JobState, priority: number | undefined): StoredJob[] {
+    return this.jobs(queue).filter((j) => j.info.state === state && (priority === undefined || priorityOf(j) === priority));
   }
 
   private find(queue: string, descriptor: string): StoredJob[] {
@@ -180,4 +225,8 @@ export class InMemoryBackend implements PinLaterBackend {
     }
     return fn();
   }
+}
+
+function priorityOf(job: StoredJob): number {
+  return parseDescriptor(job.info.descriptor).priority;
 }

@@ -10,6 +10,7 @@ import type {
   MonitorReport,
   PinLaterBackend,
 } from '../interfaces/pinlater-backend';
+import type { JobMover } from '../interfaces/job-mover';
 import type { ShardStore } from '../interfaces/shard-store';
 import type { DequeuedJob, JobInfo, NewJob, PortableJob } from '../types/job';
 import { DEFAULT_BODY_FILTER_STEP_BUDGET } from '../types/legacy-backend-options';
@@ -35,6 +36,7 @@ import { withRetries } from '../util/with-retries';
 import { backendStatNames, type RetriedOperation } from './backend-stat-names';
 import { decodeExportCursor, encodeExportCursor } from './export-cursor';
 import { MonitorScheduler } from './monitor-scheduler';
+import { ShardedJobMover } from './sharded-job-mover';
 import { mergeScanResults } from './scan-merge';
 import type { ShardedBackendOptions } from './sharded-backend-options';
 
@@ -128,7 +130,7 @@ export class ShardedBackend implements PinLaterBackend {
   async dequeueJobs(req: DequeueRequest): Promise<DequeueResult> {
     const selected = this.selectDequeueShards(req.coverage);
     const jobs: DequeuedJob[] = [];
-    for (let priority = 1; priority <= this.numPriorityLevels; priority++) {
+    for (const priority of this.prioritiesOf(req.onlyPriority)) {
       for (const store of selected) {
         const needed = req.limit - jobs.length;
         if (needed <= 0) return { jobs };
@@ -353,6 +355,17 @@ export class ShardedBackend implements PinLaterBackend {
           ? encodeExportCursor({ shardIndex: cursor.shardIndex + 1 })
           : undefined;
     return nextCursor === undefined ? { jobs } : { jobs, nextCursor };
+  }
+
+  /** Exactly-once moves over this cluster's shards (sharded-job-mover.ts). */
+  jobMover(): JobMover {
+    return new ShardedJobMover({
+      stores: () => this.stores(),
+      pickStageShard: () => this.pickEnqueueShard(),
+      storeFor: (shard) => this.storeFor(shard),
+      numPriorityLevels: this.numPriorityLevels,
+      random: this.random,
+    });
   }
 
   async importJobs(queue: string, jobs: PortableJob[]): Promise<ImportResult[]> {

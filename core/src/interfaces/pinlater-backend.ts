@@ -1,4 +1,5 @@
 import type { JobInfo, PortableJob } from '../types/job';
+import type { JobMover } from './job-mover';
 import type { JobState } from '../types/job-state';
 import type {
   AckRequest,
@@ -61,6 +62,11 @@ export interface PinLaterBackend {
   /** Bulk transfer, for the migration copier. */
   exportJobs(req: ExportRequest): Promise<ExportPage>;
   importJobs(queue: string, jobs: PortableJob[]): Promise<ImportResult[]>;
+  /**
+   * Exactly-once moves between systems (core/src/interfaces/job-mover.ts). A routing backend,
+   * which fronts several systems, has none (it throws): the copier works on each system directly.
+   */
+  jobMover(): JobMover;
 
   /** Stops timers and closes connections. Idempotent. */
   close(): Promise<void>;

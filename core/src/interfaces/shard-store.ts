@@ -58,6 +58,31 @@ export interface ShardStore {
   /** Bulk import; returns new local ids in input order. */
   importJobs(queue: string, jobs: PortableJob[]): Promise<number[]>;
 
+  // ---- exactly-once moves (core/src/interfaces/job-mover.ts, docs/migration.md) ------------------
+
+  /**
+   * Takes up to `limit` jobs of (queue, priority, state) out of service atomically, earliest
+   * run-after first (PENDING: ready and future). Returns them as stored; `state` = the state taken from.
+   */
+  takeForMove(queue: string, priority: number, state: JobState, limit: number): Promise<ShardPortableJob[]>;
+  /** Up to `limit` taken jobs of (queue, priority) not finished or restored. */
+  listTaken(queue: string, priority: number, limit: number): Promise<ShardPortableJob[]>;
+  /** Deletes taken jobs (only those still taken); returns how many. */
+  finishMove(queue: string, priority: number, localIds: readonly number[]): Promise<number>;
+  /** Puts taken jobs back in the state and run-after they had (only those still taken); returns how many. */
+  restoreMove(queue: string, priority: number, localIds: readonly number[]): Promise<number>;
+  /**
+   * Writes jobs invisibly (all of one priority), each tagged with its `sourceDescriptor`; returns
+   * them as stored (read back) with their new local ids, in input order.
+   */
+  stageMoved(queue: string, priority: number, jobs: readonly PortableJob[]): Promise<ShardPortableJob[]>;
+  /** Up to `limit` staged jobs of (queue, priority): local id and tag. */
+  listStaged(queue: string, priority: number, limit: number): Promise<Array<{ localId: number; sourceDescriptor: string }>>;
+  /** Makes staged jobs visible in the state they were staged with (only those still staged); returns how many. */
+  publishStaged(queue: string, priority: number, items: ReadonlyArray<{ localId: number; claimDescriptor?: string }>): Promise<number>;
+  /** Deletes staged jobs (only those still staged); returns how many. */
+  discardStaged(queue: string, priority: number, localIds: readonly number[]): Promise<number>;
+
   /** Auto-retry classification for raw failures of single-job operations (FACTS §3.9). */
   isRetriable(error: unknown): boolean;
 

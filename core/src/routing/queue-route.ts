@@ -3,13 +3,24 @@
  * migration/src/routing/routing-record.ts, reduced to what serving needs).
  *
  * - `legacy`: every call to the legacy PinLater cluster `cluster`.
- * - `pacer`: every call to Pacer. `legacyCluster` is where the queue lived before (null if it was
+ * - `migrating`: a queue moving between its legacy cluster and Pacer (`direction`); calls naming
+ *   the queue reach both sides (routing-backend.ts), the copier moves the jobs.
+ * - `pacer`: every call to Pacer (also a `finalized` record). `legacyCluster` is where the queue lived before (null if it was
  *   born on Pacer): acks, checkpoints and lookups of descriptors that cluster issued still go
  *   there (descriptor routing, whatever the mode).
  */
 export type QueueRoute =
   | { readonly mode: 'legacy'; readonly cluster: string }
-  | { readonly mode: 'pacer'; readonly legacyCluster: string | null };
+  | { readonly mode: 'pacer'; readonly legacyCluster: string | null }
+  | { readonly mode: 'migrating'; readonly legacyCluster: string; readonly direction: MigrationDirection };
+
+/**
+ * Which way a migrating queue moves (issue 11). `to-pacer`: new enqueues go to Pacer and the
+ * copier moves the legacy cluster's jobs there; `to-legacy` (a rollback): the reverse. Dequeues,
+ * counts and scans serve both sides meanwhile; the side the queue leaves goes first within a
+ * priority (its jobs are older), without starving the other.
+ */
+export type MigrationDirection = 'to-pacer' | 'to-legacy';
 
 /** Where a queue with no record is created: Pacer, or a named legacy cluster. */
 export type RouteDestination = { readonly mode: 'pacer' } | { readonly mode: 'legacy'; readonly cluster: string };

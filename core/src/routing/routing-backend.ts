@@ -3,8 +3,10 @@ import { PinLaterError, ShardConnectionError } from '../errors/pinlater-error';
 import type {
   BackendHealth, BackendKind, ExportPage, ExportRequest, ImportResult, MonitorReport, PinLaterBackend,
 } from '../interfaces/pinlater-backend';
+import type { JobMover } from '../interfaces/job-mover';
 import type { Stats } from '../interfaces/stats';
 import type { Logger } from '../logging/logger';
+import type { AliasResolver } from '../migration/move-ledger';
 import type { JobInfo, PortableJob } from '../types/job';
 import type {
   AckInfo, AckRequest, CheckpointItem, CheckpointRequest, CountRequest, DeleteJobsRequest, DequeueRequest, DequeueResult,
@@ -12,6 +14,9 @@ import type {
 } from '../types/requests';
 import type { Clock } from '../util/clock';
 import { renderUntrusted } from '../util/render-untrusted';
+import { lookupThroughAliases } from './alias-lookup';
+import { DequeueRotation, dequeueBothSides } from './migrating-dequeue';
+import { countBothSides, deleteBothSides, retryBothSides, scanBothSides, type MigratingSides } from './migrating-queue';
 import { QueueIndex } from './queue-index';
 import type { QueueRoute, RouteDestination, RouteSource, RoutingStatus } from './queue-route';
 import { routingStatNames } from './routing-stat-names';
@@ -33,7 +38,16 @@ export interface RoutingBackendOptions {
   readonly queueIndexMaxAgeMs?: number;
   /** Discovery: on a name not in the index, re-read at most this often (default 1 s). */
   readonly queueIndexMissRefreshMs?: number;
+  /**
+   * Where moved jobs are now (the migration's move ledger in Pacer's database): lookupJobs follows
+   * it for descriptors their issuer no longer holds (alias-lookup.ts). Without it, a moved job's
+   * old descriptor is not found. Closed with the backend when it has a `close`.
+   */
+  readonly aliases?: AliasResolver & { close?(): Promise<void> };
 }
+
+/** The systems serving a queue's calls: one, or both sides of a migration (migrating-queue.ts). */
+type Serving = { readonly one: PinLaterBackend } | { readonly both: MigratingSides };
 
 /** `/health` of a routing gateway: every system's own health, and the routing table's state. */
 export interface RoutingHealth extends BackendHealth {
@@ -49,10 +63,15 @@ export interface RoutingHealth extends BackendHealth {
  *   queue's current system. A queue without a record goes where discovery finds it (exactly one
  *   system holds it), is refused when two systems hold it, and otherwise goes to the default
  *   destination (which gives its own answer for a missing queue).
+ * - A `migrating` queue (docs/migration.md "Modes") is served by both its legacy cluster and Pacer:
+ *   enqueues, exports and imports go to the destination; dequeues visit both priority by priority
+ *   (migrating-dequeue.ts); counts add, scans merge, retries and deletes visit the side it leaves
+ *   then the destination (migrating-queue.ts); createQueue and deleteQueue act on both.
  * - Acks and checkpoints are split by issuer: Pacer descriptors to Pacer, legacy ones to the
  *   queue's legacy cluster (shard names repeat across clusters, so the queue picks the cluster),
  *   whatever the queue's mode now. lookupJobs groups the descriptors the same way, by each
- *   descriptor's queue, and merges the answers keyed by the descriptors as sent.
+ *   descriptor's queue, and merges the answers keyed by the descriptors as sent; descriptors not
+ *   found are followed through the move ledger when `aliases` is given (alias-lookup.ts).
  * - getQueueNames is the union over every system.
  * - While the routing table has never been read, every routed call is refused (NO_HEALTHY_SHARDS):
  *   a gateway never guesses a route. After that, trouble with the table keeps the last one.
@@ -64,6 +83,7 @@ export class RoutingBackend implements PinLaterBackend {
   readonly kind: BackendKind;
   readonly numPriorityLevels: number;
   private readonly index: QueueIndex;
+  private readonly rotation = new DequeueRotation();
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: RoutingBackendOptions) {
@@ -87,55 +107,75 @@ export class RoutingBackend implements PinLaterBackend {
    * A queue with a record (or found in exactly one system) is created there (idempotent, as in
    * PinLater). A new name is recorded first, at the default destination, then created where the
    * record in force says: a record another gateway wrote first wins, so two gateways never create
-   * one queue in two systems. Without the routing table the call is refused, never guessed.
+   * one queue in two systems. Without the routing table the call is refused, never guessed. A
+   * migrating queue is created on both sides.
    */
   async createQueue(queue: string): Promise<void> {
     const existing = await this.routeOrDiscover(queue, false);
     const route = existing ?? (await this.recordNewQueue(queue));
-    await this.currentBackend(route, queue).createQueue(queue);
+    for (const backend of systemsOf(this.servingOf(route, queue))) await backend.createQueue(queue);
     this.index.invalidate();
   }
 
-  /** Deletes the queue on its current system, and on the legacy cluster it came from. */
+  /** Deletes the queue on its current system(s), and on the legacy cluster it came from. */
   async deleteQueue(queue: string): Promise<void> {
     const route = await this.route(queue);
-    const targets = new Set([this.currentBackend(route, queue), this.legacyBackend(route, queue)]);
+    const targets = new Set([...systemsOf(this.servingOf(route, queue)), this.legacyBackend(route, queue)]);
     for (const backend of targets) await backend.deleteQueue(queue);
     this.index.invalidate();
   }
 
-  // ---- calls on the queue's current system ----------------------------------------------------
+  // ---- calls on the queue's system (both sides of a migrating queue) -----------------------------
 
   async enqueueJobs(req: EnqueueRequest): Promise<string[]> {
-    return (await this.current(req.queue)).enqueueJobs(req);
+    return destinationOf(await this.serving(req.queue)).enqueueJobs(req);
   }
 
   async dequeueJobs(req: DequeueRequest): Promise<DequeueResult> {
-    return (await this.current(req.queue)).dequeueJobs(req);
+    const serving = await this.serving(req.queue);
+    if ('one' in serving) return serving.one.dequeueJobs(req);
+    return dequeueBothSides(req, {
+      sides: serving.both,
+      sourceFirst: this.rotation.sourceFirst(req.queue, req.dryRun),
+      numPriorityLevels: this.numPriorityLevels,
+      onSideFailure: (side, err) => {
+        this.options.stats.incr(routingStatNames.migratingDequeueSideFailures);
+        this.options.logger.warn({ err, queue: renderUntrusted(req.queue), system: side.kind }, 'dequeue of a migrating queue: one side failed, serving the other');
+      },
+    });
   }
 
   async getJobCount(req: CountRequest): Promise<number> {
-    return (await this.current(req.queue)).getJobCount(req);
+    const serving = await this.serving(req.queue);
+    return 'one' in serving ? serving.one.getJobCount(req) : countBothSides(serving.both, req);
   }
 
   async scanJobs(req: ScanRequest): Promise<JobInfo[]> {
-    return (await this.current(req.queue)).scanJobs(req);
+    const serving = await this.serving(req.queue);
+    return 'one' in serving ? serving.one.scanJobs(req) : scanBothSides(serving.both, req);
   }
 
   async retryFailedJobs(req: RetryFailedRequest): Promise<number> {
-    return (await this.current(req.queue)).retryFailedJobs(req);
+    const serving = await this.serving(req.queue);
+    return 'one' in serving ? serving.one.retryFailedJobs(req) : retryBothSides(serving.both, req);
   }
 
   async deleteJobs(req: DeleteJobsRequest): Promise<number> {
-    return (await this.current(req.queue)).deleteJobs(req);
+    const serving = await this.serving(req.queue);
+    return 'one' in serving ? serving.one.deleteJobs(req) : deleteBothSides(serving.both, req);
   }
 
   async exportJobs(req: ExportRequest): Promise<ExportPage> {
-    return (await this.current(req.queue)).exportJobs(req);
+    return destinationOf(await this.serving(req.queue)).exportJobs(req);
   }
 
   async importJobs(queue: string, jobs: PortableJob[]): Promise<ImportResult[]> {
-    return (await this.current(queue)).importJobs(queue, jobs);
+    return destinationOf(await this.serving(queue)).importJobs(queue, jobs);
+  }
+
+  /** None: a routing backend fronts several systems; the copier works on each system's own mover. */
+  jobMover(): JobMover {
+    throw new PinLaterError(ErrorCode.UNKNOWN, 'A routing backend has no job mover: the migration copier moves jobs with each system\'s own backend');
   }
 
   // ---- calls routed by descriptor ---------------------------------------------------------------
@@ -156,23 +196,62 @@ export class RoutingBackend implements PinLaterBackend {
 
   /**
    * Each descriptor to its issuer: Pacer's to Pacer; a legacy one to the legacy cluster of the
-   * queue it names (resolved once per distinct queue). Answers merged, keyed as sent.
+   * queue it names (resolved once per distinct queue). Answers merged, keyed as sent. With
+   * `aliases`, the descriptors not found are followed to where the migration moved their jobs
+   * (alias-lookup.ts), still keyed as sent.
    */
   async lookupJobs(req: LookupRequest): Promise<Map<string, JobInfo>> {
+    const direct = await this.lookupByIssuer(req.descriptors, req.includeBody);
+    const aliases = this.options.aliases;
+    const missed = aliases === undefined ? [] : req.descriptors.filter((d) => !direct.has(d));
+    if (aliases === undefined || missed.length === 0) return direct;
+    const moved = await lookupThroughAliases(missed, aliases, (descriptors) => this.lookupByIssuer(descriptors, req.includeBody));
+    if (moved.size === 0) return direct;
+    const merged = new Map(direct);
+    for (const [d, info] of moved) merged.set(d, info);
+    return merged;
+  }
+
+  /**
+   * lookupJobs without the move ledger: every descriptor on its issuer. The legacy cluster a queue
+   * has LEFT (its route is `pacer`, its record pacer or finalized) may no longer hold the queue at
+   * all (`finalize --delete-legacy`): a failure there answers "not found" for those descriptors,
+   * so the ledger can still resolve them and the rest of the call is answered; on a queue's
+   * current system a failure fails the call, as PinLater's lookup does.
+   */
+  private async lookupByIssuer(descriptors: readonly string[], includeBody: boolean): Promise<Map<string, JobInfo>> {
     const legacyQueues = new Set<string>();
-    for (const d of req.descriptors) {
+    for (const d of descriptors) {
       const queue = this.options.pacer?.ownsDescriptor(d) === true ? undefined : descriptorQueueToken(d);
       if (queue !== undefined) legacyQueues.add(queue);
     }
     const routes = new Map(await Promise.all([...legacyQueues].map(async (q) => [q, await this.route(q)] as const)));
     const groups = new Map<PinLaterBackend, string[]>();
-    for (const descriptor of req.descriptors) addTo(groups, this.lookupTarget(descriptor, routes), descriptor);
-    const answers = await Promise.all([...groups].map(([b, descriptors]) => b.lookupJobs({ descriptors, includeBody: req.includeBody })));
+    const leftGroups = new Map<PinLaterBackend, string[]>();
+    for (const descriptor of descriptors) {
+      const target = this.lookupTarget(descriptor, routes);
+      addTo(this.onLeftCluster(descriptor, target, routes) ? leftGroups : groups, target, descriptor);
+    }
+    const answers = await Promise.all([
+      ...[...groups].map(([b, group]) => b.lookupJobs({ descriptors: group, includeBody })),
+      ...[...leftGroups].map(([b, group]) => b.lookupJobs({ descriptors: group, includeBody }).catch((e: unknown) => {
+        this.options.stats.incr(routingStatNames.leftClusterLookupFailures);
+        this.options.logger.debug({ err: e }, 'lookup on a legacy cluster the queue left failed; answered as not found');
+        return new Map<string, JobInfo>();
+      })),
+    ]);
     const [only] = answers;
     if (answers.length === 1 && only !== undefined) return only; // the usual case: one system answers for all
     const merged = new Map<string, JobInfo>();
     for (const answer of answers) for (const [d, info] of answer) merged.set(d, info);
     return merged;
+  }
+
+  /** A legacy descriptor whose queue now lives on Pacer: its cluster is one the queue left. */
+  private onLeftCluster(descriptor: string, target: PinLaterBackend, routes: ReadonlyMap<string, QueueRoute>): boolean {
+    if (target === this.options.pacer) return false;
+    const queue = descriptorQueueToken(descriptor);
+    return queue !== undefined && routes.get(queue)?.mode === 'pacer';
   }
 
   ownsDescriptor(descriptor: string): boolean {
@@ -214,6 +293,7 @@ export class RoutingBackend implements PinLaterBackend {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.options.routes.close();
+      await this.options.aliases?.close?.();
       for (const [, b] of this.systems()) await b.close();
     })();
     return this.closing;
@@ -221,8 +301,8 @@ export class RoutingBackend implements PinLaterBackend {
 
   // ---- routing --------------------------------------------------------------------------------
 
-  private async current(queue: string): Promise<PinLaterBackend> {
-    return this.currentBackend(await this.route(queue), queue);
+  private async serving(queue: string): Promise<Serving> {
+    return this.servingOf(await this.route(queue), queue);
   }
 
   /** The route in force: the record, else discovery, else the default destination. */
@@ -259,8 +339,17 @@ export class RoutingBackend implements PinLaterBackend {
     }
   }
 
-  private currentBackend(route: QueueRoute, queue: string): PinLaterBackend {
-    return route.mode === 'pacer' ? this.pacerBackend(queue) : this.clusterBackend(route.cluster, queue);
+  private servingOf(route: QueueRoute, queue: string): Serving {
+    switch (route.mode) {
+      case 'legacy':
+        return { one: this.clusterBackend(route.cluster, queue) };
+      case 'pacer':
+        return { one: this.pacerBackend(queue) };
+      case 'migrating': {
+        const [legacy, pacer] = [this.clusterBackend(route.legacyCluster, queue), this.pacerBackend(queue)];
+        return { both: route.direction === 'to-pacer' ? { source: legacy, destination: pacer } : { source: pacer, destination: legacy } };
+      }
+    }
   }
 
   /** Where the queue's legacy descriptors go: its legacy cluster, or (none) its current system. */
@@ -314,6 +403,15 @@ export class RoutingBackend implements PinLaterBackend {
     const entries = await Promise.all(this.systems().map(async ([name, b]) => [name, await b.getQueueNames()] as const));
     return new Map(entries);
   }
+}
+
+/** Where a queue's new jobs go: its system, or the destination of its migration. */
+function destinationOf(serving: Serving): PinLaterBackend {
+  return 'one' in serving ? serving.one : serving.both.destination;
+}
+
+function systemsOf(serving: Serving): PinLaterBackend[] {
+  return 'one' in serving ? [serving.one] : [serving.both.source, serving.both.destination];
 }
 
 function destinationRoute(destination: RouteDestination): QueueRoute {

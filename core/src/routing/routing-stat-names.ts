@@ -8,4 +8,8 @@ export const routingStatNames = {
   queueIndexRefreshes: 'PinLaterRouting.queue_index_refreshes',
   /** Routing records created by this gateway for queues it created. */
   recordsCreated: 'PinLaterRouting.records_created',
+  /** Dequeues of a migrating queue where one side failed and the other was served alone. */
+  migratingDequeueSideFailures: 'PinLaterRouting.migrating_dequeue_side_failures',
+  /** Lookups on a legacy cluster a queue left (now on Pacer) that failed and were answered "not found" (then the move ledger). */
+  leftClusterLookupFailures: 'PinLaterRouting.left_cluster_lookup_failures',
 } as const;

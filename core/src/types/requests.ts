@@ -32,6 +32,11 @@ export interface DequeueRequest {
   coverage: number;
   /** Claim descriptor for this request, built once by the service layer (FACTS §4.2). */
   claimDescriptor: string;
+  /**
+   * Only this priority (internal: a routing gateway serving a migrating queue interleaves both
+   * systems priority by priority). `undefined` = every priority, highest first, as PinLater.
+   */
+  onlyPriority?: number;
 }
 
 export interface DequeueResult {

@@ -29,23 +29,35 @@ export async function exportPage(
 export async function importJobs(s: SqlSession, tableOf: (priority: number) => string, jobs: PortableJob[]): Promise<number[]> {
   return s.transaction(async () => {
     const ids: number[] = [];
-    for (const job of jobs) {
-      const values = [
-        job.state,
-        job.claimDescriptor ?? null,
-        job.attemptsAllowed,
-        job.attemptsRemaining,
-        job.customStatus,
-        s.timestamp(job.updatedAtMs),
-        s.timestamp(job.createdAtMs),
-        s.timestamp(job.runAfterMs),
-        job.body,
-      ];
-      const header = await s.run(renderSql('import-job', { table: tableOf(job.priority) }), values);
-      ids.push(Number(header.insertId));
-    }
+    for (const job of jobs) ids.push(await insertJobRow(s, tableOf(job.priority), job, job.state, job.claimDescriptor ?? null));
     return ids;
   });
+}
+
+/**
+ * Inserts one job with all its metadata (import-job.sql), with the state and claim column values
+ * given (a staged move stores its own, mysql-job-mover.ts); returns the new local id.
+ */
+export async function insertJobRow(
+  s: SqlSession,
+  table: string,
+  job: Omit<PortableJob, 'sourceDescriptor' | 'queue' | 'state' | 'claimDescriptor'>,
+  storedState: number,
+  storedClaim: string | null,
+): Promise<number> {
+  const values = [
+    storedState,
+    storedClaim,
+    job.attemptsAllowed,
+    job.attemptsRemaining,
+    job.customStatus,
+    s.timestamp(job.updatedAtMs),
+    s.timestamp(job.createdAtMs),
+    s.timestamp(job.runAfterMs),
+    job.body,
+  ];
+  const header = await s.run(renderSql('import-job', { table }), values);
+  return Number(header.insertId);
 }
 
 function parseCursor(cursor: string | undefined): number {

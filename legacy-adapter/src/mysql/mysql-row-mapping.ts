@@ -76,12 +76,15 @@ export function toScanInfo(row: Row, s: SqlSession, state: JobState): ShardJobIn
   return info;
 }
 
-/** Columns of export-page.sql. */
-export function toPortableJob(row: Row, s: SqlSession, priority: number): ShardPortableJob {
+/**
+ * Columns of export-page.sql (and of the move statements, which pass the `state` a taken or staged
+ * row stands for, mysql-move-states.ts).
+ */
+export function toPortableJob(row: Row, s: SqlSession, priority: number, state: JobState = stateOf(row.state)): ShardPortableJob {
   const job: ShardPortableJob = {
     localId: Number(row.local_id),
     priority,
-    state: stateOf(row.state),
+    state,
     body: bytes(row.body),
     attemptsAllowed: intOrZero(row.attempts_allowed),
     attemptsRemaining: intOrZero(row.attempts_remaining),

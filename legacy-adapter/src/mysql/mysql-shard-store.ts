@@ -14,9 +14,12 @@ import type { JobInfo, NewJob, PortableJob } from '../../../core/src/types/job';
 import { JobState } from '../../../core/src/types/job-state';
 import type { CheckpointItem } from '../../../core/src/types/requests';
 import type { Clock } from '../../../core/src/util/clock';
+import { withMysqlRetries } from '../../../core/src/sql/mysql-retry';
 import { bodyRegexParameter } from './body-regex';
 import { limitedDelete, limitedSelect, type BodyRegexBudget } from './body-regex-statements';
 import { exportPage, importJobs } from './mysql-job-transfer';
+import { discardStagedRows, finishTaken, listStagedRows, listTakenRows, publishStagedRows, restoreTaken, stageRows, takeRows } from './mysql-job-mover';
+import { isServedState } from './mysql-move-states';
 import { classifyMysqlError, isRetriableKind, mysqlErrno, toStoreError, type SingleJobOp } from './mysql-errors';
 import { runShardMonitor } from './mysql-queue-monitor';
 import { mysqlStatNames } from './mysql-stat-names';
@@ -215,7 +218,8 @@ export class MysqlShardStore implements ShardStore {
     return this.read(async (s) => {
       const rows = await s.select(renderSql(includeBody ? 'lookup-with-body' : 'lookup', { table }), [localId]);
       const row = rows[0];
-      return row ? toLookupInfo(row, s, includeBody) : null;
+      // A row taken or staged for a move is in no state PinLater serves: absent (mysql-move-states.ts).
+      return row && isServedState(row.state) ? toLookupInfo(row, s, includeBody) : null;
     });
   }
 
@@ -283,6 +287,54 @@ export class MysqlShardStore implements ShardStore {
       .catch((e: unknown) => {
         throw toStoreError(e, queue);
       });
+  }
+
+  // ---- exactly-once moves (mysql-job-mover.ts, mysql-move-states.ts) ----------------------------
+
+  takeForMove(queue: string, priority: number, state: JobState, limit: number): Promise<ShardPortableJob[]> {
+    return this.move(queue, (s) => takeRows(s, quotedJobsTable(this.name, queue, priority), priority, state, limit), false);
+  }
+
+  listTaken(queue: string, priority: number, limit: number): Promise<ShardPortableJob[]> {
+    return this.move(queue, (s) => listTakenRows(s, quotedJobsTable(this.name, queue, priority), priority, limit));
+  }
+
+  finishMove(queue: string, priority: number, localIds: readonly number[]): Promise<number> {
+    return this.move(queue, (s) => finishTaken(s, quotedJobsTable(this.name, queue, priority), localIds));
+  }
+
+  restoreMove(queue: string, priority: number, localIds: readonly number[]): Promise<number> {
+    return this.move(queue, (s) => restoreTaken(s, quotedJobsTable(this.name, queue, priority), localIds));
+  }
+
+  stageMoved(queue: string, priority: number, jobs: readonly PortableJob[]): Promise<ShardPortableJob[]> {
+    for (const job of jobs) checkBodySize(job.body);
+    return this.move(queue, (s) => stageRows(s, quotedJobsTable(this.name, queue, priority), priority, jobs));
+  }
+
+  listStaged(queue: string, priority: number, limit: number): Promise<Array<{ localId: number; sourceDescriptor: string }>> {
+    return this.move(queue, (s) => listStagedRows(s, quotedJobsTable(this.name, queue, priority), limit));
+  }
+
+  publishStaged(queue: string, priority: number, items: ReadonlyArray<{ localId: number; claimDescriptor?: string }>): Promise<number> {
+    return this.move(queue, (s) => publishStagedRows(s, quotedJobsTable(this.name, queue, priority), items));
+  }
+
+  discardStaged(queue: string, priority: number, localIds: readonly number[]): Promise<number> {
+    return this.move(queue, (s) => discardStagedRows(s, quotedJobsTable(this.name, queue, priority), localIds));
+  }
+
+  /**
+   * A move primitive: 1146 → QUEUE_NOT_FOUND, everything else UNKNOWN. `retried`: lock conflicts
+   * are retried here (the primitive is one transaction or one statement, so a rolled back attempt
+   * did nothing); a take retries each of its rounds itself.
+   */
+  private async move<T>(queue: string, fn: (s: SqlSession) => Promise<T>, retried = true): Promise<T> {
+    try {
+      return await this.general.withSession((s) => (retried ? withMysqlRetries(() => fn(s)) : fn(s)));
+    } catch (e) {
+      throw toStoreError(e, queue);
+    }
   }
 
   isRetriable(error: unknown): boolean {

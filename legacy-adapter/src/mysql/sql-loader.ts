@@ -16,7 +16,9 @@ export type SqlName =
   | 'lookup' | 'lookup-with-body' | 'body-regex-clause' | 'count-current' | 'count-future'
   | 'scan-current' | 'scan-future' | 'retry-failed' | 'delete-jobs'
   | 'monitor-timeout-done' | 'monitor-timeout-retry' | 'monitor-gc' | 'export-page' | 'import-job'
-  | 'delete-jobs-select-ids' | 'delete-jobs-by-ids';
+  | 'delete-jobs-select-ids' | 'delete-jobs-by-ids'
+  | 'move-select-ids' | 'move-lock-rows' | 'move-shift-state' | 'move-list-rows' | 'move-list-tags'
+  | 'move-publish' | 'move-delete';
 
 const statements = createSqlLoader<SqlName>(join(__dirname, 'sql'));
 

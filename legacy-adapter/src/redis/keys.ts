@@ -9,6 +9,8 @@ import { JobState } from '../../../core/src/types/job-state';
  * | `plj_<shard>_<queue>`                 | STRING | INCR counter, last issued local id           |
  * | `plq_<shard>_<queue>.p<prio>_s<state>`| ZSET   | local id → score (meaning depends on state)  |
  * | `plh_<shard>_<queue>.<localId>`       | HASH   | job record, fields in `JobHashField`         |
+ * | `plq_<shard>_<queue>.p<prio>_t<state>`| ZSET   | ours: ids taken for a move (`takenZsetKey`)  |
+ * | `plq_<shard>_<queue>.p<prio>_g<state>`| ZSET   | ours: ids staged by a move (`stagedZsetKey`) |
  *
  * The job hash key has no priority in it: local ids are unique per (shard, queue) because all
  * priorities share the `plj_` counter. Scripts build hash keys as `hashPrefix .. id` inside Lua.
@@ -32,6 +34,20 @@ export const JobHashField = {
   CLAIM_DESCRIPTOR: 'cd',
 } as const;
 
+/**
+ * Hash fields of our own exactly-once moves (docs/migration.md); PinLater never reads or writes them.
+ */
+export const MoveHashField = {
+  /** Staged job: the source descriptor it was copied from (removed by publish). */
+  MOVE_TAG: 'mv',
+  /**
+   * Taken job: its claim descriptor, moved out of `cd` while taken (and back by restore), because
+   * PinLater's checkpoint does not check the job's state: a late checkpoint matching `cd` would put
+   * a taken SUCCEEDED/FAILED job back into a state set while it is being copied.
+   */
+  TAKEN_CLAIM: 'tc',
+} as const;
+
 export type JobHashFieldName = (typeof JobHashField)[keyof typeof JobHashField];
 
 /** `pln_<shard>`: the shard's queue-name ZSET. */
@@ -47,6 +63,23 @@ export function jobIdCounterKey(shard: string, queue: string): string {
 /** `plq_<shard>_<queue>.p<prio>_s<state>`: one state ZSET of one priority. */
 export function stateZsetKey(shard: string, queue: string, priority: number, state: JobState): string {
   return `plq_${shard}_${queue}.p${priority}_s${state}`;
+}
+
+/**
+ * `plq_<shard>_<queue>.p<prio>_t<state>`: ids taken out of `_s<state>` by a move (ours, not
+ * PinLater's), scored as they were there. PinLater and the gateway's serving paths name only
+ * `_s<state>` sets, so nothing serves, counts, times out or GCs a taken id.
+ */
+export function takenZsetKey(shard: string, queue: string, priority: number, state: JobState): string {
+  return `plq_${shard}_${queue}.p${priority}_t${state}`;
+}
+
+/**
+ * `plq_<shard>_<queue>.p<prio>_g<state>`: ids staged by a move (ours, not PinLater's), to be
+ * published into `_s<state>` with the same score; the tag is the hash field `mv`.
+ */
+export function stagedZsetKey(shard: string, queue: string, priority: number, state: JobState): string {
+  return `plq_${shard}_${queue}.p${priority}_g${state}`;
 }
 
 /** `plh_<shard>_<queue>.`: prefix of job hash keys; scripts append the local id. */

@@ -6,7 +6,8 @@ import { isNoScriptError } from './redis-errors';
 import type { RedisConnection, SendOptions } from './redis-connection';
 
 /**
- * Every script of `lua/` (FACTS §6.4, plus import-job and delete-matched-jobs); the file is
+ * Every script of `lua/` (FACTS §6.4, plus import-job, delete-matched-jobs and the exactly-once
+ * move scripts take-for-move … delete-moved-jobs, docs/migration.md); the file is
  * `lua/<name>.lua`. PinLater's *_MATCH_BODY scripts have no file: their Lua-pattern match runs in
  * the gateway (body-filter/), and DELETE_QUEUE is delete-jobs in chunks.
  */
@@ -22,6 +23,13 @@ export const LUA_SCRIPT_NAMES = [
   'monitor-timeout-update',
   'monitor-gc-done-jobs',
   'import-job',
+  'take-for-move',
+  'list-taken-jobs',
+  'restore-moved-jobs',
+  'stage-moved-jobs',
+  'list-staged-jobs',
+  'publish-staged-jobs',
+  'delete-moved-jobs',
 ] as const;
 
 export type LuaScriptName = (typeof LUA_SCRIPT_NAMES)[number];

@@ -9,7 +9,7 @@ import type {
 import type { Stats } from '../../../core/src/interfaces/stats';
 import type { Logger } from '../../../core/src/logging/logger';
 import type { JobInfo, NewJob, PortableJob } from '../../../core/src/types/job';
-import type { JobState } from '../../../core/src/types/job-state';
+import { ALL_JOB_STATES, type JobState } from '../../../core/src/types/job-state';
 import type { CheckpointItem } from '../../../core/src/types/requests';
 import type { Clock } from '../../../core/src/util/clock';
 import { javaDoubleToString, javaSeconds } from '../../../core/src/util/java-format';
@@ -18,11 +18,21 @@ import { BodyFilter } from './body-filter/body-filter';
 import { deleteMatchingJobs } from './body-filter/delete-matching-jobs';
 import { checkpointSourceBytes, runCheckpoint } from './checkpoint-claim';
 import { dequeueInChunks, inChunks } from './chunked-script-calls';
-import { queueNamesKey, stateZsetKey } from './keys';
+import { queueNamesKey, stagedZsetKey, stateZsetKey, takenZsetKey } from './keys';
 import { isRedisConnectionFailure } from './redis-errors';
 import { javaUtf8Text, truncateCustomStatus } from './redis-job-codec';
 import { runShardMonitor } from './redis-shard-monitor';
 import { countJobs, lookupJob, peekPending, scanJobs } from './redis-shard-reads';
+import {
+  discardStagedJobs,
+  finishMovedJobs,
+  listStagedJobs,
+  listTakenJobs,
+  publishStagedJobs,
+  restoreMovedJobs,
+  stageMovedJobs,
+  takeJobsForMove,
+} from './redis-shard-moves';
 import { exportShardJobs, importShardJobs } from './redis-shard-transfer';
 import type { ShardCommands } from './shard-commands';
 import { ShardKeyCache } from './shard-key-cache';
@@ -93,14 +103,16 @@ export class RedisShardStore implements ShardStore {
 
   /**
    * PinLater removes the name and the PENDING and IN_PROGRESS sets with their hashes. We also drop
-   * SUCCEEDED and FAILED (PinLater leaks them forever, FACTS §6.3); the `plj_` counter is kept so
-   * a re-created queue never reuses a local id (docs/compatibility.md).
+   * SUCCEEDED and FAILED (PinLater leaks them forever, FACTS §6.3) and the sets of moves, taken
+   * and staged, with their hashes; the `plj_` counter is kept so a re-created queue never reuses a
+   * local id (docs/compatibility.md).
    */
   async deleteQueue(queue: string): Promise<void> {
     await this.cmd.text(['ZREM', queueNamesKey(this.name), queue]);
     for (let priority = 1; priority <= this.options.numPriorityLevels; priority++) {
       const k = this.keys(queue, priority);
-      for (const zset of [k.pending, k.inProgress, k.succeeded, k.failed]) {
+      const moves = ALL_JOB_STATES.flatMap((state) => [takenZsetKey(this.name, queue, priority, state), stagedZsetKey(this.name, queue, priority, state)]);
+      for (const zset of [k.pending, k.inProgress, k.succeeded, k.failed, ...moves]) {
         // DELETE_QUEUE's effect in bounded calls: delete-jobs until the set is empty.
         await inChunks(Number.POSITIVE_INFINITY, async (n) => Number(await this.cmd.script<number>('delete-jobs', [zset, k.hashPrefix], [String(n)])));
       }
@@ -244,6 +256,41 @@ export class RedisShardStore implements ShardStore {
 
   importJobs(queue: string, jobs: PortableJob[]): Promise<number[]> {
     return importShardJobs(this.cmd, queue, jobs);
+  }
+
+  // ---- exactly-once moves (redis-shard-moves.ts; not health-gated: a copier must never read an
+  // unreachable shard as empty, so failures surface) ----------------------------------------------
+
+  takeForMove(queue: string, priority: number, state: JobState, limit: number): Promise<ShardPortableJob[]> {
+    return takeJobsForMove(this.cmd, queue, priority, state, limit);
+  }
+
+  listTaken(queue: string, priority: number, limit: number): Promise<ShardPortableJob[]> {
+    return listTakenJobs(this.cmd, queue, priority, limit);
+  }
+
+  finishMove(queue: string, priority: number, localIds: readonly number[]): Promise<number> {
+    return finishMovedJobs(this.cmd, queue, priority, localIds);
+  }
+
+  restoreMove(queue: string, priority: number, localIds: readonly number[]): Promise<number> {
+    return restoreMovedJobs(this.cmd, queue, priority, localIds);
+  }
+
+  stageMoved(queue: string, priority: number, jobs: readonly PortableJob[]): Promise<ShardPortableJob[]> {
+    return stageMovedJobs(this.cmd, queue, priority, jobs);
+  }
+
+  listStaged(queue: string, priority: number, limit: number): Promise<Array<{ localId: number; sourceDescriptor: string }>> {
+    return listStagedJobs(this.cmd, queue, priority, limit);
+  }
+
+  publishStaged(queue: string, priority: number, items: ReadonlyArray<{ localId: number; claimDescriptor?: string }>): Promise<number> {
+    return publishStagedJobs(this.cmd, queue, priority, items);
+  }
+
+  discardStaged(queue: string, priority: number, localIds: readonly number[]): Promise<number> {
+    return discardStagedJobs(this.cmd, queue, priority, localIds);
   }
 
   isRetriable(error: unknown): boolean {

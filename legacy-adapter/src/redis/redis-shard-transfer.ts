@@ -5,7 +5,8 @@ import type { PortableJob } from '../../../core/src/types/job';
 import type { JobState } from '../../../core/src/types/job-state';
 import { javaSeconds } from '../../../core/src/util/java-format';
 import { jobHashPrefix, jobIdCounterKey, stateZsetKey } from './keys';
-import { hashFromReply, replyInt, replySecondsToMs, replyText } from './redis-job-codec';
+import { hashFromReply } from './redis-job-codec';
+import { portableJobFromHash } from './redis-portable-job';
 import type { ShardCommands } from './shard-commands';
 
 /**
@@ -67,24 +68,8 @@ export async function exportShardJobs(
   const hashes = await Promise.all(page.map(([id]) => cmd.bytes<unknown>(['HGETALL', `${prefix}${id}`])));
   const jobs: ShardPortableJob[] = [];
   page.forEach(([id, score], i) => {
-    const h = hashFromReply(hashes[i]);
-    const body = h.get('bd');
-    if (body === undefined || !h.has('al')) return; // evicted: nothing to move
-    const job: ShardPortableJob = {
-      localId: Number(id),
-      priority,
-      state,
-      body,
-      attemptsAllowed: replyInt(h.get('al')),
-      attemptsRemaining: replyInt(h.get('ar')),
-      customStatus: replyText(h.get('cs')) ?? '',
-      createdAtMs: replySecondsToMs(h.get('ca')),
-      updatedAtMs: replySecondsToMs(h.get('ua')),
-      runAfterMs: replySecondsToMs(score),
-    };
-    const claim = replyText(h.get('cd'));
-    if (claim !== undefined) job.claimDescriptor = claim;
-    jobs.push(job);
+    const job = portableJobFromHash(Number(id), priority, state, score, hashFromReply(hashes[i]));
+    if (job !== undefined) jobs.push(job); // evicted: nothing to move
   });
   const last = page[page.length - 1];
   if (page.length < limit || last === undefined) return { jobs };

@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { MigrationInProgressError } from '../../../core/src/migration/migration-state';
 import { ZkCode, ZkError } from '../../../core/src/zookeeper/zk-error';
 import { RoutingConflictError, RoutingPermissionError } from '../routing/routing-errors';
 import { EXIT_CODES, type ExitCodeName } from './exit-codes';
@@ -23,6 +24,7 @@ export class CliFailure extends Error {
 export function exitCodeNameOf(error: unknown): ExitCodeName {
   if (error instanceof CliFailure) return error.exitCode;
   if (error instanceof RoutingConflictError) return 'CONFLICT';
+  if (error instanceof MigrationInProgressError) return 'MIGRATION_ACTIVE'; // another operator's start won the race
   if (error instanceof RoutingPermissionError || ZkError.is(error, ZkCode.NO_AUTH)) return 'PERMISSION_DENIED';
   if (error instanceof CommanderError) return error.exitCode === 0 ? 'OK' : 'USAGE';
   return 'ERROR'; // ConfigError, ZooKeeper and datastore failures, anything unexpected

@@ -12,14 +12,18 @@ export const EXIT_CODES = {
   PROBLEMS: 2,
   /** A write was not confirmed (stdin not a terminal and no --yes, or not answered y): nothing written. */
   NOT_CONFIRMED: 3,
-  /** route refused: unknown destination, a queue on no system, a record this version cannot route from. */
+  /** Refused: a precondition does not hold (route: unknown destination, a queue on no system, a record it cannot route from; the migration commands: the record or the migration row is not in a state the command starts from). */
   REFUSED: 4,
-  /** route refused: the queue still has PENDING, IN_PROGRESS or FAILED jobs on the side it leaves. */
+  /** route refused: jobs remain on the side the queue leaves; finalize refused: the legacy side still holds jobs. */
   JOBS_REMAIN: 5,
   /** Someone changed the queue's record since it was read (compare-and-set failed): nothing written. */
   CONFLICT: 6,
-  /** ZooKeeper refused the write (NO_AUTH): the credential is not the routing operator's. */
+  /** ZooKeeper refused the write (NO_AUTH): the credential is not the routing operator's; finalize --delete-legacy: not the admin password. */
   PERMISSION_DENIED: 7,
+  /** migrate start refused: the queue is migrating already (a migration row copying or complete, or a migrating record). */
+  MIGRATION_ACTIVE: 8,
+  /** verify: checksums differ, jobs mismatch, or a finished migration left jobs on the side it left; finalize refused for the same. */
+  MISMATCH: 9,
   /** Bad command line (unknown option or command, missing argument). */
   USAGE: 64,
   /** Interrupted by SIGINT (128 + 2); a write in progress was finished first. */
@@ -35,10 +39,12 @@ const DESCRIPTIONS: Readonly<Record<ExitCodeName, string>> = {
   ERROR: 'error: ZooKeeper or a system unreachable, invalid config or credential, routing table not set up',
   PROBLEMS: 'problems found: a record gateways cannot use, an ambiguous queue, a gateway behind (all listed)',
   NOT_CONFIRMED: 'not confirmed (no terminal and no --yes, or not answered y): nothing written',
-  REFUSED: 'refused: unknown destination, a queue on no system, a record this version cannot route from',
+  REFUSED: 'refused: a precondition does not hold (named in the message; nothing written)',
   JOBS_REMAIN: 'refused: the queue still has pending, in-progress or failed jobs on the side it leaves',
   CONFLICT: 'conflict: the record changed since it was read (another operator or a gateway); nothing written',
-  PERMISSION_DENIED: 'permission denied: ZooKeeper refused the write (not the routing operator credential)',
+  PERMISSION_DENIED: 'permission denied: ZooKeeper refused the write (not the routing operator credential), or not the admin password',
+  MIGRATION_ACTIVE: 'refused: the queue is migrating already (pinlater-ops migrate status <queue>)',
+  MISMATCH: 'mismatch: checksums or jobs differ, or the side a finished migration left still holds jobs',
   USAGE: 'usage: bad command line',
   INTERRUPTED: 'interrupted (SIGINT); a write in progress was finished first',
   TERMINATED: 'terminated (SIGTERM); a write in progress was finished first',

@@ -58,12 +58,14 @@ function formatHistory(entries: readonly RoutingHistoryEntry[], queue: string | 
   if (entries.length === 0) return queue === undefined ? 'No routing changes recorded.' : `No routing changes recorded for ${queue}.`;
   return formatTable(
     ['SEQ', 'TABLE VERSION', 'CHANGED AT', 'QUEUE', 'FROM', 'TO', 'BY', 'REASON'],
-    entries.map((e) => [String(e.sequence), String(e.tableVersion), field(e.to.changedAt), field(e.queue), describe(e.from), describe(e.to), field(e.to.changedBy, 30), field(e.to.reason, 60)]),
+    entries.map((e) => [String(e.sequence), String(e.tableVersion), field(e.to.changedAt), field(e.queue), describeHistoryRecord(e.from), describeHistoryRecord(e.to), field(e.to.changedBy, 30), field(e.to.reason, 60)]),
   );
 }
 
-function describe(record: RoutingRecord | null): string {
+/** `legacy redis-a v1`, `migrating to-pacer (redis-a) v2`, `pacer (from redis-a) v3`, `finalized (from redis-a) v4`. */
+export function describeHistoryRecord(record: RoutingRecord | null): string {
   if (record === null) return '(no record)';
-  const where = record.mode === 'legacy' ? ` ${field(record.legacyCluster)}` : record.legacyCluster === null ? '' : ` (from ${field(record.legacyCluster)})`;
-  return `${record.mode}${where} v${record.version}`;
+  if (record.mode === 'legacy') return `legacy ${field(record.legacyCluster)} v${record.version}`;
+  if (record.mode === 'migrating') return `migrating ${record.direction ?? '?'} (${field(record.legacyCluster)}) v${record.version}`;
+  return `${record.mode}${record.legacyCluster === null ? '' : ` (from ${field(record.legacyCluster)})`} v${record.version}`;
 }

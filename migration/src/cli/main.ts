@@ -17,27 +17,33 @@ import type { CliContext, CliIo } from './cli-context';
 import { CliFailure, exitCodeNameOf, exitCodeOf } from './cli-failure';
 import { DEFAULT_ZK_TIMEOUT_MS } from './command-context';
 import { EXIT_CODES, exitCodesHelp } from './exit-codes';
+import { finalizeCommand } from './finalize-command';
 import { historyCommand } from './history-command';
 import { Interruption } from './interruption';
+import { migrateCommand } from './migrate-command';
 import { parsePositive } from './option-parsers';
 import { toJson } from './output-format';
 import { pacerCommand } from './pacer-commands';
+import { planCommand } from './plan-command';
 import { ResourceStack } from './resource-stack';
+import { rollbackCommand } from './rollback-command';
 import { routeCommand } from './route-command';
 import { setupCommand } from './setup-command';
 import { statusCommand } from './status-command';
+import { verifyCommand } from './verify-command';
 
 const MAIN_HELP = `
 Routing commands read the routing gateway config (--config, else $${ROUTING_CONFIG_VARIABLE}): the
 same file the gateways run with (legacy clusters, Pacer, routing.zookeeper and routing.root).
-status and history only read; setup, adopt and route write and need the routing operator
-credential from the environment, never a flag:
+status, history, plan, verify and migrate status only read; setup, adopt, route, migrate
+start/pause/resume/rate, rollback and finalize write and need the routing operator credential
+from the environment, never a flag:
   PINLATER_ROUTING_CREDENTIAL_FILE   a file holding user:password (preferred)
   PINLATER_ROUTING_CREDENTIAL        user:password
   ${PREVIOUS_CREDENTIAL_FILE_VARIABLE}   setup: the credential being rotated out
 A write shows what it will change and asks y/N; without a terminal on stdin it needs --yes.
 
-${exitCodesHelp(['PROBLEMS', 'NOT_CONFIRMED', 'REFUSED', 'JOBS_REMAIN', 'CONFLICT', 'PERMISSION_DENIED'])}
+${exitCodesHelp(['PROBLEMS', 'NOT_CONFIRMED', 'REFUSED', 'JOBS_REMAIN', 'CONFLICT', 'PERMISSION_DENIED', 'MIGRATION_ACTIVE', 'MISMATCH'])}
 (pinlater-ops pacer … keeps the exit codes of Pacer's tools; see their --help.)
 
 Examples:
@@ -46,16 +52,21 @@ Examples:
   pinlater-ops adopt
   pinlater-ops route my_queue --to pacer --by alice --reason "moving to Pacer"
   pinlater-ops history my_queue --limit 5
+  pinlater-ops plan my_queue && pinlater-ops migrate start my_queue --wait
+  pinlater-ops migrate status
+  pinlater-ops verify my_queue && pinlater-ops finalize my_queue
   pinlater-ops pacer status --zk 127.0.0.1:2181 --cluster pacer`;
 
 function buildProgram(ctx: CliContext, argv: readonly string[]): Command {
   const program = new Command('pinlater-ops')
-    .description('Operator command: where each queue is served (legacy PinLater clusters or Pacer), the routing history, and Pacer tools')
+    .description('Operator command: where each queue is served (legacy PinLater clusters or Pacer), migrations between them, the routing history, and Pacer tools')
     .option('--config <file>', `routing gateway config, the file the gateways run with (default: $${ROUTING_CONFIG_VARIABLE})`)
     .option('--zk-timeout-ms <ms>', 'bound on reaching ZooKeeper', parsePositive, DEFAULT_ZK_TIMEOUT_MS)
     .option('--verbose', 'stack traces on errors, backend warnings on stderr')
     .addHelpText('after', MAIN_HELP);
-  for (const make of [statusCommand, adoptCommand, routeCommand, historyCommand, setupCommand]) program.addCommand(make(ctx));
+  for (const make of [statusCommand, adoptCommand, routeCommand, historyCommand, setupCommand, planCommand, migrateCommand, rollbackCommand, verifyCommand, finalizeCommand]) {
+    program.addCommand(make(ctx));
+  }
   program.addCommand(pacerCommand(ctx, argv.includes('pacer')));
   configureAll(program, ctx.io);
   return program;

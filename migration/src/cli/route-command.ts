@@ -44,8 +44,8 @@ const HELP = `
 Refused while the queue has jobs on the side it leaves: PENDING (now or in the future),
 IN_PROGRESS or FAILED, counted with getJobCount (SUCCEEDED jobs do not block: their descriptors
 keep routing to the system that issued them). Such a queue moves with \`pinlater-ops migrate
-<queue>\` (the migration copier; it arrives with the migration issue and is not available yet).
-A queue without a record is routed from the system holding it. The queue is created on the
+start <queue>\` (the migration copier; \`pinlater-ops plan <queue>\` shows what it would move).
+Queues that are migrating or finalized are refused: the migration owns their route. A queue without a record is routed from the system holding it. The queue is created on the
 destination when it is not there, and is not deleted from the side it leaves. Needs the routing
 operator credential (PINLATER_ROUTING_CREDENTIAL_FILE or PINLATER_ROUTING_CREDENTIAL).
 

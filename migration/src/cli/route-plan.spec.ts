@@ -56,7 +56,10 @@ describe('planRoute', () => {
   it('refuses an unknown destination, a queue on no system, a migration mode and a record naming an unknown cluster', () => {
     expect(refusal(() => planRoute('q', 'redis-b', state(['redis-a']), SYSTEMS))).toEqual({ code: 'REFUSED', message: "unknown destination 'redis-b': the configured systems are redis-a, mysql-a, pacer" });
     expect(refusal(() => planRoute('q', 'pacer', state([]), SYSTEMS)).message).toContain("queue 'q' exists on no system");
-    expect(refusal(() => planRoute('q', 'pacer', state(['redis-a'], record('migrating', 'redis-a')), SYSTEMS)).message).toContain('mode migrating');
+    const migrating = refusal(() => planRoute('q', 'pacer', state(['redis-a', 'pacer'], { ...record('migrating', 'redis-a'), direction: 'to-pacer' }), SYSTEMS));
+    expect(migrating).toMatchObject({ code: 'REFUSED', message: expect.stringContaining('mode migrating (to-pacer)') as unknown });
+    expect(migrating.message).toContain('pinlater-ops migrate status q');
+    expect(refusal(() => planRoute('q', 'redis-a', state(['pacer'], record('finalized', 'redis-a')), SYSTEMS)).message).toContain('pinlater-ops migrate status q');
     expect(refusal(() => planRoute('q', 'pacer', state(['redis-a'], record('legacy', 'gone')), SYSTEMS)).message).toContain('names gone, not a system of this config');
   });
 });

@@ -11,14 +11,14 @@
  * it on two systems without a record (which every gateway would refuse as ambiguous).
  */
 import { PACER_SYSTEM } from '../../../core/src/routing/routing-backend';
-import { isServedMode, type RoutingRecord, type ServedMode } from '../routing/routing-record';
+import { isRoutableMode, type RoutableMode, type RoutingRecord } from '../routing/routing-record';
 import { UNREADABLE_RECORD_VERSION } from '../routing/routing-store';
 import { transition } from '../routing/routing-transitions';
 import { CliFailure } from './cli-failure';
 
 /** A record's mode and cluster, as the store's RoutingChange takes them (who and why come later). */
 export interface RouteTarget {
-  readonly mode: ServedMode;
+  readonly mode: RoutableMode;
   readonly legacyCluster: string | null;
 }
 
@@ -49,11 +49,11 @@ export interface RoutePlan {
   readonly alreadyThere: boolean;
 }
 
-export function modeOfSystem(system: string): ServedMode {
+export function modeOfSystem(system: string): RoutableMode {
   return system === PACER_SYSTEM ? 'pacer' : 'legacy';
 }
 
-/** The system a record routes to (its legacy cluster, or Pacer). */
+/** The system a record routes to (its legacy cluster, or Pacer; both sides of a migrating record are named elsewhere). */
 export function systemOfRecord(record: Pick<RoutingRecord, 'mode' | 'legacyCluster'>): string {
   return record.mode === 'legacy' ? (record.legacyCluster ?? '?') : PACER_SYSTEM;
 }
@@ -69,7 +69,7 @@ export function planRoute(queue: string, destination: string, state: QueueState,
 }
 
 function planFromRecord(queue: string, destination: string, record: RoutingRecord, holders: readonly string[], systems: readonly string[]): RoutePlan {
-  if (!isServedMode(record.mode)) throw new CliFailure('REFUSED', `queue '${queue}' is in mode ${record.mode}: this version routes only legacy and pacer queues`);
+  if (!isRoutableMode(record.mode)) throw new CliFailure('REFUSED', notRoutable(queue, record));
   const current = systemOfRecord(record);
   if (!systems.includes(current)) {
     throw new CliFailure('REFUSED', `the record of queue '${queue}' names ${current}, not a system of this config (${systems.join(', ')}): its jobs cannot be counted`);
@@ -105,6 +105,16 @@ function targetOf(destination: string, legacyCluster: string | null): RouteTarge
   return modeOfSystem(destination) === 'pacer' ? { mode: 'pacer', legacyCluster } : { mode: 'legacy', legacyCluster: destination };
 }
 
-function requireTransition(queue: string, from: ServedMode, to: ServedMode): void {
+/**
+ * Why `route` refuses a queue in a migration mode: the migration owns its record (the copier
+ * flips it when done, `rollback` turns it back), so a direct route would race the copier.
+ */
+function notRoutable(queue: string, record: RoutingRecord): string {
+  if (record.mode === 'shadow') return `queue '${queue}' is in mode shadow, which this version does not serve: it routes only legacy and pacer queues`;
+  const mode = record.direction === undefined ? record.mode : `${record.mode} (${record.direction})`;
+  return `queue '${queue}' is in mode ${mode}: the migration owns its route, \`pinlater-ops route\` moves only legacy and pacer queues; see \`pinlater-ops migrate status ${queue}\``;
+}
+
+function requireTransition(queue: string, from: RoutableMode, to: RoutableMode): void {
   if (transition(from, to) === undefined) throw new CliFailure('REFUSED', `queue '${queue}' cannot go from ${from} to ${to}: no such routing transition`);
 }

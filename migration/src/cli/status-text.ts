@@ -25,7 +25,7 @@ export function formatStatus(r: StatusReport, exitCode: number): string {
 function recordsTable(records: readonly RecordRow[]): string {
   return formatTable(
     ['QUEUE', 'MODE', 'LEGACY CLUSTER', 'VERSION', 'CHANGED AT', 'CHANGED BY', 'REASON', 'PRESENT ON'],
-    records.map((r) => [field(r.queue), r.mode, field(r.legacyCluster), String(r.version), field(r.changedAt), field(r.changedBy, 30), field(r.reason, 40), r.presentOn.join(',') || '-']),
+    records.map((r) => [field(r.queue), r.direction === undefined ? r.mode : `${r.mode} ${r.direction}`, field(r.legacyCluster), String(r.version), field(r.changedAt), field(r.changedBy, 30), field(r.reason, 40), r.presentOn.join(',') || '-']),
   );
 }
 

@@ -10,12 +10,21 @@ describe('record → route', () => {
     expect(routeOfRecord({ ...base, mode: 'pacer', legacyCluster: null })).toEqual({ mode: 'pacer', legacyCluster: null });
   });
 
-  it('gives no route for the modes a gateway does not serve yet', () => {
-    for (const mode of ['shadow', 'migrating', 'finalized'] as const) expect(routeOfRecord({ ...base, mode })).toBeUndefined();
+  it('serves a migrating record with its direction, and a finalized one as pacer keeping the legacy cluster', () => {
+    expect(routeOfRecord({ ...base, mode: 'migrating', direction: 'to-pacer' })).toEqual({ mode: 'migrating', legacyCluster: 'a', direction: 'to-pacer' });
+    expect(routeOfRecord({ ...base, mode: 'migrating', direction: 'to-legacy' })).toEqual({ mode: 'migrating', legacyCluster: 'a', direction: 'to-legacy' });
+    expect(routeOfRecord({ ...base, mode: 'finalized' })).toEqual({ mode: 'pacer', legacyCluster: 'a' });
+  });
+
+  it('gives no route for shadow (issue 13), nor for a migrating record missing its direction or cluster', () => {
+    expect(routeOfRecord({ ...base, mode: 'shadow' })).toBeUndefined();
+    expect(routeOfRecord({ ...base, mode: 'migrating' })).toBeUndefined();
+    expect(routeOfRecord({ ...base, mode: 'migrating', direction: 'to-pacer', legacyCluster: null })).toBeUndefined();
   });
 
   it('turns a route back into record fields', () => {
     expect(recordFieldsOf({ mode: 'legacy', cluster: 'a' })).toEqual({ mode: 'legacy', legacyCluster: 'a' });
     expect(recordFieldsOf({ mode: 'pacer', legacyCluster: null })).toEqual({ mode: 'pacer', legacyCluster: null });
+    expect(recordFieldsOf({ mode: 'migrating', legacyCluster: 'a', direction: 'to-legacy' })).toEqual({ mode: 'migrating', legacyCluster: 'a', direction: 'to-legacy' });
   });
 });

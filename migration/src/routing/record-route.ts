@@ -6,17 +6,34 @@ import type { QueueRoute } from '../../../core/src/routing/queue-route';
 import type { RoutingRecord } from './routing-record';
 
 /**
- * The route of a record, or undefined for a mode this gateway does not serve yet (`shadow`,
- * `migrating`, `finalized`: the migration issue): the caller keeps the previous route of the
- * queue rather than guess one.
+ * The route of a record, or undefined for a mode this gateway does not serve (`shadow`, issue 13)
+ * or a record missing what its mode needs (parseRoutingRecord refuses those): the caller keeps the
+ * previous route of the queue rather than guess one. `finalized` serves exactly as `pacer`.
  */
 export function routeOfRecord(record: RoutingRecord): QueueRoute | undefined {
-  if (record.mode === 'legacy') return record.legacyCluster === null ? undefined : { mode: 'legacy', cluster: record.legacyCluster };
-  if (record.mode === 'pacer') return { mode: 'pacer', legacyCluster: record.legacyCluster };
-  return undefined;
+  switch (record.mode) {
+    case 'legacy':
+      return record.legacyCluster === null ? undefined : { mode: 'legacy', cluster: record.legacyCluster };
+    case 'pacer':
+    case 'finalized':
+      return { mode: 'pacer', legacyCluster: record.legacyCluster };
+    case 'migrating':
+      return record.legacyCluster === null || record.direction === undefined
+        ? undefined
+        : { mode: 'migrating', legacyCluster: record.legacyCluster, direction: record.direction };
+    case 'shadow':
+      return undefined;
+  }
 }
 
-/** The mode and legacy cluster a record of `route` carries. */
-export function recordFieldsOf(route: QueueRoute): Pick<RoutingRecord, 'mode' | 'legacyCluster'> {
-  return route.mode === 'legacy' ? { mode: 'legacy', legacyCluster: route.cluster } : { mode: 'pacer', legacyCluster: route.legacyCluster };
+/** The mode, legacy cluster and (migrating) direction a record of `route` carries. */
+export function recordFieldsOf(route: QueueRoute): Pick<RoutingRecord, 'mode' | 'legacyCluster' | 'direction'> {
+  switch (route.mode) {
+    case 'legacy':
+      return { mode: 'legacy', legacyCluster: route.cluster };
+    case 'pacer':
+      return { mode: 'pacer', legacyCluster: route.legacyCluster };
+    case 'migrating':
+      return { mode: 'migrating', legacyCluster: route.legacyCluster, direction: route.direction };
+  }
 }

@@ -4,6 +4,7 @@
  * routing-record.ts's `RoutingRecordError`; a name that cannot be a znode, routing-paths.ts's
  * `RoutingNameError`.)
  */
+import type { MigrationDirection } from '../../../core/src/routing/queue-route';
 import type { RoutingMode } from './routing-record';
 
 /** Someone else changed the record since it was read (compare-and-set on its version failed). */
@@ -26,14 +27,26 @@ export class RoutingConflictError extends Error {
 
 /** The mode change is not one routing-transitions.ts allows. */
 export class RoutingTransitionError extends Error {
-  constructor(readonly queue: string, readonly from: RoutingMode | undefined, readonly to: RoutingMode) {
+  constructor(
+    readonly queue: string,
+    readonly from: RoutingMode | undefined,
+    readonly to: RoutingMode,
+    /** The directions of a `migrating` side (absent otherwise). */
+    readonly fromDirection?: MigrationDirection,
+    readonly toDirection?: MigrationDirection,
+  ) {
     super(
       from === undefined
         ? `queue '${queue}' has no record: its first record must be legacy or pacer, not ${to}`
-        : `queue '${queue}' cannot go from ${from} to ${to}: no such routing transition`,
+        : `queue '${queue}' cannot go from ${modeText(from, fromDirection)} to ${modeText(to, toDirection)}: no such routing transition`,
     );
     this.name = 'RoutingTransitionError';
   }
+}
+
+/** `migrating(to-pacer)` for a migrating side, the bare mode otherwise. */
+function modeText(mode: RoutingMode, direction: MigrationDirection | undefined): string {
+  return direction === undefined ? mode : `${mode}(${direction})`;
 }
 
 /** ZooKeeper refused the write (NO_AUTH): the session does not hold the operator credential the tree was set up with. */

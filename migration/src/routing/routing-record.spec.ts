@@ -14,14 +14,21 @@ describe('routing record format', () => {
     expect(parseRoutingRecord('q1', serializeRoutingRecord(pacer))).toEqual(pacer);
   });
 
-  it('reads the modes the migration issue adds (the gateway decides whether it serves them)', () => {
-    for (const mode of ['shadow', 'migrating', 'finalized'] as const) {
-      const parsed = parseRoutingRecord('q1', bytes({ ...record, mode }));
-      expect(parsed.mode).toBe(mode);
-      expect(isServedMode(parsed.mode)).toBe(false);
-    }
-    expect(isServedMode('legacy')).toBe(true);
-    expect(isServedMode('pacer')).toBe(true);
+  it('reads the migration modes; serves migrating and finalized, not shadow (issue 13)', () => {
+    const migrating = parseRoutingRecord('q1', bytes({ ...record, mode: 'migrating', direction: 'to-pacer' }));
+    expect(migrating).toMatchObject({ mode: 'migrating', direction: 'to-pacer', legacyCluster: 'redis-a' });
+    expect(parseRoutingRecord('q1', serializeRoutingRecord(migrating))).toEqual(migrating);
+    expect(parseRoutingRecord('q1', bytes({ ...record, mode: 'migrating', direction: 'to-legacy' })).direction).toBe('to-legacy');
+    expect(parseRoutingRecord('q1', bytes({ ...record, mode: 'finalized' })).mode).toBe('finalized');
+    expect(parseRoutingRecord('q1', bytes({ ...record, mode: 'shadow' })).mode).toBe('shadow');
+    for (const mode of ['legacy', 'pacer', 'migrating', 'finalized'] as const) expect(isServedMode(mode)).toBe(true);
+    expect(isServedMode('shadow')).toBe(false);
+  });
+
+  it('keeps format 1: a record written before `direction` existed reads the same', () => {
+    expect(parseRoutingRecord('q1', bytes(record))).toEqual(record);
+    expect('direction' in parseRoutingRecord('q1', bytes(record))).toBe(false);
+    expect(serializeRoutingRecord(record).toString()).not.toContain('direction');
   });
 
   it.each([
@@ -33,6 +40,11 @@ describe('routing record format', () => {
     ['version 0', bytes({ ...record, version: 0 }), /version/],
     ['another queue', bytes({ ...record, queue: 'q2' }), /names queue 'q2'/],
     ['legacy without a cluster', bytes({ ...record, legacyCluster: null }), /legacy needs a legacyCluster/],
+    ['migrating without a direction', bytes({ ...record, mode: 'migrating' }), /migrating needs a direction/],
+    ['migrating without a cluster', bytes({ ...record, mode: 'migrating', direction: 'to-pacer', legacyCluster: null }), /migrating needs a legacyCluster/],
+    ['finalized without a cluster', bytes({ ...record, mode: 'finalized', legacyCluster: null }), /finalized needs a legacyCluster/],
+    ['a direction outside migrating', bytes({ ...record, mode: 'pacer', direction: 'to-pacer' }), /pacer takes no direction/],
+    ['an unknown direction', bytes({ ...record, mode: 'migrating', direction: 'sideways' }), /direction/],
   ])('refuses %s, naming the queue and the problem', (_what, data, problem) => {
     let error: unknown;
     try {

@@ -23,10 +23,12 @@
  * History retention: after each write the writer keeps the newest `historyLimit` entries
  * (default 10,000, at most 40,000) and deletes older ones; see routing-history.ts.
  *
- * The mode change must be a transition of routing-transitions.ts (the first record of a queue is
- * `legacy` or `pacer`); the CLI checks the transition's preconditions (jobs left, known cluster)
- * before it writes, the store cannot.
+ * The mode change (with its direction, for `migrating`) must be a transition of
+ * routing-transitions.ts (the first record of a queue is `legacy` or `pacer`); the writer (the CLI,
+ * or the copier for its flips) checks the transition's preconditions (jobs left, known cluster,
+ * source drained…) before it writes, the store cannot.
  */
+import type { MigrationDirection } from '../../../core/src/routing/queue-route';
 import { systemClock, type Clock } from '../../../core/src/util/clock';
 import { silentLogger, type Logger } from '../../../core/src/logging/logger';
 import { mapBounded } from '../../../core/src/util/map-bounded';
@@ -40,7 +42,7 @@ import { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT, historyEntryOf, serializeHist
 import { pruneHistory, readHistory, type HistoryQuery } from './routing-history-log';
 import { assertQueueName, RoutingPaths } from './routing-paths';
 import {
-  ROUTING_RECORD_FORMAT, RoutingRecordError, isServedMode, parseRoutingRecord, serializeRoutingRecord, type RoutingMode, type RoutingRecord,
+  ROUTING_RECORD_FORMAT, RoutingRecordError, isRoutableMode, parseRoutingRecord, serializeRoutingRecord, type RoutingMode, type RoutingRecord,
 } from './routing-record';
 import { readRawRecord, readRoutingTable, type RawRecord } from './routing-table-reader';
 import { transition } from './routing-transitions';
@@ -49,6 +51,8 @@ import { transition } from './routing-transitions';
 export interface RoutingChange {
   readonly mode: RoutingMode;
   readonly legacyCluster: string | null;
+  /** Which way a `migrating` queue moves: given exactly when `mode` is `migrating` (routing-record.ts). */
+  readonly direction?: MigrationDirection;
   /** The operator's name (the CLI's `--by` or the login name). */
   readonly changedBy: string;
   readonly reason: string;
@@ -158,7 +162,7 @@ export class RoutingStore {
       const tableVersion = await this.tableVersion(); // first: see the header
       const found = await this.find(queue);
       this.checkExpected(queue, found, expectedVersion);
-      checkTransition(queue, found?.record?.mode, found === undefined, change.mode);
+      checkTransition(queue, found?.record, found === undefined, change);
       const record = this.nextRecord(queue, change, expectedVersion);
       if (await this.commit(record, found, tableVersion, attempt)) {
         await this.pruneQuietly();
@@ -197,6 +201,7 @@ export class RoutingStore {
       queue,
       mode: change.mode,
       legacyCluster: change.legacyCluster,
+      ...(change.direction === undefined ? {} : { direction: change.direction }),
       version: Math.max(0, expectedVersion) + 1,
       changedAt: new Date(this.clock.nowMs()).toISOString(),
       changedBy: change.changedBy,
@@ -266,8 +271,11 @@ function parseFound(raw: RawRecord): FoundRecord {
   }
 }
 
-/** A first record is legacy or pacer; a change must be a transition of routing-transitions.ts (an unreadable record may be replaced). */
-function checkTransition(queue: string, from: RoutingMode | undefined, isFirst: boolean, to: RoutingMode): void {
-  if (isFirst && !isServedMode(to)) throw new RoutingTransitionError(queue, undefined, to);
-  if (from !== undefined && transition(from, to) === undefined) throw new RoutingTransitionError(queue, from, to);
+/**
+ * A first record is legacy or pacer; a change must be a transition of routing-transitions.ts,
+ * directions included (an unreadable record may be replaced by anything valid).
+ */
+function checkTransition(queue: string, from: RoutingRecord | undefined, isFirst: boolean, to: RoutingChange): void {
+  if (isFirst && !isRoutableMode(to.mode)) throw new RoutingTransitionError(queue, undefined, to.mode);
+  if (from !== undefined && transition(from, to) === undefined) throw new RoutingTransitionError(queue, from.mode, to.mode, from.direction, to.direction);
 }

@@ -7,8 +7,8 @@
  *   operator's changes bump it) and one on the children of `<root>/queues` (records gateways
  *   create), re-armed by every read. A change is applied as soon as its watch fires (issue 10:
  *   within 1 s). Everything is served from memory.
- * - **Records that do not parse**, or whose mode this gateway does not serve yet (`shadow`,
- *   `migrating`, `finalized`): ignored with an error log, counted in `status().invalidRecords`
+ * - **Records that do not parse**, or whose mode this gateway does not serve (`shadow`, issue
+ *   13; record-route.ts): ignored with an error log, counted in `status().invalidRecords`
  *   (once per bad version); the queue's previous route stays in force. A queue whose record was
  *   never usable here is refused (NO_HEALTHY_SHARDS), never routed by guess.
  * - **ZooKeeper trouble.** The table last applied keeps serving; `status().degraded` is true

@@ -18,6 +18,19 @@ export class BrokerNotifier {
     private readonly stats: Stats,
   ) {}
 
+  /**
+   * Notifies for rows that were just made pending (enqueue, import, a move's publish or restore):
+   * per partition from its earliest run-after, for the rows' priorities.
+   */
+  async notifyRows(queue: string, rows: ReadonlyArray<{ partition: number; priority: number; runAfterMs: number }>): Promise<void> {
+    const hints = new Map<number, PendingHint>();
+    for (const r of rows) {
+      const h = hints.get(r.partition);
+      if (h === undefined || r.runAfterMs < h.runAfterMs) hints.set(r.partition, { partition: r.partition, runAfterMs: r.runAfterMs });
+    }
+    await this.notify(queue, [...hints.values()], [...new Set(rows.map((r) => r.priority))]);
+  }
+
   async notify(queue: string, hints: PendingHint[], priorities?: number[]): Promise<void> {
     if (hints.length === 0) return;
     const byBroker = new Map<string, { endpoint: BrokerEndpoint; partitions: Set<number>; earliest: number }>();

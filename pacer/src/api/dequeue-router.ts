@@ -20,7 +20,8 @@ export interface RouteArgs {
   queue: string;
   /** Partitions in visiting order (already shuffled and cut to coverage). */
   partitions: number[];
-  numPriorities: number;
+  /** Priorities to serve, in order (every priority of the backend, or the request's `onlyPriority`). */
+  priorities: number[];
   limit: number;
   claimDescriptor: string;
 }
@@ -36,7 +37,7 @@ function isUnreachable(m: Miss): m is BrokerMiss {
 export interface DequeueRouterOptions {
   readonly clock: Clock;
   /** Whether these partitions have ready jobs (MySQL); absent = assume they do. */
-  readonly readyProbe?: (queue: string, partitions: number[]) => Promise<boolean>;
+  readonly readyProbe?: (queue: string, partitions: number[], priorities: number[]) => Promise<boolean>;
   readonly health?: DequeueRoutingHealth;
   /** Longest a dequeue waits for a fresh routing view. Default 500 ms. */
   readonly refreshTimeoutMs?: number;
@@ -105,7 +106,7 @@ export class DequeueRouter {
   private async serve(attempt: Attempt, partitions: number[]): Promise<void> {
     const { args } = attempt;
     const groups = this.groupByBroker(attempt, partitions);
-    const all = Array.from({ length: args.numPriorities }, (_, i) => i + 1);
+    const all = args.priorities;
     const passes = groups.length === 1 ? [all] : all.map((p) => [p]);
     for (const priorities of passes) {
       for (const g of groups) {
@@ -171,7 +172,7 @@ export class DequeueRouter {
     const causes = [...misses.values()];
     const unreachable = causes.filter(isUnreachable);
     const nobodyAnswered = unreachable.length === args.partitions.length;
-    if (!nobodyAnswered && !(await this.ready(args.queue, missed))) return []; // truly nothing ready there
+    if (!nobodyAnswered && !(await this.ready(args.queue, missed, args.priorities))) return []; // truly nothing ready there
     this.stats.incr(pacerStatNames.noHealthyShards);
     this.options.health?.refused(args.queue, missed);
     if (unreachable.length === causes.length) {
@@ -182,10 +183,10 @@ export class DequeueRouter {
   }
 
   /** Asks MySQL; a failing probe counts as "ready" (never answer empty when unsure). */
-  private async ready(queue: string, partitions: number[]): Promise<boolean> {
+  private async ready(queue: string, partitions: number[], priorities: number[]): Promise<boolean> {
     if (!this.options.readyProbe) return true;
     try {
-      return await this.options.readyProbe(queue, partitions);
+      return await this.options.readyProbe(queue, partitions, priorities);
     } catch (e) {
       this.logger.warn({ err: e, queue }, 'ready-job probe failed; refusing the dequeue rather than answering empty');
       return true;

@@ -2,6 +2,7 @@ import type { Pool } from 'mysql2/promise';
 import type {
   BackendHealth, ExportPage, ExportRequest, ImportResult, MonitorReport, PinLaterBackend,
 } from '../../../core/src/interfaces/pinlater-backend';
+import type { JobMover } from '../../../core/src/interfaces/job-mover';
 import type { Stats } from '../../../core/src/interfaces/stats';
 import type { Logger } from '../../../core/src/logging/logger';
 import type { Clock } from '../../../core/src/util/clock';
@@ -36,6 +37,7 @@ import { pacerStatNames } from './pacer-stat-names';
 import type { DequeueRoutingHealth } from './dequeue-routing-health';
 import { anyReadyJob } from './ready-probe';
 import { selectPartitions } from './partition-selection';
+import { PacerJobMover } from './pacer-job-mover';
 
 export interface PacerBackendDeps {
   pool: Pool;
@@ -77,7 +79,7 @@ export class PacerBackend implements PinLaterBackend {
     this.writer = new JobWriter(deps.pool);
     this.router = new DequeueRouter(deps.directory, deps.brokers, deps.logger, deps.stats, {
       clock: deps.clock,
-      readyProbe: (queue, partitions) => anyReadyJob(deps.pool, queue, partitions, deps.numPriorityLevels, deps.clock.nowMs()),
+      readyProbe: (queue, partitions, priorities) => anyReadyJob(deps.pool, queue, partitions, priorities, deps.clock.nowMs()),
       ...(deps.routingHealth === undefined ? {} : { health: deps.routingHealth }),
     });
     this.notifier = new BrokerNotifier(deps.directory, deps.brokers, deps.logger, deps.stats);
@@ -124,10 +126,11 @@ export class PacerBackend implements PinLaterBackend {
 
   async dequeueJobs(req: DequeueRequest): Promise<DequeueResult> {
     const queue = await this.deps.registry.require(req.queue);
+    const priorities = this.dequeuePriorities(req.onlyPriority);
     const partitions = selectPartitions(queue.numPartitions, req.coverage, this.random);
-    if (req.dryRun) return { jobs: await this.dryRun(queue, partitions, req.limit) };
+    if (req.dryRun) return { jobs: await this.dryRun(queue, partitions, priorities, req.limit) };
     const jobs = await this.router.dequeue({
-      queue: queue.name, partitions, numPriorities: this.numPriorityLevels, limit: req.limit, claimDescriptor: req.claimDescriptor,
+      queue: queue.name, partitions, priorities, limit: req.limit, claimDescriptor: req.claimDescriptor,
     });
     return { jobs };
   }
@@ -223,6 +226,14 @@ export class PacerBackend implements PinLaterBackend {
     return exportJobs(this.deps.pool, req);
   }
 
+  /** Exactly-once moves in and out of Pacer for the migration copier (pacer-job-mover.ts). */
+  jobMover(): JobMover {
+    return new PacerJobMover({
+      pool: this.deps.pool, registry: this.deps.registry, writer: this.writer, notifier: this.notifier,
+      numPriorityLevels: this.numPriorityLevels, random: this.random,
+    });
+  }
+
   /** Imports jobs with all their metadata (state, attempts, status, times, claim). */
   async importJobs(queueName: string, jobs: PortableJob[]): Promise<ImportResult[]> {
     if (jobs.length === 0) return [];
@@ -247,10 +258,10 @@ export class PacerBackend implements PinLaterBackend {
     return this.closing;
   }
 
-  private async dryRun(queue: QueueSettings, partitions: number[], limit: number): Promise<DequeueResult['jobs']> {
+  private async dryRun(queue: QueueSettings, partitions: number[], priorities: number[], limit: number): Promise<DequeueResult['jobs']> {
     const out: DequeueResult['jobs'] = [];
     const now = this.deps.clock.nowMs();
-    for (let priority = 1; priority <= this.numPriorityLevels; priority += 1) {
+    for (const priority of priorities) {
       for (const partition of partitions) {
         if (out.length >= limit) return out;
         const rows = await selectRows(this.deps.pool, sql('dry-run'), [queue.name, partition, priority, now, limit - out.length]);
@@ -266,13 +277,15 @@ export class PacerBackend implements PinLaterBackend {
     return out;
   }
 
-  private async notifyRows(queue: string, rows: JobRow[]): Promise<void> {
-    const hints = new Map<number, PendingHint>();
-    for (const r of rows) {
-      const h = hints.get(r.partition);
-      if (h === undefined || r.runAfterMs < h.runAfterMs) hints.set(r.partition, { partition: r.partition, runAfterMs: r.runAfterMs });
-    }
-    await this.notifier.notify(queue, [...hints.values()], [...new Set(rows.map((r) => r.priority))]);
+  private notifyRows(queue: string, rows: JobRow[]): Promise<void> {
+    return this.notifier.notifyRows(queue, rows);
+  }
+
+  /** Every priority, highest first (PinLater), or only `onlyPriority` (a routing gateway's interleaving). */
+  private dequeuePriorities(onlyPriority: number | undefined): number[] {
+    if (onlyPriority === undefined) return Array.from({ length: this.numPriorityLevels }, (_, i) => i + 1);
+    this.checkPriority(onlyPriority);
+    return [onlyPriority];
   }
 
   private pickPartition(queue: QueueSettings): number {

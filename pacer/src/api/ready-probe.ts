@@ -4,14 +4,14 @@ import { sql } from '../datastore/sql-loader';
 
 /**
  * Whether any of `partitions` of `queue` has a job ready to run now: one index-only `LIMIT 1`
- * lookup per partition and priority (`ready-ids`), stopping at the first hit. The router asks it
+ * lookup per partition and priority (those the dequeue serves) (`ready-ids`), stopping at the first hit. The router asks it
  * only when a dequeue would answer "empty" while some partitions could not be served, to tell a
  * queue that truly has nothing ready (PinLater's empty answer) from jobs stranded behind a
  * missing owner (an error, never a silent empty).
  */
-export async function anyReadyJob(pool: Pool, queue: string, partitions: readonly number[], numPriorities: number, nowMs: number): Promise<boolean> {
+export async function anyReadyJob(pool: Pool, queue: string, partitions: readonly number[], priorities: readonly number[], nowMs: number): Promise<boolean> {
   for (const partition of partitions) {
-    for (let priority = 1; priority <= numPriorities; priority += 1) {
+    for (const priority of priorities) {
       if ((await selectRows(pool, sql('ready-ids'), [queue, partition, priority, nowMs, 1])).length > 0) return true;
     }
   }

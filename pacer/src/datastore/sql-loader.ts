@@ -16,7 +16,15 @@ export type SqlName =
   | 'monitor-timeout-done' | 'monitor-timeout-retry' | 'monitor-gc' | 'dry-run'
   | 'queue-lock-partitions' | 'queue-set-partitions'
   | 'delete-jobs-select-ids' | 'delete-jobs-by-ids'
-  | 'migrations-create-table' | 'migrations-select' | 'migrations-insert' | 'migrate-lock' | 'migrate-unlock';
+  | 'migrations-create-table' | 'migrations-select' | 'migrations-insert' | 'migrate-lock' | 'migrate-unlock'
+  // the migration copier: moves inside `jobs` (job mover), the ledger, the per-queue work state
+  | 'move-take-candidates' | 'move-take-lock' | 'move-take' | 'move-list' | 'move-delete' | 'move-restore'
+  | 'move-publish' | 'move-pending-rows' | 'move-read'
+  | 'ledger-record' | 'ledger-targets' | 'ledger-resolve' | 'ledger-summary-page' | 'ledger-mismatches'
+  | 'queue-migration-select' | 'queue-migration-lock' | 'queue-migration-list' | 'queue-migration-insert'
+  | 'queue-migration-restart' | 'queue-migration-set-paused' | 'queue-migration-set-rate' | 'queue-migration-set-status'
+  | 'queue-migration-lease-acquire' | 'queue-migration-lease-renew' | 'queue-migration-lease-release'
+  | 'queue-migration-progress' | 'queue-migration-fence';
 
 const statements = createSqlLoader<SqlName>(join(__dirname, 'sql'), TABLES);
 

@@ -14,6 +14,10 @@ export const TABLES = {
   queues: 'queues',
   partitionOwners: 'partition_owners',
   jobs: 'jobs',
+  /** The migration copier's move ledger (migration 0002, src/migration-store/move-ledger-store.ts). */
+  jobMoves: 'job_moves',
+  /** The migration copier's per-queue work state and lease (src/migration-store/migration-state-store.ts). */
+  queueMigrations: 'queue_migrations',
 } as const;
 
 /** Longest queue name the registry stores (`queues.name` VARCHAR(100)). */

@@ -127,13 +127,20 @@ type GeneratedClient = PinLater.Client;
 
 export class ConformanceClient {
   private closed = false;
+  /**
+   * Resolves when the connection is gone (the server closed it or died, or `close()`): a call in
+   * flight then gets no reply, so a client that reconnects races its calls against this.
+   */
+  readonly disconnected: Promise<void>;
 
   private constructor(
     private readonly connection: thrift.Connection,
     private readonly client: GeneratedClient,
     /** `RequestContext.source` used when a call does not name one. */
     readonly source: string,
-  ) {}
+  ) {
+    this.disconnected = new Promise((resolve) => connection.once('close', () => resolve()));
+  }
 
   /** Opens a framed binary connection; rejects when it cannot connect within 5 s. */
   static async connect(address: ServerAddress, source = 'conformance:client'): Promise<ConformanceClient> {
