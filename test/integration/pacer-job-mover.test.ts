@@ -217,20 +217,24 @@ describe('Pacer job mover', () => {
     const ds = await backend.enqueueJobs({ queue: q, jobs: Array.from({ length: 300 }, (_, i) => job(`race${i}`)) });
     const dequeued: string[] = [];
     const taken: string[] = [];
-    let dequeuing = true;
-    let taking = true;
+    // Both sides run until every job went to one of them (an empty answer only means "nothing
+    // for me right now": a take can lose all its candidates to claims, a broker's buffer can lag),
+    // bounded by a deadline so a lost job fails the assertions below instead of hanging.
+    const deadline = Date.now() + 30_000;
+    const running = (): boolean => dequeued.length + taken.length < ds.length && Date.now() < deadline;
+    const pause = (): Promise<void> => new Promise((r) => setTimeout(r, 10));
     const dequeuer = async (): Promise<void> => {
-      while (dequeuing || taking) {
+      while (running()) {
         const got = (await backend.dequeueJobs(dequeueReq(q, 7))).jobs.map((j) => j.descriptor);
         dequeued.push(...got);
-        if (got.length === 0 && !taking) dequeuing = false;
+        if (got.length === 0) await pause();
       }
     };
     const taker = async (): Promise<void> => {
-      while (taking) {
+      while (running()) {
         const got = (await mover.take(q, JobState.PENDING, 1, 5)).map((j) => j.sourceDescriptor);
         taken.push(...got);
-        if (got.length === 0) taking = false;
+        if (got.length === 0) await pause();
       }
     };
     await Promise.all([dequeuer(), dequeuer(), taker(), taker()]);
