@@ -102,7 +102,9 @@ describe('pinlater-copier process', () => {
       });
       await copier.waitFor('pinlater-copier copier-p1 started', 60_000);
       // The row exists but the record still says legacy: nothing moves yet.
-      await eventually(async () => expect((await states.get(QUEUE))?.leaseOwner).toBe('copier-p1'), { timeoutMs: 15_000 });
+      // The lease owner is the copier's id plus a per-process suffix: two processes started with one
+      // --id never share a lease.
+      await eventually(async () => expect((await states.get(QUEUE))?.leaseOwner).toMatch(/^copier-p1\/[0-9a-f]{8}$/), { timeoutMs: 15_000 });
       expect(await legacy.getJobCount({ queue: QUEUE, state: JobState.PENDING, future: false })).toBe(40);
       const record = await table.store.read(QUEUE);
       await table.store.write(QUEUE, { mode: 'migrating', direction: 'to-pacer', legacyCluster: CLUSTER, changedBy: 'test', reason: 'go' }, record?.version ?? 0);
