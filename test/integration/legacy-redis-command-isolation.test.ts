@@ -84,3 +84,16 @@ it('fails only the timed-out command; later commands on the same connection are 
   await eventually(async () => expect(await connectedClients()).toBe(2), { timeoutMs: 5000 });
   expect(await conn.send<string>(['GET', 'k'], { timeoutMs: LATER_TIMEOUT_MS })).toBe('v');
 });
+
+it('a command sent while the replacement client is still connecting waits for it, within its deadline, instead of failing "offline"', async () => {
+  await connection?.close();
+  const conn = new RedisConnection({ host: '127.0.0.1', port, connectTimeoutMs: 5000, logger: silentLogger() });
+  connection = conn;
+  expect(await conn.waitUntilReady(5000)).toBe(true);
+  // The only command of the first client times out: it is retired (and, with nothing else
+  // pending on it, destroyed); the replacement's connection handshake waits behind the script.
+  const slow = conn.send(['EVAL', BUSY_SCRIPT, '0', String(BUSY_MS)], { timeoutMs: TIMEOUT_MS }).catch((e: unknown) => e);
+  expect(await slow).toBeInstanceOf(RedisCommandTimeoutError);
+  expect(conn.isReady).toBe(false);
+  expect(await conn.send<string>(['PING'], { timeoutMs: LATER_TIMEOUT_MS })).toBe('PONG');
+});

@@ -89,7 +89,10 @@ class InFlightCommand {
  *
  * Failure behaviour (so that no call hangs while Redis is down):
  * - `disableOfflineQueue`: a command issued while disconnected fails at once (ClientOfflineError,
- *   a connection failure) instead of waiting in an unbounded queue;
+ *   a connection failure) instead of waiting in an unbounded queue — except on the client that
+ *   has just replaced a retired one and has not connected yet: a command for it waits for that
+ *   connection (within its deadline and the connect timeout), so a timeout never fails the
+ *   commands sent after it;
  * - every command carries a deadline (now + the socket timeout of its pool); a command past its
  *   deadline fails with `RedisCommandTimeoutError`, alone: its client is retired (new commands go
  *   to a fresh client, as Jedis drops a connection after a socket timeout), but the commands
@@ -116,6 +119,8 @@ export class RedisConnection {
    * as much, since Redis runs one command at a time), instead of failing as "offline".
    */
   private previous: RawRedisClient | undefined;
+  /** The client opened to replace a retired one, until it has connected once (send waits for it). */
+  private replacement: RawRedisClient | undefined;
   /**
    * Retired clients (one of their commands timed out) → how many of their commands still owe
    * their caller an answer; a retired client is destroyed when that reaches 0. Commands of the
@@ -183,7 +188,12 @@ export class RedisConnection {
     if (client === this.client && !this.closed) {
       this.logger.warn('redis command timed out; new commands use a new connection');
       this.previous = client;
-      this.client = this.openClient();
+      const replacement = this.openClient();
+      this.client = replacement;
+      this.replacement = replacement;
+      (replacement as unknown as NodeJS.EventEmitter).once('ready', () => {
+        if (this.replacement === replacement) this.replacement = undefined;
+      });
     }
     this.destroyIfDrained(client);
   }
@@ -217,17 +227,7 @@ export class RedisConnection {
 
   /** Waits (bounded) until the client is connected; false when it is not within `timeoutMs`. */
   async waitUntilReady(timeoutMs: number): Promise<boolean> {
-    if (this.client.isReady) return true;
-    const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(), timeoutMs);
-    try {
-      await once(this.client as unknown as NodeJS.EventEmitter, 'ready', { signal: ac.signal });
-      return true;
-    } catch {
-      return this.client.isReady;
-    } finally {
-      clearTimeout(timer);
-    }
+    return readyWithin(this.client, timeoutMs);
   }
 
   /**
@@ -242,14 +242,31 @@ export class RedisConnection {
       command.reject = reject;
     });
     this.track(command);
-    client.sendCommand<T>(args, options.buffers === true ? BUFFER_OPTIONS : TEXT_OPTIONS).then(
+    if (client === this.replacement && !client.isReady) this.dispatchWhenReady(client, command, args, options).catch((e: unknown) => this.fail(command, e));
+    else this.dispatch(client, command, args, options);
+    return answer;
+  }
+
+  private dispatch(client: RawRedisClient, command: InFlightCommand, args: ReadonlyArray<RedisArgument>, options: SendOptions): void {
+    client.sendCommand(args, options.buffers === true ? BUFFER_OPTIONS : TEXT_OPTIONS).then(
       (value) => {
         const resolve = command.resolve;
         if (this.finish(command)) resolve(value);
       },
       (e: unknown) => this.fail(command, e),
     );
-    return answer;
+  }
+
+  /**
+   * A command for the client that replaced a retired one, sent before that client finished
+   * connecting (and with no connected client to fall back on): it waits for the connection,
+   * within its own deadline and the connect timeout, instead of failing at once with "client is
+   * offline" (disableOfflineQueue) — a timeout elsewhere must not fail the commands after it. If
+   * the client is still not connected then, it is sent anyway and fails as any offline command.
+   */
+  private async dispatchWhenReady(client: RawRedisClient, command: InFlightCommand, args: ReadonlyArray<RedisArgument>, options: SendOptions): Promise<void> {
+    await readyWithin(client, Math.min(options.timeoutMs, this.connectTimeoutMs));
+    if (!command.done) this.dispatch(client, command, args, options);
   }
 
   /** Rejects the caller's promise with `error` (mapped), unless it already has its answer. */
@@ -391,5 +408,20 @@ export class RedisConnectionRegistry {
     const all = this.connections();
     this.entries.clear();
     await Promise.all(all.map((c) => c.close()));
+  }
+}
+
+/** Waits (bounded) until `client` is connected; false when it is not within `timeoutMs`. */
+async function readyWithin(client: RawRedisClient, timeoutMs: number): Promise<boolean> {
+  if (client.isReady) return true;
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), timeoutMs);
+  try {
+    await once(client as unknown as NodeJS.EventEmitter, 'ready', { signal: ac.signal });
+    return true;
+  } catch {
+    return client.isReady;
+  } finally {
+    clearTimeout(timer);
   }
 }
