@@ -1,5 +1,5 @@
 import type { Pool } from 'mysql2/promise';
-import type { JobInfo, PortableJob } from '../../../core/src/types/job';
+import type { JobInfo } from '../../../core/src/types/job';
 import type { JobState } from '../../../core/src/types/job-state';
 import type { CountRequest, LookupRequest, ScanRequest } from '../../../core/src/types/requests';
 import type { ExportPage, ExportRequest } from '../../../core/src/interfaces/pinlater-backend';
@@ -9,6 +9,7 @@ import { formatPacerDescriptor, type PacerJobRef } from '../descriptors/pacer-de
 import { selectRows, type Row } from './mysql-pool';
 import { sql } from './sql-loader';
 import { resolveRef } from './job-refs';
+import { refOfRow, rowToPortable } from './move-rows';
 import { limitedSelect, type BodyRegexLimit } from './statement-time-limit';
 import type { QueueSettings } from './queue-registry';
 
@@ -66,7 +67,7 @@ export async function scanJobs(pool: Pool, queue: QueueSettings, req: ScanReques
   if (req.limit <= 0) return [];
   const params = [queue.name, req.state, priorities, from, to, regex, regex, req.limit];
   const rows = await filteredSelect(pool, sql('scan-jobs'), params, regex, regexLimit);
-  return rows.map((r) => toJobInfo(r, refOf(queue.name, r), req.state, false));
+  return rows.map((r) => toJobInfo(r, refOfRow(queue.name, r), req.state, false));
 }
 
 function filteredSelect(pool: Pool, text: string, params: unknown[], regex: string | null, regexLimit: BodyRegexLimit): Promise<Row[]> {
@@ -77,7 +78,7 @@ export async function exportJobs(pool: Pool, req: ExportRequest): Promise<Export
   const afterId = req.cursor === undefined ? 0 : Number(req.cursor);
   if (!Number.isSafeInteger(afterId) || afterId < 0) throw new PinLaterError(ErrorCode.CONTINUATION_INVALID, `Invalid export cursor: ${req.cursor}`);
   const rows = await selectRows(pool, sql('export-jobs'), [req.queue, req.state, req.priority, afterId, req.limit]);
-  const jobs = rows.map((r) => toPortable(req.queue, r));
+  const jobs = rows.map((r) => rowToPortable(req.queue, r, 0));
   const last = rows[rows.length - 1];
   return rows.length < req.limit || last === undefined ? { jobs } : { jobs, nextCursor: String(last.id) };
 }
@@ -105,9 +106,6 @@ export function regexParam(regex: string | undefined): string | null {
   return regex === undefined || regex === '' ? null : regex;
 }
 
-function refOf(queue: string, r: Row): PacerJobRef {
-  return { queue, partition: Number(r.part), priority: Number(r.priority), id: Number(r.id) };
-}
 
 function toJobInfo(r: Row, ref: PacerJobRef, state: JobState, includeBody: boolean): JobInfo {
   return {
@@ -124,19 +122,3 @@ function toJobInfo(r: Row, ref: PacerJobRef, state: JobState, includeBody: boole
   };
 }
 
-function toPortable(queue: string, r: Row): PortableJob {
-  return {
-    sourceDescriptor: formatPacerDescriptor(refOf(queue, r)),
-    queue,
-    priority: Number(r.priority),
-    state: Number(r.state) as JobState,
-    body: r.body as Buffer,
-    attemptsAllowed: Number(r.attempts_allowed),
-    attemptsRemaining: Number(r.attempts_remaining),
-    customStatus: String(r.custom_status ?? ''),
-    createdAtMs: Number(r.created_at_ms),
-    updatedAtMs: Number(r.updated_at_ms),
-    runAfterMs: Number(r.run_after_ms),
-    ...(r.claim_descriptor === null ? {} : { claimDescriptor: String(r.claim_descriptor) }),
-  };
-}

@@ -16,7 +16,7 @@ import { sql } from './sql-loader';
 /** Ids per statement: a large batch becomes several bounded statements. */
 const CHUNK = 500;
 
-/** A job's PortableJob form from a `move-*` row; `offset` is subtracted from the stored state. */
+/** A job's PortableJob form from a `jobs` row (export, and the `move-*` statements); `offset` is subtracted from the stored state (0 for a visible job). */
 export function rowToPortable(queue: string, r: Row, offset: number): PortableJob {
   return {
     sourceDescriptor: formatPacerDescriptor(refOfRow(queue, r)),
