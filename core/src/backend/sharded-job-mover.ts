@@ -67,7 +67,11 @@ export class ShardedJobMover implements JobMover {
     if (unmovable !== undefined) throw new PinLaterError(ErrorCode.UNKNOWN, `job ${unmovable.sourceDescriptor} is in state ${unmovable.state}, which cannot be moved`);
     const store = this.deps.pickStageShard();
     const byPriority = new Map<number, PortableJob[]>();
-    for (const job of jobs) byPriority.set(job.priority, [...(byPriority.get(job.priority) ?? []), job]);
+    for (const job of jobs) {
+      const group = byPriority.get(job.priority);
+      if (group === undefined) byPriority.set(job.priority, [job]);
+      else group.push(job);
+    }
     const staged = new Map<PortableJob, StagedJob>();
     for (const [priority, group] of byPriority) {
       const stored = await store.stageMoved(queue, priority, group);

@@ -4,7 +4,7 @@
  * winners, discard the losers, finish the source. Every step is idempotent, so a copier killed at
  * any instant finishes the work on restart with `recoverMoves`.
  */
-import type { JobMover, MovableState, StagedJob } from '../../../core/src/interfaces/job-mover';
+import type { JobMover, MovableState, StagedJob, StagedRef } from '../../../core/src/interfaces/job-mover';
 import { jobChecksum } from '../../../core/src/migration/job-checksum';
 import type { LeaseFence, MoveEntry, MoveLedger } from '../../../core/src/migration/move-ledger';
 import type { PortableJob } from '../../../core/src/types/job';
@@ -90,7 +90,7 @@ export async function takeAndMove(
  */
 export async function recoverMoves(sides: MoveSides, pageSize: number, hooks: MoveHooks = {}): Promise<MovedCounts> {
   const taken = await listAllTaken(sides.source, sides.queue);
-  const claims = new Map(taken.map((j) => [j.sourceDescriptor, j.claimDescriptor] as const));
+  const claims = claimsOf(taken);
   for (let round = 0; ; round++) {
     const staged = await sides.target.listStaged(sides.queue, pageSize);
     if (staged.length === 0) break;
@@ -98,12 +98,7 @@ export async function recoverMoves(sides: MoveSides, pageSize: number, hooks: Mo
     const recorded = await sides.ledger.targetsOf(sides.migrationId, staged.map((s) => s.sourceDescriptor));
     const winners = staged.filter((s) => recorded.get(s.sourceDescriptor) === s.descriptor);
     const orphans = staged.filter((s) => recorded.get(s.sourceDescriptor) !== s.descriptor);
-    if (winners.length > 0) {
-      await sides.target.publish(sides.queue, winners.map((s) => {
-        const claim = claims.get(s.sourceDescriptor);
-        return { descriptor: s.descriptor, ...(claim === undefined ? {} : { claimDescriptor: claim }) };
-      }));
-    }
+    if (winners.length > 0) await publishWithClaims(sides.target, sides.queue, winners, claims);
     if (orphans.length > 0) await sides.target.discard(sides.queue, orphans.map((s) => s.descriptor));
   }
   const counts: MovedCounts = {};
@@ -125,6 +120,7 @@ export async function settleOppositeDirection(
   queue: string, ledger: MoveLedger, taker: JobMover, stager: JobMover, pageSize: number,
 ): Promise<void> {
   const taken = await listAllTaken(taker, queue);
+  const claims = claimsOf(taken);
   const resolved = new Map<string, string>();
   for (let i = 0; i < taken.length; i += 1000) {
     for (const [s, t] of await ledger.resolve(taken.slice(i, i + 1000).map((j) => j.sourceDescriptor))) resolved.set(s, t);
@@ -136,19 +132,26 @@ export async function settleOppositeDirection(
     const newest = await ledger.resolve(staged.map((s) => s.sourceDescriptor));
     const keep = staged.filter((s) => newest.get(s.sourceDescriptor) === s.descriptor);
     const drop = staged.filter((s) => newest.get(s.sourceDescriptor) !== s.descriptor);
-    const claims = new Map(taken.map((j) => [j.sourceDescriptor, j.claimDescriptor] as const));
-    if (keep.length > 0) {
-      await stager.publish(queue, keep.map((s) => {
-        const claim = claims.get(s.sourceDescriptor);
-        return { descriptor: s.descriptor, ...(claim === undefined ? {} : { claimDescriptor: claim }) };
-      }));
-    }
+    if (keep.length > 0) await publishWithClaims(stager, queue, keep, claims);
     if (drop.length > 0) await stager.discard(queue, drop.map((s) => s.descriptor));
   }
   const done = taken.filter((j) => resolved.has(j.sourceDescriptor)).map((j) => j.sourceDescriptor);
   const back = taken.filter((j) => !resolved.has(j.sourceDescriptor)).map((j) => j.sourceDescriptor);
   if (done.length > 0) await taker.finish(queue, done);
   if (back.length > 0) await taker.restore(queue, back);
+}
+
+/** Each taken job's claim descriptor, by source descriptor (publish gives it to the copy). */
+function claimsOf(taken: readonly PortableJob[]): Map<string, string | undefined> {
+  return new Map(taken.map((j) => [j.sourceDescriptor, j.claimDescriptor] as const));
+}
+
+/** Publishes staged copies, each with the claim its source carried (when the source is still known). */
+async function publishWithClaims(mover: JobMover, queue: string, staged: readonly StagedRef[], claims: ReadonlyMap<string, string | undefined>): Promise<void> {
+  await mover.publish(queue, staged.map((s) => {
+    const claim = claims.get(s.sourceDescriptor);
+    return { descriptor: s.descriptor, ...(claim === undefined ? {} : { claimDescriptor: claim }) };
+  }));
 }
 
 function entryOf(queue: string, job: PortableJob, staged: StagedJob): MoveEntry {
