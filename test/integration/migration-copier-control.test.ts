@@ -11,31 +11,23 @@ import type { PinLaterBackend } from '../../core/src/interfaces/pinlater-backend
 import { createLogger } from '../../core/src/logging/logger';
 import { JobState } from '../../core/src/types/job-state';
 import { systemClock } from '../../core/src/util/clock';
-import { createLegacyRedisBackend } from '../../legacy-adapter';
 import { DEFAULT_COPIER_SETTINGS } from '../../migration/src/copier/copier-settings';
 import { QueueCopier, type CopierEvent } from '../../migration/src/copier/queue-copier';
 import { serializePresence } from '../../migration/src/routing/gateway-presence';
-import { ReconnectingRoutingStore } from '../../migration/src/copier/routing-access';
-import { createMysqlPool, createPacerBackend, MigrationStateStore, MoveLedgerStore, type PacerBackend } from '../../pacer';
-import { redisBackendConfig, redisShardKeyPatterns } from '../conformance/backends/legacy-redis';
-import { legacyOptions, legacySettings } from '../conformance/backends/legacy-settings';
+import type { ReconnectingRoutingStore } from '../../migration/src/copier/routing-access';
+import { MoveLedgerStore, type MigrationStateStore, type PacerBackend } from '../../pacer';
 import { eventually } from '../support/eventually';
 import { assertNoLeaks } from '../support/leak-check';
-import { releaseNamespace } from '../support/namespace-keeper';
-import { redisKeysNamespace, uniqueShardBase } from '../support/namespaces';
 import { testLogLevel } from '../support/test-env';
-import { freshPacerDb, type PacerDb } from './pacer-fixtures';
-import { routingTable, TEST_OPERATOR, type RoutingTableFixture } from './routing-fixtures';
+import { copierWorld, type CopierWorld } from './migration-copier-fixtures';
+import type { RoutingTableFixture } from './routing-fixtures';
 
 const CLUSTER = 'redis-a';
 const logger = createLogger({ name: 'copier-control-test', level: testLogLevel() });
 
 describe('copier controls: pause, resume, rate limit, back-off (legacy Redis → Pacer)', () => {
-  const base = uniqueShardBase();
-  const shards = [`${base}a`, `${base}b`];
-  const ns = { label: 'copier-control', monitor: {} };
+  let w: CopierWorld;
   let legacy: PinLaterBackend;
-  let pacerDb: PacerDb;
   let pacer: PacerBackend;
   let pool: Pool;
   let states: MigrationStateStore;
@@ -44,23 +36,12 @@ describe('copier controls: pause, resume, rate limit, back-off (legacy Redis →
   let seq = 0;
 
   beforeAll(async () => {
-    legacy = await createLegacyRedisBackend(legacyOptions(ns, redisBackendConfig(shards, []), legacySettings(ns)));
-    pacerDb = await freshPacerDb();
-    pacer = await createPacerBackend({ topology: { mode: 'embedded', safetySweepMs: 0 }, mysql: pacerDb.mysql, defaultPartitions: 2 });
-    pool = createMysqlPool({ ...pacerDb.mysql, connectionLimit: 4, connectTimeoutMs: 5000 });
-    states = new MigrationStateStore(pool, systemClock);
-    table = await routingTable();
-    routing = new ReconnectingRoutingStore({ connectString: table.connectString, root: table.store.paths.root, credential: TEST_OPERATOR });
+    w = await copierWorld('legacy-redis', 'copier-control');
+    ({ legacy, pacer, pool, states, table, routing } = w);
   });
 
   afterAll(async () => {
-    await routing?.close();
-    await table?.release();
-    await pool?.end();
-    await pacer?.close();
-    await pacerDb?.db.drop();
-    await legacy?.close();
-    await releaseNamespace(redisKeysNamespace(shards.flatMap(redisShardKeyPatterns)));
+    await w?.close();
   });
   afterAll(assertNoLeaks);
 
@@ -93,7 +74,10 @@ describe('copier controls: pause, resume, rate limit, back-off (legacy Redis →
   }
 
   it('a pause stops the moves within a second; a resume starts them again', async () => {
-    const queue = await migratingQueue(6000, 1500);
+    // At 600 jobs/s a batch holds at most 120 jobs (a fifth of a second of work), so the batch in
+    // flight when the pause lands is short even on a loaded machine; 6,000 jobs outlast the
+    // 2.5 s watch many times over, so a copier that ignored the pause would still be moving.
+    const queue = await migratingQueue(6000, 600);
     const c = run(queue);
     try {
       await eventually(async () => expect(await left(queue)).toBeLessThan(5700), { timeoutMs: 20_000, intervalMs: 50 });

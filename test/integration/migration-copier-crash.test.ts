@@ -14,29 +14,22 @@
  * record to `pacer`. A rollback (to-legacy) with a death after record moves everything back the
  * same way. The real-process kill -9 runs in migration-end-to-end.test.ts.
  */
-import type { Pool } from 'mysql2/promise';
 import type { PinLaterBackend } from '../../core/src/interfaces/pinlater-backend';
 import { createLogger } from '../../core/src/logging/logger';
 import type { MigrationStates } from '../../core/src/migration/migration-state';
 import type { MigrationDirection } from '../../core/src/routing/queue-route';
 import { JobState } from '../../core/src/types/job-state';
 import { systemClock } from '../../core/src/util/clock';
-import { createLegacyRedisBackend } from '../../legacy-adapter';
 import { DEFAULT_COPIER_SETTINGS, type CopierSettings } from '../../migration/src/copier/copier-settings';
 import type { MoveStep } from '../../migration/src/copier/move-protocol';
 import { QueueCopier, type RunEnd } from '../../migration/src/copier/queue-copier';
-import { ReconnectingRoutingStore } from '../../migration/src/copier/routing-access';
-import { createMysqlPool, createPacerBackend, MigrationStateStore, MoveLedgerStore, type PacerBackend } from '../../pacer';
-import { redisBackendConfig, redisShardKeyPatterns } from '../conformance/backends/legacy-redis';
-import { legacyOptions, legacySettings } from '../conformance/backends/legacy-settings';
+import type { ReconnectingRoutingStore } from '../../migration/src/copier/routing-access';
+import type { MigrationStateStore, MoveLedgerStore, PacerBackend } from '../../pacer';
 import { eventually } from '../support/eventually';
 import { assertNoLeaks } from '../support/leak-check';
-import { releaseNamespace } from '../support/namespace-keeper';
-import { redisKeysNamespace, uniqueMysqlInstanceId, uniqueShardBase } from '../support/namespaces';
 import { testLogLevel } from '../support/test-env';
-import { dropInstanceDatabases, mysqlTestSettings, startMysqlBackend, TestClock } from './legacy-mysql-fixtures';
-import { freshPacerDb, type PacerDb } from './pacer-fixtures';
-import { routingTable, TEST_OPERATOR, type RoutingTableFixture } from './routing-fixtures';
+import { copierWorld, type CopierWorld, type LegacyKind } from './migration-copier-fixtures';
+import type { RoutingTableFixture } from './routing-fixtures';
 
 const CLUSTER = 'legacy-a';
 const STEPS: MoveStep[] = ['after-take', 'after-stage', 'after-record', 'after-publish', 'after-finish'];
@@ -45,20 +38,16 @@ const logger = createLogger({ name: 'copier-crash-test', level: testLogLevel() }
 
 class SimulatedKill extends Error {}
 
-type Kind = 'legacy-redis' | 'legacy-mysql';
-
 interface Seeded {
   readonly bodies: Map<string, { state: JobState; future: boolean; descriptor: string; customStatus?: string }>;
   /** Held by a worker (IN_PROGRESS) until `ackHeld`. */
   readonly held: string[];
 }
 
-describe.each<Kind>(['legacy-redis', 'legacy-mysql'])('copier killed mid-batch, restarted (%s → Pacer)', (kind) => {
+describe.each<LegacyKind>(['legacy-redis', 'legacy-mysql'])('copier killed mid-batch, restarted (%s → Pacer)', (kind) => {
+  let w: CopierWorld;
   let legacy: PinLaterBackend;
-  let closeLegacy: () => Promise<void>;
-  let pacerDb: PacerDb;
   let pacer: PacerBackend;
-  let pool: Pool;
   let states: MigrationStateStore;
   let ledger: MoveLedgerStore;
   let table: RoutingTableFixture;
@@ -66,45 +55,12 @@ describe.each<Kind>(['legacy-redis', 'legacy-mysql'])('copier killed mid-batch, 
   let seq = 0;
 
   beforeAll(async () => {
-    if (kind === 'legacy-redis') {
-      const base = uniqueShardBase();
-      const shards = [`${base}a`, `${base}b`];
-      const ns = { label: 'copier-crash', monitor: {} };
-      const backend = await createLegacyRedisBackend(legacyOptions(ns, redisBackendConfig(shards, []), legacySettings(ns)));
-      legacy = backend;
-      closeLegacy = async () => {
-        await backend.close();
-        await releaseNamespace(redisKeysNamespace(shards.flatMap(redisShardKeyPatterns)));
-      };
-    } else {
-      const id = uniqueMysqlInstanceId();
-      const clock = Object.assign(new TestClock(), { nowMs: () => Date.now() });
-      const h = await startMysqlBackend({ instances: [{ id }], settings: mysqlTestSettings(), clock });
-      legacy = h.backend;
-      closeLegacy = async () => {
-        await h.close();
-        await dropInstanceDatabases([id]);
-      };
-    }
-    pacerDb = await freshPacerDb();
-    pacer = await createPacerBackend({
-      topology: { mode: 'embedded', safetySweepMs: 0 }, mysql: pacerDb.mysql, defaultPartitions: 2,
-      monitor: { claimTimeoutMs: 3_600_000, succeededTtlMs: 86_400_000, failedTtlMs: 86_400_000, enabled: false },
-    });
-    pool = createMysqlPool({ ...pacerDb.mysql, connectionLimit: 4, connectTimeoutMs: 5000 });
-    states = new MigrationStateStore(pool, systemClock);
-    ledger = new MoveLedgerStore(pool, systemClock);
-    table = await routingTable();
-    routing = new ReconnectingRoutingStore({ connectString: table.connectString, root: table.store.paths.root, credential: TEST_OPERATOR });
+    w = await copierWorld(kind, 'copier-crash');
+    ({ legacy, pacer, states, ledger, table, routing } = w);
   });
 
   afterAll(async () => {
-    await routing?.close();
-    await table?.release();
-    await pool?.end();
-    await pacer?.close();
-    await pacerDb?.db.drop();
-    await closeLegacy?.();
+    await w?.close();
   });
   afterAll(assertNoLeaks);
 
