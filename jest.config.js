@@ -6,6 +6,11 @@ const common = {
   transform: { '^.+\\.(t|j)sx?$': tsJest },
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFilesAfterEnv: ['<rootDir>/test/support/jest-setup.ts'],
+  // The OTLP/HTTP exporter loads node:http with a dynamic import(), which jest's module sandbox
+  // rejects (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING_FLAG) so no span would ever leave a test
+  // process: compiling that one package turns the import() into require(). node_modules otherwise
+  // stays untransformed, as by default.
+  transformIgnorePatterns: ['/node_modules/(?!@opentelemetry/otlp-exporter-base/)'],
 };
 module.exports = {
   testTimeout: 60000,

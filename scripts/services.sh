@@ -10,7 +10,9 @@
 #   start   For each service: if it already answers, leave it alone (never a second copy).
 #           Otherwise install its Debian package when missing and start it with its state under
 #           .run/<service>/. Also makes sure thrift-compiler, python3-thrift and netcat-openbsd
-#           are installed (the test suite and the docs use them).
+#           are installed (the test suite and the docs use them), and prometheus (/usr/bin/prometheus:
+#           scripts/up.sh and test/support/scratch-prometheus.ts run their own; installed without its
+#           Recommends, prometheus-node-exporter, and Debian's own prometheus service is disabled).
 #   wait    Block until all three are healthy (bounded by SERVICES_WAIT_TIMEOUT, default 60 s);
 #           exit 1 with the name of each unhealthy service otherwise.
 #   status  One line per service; exit 1 if any is unhealthy.
@@ -49,9 +51,11 @@ package_installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
 }
 
-# ensure_packages PKG... — installs the missing ones; runs `apt-get update` once per invocation.
+# ensure_packages [--no-install-recommends] PKG... — installs the missing ones; runs `apt-get update`
+# once per invocation.
 ensure_packages() {
-  local missing=() pkg
+  local apt_options=() missing=() pkg
+  if [[ "${1:-}" == --no-install-recommends ]]; then apt_options+=("$1"); shift; fi
   for pkg in "$@"; do package_installed "${pkg}" || missing+=("${pkg}"); done
   [[ ${#missing[@]} -eq 0 ]] && return 0
   command -v apt-get >/dev/null || die "missing packages ${missing[*]} and no apt-get to install them"
@@ -61,8 +65,26 @@ ensure_packages() {
     APT_UPDATED=1
   fi
   log "installing ${missing[*]}"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_options[@]}" \
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}" >/dev/null
+}
+
+# Prometheus is a tool here, not a service: up.sh runs its own (.run/prometheus/, :9090) and tests
+# run scratch ones. Where an init system runs, the package's postinst starts Debian's service
+# (/etc/prometheus/prometheus.yml on :9090), which would take up.sh's port: when this run installed
+# the package, that service is stopped and disabled. An existing installation is left as it is.
+ensure_prometheus() {
+  package_installed prometheus && return 0
+  ensure_packages --no-install-recommends prometheus
+  log "prometheus: installed /usr/bin/prometheus; disabling Debian's prometheus service (up.sh runs its own)"
+  if [[ -d /run/systemd/system ]]; then
+    as_root systemctl disable --now prometheus.service >/dev/null 2>&1 ||
+      warn "prometheus: could not disable prometheus.service (systemctl disable --now prometheus)"
+  elif [[ -x /etc/init.d/prometheus ]]; then
+    as_root /etc/init.d/prometheus stop >/dev/null 2>&1 || true
+    as_root update-rc.d prometheus disable >/dev/null 2>&1 ||
+      warn "prometheus: could not disable /etc/init.d/prometheus (update-rc.d prometheus disable)"
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -226,6 +248,7 @@ cmd_start() {
   local svc
   for svc in "${SERVICES[@]}"; do start_one "${svc}"; done
   ensure_packages "${TOOL_PACKAGES[@]}"
+  ensure_prometheus
   if mariadb_answers && ! mariadb_healthy; then
     warn "mariadb answers on :${MARIADB_PORT} but root cannot log in over TCP with an empty password"
   fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/up.sh — brings the whole system up locally, in the background:
 #   1. npm dependencies (scripts/ensure-deps.sh)
-#   2. Redis, MariaDB, ZooKeeper (scripts/services.sh start + wait)
+#   2. Redis, MariaDB, ZooKeeper (scripts/services.sh start + wait; it also installs Prometheus)
 #   3. MySQL: one least-privilege account per role (scripts/mysql-accounts.ts, as root), then the
 #      Pacer schema of database pacer_local, applied as the migrator account (the only one allowed
 #      to change it); the processes below connect with their own accounts, never root
@@ -9,11 +9,16 @@
 #      the local operator credential (config/routing-operator.local.credential) by
 #      `pinlater-ops setup`; idempotent
 #   5. every process of the PROCESSES table below (gateways, Pacer broker and controller, the
-#      migration copier), each with its log and pid file in .run/procs/,
+#      migration copier, Prometheus), each with its log and pid file in .run/procs/,
 #      checked to be listening on its port. Stop them with `bash scripts/down.sh`.
 # The address every PinLater client uses is the routing gateway, 127.0.0.1:9010 (admin :9999): each
 # queue goes to the local Redis cluster, the local MySQL cluster or Pacer as its routing record
 # says (`npx pinlater-ops status`); the single-system gateways (9013, 9011, 9012) stay for debugging.
+# Prometheus is the one process that is not ours: Debian's /usr/bin/prometheus (installed by
+# services.sh) on 127.0.0.1:9090, data in .run/prometheus/data (2 days kept). Before the processes
+# start, up.sh writes its config, .run/prometheus/prometheus.yml, from the METRICS_PORTS table below:
+# every 5 s it scrapes /metrics of each process (one job per process, job="<process name>") and of
+# itself. A running Prometheus whose config changed is reloaded (SIGHUP).
 # Idempotent: a process that is already running (pid file) is left alone.
 #
 #   bash scripts/up.sh          # bring everything up
@@ -38,7 +43,7 @@ PROCESSES=(
   # Status: npx tsx pacer/src/cli/status.ts --zk 127.0.0.1:2181 --cluster pacer
   "pacer-controller|9030|pacer/src/controller/main.ts|npx tsx pacer/src/controller/main.ts --zk 127.0.0.1:2181 --cluster pacer --name controller-local-1 --status-port 9030|Pacer cluster controller (leader-elected; status JSON on http://127.0.0.1:9030/)"
   "gateway-pacer|9012|gateway/src/main.ts|npx tsx gateway/src/main.ts --backend pacer --properties config/pacer.local.properties --backend-config config/pacer-cluster.local.json|PinLater Thrift (framed binary) over Pacer (database pacer_local as account pacer_gateway; dequeues routed by the ZooKeeper external view)"
-  "pacer-broker|9020|pacer/src/broker/main.ts|npx tsx pacer/src/broker/main.ts --database pacer_local --mysql-user pacer_broker --mysql-password pacer-broker-local --port 9020 --broker-id local-1 --zk 127.0.0.1:2181 --cluster pacer|Pacer dequeue broker (internal Thrift), cluster mode: owns the partitions the controller assigns"
+  "pacer-broker|9020|pacer/src/broker/main.ts|npx tsx pacer/src/broker/main.ts --database pacer_local --mysql-user pacer_broker --mysql-password pacer-broker-local --port 9020 --admin-port 9021 --broker-id local-1 --zk 127.0.0.1:2181 --cluster pacer|Pacer dequeue broker (internal Thrift), cluster mode: owns the partitions the controller assigns (admin :9021)"
   # THE gateway clients use: PinLater's usual port, every system behind it, routed per queue by
   # the routing table in ZooKeeper (config/routing.local.json; new queues go to Pacer).
   "gateway|9010|gateway/src/main.ts|npx tsx gateway/src/main.ts --properties config/gateway.local.properties --routing-config config/routing.local.json|PinLater Thrift (framed binary): the ROUTING gateway in front of local-redis, local-mysql and Pacer (admin :9999; routing: npx pinlater-ops status)"
@@ -46,14 +51,35 @@ PROCESSES=(
   # (`pinlater-ops migrate start <queue>`, `pinlater-ops rollback <queue>`) exactly once, and flips
   # each queue when drained; it holds the local operator credential for those flips.
   "copier|9050|migration/src/copier/main.ts|env PINLATER_ROUTING_CREDENTIAL_FILE=config/routing-operator.local.credential node_modules/.bin/tsx migration/src/copier/main.ts --config config/routing.local.json --id copier-local-1 --status-port 9050|migration copier (moves migrating queues' jobs; status JSON on http://127.0.0.1:9050/health; npx pinlater-ops migrate status)"
+  # Metrics: Debian's Prometheus (installed by services.sh), last so that every target above is up
+  # when it first scrapes; its config is written by prepare_prometheus from METRICS_PORTS below.
+  "prometheus|9090|/usr/bin/prometheus|/usr/bin/prometheus --config.file=.run/prometheus/prometheus.yml --storage.tsdb.path=.run/prometheus/data --storage.tsdb.retention.time=2d --web.listen-address=127.0.0.1:9090|Prometheus: http://127.0.0.1:9090/ (try: curl -s 'http://127.0.0.1:9090/api/v1/query?query=up')"
   # Next, when their parts exist (uncomment and adjust):
   # "dashboard|9040|dashboards/src/main.ts|npx tsx dashboards/src/main.ts|dashboard: http://127.0.0.1:9040/"
 )
+
+# ------------------------------------------------------------------------------------------------
+# What Prometheus scrapes: "process name|port serving its /metrics" (the admin or status port, not
+# the Thrift one). One scrape job per line, named like the process (the `job` label). Add a line
+# with each new process of PROCESSES.
+# ------------------------------------------------------------------------------------------------
+METRICS_PORTS=(
+  "gateway-redis|9996"
+  "gateway-mysql|9998"
+  "pacer-controller|9030"
+  "gateway-pacer|9997"
+  "pacer-broker|9021"
+  "gateway|9999"
+  "copier|9050"
+  "prometheus|9090"
+)
+SCRAPE_INTERVAL=5s
 READY_TIMEOUT="${UP_READY_TIMEOUT:-60}" # seconds for each process to listen on its port
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "${ROOT}"
 PROC_DIR="${ROOT}/.run/procs"
+PROMETHEUS_DIR="${ROOT}/.run/prometheus"
 
 log() { printf '[up] %s\n' "$*"; }
 warn() { printf '[up] WARNING: %s\n' "$*" >&2; }
@@ -163,6 +189,32 @@ prepare_mysql() {
   node_modules/.bin/tsx pacer/src/migrate.ts --database pacer_local --user pacer_migrator --password pacer-migrator-local
 }
 
+# Prometheus's config: global settings, then one scrape job per line of METRICS_PORTS.
+prometheus_config() {
+  local line name port
+  printf '%s\n' '# Written by scripts/up.sh on every run: edit METRICS_PORTS there, not this file.' \
+    'global:' "  scrape_interval: ${SCRAPE_INTERVAL}" "  scrape_timeout: ${SCRAPE_INTERVAL}" \
+    "  evaluation_interval: ${SCRAPE_INTERVAL}" 'scrape_configs:'
+  for line in "${METRICS_PORTS[@]}"; do
+    IFS='|' read -r name port <<<"${line}"
+    printf '  - job_name: %s\n    metrics_path: /metrics\n    static_configs:\n      - targets: ["127.0.0.1:%s"]\n' \
+      "${name}" "${port}"
+  done
+}
+
+# Writes .run/prometheus/prometheus.yml when it differs; a running Prometheus reloads it (SIGHUP).
+prepare_prometheus() {
+  local file="${PROMETHEUS_DIR}/prometheus.yml" pid
+  mkdir -p "${PROMETHEUS_DIR}/data"
+  if [[ -f "${file}" ]] && cmp -s "${file}" <(prometheus_config); then return 0; fi
+  prometheus_config >"${file}"
+  log "prometheus: scrape config written to .run/prometheus/prometheus.yml (${#METRICS_PORTS[@]} jobs)"
+  if pid="$(running_pid prometheus)"; then
+    kill -HUP "${pid}"
+    log "prometheus: running (pid ${pid}), reloading its config (SIGHUP)"
+  fi
+}
+
 # The routing table's tree and ACLs, as the local operator (idempotent). Gateways only read it.
 prepare_routing() {
   log "zookeeper: routing table /pinlater-routing (pinlater-ops setup, local operator credential)"
@@ -178,6 +230,7 @@ main() {
   bash scripts/services.sh wait
   prepare_mysql
   prepare_routing
+  prepare_prometheus
   log "starting processes"
   if ! start_processes; then
     warn "some processes did not come up (see above); the others keep running — bash scripts/down.sh stops them"

@@ -5,6 +5,8 @@ import type { LegacyBackendSettings } from '../../core/src/types/legacy-backend-
 import type { Clock } from '../../core/src/util/clock';
 import { createLegacyMysqlBackend, createLegacyRedisBackend } from '../../legacy-adapter/index';
 import { createConfiguredPacerBackend } from '../../pacer/index';
+import type { GatewayInstruments } from './telemetry/gateway-instruments';
+import { InstrumentedBackend } from './telemetry/instrumented-backend';
 
 export interface BackendBuildInput {
   kind: BackendKind;
@@ -14,6 +16,8 @@ export interface BackendBuildInput {
   logger: Logger;
   stats: Stats;
   clock: Clock;
+  /** Metrics and spans of this system's operations (instrumented-backend.ts), labelled `system`. */
+  telemetry?: { readonly instruments: GatewayInstruments; readonly system: string };
 }
 
 type BackendFactory = (input: BackendBuildInput) => Promise<PinLaterBackend>;
@@ -37,8 +41,9 @@ const FACTORIES: Record<BackendKind, BackendFactory> = {
   }),
 };
 
-export function buildBackend(input: BackendBuildInput): Promise<PinLaterBackend> {
-  return FACTORIES[input.kind](input);
+export async function buildBackend(input: BackendBuildInput): Promise<PinLaterBackend> {
+  const backend = await FACTORIES[input.kind](input);
+  return input.telemetry === undefined ? backend : new InstrumentedBackend(backend, input.telemetry.system, input.telemetry.instruments);
 }
 
 function legacyOptions(i: BackendBuildInput): Parameters<typeof createLegacyRedisBackend>[0] {

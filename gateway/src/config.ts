@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { hostname } from 'node:os';
 import { ConfigError } from '../../core/src/config/parse-config';
+import { loadTelemetrySettings, telemetryOff, type TelemetrySettings } from '../../core/src/telemetry/telemetry-settings';
 import type { BackendKind } from '../../core/src/interfaces/pinlater-backend';
 import type { LegacyBackendSettings } from '../../core/src/types/legacy-backend-options';
 import { readLegacySettings } from './legacy-settings';
@@ -57,6 +59,8 @@ export interface GatewayServerConfig {
   shutdownGraceMs: number;
   /** GATEWAY_MAX_BATCH_ITEMS (ours): most jobs/acks/checkpoints/descriptors per call; caps dequeue and scan limits. */
   maxBatchItems: number;
+  /** GATEWAY_ACCEPT_FINAGLE_UPGRADE (ours, default true): accept Finagle's TTwitter upgrade (trace context per call). */
+  acceptFinagleUpgrade: boolean;
   /** GATEWAY_QUEUE_LIST_REFRESH_SECONDS (ours): how often the list of existing queues (stat series) is re-read. */
   queueListRefreshMs: number;
   dequeueConcurrencyPerQueuePerShard: number;
@@ -66,6 +70,8 @@ export interface GatewayServerConfig {
   configPollMs: number;
   logLevel: string;
   legacy: LegacyBackendSettings;
+  /** OpenTelemetry (core/src/telemetry/telemetry-settings.ts: OTEL_SDK_DISABLED, PINLATER_METRICS_ENABLED, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, …). */
+  telemetry: TelemetrySettings;
 }
 
 interface CliOptions {
@@ -175,6 +181,7 @@ function readServerConfig(
     ...transportLimits(r, props, maxFrameBytes),
     shutdownGraceMs: r.int('GATEWAY_SHUTDOWN_GRACE_SECONDS', { min: 0, fallback: 10 }) * 1000,
     maxBatchItems: r.int('GATEWAY_MAX_BATCH_ITEMS', { min: 1, fallback: 100_000 }),
+    acceptFinagleUpgrade: r.bool('GATEWAY_ACCEPT_FINAGLE_UPGRADE', true),
     queueListRefreshMs: r.int('GATEWAY_QUEUE_LIST_REFRESH_SECONDS', { min: 1, fallback: 30 }) * 1000,
     dequeueConcurrencyPerQueuePerShard: r.int('BACKEND_DEQUEUE_CONCURRENCY_PER_QUEUE_PER_SHARD', { min: 1 }),
     adminPasswordHash: props.get('ADMIN_PASSWORD_HASH')?.trim() || undefined,
@@ -183,9 +190,21 @@ function readServerConfig(
     configPollMs: legacy.mysql.configReloadMs,
     logLevel: opts.logLevel ?? env.LOG_LEVEL ?? props.get('GATEWAY_LOG_LEVEL')?.trim() ?? 'info',
     legacy,
+    telemetry: telemetrySettings(r, env, opts.port ?? props.get('THRIFT_PORT')?.trim() ?? ''),
   };
   if (serverSetEnabled && !config.serverSetFile) r.problem('SERVER_SET_PATH is required when SERVER_SET_ENABLED=true');
   return config;
+}
+
+/** The gateway's telemetry settings from the environment; their problems join the config's. */
+function telemetrySettings(r: PropertyReader, env: NodeJS.ProcessEnv, port: number | string): TelemetrySettings {
+  try {
+    return loadTelemetrySettings(env, 'pinlater-gateway', `${hostname()}:${port}`);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    for (const p of e.problems) r.problem(p);
+    return telemetryOff('pinlater-gateway');
+  }
 }
 
 /**

@@ -15,6 +15,8 @@ import { StructCodec } from './server/struct-codec';
 import { ThriftServer } from './server/thrift-server';
 import { transportStatNames } from './stats/stat-names';
 import { renderStatsText } from './stats/stats-text';
+import type { GatewayTelemetry } from './telemetry/gateway-telemetry';
+import { QueueDepthSampler } from './telemetry/queue-depth-sampler';
 
 export interface GatewaySettings {
   host: string;
@@ -33,6 +35,8 @@ export interface GatewaySettings {
   shutdownGraceMs: number;
   /** GATEWAY_MAX_BATCH_ITEMS; default 100000. */
   maxBatchItems?: number;
+  /** GATEWAY_ACCEPT_FINAGLE_UPGRADE; default true: Finagle clients upgrade to TTwitter (trace headers); false: they stay plain. */
+  acceptFinagleUpgrade?: boolean;
   /** GATEWAY_QUEUE_LIST_REFRESH_SECONDS × 1000; default 30 s. */
   queueListRefreshMs?: number;
   dequeueConcurrencyPerQueuePerShard: number;
@@ -49,6 +53,8 @@ export interface GatewayDeps {
   logger: Logger;
   /** Gauges read when `/stats.txt` is rendered, beside the transport's (a routing gateway's routing state). */
   gauges?: () => Record<string, number>;
+  /** OpenTelemetry (gateway-telemetry.ts); undefined: none (tests, tools). */
+  telemetry?: GatewayTelemetry;
 }
 
 export interface RunningGateway {
@@ -73,7 +79,7 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDeps)
     codec,
     methods,
     // The claim descriptor needs the bound port, so the service is built right after listen().
-    dispatcher: { invoke: (m, a) => requireStarted(dispatcher).invoke(m, a) },
+    dispatcher: { invoke: (m, a, c) => requireStarted(dispatcher).invoke(m, a, c) },
     logger: deps.logger,
   });
   const knownQueues = await startKnownQueues(settings, deps);
@@ -92,12 +98,14 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDeps)
     thriftPort: address.port,
     serverStartMillis: deps.clock.nowMs(),
   });
-  dispatcher = createDispatcher(service);
+  dispatcher = createDispatcher(service, deps.telemetry?.instruments);
+  const depthSampler = startDepthSampler(deps, knownQueues);
   let admin: { server: AdminHttpServer; port: number } | undefined;
   try {
     admin = settings.adminPort === undefined ? undefined : await startAdmin(settings, deps, server);
   } catch (e) {
     await server.close(0);
+    await depthSampler?.close();
     await knownQueues.close();
     throw e;
   }
@@ -109,6 +117,7 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDeps)
     close: async () => {
       await server.close(settings.shutdownGraceMs);
       await admin?.server.close();
+      await depthSampler?.close();
       await knownQueues.close();
     },
   };
@@ -123,6 +132,18 @@ async function startKnownQueues(settings: GatewaySettings, deps: GatewayDeps): P
   deps.stats.setQueueAdmission((queue) => known.has(queue));
   await known.start();
   return known;
+}
+
+/** The queue-depth gauges' sampler, when metrics are on: counts through the served backend, known queues only. */
+function startDepthSampler(deps: GatewayDeps, knownQueues: KnownQueues): QueueDepthSampler | undefined {
+  const t = deps.telemetry;
+  if (t?.queueDepth === undefined) return undefined;
+  const sampler = new QueueDepthSampler({
+    backend: deps.backend, queues: (limit) => knownQueues.first(limit), queueSeries: (q) => deps.stats.queueSeries(q),
+    meter: t.queueDepth.meter, intervalMs: t.queueDepth.intervalMs, logger: deps.logger.child({ component: 'queue-depth' }),
+  });
+  sampler.start();
+  return sampler;
 }
 
 function requireStarted(dispatcher: RpcDispatcher | undefined): RpcDispatcher {
@@ -145,6 +166,7 @@ async function startAdmin(settings: GatewaySettings, deps: GatewayDeps, server: 
           ...server.budgetGauges,
           ...deps.gauges?.(),
         }),
+      ...(deps.telemetry?.metricsHandler === undefined ? {} : { metrics: deps.telemetry.metricsHandler }),
     },
     deps.logger,
   );

@@ -1,7 +1,9 @@
 import { hostname } from 'node:os';
 import { CommanderError } from 'commander';
 import type { PinLaterBackend } from '../../core/src/interfaces/pinlater-backend';
-import { MemoryStats } from '../../core/src/interfaces/stats';
+import type { MemoryStats } from '../../core/src/interfaces/stats';
+import type { RoutingStatus } from '../../core/src/routing/queue-route';
+import { startProcessTelemetry } from '../../core/src/telemetry/process-telemetry';
 import { createLogger } from '../../core/src/logging/logger';
 import type { Logger } from '../../core/src/logging/logger';
 import { systemClock } from '../../core/src/util/clock';
@@ -12,6 +14,9 @@ import type { GatewayConfig } from './config';
 import { startGateway } from './gateway-process';
 import { setUpRateLimiting } from './rate-limit/rate-limit-setup';
 import { buildRoutingGateway, openZookeeperRouteSource } from './routing-gateway';
+import { gatewayTelemetryOf, type GatewayTelemetry } from './telemetry/gateway-telemetry';
+import { InstrumentedStats } from './telemetry/instrumented-stats';
+import { registerRoutingGauges } from './telemetry/routing-gauges';
 
 /**
  * `npx tsx gateway/src/main.ts --properties config/redis.local.properties --backend-config config/redis.local.json`
@@ -33,13 +38,16 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   }
   const logger = createLogger({ name: 'pinlater-gateway', level: config.logLevel });
-  const stats = new MemoryStats();
+  const telemetry = startProcessTelemetry(config.telemetry);
+  const stats = new InstrumentedStats();
+  const gatewayTelemetry = gatewayTelemetryOf(telemetry, stats);
   const rateLimiting = await setUpRateLimiting(
     { queueConfigFile: config.queueConfigFile, serverSetFile: config.serverSetFile, pollIntervalMs: config.configPollMs },
     systemClock,
     logger.child({ component: 'rate-limit' }),
   );
-  const { backend, gauges } = await buildServedBackend(config, logger, stats);
+  const { backend, gauges, routingStatus } = await buildServedBackend(config, logger, stats, gatewayTelemetry);
+  if (routingStatus !== undefined) registerRoutingGauges(telemetry.meter, routingStatus);
   const gateway = await startGateway(
     {
       host: config.host,
@@ -53,28 +61,35 @@ async function main(argv: string[]): Promise<number> {
       maxConcurrentRequests: config.maxConcurrentRequests,
       shutdownGraceMs: config.shutdownGraceMs,
       maxBatchItems: config.maxBatchItems,
+      acceptFinagleUpgrade: config.acceptFinagleUpgrade,
       queueListRefreshMs: config.queueListRefreshMs,
       dequeueConcurrencyPerQueuePerShard: config.dequeueConcurrencyPerQueuePerShard,
       adminPasswordHash: config.adminPasswordHash,
     },
-    { backend, rateLimiter: rateLimiting.limits, stats, clock: systemClock, logger, ...(gauges === undefined ? {} : { gauges }) },
+    { backend, rateLimiter: rateLimiting.limits, stats, clock: systemClock, logger, telemetry: gatewayTelemetry, ...(gauges === undefined ? {} : { gauges }) },
   ).catch(async (e: unknown) => {
     await rateLimiting.close();
     await backend.close();
+    await telemetry.close();
     throw e;
   });
+  logger.info({ metrics: config.telemetry.metrics, tracesEndpoint: config.telemetry.tracesEndpoint ?? null, traceSampleRatio: config.telemetry.traceSampleRatio }, 'telemetry');
   await waitForSignal(logger);
   await rateLimiting.close();
   await gateway.close();
   await backend.close();
+  await telemetry.close();
   logger.info('gateway stopped');
   return 0;
 }
 
 /** What the gateway serves: its one backend, or the routing backend over every configured system. */
-async function buildServedBackend(config: GatewayConfig, logger: Logger, stats: MemoryStats): Promise<{ backend: PinLaterBackend; gauges?: () => Record<string, number> }> {
+async function buildServedBackend(
+  config: GatewayConfig, logger: Logger, stats: MemoryStats, telemetry: GatewayTelemetry,
+): Promise<{ backend: PinLaterBackend; gauges?: () => Record<string, number>; routingStatus?: () => RoutingStatus }> {
   if (config.routing === undefined) {
-    return { backend: await buildBackend({ kind: config.backend, backendConfig: config.backendConfig, backendConfigPath: config.backendConfigPath, settings: config.legacy, logger, stats, clock: systemClock }) };
+    const system = { instruments: telemetry.instruments, system: config.backend };
+    return { backend: await buildBackend({ kind: config.backend, backendConfig: config.backendConfig, backendConfigPath: config.backendConfigPath, settings: config.legacy, logger, stats, clock: systemClock, telemetry: system }) };
   }
   return buildRoutingGateway(config.routing, {
     pacerSettings: config.legacy,
@@ -83,6 +98,7 @@ async function buildServedBackend(config: GatewayConfig, logger: Logger, stats: 
     logger,
     stats,
     clock: systemClock,
+    instruments: telemetry.instruments,
   });
 }
 

@@ -6,10 +6,11 @@ import { RoutingBackend } from '../../core/src/routing/routing-backend';
 import type { LegacyBackendSettings } from '../../core/src/types/legacy-backend-options';
 import type { Clock } from '../../core/src/util/clock';
 import { RoutingPaths, ZkRouteSource } from '../../migration/index';
-import { buildBackend } from './backend-registry';
+import { buildBackend, type BackendBuildInput } from './backend-registry';
 import { openMoveLedgerResolver } from './move-ledger-resolver';
 import type { RoutingGatewayConfig, RoutingTableConfig } from './routing-config';
 import { routingGaugeNames } from './stats/stat-names';
+import type { GatewayInstruments } from './telemetry/gateway-instruments';
 
 /** Opens the routing table a routing gateway serves (main.ts: `openZookeeperRouteSource`). */
 export type RouteSourceOpener = (table: RoutingTableConfig, context: RouteSourceContext) => Promise<RouteSource>;
@@ -43,6 +44,8 @@ export interface RoutingGatewayDeps {
   readonly logger: Logger;
   readonly stats: Stats;
   readonly clock: Clock;
+  /** Each system's backend is instrumented with these (metrics and spans labelled by system). */
+  readonly instruments?: GatewayInstruments;
 }
 
 /** What main.ts serves in routing mode: one backend, and the gauges of its routing table. */
@@ -50,6 +53,8 @@ export interface RoutingGateway {
   /** Closing it closes the route source, the move ledger's pool and every system. */
   readonly backend: RoutingBackend;
   readonly gauges: () => Record<string, number>;
+  /** The routing table's status (metrics read it at collection time). */
+  readonly routingStatus: () => RoutingStatus;
 }
 
 interface Closeable {
@@ -75,7 +80,7 @@ export async function buildRoutingGateway(config: RoutingGatewayConfig, deps: Ro
     for (const cluster of config.legacyClusters) {
       const { backend: kind, backendConfig, backendConfigPath, settings } = cluster;
       const logger = deps.logger.child({ system: cluster.name });
-      legacy.set(cluster.name, track(await buildBackend({ kind, backendConfig, backendConfigPath, settings, logger, stats: deps.stats, clock: deps.clock })));
+      legacy.set(cluster.name, track(await buildBackend({ kind, backendConfig, backendConfigPath, settings, logger, stats: deps.stats, clock: deps.clock, ...telemetryOf(deps, cluster.name) })));
     }
     const pacer = config.pacer === undefined ? undefined : track(await buildPacer(config.pacer, deps));
     // Lookups of jobs a migration moved follow the move ledger in Pacer's database.
@@ -92,7 +97,7 @@ export async function buildRoutingGateway(config: RoutingGatewayConfig, deps: Ro
       stats: deps.stats,
     });
     deps.logger.info({ systems: [...legacy.keys(), ...(pacer === undefined ? [] : ['pacer'])], defaultDestination: config.table.defaultDestination, gatewayId: deps.gatewayId }, 'routing gateway composed');
-    return { backend, gauges: () => routingGauges(routes.status()) };
+    return { backend, gauges: () => routingGauges(routes.status()), routingStatus: () => routes.status() };
   } catch (e) {
     await closeNewestFirst(built, deps.logger);
     throw e;
@@ -102,7 +107,12 @@ export async function buildRoutingGateway(config: RoutingGatewayConfig, deps: Ro
 function buildPacer(pacer: NonNullable<RoutingGatewayConfig['pacer']>, deps: RoutingGatewayDeps): Promise<PinLaterBackend> {
   const logger = deps.logger.child({ system: 'pacer' });
   const { backendConfig, backendConfigPath } = pacer;
-  return buildBackend({ kind: 'pacer', backendConfig, backendConfigPath, settings: deps.pacerSettings, logger, stats: deps.stats, clock: deps.clock });
+  return buildBackend({ kind: 'pacer', backendConfig, backendConfigPath, settings: deps.pacerSettings, logger, stats: deps.stats, clock: deps.clock, ...telemetryOf(deps, 'pacer') });
+}
+
+/** Each system's backend instrumented under its name, when the gateway has telemetry. */
+function telemetryOf(deps: RoutingGatewayDeps, system: string): Pick<BackendBuildInput, 'telemetry'> {
+  return deps.instruments === undefined ? {} : { telemetry: { instruments: deps.instruments, system } };
 }
 
 /** The routing table's state as `/stats.txt` gauges (routingGaugeNames). */

@@ -5,6 +5,7 @@ import type { MysqlConnectionConfig } from './datastore/mysql-pool';
 import { PINLATER_MONITOR_DEFAULTS, type MonitorSettings } from './datastore/partition-monitor';
 import type { BufferSettings } from './broker/owned-partition';
 import { clusterMemberVariables } from './controller/controller-config';
+import { loadTelemetrySettings, type TelemetrySettings } from '../../core/src/telemetry/telemetry-settings';
 
 /** A partition the broker owns from startup (`queue:0-3` → partitions 0..3). */
 export interface StaticAssignment {
@@ -29,6 +30,10 @@ export interface BrokerConfig {
   shutdownTimeoutMs: number;
   /** Cluster mode (PACER_ZK_CONNECT set): ownership comes from the Helix-style controller, not `assign`. */
   cluster?: BrokerClusterConfig;
+  /** 127.0.0.1 port of the admin HTTP server (`/metrics`, `/live`, `/health`); undefined: none (PACER_ADMIN_PORT). */
+  adminPort: number | undefined;
+  /** OpenTelemetry (core/src/telemetry/telemetry-settings.ts), service `pacer-broker`, instance = broker id. */
+  telemetry: TelemetrySettings;
 }
 
 /** The broker as a Helix participant (instance name = broker id, endpoint = host:port it listens on). */
@@ -82,6 +87,13 @@ const brokerVariables = {
   PACER_LOG_LEVEL: envString('info'),
   PACER_SHUTDOWN_TIMEOUT_MS: envInteger(BROKER_DEFAULTS.shutdownTimeoutMs, { min: 1 }),
   PACER_MYSQL_DATABASE: envRequired(),
+  PACER_ADMIN_PORT: z.string().optional().transform((text, ctx) => {
+    if (text === undefined || text.trim() === '') return undefined;
+    const port = Number(text);
+    if (Number.isInteger(port) && port >= 0 && port <= 65_535) return port;
+    ctx.addIssue({ code: 'custom', message: `must be a port number (0-65535), got '${text}'` });
+    return z.NEVER;
+  }),
 };
 
 /** Read only in cluster mode (PACER_ZK_CONNECT set); ignored otherwise, as they always were. */
@@ -106,14 +118,15 @@ const clusterSchema = z.object({ ...brokerVariables, ...clusterVariables }).refi
 export function loadBrokerConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<string, string>> = {}): BrokerConfig {
   const vars = withOverrides(env, overrides);
   const zkConnect = vars.PACER_ZK_CONNECT ?? '';
-  if (zkConnect === '') return brokerConfig(parseConfig(WHAT, staticSchema, vars));
+  const withTelemetry = (c: Omit<BrokerConfig, 'telemetry'>): BrokerConfig => ({ ...c, telemetry: loadTelemetrySettings(vars, 'pacer-broker', c.brokerId) });
+  if (zkConnect === '') return withTelemetry(brokerConfig(parseConfig(WHAT, staticSchema, vars)));
   const parsed = parseConfig(WHAT, clusterSchema, vars);
-  return { ...brokerConfig(parsed), cluster: clusterConfig(zkConnect, parsed) };
+  return withTelemetry({ ...brokerConfig(parsed), cluster: clusterConfig(zkConnect, parsed) });
 }
 
 const WHAT = 'Pacer broker configuration';
 
-function brokerConfig(v: z.output<typeof staticSchema>): BrokerConfig {
+function brokerConfig(v: z.output<typeof staticSchema>): Omit<BrokerConfig, 'telemetry'> {
   return {
     brokerId: v.PACER_BROKER_ID ?? `broker-${process.pid}`,
     host: v.PACER_BROKER_HOST,
@@ -141,6 +154,7 @@ function brokerConfig(v: z.output<typeof staticSchema>): BrokerConfig {
     assign: v.PACER_ASSIGN,
     logLevel: v.PACER_LOG_LEVEL,
     shutdownTimeoutMs: v.PACER_SHUTDOWN_TIMEOUT_MS,
+    adminPort: v.PACER_ADMIN_PORT,
   };
 }
 

@@ -24,6 +24,8 @@ struct BrokerDequeueRequest {
   4: required i32 limit
   /** PinLater claim descriptor of the dequeue request (FACTS §4.2), stored with each claim. */
   5: required string claimDescriptor
+  /** W3C trace context of the gateway's client span (absent when the gateway does not trace). */
+  6: optional string traceparent
 }
 
 struct BrokerDequeueResponse {
@@ -41,6 +43,8 @@ struct BrokerNotifyRequest {
   3: optional i64 earliestRunAfterMs
   /** Priorities of those jobs; absent = all. */
   4: optional list<i32> priorities
+  /** W3C trace context of the gateway's client span (absent when the gateway does not trace). */
+  5: optional string traceparent
 }
 
 struct PartitionStatus {

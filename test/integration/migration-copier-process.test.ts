@@ -87,7 +87,7 @@ describe('pinlater-copier process', () => {
     expect(q.output).toMatch(/PINLATER_ROUTING_CREDENTIAL/);
   });
 
-  it('moves a migrating queue, flips it, serves /health, and releases its lease on SIGTERM', async () => {
+  it('moves a migrating queue, flips it, serves /health and /metrics, and releases its lease on SIGTERM', async () => {
     const legacy = await createLegacyRedisBackend(legacyOptions(ns, redisBackendConfig(shards, []), legacySettings(ns)));
     try {
       await legacy.createQueue(QUEUE);
@@ -117,6 +117,15 @@ describe('pinlater-copier process', () => {
       expect(health.copier).toBe('copier-p1');
       expect(health.queues).toEqual([QUEUE]); // still sweeping late writes until finalized
       expect(health.recent.some((e) => e.kind === 'flipped')).toBe(true);
+      // OpenTelemetry metrics (issue 12) on the same port: the jobs moved per queue and state, the
+      // queue's configured rate, the queues worked and the routing ZooKeeper session.
+      const scrape = await fetch(`http://127.0.0.1:${statusPort}/metrics`);
+      expect(scrape.status).toBe(200);
+      const metrics = await scrape.text();
+      expect(metrics).toContain(`pinlater_copier_jobs_moved_total{messaging_destination_name="${QUEUE}",pinlater_job_state="PENDING"} 40`);
+      expect(metrics).toContain(`pinlater_copier_rate_limit{messaging_destination_name="${QUEUE}"} 100000`);
+      expect(metrics).toContain('pinlater_copier_queues_worked 1');
+      expect(metrics).toContain('pinlater_zookeeper_session_connected 1');
 
       copier.signal('SIGTERM');
       expect(await copier.exited()).toBe(0);

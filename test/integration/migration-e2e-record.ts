@@ -39,7 +39,11 @@ export class TrafficRecord {
   readonly attempts = new Map<string, Attempt[]>();
   /** Every descriptor issued (enqueue replies and dequeues) → the job key. */
   readonly descriptors = new Map<string, string>();
-  /** Descriptors a worker got from a dequeue. */
+  /**
+   * Attempts a worker got from a dequeue, as `<descriptor>#<attemptsRemaining>`: a job retried
+   * after a failure ack keeps its descriptor, so a later claim of it whose reply was lost is
+   * another attempt, not one already received.
+   */
   readonly received = new Set<string>();
   readonly failures: CallFailure[] = [];
   /** Acks sent again after a failed call, because a lookup showed they had not taken effect. */
@@ -64,7 +68,7 @@ export class TrafficRecord {
     list.push(attempt);
     this.attempts.set(key, list);
     this.descriptors.set(attempt.descriptor, key);
-    this.received.add(attempt.descriptor);
+    this.received.add(attemptKey(attempt.descriptor, attempt.attemptsRemaining));
   }
 
   recordFailure(failure: CallFailure): void {
@@ -113,6 +117,14 @@ export class TrafficRecord {
     return problems;
   }
 
+  /** One job as the clients saw it (for a failure report): its enqueue, every attempt, every descriptor issued for it. */
+  describeJob(key: string): { summary: string; descriptors: string[] } {
+    const job = this.enqueued.get(key);
+    const descriptors = [...this.descriptors].filter(([, k]) => k === key).map(([d]) => d);
+    const enqueue = job === undefined ? 'never enqueued' : `${job.kind}, allowed ${job.attemptsAllowed}, ${job.confirmed ? 'confirmed' : 'unconfirmed'}`;
+    return { summary: `${key} (${enqueue}): ${describe(this.attempts.get(key) ?? []) || 'no attempts'}`, descriptors };
+  }
+
   /** Keys of jobs whose id was enqueued in more than one try that landed (a producer retry after a lost reply). */
   idsExecutedInSeveralTries(): string[] {
     const tries = new Map<string, number>();
@@ -126,4 +138,9 @@ export class TrafficRecord {
 
 function describe(attempts: readonly Attempt[]): string {
   return attempts.map((a) => `[remaining ${a.attemptsRemaining} via gw${a.gateway} ${a.descriptor} at ${a.atMs} ack ${a.acked ?? '?'}]`).join(' ');
+}
+
+/** The key of one attempt of a job in `TrafficRecord.received`. */
+export function attemptKey(descriptor: string, attemptsRemaining: number): string {
+  return `${descriptor}#${attemptsRemaining}`;
 }

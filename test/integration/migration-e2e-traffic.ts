@@ -21,7 +21,7 @@ import { JobState as WireState } from '../conformance/harness/conformance-client
 import { seededRandom } from '../support/seeded-random';
 import { claimedBy, ReconnectingClient } from './migration-e2e-client';
 import { checkpointedBody, decide, jobOfTry, parseBody, planJob, PRIORITIES, type JobKind, type PlannedJob, type WorkerAck } from './migration-e2e-jobs';
-import type { TrafficRecord } from './migration-e2e-record';
+import { attemptKey, type TrafficRecord } from './migration-e2e-record';
 
 const DEQUEUE_LIMIT = 10;
 /** A worker that found nothing waits this long before its next dequeue (pacing, not waiting for a condition). */
@@ -255,7 +255,7 @@ export class MigrationTraffic {
     for (let priority = 1; priority <= PRIORITIES; priority++) {
       for (const future of [false, true]) {
         const scan = await lane.worker.call('scanJobs', (c) => c.scan({ queue: lane.queue, state: WireState.IN_PROGRESS, priority, future, limit: SCAN_LIMIT }));
-        const orphans = scan.scannedJobs.filter((j) => claimedBy(j.claimDescriptor, deadSource) && !this.record.received.has(j.jobDescriptor));
+        const orphans = scan.scannedJobs.filter((j) => claimedBy(j.claimDescriptor, deadSource) && !this.record.received.has(attemptKey(j.jobDescriptor, j.attemptsRemaining)));
         for (const o of orphans) {
           await lane.worker.call('checkpointJobs', (c) => c.checkpoint(lane.queue, [{ descriptor: o.jobDescriptor, moveToPending: true }], deadSource));
           this.record.orphansRecovered += 1;

@@ -67,14 +67,30 @@ function phase(what: string): void {
   phases.push(`${((Date.now() - startedAtMs) / 1000).toFixed(1)}s ${what}`);
 }
 
-afterEach(() => {
+afterEach(async () => {
   const outcome = testOutcome();
   if (outcome?.scopeFailed() !== true) return;
+  await reportOutstanding((text) => outcome.report(text));
   outcome.report(`seed ${SEED} (REPLAY_SEED replays it); phases:\n  ${phases.join('\n  ')}`);
   outcome.report(`client call failures (${record.failures.length}), first 30:\n  ${record.failures.slice(0, 30).map((f) => `${f.atMs - startedAtMs} ms ${f.lane} ${f.what}: ${f.message}`).join('\n  ')}`);
   outcome.report(`acks resent ${record.acksResent}, orphans released ${record.orphansRecovered}, outstanding jobs: ${record.outstanding().slice(0, 20).join(', ')}`);
   for (const text of cluster?.outputs() ?? []) outcome.report(text);
 });
+
+/** The first outstanding jobs, each with what its clients saw and what its descriptors look up to now. */
+async function reportOutstanding(report: (text: string) => void): Promise<void> {
+  const lines: string[] = [];
+  for (const key of record.outstanding().slice(0, 5)) {
+    const { summary, descriptors } = record.describeJob(key);
+    lines.push(summary);
+    const found = checker === undefined ? undefined : await lookupAll(checker, descriptors).catch(() => undefined);
+    for (const d of descriptors) {
+      const info = found?.found.get(d);
+      lines.push(`    ${d}: ${info === undefined ? (found === undefined ? 'lookup failed' : 'not found') : `state ${info.jobState}, claim ${info.claimDescriptor ?? '-'}, body ${info.body?.toString() ?? 'null'}`}`);
+    }
+  }
+  if (lines.length > 0) report(`outstanding jobs, as the clients saw them and as they look up now:\n  ${lines.join('\n  ')}`);
+}
 
 afterAll(async () => {
   await traffic?.stop();

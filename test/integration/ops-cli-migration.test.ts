@@ -426,10 +426,14 @@ describe('pinlater-ops migration commands against the systems', () => {
     expect(behind.code).toBe(4);
     expect(behind.stderr).toContain(`gateway(s) gw-behind (applied ${tableVersion - 1}) behind routing table version ${tableVersion}`);
     expect(await table.store.read('mig_fin')).toMatchObject({ mode: 'pacer' });
-    await session.delete(presencePath);
 
-    const done = await runCli(['finalize', 'mig_fin', '--delete-legacy', '--admin-password-file', join(dir, 'admin.password'), '--yes', '--json', '--by', 'carol'], writeEnv);
-    expect({ code: done.code, stderr: done.stderr }).toEqual({ code: 0, stderr: '' });
+    // A gateway behind only for a moment (another change was just committed) is waited for.
+    const waiting = startCli(['finalize', 'mig_fin', '--delete-legacy', '--admin-password-file', join(dir, 'admin.password'), '--yes', '--json', '--by', 'carol'], writeEnv);
+    await eventually(() => expect(waiting.output().stderr).toContain(`Waiting up to 5 s for gateway(s) gw-behind to apply routing table version ${tableVersion}.`), { timeoutMs: 20_000 });
+    await session.set(presencePath, presence(tableVersion));
+    const done = await waiting.done;
+    expect({ code: done.code, stderr: done.stderr }).toEqual({ code: 0, stderr: `Waiting up to 5 s for gateway(s) gw-behind to apply routing table version ${tableVersion}.\n` });
+    await session.delete(presencePath);
     expect(jsonOf<{ written: boolean; deletedLegacy: boolean; record: { mode: string } }>(done)).toMatchObject({ written: true, deletedLegacy: true, record: { mode: 'finalized' } });
     expect(await table.store.read('mig_fin')).toMatchObject({ mode: 'finalized', legacyCluster: REDIS, changedBy: 'carol' });
     expect(await row('mig_fin')).toMatchObject({ migrationId, status: 'finalized' });

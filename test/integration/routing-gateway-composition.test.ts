@@ -72,7 +72,7 @@ function deps(openRouteSource: RouteSourceOpener) {
 
 /** A table whose status the test sets. */
 class SteerableRoutes extends MemoryRouteSource {
-  current: RoutingStatus = { loaded: true, degraded: false, appliedVersion: 7, invalidRecords: 0 };
+  current: RoutingStatus = { loaded: true, degraded: false, appliedVersion: 7, invalidRecords: 0, queuesByMode: { legacy: 0, migrating: 0, pacer: 0 }, sessionConnected: true };
   closed = false;
 
   override status(): RoutingStatus {
@@ -102,7 +102,7 @@ describe('routing gateway composition', () => {
       expect(gw.gauges()).toEqual({
         [routingGaugeNames.degraded]: 0, [routingGaugeNames.loaded]: 1, [routingGaugeNames.appliedVersion]: 7, [routingGaugeNames.invalidRecords]: 0,
       });
-      routes.current = { loaded: true, degraded: true, appliedVersion: 7, invalidRecords: 2 };
+      routes.current = { ...routes.current, degraded: true, invalidRecords: 2 };
       expect(gw.gauges()).toMatchObject({ [routingGaugeNames.degraded]: 1, [routingGaugeNames.invalidRecords]: 2 });
     } finally {
       await gw.backend.close();

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { activeSpanIds } from '../telemetry/tracing';
 
 export type Logger = pino.Logger;
 
@@ -11,8 +12,14 @@ export interface LoggerOptions {
 
 /** The one way processes create their root logger; components get `logger.child({...})`. */
 export function createLogger(options: LoggerOptions): Logger {
-  if (options.destination === 'stderr') return pino({ name: options.name, level: options.level }, pino.destination({ fd: 2, sync: true }));
-  return pino({ name: options.name, level: options.level });
+  const base = { name: options.name, level: options.level, mixin: traceIds };
+  if (options.destination === 'stderr') return pino(base, pino.destination({ fd: 2, sync: true }));
+  return pino(base);
+}
+
+/** Log lines written while a span is active carry its `trace_id` and `span_id` (tracing.ts). */
+function traceIds(): object {
+  return activeSpanIds() ?? {};
 }
 
 /** A logger that drops everything (tests and benchmarks). */

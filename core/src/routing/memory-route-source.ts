@@ -1,4 +1,4 @@
-import type { QueueRoute, RouteSource, RoutingStatus } from './queue-route';
+import { countByMode, type QueueRoute, type RouteSource, type RoutingStatus } from './queue-route';
 
 /**
  * A routing table held in this process: for single-process tools and tests of the routing
@@ -31,7 +31,7 @@ export class MemoryRouteSource implements RouteSource {
   }
 
   status(): RoutingStatus {
-    return { loaded: true, degraded: false, appliedVersion: this.version, invalidRecords: 0 };
+    return { loaded: true, degraded: false, appliedVersion: this.version, invalidRecords: 0, queuesByMode: countByMode(this.routes.values()), sessionConnected: true };
   }
 
   close(): Promise<void> {

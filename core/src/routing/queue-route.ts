@@ -36,6 +36,17 @@ export interface RoutingStatus {
   /** Records ignored because they did not parse (the previous value stays in force). */
   readonly invalidRecords: number;
   readonly detail?: string;
+  /** Queues with a route in force, by mode (`finalized` records serve as `pacer`). */
+  readonly queuesByMode: Readonly<Record<QueueRoute['mode'], number>>;
+  /** Whether the source's ZooKeeper session is connected (always true in memory). */
+  readonly sessionConnected: boolean;
+}
+
+/** Counts routes by mode (for RoutingStatus.queuesByMode). */
+export function countByMode(routes: Iterable<QueueRoute>): Record<QueueRoute['mode'], number> {
+  const counts = { legacy: 0, migrating: 0, pacer: 0 };
+  for (const r of routes) counts[r.mode] += 1;
+  return counts;
 }
 
 /**

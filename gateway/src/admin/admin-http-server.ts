@@ -9,12 +9,15 @@ export interface AdminRoutes {
   health(): Promise<{ healthy: boolean; body: unknown }>;
   /** `/stats.txt`: Ostrich-style text. */
   statsText(): string;
+  /** `/metrics`: the OpenTelemetry Prometheus exporter's handler; absent: 404 (metrics off). */
+  metrics?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 /**
  * The admin HTTP port (PinLater's Ostrich port, FACTS §1.1): `/health` (readiness: can the
  * backend serve?), `/live` (liveness: the process answers; never touches the backend, so a
- * Redis/MySQL outage does not get gateways restarted) and `/stats.txt`.
+ * Redis/MySQL outage does not get gateways restarted), `/stats.txt` and `/metrics` (Prometheus,
+ * through the OpenTelemetry exporter's own request handler).
  */
 export class AdminHttpServer {
   private readonly server: Server;
@@ -53,6 +56,8 @@ export class AdminHttpServer {
         send(res, h.healthy ? 200 : 503, 'application/json', JSON.stringify(h.body));
       } else if (path === '/stats.txt') {
         send(res, 200, 'text/plain; charset=utf-8', this.routes.statsText());
+      } else if (path === '/metrics' && this.routes.metrics !== undefined) {
+        this.routes.metrics(req, res);
       } else {
         send(res, 404, 'text/plain', 'not found\n');
       }

@@ -2,6 +2,8 @@ import type { MethodArgs, MethodName } from '../generated/pinlater-idl';
 import type { RpcDispatcher } from '../server/rpc-processor';
 import type { DecodedStruct } from '../server/struct-codec';
 import type { PinLaterService } from '../service/pinlater-service';
+import { errorTypeOf } from '../../../core/src/telemetry/tracing';
+import type { GatewayInstruments } from '../telemetry/gateway-instruments';
 import { ackDequeuedJobsHandler } from './ack-dequeued-jobs';
 import { checkpointJobsHandler } from './checkpoint-jobs';
 import { createQueueHandler } from './create-queue';
@@ -32,13 +34,35 @@ export const HANDLERS: { readonly [M in MethodName]: MethodHandler<M> } = {
   deleteJobs: deleteJobsHandler,
 };
 
-/** Routes decoded calls to the handlers (the decoder guarantees the args' shape per the IDL). */
-export function createDispatcher(service: PinLaterService): RpcDispatcher {
+/**
+ * Routes decoded calls to the handlers (the decoder guarantees the args' shape per the IDL). With
+ * `instruments`, every call's latency and outcome is recorded (`rpc.server.call.duration`).
+ */
+export function createDispatcher(service: PinLaterService, instruments?: GatewayInstruments): RpcDispatcher {
+  const invoke = (method: string, args: DecodedStruct): Promise<unknown> => {
+    const handler = (HANDLERS as Record<string, MethodHandler<MethodName> | undefined>)[method];
+    if (!handler) throw new Error(`No handler for ${method}`);
+    return handler.invoke(service, args as unknown as MethodArgs[MethodName]);
+  };
+  if (instruments === undefined) return { invoke };
   return {
-    invoke(method: string, args: DecodedStruct): Promise<unknown> {
-      const handler = (HANDLERS as Record<string, MethodHandler<MethodName> | undefined>)[method];
-      if (!handler) throw new Error(`No handler for ${method}`);
-      return handler.invoke(service, args as unknown as MethodArgs[MethodName]);
+    async invoke(method: string, args: DecodedStruct): Promise<unknown> {
+      const started = performance.now();
+      try {
+        const result = await invoke(method, args);
+        instruments.callServed(method, queueOf(args), (performance.now() - started) / 1000, undefined);
+        return result;
+      } catch (e) {
+        instruments.callServed(method, queueOf(args), (performance.now() - started) / 1000, errorTypeOf(e));
+        throw e;
+      }
     },
   };
+}
+
+/** The queue a call names (`request.queueName`, or createQueue/deleteQueue's `name`), if any. */
+function queueOf(args: DecodedStruct): string | undefined {
+  const request = (args as { request?: { queueName?: unknown } }).request;
+  const queue = request?.queueName ?? (args as { name?: unknown }).name;
+  return typeof queue === 'string' ? queue : undefined;
 }

@@ -15,6 +15,13 @@ export const ApplicationExceptionType = {
 
 export type ApplicationExceptionTypeCode = (typeof ApplicationExceptionType)[keyof typeof ApplicationExceptionType];
 
+const TYPE_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(ApplicationExceptionType).map(([name, code]) => [code, name]));
+
+/** `INTERNAL_ERROR`, `PROTOCOL_ERROR`, …: the `error.type` of a call answered with this exception. */
+export function applicationExceptionTypeName(type: ApplicationExceptionTypeCode): string {
+  return TYPE_NAMES.get(type) ?? 'UNKNOWN';
+}
+
 /**
  * Writes `TApplicationException { 1: string message, 2: i32 type }` the way Apache Java does,
  * type field included. npm thrift's own writer drops the type (it writes `this.code`, which its
@@ -33,5 +40,9 @@ export function unknownMethodMessage(name: string): string {
   return `Invalid method name: '${name}'`;
 }
 
-/** The TTwitter upgrade probe a Finagle client sends on every new connection (FACTS §1.2). */
+/**
+ * The TTwitter upgrade probe a Finagle client sends on every new connection (FACTS §1.2); accepted
+ * (REPLY UpgradeReply, connection upgraded) or, with the upgrade turned off, declined with
+ * UNKNOWN_METHOD (the client stays plain).
+ */
 export const FINAGLE_TRACE_PROBE = '__can__finagle__trace__v3__';

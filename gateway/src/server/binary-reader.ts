@@ -49,6 +49,14 @@ export class BinaryReader {
     return Number(v);
   }
 
+  /** i64 exactly (trace and span ids use all 64 bits). */
+  readI64Exact(): bigint {
+    this.need(8);
+    const v = this.buf.readBigInt64BE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
   readDouble(): number {
     this.need(8);
     const v = this.buf.readDoubleBE(this.pos);

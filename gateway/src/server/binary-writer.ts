@@ -34,6 +34,13 @@ export class BinaryWriter {
     this.pos += 8;
   }
 
+  /** i64 exactly (trace and span ids use all 64 bits); wraps to the signed 64-bit range. */
+  writeI64Exact(v: bigint): void {
+    this.ensure(8);
+    this.buf.writeBigInt64BE(BigInt.asIntN(64, v), this.pos);
+    this.pos += 8;
+  }
+
   writeDouble(v: number): void {
     this.ensure(8);
     this.buf.writeDoubleBE(v, this.pos);

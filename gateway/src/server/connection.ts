@@ -3,6 +3,7 @@ import type { Stats } from '../../../core/src/interfaces/stats';
 import type { Logger } from '../../../core/src/logging/logger';
 import { transportStatNames } from '../stats/stat-names';
 import type { AsyncSemaphore } from '../util/async-semaphore';
+import { ConnectionProtocol } from './connection-protocol';
 import type { FrameBudget } from './frame-budget';
 import { FrameDecoder } from './frame-decoder';
 import { PausableDeadline } from './pausable-deadline';
@@ -19,13 +20,16 @@ export interface ConnectionOptions {
   frameTimeoutMs: number;
   /** The process-wide budget of buffered request bytes. */
   budget: FrameBudget;
+  /** Answer the Finagle probe and switch to TTwitter framing (FACTS §1.2); false declines it. */
+  acceptFinagleUpgrade: boolean;
 }
 
 /**
  * One client connection: frames are processed strictly one after another in arrival order
  * (pipelined frames are answered in order), each under the server-wide request gate. A protocol
- * violation on the transport level (oversized or negative frame length, unreadable message header)
- * ends this connection after the replies already owed are written; nothing else is affected.
+ * violation on the transport level (oversized or negative frame length, unreadable message header,
+ * unreadable TTwitter request header on an upgraded connection) ends this connection after the
+ * replies already owed are written; nothing else is affected.
  *
  * Budgets (issue 8), so that no peer can hold memory or the connection for long:
  *  - every request byte is reserved from the process-wide budget before it is kept; when none is
@@ -48,6 +52,8 @@ export class Connection {
   private deadlineFrame = 0;
   private readonly idle: PausableDeadline;
   private endTimer: NodeJS.Timeout | undefined;
+  /** Plain framed binary, or TTwitter once the client's probe was accepted. */
+  private readonly protocol: ConnectionProtocol;
   readonly closed: Promise<void>;
 
   constructor(
@@ -58,6 +64,7 @@ export class Connection {
     private readonly stats: Stats,
     private readonly logger: Logger,
   ) {
+    this.protocol = new ConnectionProtocol(options.acceptFinagleUpgrade);
     this.decoder = new FrameDecoder(options.maxFrameBytes, { budget: options.budget, onBudgetGranted: () => this.onBudgetGranted() });
     this.frameDeadline = new PausableDeadline(options.frameTimeoutMs, () => this.onFrameTimeout());
     this.idle = new PausableDeadline(options.idleTimeoutMs, () => this.onIdle());
@@ -142,7 +149,7 @@ export class Connection {
   /** The frame's budget is held until it is processed: its decoded arguments take about as much. */
   private async process(frame: Buffer): Promise<FrameOutcome> {
     try {
-      return await this.gate.run(() => this.processor.process(frame));
+      return await this.gate.run(() => this.processor.process(frame, this.protocol));
     } finally {
       this.decoder.release(frame);
     }

@@ -1,10 +1,12 @@
 import { silentLogger } from '../../../core/src/logging/logger';
 import { PINLATER_IDL, SERVICE_NAME } from '../generated/pinlater-idl';
 import { callFrame } from './call-frame';
+import { ConnectionProtocol } from './connection-protocol';
 import { TType } from '../codegen/idl-schema';
 import { RpcProcessor } from './rpc-processor';
 import { StructCodec } from './struct-codec';
 import { seededRandom as rng } from '../../../test/support/seeded-random';
+import { FINAGLE_PROBE_FRAME, ttwitterFrame } from '../../../test/support/ttwitter-frames';
 
 const validEnqueue = callFrame('enqueueJobs', 11, (w) => {
   w.writeFieldBegin(TType.STRUCT, 1);
@@ -29,6 +31,15 @@ const validEnqueue = callFrame('enqueueJobs', 11, (w) => {
   w.writeFieldStop();
 }).subarray(4);
 
+/** The same call on an upgraded connection: a RequestHeader with every field, then the message. */
+const ttwitterEnqueue = ttwitterFrame(
+  {
+    traceId: 1n, spanId: 2n, parentSpanId: 3n, sampled: true, clientId: 'c', flags: 0n,
+    contexts: [{ key: Buffer.from('k'), value: Buffer.from('v') }], dest: '/s/x', delegations: [{ src: 'a', dst: 'b' }],
+  },
+  Buffer.concat([Buffer.alloc(4), validEnqueue]),
+).subarray(4);
+
 describe('decoder fuzz', () => {
   const processor = new RpcProcessor({
     codec: new StructCodec(PINLATER_IDL),
@@ -38,14 +49,21 @@ describe('decoder fuzz', () => {
   });
 
   it('the unmutated frame is answered normally', async () => {
-    const outcome = await processor.process(validEnqueue);
+    const outcome = await processor.process(validEnqueue, new ConnectionProtocol(true));
     expect('reply' in outcome && outcome.reply.readUInt32BE(4)).toBe(0x80010002);
   });
 
-  it('mutated and random frames always give a reply or a close, never a throw', async () => {
+  it.each([
+    ['a plain connection', validEnqueue, false],
+    ['a TTwitter connection (RequestHeader first)', ttwitterEnqueue, true],
+  ])('mutated and random frames on %s always give a reply or a close, never a throw', async (_name, valid, ttwitter) => {
     const next = rng(20240531);
+    const protocol = new ConnectionProtocol(true);
+    if (ttwitter) await processor.process(FINAGLE_PROBE_FRAME.subarray(4), protocol);
+    expect(protocol.upgraded).toBe(ttwitter);
+    expect('reply' in (await processor.process(valid, protocol))).toBe(true);
     for (let i = 0; i < 3000; i++) {
-      const frame = Buffer.from(validEnqueue);
+      const frame = Buffer.from(valid);
       const mode = i % 3;
       if (mode === 0) {
         const flips = 1 + Math.floor(next() * 4);
@@ -57,7 +75,7 @@ describe('decoder fuzz', () => {
           : mode === 2
             ? Buffer.from(Array.from({ length: Math.floor(next() * 64) }, () => Math.floor(next() * 256)))
             : frame;
-      const outcome = await processor.process(input);
+      const outcome = await processor.process(input, protocol);
       expect('reply' in outcome || 'close' in outcome).toBe(true);
     }
   });

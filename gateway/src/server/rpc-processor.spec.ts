@@ -7,7 +7,9 @@ import { PINLATER_IDL, SERVICE_NAME } from '../generated/pinlater-idl';
 import { BinaryReader } from './binary-reader';
 import type { BinaryWriter } from './binary-writer';
 import { callFrame } from './call-frame';
+import { ConnectionProtocol } from './connection-protocol';
 import { readMessageHeader } from './message-header';
+import type { CallContext } from './call-context';
 import type { RpcDispatcher } from './rpc-processor';
 import { RpcProcessor } from './rpc-processor';
 import type { DecodedStruct } from './struct-codec';
@@ -20,8 +22,11 @@ function processorWith(invoke: RpcDispatcher['invoke']): RpcProcessor {
   return new RpcProcessor({ codec, methods, dispatcher: { invoke }, logger: silentLogger() });
 }
 
-async function reply(p: RpcProcessor, frame: Buffer): Promise<Buffer> {
-  const outcome = await p.process(frame.subarray(4));
+/** A plain connection that accepts the upgrade (the default). */
+const plain = (): ConnectionProtocol => new ConnectionProtocol(true);
+
+async function reply(p: RpcProcessor, frame: Buffer, protocol = plain()): Promise<Buffer> {
+  const outcome = await p.process(frame.subarray(4), protocol);
   if (!('reply' in outcome)) throw new Error(`closed: ${outcome.close}`);
   return outcome.reply;
 }
@@ -39,9 +44,11 @@ const getQueueNamesArgs = (w: BinaryWriter): void => {
 };
 
 describe('RpcProcessor', () => {
-  it('answers the Finagle probe with EXCEPTION UNKNOWN_METHOD, exact bytes (FACTS §1.2)', async () => {
+  it('declines the Finagle probe with EXCEPTION UNKNOWN_METHOD when the upgrade is off, exact bytes (FACTS §1.2)', async () => {
     const probe = Buffer.from('0000002880010001000000' + '1b' + Buffer.from('__can__finagle__trace__v3__').toString('hex') + '0000000000', 'hex');
-    const out = await reply(processorWith(() => Promise.resolve()), probe);
+    const declining = new ConnectionProtocol(false);
+    const out = await reply(processorWith(() => Promise.resolve()), probe, declining);
+    expect(declining.upgraded).toBe(false);
     const message = "Invalid method name: '__can__finagle__trace__v3__'";
     const body = Buffer.concat([
       Buffer.from('80010003', 'hex'),
@@ -88,9 +95,9 @@ describe('RpcProcessor', () => {
 
   it('closes on a bad version or unreadable header', async () => {
     const p = processorWith(() => Promise.resolve());
-    expect(await p.process(Buffer.from('80020001000000', 'hex'))).toHaveProperty('close');
-    expect(await p.process(Buffer.from('0000', 'hex'))).toHaveProperty('close');
-    expect(await p.process(Buffer.alloc(0))).toHaveProperty('close');
+    expect(await p.process(Buffer.from('80020001000000', 'hex'), plain())).toHaveProperty('close');
+    expect(await p.process(Buffer.from('0000', 'hex'), plain())).toHaveProperty('close');
+    expect(await p.process(Buffer.alloc(0), plain())).toHaveProperty('close');
   });
 
   it('maps a PinLaterError to REPLY with result field 1', async () => {
@@ -142,14 +149,17 @@ describe('RpcProcessor', () => {
     expect(called).toBe(false);
   });
 
-  it('passes decoded args to the dispatcher', async () => {
+  it('passes decoded args and an empty call context to the dispatcher', async () => {
     let seen: DecodedStruct | undefined;
-    const p = processorWith((_m, args) => {
+    let seenCall: CallContext | undefined;
+    const p = processorWith((_m, args, call) => {
       seen = args;
+      seenCall = call;
       return Promise.resolve(new Set<string>());
     });
     await reply(p, callFrame('getQueueNames', 1, getQueueNamesArgs));
     expect(seen).toEqual({ context: { source: 'src', requestId: '' } });
+    expect(seenCall).toEqual({});
   });
 });
 

@@ -23,6 +23,14 @@ export interface ThriftServerOptions {
   maxQueuedFramesPerConnection?: number;
   /** Connection cap, buffer budget, frame timeout; unset ones take the defaults (`transport-limits.ts`). */
   limits?: Partial<TransportLimits>;
+  /**
+   * Accept Finagle's TTwitter upgrade (default true): a connection whose client sends the probe
+   * `__can__finagle__trace__v3__` gets REPLY UpgradeReply and carries Finagle's request and
+   * response headers from then on (trace context, client id). False answers the probe with
+   * EXCEPTION UNKNOWN_METHOD, so Finagle clients stay plain framed binary. Plain clients are
+   * served either way (FACTS §1.2).
+   */
+  acceptFinagleUpgrade?: boolean;
 }
 
 /** Counters of the transport, shown at 0 from the start so dashboards see them before they move. */
@@ -135,6 +143,7 @@ export class ThriftServer {
         maxQueuedFrames: this.options.maxQueuedFramesPerConnection ?? 64,
         frameTimeoutMs: this.limits.frameTimeoutMs,
         budget: this.budget,
+        acceptFinagleUpgrade: this.options.acceptFinagleUpgrade ?? true,
       },
       this.stats,
       this.logger.child({ remote: `${socket.remoteAddress}:${socket.remotePort}` }),

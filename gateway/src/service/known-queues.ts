@@ -29,6 +29,11 @@ export class KnownQueues {
     return this.names.size;
   }
 
+  /** The first `limit` known queues, in name order (a stable, bounded sample). */
+  first(limit: number): string[] {
+    return [...this.names].sort().slice(0, limit);
+  }
+
   add(queue: string): void {
     this.names.add(queue);
     this.changedDuringRead?.set(queue, true);

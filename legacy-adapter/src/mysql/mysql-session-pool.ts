@@ -1,4 +1,5 @@
 import mysql from 'mysql2/promise';
+import { tracedSql } from '../../../core/src/telemetry/tracing';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { Clock } from '../../../core/src/util/clock';
 import { classifyMysqlError, PoolWaitTimeoutError } from './mysql-errors';
@@ -139,13 +140,13 @@ export class SqlSession {
 
   /** A statement that returns rows. */
   async select(sql: string, values: unknown[] = [], options: StatementOptions = {}): Promise<Row[]> {
-    const [rows] = await this.conn.query<Row[]>({ sql, timeout: options.timeoutMs ?? this.timeoutMs }, values);
+    const [rows] = await tracedSql(sql, () => this.conn.query<Row[]>({ sql, timeout: options.timeoutMs ?? this.timeoutMs }, values));
     return rows;
   }
 
   /** A statement without rows; returns its header (matched rows, insert id). */
   async run(sql: string, values: unknown[] = [], options: StatementOptions = {}): Promise<ResultSetHeader> {
-    const [header] = await this.conn.query<ResultSetHeader>({ sql, timeout: options.timeoutMs ?? this.timeoutMs }, values);
+    const [header] = await tracedSql(sql, () => this.conn.query<ResultSetHeader>({ sql, timeout: options.timeoutMs ?? this.timeoutMs }, values));
     return header;
   }
 

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { tracedRedis, tracingActive } from '../../../core/src/telemetry/tracing';
 import { createClient, RESP_TYPES } from 'redis';
 import type { RedisArgument } from 'redis';
 import type { Logger } from '../../../core/src/logging/logger';
@@ -235,6 +236,11 @@ export class RedisConnection {
    * per-command `timeout` option was measured not to fire against a SIGSTOPped server).
    */
   send<T>(args: ReadonlyArray<RedisArgument>, options: SendOptions): Promise<T> {
+    if (!tracingActive()) return this.sendUntraced(args, options);
+    return tracedRedis(String(args[0]), this.key, () => this.sendUntraced(args, options));
+  }
+
+  private sendUntraced<T>(args: ReadonlyArray<RedisArgument>, options: SendOptions): Promise<T> {
     const client = this.previous === undefined ? this.client : this.pickClient();
     const command = new InFlightCommand(client, Date.now() + options.timeoutMs, options);
     const answer = new Promise<T>((resolve, reject) => {

@@ -82,7 +82,7 @@ async function runFinalize(ctx: CliContext, command: Command, queue: string, opt
     return 0;
   }
   if (deleteLegacy) requireLegacyAdminPassword(cluster, options.adminPasswordFile as string);
-  if (record.mode !== 'finalized') await refuseWhileGatewaysBehind(m, queue);
+  if (record.mode !== 'finalized') await refuseWhileGatewaysBehind(ctx, m, queue);
   const verification = await verifyMigration(ctx, m, row);
   const checked: Checked = { state, record, row, cluster, verification, alreadyFinalized: record.mode === 'finalized' };
   refuseUnlessVerified(checked);
@@ -147,17 +147,30 @@ async function execute(m: MigrationContext, c: Checked, deleteLegacy: boolean, o
   return { record, tableVersion, deletedLegacy: deleteLegacy };
 }
 
+/** How long finalize waits for gateways behind the table version to apply it before refusing. */
+const GATEWAY_SETTLE_MS = 5_000;
+const GATEWAY_POLL_MS = 100;
+
 /**
  * After finalize the copier stops sweeping the legacy side for late writes, so a gateway still
  * serving an older routing table (it could enqueue there) must not exist: every live gateway must
- * have applied the current table version.
+ * have applied the table version read here. A gateway that is behind only because another change
+ * (another queue's finalize, say) was just committed applies it within milliseconds: it is read
+ * again for up to GATEWAY_SETTLE_MS before finalize refuses, as `status` does before it reports one.
  */
-async function refuseWhileGatewaysBehind(m: MigrationContext, queue: string): Promise<void> {
-  const [tableVersion, gateways] = await Promise.all([m.store.tableVersion(), m.store.gateways()]);
-  const behind = gateways.filter((g) => !g.loaded || g.appliedVersion < tableVersion);
-  if (behind.length === 0) return;
-  throw new CliFailure('REFUSED', `cannot finalize queue '${queue}': gateway(s) ${behind.map((g) => `${g.gatewayId} (applied ${g.appliedVersion})`).join(', ')} behind routing table version ${tableVersion}: `
-    + 'the copier stops sweeping late writes once the queue is finalized (runbooks/migration-gateway-behind.md, pinlater-ops status)');
+async function refuseWhileGatewaysBehind(ctx: CliContext, m: MigrationContext, queue: string): Promise<void> {
+  const tableVersion = await m.store.tableVersion();
+  const deadline = Date.now() + GATEWAY_SETTLE_MS;
+  for (let reads = 0; ; reads++) {
+    const behind = (await m.store.gateways()).filter((g) => !g.loaded || g.appliedVersion < tableVersion);
+    if (behind.length === 0) return;
+    if (reads === 0) ctx.io.stderr.write(`Waiting up to ${GATEWAY_SETTLE_MS / 1000} s for gateway(s) ${behind.map((g) => field(g.gatewayId, 60)).join(', ')} to apply routing table version ${tableVersion}.\n`);
+    if (Date.now() + GATEWAY_POLL_MS > deadline) {
+      throw new CliFailure('REFUSED', `cannot finalize queue '${queue}': gateway(s) ${behind.map((g) => `${field(g.gatewayId, 60)} (applied ${g.appliedVersion})`).join(', ')} behind routing table version ${tableVersion} for ${GATEWAY_SETTLE_MS / 1000} s: `
+        + 'the copier stops sweeping late writes once the queue is finalized (runbooks/migration-gateway-behind.md, pinlater-ops status)');
+    }
+    await sleep(GATEWAY_POLL_MS);
+  }
 }
 
 /** How long finalize waits for the copier to let go of the queue before deleting it on legacy. */

@@ -8,6 +8,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ConfigError, parseConfig } from '../../../core/src/config/parse-config';
+import { loadTelemetrySettings, type TelemetrySettings } from '../../../core/src/telemetry/telemetry-settings';
 import type { DigestCredential } from '../../../core/src/zookeeper/zk-acl';
 import type { RoutingGatewayConfig } from '../../../gateway/index';
 import { gatewayEntry } from '../cli/lazy-entries';
@@ -21,8 +22,10 @@ export interface CopierConfig {
   readonly settings: CopierSettings;
   readonly maxQueues: number;
   readonly logLevel: string;
-  /** 127.0.0.1 port of the status endpoint (`/health`: JSON of the queues worked); undefined: none. */
+  /** 127.0.0.1 port of the status endpoint (`/health`: JSON of the queues worked; `/metrics`); undefined: none. */
   readonly statusPort: number | undefined;
+  /** OpenTelemetry (core/src/telemetry/telemetry-settings.ts), service `pinlater-copier`, instance = copier id. */
+  readonly telemetry: TelemetrySettings;
 }
 
 export type CopierFlags = Partial<Record<'config' | 'id' | 'batchSize' | 'quietPeriodMs' | 'maxQueues' | 'logLevel' | 'statusPort' | 'latencyThresholdMs', string>>;
@@ -56,9 +59,10 @@ export function loadCopierConfig(env: Readonly<Record<string, string | undefined
   const credential = loadOperatorCredential(env);
   const routing = gatewayEntry().loadRoutingConfig(v.PINLATER_ROUTING_CONFIG, { pacerPriorityLevels: undefined });
   if (routing.pacer === undefined) throw new ConfigError('pinlater-copier configuration', [`${v.PINLATER_ROUTING_CONFIG}: the routing config has no Pacer: there is nothing to migrate to`]);
+  const copierId = v.PINLATER_COPIER_ID ?? `${hostname()}:${process.pid}`;
   return {
-    routing, credential,
-    copierId: v.PINLATER_COPIER_ID ?? `${hostname()}:${process.pid}`,
+    routing, credential, copierId,
+    telemetry: loadTelemetrySettings(env, 'pinlater-copier', copierId),
     settings: {
       ...DEFAULT_COPIER_SETTINGS,
       batchSize: v.PINLATER_COPIER_BATCH_SIZE,

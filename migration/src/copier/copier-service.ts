@@ -85,7 +85,10 @@ export class CopierService {
         this.deps.logger.error({ queue, err: coerceError(e) }, 'copier run failed; the queue is tried again');
         this.retryAt.set(queue, this.deps.clock.nowMs() + RETRY_AFTER_ERROR_MS);
       },
-    ).finally(() => this.running.delete(queue));
+    ).finally(() => {
+      this.running.delete(queue);
+      this.deps.instruments?.forget(queue);
+    });
     this.running.set(queue, run);
   }
 

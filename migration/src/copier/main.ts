@@ -26,6 +26,9 @@ import { loadCopierConfig, type CopierConfig, type CopierFlags } from './copier-
 import { CopierService } from './copier-service';
 import type { CopierEvent } from './queue-copier';
 import { ReconnectingRoutingStore } from './routing-access';
+import { CopierInstruments } from './copier-instruments';
+import type { Meter } from '@opentelemetry/api';
+import { startProcessTelemetry, type MetricsRequestHandler } from '../../../core/src/telemetry/process-telemetry';
 
 export function parseCopierArgs(argv: readonly string[]): CopierFlags {
   const program = new Command('pinlater-copier')
@@ -53,8 +56,10 @@ Exit codes: 0 stopped by SIGTERM/SIGINT; 1 configuration or startup failure.`)
   return program.opts<CopierFlags>();
 }
 
-/** Starts the copier; resolves with a stop function once it runs. */
-export async function startCopier(config: CopierConfig, logger: Logger, onEvent?: (e: CopierEvent) => void): Promise<{ service: CopierService; stop: () => Promise<void>; owner: string }> {
+/** Starts the copier; resolves with a stop function once it runs. `meter`: the process's (metrics); default no-op. */
+export async function startCopier(
+  config: CopierConfig, logger: Logger, onEvent?: (e: CopierEvent) => void, meter?: Meter,
+): Promise<{ service: CopierService; stop: () => Promise<void>; owner: string }> {
   const resources = new ResourceStack();
   try {
     const systems = await openSystems(config.routing, resources, logger);
@@ -67,8 +72,9 @@ export async function startCopier(config: CopierConfig, logger: Logger, onEvent?
     // Unique per process: two copiers started with the same --id must not share a lease (the
     // lease would fence neither from the other).
     const owner = `${config.copierId}/${randomBytes(4).toString('hex')}`;
+    const instruments = new CopierInstruments(meter);
     const service = new CopierService({
-      owner, legacy, pacer, ledger, states, routing, clock: systemClock, logger, settings: config.settings,
+      owner, legacy, pacer, ledger, states, routing, clock: systemClock, logger, settings: config.settings, instruments,
       numPriorityLevels: pacer.numPriorityLevels, maxQueues: config.maxQueues,
       onProgress: (e) => {
         if (isNews(e)) {
@@ -77,6 +83,7 @@ export async function startCopier(config: CopierConfig, logger: Logger, onEvent?
         }
       },
     });
+    instruments.observeService(() => service.activeQueues().length, () => routing.hasOpenSession());
     service.start();
     const stop = async (): Promise<void> => {
       await service.close();
@@ -103,8 +110,13 @@ function isNews(e: CopierEvent): boolean {
   return true;
 }
 
-function serveStatus(port: number, body: () => object): Promise<Server> {
+/** `/health` (JSON), `/metrics` (Prometheus, when metrics are on); 404 otherwise. */
+function serveStatus(port: number, body: () => object, metricsHandler: MetricsRequestHandler | undefined): Promise<Server> {
   const server = createServer((req, res) => {
+    if (metricsHandler !== undefined && (req.url ?? '/').split('?')[0] === '/metrics') {
+      metricsHandler(req, res);
+      return;
+    }
     res.setHeader('content-type', 'application/json');
     if (req.url !== '/health') {
       res.statusCode = 404;
@@ -129,13 +141,14 @@ export async function runCopierProcess(): Promise<void> {
   }
   const config = loadCopierConfig(process.env, flags);
   const logger = createLogger({ name: 'pinlater-copier', level: config.logLevel });
+  const telemetry = startProcessTelemetry(config.telemetry);
   const recent: CopierEvent[] = [];
   const { service, stop, owner } = await startCopier(config, logger, (e) => {
     recent.push(e);
     if (recent.length > 50) recent.shift();
-  });
+  }, telemetry.meter);
   const http = config.statusPort === undefined ? undefined
-    : await serveStatus(config.statusPort, () => ({ copier: config.copierId, leaseOwner: owner, queues: service.activeQueues(), recent }));
+    : await serveStatus(config.statusPort, () => ({ copier: config.copierId, leaseOwner: owner, queues: service.activeQueues(), recent }), telemetry.metricsHandler);
   process.stdout.write(`pinlater-copier ${config.copierId} started\n`);
   let stopping = false;
   const onSignal = (signal: string): void => {
@@ -145,7 +158,7 @@ export async function runCopierProcess(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
     http?.close();
-    stop().then(() => process.exit(0), (e: unknown) => {
+    stop().then(() => telemetry.close()).then(() => process.exit(0), (e: unknown) => {
       logger.error({ err: coerceError(e) }, 'copier close failed');
       process.exit(1);
     });

@@ -5,6 +5,7 @@
  * stayed empty for the quiet period and every live gateway serves the migration.
  */
 import type { JobMover } from '../../../core/src/interfaces/job-mover';
+import type { CopierInstruments } from './copier-instruments';
 import { MOVABLE_STATES, type MovableState } from '../../../core/src/interfaces/job-mover';
 import type { PinLaterBackend } from '../../../core/src/interfaces/pinlater-backend';
 import type { Logger } from '../../../core/src/logging/logger';
@@ -40,6 +41,8 @@ export interface QueueCopierDeps {
   readonly hooks?: MoveHooks;
   /** Called after each batch and each check (progress for logs and the operator command). */
   readonly onProgress?: (event: CopierEvent) => void;
+  /** OpenTelemetry instruments (copier-instruments.ts): jobs moved, the configured rate. */
+  readonly instruments?: CopierInstruments;
 }
 
 export type CopierEvent =
@@ -106,6 +109,7 @@ export class QueueCopier {
         continue;
       }
       this.throttle.setRate(row.rateLimitPerS);
+      this.deps.instruments?.setRate(this.deps.queue, row.rateLimitPerS);
       const { moved, passDone } = await this.sweep(sides);
       if (total(moved) > 0) {
         await this.progress(fence, moved, row.sourceEmptySinceMs === null ? undefined : null);
@@ -156,6 +160,7 @@ export class QueueCopier {
       const r = await this.moveParallel(sides, state, priority, granted);
       this.throttle.giveBack(granted - r.taken);
       add(moved, r.moved);
+      this.deps.instruments?.moved(this.deps.queue, r.moved);
       if (r.taken > 0) this.emit({ kind: 'moved', queue: this.deps.queue, counts: r.moved, rate: this.throttle.effectiveRate() });
       if (r.taken < granted) this.slot += 1;
     }

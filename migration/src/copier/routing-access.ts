@@ -24,6 +24,7 @@ export interface RoutingAccess {
 export class ReconnectingRoutingStore implements RoutingAccess {
   private session: Promise<{ zk: ZkClient; store: RoutingStore }> | undefined;
   private closed = false;
+  private openSession = false;
 
   constructor(private readonly options: { connectString: string; root: string; credential: DigestCredential; sessionTimeoutMs?: number }) {}
 
@@ -48,6 +49,11 @@ export class ReconnectingRoutingStore implements RoutingAccess {
     await this.drop();
   }
 
+  /** Whether a ZooKeeper session is open (opened, not yet dropped after an error or close): the metrics gauge. */
+  hasOpenSession(): boolean {
+    return this.openSession;
+  }
+
   private async use<T>(fn: (store: RoutingStore) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('routing access closed');
     this.session ??= this.open();
@@ -70,7 +76,9 @@ export class ReconnectingRoutingStore implements RoutingAccess {
     const sessionTimeoutMs = this.options.sessionTimeoutMs ?? 10_000;
     const zk = await NodeZkClient.connect({ connectString: this.options.connectString, sessionTimeoutMs, connectTimeoutMs: sessionTimeoutMs });
     try {
-      return { zk, store: await RoutingStore.open(zk, this.options.credential, { paths: new RoutingPaths(this.options.root) }) };
+      const store = await RoutingStore.open(zk, this.options.credential, { paths: new RoutingPaths(this.options.root) });
+      this.openSession = true;
+      return { zk, store };
     } catch (e) {
       await zk.close();
       throw e;
@@ -80,6 +88,7 @@ export class ReconnectingRoutingStore implements RoutingAccess {
   private async drop(): Promise<void> {
     const session = this.session;
     this.session = undefined;
+    this.openSession = false;
     if (session === undefined) return;
     try {
       await (await session).zk.close();

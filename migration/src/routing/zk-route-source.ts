@@ -31,7 +31,7 @@ import { ErrorCode } from '../../../core/src/errors/error-code';
 import { PinLaterError } from '../../../core/src/errors/pinlater-error';
 import { coerceError } from '../../../core/src/errors/coerce-error';
 import type { Logger } from '../../../core/src/logging/logger';
-import type { QueueRoute, RouteSource, RoutingStatus } from '../../../core/src/routing/queue-route';
+import { countByMode, type QueueRoute, type RouteSource, type RoutingStatus } from '../../../core/src/routing/queue-route';
 import { systemClock, type Clock } from '../../../core/src/util/clock';
 import { renderUntrusted } from '../../../core/src/util/render-untrusted';
 import { DigestCredential } from '../../../core/src/zookeeper/zk-acl';
@@ -175,7 +175,10 @@ export class ZkRouteSource implements RouteSource {
     const connected = this.sessions.isConnected();
     const degraded = !connected || this.freshGeneration !== this.generation;
     const detail = this.detail(connected, degraded);
-    return { loaded: this.loaded, degraded, appliedVersion: this.appliedVersion, invalidRecords: this.invalidRecords, ...(detail ? { detail } : {}) };
+    return {
+      loaded: this.loaded, degraded, appliedVersion: this.appliedVersion, invalidRecords: this.invalidRecords, ...(detail ? { detail } : {}),
+      queuesByMode: countByMode(this.table.routes.values()), sessionConnected: connected,
+    };
   }
 
   /** Stops watching; ends the owned session (the presence node goes with it) or deletes the presence node. */

@@ -2,6 +2,7 @@ import type { BrokerStore, ClaimGroup, ClaimOutcome } from '../datastore/broker-
 import type { Clock } from '../../../core/src/util/clock';
 import { GroupCommit } from '../util/group-commit';
 import type { BrokerCounters } from './broker-counters';
+import type { BrokerInstruments } from './broker-instruments';
 
 /** Claim statements of one broker in flight at once (the next batch forms while they run). */
 export const CLAIMS_IN_FLIGHT = 2;
@@ -19,6 +20,7 @@ export class ClaimBatcher {
     private readonly store: BrokerStore,
     private readonly clock: Clock,
     private readonly counters: BrokerCounters,
+    private readonly instruments: BrokerInstruments,
   ) {
     this.group = new GroupCommit((batch) => this.claim(batch.flat()), CLAIMS_IN_FLIGHT);
   }
@@ -33,6 +35,7 @@ export class ClaimBatcher {
   }
 
   private async claim(groups: ClaimGroup[]): Promise<ClaimOutcome> {
+    this.instruments.claimBatch(groups.reduce((n, g) => n + g.ids.length, 0));
     const outcome = await this.store.claim(groups, this.clock.nowMs());
     this.counters.claimBatches += 1;
     this.counters.claimedJobs += outcome.claimed.size;

@@ -78,6 +78,11 @@ export class ClusterMembership {
     }
   }
 
+  /** Whether the process's ZooKeeper session is connected right now (in memory; the metrics gauge). */
+  sessionConnected(): boolean {
+    return this.sessions.isConnected();
+  }
+
   get sessionId(): string | undefined {
     return this.participant.sessionId();
   }

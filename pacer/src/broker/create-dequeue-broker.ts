@@ -7,6 +7,7 @@ import { createMysqlPool, type MysqlConnectionConfig } from '../datastore/mysql-
 import { PINLATER_MONITOR_DEFAULTS, type MonitorSettings } from '../datastore/partition-monitor';
 import { BROKER_DEFAULTS } from '../config';
 import { DequeueBroker } from './dequeue-broker';
+import { noopBrokerInstruments, type BrokerInstruments } from './broker-instruments';
 import type { BufferSettings } from './owned-partition';
 
 export interface CreateDequeueBrokerOptions {
@@ -21,6 +22,8 @@ export interface CreateDequeueBrokerOptions {
   autoAssign?: boolean;
   clock?: Clock;
   logger?: Logger;
+  /** OpenTelemetry instruments from the process's meter; default: no-op (nothing exported). */
+  instruments?: BrokerInstruments;
 }
 
 /** A dequeue broker with PinLater's monitor defaults; owns nothing until `assign` (or autoAssign). */
@@ -43,5 +46,6 @@ export function createDequeueBroker(options: CreateDequeueBrokerOptions): Dequeu
     fullSweepEvery: options.fullSweepEvery ?? BROKER_DEFAULTS.fullSweepEvery,
     monitor: { ...PINLATER_MONITOR_DEFAULTS, enabled: true, ...options.monitor },
     autoAssign: options.autoAssign ?? false,
+    instruments: options.instruments ?? noopBrokerInstruments(),
   });
 }

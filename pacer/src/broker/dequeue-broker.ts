@@ -4,6 +4,7 @@ import type { Clock } from '../../../core/src/util/clock';
 import type { Logger } from '../../../core/src/logging/logger';
 import type { DequeuedJob } from '../../../core/src/types/job';
 import { coerceError } from '../../../core/src/errors/coerce-error';
+import { errorTypeOf } from '../../../core/src/telemetry/tracing';
 import type { PartitionOwnership } from '../interfaces/partition-ownership';
 import { BrokerStore, type BufferedJob, type ClaimGroup, type ClaimOutcome } from '../datastore/broker-store';
 import { assignOwner, releaseOwner, type OwnerRef } from '../datastore/partition-owners';
@@ -11,6 +12,7 @@ import { monitorPartition, type MonitorSettings, type PartitionMonitorCounts } f
 import { QueueRegistry } from '../datastore/queue-registry';
 import { formatPacerDescriptor } from '../descriptors/pacer-descriptor';
 import { newBrokerCounters, type BrokerCounters } from './broker-counters';
+import type { BrokerInstruments } from './broker-instruments';
 import { ClaimBatcher } from './claim-batcher';
 import { OwnedPartition, type BufferSettings } from './owned-partition';
 
@@ -32,6 +34,8 @@ export interface DequeueBrokerOptions {
   monitor: MonitorSettings & { periodMs: number; enabled: boolean };
   /** Own any partition a request names (single-broker deployments, the benchmark). */
   autoAssign: boolean;
+  /** OpenTelemetry instruments (broker-instruments.ts); no-op ones when the process exports nothing. */
+  instruments: BrokerInstruments;
 }
 
 export interface PartitionInfo {
@@ -71,7 +75,8 @@ export class DequeueBroker implements PartitionOwnership {
   constructor(private readonly options: DequeueBrokerOptions) {
     this.store = new BrokerStore(options.pool);
     this.registry = new QueueRegistry(options.pool, options.clock, { numPartitions: 1, numPriorities: 1, cacheMs: 60_000 });
-    this.batcher = new ClaimBatcher(this.store, options.clock, this.counters);
+    this.batcher = new ClaimBatcher(this.store, options.clock, this.counters, options.instruments);
+    options.instruments.observePartitions(this);
     if (options.safetySweepMs > 0) this.every(options.safetySweepMs, () => this.sweepOnce());
     if (options.monitor.enabled) this.every(options.monitor.periodMs, () => this.runMonitor());
   }
@@ -120,7 +125,18 @@ export class DequeueBroker implements PartitionOwnership {
   /** Serves a dequeue priority-major over the requested partitions; replies after claims commit. */
   dequeue(args: BrokerDequeueArgs): Promise<BrokerDequeueReply> {
     this.assertOpen();
-    return this.track(this.doDequeue(args));
+    const startedAt = performance.now();
+    const seconds = (): number => (performance.now() - startedAt) / 1000;
+    return this.track(this.doDequeue(args).then(
+      (reply) => {
+        this.options.instruments.dequeued(seconds());
+        return reply;
+      },
+      (e: unknown) => {
+        this.options.instruments.dequeued(seconds(), errorTypeOf(e));
+        throw e;
+      },
+    ));
   }
 
   /** Jobs became pending in these partitions (gateway after enqueue, retries, moveToPending). */
@@ -142,6 +158,7 @@ export class DequeueBroker implements PartitionOwnership {
         continue;
       }
       report.set(partKey(part.owner.queue, part.owner.partition), counts);
+      this.options.instruments.claimsTimedOut(part.owner.queue, counts.timeoutRetry, counts.timeoutDone);
       if (counts.timeoutRetry > 0) part.markPending(undefined);
     }
     return report;
@@ -169,7 +186,7 @@ export class DequeueBroker implements PartitionOwnership {
     const next = await assignOwner(this.options.pool, this.options.clock, queue, partition, this.options.brokerId, epoch);
     this.drop(queue, partition);
     const owner: OwnerRef = { queue, partition, ownerId: this.options.brokerId, epoch: next };
-    const part = new OwnedPartition(owner, settings.numPriorities, this.store, this.options.clock, this.options.buffer, this.counters, this.options.logger);
+    const part = new OwnedPartition(owner, settings.numPriorities, this.store, this.options.clock, this.options.buffer, this.counters, this.options.logger, this.options.instruments);
     this.parts.set(partKey(queue, partition), part);
     this.options.logger.info({ queue, partition, epoch: next }, 'assigned partition');
     await part.refill().catch((e: unknown) => this.options.logger.warn({ err: coerceError(e), queue, partition }, 'initial refill failed'));

@@ -12,6 +12,8 @@
  * cluster mode first hand every partition off (drain), then stop serving, finish in-flight
  * dequeues, release partitions, close the pool (forced exit after PACER_SHUTDOWN_TIMEOUT_MS).
  * Prints `pacer-broker listening on host:port` when ready (cluster mode: after joining).
+ * `--admin-port` (PACER_ADMIN_PORT): `/metrics` (OpenTelemetry, Prometheus format), `/live` and
+ * `/health` on 127.0.0.1 (broker-admin-server.ts); closed on shutdown, telemetry last.
  */
 import { Command } from 'commander';
 import { createLogger } from '../../../core/src/logging/logger';
@@ -20,13 +22,16 @@ import { createDequeueBroker } from './create-dequeue-broker';
 import { BrokerServer } from '../rpc/broker-server';
 import { systemClock } from '../../../core/src/util/clock';
 import { ClusterMembership } from './cluster-membership';
+import { startProcessTelemetry } from '../../../core/src/telemetry/process-telemetry';
+import { BrokerAdminServer } from './broker-admin-server';
+import { BrokerInstruments } from './broker-instruments';
 
 const FLAGS: Record<string, string> = {
   brokerId: 'PACER_BROKER_ID', host: 'PACER_BROKER_HOST', port: 'PACER_BROKER_PORT', database: 'PACER_MYSQL_DATABASE',
   mysqlHost: 'PACER_MYSQL_HOST', mysqlPort: 'PACER_MYSQL_PORT', mysqlUser: 'PACER_MYSQL_USER', mysqlPassword: 'PACER_MYSQL_PASSWORD', assign: 'PACER_ASSIGN', claimTimeoutMs: 'PACER_CLAIM_TIMEOUT_MS',
   monitorPeriodMs: 'PACER_MONITOR_PERIOD_MS', safetySweepMs: 'PACER_SAFETY_SWEEP_MS', fullSweepEvery: 'PACER_FULL_SWEEP_EVERY', logLevel: 'PACER_LOG_LEVEL',
   zk: 'PACER_ZK_CONNECT', cluster: 'PACER_CLUSTER', sessionTimeoutMs: 'PACER_ZK_SESSION_TIMEOUT_MS',
-  drainTimeoutMs: 'PACER_DRAIN_TIMEOUT_MS', drainLingerMs: 'PACER_DRAIN_LINGER_MS',
+  drainTimeoutMs: 'PACER_DRAIN_TIMEOUT_MS', drainLingerMs: 'PACER_DRAIN_LINGER_MS', adminPort: 'PACER_ADMIN_PORT',
 };
 
 function parseArgs(argv: string[]): BrokerConfig {
@@ -51,6 +56,7 @@ function parseArgs(argv: string[]): BrokerConfig {
     .option('--session-timeout-ms <ms>', 'ZooKeeper session timeout (PACER_ZK_SESSION_TIMEOUT_MS, default 6000)')
     .option('--drain-timeout-ms <ms>', 'graceful hand-off bound on SIGTERM (PACER_DRAIN_TIMEOUT_MS, default 10000)')
     .option('--drain-linger-ms <ms>', 'keep answering after the hand-off (PACER_DRAIN_LINGER_MS, default 500)')
+    .option('--admin-port <port>', 'serve /metrics, /live, /health over HTTP on 127.0.0.1:<port> (PACER_ADMIN_PORT, default none)')
     .parse(argv);
   const opts = program.opts<Record<string, string | undefined>>();
   const overrides: Record<string, string> = {};
@@ -64,9 +70,11 @@ function parseArgs(argv: string[]): BrokerConfig {
 async function main(): Promise<void> {
   const config = parseArgs(process.argv);
   const logger = createLogger({ name: 'pacer-broker', level: config.logLevel });
+  const telemetry = startProcessTelemetry(config.telemetry);
+  const instruments = new BrokerInstruments(telemetry.meter);
   const broker = createDequeueBroker({
     brokerId: config.brokerId, mysql: config.mysql, buffer: config.buffer, safetySweepMs: config.safetySweepMs, fullSweepEvery: config.fullSweepEvery,
-    monitor: config.monitor, autoAssign: config.assign === 'all', logger,
+    monitor: config.monitor, autoAssign: config.assign === 'all', logger, instruments,
   });
   if (config.assign !== 'all') {
     for (const a of config.assign) for (const p of a.partitions) await broker.assign(a.queue, p);
@@ -77,6 +85,8 @@ async function main(): Promise<void> {
     zkConnect: cluster.zkConnect, cluster: cluster.cluster, sessionTimeoutMs: cluster.sessionTimeoutMs,
     instance: config.brokerId, endpoint: { host: config.host, port: server.port }, ownership: broker, clock: systemClock, logger,
   });
+  if (membership !== undefined) instruments.observeZookeeperSession(() => membership.sessionConnected());
+  const admin = config.adminPort === undefined ? undefined : await BrokerAdminServer.listen(broker, config.adminPort, telemetry.metricsHandler, logger);
   if (cluster !== undefined) process.stdout.write(`pacer-broker ${config.brokerId} joined cluster ${cluster.cluster}\n`);
   process.stdout.write(`pacer-broker listening on ${config.host}:${server.port}\n`);
   let stopping = false;
@@ -89,6 +99,8 @@ async function main(): Promise<void> {
     handOff
       .then(() => server.close())
       .then(() => broker.close())
+      .then(() => admin?.close())
+      .then(() => telemetry.close())
       .then(() => process.exit(0))
       .catch((e: unknown) => {
         logger.error({ err: e }, 'shutdown failed');

@@ -3,6 +3,7 @@ import type { Logger } from '../../../core/src/logging/logger';
 import type { BrokerStore, BufferedJob } from '../datastore/broker-store';
 import type { OwnerRef } from '../datastore/partition-owners';
 import type { BrokerCounters } from './broker-counters';
+import type { BrokerInstruments } from './broker-instruments';
 import { ReadyBuffer } from './ready-buffer';
 
 export interface BufferSettings {
@@ -47,6 +48,7 @@ export class OwnedPartition {
     private readonly settings: BufferSettings,
     private readonly counters: BrokerCounters,
     private readonly logger: Logger,
+    private readonly instruments: BrokerInstruments,
   ) {
     this.buffers = Array.from({ length: numPriorities }, () => new ReadyBuffer());
     this.complete = new Array<boolean>(numPriorities).fill(false);
@@ -159,6 +161,7 @@ export class OwnedPartition {
     this.complete[priority - 1] = ids.length < limit;
     this.counters.refills += 1;
     if (jobs.length === 0) this.counters.emptyRefills += 1;
+    this.instruments.refillRead(jobs.length > 0);
     return jobs.length;
   }
 

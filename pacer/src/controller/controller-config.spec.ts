@@ -10,7 +10,9 @@ describe('loadClusterConfig', () => {
 
   it('reads the variables, flags win', () => {
     const env = { PACER_ZK_CONNECT: 'zk:2181/x', PACER_CLUSTER: 'c1', PACER_ZK_SESSION_TIMEOUT_MS: '8000', PACER_CONTROLLER_NAME: 'n', PACER_LOG_LEVEL: 'debug' };
-    expect(loadClusterConfig(env)).toEqual({ zkConnect: 'zk:2181/x', cluster: 'c1', sessionTimeoutMs: 8000, controllerName: 'n', logLevel: 'debug' });
+    expect(loadClusterConfig(env)).toEqual({ zkConnect: 'zk:2181/x', cluster: 'c1', sessionTimeoutMs: 8000, controllerName: 'n', logLevel: 'debug',
+      telemetry: expect.objectContaining({ serviceName: 'pacer-controller', serviceInstanceId: 'n', metrics: true }) as unknown,
+    });
     expect(loadClusterConfig(env, flagOverrides({ cluster: 'c2', zk: undefined })).cluster).toBe('c2');
     expect(loadClusterConfig({ PACER_ZK_SESSION_TIMEOUT_MS: '' }).sessionTimeoutMs).toBe(6000);
   });

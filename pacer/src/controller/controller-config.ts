@@ -2,12 +2,13 @@
  * Configuration of the Pacer controller process and the cluster CLI, validated once
  * (`loadClusterConfig`, a zod schema applied by `parseConfig`): PACER_ZK_CONNECT
  * (host:port[/chroot]), PACER_CLUSTER, PACER_ZK_SESSION_TIMEOUT_MS, PACER_CONTROLLER_NAME,
- * PACER_LOG_LEVEL. CLI flags override.
+ * PACER_LOG_LEVEL, and the OpenTelemetry variables (telemetry-settings.ts). CLI flags override.
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { envInteger, envMatching, envString, withOverrides } from '../../../core/src/config/env-schema';
 import { parseConfig } from '../../../core/src/config/parse-config';
+import { loadTelemetrySettings, type TelemetrySettings } from '../../../core/src/telemetry/telemetry-settings';
 
 export interface ClusterConfig {
   readonly zkConnect: string;
@@ -15,6 +16,8 @@ export interface ClusterConfig {
   readonly sessionTimeoutMs: number;
   readonly controllerName: string;
   readonly logLevel: string;
+  /** OpenTelemetry (core/src/telemetry/telemetry-settings.ts), service `pacer-controller`, instance = its name. */
+  readonly telemetry: TelemetrySettings;
 }
 
 export const CLUSTER_DEFAULTS = {
@@ -38,13 +41,16 @@ const clusterSchema = z.object({
 
 /** Reads the variables (then `overrides`, the CLI flags); throws one ConfigError naming every variable that is wrong. */
 export function loadClusterConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<string, string>> = {}): ClusterConfig {
-  const v = parseConfig('Pacer cluster configuration', clusterSchema, withOverrides(env, overrides));
+  const vars = withOverrides(env, overrides);
+  const v = parseConfig('Pacer cluster configuration', clusterSchema, vars);
+  const controllerName = v.PACER_CONTROLLER_NAME ?? `controller_${hostname()}_${process.pid}`;
   return {
     zkConnect: v.PACER_ZK_CONNECT,
     cluster: v.PACER_CLUSTER,
     sessionTimeoutMs: v.PACER_ZK_SESSION_TIMEOUT_MS,
-    controllerName: v.PACER_CONTROLLER_NAME ?? `controller_${hostname()}_${process.pid}`,
+    controllerName,
     logLevel: v.PACER_LOG_LEVEL,
+    telemetry: loadTelemetrySettings(vars, 'pacer-controller', controllerName),
   };
 }
 

@@ -9,7 +9,7 @@
  * next one takes over at once) and close the session. Prints `pacer-controller <name> started`
  * when joined. `--status-port <port>`: a tiny HTTP endpoint answering `{"name", "cluster",
  * "leader", "zookeeper" (connection state), "zookeeperStateForMs"}` (health checks; scripts/up.sh
- * waits for it).
+ * waits for it); `/metrics` on that port is the OpenTelemetry Prometheus scrape (when metrics are on).
  */
 import { createServer, type Server } from 'node:http';
 import { Command } from 'commander';
@@ -19,6 +19,9 @@ import { coerceError } from '../../../core/src/errors/coerce-error';
 import { HelixController } from '../coordination/controller';
 import { ZkSessionManager } from '../../../core/src/zookeeper/zk-session-manager';
 import { flagOverrides, loadClusterConfig } from './controller-config';
+import { startProcessTelemetry, type MetricsRequestHandler } from '../../../core/src/telemetry/process-telemetry';
+import { gaugeOf } from '../../../core/src/telemetry/meter-instruments';
+import { METRICS } from '../../../core/src/telemetry/telemetry-catalogue';
 
 function parseArgs(argv: string[]): ReturnType<typeof loadClusterConfig> {
   const program = new Command('pacer-controller')
@@ -40,8 +43,13 @@ function parseArgs(argv: string[]): ReturnType<typeof loadClusterConfig> {
 
 let statusPort: number | undefined;
 
-function serveStatus(port: number, status: () => object): Promise<Server> {
-  const server = createServer((_req, res) => {
+/** Every path answers the status JSON, except `/metrics` (Prometheus) when metrics are on. */
+function serveStatus(port: number, status: () => object, metricsHandler: MetricsRequestHandler | undefined): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (metricsHandler !== undefined && (req.url ?? '/').split('?')[0] === '/metrics') {
+      metricsHandler(req, res);
+      return;
+    }
     res.setHeader('content-type', 'application/json');
     res.end(`${JSON.stringify(status())}\n`);
   });
@@ -54,17 +62,19 @@ function serveStatus(port: number, status: () => object): Promise<Server> {
 async function main(): Promise<void> {
   const config = parseArgs(process.argv);
   const logger = createLogger({ name: 'pacer-controller', level: config.logLevel });
+  const telemetry = startProcessTelemetry(config.telemetry);
   const sessions = ZkSessionManager.forConnectString(
     { connectString: config.zkConnect, sessionTimeoutMs: config.sessionTimeoutMs },
     { name: `controller ${config.controllerName}`, clock: systemClock, logger },
   );
   await sessions.start();
-  const controller = new HelixController({ cluster: config.cluster, name: config.controllerName, sessions, clock: systemClock, logger });
+  gaugeOf(telemetry.meter, METRICS.zookeeperSessionConnected, (observe) => observe(sessions.isConnected() ? 1 : 0));
+  const controller = new HelixController({ cluster: config.cluster, name: config.controllerName, sessions, clock: systemClock, logger, meter: telemetry.meter });
   await controller.start();
   const httpServer = statusPort === undefined ? undefined
     : await serveStatus(statusPort, () => ({
       name: config.controllerName, cluster: config.cluster, leader: controller.isLeader(), zookeeper: sessions.state(), zookeeperStateForMs: sessions.stateAgeMs(),
-    }));
+    }), telemetry.metricsHandler);
   process.stdout.write(`pacer-controller ${config.controllerName} started\n`);
   let stopping = false;
   const stop = (signal: string): void => {
@@ -74,7 +84,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     httpServer?.close();
-    controller.close().then(() => sessions.close()).then(
+    controller.close().then(() => sessions.close()).then(() => telemetry.close()).then(
       () => process.exit(0),
       (e: unknown) => {
         logger.error({ err: coerceError(e) }, 'controller close failed');

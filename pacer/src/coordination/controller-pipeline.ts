@@ -36,11 +36,13 @@ export interface PipelineResult {
   /** Run again at this time (a delayed-rebalance window or an ERROR retry ends). */
   readonly rerunAtMs?: number;
   readonly paused: boolean;
+  /** Ideal states this run rewrote (an assignment changed): a rebalance when > 0. */
+  readonly idealStatesWritten: number;
 }
 
 export async function runPipeline(input: PipelineInput): Promise<PipelineResult> {
   const snapshot = await readClusterSnapshot(input.zk, input.paths, input.watcher);
-  if (snapshot.paused) return { messagesSent: 0, throttled: 0, paused: true };
+  if (snapshot.paused) return { messagesSent: 0, throttled: 0, paused: true, idealStatesWritten: 0 };
   // The run's time is taken AFTER the read: an instance seen gone went away before this instant,
   // so LAST_OFFLINE_TIME (and the delayed-rebalance window counted from it) never starts before
   // the instance actually left. Read before, a slow read under load started the window early.
@@ -49,7 +51,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
   const live = [...snapshot.instances.values()].filter((i) => i.sessionId !== undefined);
   await recordOfflineTimes(ctx, snapshot);
   await deleteStaleMessages(ctx, live);
-  const { targets, partitions, rerunAtMs: delayEnd } = await bestPossible(ctx, snapshot, live);
+  const { targets, partitions, rerunAtMs: delayEnd, idealStatesWritten } = await bestPossible(ctx, snapshot, live);
   const generated = generateTransitions({
     targets,
     partitions,
@@ -61,7 +63,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
   await dispatch(ctx, generated.transitions);
   await writeExternalViews(ctx, snapshot, live);
   const rerunAtMs = minDefined(delayEnd, generated.retryAtMs);
-  return { messagesSent: generated.transitions.length, throttled: generated.throttled, paused: false, ...(rerunAtMs !== undefined ? { rerunAtMs } : {}) };
+  return { messagesSent: generated.transitions.length, throttled: generated.throttled, paused: false, idealStatesWritten, ...(rerunAtMs !== undefined ? { rerunAtMs } : {}) };
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {
@@ -100,12 +102,13 @@ async function bestPossible(
   ctx: PipelineContext,
   snapshot: ClusterSnapshot,
   live: readonly InstanceSnapshot[],
-): Promise<{ targets: Record<string, ResourceAssignment>; partitions: Record<string, string[]>; rerunAtMs?: number }> {
+): Promise<{ targets: Record<string, ResourceAssignment>; partitions: Record<string, string[]>; idealStatesWritten: number; rerunAtMs?: number }> {
   const views = instanceViews(snapshot, ctx.nowMs);
   const load = new Map<string, number>();
   const targets: Record<string, ResourceAssignment> = {};
   const partitions: Record<string, string[]> = {};
   let rerunAtMs: number | undefined;
+  let idealStatesWritten = 0;
   for (const [resource, { record, version }] of snapshot.idealStates) {
     const list = Array.from({ length: numPartitions(record) }, (_, n) => partitionName(resource, n));
     const { active, nextChangeMs } = activeInstances(views, ctx.nowMs, resourceDelayMs(record, snapshot.settings));
@@ -113,19 +116,20 @@ async function bestPossible(
     const assignment = assignResource(list, active, previousOwners(record, resource, live), load);
     targets[resource] = assignment;
     partitions[resource] = list;
-    await persistAssignment(ctx, resource, record, version, assignment);
+    if (await persistAssignment(ctx, resource, record, version, assignment)) idealStatesWritten += 1;
   }
-  return { targets, partitions, ...(rerunAtMs !== undefined ? { rerunAtMs } : {}) };
+  return { targets, partitions, idealStatesWritten, ...(rerunAtMs !== undefined ? { rerunAtMs } : {}) };
 }
 
-/** PersistAssignment: the best-possible map in the IdealState's mapFields (compare-and-set). */
-async function persistAssignment(ctx: PipelineContext, resource: string, record: ZNRecord, version: number, assignment: ResourceAssignment): Promise<void> {
+/** PersistAssignment: the best-possible map in the IdealState's mapFields (compare-and-set); true when it wrote. */
+async function persistAssignment(ctx: PipelineContext, resource: string, record: ZNRecord, version: number, assignment: ResourceAssignment): Promise<boolean> {
   const next = cloneRecord(record);
   next.mapFields = {};
   for (const [p, owner] of Object.entries(assignment)) next.mapFields[p] = { [owner]: PartitionState.ONLINE };
-  if (recordsEqual(next, record)) return;
+  if (recordsEqual(next, record)) return false;
   // BAD_VERSION (someone edited the queue) fails the run; the watch re-runs it on fresh data.
   await ctx.zk.set(ctx.paths.idealState(resource), serializeRecord(next), version);
+  return true;
 }
 
 async function dispatch(ctx: PipelineContext, transitions: readonly PlannedTransition[]): Promise<void> {

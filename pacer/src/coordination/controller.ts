@@ -21,6 +21,9 @@ import type { ZkClient } from '../../../core/src/zookeeper/zk-client';
 import type { ZkConnectionChange } from '../../../core/src/zookeeper/zk-connection-state';
 import type { ZkSessionManager } from '../../../core/src/zookeeper/zk-session-manager';
 import { runDetached } from '../../../core/src/util/run-detached';
+import { metrics, type Counter, type Meter } from '@opentelemetry/api';
+import { counterOf, gaugeOf } from '../../../core/src/telemetry/meter-instruments';
+import { METRICS } from '../../../core/src/telemetry/telemetry-catalogue';
 
 export interface HelixControllerOptions {
   readonly cluster: string;
@@ -35,10 +38,14 @@ export interface HelixControllerOptions {
   readonly errorRetryMs?: number;
   /** Delay before re-running a failed pipeline. Default 200 ms. */
   readonly failureRetryMs?: number;
+  /** The process's OpenTelemetry meter (rebalances, leadership); default: the API's no-op meter. */
+  readonly meter?: Meter;
 }
 
 export interface ControllerStats {
   readonly pipelineRuns: number;
+  /** Pipeline runs that wrote an ideal state. */
+  readonly rebalances: number;
   readonly messagesSent: number;
   readonly failedRuns: number;
 }
@@ -56,13 +63,17 @@ export class HelixController {
   private timer: NodeJS.Timeout | undefined;
   private periodic: NodeJS.Timeout | undefined;
   private idle: Promise<void> = Promise.resolve();
-  private stats = { pipelineRuns: 0, messagesSent: 0, failedRuns: 0 };
+  private stats = { pipelineRuns: 0, rebalances: 0, messagesSent: 0, failedRuns: 0 };
+  private readonly rebalances: Counter;
   private offConnection: () => void = () => undefined;
   private joining: { readonly zk: ZkClient; readonly promise: Promise<void> } | undefined;
   private readonly watcher = (): void => this.schedule();
 
   constructor(private readonly options: HelixControllerOptions) {
     this.paths = new HelixPaths(options.cluster);
+    const meter = options.meter ?? metrics.getMeterProvider().getMeter('pinlater');
+    this.rebalances = counterOf(meter, METRICS.controllerRebalances);
+    gaugeOf(meter, METRICS.controllerLeader, (observe) => observe(this.isLeader() ? 1 : 0));
   }
 
   /** Joins on the manager's current session; later sessions are joined as they come. */
@@ -229,6 +240,10 @@ export class HelixController {
 
   private afterRun(result: PipelineResult): void {
     this.stats.messagesSent += result.messagesSent;
+    if (result.idealStatesWritten > 0) {
+      this.stats.rebalances++;
+      this.rebalances.add(1);
+    }
     if (result.rerunAtMs !== undefined) this.scheduleAt(result.rerunAtMs + 5);
   }
 

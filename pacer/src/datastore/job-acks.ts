@@ -1,9 +1,7 @@
 import type { Pool } from 'mysql2/promise';
 import type { AckInfo, CheckpointItem } from '../../../core/src/types/requests';
 import { JobState } from '../../../core/src/types/job-state';
-import type { ResultSetHeader } from 'mysql2';
-import { withMysqlRetries } from '../../../core/src/sql/mysql-retry';
-import { execute } from './mysql-pool';
+import { executeRetried } from './mysql-pool';
 import { sql } from './sql-loader';
 import { groupBy, resolveRef, type PendingHint } from './job-refs';
 import type { QueueSettings } from './queue-registry';
@@ -34,7 +32,7 @@ export function ackItems(queue: QueueSettings, acks: AckInfo[]): AckItem[] {
 export async function ackSucceeded(pool: Pool, acks: AckItem[], nowMs: number): Promise<void> {
   for (const group of groupBy(acks, (a) => a.info.appendCustomStatus).values()) {
     for (const chunk of chunks(group)) {
-      await write(pool, sql('ack-succeeded'), [(chunk[0] as AckItem).info.appendCustomStatus, nowMs, ids(chunk), tuples(chunk)]);
+      await executeRetried(pool, sql('ack-succeeded'), [(chunk[0] as AckItem).info.appendCustomStatus, nowMs, ids(chunk), tuples(chunk)]);
     }
   }
 }
@@ -51,9 +49,9 @@ export async function ackFailed(pool: Pool, acks: AckItem[], nowMs: number): Pro
     for (const chunk of chunks(group)) {
       const { info } = chunk[0] as AckItem;
       const where = [ids(chunk), tuples(chunk)];
-      await write(pool, sql('ack-failed-done'), [info.appendCustomStatus, nowMs, ...where]);
+      await executeRetried(pool, sql('ack-failed-done'), [info.appendCustomStatus, nowMs, ...where]);
       const runAfterMs = nowMs + info.retryDelayMs;
-      const retried = await write(pool, sql('ack-failed-retry'), [info.appendCustomStatus, runAfterMs, nowMs, ...where]);
+      const retried = await executeRetried(pool, sql('ack-failed-retry'), [info.appendCustomStatus, runAfterMs, nowMs, ...where]);
       if (retried.affectedRows === 0) continue;
       for (const a of chunk) {
         const hints = byQueue.get(a.queue) ?? new Map<number, PendingHint>();
@@ -81,7 +79,7 @@ export async function checkpoint(
     const { item } = group[0] as CheckpointRef;
     const runAfterMs = item.runAfterMs ?? nowMs;
     const members = group.map((g) => ({ queue: queue.name, ref: g.ref }));
-    const header = await write(pool, sql('checkpoint-job'), [
+    const header = await executeRetried(pool, sql('checkpoint-job'), [
       ...checkpointSet(item, runAfterMs, nowMs), ids(members), tuples(members), source,
     ]);
     noops += group.length - header.affectedRows;
@@ -137,14 +135,6 @@ function checkpointSet(item: CheckpointItem, runAfterMs: number, nowMs: number):
     hasBody ? 1 : 0, Buffer.from(item.newBody ?? '', 'utf8'), attempts, attempts, prepend, prepend,
     item.moveToPending ? 1 : 0, nowMs,
   ];
-}
-
-/**
- * One autocommit write, retried (core/src/sql/mysql-retry.ts) when InnoDB rolled it back on a lock
- * conflict (deadlock victim, lock wait timeout): it changed nothing, so running it again is safe.
- */
-function write(pool: Pool, text: string, params: unknown[]): Promise<ResultSetHeader> {
-  return withMysqlRetries(() => execute(pool, text, params));
 }
 
 function ids(items: Array<{ ref: PacerJobRef }>): number[] {

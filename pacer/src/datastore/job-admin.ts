@@ -1,6 +1,6 @@
 import type { Pool } from 'mysql2/promise';
 import type { DeleteJobsRequest, RetryFailedRequest } from '../../../core/src/types/requests';
-import { execute } from './mysql-pool';
+import { executeRetried } from './mysql-pool';
 import { sql } from './sql-loader';
 import { prioritiesOf, regexParam } from './job-queries';
 import type { QueueSettings } from './queue-registry';
@@ -11,7 +11,7 @@ export async function retryFailed(pool: Pool, queue: QueueSettings, req: RetryFa
   const [priority] = prioritiesOf(queue, req.priority) as [number];
   if (req.limit <= 0) return 0;
   const runAfterMs = req.runAfterMs ?? nowMs;
-  const header = await execute(pool, sql('retry-failed'), [req.attemptsToAllow, runAfterMs, nowMs, queue.name, priority, req.limit]);
+  const header = await executeRetried(pool, sql('retry-failed'), [req.attemptsToAllow, runAfterMs, nowMs, queue.name, priority, req.limit]);
   return header.affectedRows;
 }
 
@@ -21,6 +21,6 @@ export async function deleteJobs(pool: Pool, queue: QueueSettings, req: DeleteJo
   if (req.limit <= 0) return 0;
   const regex = regexParam(req.bodyRegex);
   if (regex !== null) return limitedDelete(pool, { queue: queue.name, state: req.state, priority, regex, max: req.limit }, regexLimit);
-  const header = await execute(pool, sql('delete-jobs'), [queue.name, req.state, priority, regex, regex, req.limit]);
+  const header = await executeRetried(pool, sql('delete-jobs'), [queue.name, req.state, priority, regex, regex, req.limit]);
   return header.affectedRows;
 }

@@ -1,6 +1,6 @@
 import type { Pool } from 'mysql2/promise';
 import type { JobState } from '../../../core/src/types/job-state';
-import { execute, selectRows } from './mysql-pool';
+import { executeRetried, selectRows } from './mysql-pool';
 import { sql } from './sql-loader';
 import { truncateCustomStatus } from './custom-status';
 
@@ -36,7 +36,7 @@ export class JobWriter {
     const chunk = bulk ? this.maxRowsPerStatement : 1;
     for (let i = 0; i < rows.length; i += chunk) {
       const slice = rows.slice(i, i + chunk);
-      const header = await execute(this.pool, sql('jobs-insert'), [slice.map(toValues)]);
+      const header = await executeRetried(this.pool, sql('jobs-insert'), [slice.map(toValues)]);
       for (let k = 0; k < slice.length; k += 1) ids.push(header.insertId + k);
     }
     return ids;

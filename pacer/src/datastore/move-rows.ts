@@ -3,7 +3,7 @@ import type { PortableJob } from '../../../core/src/types/job';
 import type { JobState } from '../../../core/src/types/job-state';
 import { withMysqlRetries } from '../../../core/src/sql/mysql-retry';
 import { formatPacerDescriptor, type PacerJobRef } from '../descriptors/pacer-descriptor';
-import { execute, selectRows, withTransaction, type Row } from './mysql-pool';
+import { execute, executeRetried, selectRows, withTransaction, type Row } from './mysql-pool';
 import { moveBand, TAKEN_OFFSET } from './move-states';
 import { sql } from './sql-loader';
 
@@ -82,7 +82,7 @@ export async function deleteInBand(pool: Pool, refs: readonly PacerJobRef[], off
   const [low, high] = moveBand(offset);
   let n = 0;
   for (const chunk of chunks(refs)) {
-    n += (await execute(pool, sql('move-delete'), [chunk.map((r) => r.id), low, high, tuples(chunk)])).affectedRows;
+    n += (await executeRetried(pool, sql('move-delete'), [chunk.map((r) => r.id), low, high, tuples(chunk)])).affectedRows;
   }
   return n;
 }
@@ -92,7 +92,7 @@ export async function restoreTaken(pool: Pool, refs: readonly PacerJobRef[]): Pr
   const [low, high] = moveBand(TAKEN_OFFSET);
   let n = 0;
   for (const chunk of chunks(refs)) {
-    n += (await execute(pool, sql('move-restore'), [TAKEN_OFFSET, chunk.map((r) => r.id), low, high, tuples(chunk)])).affectedRows;
+    n += (await executeRetried(pool, sql('move-restore'), [TAKEN_OFFSET, chunk.map((r) => r.id), low, high, tuples(chunk)])).affectedRows;
   }
   return n;
 }
@@ -106,7 +106,7 @@ export async function publishStaged(
   for (const chunk of chunks(items)) {
     const ids = chunk.map((i) => i.ref.id);
     const params = [stagedOffset, ids, chunk.map((i) => i.claimDescriptor), ids, low, high, tuples(chunk.map((i) => i.ref))];
-    n += (await execute(pool, sql('move-publish'), params)).affectedRows;
+    n += (await executeRetried(pool, sql('move-publish'), params)).affectedRows;
   }
   return n;
 }

@@ -1,4 +1,6 @@
 import { createPool, type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
+import { withMysqlRetries } from '../../../core/src/sql/mysql-retry';
+import { tracedSql } from '../../../core/src/telemetry/tracing';
 import { toPinLaterError } from './mysql-errors';
 
 export interface MysqlConnectionConfig {
@@ -35,7 +37,7 @@ export function createMysqlPool(config: MysqlConnectionConfig): Pool {
 /** Runs a query and returns its rows; MySQL errors become PinLater errors (mysql-errors.ts). */
 export async function selectRows(db: Queryable, text: string, params: unknown[]): Promise<Row[]> {
   try {
-    const [rows] = await db.query<Row[]>(text, params);
+    const [rows] = await tracedSql(text, () => db.query<Row[]>(text, params));
     return rows;
   } catch (e) {
     throw toPinLaterError(e);
@@ -45,11 +47,22 @@ export async function selectRows(db: Queryable, text: string, params: unknown[])
 /** Runs a write and returns its header (affectedRows are matched rows: mysql2 sets FOUND_ROWS). */
 export async function execute(db: Queryable, text: string, params: unknown[]): Promise<ResultSetHeader> {
   try {
-    const [header] = await db.query<ResultSetHeader>(text, params);
+    const [header] = await tracedSql(text, () => db.query<ResultSetHeader>(text, params));
     return header;
   } catch (e) {
     throw toPinLaterError(e);
   }
+}
+
+/**
+ * `execute` of ONE autocommit statement on the pool, run again (core/src/sql/mysql-retry.ts) when
+ * InnoDB rolled it back on a lock conflict (deadlock victim, lock wait timeout). The statement is
+ * its own transaction, so InnoDB undid it whole and running it again is safe. Never for a
+ * statement inside a transaction (a connection of `withTransaction`): a deadlock rolls back the
+ * whole transaction, which must be retried instead (`withMysqlRetries(() => withTransaction(…))`).
+ */
+export function executeRetried(pool: Pool, text: string, params: unknown[]): Promise<ResultSetHeader> {
+  return withMysqlRetries(() => execute(pool, text, params));
 }
 
 /** Runs `fn` in a transaction on one connection; rolls back on any error. */

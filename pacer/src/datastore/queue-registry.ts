@@ -2,7 +2,7 @@ import type { Pool } from 'mysql2/promise';
 import type { Clock } from '../../../core/src/util/clock';
 import { ErrorCode } from '../../../core/src/errors/error-code';
 import { PinLaterError, QueueNotFoundError } from '../../../core/src/errors/pinlater-error';
-import { execute, selectRows, type Row } from './mysql-pool';
+import { executeRetried, selectRows, type Row } from './mysql-pool';
 import { mysqlErrorCode } from './mysql-errors';
 import { sql } from './sql-loader';
 import { MAX_QUEUE_NAME_LENGTH } from './tables';
@@ -54,14 +54,14 @@ export class QueueRegistry {
       throw new PinLaterError(ErrorCode.UNKNOWN, `Invalid partition count: ${numPartitions}`);
     }
     const now = this.clock.nowMs();
-    await execute(this.pool, sql('queue-insert'), [
+    await executeRetried(this.pool, sql('queue-insert'), [
       name, numPartitions, this.defaults.numPriorities, options.fifo ? 1 : 0,
       options.maxJobsPerSecond ?? null, options.defaultAttemptsAllowed ?? 2, now,
     ]);
     const settings = await this.load(name);
     if (settings === undefined) throw new PinLaterError(ErrorCode.UNKNOWN, `Queue vanished while created: ${name}`);
     const rows = Array.from({ length: settings.numPartitions }, (_, p) => [name, p, now]);
-    await execute(this.pool, sql('partition-owners-insert'), [rows]);
+    await executeRetried(this.pool, sql('partition-owners-insert'), [rows]);
     return settings;
   }
 
@@ -95,10 +95,10 @@ export class QueueRegistry {
   async delete(name: string): Promise<void> {
     this.cache.delete(name);
     for (let attempt = 0; ; attempt += 1) {
-      while ((await execute(this.pool, sql('queue-delete-jobs'), [name, DELETE_CHUNK])).affectedRows > 0);
+      while ((await executeRetried(this.pool, sql('queue-delete-jobs'), [name, DELETE_CHUNK])).affectedRows > 0);
       try {
-        await execute(this.pool, sql('queue-delete-owners'), [name]);
-        await execute(this.pool, sql('queue-delete'), [name]);
+        await executeRetried(this.pool, sql('queue-delete-owners'), [name]);
+        await executeRetried(this.pool, sql('queue-delete'), [name]);
         return;
       } catch (e) {
         // A concurrent enqueue added jobs between the chunks and the registry row (FK 1451).

@@ -2,7 +2,7 @@ import type { Pool } from 'mysql2/promise';
 import {
   flavourOf, serverVersionSql, withinTimeLimit, withTimeLimit, type ServerFlavour, type TimeLimitBudget,
 } from '../../../core/src/sql/statement-time-limit';
-import { execute, selectRows, type Row } from './mysql-pool';
+import { executeRetried, selectRows, type Row } from './mysql-pool';
 import { sql } from './sql-loader';
 
 /**
@@ -62,11 +62,11 @@ export function deleteUnderLimit(pool: Pool, flavour: ServerFlavour, q: RegexDel
   return withinTimeLimit(limit, LIMIT_SETTING, async () => {
     if (flavour === 'mariadb') {
       const params = [q.queue, q.state, q.priority, q.regex, q.regex, q.max];
-      return (await execute(pool, withTimeLimit(sql('delete-jobs'), flavour, limit.limitMs), params)).affectedRows;
+      return (await executeRetried(pool, withTimeLimit(sql('delete-jobs'), flavour, limit.limitMs), params)).affectedRows;
     }
     const select = withTimeLimit(sql('delete-jobs-select-ids'), flavour, limit.limitMs);
     const ids = (await selectRows(pool, select, [q.queue, q.state, q.priority, q.regex, q.max])).map((r) => Number(r.id));
     if (ids.length === 0) return 0;
-    return (await execute(pool, sql('delete-jobs-by-ids'), [ids, q.queue, q.state, q.priority, q.regex])).affectedRows;
+    return (await executeRetried(pool, sql('delete-jobs-by-ids'), [ids, q.queue, q.state, q.priority, q.regex])).affectedRows;
   });
 }

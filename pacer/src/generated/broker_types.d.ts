@@ -30,8 +30,9 @@ declare class BrokerDequeueRequest {
     public priorities: number[];
     public limit: number;
     public claimDescriptor: string;
+    public traceparent?: string;
 
-      constructor(args?: { queue: string; partitions: number[]; priorities: number[]; limit: number; claimDescriptor: string; });
+      constructor(args?: { queue: string; partitions: number[]; priorities: number[]; limit: number; claimDescriptor: string; traceparent?: string; });
   }
 
 declare class BrokerDequeueResponse {
@@ -47,8 +48,9 @@ declare class BrokerNotifyRequest {
     public partitions: number[];
     public earliestRunAfterMs?: Int64;
     public priorities?: number[];
+    public traceparent?: string;
 
-      constructor(args?: { queue: string; partitions: number[]; earliestRunAfterMs?: Int64; priorities?: number[]; });
+      constructor(args?: { queue: string; partitions: number[]; earliestRunAfterMs?: Int64; priorities?: number[]; traceparent?: string; });
   }
 
 declare class PartitionStatus {

@@ -160,6 +160,7 @@ const BrokerDequeueRequest = module.exports.BrokerDequeueRequest = class {
     this.priorities = null;
     this.limit = null;
     this.claimDescriptor = null;
+    this.traceparent = null;
     if (args) {
       if (args.queue !== undefined && args.queue !== null) {
         this.queue = args.queue;
@@ -185,6 +186,9 @@ const BrokerDequeueRequest = module.exports.BrokerDequeueRequest = class {
         this.claimDescriptor = args.claimDescriptor;
       } else {
         throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field claimDescriptor is unset!');
+      }
+      if (args.traceparent !== undefined && args.traceparent !== null) {
+        this.traceparent = args.traceparent;
       }
     }
   }
@@ -250,6 +254,13 @@ const BrokerDequeueRequest = module.exports.BrokerDequeueRequest = class {
           input.skip(ftype);
         }
         break;
+        case 6:
+        if (ftype == Thrift.Type.STRING) {
+          this.traceparent = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
         default:
           input.skip(ftype);
       }
@@ -298,6 +309,11 @@ const BrokerDequeueRequest = module.exports.BrokerDequeueRequest = class {
     if (this.claimDescriptor !== null && this.claimDescriptor !== undefined) {
       output.writeFieldBegin('claimDescriptor', Thrift.Type.STRING, 5);
       output.writeString(this.claimDescriptor);
+      output.writeFieldEnd();
+    }
+    if (this.traceparent !== null && this.traceparent !== undefined) {
+      output.writeFieldBegin('traceparent', Thrift.Type.STRING, 6);
+      output.writeString(this.traceparent);
       output.writeFieldEnd();
     }
     output.writeFieldStop();
@@ -445,6 +461,7 @@ const BrokerNotifyRequest = module.exports.BrokerNotifyRequest = class {
     this.partitions = null;
     this.earliestRunAfterMs = null;
     this.priorities = null;
+    this.traceparent = null;
     if (args) {
       if (args.queue !== undefined && args.queue !== null) {
         this.queue = args.queue;
@@ -461,6 +478,9 @@ const BrokerNotifyRequest = module.exports.BrokerNotifyRequest = class {
       }
       if (args.priorities !== undefined && args.priorities !== null) {
         this.priorities = Thrift.copyList(args.priorities, [null]);
+      }
+      if (args.traceparent !== undefined && args.traceparent !== null) {
+        this.traceparent = args.traceparent;
       }
     }
   }
@@ -519,6 +539,13 @@ const BrokerNotifyRequest = module.exports.BrokerNotifyRequest = class {
           input.skip(ftype);
         }
         break;
+        case 5:
+        if (ftype == Thrift.Type.STRING) {
+          this.traceparent = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
         default:
           input.skip(ftype);
       }
@@ -562,6 +589,11 @@ const BrokerNotifyRequest = module.exports.BrokerNotifyRequest = class {
         }
       }
       output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.traceparent !== null && this.traceparent !== undefined) {
+      output.writeFieldBegin('traceparent', Thrift.Type.STRING, 5);
+      output.writeString(this.traceparent);
       output.writeFieldEnd();
     }
     output.writeFieldStop();

@@ -11,7 +11,7 @@ import { ErrorCode } from '../../../core/src/errors/error-code';
 import { PinLaterError } from '../../../core/src/errors/pinlater-error';
 import { withMysqlRetries } from '../../../core/src/sql/mysql-retry';
 import { driverErrno } from '../../../core/src/sql/driver-errno';
-import { execute, selectRows, withTransaction, type Row } from '../datastore/mysql-pool';
+import { execute, executeRetried, selectRows, withTransaction, type Row } from '../datastore/mysql-pool';
 import { sql } from '../datastore/sql-loader';
 import { MAX_QUEUE_NAME_LENGTH } from '../datastore/tables';
 import { checkMigrationId } from './migration-id';
@@ -91,21 +91,21 @@ export class MigrationStateStore implements MigrationStates {
 
   /** Pauses or resumes the queue's copying; UNKNOWN when the queue has no migration. */
   async setPaused(queue: string, paused: boolean): Promise<void> {
-    const header = await execute(this.pool, sql('queue-migration-set-paused'), [paused ? 1 : 0, this.clock.nowMs(), queue]);
+    const header = await executeRetried(this.pool, sql('queue-migration-set-paused'), [paused ? 1 : 0, this.clock.nowMs(), queue]);
     if (header.affectedRows === 0) throw noMigration(queue);
   }
 
   /** Sets the copy rate (jobs/s, 0 < rate ≤ MAX_RATE_PER_S); UNKNOWN when the queue has no migration. */
   async setRate(queue: string, rateLimitPerS: number): Promise<void> {
     checkRate(rateLimitPerS);
-    const header = await execute(this.pool, sql('queue-migration-set-rate'), [rateLimitPerS, this.clock.nowMs(), queue]);
+    const header = await executeRetried(this.pool, sql('queue-migration-set-rate'), [rateLimitPerS, this.clock.nowMs(), queue]);
     if (header.affectedRows === 0) throw noMigration(queue);
   }
 
   /** Sets the status of `migrationId`; UNKNOWN when the queue's row is absent or another migration's. */
   async setStatus(queue: string, migrationId: string, status: MigrationStatus): Promise<void> {
     if (!STATUSES.includes(status)) throw invalid(`status ${String(status)}`);
-    const header = await execute(this.pool, sql('queue-migration-set-status'), [status, this.clock.nowMs(), queue, migrationId]);
+    const header = await executeRetried(this.pool, sql('queue-migration-set-status'), [status, this.clock.nowMs(), queue, migrationId]);
     if (header.affectedRows === 0) throw new PinLaterError(ErrorCode.UNKNOWN, `Queue ${queue} has no migration ${migrationId}`);
   }
 
@@ -127,13 +127,13 @@ export class MigrationStateStore implements MigrationStates {
 
   /** Extends a lease the fence still holds (a lapsed lease nobody took is still held); false when lost. */
   async renewLease(fence: LeaseFence, ttlMs: number): Promise<boolean> {
-    const header = await execute(this.pool, sql('queue-migration-lease-renew'), [this.clock.nowMs() + ttlMs, fence.queue, fence.owner, fence.epoch]);
+    const header = await executeRetried(this.pool, sql('queue-migration-lease-renew'), [this.clock.nowMs() + ttlMs, fence.queue, fence.owner, fence.epoch]);
     return header.affectedRows > 0;
   }
 
   /** Gives the lease up; a fence that no longer holds it changes nothing. */
   async releaseLease(fence: LeaseFence): Promise<void> {
-    await execute(this.pool, sql('queue-migration-lease-release'), [this.clock.nowMs(), fence.queue, fence.owner, fence.epoch]);
+    await executeRetried(this.pool, sql('queue-migration-lease-release'), [this.clock.nowMs(), fence.queue, fence.owner, fence.epoch]);
   }
 
   /**
@@ -143,7 +143,7 @@ export class MigrationStateStore implements MigrationStates {
   async recordProgress(fence: LeaseFence, progress: MigrationProgress): Promise<boolean> {
     const counts = movedCounts(progress.moved ?? {});
     const error = progress.lastError === undefined || progress.lastError === null ? progress.lastError : progress.lastError.slice(0, MAX_ERROR_LENGTH);
-    const header = await execute(this.pool, sql('queue-migration-progress'), [
+    const header = await executeRetried(this.pool, sql('queue-migration-progress'), [
       ...counts,
       progress.sourceEmptySinceMs === undefined ? 0 : 1, progress.sourceEmptySinceMs ?? null,
       progress.firstSeenTableVersion ?? null,

@@ -1,4 +1,6 @@
 import type { Server, Socket } from 'node:net';
+import { SPANS } from '../../../core/src/telemetry/telemetry-catalogue';
+import { contextFromTraceparent, inSpan, type SpanOptions } from '../../../core/src/telemetry/tracing';
 import thrift from 'thrift';
 import type { Logger } from '../../../core/src/logging/logger';
 import { ErrorCode } from '../../../core/src/errors/error-code';
@@ -90,7 +92,7 @@ export class BrokerServer {
     return {
       dequeue: async (req: ttypes.BrokerDequeueRequest) => {
         try {
-          const r = await this.track(broker.dequeue(req));
+          const r = await this.track(inSpan(SPANS.brokerServer, serverSpan('dequeue', req), () => broker.dequeue(req)));
           const jobs = r.jobs.map((j) => new ttypes.BrokerJob({ ...j, createdAtMs: toI64(j.createdAtMs), updatedAtMs: toI64(j.updatedAtMs) }));
           return new ttypes.BrokerDequeueResponse({ jobs, notOwned: r.notOwned, readyLeft: r.readyLeft });
         } catch (e) {
@@ -99,7 +101,7 @@ export class BrokerServer {
       },
       notifyPending: async (req: ttypes.BrokerNotifyRequest) => {
         try {
-          await broker.notifyPending(req.queue, req.partitions, fromI64(req.earliestRunAfterMs), req.priorities ?? undefined);
+          await inSpan(SPANS.brokerServer, serverSpan('notifyPending', req), () => broker.notifyPending(req.queue, req.partitions, fromI64(req.earliestRunAfterMs), req.priorities ?? undefined));
         } catch (e) {
           fail(e);
         }
@@ -122,3 +124,11 @@ export class BrokerServer {
   }
 }
 
+/** The broker's span of an RPC: a child of the gateway's client span named by the request's `traceparent`. */
+function serverSpan(method: string, req: { queue: string; traceparent?: string | null }): SpanOptions {
+  return {
+    parts: { method },
+    attributes: { 'rpc.system.name': 'pacer', 'rpc.method': `PacerBroker/${method}`, 'messaging.destination.name': req.queue },
+    parent: contextFromTraceparent(req.traceparent),
+  };
+}

@@ -1,4 +1,6 @@
 import thrift from 'thrift';
+import { SPANS } from '../../../core/src/telemetry/telemetry-catalogue';
+import { currentTraceparent, inSpan, tracingActive } from '../../../core/src/telemetry/tracing';
 import { PinLaterError } from '../../../core/src/errors/pinlater-error';
 import type { ErrorCode } from '../../../core/src/errors/error-code';
 import { coerceError } from '../../../core/src/errors/coerce-error';
@@ -43,7 +45,7 @@ export class ThriftBrokerClient implements BrokerClient {
   constructor(private readonly callTimeoutMs: number) {}
 
   async dequeue(endpoint: BrokerEndpoint, args: BrokerDequeueArgs): Promise<BrokerDequeueReply> {
-    const res = await this.call(endpoint, (c) => c.dequeue(new ttypes.BrokerDequeueRequest(args)));
+    const res = await this.traced('dequeue', endpoint, args.queue, (traceparent) => this.call(endpoint, (c) => c.dequeue(new ttypes.BrokerDequeueRequest({ ...args, ...traceparent }))));
     return {
       jobs: res.jobs.map((j) => ({
         descriptor: j.descriptor, body: j.body, attemptsAllowed: j.attemptsAllowed, attemptsRemaining: j.attemptsRemaining,
@@ -61,7 +63,7 @@ export class ThriftBrokerClient implements BrokerClient {
       ...(notice.earliestRunAfterMs === undefined ? {} : { earliestRunAfterMs: toI64(notice.earliestRunAfterMs) }),
       ...(notice.priorities === undefined ? {} : { priorities: notice.priorities }),
     });
-    await this.call(endpoint, (c) => c.notifyPending(req));
+    await this.traced('notifyPending', endpoint, notice.queue, (traceparent) => this.call(endpoint, (c) => c.notifyPending(Object.assign(req, traceparent))));
   }
 
   /** The broker's counters and owned partitions (`status` RPC: operators, the benchmark). */
@@ -78,6 +80,19 @@ export class ThriftBrokerClient implements BrokerClient {
       dequeueReads: fromI64(s.dequeueReads ?? undefined) ?? 0,
       emptyDequeueReads: fromI64(s.emptyDequeueReads ?? undefined) ?? 0,
     };
+  }
+
+  /**
+   * A `PacerBroker/<method> client` span around the call, its W3C context handed to `call` to
+   * put in the request (the broker's span joins the gateway's trace). Without tracing: no span,
+   * no field.
+   */
+  private traced<T>(method: string, endpoint: BrokerEndpoint, queue: string, call: (traceparent: { traceparent?: string }) => Promise<T>): Promise<T> {
+    if (!tracingActive()) return call({});
+    return inSpan(SPANS.brokerClient, { parts: { method }, attributes: { 'rpc.system.name': 'pacer', 'rpc.method': `PacerBroker/${method}`, 'server.address': `${endpoint.host}:${endpoint.port}`, 'messaging.destination.name': queue } }, () => {
+      const traceparent = currentTraceparent();
+      return call(traceparent === undefined ? {} : { traceparent });
+    });
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,196 @@
+/**
+ * THE list of every OpenTelemetry metric and span name the system emits (issue 12). Instruments
+ * are only ever created from these definitions (meter-instruments.ts) and spans only under these
+ * names (tracing.ts), so this module is complete by construction; test/integration/
+ * telemetry-catalogue.test.ts scrapes a real Prometheus after a workload and checks both
+ * directions (every name here has data; nothing else of ours is exported). Dashboards and
+ * runbooks take their names from here (`prometheusName`).
+ *
+ * Naming: OpenTelemetry semantic conventions where one fits (`rpc.server.call.duration`,
+ * messaging attributes), our own `pinlater.*` / `pacer.*` names otherwise. Units are base units
+ * (seconds). The Prometheus exporter maps `.` to `_` and appends `_total` to counters only; it does
+ * NOT append the unit, so names that carry a unit say so themselves where Prometheus convention
+ * wants it (`…_seconds`). Labels only for bounded sets: methods, states, priorities, results,
+ * error codes, systems, and queues through the bounded per-queue series (core/src/interfaces/
+ * stats.ts `queueSeries`: a queue gets its own label value only while the set has room; all
+ * others share `other-queues`). Never a job id or descriptor.
+ */
+
+/** The processes that emit telemetry (their `service.name`). */
+export type TelemetryProcess = 'pinlater-gateway' | 'pacer-broker' | 'pacer-controller' | 'pinlater-copier';
+
+export type MetricKind = 'counter' | 'histogram' | 'gauge';
+
+export interface MetricDef {
+  readonly name: string;
+  readonly kind: MetricKind;
+  /** UCUM unit (`s`, `{job}`, `{call}`, …). */
+  readonly unit: string;
+  readonly description: string;
+  /** Every attribute (label) key it may carry: all bounded sets. */
+  readonly attributes: readonly string[];
+  readonly processes: readonly TelemetryProcess[];
+  /** Histograms: explicit bucket boundaries. */
+  readonly buckets?: readonly number[];
+}
+
+/** Attribute keys, semantic-convention names where they exist. */
+export const ATTR = {
+  rpcSystem: 'rpc.system.name',
+  rpcMethod: 'rpc.method',
+  queue: 'messaging.destination.name',
+  messagingSystem: 'messaging.system',
+  operation: 'messaging.operation.name',
+  batchSize: 'messaging.batch.message_count',
+  clientId: 'messaging.client.id',
+  errorType: 'error.type',
+  backend: 'pinlater.backend',
+  result: 'pinlater.result',
+  state: 'pinlater.job.state',
+  priority: 'pinlater.job.priority',
+  mode: 'pinlater.routing.mode',
+  dbSystem: 'db.system.name',
+  dbOperation: 'db.operation.name',
+  finagleTraceId: 'pinlater.finagle.trace_id',
+} as const;
+
+/** Seconds, sub-millisecond to 10 s (PinLater calls take 0.2 ms on a warm Redis, seconds when a store stalls). */
+export const SECONDS_BUCKETS: readonly number[] = [0.0002, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Batch sizes (jobs per claim batch, per enqueue/dequeue call). */
+export const BATCH_BUCKETS: readonly number[] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000];
+
+const GW: readonly TelemetryProcess[] = ['pinlater-gateway'];
+const BROKER: readonly TelemetryProcess[] = ['pacer-broker'];
+const ZK_PROCESSES: readonly TelemetryProcess[] = ['pinlater-gateway', 'pacer-broker', 'pacer-controller', 'pinlater-copier'];
+
+export const METRICS = {
+  // ---------------------------------------------------------------- gateway: RPCs and backends
+  rpcServerDuration: {
+    name: 'rpc.server.call.duration', kind: 'histogram', unit: 's', buckets: SECONDS_BUCKETS, processes: GW,
+    description: 'PinLater Thrift calls served: latency; its count is the request rate, with error.type the errors (a PinLater ErrorCode name, or a Thrift application exception type)',
+    attributes: [ATTR.rpcSystem, ATTR.rpcMethod, ATTR.queue, ATTR.errorType],
+  },
+  backendOperationDuration: {
+    name: 'pinlater.backend.operation.duration', kind: 'histogram', unit: 's', buckets: SECONDS_BUCKETS, processes: GW,
+    description: 'Backend operations by the system that served them (a legacy cluster or pacer): latency and errors',
+    attributes: [ATTR.operation, ATTR.backend, ATTR.queue, ATTR.errorType],
+  },
+  jobsEnqueued: {
+    name: 'pinlater.jobs.enqueued', kind: 'counter', unit: '{job}', processes: GW,
+    description: 'Jobs enqueued', attributes: [ATTR.queue, ATTR.backend],
+  },
+  jobsDequeued: {
+    name: 'pinlater.jobs.dequeued', kind: 'counter', unit: '{job}', processes: GW,
+    description: 'Jobs handed to workers by dequeueJobs', attributes: [ATTR.queue, ATTR.backend],
+  },
+  jobsAcked: {
+    name: 'pinlater.jobs.acked', kind: 'counter', unit: '{job}', processes: GW,
+    description: 'Jobs acknowledged by workers, by result (succeeded, failed)', attributes: [ATTR.queue, ATTR.backend, ATTR.result],
+  },
+  jobsTimedOut: {
+    name: 'pinlater.jobs.timed_out', kind: 'counter', unit: '{job}', processes: ['pinlater-gateway', 'pacer-broker'],
+    description: 'IN_PROGRESS jobs whose claim timed out (monitor): result retry (back to PENDING) or failed (no attempts left)',
+    attributes: [ATTR.queue, ATTR.result],
+  },
+  queueDepth: {
+    name: 'pinlater.queue.depth', kind: 'gauge', unit: '{job}', processes: GW,
+    description: 'Jobs per queue, state and priority, recounted every PINLATER_QUEUE_DEPTH_INTERVAL_MS for a bounded number of queues (PENDING counts ready jobs; MySQL counts are capped as getJobCount is)',
+    attributes: [ATTR.queue, ATTR.state, ATTR.priority],
+  },
+  routingTableVersion: {
+    name: 'pinlater.routing.table.version', kind: 'gauge', unit: '{version}', processes: GW,
+    description: 'The routing table version this gateway applied (compare with the table: pinlater-ops status)', attributes: [],
+  },
+  routingQueues: {
+    name: 'pinlater.routing.queues', kind: 'gauge', unit: '{queue}', processes: GW,
+    description: 'Queues with a route in force, by mode (legacy, migrating, pacer; a finalized record serves as pacer), as this gateway applied them', attributes: [ATTR.mode],
+  },
+  // ---------------------------------------------------------------- ZooKeeper, every process with a session
+  zookeeperSessionConnected: {
+    name: 'pinlater.zookeeper.session.connected', kind: 'gauge', unit: '1', processes: ZK_PROCESSES,
+    description: '1 while the process has a live ZooKeeper session, 0 while it is disconnected or expired', attributes: [],
+  },
+  // ---------------------------------------------------------------- Pacer broker
+  brokerBufferedJobs: {
+    name: 'pacer.broker.buffered.jobs', kind: 'gauge', unit: '{job}', processes: BROKER,
+    description: 'Ready jobs prefetched in the broker\'s memory, per queue', attributes: [ATTR.queue],
+  },
+  brokerPartitionsOwned: {
+    name: 'pacer.broker.partitions.owned', kind: 'gauge', unit: '{partition}', processes: BROKER,
+    description: 'Queue partitions this broker owns', attributes: [],
+  },
+  brokerClaimBatchSize: {
+    name: 'pacer.broker.claim.batch.size', kind: 'histogram', unit: '{job}', buckets: BATCH_BUCKETS, processes: BROKER,
+    description: 'Jobs per claim statement (group commit of dequeues)', attributes: [],
+  },
+  brokerRefillReads: {
+    name: 'pacer.broker.refill.reads', kind: 'counter', unit: '{read}', processes: BROKER,
+    description: 'MySQL reads refilling a partition\'s buffer, by result (found, empty)', attributes: [ATTR.result],
+  },
+  brokerDequeueDuration: {
+    name: 'pacer.broker.dequeue.duration', kind: 'histogram', unit: 's', buckets: SECONDS_BUCKETS, processes: BROKER,
+    description: 'Broker dequeue RPCs served (buffer hit, or a refill read first)', attributes: [ATTR.errorType],
+  },
+  // ---------------------------------------------------------------- Pacer controller
+  controllerRebalances: {
+    name: 'pacer.controller.rebalances', kind: 'counter', unit: '{rebalance}', processes: ['pacer-controller'],
+    description: 'Controller pipeline runs that computed and wrote an ideal state', attributes: [],
+  },
+  controllerLeader: {
+    name: 'pacer.controller.leader', kind: 'gauge', unit: '1', processes: ['pacer-controller'],
+    description: '1 while this controller is the elected leader', attributes: [],
+  },
+  // ---------------------------------------------------------------- migration copier
+  copierJobsMoved: {
+    name: 'pinlater.copier.jobs.moved', kind: 'counter', unit: '{job}', processes: ['pinlater-copier'],
+    description: 'Jobs moved by this copier, per queue and state moved (PENDING, FAILED, SUCCEEDED)', attributes: [ATTR.queue, ATTR.state],
+  },
+  copierRateLimit: {
+    name: 'pinlater.copier.rate.limit', kind: 'gauge', unit: '{job}/s', processes: ['pinlater-copier'],
+    description: 'Configured copy rate of each queue this copier works', attributes: [ATTR.queue],
+  },
+  copierQueuesWorked: {
+    name: 'pinlater.copier.queues.worked', kind: 'gauge', unit: '{queue}', processes: ['pinlater-copier'],
+    description: 'Queues whose migration lease this copier holds', attributes: [],
+  },
+} as const satisfies Record<string, MetricDef>;
+
+export type MetricKey = keyof typeof METRICS;
+
+/** The name Prometheus shows when it scrapes the process's `/metrics` directly. */
+export function prometheusName(def: MetricDef): string {
+  const base = def.name.replace(/[^A-Za-z0-9_]/g, '_');
+  return def.kind === 'counter' ? `${base}_total` : base;
+}
+
+/** The series a histogram adds (`_bucket`, `_sum`, `_count`), or the one series of others. */
+export function prometheusSeries(def: MetricDef): string[] {
+  const base = prometheusName(def);
+  return def.kind === 'histogram' ? [`${base}_bucket`, `${base}_sum`, `${base}_count`] : [base];
+}
+
+export type SpanKindName = 'SERVER' | 'CLIENT' | 'INTERNAL';
+
+export interface SpanDef {
+  /** The name, `{…}` parts filled from a bounded set (a method, an operation, a command). */
+  readonly name: string;
+  readonly kind: SpanKindName;
+  readonly processes: readonly TelemetryProcess[];
+  readonly description: string;
+}
+
+export const SPANS = {
+  rpcServer: { name: 'PinLater/{method}', kind: 'SERVER', processes: GW, description: 'One PinLater Thrift call; continues a Finagle caller\'s trace (TTwitter header)' },
+  backendOperation: { name: 'backend {operation}', kind: 'INTERNAL', processes: GW, description: 'The backend operation of a call on the system that serves the queue (attribute pinlater.backend)' },
+  redisCommand: { name: 'redis {command}', kind: 'CLIENT', processes: GW, description: 'One Redis command or Lua script call of a legacy Redis shard' },
+  mysqlQuery: { name: 'mysql {operation}', kind: 'CLIENT', processes: ['pinlater-gateway', 'pacer-broker'], description: 'One MySQL statement (legacy MySQL shard or Pacer datastore); operation is its first keyword' },
+  brokerClient: { name: 'PacerBroker/{method} client', kind: 'CLIENT', processes: GW, description: 'The gateway\'s call to a Pacer dequeue broker (trace context carried in the request)' },
+  brokerServer: { name: 'PacerBroker/{method}', kind: 'SERVER', processes: BROKER, description: 'A broker RPC, child of the gateway\'s client span' },
+} as const satisfies Record<string, SpanDef>;
+
+export type SpanKey = keyof typeof SPANS;
+
+/** A span name from its definition: `spanName(SPANS.rpcServer, { method: 'enqueueJobs' })`. */
+export function spanName(def: SpanDef, parts: Readonly<Record<string, string>> = {}): string {
+  return def.name.replace(/\{(\w+)\}/g, (_, k: string) => parts[k] ?? k);
+}

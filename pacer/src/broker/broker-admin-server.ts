@@ -1,0 +1,59 @@
+/**
+ * The broker's admin HTTP port (`--admin-port`, PACER_ADMIN_PORT; 127.0.0.1 only): `/metrics`
+ * (Prometheus, through the OpenTelemetry exporter's handler; 404 when metrics are off), `/live`
+ * (the process answers) and `/health` (JSON of what the `status` RPC reports: owned partitions,
+ * buffered jobs, counters).
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../../../core/src/logging/logger';
+import type { MetricsRequestHandler } from '../../../core/src/telemetry/process-telemetry';
+import type { DequeueBroker } from './dequeue-broker';
+
+export class BrokerAdminServer {
+  private constructor(private readonly server: Server) {}
+
+  static async listen(
+    broker: DequeueBroker, port: number, metrics: MetricsRequestHandler | undefined, logger: Logger, host = '127.0.0.1',
+  ): Promise<BrokerAdminServer> {
+    const server = createServer((req, res) => handle(broker, metrics, logger, req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return new BrokerAdminServer(server);
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
+
+function handle(broker: DequeueBroker, metrics: MetricsRequestHandler | undefined, logger: Logger, req: IncomingMessage, res: ServerResponse): void {
+  const path = (req.url ?? '/').split('?')[0];
+  try {
+    if (path === '/metrics' && metrics !== undefined) metrics(req, res);
+    else if (path === '/live') send(res, 200, 'text/plain', 'OK\n');
+    else if (path === '/health') send(res, 200, 'application/json', `${JSON.stringify({ brokerId: broker.brokerId, partitions: broker.partitions(), ...broker.counters })}\n`);
+    else send(res, 404, 'text/plain', 'not found\n');
+  } catch (e) {
+    logger.error({ err: e, path }, 'broker admin request failed');
+    send(res, 500, 'text/plain', 'internal error\n');
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
