@@ -189,12 +189,13 @@ prepare_mysql() {
   node_modules/.bin/tsx pacer/src/migrate.ts --database pacer_local --user pacer_migrator --password pacer-migrator-local
 }
 
-# Prometheus's config: global settings, then one scrape job per line of METRICS_PORTS.
+# Prometheus's config: global settings, the alerting rules (config/prometheus/alerts.yml), then one
+# scrape job per line of METRICS_PORTS.
 prometheus_config() {
   local line name port
   printf '%s\n' '# Written by scripts/up.sh on every run: edit METRICS_PORTS there, not this file.' \
     'global:' "  scrape_interval: ${SCRAPE_INTERVAL}" "  scrape_timeout: ${SCRAPE_INTERVAL}" \
-    "  evaluation_interval: ${SCRAPE_INTERVAL}" 'scrape_configs:'
+    "  evaluation_interval: ${SCRAPE_INTERVAL}" 'rule_files:' "  - ${ROOT}/config/prometheus/alerts.yml" 'scrape_configs:'
   for line in "${METRICS_PORTS[@]}"; do
     IFS='|' read -r name port <<<"${line}"
     printf '  - job_name: %s\n    metrics_path: /metrics\n    static_configs:\n      - targets: ["127.0.0.1:%s"]\n' \

@@ -6,13 +6,14 @@ import { connect } from 'node:net';
  * Starts a TS entry point with tsx as a child process (benchmarks run servers out of process).
  * `nodeArgs` go to node itself, before the entry (e.g. `--cpu-prof --cpu-prof-dir=<dir>`).
  * `cwd` (default: this process's) is the tree `entry` is resolved in, so a bench can run the same
- * entry from another checkout (e.g. a git worktree of a baseline commit).
+ * entry from another checkout (e.g. a git worktree of a baseline commit). `env` (default: this
+ * process's) is the child's environment, GATEWAY_LOG_LEVEL=warn added.
  */
-export function startTsProcess(entry: string, args: string[], name: string, nodeArgs: readonly string[] = [], cwd?: string): ChildProcess {
+export function startTsProcess(entry: string, args: string[], name: string, nodeArgs: readonly string[] = [], cwd?: string, env: NodeJS.ProcessEnv = process.env): ChildProcess {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry, ...args], {
     cwd,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, GATEWAY_LOG_LEVEL: 'warn' },
+    env: { ...env, GATEWAY_LOG_LEVEL: 'warn' },
   });
   child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[${name}] ${d.toString()}`));
   return child;

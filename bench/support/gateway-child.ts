@@ -77,6 +77,8 @@ export interface GatewayLaunch {
   readonly args: (dir: string) => string[];
   readonly port: number;
   readonly nodeArgs?: readonly string[];
+  /** The gateway's environment (default: this process's), e.g. its telemetry variables. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -88,7 +90,7 @@ export async function launchGateway(launch: GatewayLaunch, teardown: Teardown): 
   const dir = mkdtempSync(join(tmpdir(), launch.dirPrefix));
   const removeDir = teardown.track(() => rmSync(dir, { recursive: true, force: true }));
   for (const [file, content] of Object.entries(launch.files)) writeFileSync(join(dir, file), content);
-  const child = startTsProcess('gateway/src/main.ts', launch.args(dir), launch.name, launch.nodeArgs ?? [], launch.treeDir);
+  const child = startTsProcess('gateway/src/main.ts', launch.args(dir), launch.name, launch.nodeArgs ?? [], launch.treeDir, launch.env);
   const stopChild = teardown.track(() => stopProcess(child));
   const stop = async (): Promise<void> => {
     await stopChild();

@@ -55,19 +55,20 @@ export class LeanPinLaterClient {
     return (reply.jobDescriptors as string[] | undefined) ?? [];
   }
 
-  /** The descriptors of the dequeued jobs. */
-  async dequeue(queue: string, limit: number): Promise<string[]> {
-    const reply = await this.call('dequeueJobs', 'PinLaterDequeueResponse', (w) =>
-      this.writeStructField(w, 2, 'PinLaterDequeueRequest', { queueName: queue, limit, dryRun: false, coverage: 1 }),
-    );
+  /**
+   * The descriptors of the dequeued jobs. `ack`: jobs of an earlier dequeue acked as succeeded in
+   * the same call (PinLater's piggybacked `jobAckRequest`, run beside the dequeue).
+   */
+  async dequeue(queue: string, limit: number, ack: readonly string[] = []): Promise<string[]> {
+    const request: DecodedStruct = { queueName: queue, limit, dryRun: false, coverage: 1 };
+    if (ack.length > 0) request.jobAckRequest = ackRequest(queue, ack);
+    const reply = await this.call('dequeueJobs', 'PinLaterDequeueResponse', (w) => this.writeStructField(w, 2, 'PinLaterDequeueRequest', request));
     const jobs = reply.jobs as Map<string, Buffer> | undefined;
     return jobs ? [...jobs.keys()] : [];
   }
 
   async ack(queue: string, succeeded: readonly string[]): Promise<void> {
-    await this.call('ackDequeuedJobs', undefined, (w) =>
-      this.writeStructField(w, 2, 'PinLaterJobAckRequest', { queueName: queue, jobsSucceeded: succeeded.map((jobDescriptor) => ({ jobDescriptor, appendCustomStatus: '', retryDelayMillis: 0 })) }),
-    );
+    await this.call('ackDequeuedJobs', undefined, (w) => this.writeStructField(w, 2, 'PinLaterJobAckRequest', ackRequest(queue, succeeded)));
   }
 
   /** lookupJobs (bodies not included): the descriptors the gateway found, in reply order. */
@@ -153,4 +154,9 @@ export class LeanPinLaterClient {
     this.pending = undefined;
     pending?.reject(e);
   }
+}
+
+/** A PinLaterJobAckRequest marking `succeeded` done. */
+function ackRequest(queue: string, succeeded: readonly string[]): DecodedStruct {
+  return { queueName: queue, jobsSucceeded: succeeded.map((jobDescriptor) => ({ jobDescriptor, appendCustomStatus: '', retryDelayMillis: 0 })) };
 }

@@ -23,7 +23,10 @@ for (const profile of selectedProfiles()) {
         for (const q of [LIMITED, PAUSED, FREE]) await ctx.client.createQueue(q);
       });
 
-      it('charges the requested limit: rate 10/s allows limit 10 once, then refuses limit 1 with DEQUEUE_RATE_LIMITED', async () => {
+      // Rate 1/s: at most one second's permits are stored, so a dequeue with limit 10 leaves at
+      // least 9 s owed however long the gateway was idle before (a rate of 10/s would owe nothing
+      // once the limiter had been idle a second: the test would depend on how fast it started).
+      it('charges the requested limit: rate 1/s allows limit 10 once, then refuses limit 1 with DEQUEUE_RATE_LIMITED', async () => {
         await enqueueN(ctx.client, LIMITED, 3);
         const first = await ctx.client.dequeue({ queue: LIMITED, limit: 10 });
         expect(Object.keys(first.jobs ?? {})).toHaveLength(3);
@@ -52,7 +55,7 @@ for (const profile of selectedProfiles()) {
       it('queues without a configured rate are never limited: back-to-back dequeues each get their job', async () => {
         const enqueued = await enqueueN(ctx.client, FREE, 6, 'free');
         const handedOut: string[] = [];
-        // Six calls at once: a rate of 10/s (LIMITED's) would refuse the second one.
+        // Six calls at once: a rate of 1/s (LIMITED's) would refuse the second one.
         for (let i = 0; i < 5; i++) {
           const { jobs } = await ctx.client.dequeue({ queue: FREE, limit: 1 });
           expect(Object.keys(jobs ?? {})).toHaveLength(1);
@@ -68,7 +71,7 @@ for (const profile of selectedProfiles()) {
       gateway: {
         queueConfig: {
           queues: [
-            { name: LIMITED, queueConfig: { maxJobsPerSecond: 10 } },
+            { name: LIMITED, queueConfig: { maxJobsPerSecond: 1 } },
             { name: PAUSED, queueConfig: { maxJobsPerSecond: 0 } },
           ],
         },

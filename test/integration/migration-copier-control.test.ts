@@ -153,10 +153,16 @@ describe('copier controls: pause, resume, rate limit, back-off (legacy Redis →
 
       // A real PinLater server (or a partitioned gateway) still writes to the legacy queue.
       const [late] = await legacy.enqueueJobs({ queue, jobs: [{ body: Buffer.from('late'), priority: 2, attemptsAllowed: 1, customStatus: '' }] });
-      await eventually(async () => expect(await left(queue)).toBe(0), { timeoutMs: 10_000, intervalMs: 50 });
-      const moved = await new MoveLedgerStore(pool, systemClock).resolve([late as string]);
-      const onPacer = await pacer.lookupJobs({ descriptors: [moved.get(late as string) as string], includeBody: true });
-      expect([...onPacer.values()].map((j) => j.body?.toString())).toEqual(['late']);
+      // Moved once the ledger names its copy and the copy is published on Pacer (PENDING on legacy
+      // drops to 0 as soon as the copier takes it, before the move is done).
+      const ledger = new MoveLedgerStore(pool, systemClock);
+      await eventually(async () => {
+        const target = (await ledger.resolve([late as string])).get(late as string);
+        expect(target).toBeDefined();
+        const onPacer = await pacer.lookupJobs({ descriptors: [target as string], includeBody: true });
+        expect([...onPacer.values()].map((j) => ({ body: j.body?.toString(), state: j.state }))).toEqual([{ body: 'late', state: JobState.PENDING }]);
+      }, { timeoutMs: 10_000, intervalMs: 50 });
+      expect(await left(queue)).toBe(0);
     } finally {
       await c.stop();
     }

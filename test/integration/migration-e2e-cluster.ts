@@ -8,6 +8,13 @@
  * processes. Claims never time out during the test: the legacy monitors are off, and the claim
  * timeout of every system (Pacer's broker included) is a day.
  *
+ * `E2eClusterOptions` change that for other tests (telemetry-catalogue.test.ts): fewer gateways,
+ * Pacer in cluster mode as scripts/up.sh runs it (a controller process and a ZooKeeper-mode broker
+ * process on a fresh chroot of their own), a short broker claim timeout, legacy properties (a
+ * monitor on), extra environment for every process. Every process serves `/metrics`: a gateway on
+ * its admin port, the broker on `brokerAdminPort`, the controller on `controllerStatusPort`, a
+ * copier on its `copierStatusPorts` entry.
+ *
  * Every namespace is released by `close()` (kept when the test failed: namespace-keeper.ts).
  */
 import { spawn } from 'node:child_process';
@@ -29,7 +36,7 @@ import { legacyOptions, legacySettings } from '../conformance/backends/legacy-se
 import { eventually } from '../support/eventually';
 import { freePort } from '../support/free-port';
 import { releaseNamespace } from '../support/namespace-keeper';
-import { mysqlDatabasesNamespace, redisKeysNamespace, uniqueMysqlInstanceId, uniqueShardBase } from '../support/namespaces';
+import { mysqlDatabasesNamespace, redisKeysNamespace, uniqueMysqlInstanceId, uniqueShardBase, zkChroot, type ZkChroot } from '../support/namespaces';
 import { ClusterProcess } from '../support/pacer-processes';
 import { writeShippedProperties } from '../support/shipped-properties';
 import { testEnv } from '../support/test-env';
@@ -46,6 +53,35 @@ const NS = { label: 'migration-e2e', monitor: {} };
 /** A copier's lease on a queue: short, so the next copier takes over soon after a kill -9. */
 const COPIER_LEASE_TTL_MS = 3000;
 const CLI_TIMEOUT_MS = 60_000;
+/** Pacer's cluster name in its chroot (cluster mode), and the ZooKeeper session timeout of its processes. */
+const PACER_CLUSTER = 'pacer';
+const PACER_SESSION_TIMEOUT_MS = 6000;
+
+export interface E2eClusterOptions {
+  /** Routing gateway processes. Default 2. */
+  readonly gateways?: number;
+  /**
+   * Pacer's topology: 'static' (default: one broker process started with `--assign all`) or
+   * 'zookeeper' (a controller process and a cluster-mode broker process on a fresh ZooKeeper
+   * chroot; the gateways, copiers and pinlater-ops reach Pacer through its external view).
+   */
+  readonly pacer?: 'static' | 'zookeeper';
+  /** The broker's claim timeout. Default a day (claims never time out). */
+  readonly brokerClaimTimeoutMs?: number;
+  /** The broker's monitor period. Default the broker's own. */
+  readonly brokerMonitorPeriodMs?: number;
+  /** Properties of both legacy clusters, over the quiet ones (monitor off, day-long claims). */
+  readonly legacyProperties?: Readonly<Record<string, string>>;
+  /** Environment every process gets on top of its own (e.g. telemetry settings). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** Pacer's processes' ports: the broker's Thrift and admin ports, the controller's status port (cluster mode). */
+interface PacerPorts {
+  readonly broker: number;
+  readonly brokerAdmin: number;
+  readonly controllerStatus: number;
+}
 
 export interface GatewayProcess {
   readonly index: number;
@@ -66,7 +102,10 @@ export class E2eCluster {
   readonly gateways: GatewayProcess[] = [];
   /** Every copier ever started, by id. */
   readonly copiers = new Map<string, ClusterProcess>();
+  /** The `--status-port` (`/health`, `/metrics`) of every copier ever started, by id. */
+  readonly copierStatusPorts = new Map<string, number>();
   private broker: ClusterProcess | undefined;
+  private controller: ClusterProcess | undefined;
   private ledgerPool: Pool | undefined;
   private constructor(
     readonly dir: string,
@@ -76,27 +115,41 @@ export class E2eCluster {
     private readonly mysqlId: number,
     readonly directRedis: PinLaterBackend,
     readonly directMysql: PinLaterBackend,
-    private readonly brokerPort: number,
+    private readonly ports: PacerPorts,
+    /** Pacer's own chroot in cluster mode; undefined in static mode. */
+    private readonly pacerChroot: ZkChroot | undefined,
+    private readonly options: E2eClusterOptions,
   ) {}
 
-  /** Builds the namespaces and config files (`startProcesses` starts the broker and both gateways). */
-  static async create(): Promise<E2eCluster> {
+  /** Builds the namespaces and config files (`startProcesses` starts Pacer's processes and the gateways). */
+  static async create(options: E2eClusterOptions = {}): Promise<E2eCluster> {
     const dir = mkdtempSync(join(tmpdir(), 'migration-e2e-'));
     const shardBase = uniqueShardBase();
     const redisShards = [`${shardBase}a`, `${shardBase}b`];
     const mysqlId = uniqueMysqlInstanceId();
-    const [pacerDb, table] = await Promise.all([freshPacerDb(), routingTable()]);
+    const [pacerDb, table, pacerChroot] = await Promise.all([freshPacerDb(), routingTable(), options.pacer === 'zookeeper' ? zkChroot() : undefined]);
     const directRedis = await createLegacyRedisBackend(legacyOptions(NS, redisBackendConfig(redisShards, []), legacySettings(NS)));
     const directMysql = await createLegacyMysqlBackend(legacyOptions(NS, mysqlBackendConfig([{ id: mysqlId, dequeueOnly: false }]),
       legacySettings(NS, { numDbPerQueue: MYSQL_DBS_PER_QUEUE, allowedHostnamePrefix: 'pinlaterlocaldb' })));
-    const cluster = new E2eCluster(dir, pacerDb, table, redisShards, mysqlId, directRedis, directMysql, await freePort());
-    for (const index of [0, 1]) cluster.gateways.push({ index, id: `e2e-gw-${index}`, thriftPort: await freePort(), adminPort: await freePort() });
+    const ports = { broker: await freePort(), brokerAdmin: await freePort(), controllerStatus: await freePort() };
+    const cluster = new E2eCluster(dir, pacerDb, table, redisShards, mysqlId, directRedis, directMysql, ports, pacerChroot, options);
+    for (let index = 0; index < (options.gateways ?? 2); index++) cluster.gateways.push({ index, id: `e2e-gw-${index}`, thriftPort: await freePort(), adminPort: await freePort() });
     cluster.writeConfigFiles();
     return cluster;
   }
 
   async startProcesses(): Promise<void> {
-    await Promise.all([this.startBroker(), ...this.gateways.map((g) => this.startGateway(g))]);
+    await Promise.all([this.startBroker(), ...(this.pacerChroot === undefined ? [] : [this.startController(this.pacerChroot)]), ...this.gateways.map((g) => this.startGateway(g))]);
+  }
+
+  /** The broker's `--admin-port` (`/metrics`, `/live`, `/health`). */
+  get brokerAdminPort(): number {
+    return this.ports.brokerAdmin;
+  }
+
+  /** The controller's `--status-port` (status JSON, `/metrics`); cluster mode only. */
+  get controllerStatusPort(): number | undefined {
+    return this.pacerChroot === undefined ? undefined : this.ports.controllerStatus;
   }
 
   /** The routing config the operator command and the copiers run with. */
@@ -116,11 +169,14 @@ export class E2eCluster {
     };
     const write = (name: string, content: unknown): void => writeFileSync(join(this.dir, name), typeof content === 'string' ? content : JSON.stringify(content));
     write('redis.json', redisBackendConfig(this.redisShards, []));
-    writeShippedProperties(join(this.dir, 'redis.properties'), 'redis.local.properties', quiet, ['QUEUE_CONFIG_FILE_PATH']);
+    const legacyQuiet = { ...quiet, ...this.options.legacyProperties };
+    writeShippedProperties(join(this.dir, 'redis.properties'), 'redis.local.properties', legacyQuiet, ['QUEUE_CONFIG_FILE_PATH']);
     write('mysql.json', mysqlBackendConfig([{ id: this.mysqlId, dequeueOnly: false }]));
-    writeShippedProperties(join(this.dir, 'mysql.properties'), 'mysql.local.properties', { ...quiet, MYSQL_NUM_DB_PER_QUEUE: String(MYSQL_DBS_PER_QUEUE) }, ['QUEUE_CONFIG_FILE_PATH']);
+    writeShippedProperties(join(this.dir, 'mysql.properties'), 'mysql.local.properties', { ...legacyQuiet, MYSQL_NUM_DB_PER_QUEUE: String(MYSQL_DBS_PER_QUEUE) }, ['QUEUE_CONFIG_FILE_PATH']);
     const mysql = { host, port, user, password, database: this.pacerDb.db.name, connectionLimit: 4 };
-    write('pacer.json', { mode: 'static', mysql, defaultPartitions: 2, brokers: { fallback: `127.0.0.1:${this.brokerPort}` } });
+    write('pacer.json', this.pacerChroot === undefined
+      ? { mode: 'static', mysql, defaultPartitions: 2, brokers: { fallback: `127.0.0.1:${this.ports.broker}` } }
+      : { mode: 'zookeeper', mysql, defaultPartitions: 2, zookeeper: { connect: this.pacerChroot.connectString, cluster: PACER_CLUSTER, sessionTimeoutMs: PACER_SESSION_TIMEOUT_MS } });
     write('admin.password', `${ADMIN_PASSWORD}\n`);
     const routing = (gatewayId?: string): unknown => ({
       legacyClusters: [
@@ -141,17 +197,29 @@ export class E2eCluster {
 
   // ------------------------------------------------------------ processes
 
-  private startProcess(name: string, entry: string, args: readonly string[], env?: NodeJS.ProcessEnv): ClusterProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], ...(env === undefined ? {} : { env }) });
+  /** A process with this one's environment (or `env`), plus the options' extra environment. */
+  private startProcess(name: string, entry: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ClusterProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, ...this.options.env } });
     return new ClusterProcess(name, child);
   }
 
   private async startBroker(): Promise<void> {
+    const topology = this.pacerChroot === undefined ? ['--assign', 'all']
+      : ['--zk', this.pacerChroot.connectString, '--cluster', PACER_CLUSTER, '--session-timeout-ms', String(PACER_SESSION_TIMEOUT_MS)];
+    const monitorPeriod = this.options.brokerMonitorPeriodMs === undefined ? [] : ['--monitor-period-ms', String(this.options.brokerMonitorPeriodMs)];
     this.broker = this.startProcess('pacer-broker', 'pacer/src/broker/main.ts', [
-      '--broker-id', 'e2e-broker', '--port', String(this.brokerPort), '--database', this.pacerDb.db.name, '--assign', 'all',
-      '--claim-timeout-ms', String(DAY_S * 1000), '--log-level', 'warn',
+      '--broker-id', 'e2e-broker', '--port', String(this.ports.broker), '--admin-port', String(this.ports.brokerAdmin), '--database', this.pacerDb.db.name, ...topology,
+      '--claim-timeout-ms', String(this.options.brokerClaimTimeoutMs ?? DAY_S * 1000), ...monitorPeriod, '--log-level', 'warn',
     ]);
     await this.broker.waitFor('listening on', 60_000);
+  }
+
+  private async startController(chroot: ZkChroot): Promise<void> {
+    this.controller = this.startProcess('pacer-controller', 'pacer/src/controller/main.ts', [
+      '--zk', chroot.connectString, '--cluster', PACER_CLUSTER, '--name', 'e2e-controller', '--session-timeout-ms', String(PACER_SESSION_TIMEOUT_MS),
+      '--status-port', String(this.ports.controllerStatus), '--log-level', 'warn',
+    ]);
+    await this.controller.waitFor('pacer-controller e2e-controller started', 60_000);
   }
 
   async startGateway(g: GatewayProcess): Promise<void> {
@@ -175,11 +243,13 @@ export class E2eCluster {
 
   /** Starts copier `id` (`pinlater-copier <id> started` printed). */
   async startCopier(id: string, quietPeriodMs: number, batchSize: number): Promise<ClusterProcess> {
+    const statusPort = await freePort();
     const copier = this.startProcess(id, 'migration/src/copier/main.ts', [
       '--config', this.opsConfig, '--id', id, '--quiet-period-ms', String(quietPeriodMs), '--batch-size', String(batchSize),
-      '--status-port', String(await freePort()), '--log-level', 'info',
+      '--status-port', String(statusPort), '--log-level', 'info',
     ], { ...baseEnv(), PINLATER_ROUTING_CREDENTIAL: TEST_OPERATOR.authText(), PINLATER_COPIER_LEASE_TTL_MS: String(COPIER_LEASE_TTL_MS) });
     this.copiers.set(id, copier);
+    this.copierStatusPorts.set(id, statusPort);
     await copier.waitFor(`pinlater-copier ${id} started`, 60_000);
     return copier;
   }
@@ -231,7 +301,7 @@ export class E2eCluster {
 
   /** The last lines of every process's output (for a failure report). */
   outputs(lines = 40): string[] {
-    const procs = [this.broker, ...this.gateways.map((g) => g.proc), ...this.copiers.values()];
+    const procs = [this.controller, this.broker, ...this.gateways.map((g) => g.proc), ...this.copiers.values()];
     return procs.filter((p): p is ClusterProcess => p !== undefined).map((p) => `${p.name}, last lines:\n${p.output.split('\n').slice(-lines).join('\n')}`);
   }
 
@@ -239,6 +309,7 @@ export class E2eCluster {
     for (const copier of this.copiers.values()) await stopGracefully(copier);
     for (const g of this.gateways) await kill9(g.proc);
     await kill9(this.broker);
+    await kill9(this.controller);
     await this.ledgerPool?.end();
     await this.directRedis.close();
     await this.directMysql.close();
@@ -247,6 +318,7 @@ export class E2eCluster {
     await releaseNamespace(mysqlDatabasesNamespace(mysqlShardNames([this.mysqlId]).map((shard) => `plq_${shard}_`)));
     await this.pacerDb.db.drop();
     await this.table.release();
+    await this.pacerChroot?.remove();
   }
 }
 

@@ -86,7 +86,7 @@ async function reportOutstanding(report: (text: string) => void): Promise<void> 
     const found = checker === undefined ? undefined : await lookupAll(checker, descriptors).catch(() => undefined);
     for (const d of descriptors) {
       const info = found?.found.get(d);
-      lines.push(`    ${d}: ${info === undefined ? (found === undefined ? 'lookup failed' : 'not found') : `state ${info.jobState}, claim ${info.claimDescriptor ?? '-'}, body ${info.body?.toString() ?? 'null'}`}`);
+      lines.push(`    ${d}: ${info === undefined ? (found === undefined ? 'lookup failed' : 'not found') : `state ${info.jobState}, attempts remaining ${info.attemptsRemaining}, claim ${info.claimDescriptor ?? '-'}, body ${info.body?.toString() ?? 'null'}`}`);
     }
   }
   if (lines.length > 0) report(`outstanding jobs, as the clients saw them and as they look up now:\n  ${lines.join('\n  ')}`);

@@ -74,7 +74,7 @@ describe('ZkRouteSource', () => {
     expect(source.routeOf('rs_pacer')).toEqual({ mode: 'pacer', legacyCluster: 'mysql-b' });
     expect(source.routeOf('rs_born')).toEqual({ mode: 'pacer', legacyCluster: null });
     expect(source.routeOf('rs_unknown')).toBeUndefined();
-    expect(source.status()).toEqual({ loaded: true, degraded: false, appliedVersion: tableVersion, invalidRecords: 0 });
+    expect(source.status()).toEqual({ loaded: true, degraded: false, appliedVersion: tableVersion, invalidRecords: 0, queuesByMode: { legacy: 1, migrating: 0, pacer: 2 }, sessionConnected: true });
     await eventually(async () => expect(await t.store.gateways()).toEqual([
       expect.objectContaining({ gatewayId: 'gw-1', host: 'test-host', pid: 4242, appliedVersion: tableVersion, loaded: true }),
     ]));

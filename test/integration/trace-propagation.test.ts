@@ -24,7 +24,7 @@ import type { PinLaterBackend } from '../../core/src/interfaces/pinlater-backend
 import { MemoryStats } from '../../core/src/interfaces/stats';
 import { silentLogger } from '../../core/src/logging/logger';
 import { SPANS } from '../../core/src/telemetry/telemetry-catalogue';
-import { currentTraceparent, inSpan, tracingActive } from '../../core/src/telemetry/tracing';
+import { inSpan, traceparentOf, tracingActive } from '../../core/src/telemetry/tracing';
 import { DEFAULT_LEGACY_SETTINGS } from '../../core/src/types/legacy-backend-options';
 import { systemClock } from '../../core/src/util/clock';
 import { GatewayInstruments } from '../../gateway/src/telemetry/gateway-instruments';
@@ -127,14 +127,13 @@ describe('tracing never started', () => {
     await pacer.createQueue(OFF_PACER_QUEUE);
     await broker.assign(OFF_PACER_QUEUE, 0);
     await redisOff.createQueue(OFF_REDIS_QUEUE);
-    const bodies = await inSpan(SPANS.rpcServer, { parts: { method: 'dequeueJobs' } }, async (span) => {
-      expect(span).toBeUndefined();
-      expect(currentTraceparent()).toBeUndefined();
+    const bodies = await inSpan(SPANS.rpcServer, { parts: { method: 'dequeueJobs' } }, async (span, ctx) => {
+      expect({ span, ctx }).toEqual({ span: undefined, ctx: undefined });
       await pacerOff.enqueueJobs({ queue: OFF_PACER_QUEUE, jobs: [job('off-p')] });
       await redisOff.enqueueJobs({ queue: OFF_REDIS_QUEUE, jobs: [job('off-r')] });
       await eventually(() => expect(bufferedOf(OFF_PACER_QUEUE)).toBe(1));
       const dequeued = await pacerOff.dequeueJobs(dequeueReq(OFF_PACER_QUEUE, 1));
-      expect(currentTraceparent()).toBeUndefined();
+      expect(traceparentOf(ctx)).toBeUndefined();
       return dequeued.jobs.map((j) => j.body.toString());
     });
     expect(bodies).toEqual(['off-p']);

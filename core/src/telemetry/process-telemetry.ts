@@ -5,9 +5,10 @@
  *   process's existing admin HTTP port (`metricsHandler`, never a second port). Components get
  *   `meter` and create their instruments from the catalogue (meter-instruments.ts).
  * - Traces: a tracer provider exporting over OTLP/HTTP (JSON) in batches, parent-based sampling at
- *   the configured ratio, W3C trace context, and an AsyncLocalStorage context manager so spans
- *   nest across awaits. Registered as the process-global provider (what `trace.getTracer` in
- *   tracing.ts uses), so the Redis and MySQL layers trace without being handed anything.
+ *   the configured ratio, W3C trace context; parents are handed along explicitly
+ *   (trace-context.ts). Registered as the process-global provider (what `trace.getTracer` in
+ *   tracing.ts uses). With PINLATER_TRACE_STORE_WORK also an AsyncLocalStorage context manager,
+ *   so the Redis and MySQL layers find the operation they work for (store-work.ts).
  *
  * Why not `NodeSDK` from @opentelemetry/sdk-node: it is a wrapper around these same providers that
  * reads `process.env` itself and loads instrumentations and detectors we do not want; composing the
@@ -64,6 +65,7 @@ export function startProcessTelemetry(settings: TelemetrySettings): ProcessTelem
   }
   const owner = {};
   let tracerProvider: TracerProvider | undefined;
+  const storeWork = settings.traceStoreWork ?? 'off';
   if (settings.tracesEndpoint !== undefined) {
     if (globalOwner !== undefined) throw new Error('process telemetry with tracing is already started in this process: close it first');
     globalOwner = owner;
@@ -75,10 +77,11 @@ export function startProcessTelemetry(settings: TelemetrySettings): ProcessTelem
         scheduledDelayMillis: SPAN_EXPORT_DELAY_MS, maxExportBatchSize: MAX_EXPORT_BATCH, maxQueueSize: MAX_SPAN_QUEUE, exportTimeoutMillis: EXPORT_TIMEOUT_MS,
       })],
     });
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    // The ambient context only for Redis/MySQL spans: AsyncLocalStorage taxes every promise (trace-context.ts).
+    if (storeWork !== 'off') context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     trace.setGlobalTracerProvider(tracerProvider);
-    setTracingActive(true);
+    setTracingActive(true, { storeWork });
   }
   const meter = meterProvider?.getMeter('pinlater') ?? metrics.getMeterProvider().getMeter('pinlater');
   let closed: Promise<void> | undefined;

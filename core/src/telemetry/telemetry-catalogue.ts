@@ -182,8 +182,8 @@ export interface SpanDef {
 export const SPANS = {
   rpcServer: { name: 'PinLater/{method}', kind: 'SERVER', processes: GW, description: 'One PinLater Thrift call; continues a Finagle caller\'s trace (TTwitter header)' },
   backendOperation: { name: 'backend {operation}', kind: 'INTERNAL', processes: GW, description: 'The backend operation of a call on the system that serves the queue (attribute pinlater.backend)' },
-  redisCommand: { name: 'redis {command}', kind: 'CLIENT', processes: GW, description: 'One Redis command or Lua script call of a legacy Redis shard' },
-  mysqlQuery: { name: 'mysql {operation}', kind: 'CLIENT', processes: ['pinlater-gateway', 'pacer-broker'], description: 'One MySQL statement (legacy MySQL shard or Pacer datastore); operation is its first keyword' },
+  redisCommand: { name: 'redis {command}', kind: 'CLIENT', processes: GW, description: 'The Redis work of one traced operation (first command to last; db.operation.batch.size commands; `batch` when they differ) with PINLATER_TRACE_STORE_WORK=summary, or one command with =commands' },
+  mysqlQuery: { name: 'mysql {operation}', kind: 'CLIENT', processes: ['pinlater-gateway', 'pacer-broker'], description: 'The MySQL work of one traced operation (legacy shard or Pacer datastore; operation is the statements\' first keyword, BATCH when they differ) with PINLATER_TRACE_STORE_WORK=summary, or one statement with =commands' },
   brokerClient: { name: 'PacerBroker/{method} client', kind: 'CLIENT', processes: GW, description: 'The gateway\'s call to a Pacer dequeue broker (trace context carried in the request)' },
   brokerServer: { name: 'PacerBroker/{method}', kind: 'SERVER', processes: BROKER, description: 'A broker RPC, child of the gateway\'s client span' },
 } as const satisfies Record<string, SpanDef>;

@@ -11,11 +11,16 @@
  * - `OTEL_TRACES_SAMPLER_ARG` (default 1): the share of new traces sampled (0..1); a trace started
  *   by a caller (Finagle header, broker RPC) follows the caller's decision.
  * - `OTEL_SERVICE_NAME`: overrides the process's service name (`pinlater-gateway`, …).
+ * - `PINLATER_TRACE_STORE_WORK` (default `off`): `summary`: the Redis/MySQL work of each traced
+ *   backend operation as one span per store; `commands`: a span per Redis command and SQL
+ *   statement (store-work.ts). Either turns on Node's AsyncLocalStorage, which costs CPU on every
+ *   call, sampled or not (docs/observability.md).
  * - `PINLATER_QUEUE_DEPTH_INTERVAL_MS` (default 15000): how often the queue-depth gauges are
  *   recomputed (a bounded number of counts per round, never on a scrape).
  */
 import { z } from 'zod';
 import { parseConfig } from '../config/parse-config';
+import type { StoreWorkTracing } from './tracing';
 
 export interface TelemetrySettings {
   readonly serviceName: string;
@@ -26,6 +31,8 @@ export interface TelemetrySettings {
   readonly tracesEndpoint: string | undefined;
   readonly traceSampleRatio: number;
   readonly queueDepthIntervalMs: number;
+  /** Redis/MySQL spans (default off): one per operation and store, or one per command. */
+  readonly traceStoreWork?: StoreWorkTracing;
 }
 
 const bool = (fallback: boolean) => z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? fallback : v === 'true'));
@@ -37,6 +44,7 @@ const schema = z.object({
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
   OTEL_SERVICE_NAME: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - (at most 100)').optional(),
   PINLATER_QUEUE_DEPTH_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(15_000),
+  PINLATER_TRACE_STORE_WORK: z.enum(['off', 'summary', 'commands']).default('off'),
 });
 
 const NAMES = Object.keys(schema.shape) as ReadonlyArray<keyof typeof schema.shape>;
@@ -57,5 +65,6 @@ export function loadTelemetrySettings(env: Readonly<Record<string, string | unde
     tracesEndpoint: v.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
     traceSampleRatio: v.OTEL_TRACES_SAMPLER_ARG,
     queueDepthIntervalMs: v.PINLATER_QUEUE_DEPTH_INTERVAL_MS,
+    traceStoreWork: v.PINLATER_TRACE_STORE_WORK,
   };
 }

@@ -2,18 +2,27 @@
  * Spans, through the process-global tracer provider that process-telemetry.ts registers when
  * tracing is on. Every span name comes from the catalogue (telemetry-catalogue.ts `SPANS`). When
  * tracing is off these helpers run the work directly: no span object, no context switch.
+ *
+ * Parents are handed along explicitly (trace-context.ts): `inSpan` gives its callback the span's
+ * context to pass on. Only with PINLATER_TRACE_STORE_WORK (`summary` or `commands`) is there an
+ * ambient context (AsyncLocalStorage), which the Redis and MySQL layers read (store-work.ts).
  */
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { ErrorCode } from '../errors/error-code';
 import { PinLaterError } from '../errors/pinlater-error';
-import { SPANS, spanName, type SpanDef } from './telemetry-catalogue';
+import { commandSpan, emitStoreWork, hasSpan, storeWorkOf, tallied, withStoreWork, type StoreSystem, type StoreWork } from './store-work';
+import { spanName, type SpanDef } from './telemetry-catalogue';
 
 const TRACER = 'pinlater';
 let active = false;
+/** PINLATER_TRACE_STORE_WORK (store-work.ts): off, one summary span per operation and store, or a span per command. */
+export type StoreWorkTracing = 'off' | 'summary' | 'commands';
+let storeWork: StoreWorkTracing = 'off';
 
-/** Set by process-telemetry.ts only. */
-export function setTracingActive(on: boolean): void {
+/** Set by process-telemetry.ts only (which registers the ambient context manager when `storeWork` is not off). */
+export function setTracingActive(on: boolean, options: { readonly storeWork?: StoreWorkTracing } = {}): void {
   active = on;
+  storeWork = on ? (options.storeWork ?? 'off') : 'off';
 }
 
 export function tracingActive(): boolean {
@@ -25,25 +34,35 @@ const KINDS = { SERVER: SpanKind.SERVER, CLIENT: SpanKind.CLIENT, INTERNAL: Span
 export interface SpanOptions {
   readonly parts?: Readonly<Record<string, string>>;
   readonly attributes?: Attributes;
-  /** The parent (a remote caller's context); default: the active span. */
+  /** The parent (the caller's trace context, or a remote caller's); default: the ambient context (root without PINLATER_TRACE_STORE_WORK). */
   readonly parent?: Context;
+  /** Only as a child of a span: work of background loops (no parent span) is not traced. */
+  readonly onlyAsChild?: boolean;
+  /** Collect the Redis/MySQL work done inside into one summary span per store (store-work.ts). */
+  readonly collectStoreWork?: boolean;
 }
 
 /**
  * Runs `fn` inside a span named from `def`; ends it with an error status (and `error.type`) when
- * `fn` fails. `fn` gets the span (undefined when tracing is off) to add attributes to.
+ * `fn` fails. `fn` gets the span (undefined when tracing is off or no span was made) to add
+ * attributes to, and its context to hand to the work it starts (undefined likewise).
  */
-export async function inSpan<T>(def: SpanDef, options: SpanOptions, fn: (span: Span | undefined) => Promise<T>): Promise<T> {
-  if (!active) return fn(undefined);
-  const tracer = trace.getTracer(TRACER);
+export async function inSpan<T>(def: SpanDef, options: SpanOptions, fn: (span: Span | undefined, ctx: Context | undefined) => Promise<T>): Promise<T> {
+  if (!active) return fn(undefined, options.parent);
   const parent = options.parent ?? context.active();
+  if (options.onlyAsChild === true && !hasSpan(parent)) return fn(undefined, options.parent);
+  const tracer = trace.getTracer(TRACER);
   const span = tracer.startSpan(spanName(def, options.parts), { kind: KINDS[def.kind], ...(options.attributes === undefined ? {} : { attributes: options.attributes }) }, parent);
+  let inner = trace.setSpan(parent, span);
+  let work: StoreWork | undefined;
+  if (options.collectStoreWork === true && storeWork === 'summary') [inner, work] = withStoreWork(inner);
   try {
-    return await context.with(trace.setSpan(parent, span), () => fn(span));
+    return await (storeWork === 'off' ? fn(span, inner) : context.with(inner, () => fn(span, inner)));
   } catch (e) {
     markFailed(span, e);
     throw e;
   } finally {
+    if (work !== undefined) emitStoreWork(tracer, inner, work);
     span.end();
   }
 }
@@ -65,11 +84,11 @@ export function errorTypeOf(e: unknown): string {
   return '_OTHER';
 }
 
-/** The W3C `traceparent` of the active span, to carry in an internal RPC; undefined when none. */
-export function currentTraceparent(): string | undefined {
-  if (!active) return undefined;
+/** The W3C `traceparent` of `ctx`'s span, to carry in an internal RPC; undefined when none. */
+export function traceparentOf(ctx: Context | undefined): string | undefined {
+  if (!active || ctx === undefined) return undefined;
   const carrier: Record<string, string> = {};
-  propagation.inject(context.active(), carrier);
+  propagation.inject(ctx, carrier);
   return carrier.traceparent;
 }
 
@@ -87,10 +106,16 @@ export function remoteParent(traceIdHex: string, spanIdHex: string, sampled: boo
   return trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, isRemote: true, traceFlags: sampled === false ? TraceFlags.NONE : TraceFlags.SAMPLED });
 }
 
-/** The active span's ids, for log lines; undefined when none is recording. */
+/** The active (ambient) span's ids, for log lines (core/src/logging/logger.ts); undefined when none. */
 export function activeSpanIds(): { trace_id: string; span_id: string } | undefined {
-  if (!active) return undefined;
-  const span = trace.getSpan(context.active());
+  if (!active || storeWork === 'off') return undefined;
+  return spanIdsOf(context.active());
+}
+
+/** The ids of `ctx`'s span, for a log line written in its scope; undefined when none. */
+export function spanIdsOf(ctx: Context | undefined): { trace_id: string; span_id: string } | undefined {
+  if (!active || ctx === undefined) return undefined;
+  const span = trace.getSpan(ctx);
   if (span === undefined) return undefined;
   const c = span.spanContext();
   return trace.isSpanContextValid(c) ? { trace_id: c.traceId, span_id: c.spanId } : undefined;
@@ -104,16 +129,27 @@ export function sqlOperation(sql: string): string {
   return SQL_OPERATIONS.has(word) ? word : 'OTHER';
 }
 
-/** One MySQL statement in a `mysql <operation>` span (when tracing is on). */
-export function tracedSql<T>(sql: string, fn: () => Promise<T>): Promise<T> {
-  if (!active) return fn();
-  const operation = sqlOperation(sql);
-  return inSpan(SPANS.mysqlQuery, { parts: { operation }, attributes: { 'db.system.name': 'mysql', 'db.operation.name': operation } }, fn);
+/**
+ * Redis and MySQL work is traced only as part of a traced operation: added to the operation's
+ * store-work tally (store-work.ts), or, with PINLATER_TRACE_STORE_WORK=commands, a span per command
+ * under the active span. Background loops (monitors, refills, the copier) start no traces.
+ */
+function traceStore<T>(system: StoreSystem, command: string, fn: () => Promise<T>): Promise<T> {
+  if (storeWork === 'off') return fn();
+  const ctx = context.active();
+  if (storeWork === 'commands') return hasSpan(ctx) ? commandSpan(trace.getTracer(TRACER), ctx, system, command, fn) : fn();
+  const work = storeWorkOf(ctx);
+  return work === undefined ? fn() : tallied(work, system, command, fn);
 }
 
-/** One Redis command in a `redis <command>` span (when tracing is on); `command` is ours (EVALSHA, ZADD, …). */
-export function tracedRedis<T>(command: string, server: string, fn: () => Promise<T>): Promise<T> {
+/** One MySQL statement of a traced operation (store-work.ts); `sql` is ours, its first keyword names it. */
+export function tracedSql<T>(sql: string, fn: () => Promise<T>): Promise<T> {
   if (!active) return fn();
-  const name = /^[A-Za-z]{1,20}$/.test(command) ? command.toLowerCase() : 'other';
-  return inSpan(SPANS.redisCommand, { parts: { command: name }, attributes: { 'db.system.name': 'redis', 'server.address': server } }, fn);
+  return traceStore('mysql', sqlOperation(sql), fn);
+}
+
+/** One Redis command of a traced operation (store-work.ts); `command` is ours (EVALSHA, ZADD, …). */
+export function tracedRedis<T>(command: string, fn: () => Promise<T>): Promise<T> {
+  if (!active) return fn();
+  return traceStore('redis', /^[A-Za-z]{1,20}$/.test(command) ? command.toLowerCase() : 'other', fn);
 }

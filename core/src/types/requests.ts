@@ -1,12 +1,20 @@
+import type { TraceContext } from '../telemetry/trace-context';
 import type { JobState } from './job-state';
 import type { NewJob, DequeuedJob } from './job';
 
 /**
  * Domain requests of the 12 PinLater operations, after Thrift decoding and defaulting.
  * Field semantics are PinLater's (FACTS §2–§3); comments say where a legacy quirk hangs on a field.
+ * `trace` (every request a backend serves): the trace the operation belongs to, when the gateway
+ * traces (core/src/telemetry/trace-context.ts); backends pass it on, never read it otherwise.
  */
 
-export interface EnqueueRequest {
+/** The trace of a request (absent when not traced). */
+export interface Traced {
+  trace?: TraceContext;
+}
+
+export interface EnqueueRequest extends Traced {
   queue: string;
   jobs: NewJob[];
 }
@@ -17,14 +25,14 @@ export interface AckInfo {
   retryDelayMs: number;
 }
 
-export interface AckRequest {
+export interface AckRequest extends Traced {
   /** The request's queue is used for acks; the descriptor's queue token is ignored (FACTS §4.1). */
   queue: string;
   succeeded: AckInfo[];
   failed: AckInfo[];
 }
 
-export interface DequeueRequest {
+export interface DequeueRequest extends Traced {
   queue: string;
   limit: number;
   dryRun: boolean;
@@ -54,19 +62,19 @@ export interface CheckpointItem {
   prependCustomStatus?: string;
 }
 
-export interface CheckpointRequest {
+export interface CheckpointRequest extends Traced {
   queue: string;
   /** `RequestContext.source`, matched against the stored claim descriptor. */
   source: string;
   items: CheckpointItem[];
 }
 
-export interface LookupRequest {
+export interface LookupRequest extends Traced {
   descriptors: string[];
   includeBody: boolean;
 }
 
-export interface CountRequest {
+export interface CountRequest extends Traced {
   queue: string;
   state: JobState;
   /** `undefined` = every priority level. */
@@ -75,7 +83,7 @@ export interface CountRequest {
   bodyRegex?: string;
 }
 
-export interface ScanRequest {
+export interface ScanRequest extends Traced {
   queue: string;
   state: JobState;
   priority?: number;
@@ -84,7 +92,7 @@ export interface ScanRequest {
   bodyRegex?: string;
 }
 
-export interface RetryFailedRequest {
+export interface RetryFailedRequest extends Traced {
   queue: string;
   priority: number;
   attemptsToAllow: number;
@@ -93,7 +101,7 @@ export interface RetryFailedRequest {
   limit: number;
 }
 
-export interface DeleteJobsRequest {
+export interface DeleteJobsRequest extends Traced {
   queue: string;
   state: JobState;
   priority: number;

@@ -16,8 +16,8 @@ export function toCheckpointItem(req: PinLaterCheckpointJobRequest): CheckpointI
 /** `void checkpointJobs(1: RequestContext context, 2: PinLaterCheckpointJobsRequest request)`. */
 export const checkpointJobsHandler: MethodHandler<'checkpointJobs'> = {
   method: 'checkpointJobs',
-  invoke: (service, args) => {
+  invoke: (service, args, call) => {
     const request = present(args.request);
-    return service.checkpointJobs(toRequestCtx(args.context), request.queueName, request.requests.map(toCheckpointItem));
+    return service.checkpointJobs(toRequestCtx(args.context, call), request.queueName, request.requests.map(toCheckpointItem));
   },
 };

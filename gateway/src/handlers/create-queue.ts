@@ -4,5 +4,5 @@ import { present, toRequestCtx } from './thrift-mapping';
 /** `void createQueue(1: RequestContext context, 2: string name)`. */
 export const createQueueHandler: MethodHandler<'createQueue'> = {
   method: 'createQueue',
-  invoke: (service, args) => service.createQueue(toRequestCtx(args.context), present(args.name)),
+  invoke: (service, args, call) => service.createQueue(toRequestCtx(args.context, call), present(args.name)),
 };

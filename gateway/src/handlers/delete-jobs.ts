@@ -12,5 +12,5 @@ export function toDeleteJobsRequest(req: PinLaterDeleteJobsRequest): DeleteJobsR
 /** `i32 deleteJobs(1: RequestContext context, 2: PinLaterDeleteJobsRequest request)`. */
 export const deleteJobsHandler: MethodHandler<'deleteJobs'> = {
   method: 'deleteJobs',
-  invoke: (service, args) => service.deleteJobs(toRequestCtx(args.context), toDeleteJobsRequest(present(args.request))),
+  invoke: (service, args, call) => service.deleteJobs(toRequestCtx(args.context, call), toDeleteJobsRequest(present(args.request))),
 };

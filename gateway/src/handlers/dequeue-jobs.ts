@@ -25,6 +25,6 @@ export function toDequeueResponse(result: DequeueResult): PinLaterDequeueRespons
 /** `PinLaterDequeueResponse dequeueJobs(1: RequestContext context, 2: PinLaterDequeueRequest request)`. */
 export const dequeueJobsHandler: MethodHandler<'dequeueJobs'> = {
   method: 'dequeueJobs',
-  invoke: (service, args) =>
-    service.dequeueJobs(toRequestCtx(args.context), toDequeueCall(present(args.request))).then(toDequeueResponse),
+  invoke: (service, args, call) =>
+    service.dequeueJobs(toRequestCtx(args.context, call), toDequeueCall(present(args.request))).then(toDequeueResponse),
 };

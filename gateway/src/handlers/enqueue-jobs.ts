@@ -27,6 +27,6 @@ export function toEnqueueResponse(descriptors: string[]): PinLaterEnqueueRespons
 /** `PinLaterEnqueueResponse enqueueJobs(1: RequestContext context, 2: PinLaterEnqueueRequest request)`. */
 export const enqueueJobsHandler: MethodHandler<'enqueueJobs'> = {
   method: 'enqueueJobs',
-  invoke: (service, args) =>
-    service.enqueueJobs(toRequestCtx(args.context), toEnqueueRequest(present(args.request))).then(toEnqueueResponse),
+  invoke: (service, args, call) =>
+    service.enqueueJobs(toRequestCtx(args.context, call), toEnqueueRequest(present(args.request))).then(toEnqueueResponse),
 };

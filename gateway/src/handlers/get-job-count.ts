@@ -14,5 +14,5 @@ export function toCountRequest(req: PinLaterGetJobCountRequest): CountRequest {
 /** `i32 getJobCount(1: RequestContext context, 2: PinLaterGetJobCountRequest request)`. */
 export const getJobCountHandler: MethodHandler<'getJobCount'> = {
   method: 'getJobCount',
-  invoke: (service, args) => service.getJobCount(toRequestCtx(args.context), toCountRequest(present(args.request))),
+  invoke: (service, args, call) => service.getJobCount(toRequestCtx(args.context, call), toCountRequest(present(args.request))),
 };

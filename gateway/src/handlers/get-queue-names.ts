@@ -8,5 +8,5 @@ export function toQueueNamesResponse(names: Set<string>): string[] {
 /** `set<string> getQueueNames(1: RequestContext context)`. */
 export const getQueueNamesHandler: MethodHandler<'getQueueNames'> = {
   method: 'getQueueNames',
-  invoke: (service, args) => service.getQueueNames(toRequestCtx(args.context)).then(toQueueNamesResponse),
+  invoke: (service, args, call) => service.getQueueNames(toRequestCtx(args.context, call)).then(toQueueNamesResponse),
 };

@@ -1,4 +1,5 @@
 import type { MethodArgs, MethodName } from '../generated/pinlater-idl';
+import type { CallContext } from '../server/call-context';
 import type { RpcDispatcher } from '../server/rpc-processor';
 import type { DecodedStruct } from '../server/struct-codec';
 import type { PinLaterService } from '../service/pinlater-service';
@@ -39,17 +40,17 @@ export const HANDLERS: { readonly [M in MethodName]: MethodHandler<M> } = {
  * `instruments`, every call's latency and outcome is recorded (`rpc.server.call.duration`).
  */
 export function createDispatcher(service: PinLaterService, instruments?: GatewayInstruments): RpcDispatcher {
-  const invoke = (method: string, args: DecodedStruct): Promise<unknown> => {
+  const invoke = (method: string, args: DecodedStruct, call?: CallContext): Promise<unknown> => {
     const handler = (HANDLERS as Record<string, MethodHandler<MethodName> | undefined>)[method];
     if (!handler) throw new Error(`No handler for ${method}`);
-    return handler.invoke(service, args as unknown as MethodArgs[MethodName]);
+    return handler.invoke(service, args as unknown as MethodArgs[MethodName], call);
   };
   if (instruments === undefined) return { invoke };
   return {
-    async invoke(method: string, args: DecodedStruct): Promise<unknown> {
+    async invoke(method: string, args: DecodedStruct, call?: CallContext): Promise<unknown> {
       const started = performance.now();
       try {
-        const result = await invoke(method, args);
+        const result = await invoke(method, args, call);
         instruments.callServed(method, queueOf(args), (performance.now() - started) / 1000, undefined);
         return result;
       } catch (e) {

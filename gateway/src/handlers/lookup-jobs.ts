@@ -18,6 +18,6 @@ export function toLookupResponse(found: Map<string, JobInfo>): Map<string, PinLa
 /** `map<string, PinLaterJobInfo> lookupJobs(1: RequestContext context, 2: PinLaterLookupJobRequest request)`. */
 export const lookupJobsHandler: MethodHandler<'lookupJobs'> = {
   method: 'lookupJobs',
-  invoke: (service, args) =>
-    service.lookupJobs(toRequestCtx(args.context), toLookupRequest(present(args.request))).then(toLookupResponse),
+  invoke: (service, args, call) =>
+    service.lookupJobs(toRequestCtx(args.context, call), toLookupRequest(present(args.request))).then(toLookupResponse),
 };

@@ -1,4 +1,5 @@
 import type { MethodArgs, MethodName, MethodReturns } from '../generated/pinlater-idl';
+import type { CallContext } from '../server/call-context';
 import type { PinLaterService } from '../service/pinlater-service';
 
 /**
@@ -8,5 +9,6 @@ import type { PinLaterService } from '../service/pinlater-service';
  */
 export interface MethodHandler<M extends MethodName> {
   readonly method: M;
-  invoke(service: PinLaterService, args: MethodArgs[M]): Promise<MethodReturns[M]>;
+  /** `call`: what the transport knows of the call (its trace). */
+  invoke(service: PinLaterService, args: MethodArgs[M], call?: CallContext): Promise<MethodReturns[M]>;
 }

@@ -13,6 +13,6 @@ export function toRetryFailedRequest(req: PinLaterRetryFailedJobsRequest): Retry
 /** `i32 retryFailedJobs(1: RequestContext context, 2: PinLaterRetryFailedJobsRequest request)`. */
 export const retryFailedJobsHandler: MethodHandler<'retryFailedJobs'> = {
   method: 'retryFailedJobs',
-  invoke: (service, args) =>
-    service.retryFailedJobs(toRequestCtx(args.context), toRetryFailedRequest(present(args.request))),
+  invoke: (service, args, call) =>
+    service.retryFailedJobs(toRequestCtx(args.context, call), toRetryFailedRequest(present(args.request))),
 };

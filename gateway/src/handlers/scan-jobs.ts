@@ -25,5 +25,5 @@ export function toScanResponse(jobs: JobInfo[]): PinLaterScanJobsResponse {
 /** `PinLaterScanJobsResponse scanJobs(1: RequestContext context, 2: PinLaterScanJobsRequest request)`. */
 export const scanJobsHandler: MethodHandler<'scanJobs'> = {
   method: 'scanJobs',
-  invoke: (service, args) => service.scanJobs(toRequestCtx(args.context), toScanCall(present(args.request))).then(toScanResponse),
+  invoke: (service, args, call) => service.scanJobs(toRequestCtx(args.context, call), toScanCall(present(args.request))).then(toScanResponse),
 };

@@ -1,4 +1,5 @@
 import { InternalError } from '../../../core/src/errors/internal-error';
+import type { CallContext } from '../server/call-context';
 import type { JobInfo } from '../../../core/src/types/job';
 import type { JobState } from '../../../core/src/types/job-state';
 import type { AckInfo, AckRequest } from '../../../core/src/types/requests';
@@ -15,9 +16,9 @@ export function present<T>(value: T | undefined | null): T {
   return value;
 }
 
-export function toRequestCtx(context: RequestContext | undefined): RequestCtx {
+export function toRequestCtx(context: RequestContext | undefined, call?: CallContext): RequestCtx {
   const c = present(context);
-  return { source: c.source, requestId: c.requestId };
+  return call?.trace === undefined ? { source: c.source, requestId: c.requestId } : { source: c.source, requestId: c.requestId, trace: call.trace };
 }
 
 export function toAckRequest(req: PinLaterJobAckRequest): AckRequest {

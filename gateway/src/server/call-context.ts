@@ -2,6 +2,7 @@
  * What the transport knows about a call besides its arguments, handed to the dispatcher with them:
  * on a TTwitter-upgraded Finagle connection, the caller's trace (FACTS §1.2 RequestHeader).
  */
+import type { TraceContext } from '../../../core/src/telemetry/trace-context';
 import type { FinagleRequestHeader } from './finagle-headers';
 
 /** The caller's Finagle trace: ids as 16 lowercase hex digits (the 64-bit value, unsigned). */
@@ -18,6 +19,8 @@ export interface FinagleTrace {
 
 export interface CallContext {
   readonly finagle?: FinagleTrace;
+  /** The call's server span (`PinLater/<method>`), when traced: the parent of the work it does. */
+  readonly trace?: TraceContext;
 }
 
 /** The context of every call on a plain connection (shared: no allocation per call). */

@@ -2,7 +2,7 @@ import type { Span } from '@opentelemetry/api';
 import { ErrorCode } from '../../../core/src/errors/error-code';
 import type { Logger } from '../../../core/src/logging/logger';
 import { SPANS } from '../../../core/src/telemetry/telemetry-catalogue';
-import { inSpan, markFailed, tracingActive } from '../../../core/src/telemetry/tracing';
+import { inSpan, markFailed, spanIdsOf, tracingActive } from '../../../core/src/telemetry/tracing';
 import type { MethodDef } from '../codegen/idl-schema';
 import { toThriftError } from '../errors/to-thrift-error';
 import type { FailurePhase, ThriftError } from '../errors/to-thrift-error';
@@ -88,7 +88,7 @@ export class RpcProcessor {
     }
     // Tracing off: no span options, no closure (tracing.ts `inSpan` would only call through).
     if (!tracingActive()) return this.invoke(header, ttwitter, method, args, call, undefined);
-    return inSpan(SPANS.rpcServer, serverSpanOptions(method.name, call), (span) => this.invoke(header, ttwitter, method, args, call, span));
+    return inSpan(SPANS.rpcServer, serverSpanOptions(method.name, call), (span, ctx) => this.invoke(header, ttwitter, method, args, ctx === undefined ? call : { ...call, trace: ctx }, span));
   }
 
   /** The Finagle probe (accepted, or declined like any unknown method) and unknown methods. */
@@ -109,26 +109,26 @@ export class RpcProcessor {
     try {
       pending = this.options.dispatcher.invoke(method.name, args, call);
     } catch (e) {
-      return this.failure(header, ttwitter, method, e, 'sync', span);
+      return this.failure(header, ttwitter, method, e, 'sync', span, call);
     }
     let success: unknown;
     try {
       success = await pending;
     } catch (e) {
-      return this.failure(header, ttwitter, method, e, 'async', span);
+      return this.failure(header, ttwitter, method, e, 'async', span, call);
     }
     try {
       return { reply: this.frame(header, ttwitter, MessageType.REPLY, (w) => this.options.codec.encodeResult(w, method, { success })) };
     } catch (e) {
-      return this.failure(header, ttwitter, method, e, 'sync', span);
+      return this.failure(header, ttwitter, method, e, 'sync', span, call);
     }
   }
 
-  private failure(header: MessageHeader, ttwitter: boolean, method: MethodDef, error: unknown, phase: FailurePhase, span: Span | undefined): FrameOutcome {
+  private failure(header: MessageHeader, ttwitter: boolean, method: MethodDef, error: unknown, phase: FailurePhase, span: Span | undefined, call: CallContext): FrameOutcome {
     const mapped = toThriftError(error, method.name, phase);
     markFailed(span, error, errorTypeOf(mapped));
     if (mapped.kind === 'application-exception') {
-      this.options.logger.error({ err: error, method: method.name }, 'internal error');
+      this.options.logger.error({ err: error, method: method.name, ...spanIdsOf(call.trace) }, 'internal error');
       return this.exception(header, ttwitter, mapped.type, mapped.message);
     }
     const field = method.throws[0];

@@ -9,12 +9,15 @@ import type { JobInfo } from '../../../core/src/types/job';
 import type {
   AckRequest,
   CheckpointItem,
+  CheckpointRequest,
   CountRequest,
   DeleteJobsRequest,
+  DequeueRequest,
   DequeueResult,
   EnqueueRequest,
   LookupRequest,
   RetryFailedRequest,
+  Traced,
 } from '../../../core/src/types/requests';
 import type { Clock } from '../../../core/src/util/clock';
 import { errorStatCode, statNames } from '../stats/stat-names';
@@ -133,7 +136,7 @@ export class PinLaterServiceImpl implements PinLaterService {
       const bad = req.jobs.find((j) => j.priority < 1 || j.priority > this.deps.backend.numPriorityLevels);
       if (bad) throw new PinLaterError(ErrorCode.PRIORITY_NOT_SUPPORTED, String(bad.priority));
       this.edge.requireValidForEnqueue(req.queue);
-      const descriptors = await this.deps.backend.enqueueJobs(req);
+      const descriptors = await this.deps.backend.enqueueJobs(traced(req, ctx));
       this.deps.stats.incr(statNames.enqueued(this.series(req.queue)), req.jobs.length);
       return descriptors;
     });
@@ -155,7 +158,7 @@ export class PinLaterServiceImpl implements PinLaterService {
     }
     return this.call('dequeueJobs', ctx, async () => {
       const dequeue = this.dequeueOwn(ctx, req);
-      const acks = req.ack ? this.ackOwn('dequeueJobs', req.ack) : Promise.resolve();
+      const acks = req.ack ? this.ackOwn('dequeueJobs', traced(req.ack, ctx)) : Promise.resolve();
       const [result] = await Promise.all([dequeue, acks]);
       this.deps.stats.incr(statNames.dequeued(this.series(req.queue)), result.jobs.length);
       return result;
@@ -169,13 +172,13 @@ export class PinLaterServiceImpl implements PinLaterService {
       return { jobs: [] };
     }
     return this.dequeueGates.run(req.queue, () =>
-      this.deps.backend.dequeueJobs({
+      this.deps.backend.dequeueJobs(traced<DequeueRequest>({
         queue: req.queue,
         limit: this.edge.clampLimit(req.limit),
         dryRun: req.dryRun,
         coverage: req.coverage,
         claimDescriptor: this.claims.next(ctx.source),
-      }),
+      }, ctx)),
     );
   }
 
@@ -183,12 +186,12 @@ export class PinLaterServiceImpl implements PinLaterService {
   private async ackOwn(method: string, req: AckRequest): Promise<void> {
     this.edge.checkBatch(method, 'acks', req.succeeded.length + req.failed.length);
     const own = this.edge.ackForBackend(method, req);
-    if (own) await this.deps.backend.ackDequeuedJobs(own);
+    if (own) await this.deps.backend.ackDequeuedJobs(req.trace === undefined ? own : { ...own, trace: req.trace });
   }
 
   ackDequeuedJobs(ctx: RequestCtx, req: AckRequest): Promise<void> {
     return this.call('ackDequeuedJobs', ctx, async () => {
-      await this.ackOwn('ackDequeuedJobs', req);
+      await this.ackOwn('ackDequeuedJobs', traced(req, ctx));
       const queue = this.series(req.queue);
       this.deps.stats.incr(statNames.ackSucceeded(queue), req.succeeded.length);
       this.deps.stats.incr(statNames.ackFailed(queue), req.failed.length);
@@ -199,7 +202,7 @@ export class PinLaterServiceImpl implements PinLaterService {
     return this.call('checkpointJobs', ctx, async () => {
       this.edge.checkBatch('checkpointJobs', 'checkpoint requests', items.length);
       const own = this.edge.checkpointForBackend(queue, items);
-      if (own) await this.deps.backend.checkpointJobs({ queue, source: ctx.source, items: own });
+      if (own) await this.deps.backend.checkpointJobs(traced<CheckpointRequest>({ queue, source: ctx.source, items: own }, ctx));
       this.deps.stats.incr(statNames.checkpoint(this.series(queue)), items.length);
     });
   }
@@ -209,14 +212,14 @@ export class PinLaterServiceImpl implements PinLaterService {
       this.edge.checkBatch('lookupJobs', 'descriptors', req.descriptors.length);
       const descriptors = this.edge.lookupDescriptors(req.descriptors);
       if (descriptors.length === 0) return new Map<string, JobInfo>();
-      return this.deps.backend.lookupJobs({ ...req, descriptors });
+      return this.deps.backend.lookupJobs(traced({ ...req, descriptors }, ctx));
     });
   }
 
   getJobCount(ctx: RequestCtx, req: CountRequest): Promise<number> {
     return this.call('getJobCount', ctx, async () => {
       if (!this.edge.isValid('getJobCount', req.queue)) return this.missingQueueRead(req.queue, 0);
-      return this.deps.backend.getJobCount(req);
+      return this.deps.backend.getJobCount(traced(req, ctx));
     });
   }
 
@@ -234,21 +237,21 @@ export class PinLaterServiceImpl implements PinLaterService {
       }
       const { continuation: _ignored, ...scan } = req;
       if (!this.edge.isValid('scanJobs', req.queue)) return this.missingQueueRead(req.queue, []);
-      return this.deps.backend.scanJobs({ ...scan, limit: this.edge.clampLimit(scan.limit) });
+      return this.deps.backend.scanJobs(traced({ ...scan, limit: this.edge.clampLimit(scan.limit) }, ctx));
     });
   }
 
   retryFailedJobs(ctx: RequestCtx, req: RetryFailedRequest): Promise<number> {
     return this.call('retryFailedJobs', ctx, async () => {
       if (!this.edge.isValid('retryFailedJobs', req.queue)) return this.missingQueueRead(req.queue, 0);
-      return this.deps.backend.retryFailedJobs(req);
+      return this.deps.backend.retryFailedJobs(traced(req, ctx));
     });
   }
 
   deleteJobs(ctx: RequestCtx, req: DeleteJobsRequest): Promise<number> {
     return this.call('deleteJobs', ctx, async () => {
       if (!this.edge.isValid('deleteJobs', req.queue)) return this.missingQueueRead(req.queue, 0);
-      return this.deps.backend.deleteJobs(req);
+      return this.deps.backend.deleteJobs(traced(req, ctx));
     });
   }
 
@@ -274,4 +277,9 @@ export class PinLaterServiceImpl implements PinLaterService {
       this.deps.stats.metric(statNames.timing(method), this.deps.clock.nowMs() - started);
     }
   }
+}
+
+/** A backend request carrying the call's trace (the same object when the call is not traced). */
+function traced<R extends Traced>(req: R, ctx: RequestCtx): R {
+  return ctx.trace === undefined ? req : { ...req, trace: ctx.trace };
 }

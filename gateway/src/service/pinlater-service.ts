@@ -1,3 +1,4 @@
+import type { TraceContext } from '../../../core/src/telemetry/trace-context';
 import type { JobInfo } from '../../../core/src/types/job';
 import type {
   AckRequest,
@@ -15,6 +16,8 @@ import type {
 export interface RequestCtx {
   source: string;
   requestId: string;
+  /** The call's trace, when traced: put in every backend request (core/src/telemetry/trace-context.ts). */
+  trace?: TraceContext;
 }
 
 /** A dequeue call as the client made it; the service adds the claim descriptor. */

@@ -11,8 +11,9 @@ import type { BackendHealth, ExportPage, ExportRequest, ImportResult, MonitorRep
 import type { JobInfo, PortableJob } from '../../../core/src/types/job';
 import { errorTypeOf, inSpan } from '../../../core/src/telemetry/tracing';
 import { ATTR, SPANS } from '../../../core/src/telemetry/telemetry-catalogue';
+import type { TraceContext } from '../../../core/src/telemetry/trace-context';
 import type {
-  AckRequest, CheckpointRequest, CountRequest, DeleteJobsRequest, DequeueRequest, DequeueResult, EnqueueRequest, LookupRequest, RetryFailedRequest, ScanRequest,
+  AckRequest, CheckpointRequest, CountRequest, DeleteJobsRequest, DequeueRequest, DequeueResult, EnqueueRequest, LookupRequest, RetryFailedRequest, ScanRequest, Traced,
 } from '../../../core/src/types/requests';
 import type { GatewayInstruments } from './gateway-instruments';
 
@@ -34,57 +35,57 @@ export class InstrumentedBackend implements PinLaterBackend {
   }
 
   createQueue(queue: string): Promise<void> {
-    return this.run('createQueue', queue, () => this.inner.createQueue(queue));
+    return this.run('createQueue', queue, undefined, () => this.inner.createQueue(queue));
   }
 
   deleteQueue(queue: string): Promise<void> {
-    return this.run('deleteQueue', queue, () => this.inner.deleteQueue(queue));
+    return this.run('deleteQueue', queue, undefined, () => this.inner.deleteQueue(queue));
   }
 
   async enqueueJobs(req: EnqueueRequest): Promise<string[]> {
-    const ids = await this.run('enqueueJobs', req.queue, () => this.inner.enqueueJobs(req), req.jobs.length);
+    const ids = await this.run('enqueueJobs', req.queue, req.trace, (t) => this.inner.enqueueJobs(withTrace(req, t)), req.jobs.length);
     this.instruments.enqueued.add(ids.length, this.labels(req.queue));
     return ids;
   }
 
   async dequeueJobs(req: DequeueRequest): Promise<DequeueResult> {
-    const result = await this.run('dequeueJobs', req.queue, () => this.inner.dequeueJobs(req));
+    const result = await this.run('dequeueJobs', req.queue, req.trace, (t) => this.inner.dequeueJobs(withTrace(req, t)));
     if (result.jobs.length > 0) this.instruments.dequeued.add(result.jobs.length, this.labels(req.queue));
     return result;
   }
 
   async ackDequeuedJobs(req: AckRequest): Promise<void> {
-    await this.run('ackDequeuedJobs', req.queue, () => this.inner.ackDequeuedJobs(req), req.succeeded.length + req.failed.length);
+    await this.run('ackDequeuedJobs', req.queue, req.trace, (t) => this.inner.ackDequeuedJobs(withTrace(req, t)), req.succeeded.length + req.failed.length);
     if (req.succeeded.length > 0) this.instruments.acked.add(req.succeeded.length, { ...this.labels(req.queue), [ATTR.result]: 'succeeded' });
     if (req.failed.length > 0) this.instruments.acked.add(req.failed.length, { ...this.labels(req.queue), [ATTR.result]: 'failed' });
   }
 
   checkpointJobs(req: CheckpointRequest): Promise<void> {
-    return this.run('checkpointJobs', req.queue, () => this.inner.checkpointJobs(req), req.items.length);
+    return this.run('checkpointJobs', req.queue, req.trace, (t) => this.inner.checkpointJobs(withTrace(req, t)), req.items.length);
   }
 
   lookupJobs(req: LookupRequest): Promise<Map<string, JobInfo>> {
-    return this.run('lookupJobs', undefined, () => this.inner.lookupJobs(req), req.descriptors.length);
+    return this.run('lookupJobs', undefined, req.trace, (t) => this.inner.lookupJobs(withTrace(req, t)), req.descriptors.length);
   }
 
   getJobCount(req: CountRequest): Promise<number> {
-    return this.run('getJobCount', req.queue, () => this.inner.getJobCount(req));
+    return this.run('getJobCount', req.queue, req.trace, (t) => this.inner.getJobCount(withTrace(req, t)));
   }
 
   getQueueNames(): Promise<Set<string>> {
-    return this.run('getQueueNames', undefined, () => this.inner.getQueueNames());
+    return this.run('getQueueNames', undefined, undefined, () => this.inner.getQueueNames());
   }
 
   scanJobs(req: ScanRequest): Promise<JobInfo[]> {
-    return this.run('scanJobs', req.queue, () => this.inner.scanJobs(req));
+    return this.run('scanJobs', req.queue, req.trace, (t) => this.inner.scanJobs(withTrace(req, t)));
   }
 
   retryFailedJobs(req: RetryFailedRequest): Promise<number> {
-    return this.run('retryFailedJobs', req.queue, () => this.inner.retryFailedJobs(req));
+    return this.run('retryFailedJobs', req.queue, req.trace, (t) => this.inner.retryFailedJobs(withTrace(req, t)));
   }
 
   deleteJobs(req: DeleteJobsRequest): Promise<number> {
-    return this.run('deleteJobs', req.queue, () => this.inner.deleteJobs(req));
+    return this.run('deleteJobs', req.queue, req.trace, (t) => this.inner.deleteJobs(withTrace(req, t)));
   }
 
   async runMonitorOnce(): Promise<MonitorReport> {
@@ -111,13 +112,19 @@ export class InstrumentedBackend implements PinLaterBackend {
     return { [ATTR.queue]: this.instruments.queueSeries(queue), [ATTR.backend]: this.system };
   }
 
-  private async run<T>(operation: string, queue: string | undefined, fn: () => Promise<T>, batch?: number): Promise<T> {
+  /**
+   * One operation: a `backend <operation>` span, child of the request's trace (none for an
+   * untraced request: background work such as the queue-depth sampler starts no traces), whose
+   * context `fn` passes on; then its latency and outcome.
+   */
+  private async run<T>(operation: string, queue: string | undefined, parent: TraceContext | undefined, fn: (trace: TraceContext | undefined) => Promise<T>, batch?: number): Promise<T> {
     const started = performance.now();
     const attributes: Attributes = { [ATTR.operation]: operation, [ATTR.backend]: this.system };
     if (queue !== undefined) attributes[ATTR.queue] = this.instruments.queueSeries(queue);
     try {
-      const spanAttributes = batch === undefined ? attributes : { ...attributes, [ATTR.batchSize]: batch };
-      const result = await inSpan(SPANS.backendOperation, { parts: { operation }, attributes: spanAttributes }, () => fn());
+      const result = parent === undefined ? await fn(undefined) : await inSpan(SPANS.backendOperation, {
+        parts: { operation }, attributes: batch === undefined ? attributes : { ...attributes, [ATTR.batchSize]: batch }, parent, onlyAsChild: true, collectStoreWork: true,
+      }, (_span, ctx) => fn(ctx));
       this.instruments.backendDuration.record((performance.now() - started) / 1000, attributes);
       return result;
     } catch (e) {
@@ -125,4 +132,9 @@ export class InstrumentedBackend implements PinLaterBackend {
       throw e;
     }
   }
+}
+
+/** `req` carrying `trace` (the same object when there is none). */
+function withTrace<R extends Traced>(req: R, trace: TraceContext | undefined): R {
+  return trace === undefined || trace === req.trace ? req : { ...req, trace };
 }

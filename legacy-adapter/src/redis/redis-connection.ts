@@ -237,7 +237,7 @@ export class RedisConnection {
    */
   send<T>(args: ReadonlyArray<RedisArgument>, options: SendOptions): Promise<T> {
     if (!tracingActive()) return this.sendUntraced(args, options);
-    return tracedRedis(String(args[0]), this.key, () => this.sendUntraced(args, options));
+    return tracedRedis(String(args[0]), () => this.sendUntraced(args, options));
   }
 
   private sendUntraced<T>(args: ReadonlyArray<RedisArgument>, options: SendOptions): Promise<T> {

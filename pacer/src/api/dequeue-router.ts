@@ -1,4 +1,5 @@
 import type { Logger } from '../../../core/src/logging/logger';
+import type { TraceContext } from '../../../core/src/telemetry/trace-context';
 import type { Stats } from '../../../core/src/interfaces/stats';
 import type { Clock } from '../../../core/src/util/clock';
 import type { DequeuedJob } from '../../../core/src/types/job';
@@ -24,6 +25,8 @@ export interface RouteArgs {
   priorities: number[];
   limit: number;
   claimDescriptor: string;
+  /** The dequeue's trace: each broker call is a child of it (core/src/telemetry/trace-context.ts). */
+  trace?: TraceContext;
 }
 
 /** Why a visited partition was not served in this call: no owner known, or its broker's answer. */
@@ -122,6 +125,7 @@ export class DequeueRouter {
     try {
       const reply = await this.brokers.dequeue(g.endpoint, {
         queue: args.queue, partitions: g.partitions, priorities, limit: attempt.need(), claimDescriptor: args.claimDescriptor,
+        ...(args.trace === undefined ? {} : { trace: args.trace }),
       });
       priorities.forEach((p, i) => {
         if ((reply.readyLeft[i] ?? 0) === 0) g.emptyPriorities.add(p);

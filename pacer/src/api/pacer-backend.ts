@@ -131,6 +131,7 @@ export class PacerBackend implements PinLaterBackend {
     if (req.dryRun) return { jobs: await this.dryRun(queue, partitions, priorities, req.limit) };
     const jobs = await this.router.dequeue({
       queue: queue.name, partitions, priorities, limit: req.limit, claimDescriptor: req.claimDescriptor,
+      ...(req.trace === undefined ? {} : { trace: req.trace }),
     });
     return { jobs };
   }

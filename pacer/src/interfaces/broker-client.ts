@@ -1,3 +1,4 @@
+import type { TraceContext } from '../../../core/src/telemetry/trace-context';
 import type { DequeuedJob } from '../../../core/src/types/job';
 import type { BrokerEndpoint } from './partition-directory';
 
@@ -9,6 +10,8 @@ export interface BrokerDequeueArgs {
   priorities: number[];
   limit: number;
   claimDescriptor: string;
+  /** The caller's trace (the gateway's backend span): the client's span joins it, the broker's follows. */
+  trace?: TraceContext;
 }
 
 export interface BrokerDequeueReply {

@@ -130,5 +130,6 @@ function serverSpan(method: string, req: { queue: string; traceparent?: string |
     parts: { method },
     attributes: { 'rpc.system.name': 'pacer', 'rpc.method': `PacerBroker/${method}`, 'messaging.destination.name': req.queue },
     parent: contextFromTraceparent(req.traceparent),
+    collectStoreWork: true,
   };
 }

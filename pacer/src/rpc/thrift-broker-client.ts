@@ -1,6 +1,7 @@
 import thrift from 'thrift';
 import { SPANS } from '../../../core/src/telemetry/telemetry-catalogue';
-import { currentTraceparent, inSpan, tracingActive } from '../../../core/src/telemetry/tracing';
+import type { TraceContext } from '../../../core/src/telemetry/trace-context';
+import { inSpan, traceparentOf, tracingActive } from '../../../core/src/telemetry/tracing';
 import { PinLaterError } from '../../../core/src/errors/pinlater-error';
 import type { ErrorCode } from '../../../core/src/errors/error-code';
 import { coerceError } from '../../../core/src/errors/coerce-error';
@@ -45,7 +46,8 @@ export class ThriftBrokerClient implements BrokerClient {
   constructor(private readonly callTimeoutMs: number) {}
 
   async dequeue(endpoint: BrokerEndpoint, args: BrokerDequeueArgs): Promise<BrokerDequeueReply> {
-    const res = await this.traced('dequeue', endpoint, args.queue, (traceparent) => this.call(endpoint, (c) => c.dequeue(new ttypes.BrokerDequeueRequest({ ...args, ...traceparent }))));
+    const { trace, ...request } = args;
+    const res = await this.traced('dequeue', endpoint, args.queue, trace, (traceparent) => this.call(endpoint, (c) => c.dequeue(new ttypes.BrokerDequeueRequest({ ...request, ...traceparent }))));
     return {
       jobs: res.jobs.map((j) => ({
         descriptor: j.descriptor, body: j.body, attemptsAllowed: j.attemptsAllowed, attemptsRemaining: j.attemptsRemaining,
@@ -63,7 +65,7 @@ export class ThriftBrokerClient implements BrokerClient {
       ...(notice.earliestRunAfterMs === undefined ? {} : { earliestRunAfterMs: toI64(notice.earliestRunAfterMs) }),
       ...(notice.priorities === undefined ? {} : { priorities: notice.priorities }),
     });
-    await this.traced('notifyPending', endpoint, notice.queue, (traceparent) => this.call(endpoint, (c) => c.notifyPending(Object.assign(req, traceparent))));
+    await this.traced('notifyPending', endpoint, notice.queue, undefined, (traceparent) => this.call(endpoint, (c) => c.notifyPending(Object.assign(req, traceparent))));
   }
 
   /** The broker's counters and owned partitions (`status` RPC: operators, the benchmark). */
@@ -83,14 +85,15 @@ export class ThriftBrokerClient implements BrokerClient {
   }
 
   /**
-   * A `PacerBroker/<method> client` span around the call, its W3C context handed to `call` to
-   * put in the request (the broker's span joins the gateway's trace). Without tracing: no span,
-   * no field.
+   * A `PacerBroker/<method> client` span around the call, child of the caller's `trace`, its W3C
+   * context handed to `call` to put in the request (the broker's span joins the gateway's trace).
+   * Without tracing, or outside a traced operation: no span, no field.
    */
-  private traced<T>(method: string, endpoint: BrokerEndpoint, queue: string, call: (traceparent: { traceparent?: string }) => Promise<T>): Promise<T> {
-    if (!tracingActive()) return call({});
-    return inSpan(SPANS.brokerClient, { parts: { method }, attributes: { 'rpc.system.name': 'pacer', 'rpc.method': `PacerBroker/${method}`, 'server.address': `${endpoint.host}:${endpoint.port}`, 'messaging.destination.name': queue } }, () => {
-      const traceparent = currentTraceparent();
+  private traced<T>(method: string, endpoint: BrokerEndpoint, queue: string, trace: TraceContext | undefined, call: (traceparent: { traceparent?: string }) => Promise<T>): Promise<T> {
+    if (!tracingActive() || trace === undefined) return call({});
+    const attributes = { 'rpc.system.name': 'pacer', 'rpc.method': `PacerBroker/${method}`, 'server.address': `${endpoint.host}:${endpoint.port}`, 'messaging.destination.name': queue };
+    return inSpan(SPANS.brokerClient, { parts: { method }, attributes, parent: trace, onlyAsChild: true }, (_span, ctx) => {
+      const traceparent = traceparentOf(ctx);
       return call(traceparent === undefined ? {} : { traceparent });
     });
   }
