@@ -1,6 +1,8 @@
+import { ErrorCode } from '../../../core/src/errors/error-code';
+import { PinLaterError } from '../../../core/src/errors/pinlater-error';
 import type { BackendHealth } from '../../../core/src/interfaces/pinlater-backend';
 import type { CreateQueueOptions, QueueSettings } from '../datastore/queue-registry';
-import { growQueuePartitions } from '../datastore/queue-partitions';
+import { addPartitionOwners, publishQueuePartitions } from '../datastore/queue-partitions';
 import type { ZkClusterRouting } from '../coordination/zk-cluster-routing';
 import { PacerBackend } from './pacer-backend';
 import type { PacerBackendDeps } from './pacer-backend';
@@ -20,6 +22,8 @@ export interface ClusteredPacerBackendDeps extends PacerBackendDeps {
 
 /** Longest createQueue waits for the controller to assign the new queue's partitions. */
 const QUEUE_READY_TIMEOUT_MS = 5000;
+/** How long growing a queue waits for brokers to serve its new partitions before it refuses. */
+const GROW_SERVED_TIMEOUT_MS = 30_000;
 
 /**
  * The Pacer backend of a ZooKeeper-coordinated cluster: routing comes from the cluster's external
@@ -75,11 +79,22 @@ export class ClusteredPacerBackend extends PacerBackend {
     await super.deleteQueue(queue);
   }
 
-  /** Pacer-only: grows a queue's partitions (shrinking is refused; see growQueuePartitions). */
+  /**
+   * Pacer-only: grows a queue's partitions (shrinking is refused; see queue-partitions.ts). The
+   * new partitions get owner rows and join the ideal state; only once brokers serve them does the
+   * queue's count grow, so enqueues never land where no broker dequeues. Not served within
+   * GROW_SERVED_TIMEOUT_MS: refused with the queue still at its old count (running it again
+   * finishes the growth).
+   */
   async setQueuePartitions(queue: string, count: number): Promise<void> {
-    await growQueuePartitions(this.deps.pool, this.deps.clock, queue, count);
+    const current = await addPartitionOwners(this.deps.pool, this.deps.clock, queue, count);
+    if (count > current) {
+      await this.routing.setQueuePartitions(queue, count);
+      if (!(await this.routing.waitUntilServed(queue, count, GROW_SERVED_TIMEOUT_MS))) {
+        throw new PinLaterError(ErrorCode.UNKNOWN, `Queue ${queue}: its new partitions are not served by a broker after ${GROW_SERVED_TIMEOUT_MS} ms; it keeps ${current} partitions (run this again once brokers are up)`);
+      }
+    }
+    await publishQueuePartitions(this.deps.pool, queue, count);
     this.deps.registry.invalidate(queue);
-    await this.routing.setQueuePartitions(queue, count);
-    await this.routing.waitUntilServed(queue, count, QUEUE_READY_TIMEOUT_MS);
   }
 }
