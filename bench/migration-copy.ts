@@ -592,8 +592,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  if (teardown.signalled !== undefined) return; // the signal handler cleans up and exits
-  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exitCode = 1;
-});
+teardown.runMain(main);

@@ -45,10 +45,9 @@
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { ConformanceClient } from '../test/conformance/harness/conformance-client';
 import { freePort } from '../test/support/free-port';
 import { processCpuSeconds } from './support/cpu-sampler';
-import { gatewayProperties, launchGateway } from './support/gateway-child';
+import { createQueueThrough, gatewayProperties, launchGateway } from './support/gateway-child';
 import { exitWithHeaderHelp } from './support/header-help';
 import { integerIn } from './support/integer-option';
 import { LatencyRecorder, median } from './support/latency';
@@ -150,15 +149,6 @@ function gatewayEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
   return { ...Object.fromEntries(inherited), ...vars };
 }
 
-async function createQueue(port: number): Promise<void> {
-  const admin = await ConformanceClient.connect({ host: HOST, port }, 'bench:admin');
-  try {
-    await admin.createQueue(QUEUE);
-  } finally {
-    await admin.close();
-  }
-}
-
 /** A fresh namespace, the configuration's gateway on it, the queue, the client loops' connections. */
 async function startGateway(config: TelemetryConfig, sink: OtlpTraceSink, opts: Options): Promise<RunningGateway> {
   const ns = freshNamespace('redis');
@@ -178,7 +168,7 @@ async function startGateway(config: TelemetryConfig, sink: OtlpTraceSink, opts: 
     const env = gatewayEnv(config.vars(sink.url));
     const launched = await launchGateway({ treeDir: MAIN_TREE, name: `gateway ${config.name}`, dirPrefix: 'bench-telemetry-gateway-', files, args, port, env }, teardown);
     stopGateway = launched.stop;
-    await createQueue(port);
+    await createQueueThrough(HOST, port, QUEUE);
     for (let i = 0; i < opts.workers; i++) clients.push(await LeanPinLaterClient.connect(HOST, port, `bench:telemetry${i}`));
     return { config, pid: launched.pid, adminPort, clients, calls: 1, stop: release };
   } catch (e) {
@@ -358,8 +348,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  if (teardown.signalled !== undefined) return; // the signal handler cleans up and exits
-  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exitCode = 1;
-});
+teardown.runMain(main);

@@ -53,9 +53,8 @@
  */
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { ConformanceClient } from '../test/conformance/harness/conformance-client';
 import { addBaselineWorktree, dependenciesChanged, describeWorkingTree, removeBaselineWorktree, resolveCommit } from './support/baseline-worktree';
-import { startGatewayChild } from './support/gateway-child';
+import { createQueueThrough, startGatewayChild } from './support/gateway-child';
 import { exitWithHeaderHelp } from './support/header-help';
 import { processCpuSeconds } from './support/cpu-sampler';
 import { integerIn } from './support/integer-option';
@@ -135,15 +134,6 @@ function parseOptions(): Options {
 
 // ---------------------------------------------------------------- sides
 
-async function createQueue(port: number): Promise<void> {
-  const admin = await ConformanceClient.connect({ host: HOST, port }, 'bench:admin');
-  try {
-    await admin.createQueue(QUEUE);
-  } finally {
-    await admin.close();
-  }
-}
-
 /** Fresh namespace, gateway of `tree` on it, the queue, the client loops' connections. */
 async function openSide(backend: LegacyBackendName, tree: Tree, opts: Options): Promise<OpenSide> {
   const ns = freshNamespace(backend);
@@ -158,7 +148,7 @@ async function openSide(backend: LegacyBackendName, tree: Tree, opts: Options): 
   try {
     const gateway = await startGatewayChild(tree.dir, `gateway ${tree.side}`, ns, teardown);
     stopGateway = () => gateway.stop();
-    await createQueue(gateway.port);
+    await createQueueThrough(HOST, gateway.port, QUEUE);
     for (let i = 0; i < opts.workers; i++) clients.push(await LeanPinLaterClient.connect(HOST, gateway.port, `bench:untrusted${i}`));
     return { cpuSeconds: () => processCpuSeconds(gateway.pid), clients, close };
   } catch (e) {
@@ -283,8 +273,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  if (teardown.signalled !== undefined) return; // the signal handler cleans up and exits
-  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exitCode = 1;
-});
+teardown.runMain(main);

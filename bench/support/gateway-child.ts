@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConformanceClient } from '../../test/conformance/harness/conformance-client';
 import { freePort } from '../../test/support/free-port';
 import { startTsProcess, stopProcess, waitForPort } from './child-process';
 import type { LegacyNamespace } from './legacy-namespace';
@@ -114,4 +115,14 @@ export async function startGatewayChild(treeDir: string, name: string, ns: Legac
   const files = { 'backend.json': JSON.stringify(ns.backendJson), 'server.properties': gatewayProperties(ns, port, adminPort) };
   const args = (dir: string): string[] => ['--properties', join(dir, 'server.properties'), '--backend-config', join(dir, 'backend.json')];
   return { port, ...(await launchGateway({ treeDir, name, dirPrefix: 'bench-gateway-', files, args, port, nodeArgs }, teardown)) };
+}
+
+/** Creates `queue` through the gateway on `host:port` (one short-lived admin connection). */
+export async function createQueueThrough(host: string, port: number, queue: string): Promise<void> {
+  const admin = await ConformanceClient.connect({ host, port }, 'bench:admin');
+  try {
+    await admin.createQueue(queue);
+  } finally {
+    await admin.close();
+  }
 }

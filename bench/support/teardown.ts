@@ -23,6 +23,18 @@ export class Teardown {
   }
 
   /**
+   * Runs a benchmark's `main`: a failure is printed and sets exit code 1, unless a signal is being
+   * handled (then the signal handler cleans up and exits, and the failure is expected).
+   */
+  runMain(main: () => Promise<void>): void {
+    main().catch((e: unknown) => {
+      if (this.signal !== undefined) return;
+      process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    });
+  }
+
+  /**
    * Registers a step; the returned function runs it (once, whichever of it and `runAll` comes
    * first; a later caller waits for that run) and unregisters it.
    */

@@ -159,7 +159,22 @@ it('grows a served queue 3 → 7: new partitions ONLINE and balanced, their jobs
   // Grow while a client keeps the queue busy.
   load = new Load(b);
   await eventually(() => expect(load?.rounds).toBeGreaterThanOrEqual(10), WAIT);
-  await clustered.setQueuePartitions(QUEUE, 7);
+  // While it grows, the queue's published count (what enqueues and dequeues use) reaches 7 only
+  // once every new partition is served: never a moment where jobs land where no broker dequeues.
+  const violations: string[] = [];
+  let grown = false;
+  const growing = clustered.setQueuePartitions(QUEUE, 7).finally(() => {
+    grown = true;
+  });
+  while (!grown) {
+    const [rows] = await db.query('SELECT num_partitions AS n FROM queues WHERE name = ?', [QUEUE]);
+    const published = Number((rows as Array<{ n: number }>)[0]?.n);
+    const servedNow = published > 3 ? ((await readClusterStatus(admin, CLUSTER)).queues[QUEUE] ?? []).filter((r) => r.online.length > 0).length : 0;
+    if (published > 3 && servedNow < published) violations.push(`published ${published} partitions while ${servedNow} were served`);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  await growing;
+  expect(violations).toEqual([]);
 
   const is = await readRecord(admin, paths.idealState(QUEUE));
   expect(is?.record.simpleFields.NUM_PARTITIONS).toBe('7');
