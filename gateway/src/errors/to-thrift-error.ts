@@ -2,7 +2,7 @@ import { InternalError } from '../../../core/src/errors/internal-error';
 import { PinLaterError } from '../../../core/src/errors/pinlater-error';
 import { ErrorCode } from '../../../core/src/errors/error-code';
 import { coerceError } from '../../../core/src/errors/coerce-error';
-import { ApplicationExceptionType } from '../server/application-exception';
+import { ApplicationExceptionType, applicationExceptionTypeName } from '../server/application-exception';
 import type { ApplicationExceptionTypeCode } from '../server/application-exception';
 
 /**
@@ -34,6 +34,15 @@ export function toThriftError(error: unknown, method: string, phase: FailurePhas
   const text = errorText(error);
   if (phase === 'sync') return internalError(method, text);
   return { kind: 'pinlater-exception', errorCode: ErrorCode.UNKNOWN, message: text };
+}
+
+/**
+ * The `error.type` of a failed call (metrics and spans alike): the PinLater ErrorCode name of a
+ * PinLaterException, else the application exception's type name (`INTERNAL_ERROR`, …).
+ */
+export function thriftErrorType(mapped: ThriftError): string {
+  if (mapped.kind === 'application-exception') return applicationExceptionTypeName(mapped.type);
+  return ErrorCode[mapped.errorCode] ?? String(mapped.errorCode);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { CallContext } from '../server/call-context';
 import type { RpcDispatcher } from '../server/rpc-processor';
 import type { DecodedStruct } from '../server/struct-codec';
 import type { PinLaterService } from '../service/pinlater-service';
-import { errorTypeOf } from '../../../core/src/telemetry/tracing';
+import { thriftErrorType, toThriftError, type FailurePhase } from '../errors/to-thrift-error';
 import type { GatewayInstruments } from '../telemetry/gateway-instruments';
 import { ackDequeuedJobsHandler } from './ack-dequeued-jobs';
 import { checkpointJobsHandler } from './checkpoint-jobs';
@@ -37,7 +37,9 @@ export const HANDLERS: { readonly [M in MethodName]: MethodHandler<M> } = {
 
 /**
  * Routes decoded calls to the handlers (the decoder guarantees the args' shape per the IDL). With
- * `instruments`, every call's latency and outcome is recorded (`rpc.server.call.duration`).
+ * `instruments`, every call's latency and outcome is recorded (`rpc.server.call.duration`, its
+ * `error.type` what the wire carries: to-thrift-error.ts). A handler that throws synchronously
+ * still does (FACTS §1.3: that phase is answered differently from a failed promise).
  */
 export function createDispatcher(service: PinLaterService, instruments?: GatewayInstruments): RpcDispatcher {
   const invoke = (method: string, args: DecodedStruct, call?: CallContext): Promise<unknown> => {
@@ -47,16 +49,28 @@ export function createDispatcher(service: PinLaterService, instruments?: Gateway
   };
   if (instruments === undefined) return { invoke };
   return {
-    async invoke(method: string, args: DecodedStruct, call?: CallContext): Promise<unknown> {
+    invoke(method: string, args: DecodedStruct, call?: CallContext): Promise<unknown> {
       const started = performance.now();
+      const served = (failure?: { error: unknown; phase: FailurePhase }): void => instruments.callServed(
+        method, queueOf(args), (performance.now() - started) / 1000, failure === undefined ? undefined : thriftErrorType(toThriftError(failure.error, method, failure.phase)),
+      );
+      let pending: Promise<unknown>;
       try {
-        const result = await invoke(method, args, call);
-        instruments.callServed(method, queueOf(args), (performance.now() - started) / 1000, undefined);
-        return result;
-      } catch (e) {
-        instruments.callServed(method, queueOf(args), (performance.now() - started) / 1000, errorTypeOf(e));
-        throw e;
+        pending = invoke(method, args, call);
+      } catch (error) {
+        served({ error, phase: 'sync' });
+        throw error;
       }
+      return pending.then(
+        (result) => {
+          served();
+          return result;
+        },
+        (error: unknown) => {
+          served({ error, phase: 'async' });
+          throw error;
+        },
+      );
     },
   };
 }

@@ -1,12 +1,11 @@
 import type { Span } from '@opentelemetry/api';
-import { ErrorCode } from '../../../core/src/errors/error-code';
 import type { Logger } from '../../../core/src/logging/logger';
 import { SPANS } from '../../../core/src/telemetry/telemetry-catalogue';
 import { inSpan, markFailed, spanIdsOf, tracingActive } from '../../../core/src/telemetry/tracing';
 import type { MethodDef } from '../codegen/idl-schema';
-import { toThriftError } from '../errors/to-thrift-error';
-import type { FailurePhase, ThriftError } from '../errors/to-thrift-error';
-import { ApplicationExceptionType, applicationExceptionTypeName, FINAGLE_TRACE_PROBE, unknownMethodMessage, writeApplicationException } from './application-exception';
+import { thriftErrorType, toThriftError } from '../errors/to-thrift-error';
+import type { FailurePhase } from '../errors/to-thrift-error';
+import { ApplicationExceptionType, FINAGLE_TRACE_PROBE, unknownMethodMessage, writeApplicationException } from './application-exception';
 import type { ApplicationExceptionTypeCode } from './application-exception';
 import { BinaryReader } from './binary-reader';
 import { BinaryWriter } from './binary-writer';
@@ -126,7 +125,7 @@ export class RpcProcessor {
 
   private failure(header: MessageHeader, ttwitter: boolean, method: MethodDef, error: unknown, phase: FailurePhase, span: Span | undefined, call: CallContext): FrameOutcome {
     const mapped = toThriftError(error, method.name, phase);
-    markFailed(span, error, errorTypeOf(mapped));
+    markFailed(span, error, thriftErrorType(mapped));
     if (mapped.kind === 'application-exception') {
       this.options.logger.error({ err: error, method: method.name, ...spanIdsOf(call.trace) }, 'internal error');
       return this.exception(header, ttwitter, mapped.type, mapped.message);
@@ -144,12 +143,6 @@ export class RpcProcessor {
   private frame(header: MessageHeader, ttwitter: boolean, type: number, body: (w: BinaryWriter) => void): Buffer {
     return encodeFrame(header.name, type, header.seqid, body, ttwitter);
   }
-}
-
-/** The `error.type` of a failed call: the PinLater ErrorCode name of a PinLaterException, else the application exception's type name. */
-function errorTypeOf(mapped: ThriftError): string {
-  if (mapped.kind === 'application-exception') return applicationExceptionTypeName(mapped.type);
-  return ErrorCode[mapped.errorCode] ?? String(mapped.errorCode);
 }
 
 /** Scratch space for encoding replies; larger ones are not kept after use. */
