@@ -10,8 +10,9 @@ import type { AliasResolver } from '../migration/move-ledger';
 import type { JobInfo, PortableJob } from '../types/job';
 import type {
   AckInfo, AckRequest, CheckpointItem, CheckpointRequest, CountRequest, DeleteJobsRequest, DequeueRequest, DequeueResult,
-  EnqueueRequest, LookupRequest, RetryFailedRequest, ScanRequest, Traced,
+  EnqueueRequest, LookupRequest, RetryFailedRequest, ScanRequest,
 } from '../types/requests';
+import { withTrace, type TraceContext } from '../telemetry/trace-context';
 import type { Clock } from '../util/clock';
 import { renderUntrusted } from '../util/render-untrusted';
 import { lookupThroughAliases } from './alias-lookup';
@@ -185,7 +186,7 @@ export class RoutingBackend implements PinLaterBackend {
     const succeeded = this.byIssuer(route, req.queue, req.succeeded);
     const failed = this.byIssuer(route, req.queue, req.failed);
     const backends = new Set([...succeeded.keys(), ...failed.keys()]);
-    await Promise.all([...backends].map((b) => b.ackDequeuedJobs({ queue: req.queue, succeeded: succeeded.get(b) ?? [], failed: failed.get(b) ?? [], ...traceOf(req) })));
+    await Promise.all([...backends].map((b) => b.ackDequeuedJobs(withTrace<AckRequest>({ queue: req.queue, succeeded: succeeded.get(b) ?? [], failed: failed.get(b) ?? [] }, req.trace))));
   }
 
   async checkpointJobs(req: CheckpointRequest): Promise<void> {
@@ -201,11 +202,11 @@ export class RoutingBackend implements PinLaterBackend {
    * (alias-lookup.ts), still keyed as sent.
    */
   async lookupJobs(req: LookupRequest): Promise<Map<string, JobInfo>> {
-    const direct = await this.lookupByIssuer(req.descriptors, req.includeBody, traceOf(req));
+    const direct = await this.lookupByIssuer(req.descriptors, req.includeBody, req.trace);
     const aliases = this.options.aliases;
     const missed = aliases === undefined ? [] : req.descriptors.filter((d) => !direct.has(d));
     if (aliases === undefined || missed.length === 0) return direct;
-    const moved = await lookupThroughAliases(missed, aliases, (descriptors) => this.lookupByIssuer(descriptors, req.includeBody, traceOf(req)));
+    const moved = await lookupThroughAliases(missed, aliases, (descriptors) => this.lookupByIssuer(descriptors, req.includeBody, req.trace));
     if (moved.size === 0) return direct;
     const merged = new Map(direct);
     for (const [d, info] of moved) merged.set(d, info);
@@ -219,7 +220,7 @@ export class RoutingBackend implements PinLaterBackend {
    * so the ledger can still resolve them and the rest of the call is answered; on a queue's
    * current system a failure fails the call, as PinLater's lookup does.
    */
-  private async lookupByIssuer(descriptors: readonly string[], includeBody: boolean, trace: Traced): Promise<Map<string, JobInfo>> {
+  private async lookupByIssuer(descriptors: readonly string[], includeBody: boolean, trace: TraceContext | undefined): Promise<Map<string, JobInfo>> {
     const legacyQueues = new Set<string>();
     for (const d of descriptors) {
       const queue = this.options.pacer?.ownsDescriptor(d) === true ? undefined : descriptorQueueToken(d);
@@ -233,8 +234,8 @@ export class RoutingBackend implements PinLaterBackend {
       addTo(this.onLeftCluster(descriptor, target, routes) ? leftGroups : groups, target, descriptor);
     }
     const answers = await Promise.all([
-      ...[...groups].map(([b, group]) => b.lookupJobs({ descriptors: group, includeBody, ...trace })),
-      ...[...leftGroups].map(([b, group]) => b.lookupJobs({ descriptors: group, includeBody, ...trace }).catch((e: unknown) => {
+      ...[...groups].map(([b, group]) => b.lookupJobs(withTrace<LookupRequest>({ descriptors: group, includeBody }, trace))),
+      ...[...leftGroups].map(([b, group]) => b.lookupJobs(withTrace<LookupRequest>({ descriptors: group, includeBody }, trace)).catch((e: unknown) => {
         this.options.stats.incr(routingStatNames.leftClusterLookupFailures);
         this.options.logger.debug({ err: e }, 'lookup on a legacy cluster the queue left failed; answered as not found');
         return new Map<string, JobInfo>();
@@ -428,9 +429,4 @@ function addTo<K, V>(groups: Map<K, V[]>, key: K, value: V): void {
   const list = groups.get(key);
   if (list === undefined) groups.set(key, [value]);
   else list.push(value);
-}
-
-/** A request's trace, to copy into the requests made for it (core/src/telemetry/trace-context.ts). */
-function traceOf(req: Traced): Traced {
-  return req.trace === undefined ? {} : { trace: req.trace };
 }

@@ -10,3 +10,8 @@
 import type { Context } from '@opentelemetry/api';
 
 export type TraceContext = Context;
+
+/** `req` carrying `trace`: the same object when there is none, or it already carries that one. */
+export function withTrace<R extends { trace?: TraceContext }>(req: R, trace: TraceContext | undefined): R {
+  return trace === undefined || trace === req.trace ? req : { ...req, trace };
+}

@@ -29,6 +29,11 @@ export function tracingActive(): boolean {
   return active;
 }
 
+/** Whether Redis/MySQL work is traced at all (PINLATER_TRACE_STORE_WORK not off): the store layers' fast path. */
+export function storeWorkTraced(): boolean {
+  return storeWork !== 'off';
+}
+
 const KINDS = { SERVER: SpanKind.SERVER, CLIENT: SpanKind.CLIENT, INTERNAL: SpanKind.INTERNAL } as const;
 
 export interface SpanOptions {
@@ -135,7 +140,6 @@ export function sqlOperation(sql: string): string {
  * under the active span. Background loops (monitors, refills, the copier) start no traces.
  */
 function traceStore<T>(system: StoreSystem, command: string, fn: () => Promise<T>): Promise<T> {
-  if (storeWork === 'off') return fn();
   const ctx = context.active();
   if (storeWork === 'commands') return hasSpan(ctx) ? commandSpan(trace.getTracer(TRACER), ctx, system, command, fn) : fn();
   const work = storeWorkOf(ctx);
@@ -144,12 +148,12 @@ function traceStore<T>(system: StoreSystem, command: string, fn: () => Promise<T
 
 /** One MySQL statement of a traced operation (store-work.ts); `sql` is ours, its first keyword names it. */
 export function tracedSql<T>(sql: string, fn: () => Promise<T>): Promise<T> {
-  if (!active) return fn();
+  if (storeWork === 'off') return fn();
   return traceStore('mysql', sqlOperation(sql), fn);
 }
 
 /** One Redis command of a traced operation (store-work.ts); `command` is ours (EVALSHA, ZADD, …). */
 export function tracedRedis<T>(command: string, fn: () => Promise<T>): Promise<T> {
-  if (!active) return fn();
+  if (storeWork === 'off') return fn();
   return traceStore('redis', /^[A-Za-z]{1,20}$/.test(command) ? command.toLowerCase() : 'other', fn);
 }

@@ -17,8 +17,8 @@ import type {
   EnqueueRequest,
   LookupRequest,
   RetryFailedRequest,
-  Traced,
 } from '../../../core/src/types/requests';
+import { withTrace } from '../../../core/src/telemetry/trace-context';
 import type { Clock } from '../../../core/src/util/clock';
 import { errorStatCode, statNames } from '../stats/stat-names';
 import { isAdminPassword } from './admin-password';
@@ -136,7 +136,7 @@ export class PinLaterServiceImpl implements PinLaterService {
       const bad = req.jobs.find((j) => j.priority < 1 || j.priority > this.deps.backend.numPriorityLevels);
       if (bad) throw new PinLaterError(ErrorCode.PRIORITY_NOT_SUPPORTED, String(bad.priority));
       this.edge.requireValidForEnqueue(req.queue);
-      const descriptors = await this.deps.backend.enqueueJobs(traced(req, ctx));
+      const descriptors = await this.deps.backend.enqueueJobs(withTrace(req, ctx.trace));
       this.deps.stats.incr(statNames.enqueued(this.series(req.queue)), req.jobs.length);
       return descriptors;
     });
@@ -158,7 +158,7 @@ export class PinLaterServiceImpl implements PinLaterService {
     }
     return this.call('dequeueJobs', ctx, async () => {
       const dequeue = this.dequeueOwn(ctx, req);
-      const acks = req.ack ? this.ackOwn('dequeueJobs', traced(req.ack, ctx)) : Promise.resolve();
+      const acks = req.ack ? this.ackOwn('dequeueJobs', withTrace(req.ack, ctx.trace)) : Promise.resolve();
       const [result] = await Promise.all([dequeue, acks]);
       this.deps.stats.incr(statNames.dequeued(this.series(req.queue)), result.jobs.length);
       return result;
@@ -172,13 +172,13 @@ export class PinLaterServiceImpl implements PinLaterService {
       return { jobs: [] };
     }
     return this.dequeueGates.run(req.queue, () =>
-      this.deps.backend.dequeueJobs(traced<DequeueRequest>({
+      this.deps.backend.dequeueJobs(withTrace<DequeueRequest>({
         queue: req.queue,
         limit: this.edge.clampLimit(req.limit),
         dryRun: req.dryRun,
         coverage: req.coverage,
         claimDescriptor: this.claims.next(ctx.source),
-      }, ctx)),
+      }, ctx.trace)),
     );
   }
 
@@ -186,12 +186,12 @@ export class PinLaterServiceImpl implements PinLaterService {
   private async ackOwn(method: string, req: AckRequest): Promise<void> {
     this.edge.checkBatch(method, 'acks', req.succeeded.length + req.failed.length);
     const own = this.edge.ackForBackend(method, req);
-    if (own) await this.deps.backend.ackDequeuedJobs(req.trace === undefined ? own : { ...own, trace: req.trace });
+    if (own) await this.deps.backend.ackDequeuedJobs(withTrace(own, req.trace));
   }
 
   ackDequeuedJobs(ctx: RequestCtx, req: AckRequest): Promise<void> {
     return this.call('ackDequeuedJobs', ctx, async () => {
-      await this.ackOwn('ackDequeuedJobs', traced(req, ctx));
+      await this.ackOwn('ackDequeuedJobs', withTrace(req, ctx.trace));
       const queue = this.series(req.queue);
       this.deps.stats.incr(statNames.ackSucceeded(queue), req.succeeded.length);
       this.deps.stats.incr(statNames.ackFailed(queue), req.failed.length);
@@ -202,7 +202,7 @@ export class PinLaterServiceImpl implements PinLaterService {
     return this.call('checkpointJobs', ctx, async () => {
       this.edge.checkBatch('checkpointJobs', 'checkpoint requests', items.length);
       const own = this.edge.checkpointForBackend(queue, items);
-      if (own) await this.deps.backend.checkpointJobs(traced<CheckpointRequest>({ queue, source: ctx.source, items: own }, ctx));
+      if (own) await this.deps.backend.checkpointJobs(withTrace<CheckpointRequest>({ queue, source: ctx.source, items: own }, ctx.trace));
       this.deps.stats.incr(statNames.checkpoint(this.series(queue)), items.length);
     });
   }
@@ -212,14 +212,14 @@ export class PinLaterServiceImpl implements PinLaterService {
       this.edge.checkBatch('lookupJobs', 'descriptors', req.descriptors.length);
       const descriptors = this.edge.lookupDescriptors(req.descriptors);
       if (descriptors.length === 0) return new Map<string, JobInfo>();
-      return this.deps.backend.lookupJobs(traced({ ...req, descriptors }, ctx));
+      return this.deps.backend.lookupJobs(withTrace({ ...req, descriptors }, ctx.trace));
     });
   }
 
   getJobCount(ctx: RequestCtx, req: CountRequest): Promise<number> {
     return this.call('getJobCount', ctx, async () => {
       if (!this.edge.isValid('getJobCount', req.queue)) return this.missingQueueRead(req.queue, 0);
-      return this.deps.backend.getJobCount(traced(req, ctx));
+      return this.deps.backend.getJobCount(withTrace(req, ctx.trace));
     });
   }
 
@@ -237,21 +237,21 @@ export class PinLaterServiceImpl implements PinLaterService {
       }
       const { continuation: _ignored, ...scan } = req;
       if (!this.edge.isValid('scanJobs', req.queue)) return this.missingQueueRead(req.queue, []);
-      return this.deps.backend.scanJobs(traced({ ...scan, limit: this.edge.clampLimit(scan.limit) }, ctx));
+      return this.deps.backend.scanJobs(withTrace({ ...scan, limit: this.edge.clampLimit(scan.limit) }, ctx.trace));
     });
   }
 
   retryFailedJobs(ctx: RequestCtx, req: RetryFailedRequest): Promise<number> {
     return this.call('retryFailedJobs', ctx, async () => {
       if (!this.edge.isValid('retryFailedJobs', req.queue)) return this.missingQueueRead(req.queue, 0);
-      return this.deps.backend.retryFailedJobs(traced(req, ctx));
+      return this.deps.backend.retryFailedJobs(withTrace(req, ctx.trace));
     });
   }
 
   deleteJobs(ctx: RequestCtx, req: DeleteJobsRequest): Promise<number> {
     return this.call('deleteJobs', ctx, async () => {
       if (!this.edge.isValid('deleteJobs', req.queue)) return this.missingQueueRead(req.queue, 0);
-      return this.deps.backend.deleteJobs(traced(req, ctx));
+      return this.deps.backend.deleteJobs(withTrace(req, ctx.trace));
     });
   }
 
@@ -277,9 +277,4 @@ export class PinLaterServiceImpl implements PinLaterService {
       this.deps.stats.metric(statNames.timing(method), this.deps.clock.nowMs() - started);
     }
   }
-}
-
-/** A backend request carrying the call's trace (the same object when the call is not traced). */
-function traced<R extends Traced>(req: R, ctx: RequestCtx): R {
-  return ctx.trace === undefined ? req : { ...req, trace: ctx.trace };
 }

@@ -11,9 +11,9 @@ import type { BackendHealth, ExportPage, ExportRequest, ImportResult, MonitorRep
 import type { JobInfo, PortableJob } from '../../../core/src/types/job';
 import { errorTypeOf, inSpan } from '../../../core/src/telemetry/tracing';
 import { ATTR, SPANS } from '../../../core/src/telemetry/telemetry-catalogue';
-import type { TraceContext } from '../../../core/src/telemetry/trace-context';
+import { withTrace, type TraceContext } from '../../../core/src/telemetry/trace-context';
 import type {
-  AckRequest, CheckpointRequest, CountRequest, DeleteJobsRequest, DequeueRequest, DequeueResult, EnqueueRequest, LookupRequest, RetryFailedRequest, ScanRequest, Traced,
+  AckRequest, CheckpointRequest, CountRequest, DeleteJobsRequest, DequeueRequest, DequeueResult, EnqueueRequest, LookupRequest, RetryFailedRequest, ScanRequest,
 } from '../../../core/src/types/requests';
 import type { GatewayInstruments } from './gateway-instruments';
 
@@ -132,9 +132,4 @@ export class InstrumentedBackend implements PinLaterBackend {
       throw e;
     }
   }
-}
-
-/** `req` carrying `trace` (the same object when there is none). */
-function withTrace<R extends Traced>(req: R, trace: TraceContext | undefined): R {
-  return trace === undefined || trace === req.trace ? req : { ...req, trace };
 }

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { tracedRedis, tracingActive } from '../../../core/src/telemetry/tracing';
+import { storeWorkTraced, tracedRedis } from '../../../core/src/telemetry/tracing';
 import { createClient, RESP_TYPES } from 'redis';
 import type { RedisArgument } from 'redis';
 import type { Logger } from '../../../core/src/logging/logger';
@@ -236,7 +236,7 @@ export class RedisConnection {
    * per-command `timeout` option was measured not to fire against a SIGSTOPped server).
    */
   send<T>(args: ReadonlyArray<RedisArgument>, options: SendOptions): Promise<T> {
-    if (!tracingActive()) return this.sendUntraced(args, options);
+    if (!storeWorkTraced()) return this.sendUntraced(args, options);
     return tracedRedis(String(args[0]), () => this.sendUntraced(args, options));
   }
 
