@@ -53,7 +53,7 @@
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import mysql, { type Pool } from 'mysql2/promise';
+import mysql from 'mysql2/promise';
 import type { PinLaterBackend } from '../core/src/interfaces/pinlater-backend';
 import { MemoryStats } from '../core/src/interfaces/stats';
 import { silentLogger } from '../core/src/logging/logger';
@@ -67,11 +67,9 @@ import { createLegacyMysqlBackend, createLegacyRedisBackend } from '../legacy-ad
 import { quotedJobsTable, shardName } from '../legacy-adapter/src/mysql/tables';
 import { DEFAULT_COPIER_SETTINGS } from '../migration/src/copier/copier-settings';
 import { QueueCopier, type RunEnd } from '../migration/src/copier/queue-copier';
-import { ReconnectingRoutingStore } from '../migration/src/copier/routing-access';
-import { createMysqlPool, createPacerBackend, MigrationStateStore, MoveLedgerStore, type PacerBackend } from '../pacer';
 import { ConformanceClient } from '../test/conformance/harness/conformance-client';
-import { freshPacerDb, type PacerDb } from '../test/integration/pacer-fixtures';
-import { routingTable, TEST_OPERATOR, type RoutingTableFixture } from '../test/integration/routing-fixtures';
+import { openPacerMigrationSide, type PacerMigrationSide } from '../test/integration/migration-copier-fixtures';
+import { TEST_OPERATOR } from '../test/integration/routing-fixtures';
 import { startCopierChild } from './support/copier-child';
 import { machineTicks, processCpuSeconds } from './support/cpu-sampler';
 import { startGatewayChild, type GatewayChild } from './support/gateway-child';
@@ -112,15 +110,7 @@ interface Options {
 }
 
 /** Pacer's database and what the copier keeps in it, plus the routing table: shared by every part. */
-interface Shared {
-  readonly pacerDb: PacerDb;
-  readonly pacer: PacerBackend;
-  readonly pool: Pool;
-  readonly states: MigrationStateStore;
-  readonly ledger: MoveLedgerStore;
-  readonly table: RoutingTableFixture;
-  readonly routing: ReconnectingRoutingStore;
-}
+type Shared = PacerMigrationSide;
 
 const teardown = new Teardown();
 let migrationSeq = 0;
@@ -149,21 +139,10 @@ function backendsOf(opts: Options): LegacyBackendName[] {
 
 // ---------------------------------------------------------------- shared services
 
-async function openShared(): Promise<Shared> {
-  const pacerDb = await freshPacerDb();
-  teardown.track(() => pacerDb.db.drop().then(() => undefined));
-  const table = await routingTable();
-  teardown.track(() => table.release().then(() => undefined));
-  const pacer = await createPacerBackend({
-    topology: { mode: 'embedded', safetySweepMs: 0 }, mysql: pacerDb.mysql, logger: silentLogger(),
-    monitor: { claimTimeoutMs: 3_600_000, succeededTtlMs: 86_400_000, failedTtlMs: 86_400_000, enabled: false },
-  });
-  teardown.track(() => pacer.close());
-  const pool = createMysqlPool({ ...pacerDb.mysql, connectionLimit: 4, connectTimeoutMs: 5000 });
-  teardown.track(() => pool.end());
-  const routing = new ReconnectingRoutingStore({ connectString: table.connectString, root: table.store.paths.root, credential: TEST_OPERATOR });
-  teardown.track(() => routing.close());
-  return { pacerDb, pacer, pool, states: new MigrationStateStore(pool, systemClock), ledger: new MoveLedgerStore(pool, systemClock), table, routing };
+function openShared(): Promise<Shared> {
+  return openPacerMigrationSide((close) => teardown.track(async () => {
+    await close();
+  }), { logger: silentLogger() });
 }
 
 function clusterOf(backend: LegacyBackendName): string {

@@ -7,6 +7,7 @@
  */
 import type { Pool } from 'mysql2/promise';
 import type { PinLaterBackend } from '../../core/src/interfaces/pinlater-backend';
+import type { Logger } from '../../core/src/logging/logger';
 import { systemClock } from '../../core/src/util/clock';
 import { createLegacyRedisBackend } from '../../legacy-adapter';
 import { ReconnectingRoutingStore } from '../../migration/src/copier/routing-access';
@@ -21,8 +22,8 @@ import { routingTable, TEST_OPERATOR, type RoutingTableFixture } from './routing
 
 export type LegacyKind = 'legacy-redis' | 'legacy-mysql';
 
-export interface CopierWorld {
-  readonly legacy: PinLaterBackend;
+/** The Pacer side of a migration: an embedded Pacer, its migration stores, the routing table. */
+export interface PacerMigrationSide {
   readonly pacerDb: PacerDb;
   readonly pacer: PacerBackend;
   readonly pool: Pool;
@@ -30,7 +31,35 @@ export interface CopierWorld {
   readonly ledger: MoveLedgerStore;
   readonly table: RoutingTableFixture;
   readonly routing: ReconnectingRoutingStore;
+}
+
+export interface CopierWorld extends PacerMigrationSide {
+  readonly legacy: PinLaterBackend;
   close(): Promise<void>;
+}
+
+/**
+ * An embedded Pacer on a fresh database (monitor off), Pacer's migration stores over a pool of
+ * their own, and a routing table in a fresh ZooKeeper chroot with the copier's routing access to
+ * it; each resource is handed to `track` to be closed (also used by bench/migration-copy.ts).
+ */
+export async function openPacerMigrationSide(
+  track: (close: () => Promise<unknown>) => unknown, pacerOptions: { readonly defaultPartitions?: number; readonly logger?: Logger } = {},
+): Promise<PacerMigrationSide> {
+  const pacerDb = await freshPacerDb();
+  track(() => pacerDb.db.drop());
+  const pacer = await createPacerBackend({
+    topology: { mode: 'embedded', safetySweepMs: 0 }, mysql: pacerDb.mysql, ...pacerOptions,
+    monitor: { claimTimeoutMs: 3_600_000, succeededTtlMs: 86_400_000, failedTtlMs: 86_400_000, enabled: false },
+  });
+  track(() => pacer.close());
+  const pool = createMysqlPool({ ...pacerDb.mysql, connectionLimit: 4, connectTimeoutMs: 5000 });
+  track(() => pool.end());
+  const table = await routingTable();
+  track(() => table.release());
+  const routing = new ReconnectingRoutingStore({ connectString: table.connectString, root: table.store.paths.root, credential: TEST_OPERATOR });
+  track(() => routing.close());
+  return { pacerDb, pacer, pool, table, routing, states: new MigrationStateStore(pool, systemClock), ledger: new MoveLedgerStore(pool, systemClock) };
 }
 
 export async function copierWorld(kind: LegacyKind, label: string): Promise<CopierWorld> {
@@ -40,24 +69,8 @@ export async function copierWorld(kind: LegacyKind, label: string): Promise<Copi
   };
   try {
     const legacy = await openLegacy(kind, label, closers);
-    const pacerDb = await freshPacerDb();
-    closers.push(() => pacerDb.db.drop());
-    const pacer = await createPacerBackend({
-      topology: { mode: 'embedded', safetySweepMs: 0 }, mysql: pacerDb.mysql, defaultPartitions: 2,
-      monitor: { claimTimeoutMs: 3_600_000, succeededTtlMs: 86_400_000, failedTtlMs: 86_400_000, enabled: false },
-    });
-    closers.push(() => pacer.close());
-    const pool = createMysqlPool({ ...pacerDb.mysql, connectionLimit: 4, connectTimeoutMs: 5000 });
-    closers.push(() => pool.end());
-    const table = await routingTable();
-    closers.push(() => table.release());
-    const routing = new ReconnectingRoutingStore({ connectString: table.connectString, root: table.store.paths.root, credential: TEST_OPERATOR });
-    closers.push(() => routing.close());
-    return {
-      legacy, pacerDb, pacer, pool, table, routing, close,
-      states: new MigrationStateStore(pool, systemClock),
-      ledger: new MoveLedgerStore(pool, systemClock),
-    };
+    const side = await openPacerMigrationSide((c) => closers.push(c), { defaultPartitions: 2 });
+    return { ...side, legacy, close };
   } catch (e) {
     await close();
     throw e;
