@@ -33,6 +33,8 @@ export const SHIPPED: readonly AssetRule[] = [
   // thrift's generated JavaScript: tsc resolves the imports to the .d.ts beside it and emits nothing.
   { dir: 'pacer/src/generated', suffix: '.js', why: 'required by pacer/src/rpc/ (broker server and client)' },
   { dir: 'gateway/src/generated', suffix: '.js', why: "the PinLater Thrift client modules (the gateway's codec uses pinlater-idl.ts, compiled)" },
+  { dir: 'gateway/src/dashboard/assets', suffix: '.js', why: "the built-in dashboard's page script, served by gateway/src/dashboard/dashboard-routes.ts: join(__dirname, 'assets')" },
+  { dir: 'gateway/src/dashboard/assets', suffix: '.css', why: "the built-in dashboard's style, served by gateway/src/dashboard/dashboard-routes.ts: join(__dirname, 'assets')" },
 ];
 
 export const NOT_SHIPPED: readonly AssetRule[] = [
@@ -44,6 +46,10 @@ export const NOT_SHIPPED: readonly AssetRule[] = [
   { dir: 'pacer', suffix: 'schema-snapshot.sql', why: 'compared by the CI check pacer/src/schema-snapshot.ts, which is not built' },
   { dir: 'legacy-adapter/src/mysql', suffix: 'schema-snapshot.sql', why: 'compared by a spec, not read by the product' },
   { dir: '*', suffix: '.md', why: 'documentation' },
+  { dir: 'dashboards/grafana', suffix: '.json', why: 'Grafana dashboards, loaded by Grafana (dashboards/provisioning), not by the product' },
+  { dir: 'dashboards/provisioning/dashboards', suffix: '.yaml', why: 'Grafana dashboard provisioning' },
+  { dir: 'dashboards/provisioning/datasources', suffix: '.yaml', why: 'Grafana datasource provisioning example' },
+  { dir: 'dashboards/alerts', suffix: '.yml', why: 'Prometheus alerting rules and their promtool tests, loaded by Prometheus (scripts/up.sh)' },
 ];
 
 export interface AssetAudit {

@@ -57,7 +57,9 @@ main() {
     *) echo "usage: $0 [--services] [--help]" >&2; exit 2 ;;
   esac
   shopt -s nullglob
-  for file in "${PROC_DIR}"/*.pid; do
+  # The demo workload first (scripts/up.sh starts it last): its clients leave before the gateway.
+  for file in "${PROC_DIR}"/demo-*.pid "${PROC_DIR}"/*.pid; do
+    [[ -f "${file}" ]] || continue
     found=1
     stop_process "${file}"
   done

@@ -9,8 +9,8 @@
 #
 #   start   For each service: if it already answers, leave it alone (never a second copy).
 #           Otherwise install its Debian package when missing and start it with its state under
-#           .run/<service>/. Also makes sure thrift-compiler, python3-thrift and netcat-openbsd
-#           are installed (the test suite and the docs use them), and prometheus (/usr/bin/prometheus:
+#           .run/<service>/. Also makes sure thrift-compiler, python3-thrift, netcat-openbsd
+#           and chromium are installed (the test suite and the docs use them), and prometheus (/usr/bin/prometheus:
 #           scripts/up.sh and test/support/scratch-prometheus.ts run their own; installed without its
 #           Recommends, prometheus-node-exporter, and Debian's own prometheus service is disabled).
 #   wait    Block until all three are healthy (bounded by SERVICES_WAIT_TIMEOUT, default 60 s);
@@ -30,7 +30,10 @@ MARIADB_PORT="${SERVICES_MARIADB_PORT:-3306}"
 ZK_PORT="${SERVICES_ZK_PORT:-2181}"
 WAIT_TIMEOUT="${SERVICES_WAIT_TIMEOUT:-60}"
 SERVICES=(redis mariadb zookeeper)
-TOOL_PACKAGES=(thrift-compiler python3-thrift netcat-openbsd)
+# chromium (/usr/bin/chromium): the built-in dashboard's browser test drives it headless with
+# playwright-core (test/integration/dashboard-browser.test.ts); `npx playwright install` cannot
+# download browsers here.
+TOOL_PACKAGES=(thrift-compiler python3-thrift netcat-openbsd chromium)
 
 log() { printf '[services] %s\n' "$*"; }
 warn() { printf '[services] WARNING: %s\n' "$*" >&2; }

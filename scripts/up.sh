@@ -11,6 +11,10 @@
 #   5. every process of the PROCESSES table below (gateways, Pacer broker and controller, the
 #      migration copier, Prometheus), each with its log and pid file in .run/procs/,
 #      checked to be listening on its port. Stop them with `bash scripts/down.sh`.
+#   6. last, the demo workload (scripts/demo/, table DEMO_PROCESSES): its queues (DEMO_QUEUES) are
+#      created through the routing gateway and routed with `pinlater-ops` (one on each system, one
+#      in shadow mode), then a producer and a worker keep jobs flowing through :9010, so the
+#      gateway's dashboard and Prometheus show moving charts. UP_DEMO=0 skips it.
 # The address every PinLater client uses is the routing gateway, 127.0.0.1:9010 (admin :9999): each
 # queue goes to the local Redis cluster, the local MySQL cluster or Pacer as its routing record
 # says (`npx pinlater-ops status`); the single-system gateways (9013, 9011, 9012) stay for debugging.
@@ -73,6 +77,24 @@ METRICS_PORTS=(
   "copier|9050"
   "prometheus|9090"
 )
+
+# ------------------------------------------------------------------------------------------------
+# The demo workload (scripts/demo/main.ts --help): "queue|system it is routed to|shadow" (shadow:
+# then put in shadow mode, `pinlater-ops shadow start`), and its two processes, started last
+# (after the queues are routed), like the processes above (pid file, log, port = its /health).
+# ------------------------------------------------------------------------------------------------
+DEMO_QUEUES=(
+  "demo_redis|local-redis|"
+  "demo_mysql|local-mysql|"
+  "demo_pacer|pacer|"
+  "demo_shadow|local-redis|shadow"
+)
+DEMO_QUEUE_LIST="demo_redis,demo_mysql,demo_pacer,demo_shadow"
+DEMO_PROCESSES=(
+  "demo-producer|9061|scripts/demo/main.ts|npx tsx scripts/demo/main.ts --role producer --port 9010 --queues ${DEMO_QUEUE_LIST} --rate 3 --status-port 9061|demo producer: ~3 jobs/s per demo queue through :9010 (counters: curl -s http://127.0.0.1:9061/health)"
+  "demo-worker|9062|scripts/demo/main.ts|npx tsx scripts/demo/main.ts --role worker --port 9010 --queues ${DEMO_QUEUE_LIST} --failure-ratio 0.1 --status-port 9062|demo worker: dequeues and acks the demo queues, 10 % acked failed (counters: curl -s http://127.0.0.1:9062/health)"
+)
+DEMO_ENABLED="${UP_DEMO:-1}"
 SCRAPE_INTERVAL=5s
 READY_TIMEOUT="${UP_READY_TIMEOUT:-60}" # seconds for each process to listen on its port
 
@@ -161,7 +183,7 @@ start_processes() {
 print_summary() {
   local line name port entry command hint pid
   printf '\n[up] The system is up. Services: Redis 127.0.0.1:6379, MariaDB 127.0.0.1:3306 (admin: root, no password; processes: their own accounts), ZooKeeper 127.0.0.1:2181\n'
-  for line in "${PROCESSES[@]}"; do
+  for line in "${PROCESSES[@]}" "${DEMO_PROCESSES[@]}"; do
     IFS='|' read -r name port entry command hint <<<"${line}"
     if pid="$(running_pid "${name}")"; then
       printf '[up]   %-18s 127.0.0.1:%-5s pid %-7s %s\n' "${name}" "${port}" "${pid}" "${hint}"
@@ -176,6 +198,10 @@ print_summary() {
 [up] Migrating a queue with its jobs (the copier moves them; README.md "Migrating a queue"):
 [up]   PINLATER_ROUTING_CREDENTIAL_FILE=config/routing-operator.local.credential npx pinlater-ops migrate start my_queue --wait
 [up]   (any PinLater client works unchanged; see README.md "Talking to the gateway")
+[up] Shadow traffic before a flip (legacy answers, Pacer is compared; runbooks/shadow-comparison.md):
+[up]   PINLATER_ROUTING_CREDENTIAL_FILE=config/routing-operator.local.credential npx pinlater-ops shadow start my_queue
+[up] Dashboard (every queue, shadow comparison, migration progress): http://127.0.0.1:9999/dashboard
+[up]   Grafana dashboards to import: dashboards/grafana/*.json (provisioning in dashboards/provisioning/)
 [up] Logs: tail -f .run/procs/*.log    Stop: bash scripts/down.sh (add --services to stop the services it started)
 EOF
 }
@@ -189,13 +215,14 @@ prepare_mysql() {
   node_modules/.bin/tsx pacer/src/migrate.ts --database pacer_local --user pacer_migrator --password pacer-migrator-local
 }
 
-# Prometheus's config: global settings, the alerting rules (config/prometheus/alerts.yml), then one
-# scrape job per line of METRICS_PORTS.
+# Prometheus's config: global settings, the alerting rules (config/prometheus/alerts.yml and the
+# shadow-mode rules dashboards/alerts/shadow.yml), then one scrape job per line of METRICS_PORTS.
 prometheus_config() {
   local line name port
   printf '%s\n' '# Written by scripts/up.sh on every run: edit METRICS_PORTS there, not this file.' \
     'global:' "  scrape_interval: ${SCRAPE_INTERVAL}" "  scrape_timeout: ${SCRAPE_INTERVAL}" \
-    "  evaluation_interval: ${SCRAPE_INTERVAL}" 'rule_files:' "  - ${ROOT}/config/prometheus/alerts.yml" 'scrape_configs:'
+    "  evaluation_interval: ${SCRAPE_INTERVAL}" 'rule_files:' "  - ${ROOT}/config/prometheus/alerts.yml" \
+    "  - ${ROOT}/dashboards/alerts/shadow.yml" 'scrape_configs:'
   for line in "${METRICS_PORTS[@]}"; do
     IFS='|' read -r name port <<<"${line}"
     printf '  - job_name: %s\n    metrics_path: /metrics\n    static_configs:\n      - targets: ["127.0.0.1:%s"]\n' \
@@ -223,6 +250,60 @@ prepare_routing() {
     node bin/pinlater-ops.cjs --config config/routing.local.json setup --yes
 }
 
+# ops ARGS… — pinlater-ops on the local routing config, as the local operator.
+ops() {
+  PINLATER_ROUTING_CREDENTIAL_FILE=config/routing-operator.local.credential \
+    node bin/pinlater-ops.cjs --config config/routing.local.json "$@"
+}
+
+# "queue mode" of every routing record (pinlater-ops status --json).
+demo_modes() {
+  ops status --json 2>/dev/null | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      try { for (const r of JSON.parse(s).records ?? []) console.log(`${r.queue} ${r.mode}`); } catch { /* no table yet */ }
+    });' || true
+}
+
+# The demo queues: created through the routing gateway (new ones land on Pacer), routed to their
+# system while still empty, and the shadow one put in shadow mode. Idempotent: a queue already
+# where it belongs is left alone. A step that fails warns; the demo still starts.
+prepare_demo_queues() {
+  local line queue system shadow modes mode
+  log "demo: queues ${DEMO_QUEUE_LIST} (created through :9010, routed with pinlater-ops)"
+  node_modules/.bin/tsx scripts/demo/create-queues.ts --port 9010 --queues "${DEMO_QUEUE_LIST}" >/dev/null || { warn "demo: could not create the demo queues"; return 0; }
+  modes="$(demo_modes)"
+  for line in "${DEMO_QUEUES[@]}"; do
+    IFS='|' read -r queue system shadow <<<"${line}"
+    mode="$(awk -v q="${queue}" '$1 == q { print $2 }' <<<"${modes}")"
+    if [[ -z "${mode}" || "${mode}" == "legacy" || "${mode}" == "pacer" ]]; then
+      ops route "${queue}" --to "${system}" --yes --by up.sh --reason "demo queue" >/dev/null || warn "demo: could not route ${queue} to ${system}"
+    fi
+    [[ "${shadow}" == "shadow" && "${mode}" != "shadow" ]] || continue
+    # The shadow runtime's command (issue 13); until it exists the queue simply stays on ${system}.
+    if ops shadow --help >/dev/null 2>&1; then
+      ops shadow start "${queue}" --yes --by up.sh --reason "demo queue" >/dev/null || warn "demo: could not put ${queue} in shadow mode"
+    else
+      warn "demo: this pinlater-ops has no 'shadow' command yet: ${queue} stays in legacy mode on ${system}"
+    fi
+  done
+}
+
+# The demo queues, then the demo's producer and worker (each like a process of PROCESSES).
+start_demo() {
+  local line name port entry command failed=0
+  if [[ "${DEMO_ENABLED}" == "0" ]]; then log "demo: skipped (UP_DEMO=0)"; return 0; fi
+  if running_pid demo-producer >/dev/null && running_pid demo-worker >/dev/null; then
+    log "demo: producer and worker already running"
+    return 0
+  fi
+  prepare_demo_queues
+  for line in "${DEMO_PROCESSES[@]}"; do
+    IFS='|' read -r name port entry command _ <<<"${line}"
+    start_process "${name}" "${port}" "${entry}" "${command}" || failed=1
+  done
+  return "${failed}"
+}
+
 main() {
   log "installing dependencies"
   bash scripts/ensure-deps.sh
@@ -237,6 +318,7 @@ main() {
     warn "some processes did not come up (see above); the others keep running — bash scripts/down.sh stops them"
     exit 1
   fi
+  start_demo || warn "the demo workload did not come up (see above); the system itself is up"
   print_summary
 }
 

@@ -30,6 +30,12 @@ export interface RoutingGatewayChildOptions {
   readonly gatewayId: string;
   readonly backend: 'legacy-redis' | 'legacy-mysql';
   readonly nodeArgs?: readonly string[];
+  /** Pacer's backend JSON (e.g. `{ mode: 'embedded', mysql }`): Pacer behind the gateway too; none by default. */
+  readonly pacer?: unknown;
+  /** The routing config's `shadow` object (shadow mode's settings); none by default. */
+  readonly shadow?: Record<string, unknown>;
+  /** The gateway's environment (default: this process's). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** Starts a routing gateway over `ns`; `stop()` ends it and deletes its config dir. */
@@ -38,10 +44,13 @@ export async function startRoutingGatewayChild(options: RoutingGatewayChildOptio
   const properties = gatewayProperties(ns, port, adminPort);
   const routing = {
     legacyClusters: [{ name: table.cluster, backend: options.backend, backendConfig: 'backend.json', properties: 'cluster.properties' }],
+    ...(options.pacer === undefined ? {} : { pacer: { backendConfig: 'pacer.json' } }),
     routing: { zookeeper: table.zookeeper, defaultDestination: table.cluster, gatewayId: options.gatewayId },
+    ...(options.shadow === undefined ? {} : { shadow: options.shadow }),
   };
-  const files = { 'backend.json': JSON.stringify(ns.backendJson), 'cluster.properties': properties, 'gateway.properties': properties, 'routing.json': JSON.stringify(routing) };
+  const files: Record<string, string> = { 'backend.json': JSON.stringify(ns.backendJson), 'cluster.properties': properties, 'gateway.properties': properties, 'routing.json': JSON.stringify(routing) };
+  if (options.pacer !== undefined) files['pacer.json'] = JSON.stringify(options.pacer);
   const args = (dir: string): string[] => ['--properties', join(dir, 'gateway.properties'), '--routing-config', join(dir, 'routing.json')];
-  const launched = await launchGateway({ treeDir: options.treeDir, name: options.name, dirPrefix: 'bench-routing-gateway-', files, args, port, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) }, teardown);
+  const launched = await launchGateway({ treeDir: options.treeDir, name: options.name, dirPrefix: 'bench-routing-gateway-', files, args, port, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}), ...(options.env ? { env: options.env } : {}) }, teardown);
   return { port, adminPort, gatewayId: options.gatewayId, ...launched };
 }

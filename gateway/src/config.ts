@@ -63,6 +63,8 @@ export interface GatewayServerConfig {
   acceptFinagleUpgrade: boolean;
   /** GATEWAY_QUEUE_LIST_REFRESH_SECONDS (ours): how often the list of existing queues (stat series) is re-read. */
   queueListRefreshMs: number;
+  /** GATEWAY_DASHBOARD_INTERVAL_SECONDS (ours, 1..60, default 5): one point of the built-in dashboard's history per interval (docs/dashboard.md). */
+  dashboardIntervalMs: number;
   dequeueConcurrencyPerQueuePerShard: number;
   adminPasswordHash: string | undefined;
   queueConfigFile: string | undefined;
@@ -183,6 +185,7 @@ function readServerConfig(
     maxBatchItems: r.int('GATEWAY_MAX_BATCH_ITEMS', { min: 1, fallback: 100_000 }),
     acceptFinagleUpgrade: r.bool('GATEWAY_ACCEPT_FINAGLE_UPGRADE', true),
     queueListRefreshMs: r.int('GATEWAY_QUEUE_LIST_REFRESH_SECONDS', { min: 1, fallback: 30 }) * 1000,
+    dashboardIntervalMs: r.int('GATEWAY_DASHBOARD_INTERVAL_SECONDS', { min: 1, max: 60, fallback: 5 }) * 1000,
     dequeueConcurrencyPerQueuePerShard: r.int('BACKEND_DEQUEUE_CONCURRENCY_PER_QUEUE_PER_SHARD', { min: 1 }),
     adminPasswordHash: props.get('ADMIN_PASSWORD_HASH')?.trim() || undefined,
     queueConfigFile: path('QUEUE_CONFIG_FILE_PATH'),

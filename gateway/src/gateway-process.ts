@@ -4,6 +4,7 @@ import type { MemoryStats } from '../../core/src/interfaces/stats';
 import type { Logger } from '../../core/src/logging/logger';
 import type { Clock } from '../../core/src/util/clock';
 import { AdminHttpServer } from './admin/admin-http-server';
+import { startGatewayDashboard, type GatewayDashboard, type RoutingView } from './dashboard/gateway-dashboard';
 import { PINLATER_IDL, SERVICE_NAME } from './generated/pinlater-idl';
 import { createDispatcher } from './handlers/handler-table';
 import type { DequeueRateLimiter } from './service/pinlater-service-impl';
@@ -39,6 +40,8 @@ export interface GatewaySettings {
   acceptFinagleUpgrade?: boolean;
   /** GATEWAY_QUEUE_LIST_REFRESH_SECONDS × 1000; default 30 s. */
   queueListRefreshMs?: number;
+  /** GATEWAY_DASHBOARD_INTERVAL_SECONDS × 1000; default 5 s. */
+  dashboardIntervalMs?: number;
   dequeueConcurrencyPerQueuePerShard: number;
   adminPasswordHash: string | undefined;
   /** Defaults to the OS hostname (PinLater: InetAddress.getLocalHost().getHostName()). */
@@ -55,6 +58,8 @@ export interface GatewayDeps {
   gauges?: () => Record<string, number>;
   /** OpenTelemetry (gateway-telemetry.ts); undefined: none (tests, tools). */
   telemetry?: GatewayTelemetry;
+  /** A routing gateway's table, systems and shadow comparison, for the built-in dashboard. */
+  routing?: RoutingView;
 }
 
 export interface RunningGateway {
@@ -100,11 +105,13 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDeps)
   });
   dispatcher = createDispatcher(service, deps.telemetry?.instruments);
   const depthSampler = startDepthSampler(deps, knownQueues);
+  const dashboard = startDashboard(settings, deps, knownQueues);
   let admin: { server: AdminHttpServer; port: number } | undefined;
   try {
-    admin = settings.adminPort === undefined ? undefined : await startAdmin(settings, deps, server);
+    admin = settings.adminPort === undefined ? undefined : await startAdmin(settings, deps, server, dashboard);
   } catch (e) {
     await server.close(0);
+    await dashboard.close();
     await depthSampler?.close();
     await knownQueues.close();
     throw e;
@@ -117,6 +124,7 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDeps)
     close: async () => {
       await server.close(settings.shutdownGraceMs);
       await admin?.server.close();
+      await dashboard.close();
       await depthSampler?.close();
       await knownQueues.close();
     },
@@ -146,12 +154,20 @@ function startDepthSampler(deps: GatewayDeps, knownQueues: KnownQueues): QueueDe
   return sampler;
 }
 
+/** The built-in dashboard and the samplers feeding it (gateway/src/dashboard/gateway-dashboard.ts). */
+function startDashboard(settings: GatewaySettings, deps: GatewayDeps, knownQueues: KnownQueues): GatewayDashboard {
+  return startGatewayDashboard({
+    backend: deps.backend, knownQueues, queueSeries: (q) => deps.stats.queueSeries(q), telemetry: deps.telemetry, routing: deps.routing,
+    intervalMs: settings.dashboardIntervalMs, clock: deps.clock, logger: deps.logger,
+  });
+}
+
 function requireStarted(dispatcher: RpcDispatcher | undefined): RpcDispatcher {
   if (!dispatcher) throw new Error('gateway not started yet');
   return dispatcher;
 }
 
-async function startAdmin(settings: GatewaySettings, deps: GatewayDeps, server: ThriftServer): Promise<{ server: AdminHttpServer; port: number }> {
+async function startAdmin(settings: GatewaySettings, deps: GatewayDeps, server: ThriftServer, dashboard: GatewayDashboard): Promise<{ server: AdminHttpServer; port: number }> {
   const admin = new AdminHttpServer(
     {
       health: async () => {
@@ -167,6 +183,7 @@ async function startAdmin(settings: GatewaySettings, deps: GatewayDeps, server: 
           ...deps.gauges?.(),
         }),
       ...(deps.telemetry?.metricsHandler === undefined ? {} : { metrics: deps.telemetry.metricsHandler }),
+      dashboard: dashboard.routes,
     },
     deps.logger,
   );

@@ -11,6 +11,8 @@ import { buildBackend } from './backend-registry';
 import { ConfigError } from '../../core/src/config/parse-config';
 import { loadConfig } from './config';
 import type { GatewayConfig } from './config';
+import { DashboardMetricReader } from './dashboard/dashboard-metric-reader';
+import type { RoutingView } from './dashboard/gateway-dashboard';
 import { startGateway } from './gateway-process';
 import { setUpRateLimiting } from './rate-limit/rate-limit-setup';
 import { buildRoutingGateway, openZookeeperRouteSource } from './routing-gateway';
@@ -38,15 +40,17 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   }
   const logger = createLogger({ name: 'pinlater-gateway', level: config.logLevel });
-  const telemetry = startProcessTelemetry(config.telemetry);
+  // The built-in dashboard reads the same instruments as /metrics, through a reader of its own.
+  const dashboardReader = config.telemetry.metrics ? new DashboardMetricReader() : undefined;
+  const telemetry = startProcessTelemetry(config.telemetry, dashboardReader === undefined ? [] : [dashboardReader]);
   const stats = new InstrumentedStats();
-  const gatewayTelemetry = gatewayTelemetryOf(telemetry, stats);
+  const gatewayTelemetry = gatewayTelemetryOf(telemetry, stats, dashboardReader);
   const rateLimiting = await setUpRateLimiting(
     { queueConfigFile: config.queueConfigFile, serverSetFile: config.serverSetFile, pollIntervalMs: config.configPollMs },
     systemClock,
     logger.child({ component: 'rate-limit' }),
   );
-  const { backend, gauges, routingStatus } = await buildServedBackend(config, logger, stats, gatewayTelemetry);
+  const { backend, gauges, routingStatus, routing } = await buildServedBackend(config, logger, stats, gatewayTelemetry);
   if (routingStatus !== undefined) registerRoutingGauges(telemetry.meter, routingStatus);
   const gateway = await startGateway(
     {
@@ -63,10 +67,11 @@ async function main(argv: string[]): Promise<number> {
       maxBatchItems: config.maxBatchItems,
       acceptFinagleUpgrade: config.acceptFinagleUpgrade,
       queueListRefreshMs: config.queueListRefreshMs,
+      dashboardIntervalMs: config.dashboardIntervalMs,
       dequeueConcurrencyPerQueuePerShard: config.dequeueConcurrencyPerQueuePerShard,
       adminPasswordHash: config.adminPasswordHash,
     },
-    { backend, rateLimiter: rateLimiting.limits, stats, clock: systemClock, logger, telemetry: gatewayTelemetry, ...(gauges === undefined ? {} : { gauges }) },
+    { backend, rateLimiter: rateLimiting.limits, stats, clock: systemClock, logger, telemetry: gatewayTelemetry, ...(gauges === undefined ? {} : { gauges }), ...(routing === undefined ? {} : { routing }) },
   ).catch(async (e: unknown) => {
     await rateLimiting.close();
     await backend.close();
@@ -86,12 +91,12 @@ async function main(argv: string[]): Promise<number> {
 /** What the gateway serves: its one backend, or the routing backend over every configured system. */
 async function buildServedBackend(
   config: GatewayConfig, logger: Logger, stats: MemoryStats, telemetry: GatewayTelemetry,
-): Promise<{ backend: PinLaterBackend; gauges?: () => Record<string, number>; routingStatus?: () => RoutingStatus }> {
+): Promise<{ backend: PinLaterBackend; gauges?: () => Record<string, number>; routingStatus?: () => RoutingStatus; routing?: RoutingView }> {
   if (config.routing === undefined) {
     const system = { instruments: telemetry.instruments, system: config.backend };
     return { backend: await buildBackend({ kind: config.backend, backendConfig: config.backendConfig, backendConfigPath: config.backendConfigPath, settings: config.legacy, logger, stats, clock: systemClock, telemetry: system }) };
   }
-  return buildRoutingGateway(config.routing, {
+  const gateway = await buildRoutingGateway(config.routing, {
     pacerSettings: config.legacy,
     gatewayId: config.routing.table.gatewayId ?? `${hostname()}:${config.thriftPort}`,
     openRouteSource: openZookeeperRouteSource,
@@ -100,6 +105,7 @@ async function buildServedBackend(
     clock: systemClock,
     instruments: telemetry.instruments,
   });
+  return { ...gateway, routing: { routeOf: gateway.routeOf, systems: gateway.systems, shadow: () => gateway.shadow } };
 }
 
 function waitForSignal(logger: Logger): Promise<void> {

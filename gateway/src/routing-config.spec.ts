@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../core/src/config/parse-config';
+import { DEFAULT_SHADOW_SETTINGS } from '../../core/src/shadow/shadow-settings';
 import { loadRoutingConfig, type RoutingConfigContext } from './routing-config';
 
 const CONFIG_DIR = join(__dirname, '../../config');
@@ -88,11 +89,11 @@ describe('routing gateway config', () => {
         { ...redisCluster, name: 'Pacer' },
       ],
       routing: { zookeeper: 'zk-without-port', root: 'relative', defaultDestination: 'pacer', gatewayId: 'gw/1' },
-      shadow: true,
+      mirror: true,
     });
     const problems = problemsOf(file);
     expect(problems).toEqual(expect.arrayContaining([
-      'Unrecognized key: "shadow"',
+      'Unrecognized key: "mirror"',
       'legacyClusters.0: Unrecognized key: "colour"',
       expect.stringMatching(/^legacyClusters\.0\.backendConfig: cannot read .*missing\.json: ENOENT$/),
       expect.stringMatching(/^legacyClusters\.2\.backendConfig: .*broken\.json is not valid JSON/),
@@ -167,5 +168,35 @@ describe('routing gateway config', () => {
   it('names a routing config file that is missing or not JSON', () => {
     expect(problemsOf(join(dir, 'nope.json'))).toEqual(['cannot read: ENOENT']);
     expect(problemsOf(write('x.json', '{'))).toEqual([expect.stringMatching(/^not valid JSON: /)]);
+  });
+
+  it('shadow settings: defaults without config, each field over them, every problem named', () => {
+    writeSystems();
+    expect(loadRoutingConfig(write('plain.json', valid), LEVELS_3).shadow).toEqual(DEFAULT_SHADOW_SETTINGS);
+    const tuned = loadRoutingConfig(write('tuned.json', { ...valid, shadow: { relativeThresholdPercent: 10, maxPendingTasks: 5 } }), LEVELS_3);
+    expect(tuned.shadow).toEqual({ ...DEFAULT_SHADOW_SETTINGS, relativeThresholdPercent: 10, maxPendingTasks: 5 });
+    const bad = write('bad-shadow.json', { ...valid, shadow: { maxConcurrency: 0, relativeThresholdPercent: 120, taskTimeoutMS: 5 } });
+    expect(problemsOf(bad)).toEqual([
+      expect.stringMatching(/^shadow\.relativeThresholdPercent: Too big/),
+      expect.stringMatching(/^shadow\.maxConcurrency: Too small/),
+      expect.stringMatching(/^shadow: Unrecognized key.*taskTimeoutMS/),
+    ]);
+  });
+
+  it('shadow shedding settings: defaults, bounds, copies shed no earlier than reads', () => {
+    writeSystems();
+    const defaults = loadRoutingConfig(write('plain.json', valid), LEVELS_3).shadow;
+    expect(defaults).toMatchObject({ maxEventLoopUtilization: 0.7, copyMaxEventLoopUtilization: 0.9, loadWindowMs: 250, maxTasksPerSecond: 0, readSampleRatio: 1 });
+    const tuned = loadRoutingConfig(write('ramp.json', { ...valid, shadow: { readSampleRatio: 0.25, maxTasksPerSecond: 500, maxEventLoopUtilization: 0.5 } }), LEVELS_3);
+    expect(tuned.shadow).toMatchObject({ readSampleRatio: 0.25, maxTasksPerSecond: 500, maxEventLoopUtilization: 0.5, copyMaxEventLoopUtilization: 0.9 });
+    const bad = write('bad-load.json', { ...valid, shadow: { readSampleRatio: 1.5, maxEventLoopUtilization: -0.1, maxTasksPerSecond: -1, loadWindowMs: 0 } });
+    expect(problemsOf(bad)).toEqual([
+      expect.stringMatching(/^shadow\.maxEventLoopUtilization: Too small/),
+      expect.stringMatching(/^shadow\.loadWindowMs: Too small/),
+      expect.stringMatching(/^shadow\.maxTasksPerSecond: Too small/),
+      expect.stringMatching(/^shadow\.readSampleRatio: Too big/),
+    ]);
+    const inverted = write('inverted.json', { ...valid, shadow: { maxEventLoopUtilization: 0.95 } });
+    expect(problemsOf(inverted)).toEqual([expect.stringMatching(/^shadow\.copyMaxEventLoopUtilization: must be at least maxEventLoopUtilization \(0\.95\)/)]);
   });
 });

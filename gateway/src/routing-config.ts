@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConfigError, parseConfig } from '../../core/src/config/parse-config';
 import type { RouteDestination } from '../../core/src/routing/queue-route';
 import { PACER_SYSTEM } from '../../core/src/routing/routing-backend';
+import { DEFAULT_SHADOW_SETTINGS, type ShadowSettings } from '../../core/src/shadow/shadow-settings';
 import type { LegacyBackendSettings } from '../../core/src/types/legacy-backend-options';
 import { DEFAULT_ROUTING_ROOT, RoutingNameError, RoutingPaths } from '../../migration/index';
 import { parsePacerBackendConfig } from '../../pacer/index';
@@ -29,6 +30,15 @@ import { PropertyReader } from './property-reader';
  *       "root": "/pinlater-routing",       // default; the routing table below it
  *       "defaultDestination": "pacer",     // where createQueue puts a new queue: "pacer" or a cluster name
  *       "gatewayId": "gw-1"                // optional: how this gateway names itself to operators
+ *     },
+ *     "shadow": {                          // optional, every field too: shadow mode's comparison and
+ *       "relativeThresholdPercent": 20,    // bounds (core/src/shadow/shadow-settings.ts has each
+ *       "absoluteThresholdPercent": 0.03,  // field's meaning and default)
+ *       "maxPendingTasks": 1000, "maxConcurrency": 16, "taskTimeoutMs": 2000, "maxAbandonedTasks": 64,
+ *       "maxEventLoopUtilization": 0.7, "copyMaxEventLoopUtilization": 0.9, "loadWindowMs": 250,
+ *       "maxTasksPerSecond": 0, "readSampleRatio": 1,    // shedding under load, Scientist's ramp
+ *       "aliasMapSize": 100000, "samplesPerQueue": 50, "maxQueues": 1000, "sampleValueChars": 120,
+ *       "drainHoldMs": 300000, "maxHeldClaims": 10000, "closeGraceMs": 2000
  *     }
  *   }
  *
@@ -45,6 +55,8 @@ export interface RoutingGatewayConfig {
   readonly pacer: PacerSystemConfig | undefined;
   /** The file's `routing` object: where the routing table lives, and the default destination. */
   readonly table: RoutingTableConfig;
+  /** The file's `shadow` object over the defaults (absent: DEFAULT_SHADOW_SETTINGS). */
+  readonly shadow?: ShadowSettings;
 }
 
 export interface LegacyClusterConfig {
@@ -111,7 +123,42 @@ function systemsSchema(baseDir: string) {
     defaultDestination: z.string().min(1, `must be '${PACER_SYSTEM}' or a legacy cluster name`),
     gatewayId: z.string().superRefine(routingName((id) => new RoutingPaths().gateway(id))).optional(),
   });
-  return z.strictObject({ legacyClusters: z.array(cluster).default([]), pacer: pacer.optional(), routing });
+  return z.strictObject({ legacyClusters: z.array(cluster).default([]), pacer: pacer.optional(), routing, shadow: shadowSchema.optional() });
+}
+
+const count = z.number().int().min(1);
+const millis = z.number().int().min(1);
+const percent = z.number().min(0).max(100);
+const fraction = z.number().min(0).max(1);
+
+/** Shadow mode's settings: each optional, over DEFAULT_SHADOW_SETTINGS. */
+const shadowSchema = z.strictObject({
+  relativeThresholdPercent: percent.optional(),
+  absoluteThresholdPercent: percent.optional(),
+  maxPendingTasks: count.optional(),
+  maxConcurrency: count.optional(),
+  taskTimeoutMs: millis.optional(),
+  maxAbandonedTasks: count.optional(),
+  maxEventLoopUtilization: fraction.optional(),
+  copyMaxEventLoopUtilization: fraction.optional(),
+  loadWindowMs: millis.optional(),
+  maxTasksPerSecond: z.number().int().min(0).optional(),
+  readSampleRatio: fraction.optional(),
+  aliasMapSize: count.optional(),
+  samplesPerQueue: count.optional(),
+  maxQueues: count.optional(),
+  sampleValueChars: count.optional(),
+  drainHoldMs: millis.optional(),
+  maxHeldClaims: count.optional(),
+  closeGraceMs: z.number().int().min(0).optional(),
+}).superRefine((shadow, ctx) => {
+  const { maxEventLoopUtilization: reads, copyMaxEventLoopUtilization: copies } = shadowSettings(shadow);
+  if (copies < reads) ctx.addIssue({ code: 'custom', path: ['copyMaxEventLoopUtilization'], message: `must be at least maxEventLoopUtilization (${reads}): copies are shed after reads` });
+});
+
+function shadowSettings(parsed: Partial<ShadowSettings> | undefined): ShadowSettings {
+  const given = Object.fromEntries(Object.entries(parsed ?? {}).filter(([, v]) => v !== undefined));
+  return { ...DEFAULT_SHADOW_SETTINGS, ...given };
 }
 
 /** A name the routing table's own rules (migration/index.ts RoutingPaths) must accept. */
@@ -194,6 +241,7 @@ function buildConfig(file: string, config: ParsedConfig): RoutingGatewayConfig {
       defaultDestination: destination === PACER_SYSTEM ? { mode: 'pacer' } : { mode: 'legacy', cluster: destination },
       gatewayId: config.routing.gatewayId,
     },
+    shadow: shadowSettings(config.shadow),
   };
 }
 

@@ -1,8 +1,11 @@
 import type { PinLaterBackend } from '../../core/src/interfaces/pinlater-backend';
 import type { Stats } from '../../core/src/interfaces/stats';
 import type { Logger } from '../../core/src/logging/logger';
-import type { RouteSource, RoutingStatus } from '../../core/src/routing/queue-route';
+import type { QueueRoute, RouteSource, RoutingStatus } from '../../core/src/routing/queue-route';
 import { RoutingBackend } from '../../core/src/routing/routing-backend';
+import { ShadowEngine } from '../../core/src/shadow/shadow-engine';
+import type { ShadowInspector } from '../../core/src/shadow/shadow-report';
+import { DEFAULT_SHADOW_SETTINGS } from '../../core/src/shadow/shadow-settings';
 import type { LegacyBackendSettings } from '../../core/src/types/legacy-backend-options';
 import type { Clock } from '../../core/src/util/clock';
 import { RoutingPaths, ZkRouteSource } from '../../migration/index';
@@ -11,6 +14,7 @@ import { openMoveLedgerResolver } from './move-ledger-resolver';
 import type { RoutingGatewayConfig, RoutingTableConfig } from './routing-config';
 import { routingGaugeNames } from './stats/stat-names';
 import type { GatewayInstruments } from './telemetry/gateway-instruments';
+import { ShadowInstruments } from './telemetry/shadow-instruments';
 
 /** Opens the routing table a routing gateway serves (main.ts: `openZookeeperRouteSource`). */
 export type RouteSourceOpener = (table: RoutingTableConfig, context: RouteSourceContext) => Promise<RouteSource>;
@@ -55,7 +59,16 @@ export interface RoutingGateway {
   readonly gauges: () => Record<string, number>;
   /** The routing table's status (metrics read it at collection time). */
   readonly routingStatus: () => RoutingStatus;
+  /** The route in force for a queue, from the table in memory (the dashboard and its gauges); may throw as RouteSource.routeOf does. */
+  readonly routeOf: (queue: string) => QueueRoute | undefined;
+  /** Every system by the label its metrics carry (legacy cluster names, `pacer`), for the backlog gauge. */
+  readonly systems: ReadonlyMap<string, PinLaterBackend>;
+  /** Shadow mode's comparison so far (issue 13; empty without Pacer), for the dashboard. */
+  readonly shadow: ShadowInspector;
 }
+
+/** The inspector of a gateway without Pacer: nothing is ever shadowed. */
+const NO_SHADOW: ShadowInspector = { queues: () => [], report: () => undefined };
 
 interface Closeable {
   close(): Promise<void>;
@@ -86,9 +99,11 @@ export async function buildRoutingGateway(config: RoutingGatewayConfig, deps: Ro
     // Lookups of jobs a migration moved follow the move ledger in Pacer's database.
     const aliases = config.pacer === undefined ? undefined : track(openMoveLedgerResolver(config.pacer.backendConfig, deps.clock));
     const routes = track(await deps.openRouteSource(config.table, { gatewayId: deps.gatewayId, logger: deps.logger, clock: deps.clock }));
+    const shadow = pacer === undefined ? undefined : track(buildShadowEngine(config, pacer, deps));
     const backend = new RoutingBackend({
       legacy,
       ...(pacer === undefined ? {} : { pacer }),
+      ...(shadow === undefined ? {} : { shadow }),
       ...(aliases === undefined ? {} : { aliases }),
       routes,
       defaultDestination: config.table.defaultDestination,
@@ -97,7 +112,8 @@ export async function buildRoutingGateway(config: RoutingGatewayConfig, deps: Ro
       stats: deps.stats,
     });
     deps.logger.info({ systems: [...legacy.keys(), ...(pacer === undefined ? [] : ['pacer'])], defaultDestination: config.table.defaultDestination, gatewayId: deps.gatewayId }, 'routing gateway composed');
-    return { backend, gauges: () => routingGauges(routes.status()), routingStatus: () => routes.status() };
+    const systems = new Map<string, PinLaterBackend>([...legacy, ...(pacer === undefined ? [] : [['pacer', pacer] as const])]);
+    return { backend, gauges: () => routingGauges(routes.status()), routingStatus: () => routes.status(), routeOf: (q) => routes.routeOf(q), systems, shadow: shadow ?? NO_SHADOW };
   } catch (e) {
     await closeNewestFirst(built, deps.logger);
     throw e;
@@ -108,6 +124,20 @@ function buildPacer(pacer: NonNullable<RoutingGatewayConfig['pacer']>, deps: Rou
   const logger = deps.logger.child({ system: 'pacer' });
   const { backendConfig, backendConfigPath } = pacer;
   return buildBackend({ kind: 'pacer', backendConfig, backendConfigPath, settings: deps.pacerSettings, logger, stats: deps.stats, clock: deps.clock, ...telemetryOf(deps, 'pacer') });
+}
+
+/** Shadow mode's engine over Pacer (closed by the routing backend), with its metrics when the gateway has telemetry. */
+function buildShadowEngine(config: RoutingGatewayConfig, pacer: PinLaterBackend, deps: RoutingGatewayDeps): ShadowEngine {
+  const instruments = deps.instruments === undefined ? undefined : new ShadowInstruments(deps.instruments.meter, deps.instruments.queueSeries);
+  const engine = new ShadowEngine({
+    pacer,
+    settings: config.shadow ?? DEFAULT_SHADOW_SETTINGS,
+    clock: deps.clock,
+    logger: deps.logger.child({ component: 'shadow' }),
+    ...(instruments === undefined ? {} : { observer: instruments }),
+  });
+  instruments?.registerGauges(engine);
+  return engine;
 }
 
 /** Each system's backend instrumented under its name, when the gateway has telemetry. */

@@ -29,9 +29,9 @@ interface Running {
   close(): Promise<void>;
 }
 
-async function start(metrics: boolean): Promise<Running> {
+async function start(metrics: boolean, latencyQueueLabels?: number): Promise<Running> {
   const telemetry: ProcessTelemetry = startProcessTelemetry(metrics
-    ? { serviceName: 'pinlater-gateway', serviceInstanceId: 'test', metrics: true, tracesEndpoint: undefined, traceSampleRatio: 1, queueDepthIntervalMs: 1000 }
+    ? { serviceName: 'pinlater-gateway', serviceInstanceId: 'test', metrics: true, tracesEndpoint: undefined, traceSampleRatio: 1, queueDepthIntervalMs: 1000, ...(latencyQueueLabels === undefined ? {} : { latencyQueueLabels }) }
     : telemetryOff('pinlater-gateway'));
   const stats = new InstrumentedStats();
   const gatewayTelemetry = gatewayTelemetryOf(telemetry, stats);
@@ -115,6 +115,31 @@ it('serves the catalogue\'s gateway metrics on /metrics, with bounded labels', a
     expect(text).toContain('messaging_destination_name="other-queues"');
     // PinLater's /stats.txt is unchanged beside it.
     expect((await fetchText(port, '/stats.txt')).body).toContain(`${QUEUE}_enqueue`);
+  } finally {
+    await client.close();
+    await running.close();
+  }
+});
+
+it('gives only the first PINLATER_METRICS_LATENCY_QUEUES queues latency series of their own; counters keep every queue', async () => {
+  const running = await start(true, 1);
+  const client = await ConformanceClient.connect({ host: '127.0.0.1', port: running.gateway.thriftPort }, 'metricsbound');
+  const second = `${QUEUE}_second`;
+  try {
+    await client.createQueue(QUEUE);
+    await client.createQueue(second);
+    await client.enqueue(QUEUE, [{ body: 'a' }]);
+    await client.enqueue(second, [{ body: 'b' }]);
+    const text = (await fetchText(running.gateway.adminPort as number, '/metrics')).body;
+    const rpc = `${prometheusName(METRICS.rpcServerDuration)}_count`;
+    const backend = `${prometheusName(METRICS.backendOperationDuration)}_count`;
+    // createQueue of QUEUE took the one place; every call of the second queue is in other-queues.
+    expect(sample(text, rpc, { rpc_method: 'PinLater/enqueueJobs', messaging_destination_name: QUEUE })).toBe(1);
+    expect(sample(text, rpc, { rpc_method: 'PinLater/enqueueJobs', messaging_destination_name: 'other-queues' })).toBe(1);
+    expect(sample(text, backend, { messaging_operation_name: 'enqueueJobs', messaging_destination_name: 'other-queues' })).toBe(1);
+    expect(text).not.toMatch(new RegExp(`_(bucket|count|sum)\\{[^}]*messaging_destination_name="${second}"`));
+    // The counters still have the second queue.
+    expect(sample(text, prometheusName(METRICS.jobsEnqueued), { messaging_destination_name: second })).toBe(1);
   } finally {
     await client.close();
     await running.close();

@@ -74,6 +74,8 @@ export interface E2eClusterOptions {
   readonly legacyProperties?: Readonly<Record<string, string>>;
   /** Environment every process gets on top of its own (e.g. telemetry settings). */
   readonly env?: Readonly<Record<string, string>>;
+  /** The gateways' shadow settings (their routing config's `shadow` object). Default none (the gateway's defaults). */
+  readonly shadow?: Readonly<Record<string, number>>;
 }
 
 /** Pacer's processes' ports: the broker's Thrift and admin ports, the controller's status port (cluster mode). */
@@ -185,6 +187,7 @@ export class E2eCluster {
       ],
       pacer: { backendConfig: 'pacer.json' },
       routing: { zookeeper: this.table.connectString, defaultDestination: 'pacer', ...(gatewayId === undefined ? {} : { gatewayId }) },
+      ...(this.options.shadow === undefined ? {} : { shadow: this.options.shadow }),
     });
     write('routing-ops.json', routing());
     for (const g of this.gateways) {

@@ -10,7 +10,6 @@
  * in the systems themselves (the routing store, the migration rows, Pacer's database, the legacy
  * backend). The tests share that state and run in order.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,13 +32,12 @@ import { releaseNamespace } from '../support/namespace-keeper';
 import { redisKeysNamespace, uniqueShardBase } from '../support/namespaces';
 import { writeShippedProperties } from '../support/shipped-properties';
 import { testEnv } from '../support/test-env';
+import { jsonOf, runCli, startCli } from './ops-cli-runner';
 import { dequeueReq, freshPacerDb, job, type PacerDb } from './pacer-fixtures';
 import { routingTable, TEST_OPERATOR, type RoutingTableFixture } from './routing-fixtures';
 
 jest.setTimeout(60_000);
 
-const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'pinlater-ops.cjs');
 const REDIS = 'redis-a';
 const NS = { label: 'ops-cli-migration', monitor: {} };
 const HOUR_MS = 3_600_000;
@@ -54,49 +52,6 @@ let states: MigrationStateStore;
 let ledger: MoveLedgerStore;
 let readEnv: Record<string, string>;
 let writeEnv: Record<string, string>;
-
-interface CliRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-interface RunningCli {
-  readonly child: ChildProcess;
-  /** What it printed so far. */
-  output(): { stdout: string; stderr: string };
-  readonly done: Promise<CliRun>;
-}
-
-/** `node bin/pinlater-ops.cjs <args>` with exactly `env` (nothing of the test process leaks in); stdin is not a terminal. */
-function startCli(args: readonly string[], env: Record<string, string> = {}): RunningCli {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  const killer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<CliRun>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-  return { child, output: () => ({ stdout, stderr }), done };
-}
-
-function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return startCli(args, env).done;
-}
-
-function jsonOf<T>(run: CliRun): T {
-  try {
-    return JSON.parse(run.stdout) as T;
-  } catch {
-    throw new Error(`not one JSON document (exit ${run.code}):\n${run.stdout}\nstderr:\n${run.stderr}`);
-  }
-}
 
 function writeConfigFiles(): void {
   const { host, port, user, password } = testEnv().mysql;

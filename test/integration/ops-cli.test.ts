@@ -9,7 +9,6 @@
  * what route changes). Every check of an effect reads the system directly (the operator's store,
  * the legacy backends, Pacer's database), never through the CLI alone.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,13 +30,12 @@ import { withMysql } from '../support/mysql';
 import { releaseNamespace } from '../support/namespace-keeper';
 import { freshDatabase, mysqlDatabasesNamespace, redisKeysNamespace, uniqueMysqlInstanceId, uniqueShardBase, zkChroot, type FreshDatabase } from '../support/namespaces';
 import { testEnv } from '../support/test-env';
+import { jsonOf, runCli, startCli } from './ops-cli-runner';
 import { dequeueReq, freshPacerDb, job, type PacerDb } from './pacer-fixtures';
 import { operatorChrootNamespace, routingTable, TEST_OPERATOR, type RoutingTableFixture } from './routing-fixtures';
 
 jest.setTimeout(60_000);
 
-const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'pinlater-ops.cjs');
 const REDIS = 'redis-a';
 const MYSQL = 'mysql-a';
 const NS = { label: 'ops-cli', monitor: {} };
@@ -55,37 +53,6 @@ let directMysql: PinLaterBackend;
 let readEnv: Record<string, string>;
 /** The routing config and the operator credential (in a file, as operators keep it). */
 let writeEnv: Record<string, string>;
-
-interface CliRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `node bin/pinlater-ops.cjs <args>` with exactly `env` (no variable of the test process leaks in); stdin is not a terminal. */
-function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const killer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function jsonOf<T>(run: CliRun): T {
-  try {
-    return JSON.parse(run.stdout) as T;
-  } catch {
-    throw new Error(`not one JSON document (exit ${run.code}):\n${run.stdout}\nstderr:\n${run.stderr}`);
-  }
-}
 
 /** PinLater's shipped properties of `file` with `overrides`, written as `name` in the temp dir. */
 function writeProperties(name: string, file: string, overrides: Record<string, string>): void {
@@ -187,15 +154,10 @@ describe('pinlater-ops without services', () => {
   });
 
   it('exits 0 without an EPIPE crash when its reader goes away (`pinlater-ops --help | head -1`)', async () => {
-    const run = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, '--help'], { cwd: ROOT, env: {}, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      child.stdout.destroy(); // the reader closes its end before the command writes anything
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.once('error', reject);
-      child.once('close', (code) => resolve({ code, stderr }));
-    });
-    expect(run).toEqual({ code: 0, stderr: '' });
+    const cli = startCli(['--help']);
+    cli.child.stdout?.destroy(); // the reader closes its end before the command writes anything
+    const run = await cli.done;
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
   });
 });
 

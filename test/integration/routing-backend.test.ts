@@ -9,16 +9,15 @@ import { createPacerBackend, type PacerBackend } from '../../pacer';
 import { ErrorCode } from '../../core/src/errors/error-code';
 import type { PinLaterBackend } from '../../core/src/interfaces/pinlater-backend';
 import { MemoryStats } from '../../core/src/interfaces/stats';
-import { silentLogger } from '../../core/src/logging/logger';
 import { MemoryRouteSource } from '../../core/src/routing/memory-route-source';
-import { RoutingBackend } from '../../core/src/routing/routing-backend';
+import type { RoutingBackend } from '../../core/src/routing/routing-backend';
 import { routingStatNames } from '../../core/src/routing/routing-stat-names';
 import { JobState } from '../../core/src/types/job-state';
-import { systemClock } from '../../core/src/util/clock';
 import { legacyMysqlProfile } from '../conformance/backends/legacy-mysql';
 import { legacyRedisProfile } from '../conformance/backends/legacy-redis';
 import type { BackendInstance } from '../conformance/harness/backend-profile';
 import { assertNoLeaks } from '../support/leak-check';
+import { testRoutingBackend } from '../support/test-routing-backend';
 import { dequeueReq, freshPacerDb, job, type PacerDb } from './pacer-fixtures';
 
 const NS = { label: 'routing-backend', monitor: {} };
@@ -36,15 +35,12 @@ beforeAll(async () => {
   pacer = await createPacerBackend({ mysql: pacerDb.mysql, topology: { mode: 'embedded' }, applyMigrations: false, defaultPartitions: 2 });
   routes = new MemoryRouteSource();
   stats = new MemoryStats();
-  router = new RoutingBackend({
+  router = testRoutingBackend({
     legacy: new Map<string, PinLaterBackend>([['redis-a', redis.backend], ['mysql-a', mysql.backend]]),
     pacer,
     routes,
     defaultDestination: { mode: 'pacer' },
-    clock: systemClock,
-    logger: silentLogger(),
     stats,
-    queueIndexMissRefreshMs: 0,
   });
 }, 60_000);
 

@@ -72,7 +72,7 @@ function deps(openRouteSource: RouteSourceOpener) {
 
 /** A table whose status the test sets. */
 class SteerableRoutes extends MemoryRouteSource {
-  current: RoutingStatus = { loaded: true, degraded: false, appliedVersion: 7, invalidRecords: 0, queuesByMode: { legacy: 0, migrating: 0, pacer: 0 }, sessionConnected: true };
+  current: RoutingStatus = { loaded: true, degraded: false, appliedVersion: 7, invalidRecords: 0, queuesByMode: { legacy: 0, shadow: 0, migrating: 0, pacer: 0 }, sessionConnected: true };
   closed = false;
 
   override status(): RoutingStatus {

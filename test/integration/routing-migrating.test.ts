@@ -8,11 +8,9 @@
  * checked on the Redis backend itself.
  */
 import type { PinLaterBackend } from '../../core/src/interfaces/pinlater-backend';
-import { MemoryStats } from '../../core/src/interfaces/stats';
 import { silentLogger } from '../../core/src/logging/logger';
-import { RoutingBackend } from '../../core/src/routing/routing-backend';
+import type { RoutingBackend } from '../../core/src/routing/routing-backend';
 import { JobState } from '../../core/src/types/job-state';
-import { systemClock } from '../../core/src/util/clock';
 import type { RoutingChange } from '../../migration/src/routing/routing-store';
 import { ZkRouteSource } from '../../migration/src/routing/zk-route-source';
 import { createPacerBackend, type PacerBackend } from '../../pacer';
@@ -20,6 +18,7 @@ import { legacyRedisProfile } from '../conformance/backends/legacy-redis';
 import type { BackendInstance } from '../conformance/harness/backend-profile';
 import { eventually } from '../support/eventually';
 import { assertNoLeaks } from '../support/leak-check';
+import { testRoutingBackend } from '../support/test-routing-backend';
 import { dequeueReq, freshPacerDb, job, type PacerDb } from './pacer-fixtures';
 import { routingTable, type RoutingTableFixture } from './routing-fixtures';
 
@@ -37,15 +36,11 @@ beforeAll(async () => {
   [redis, pacerDb, table] = await Promise.all([legacyRedisProfile.create(NS), freshPacerDb(), routingTable()]);
   pacer = await createPacerBackend({ mysql: pacerDb.mysql, topology: { mode: 'embedded' }, applyMigrations: false, defaultPartitions: 2 });
   routes = ZkRouteSource.start({ zookeeper: { connectString: table.connectString, sessionTimeoutMs: 10_000 }, gatewayId: 'gw-migrating', logger: silentLogger() });
-  router = new RoutingBackend({
+  router = testRoutingBackend({
     legacy: new Map<string, PinLaterBackend>([[CLUSTER, redis.backend]]),
     pacer,
     routes,
     defaultDestination: { mode: 'legacy', cluster: CLUSTER },
-    clock: systemClock,
-    logger: silentLogger(),
-    stats: new MemoryStats(),
-    queueIndexMissRefreshMs: 0,
   });
 }, 60_000);
 

@@ -1,7 +1,7 @@
 /**
  * The gateway side of the routing table (migration/src/routing/zk-route-source.ts) against the real
  * ZooKeeper, a fresh chroot per test: loading, applying an operator change within 1 s, records
- * that do not parse or name a mode not served yet, creating a new queue's first record, the
+ * that do not parse, shadow records (issue 13), creating a new queue's first record, the
  * gateway's presence node, and a tree that does not exist yet. ZooKeeper outages and session
  * expiry: routing-route-source-faults.test.ts.
  */
@@ -74,7 +74,7 @@ describe('ZkRouteSource', () => {
     expect(source.routeOf('rs_pacer')).toEqual({ mode: 'pacer', legacyCluster: 'mysql-b' });
     expect(source.routeOf('rs_born')).toEqual({ mode: 'pacer', legacyCluster: null });
     expect(source.routeOf('rs_unknown')).toBeUndefined();
-    expect(source.status()).toEqual({ loaded: true, degraded: false, appliedVersion: tableVersion, invalidRecords: 0, queuesByMode: { legacy: 1, migrating: 0, pacer: 2 }, sessionConnected: true });
+    expect(source.status()).toEqual({ loaded: true, degraded: false, appliedVersion: tableVersion, invalidRecords: 0, queuesByMode: { legacy: 1, shadow: 0, migrating: 0, pacer: 2 }, sessionConnected: true });
     await eventually(async () => expect(await t.store.gateways()).toEqual([
       expect.objectContaining({ gatewayId: 'gw-1', host: 'test-host', pid: 4242, appliedVersion: tableVersion, loaded: true }),
     ]));
@@ -124,14 +124,18 @@ describe('ZkRouteSource', () => {
     expect((refused as PinLaterError).code).toBe(ErrorCode.NO_HEALTHY_SHARDS);
   });
 
-  it('a record in a mode this gateway does not serve yet (shadow) keeps the previous route, like a record that does not parse', async () => {
+  it('serves a shadow record as the shadow route on its legacy cluster (issue 13); one without a cluster keeps the previous route, like a record that does not parse', async () => {
     const { record } = await t.store.write('rs_mig', legacy('redis-a'), 0);
     const source = start('gw-1');
     await loaded(source);
-    const shadow: RoutingRecord = { ...record, mode: 'shadow', version: 2, changedBy: 'newer-cli' };
-    const version = await writeRaw('rs_mig', serializeRoutingRecord(shadow));
+    const shadow = await t.store.write('rs_mig', { ...legacy('redis-a'), mode: 'shadow' }, record.version);
+    await eventually(() => expect(source.status().appliedVersion).toBe(shadow.tableVersion));
+    expect(source.routeOf('rs_mig')).toEqual({ mode: 'shadow', legacyCluster: 'redis-a' });
+    expect(source.status()).toMatchObject({ invalidRecords: 0, queuesByMode: { legacy: 0, shadow: 1, migrating: 0, pacer: 0 } });
+    const broken: RoutingRecord = { ...shadow.record, legacyCluster: null, version: shadow.record.version + 1, changedBy: 'buggy-cli' };
+    const version = await writeRaw('rs_mig', serializeRoutingRecord(broken));
     await eventually(() => expect(source.status().appliedVersion).toBe(version));
-    expect(source.routeOf('rs_mig')).toEqual({ mode: 'legacy', cluster: 'redis-a' });
+    expect(source.routeOf('rs_mig')).toEqual({ mode: 'shadow', legacyCluster: 'redis-a' });
     expect(source.status().invalidRecords).toBe(1);
   });
 

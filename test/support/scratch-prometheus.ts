@@ -12,7 +12,8 @@
  * stopped, its dir removed, and the error carries the tail of its log. Scrapes run every 1 s with a
  * 1 s timeout, but the first one comes about 5 s after start (Prometheus applies its targets on a
  * 5 s tick): wait with `eventually(..., { timeoutMs: 20_000 })`. Reads go through the HTTP API:
- * `targets()` (/api/v1/targets), `query()` (instant query, typed), `metricNames()`.
+ * `targets()` (/api/v1/targets), `query()` (instant query, typed), `queryRange()` (a range query,
+ * as a Grafana panel runs it), `metricNames()`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -162,6 +163,17 @@ export class ScratchPrometheus {
     const data = await this.query(promql);
     if (data.resultType !== 'vector') throw new Error(`ScratchPrometheus: '${promql}' returned a ${data.resultType}, not a vector`);
     return data.result.map((s) => ({ labels: s.metric, value: Number(s.value[1]) }));
+  }
+
+  /**
+   * A range query (what a Grafana panel runs) from `startS` to `endS` (unix seconds) every `stepS`:
+   * every series with at least one point in the range. Rejects on a PromQL error.
+   */
+  async queryRange(promql: string, startS: number, endS: number, stepS: number): Promise<MatrixSeries[]> {
+    const params = new URLSearchParams({ query: promql, start: String(startS), end: String(endS), step: String(stepS) });
+    const data = await this.api<QueryResult>(`/api/v1/query_range?${params.toString()}`);
+    if (data.resultType !== 'matrix') throw new Error(`ScratchPrometheus: range query '${promql}' returned a ${data.resultType}, not a matrix`);
+    return [...data.result];
   }
 
   /** Names of the metrics that have samples in the TSDB (scraped ones and Prometheus's own `up`, `scrape_*`). */

@@ -5,6 +5,9 @@
  * - `legacy`: every call to the legacy PinLater cluster `cluster`.
  * - `migrating`: a queue moving between its legacy cluster and Pacer (`direction`); calls naming
  *   the queue reach both sides (routing-backend.ts), the copier moves the jobs.
+ * - `shadow`: every call answered by the legacy cluster `legacyCluster` (the primary); enqueues are
+ *   also copied to the queue's shadow copy in Pacer and read calls repeated there and compared
+ *   (core/src/shadow/, issue 13). Shadow copies are never served to clients.
  * - `pacer`: every call to Pacer (also a `finalized` record). `legacyCluster` is where the queue lived before (null if it was
  *   born on Pacer): acks, checkpoints and lookups of descriptors that cluster issued still go
  *   there (descriptor routing, whatever the mode).
@@ -12,6 +15,7 @@
 export type QueueRoute =
   | { readonly mode: 'legacy'; readonly cluster: string }
   | { readonly mode: 'pacer'; readonly legacyCluster: string | null }
+  | { readonly mode: 'shadow'; readonly legacyCluster: string }
   | { readonly mode: 'migrating'; readonly legacyCluster: string; readonly direction: MigrationDirection };
 
 /**
@@ -44,7 +48,7 @@ export interface RoutingStatus {
 
 /** Counts routes by mode (for RoutingStatus.queuesByMode). */
 export function countByMode(routes: Iterable<QueueRoute>): Record<QueueRoute['mode'], number> {
-  const counts = { legacy: 0, migrating: 0, pacer: 0 };
+  const counts = { legacy: 0, shadow: 0, migrating: 0, pacer: 0 };
   for (const r of routes) counts[r.mode] += 1;
   return counts;
 }

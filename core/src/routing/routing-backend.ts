@@ -12,6 +12,9 @@ import type {
   AckInfo, AckRequest, CheckpointItem, CheckpointRequest, CountRequest, DeleteJobsRequest, DequeueRequest, DequeueResult,
   EnqueueRequest, LookupRequest, RetryFailedRequest, ScanRequest,
 } from '../types/requests';
+import type { ShadowEngine } from '../shadow/shadow-engine';
+import { shadowNameRefusal, type ShadowNameCall } from '../shadow/shadow-name-guard';
+import { isShadowQueueName } from '../shadow/shadow-queue-name';
 import { withTrace, type TraceContext } from '../telemetry/trace-context';
 import type { Clock } from '../util/clock';
 import { renderUntrusted } from '../util/render-untrusted';
@@ -45,6 +48,12 @@ export interface RoutingBackendOptions {
    * old descriptor is not found. Closed with the backend when it has a `close`.
    */
   readonly aliases?: AliasResolver & { close?(): Promise<void> };
+  /**
+   * Shadow mode's engine (core/src/shadow/shadow-engine.ts): for a queue routed `shadow`, legacy
+   * answers and the engine repeats the traffic on the queue's shadow copy in Pacer, after the
+   * answer (used only when `pacer` is given). Closed with the backend.
+   */
+  readonly shadow?: ShadowEngine;
 }
 
 /** The systems serving a queue's calls: one, or both sides of a migration (migrating-queue.ts). */
@@ -112,6 +121,7 @@ export class RoutingBackend implements PinLaterBackend {
    * migrating queue is created on both sides.
    */
   async createQueue(queue: string): Promise<void> {
+    if (isShadowQueueName(queue)) throw shadowNameRefusal(queue, 'create');
     const existing = await this.routeOrDiscover(queue, false);
     const route = existing ?? (await this.recordNewQueue(queue));
     for (const backend of systemsOf(this.servingOf(route, queue))) await backend.createQueue(queue);
@@ -129,12 +139,15 @@ export class RoutingBackend implements PinLaterBackend {
   // ---- calls on the queue's system (both sides of a migrating queue) -----------------------------
 
   async enqueueJobs(req: EnqueueRequest): Promise<string[]> {
-    return destinationOf(await this.serving(req.queue)).enqueueJobs(req);
+    const serving = await this.serving(req.queue);
+    const shadow = this.shadowOf(req.queue);
+    return shadow === undefined ? destinationOf(serving).enqueueJobs(req) : shadow.enqueueJobs(req, destinationOf(serving));
   }
 
   async dequeueJobs(req: DequeueRequest): Promise<DequeueResult> {
     const serving = await this.serving(req.queue);
-    if ('one' in serving) return serving.one.dequeueJobs(req);
+    const shadow = this.shadowOf(req.queue);
+    if ('one' in serving) return shadow === undefined ? serving.one.dequeueJobs(req) : shadow.dequeueJobs(req, serving.one);
     return dequeueBothSides(req, {
       sides: serving.both,
       sourceFirst: this.rotation.sourceFirst(req.queue, req.dryRun),
@@ -147,22 +160,26 @@ export class RoutingBackend implements PinLaterBackend {
   }
 
   async getJobCount(req: CountRequest): Promise<number> {
-    const serving = await this.serving(req.queue);
-    return 'one' in serving ? serving.one.getJobCount(req) : countBothSides(serving.both, req);
+    const serving = await this.serving(req.queue, 'query');
+    const shadow = this.shadowOf(req.queue);
+    if ('one' in serving) return shadow === undefined ? serving.one.getJobCount(req) : shadow.getJobCount(req, serving.one);
+    return countBothSides(serving.both, req);
   }
 
   async scanJobs(req: ScanRequest): Promise<JobInfo[]> {
-    const serving = await this.serving(req.queue);
-    return 'one' in serving ? serving.one.scanJobs(req) : scanBothSides(serving.both, req);
+    const serving = await this.serving(req.queue, 'query');
+    const shadow = this.shadowOf(req.queue);
+    if ('one' in serving) return shadow === undefined ? serving.one.scanJobs(req) : shadow.scanJobs(req, serving.one);
+    return scanBothSides(serving.both, req);
   }
 
   async retryFailedJobs(req: RetryFailedRequest): Promise<number> {
-    const serving = await this.serving(req.queue);
+    const serving = await this.serving(req.queue, 'query');
     return 'one' in serving ? serving.one.retryFailedJobs(req) : retryBothSides(serving.both, req);
   }
 
   async deleteJobs(req: DeleteJobsRequest): Promise<number> {
-    const serving = await this.serving(req.queue);
+    const serving = await this.serving(req.queue, 'query');
     return 'one' in serving ? serving.one.deleteJobs(req) : deleteBothSides(serving.both, req);
   }
 
@@ -186,7 +203,15 @@ export class RoutingBackend implements PinLaterBackend {
     const succeeded = this.byIssuer(route, req.queue, req.succeeded);
     const failed = this.byIssuer(route, req.queue, req.failed);
     const backends = new Set([...succeeded.keys(), ...failed.keys()]);
-    await Promise.all([...backends].map((b) => b.ackDequeuedJobs(withTrace<AckRequest>({ queue: req.queue, succeeded: succeeded.get(b) ?? [], failed: failed.get(b) ?? [] }, req.trace))));
+    const shadow = this.shadowOf(req.queue);
+    shadow?.ackStarting(req); // the copies are in flight from before legacy applies the ack (shadow-drainer.ts)
+    try {
+      await Promise.all([...backends].map((b) => b.ackDequeuedJobs(withTrace<AckRequest>({ queue: req.queue, succeeded: succeeded.get(b) ?? [], failed: failed.get(b) ?? [] }, req.trace))));
+    } catch (e) {
+      shadow?.ackFailed(req);
+      throw e;
+    }
+    shadow?.acked(req);
   }
 
   async checkpointJobs(req: CheckpointRequest): Promise<void> {
@@ -202,6 +227,16 @@ export class RoutingBackend implements PinLaterBackend {
    * (alias-lookup.ts), still keyed as sent.
    */
   async lookupJobs(req: LookupRequest): Promise<Map<string, JobInfo>> {
+    const shadow = this.options.pacer === undefined ? undefined : this.options.shadow;
+    if (shadow === undefined) return this.lookupUnshadowed(req);
+    return shadow.lookupJobs(req, () => this.lookupUnshadowed(req), (queue) => this.shadowLegacyOf(queue));
+  }
+
+  /** lookupJobs as routed; descriptors naming a shadow queue are not found (shadow-name-guard.ts). */
+  private async lookupUnshadowed(request: LookupRequest): Promise<Map<string, JobInfo>> {
+    const shadowNamed = request.descriptors.some((d) => isShadowQueueName(descriptorQueueToken(d) ?? ''));
+    const req = shadowNamed ? { ...request, descriptors: request.descriptors.filter((d) => !isShadowQueueName(descriptorQueueToken(d) ?? '')) } : request;
+    if (req.descriptors.length === 0) return new Map();
     const direct = await this.lookupByIssuer(req.descriptors, req.includeBody, req.trace);
     const aliases = this.options.aliases;
     const missed = aliases === undefined ? [] : req.descriptors.filter((d) => !direct.has(d));
@@ -261,6 +296,7 @@ export class RoutingBackend implements PinLaterBackend {
 
   // ---- every system ----------------------------------------------------------------------------
 
+  /** The union over every system, without shadow copies (never listed). */
   async getQueueNames(): Promise<Set<string>> {
     const all = new Set<string>();
     for (const queues of (await this.readQueueNames()).values()) for (const q of queues) all.add(q);
@@ -293,6 +329,7 @@ export class RoutingBackend implements PinLaterBackend {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      await this.options.shadow?.close();
       await this.options.routes.close();
       await this.options.aliases?.close?.();
       for (const [, b] of this.systems()) await b.close();
@@ -302,13 +339,40 @@ export class RoutingBackend implements PinLaterBackend {
 
   // ---- routing --------------------------------------------------------------------------------
 
-  private async serving(queue: string): Promise<Serving> {
-    return this.servingOf(await this.route(queue), queue);
+  private async serving(queue: string, call: ShadowNameCall = 'jobs'): Promise<Serving> {
+    return this.servingOf(await this.route(queue, call), queue);
   }
 
-  /** The route in force: the record, else discovery, else the default destination. */
-  private async route(queue: string): Promise<QueueRoute> {
+  /**
+   * The route in force: the record, else discovery, else the default destination. A shadow copy's
+   * name is refused, as a queue that does not exist (shadow-name-guard.ts).
+   */
+  private async route(queue: string, call: ShadowNameCall = 'jobs'): Promise<QueueRoute> {
+    if (isShadowQueueName(queue)) throw shadowNameRefusal(queue, call);
     return (await this.routeOrDiscover(queue, true)) ?? destinationRoute(this.options.defaultDestination);
+  }
+
+  /**
+   * The shadow engine, when `queue` is routed `shadow` now and Pacer and an engine are configured;
+   * otherwise the engine learns that the queue's shadow session (if any) ended.
+   */
+  private shadowOf(queue: string): ShadowEngine | undefined {
+    const engine = this.options.shadow;
+    if (engine === undefined || this.options.pacer === undefined) return undefined;
+    if (this.shadowLegacyOf(queue) !== undefined) return engine;
+    engine.sessionEnded(queue);
+    return undefined;
+  }
+
+  /** The legacy cluster answering for `queue` when it is routed `shadow` now (ShadowLegacyOf). */
+  private shadowLegacyOf(queue: string): PinLaterBackend | undefined {
+    let route: QueueRoute | undefined;
+    try {
+      route = this.options.routes.routeOf(queue);
+    } catch {
+      return undefined; // no usable record: the call itself was answered (or refused) by its route
+    }
+    return route?.mode === 'shadow' ? this.options.legacy.get(route.legacyCluster) : undefined;
   }
 
   private async routeOrDiscover(queue: string, countDiscovery: boolean): Promise<QueueRoute | undefined> {
@@ -346,6 +410,8 @@ export class RoutingBackend implements PinLaterBackend {
         return { one: this.clusterBackend(route.cluster, queue) };
       case 'pacer':
         return { one: this.pacerBackend(queue) };
+      case 'shadow':
+        return { one: this.clusterBackend(route.legacyCluster, queue) };
       case 'migrating': {
         const [legacy, pacer] = [this.clusterBackend(route.legacyCluster, queue), this.pacerBackend(queue)];
         return { both: route.direction === 'to-pacer' ? { source: legacy, destination: pacer } : { source: pacer, destination: legacy } };
@@ -400,10 +466,16 @@ export class RoutingBackend implements PinLaterBackend {
     return out;
   }
 
+  /** Every system's queues; shadow copies are never listed (nor discovered). */
   private async readQueueNames(): Promise<Map<string, Set<string>>> {
-    const entries = await Promise.all(this.systems().map(async ([name, b]) => [name, await b.getQueueNames()] as const));
+    const entries = await Promise.all(this.systems().map(async ([name, b]) => [name, withoutShadowCopies(await b.getQueueNames())] as const));
     return new Map(entries);
   }
+}
+
+/** The names without shadow copies (a new set: a backend's own set is never changed). */
+function withoutShadowCopies(queues: ReadonlySet<string>): Set<string> {
+  return new Set([...queues].filter((q) => !isShadowQueueName(q)));
 }
 
 /** Where a queue's new jobs go: its system, or the destination of its migration. */

@@ -25,7 +25,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider } from '@opentelemetry/sdk-trace';
 import { setTracingActive } from './tracing';
 import type { TelemetrySettings } from './telemetry-settings';
@@ -54,13 +54,22 @@ const EXPORT_TIMEOUT_MS = 5000;
 /** Only one process-global tracer provider can be registered at a time. */
 let globalOwner: object | undefined;
 
-export function startProcessTelemetry(settings: TelemetrySettings): ProcessTelemetry {
+/**
+ * `extraReaders`: more readers on the same MeterProvider as the Prometheus exporter (the gateway's
+ * built-in dashboard reads its history through one); ignored when metrics are off.
+ */
+/** Label sets per instrument before the SDK merges them (its default is 2,000). */
+export const METRIC_CARDINALITY_LIMIT = 50_000;
+
+export function startProcessTelemetry(settings: TelemetrySettings, extraReaders: readonly MetricReader[] = []): ProcessTelemetry {
   const resource = resourceFromAttributes({ 'service.name': settings.serviceName, 'service.instance.id': settings.serviceInstanceId });
   let meterProvider: MeterProvider | undefined;
   let metricsHandler: MetricsRequestHandler | undefined;
   if (settings.metrics) {
     const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
-    meterProvider = new MeterProvider({ resource, readers: [exporter] });
+    // Every instrument's label sets are bounded by our own rules (queue labels, bounded sets); the
+    // SDK's default limit of 2,000 per instrument would silently merge 1,000 queues' series.
+    meterProvider = new MeterProvider({ resource, readers: [exporter, ...extraReaders], views: [{ instrumentName: '*', aggregationCardinalityLimit: METRIC_CARDINALITY_LIMIT }] });
     metricsHandler = exporter.getMetricsRequestHandler.bind(exporter);
   }
   const owner = {};

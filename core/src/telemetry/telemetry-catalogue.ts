@@ -52,6 +52,12 @@ export const ATTR = {
   dbSystem: 'db.system.name',
   dbOperation: 'db.operation.name',
   finagleTraceId: 'pinlater.finagle.trace_id',
+  /** Shadow comparison (issue 13): which system answered (primary, candidate, secondary). */
+  shadowSide: 'pinlater.shadow.side',
+  /** Shadow comparison: a flattened field path of a compared answer, from a fixed set per method (shadow-fields.ts). */
+  shadowField: 'pinlater.shadow.field',
+  /** Shadow comparison: `raw` (primary vs candidate) or `noise` (primary vs secondary, i.e. the primary against itself). */
+  shadowComparison: 'pinlater.shadow.comparison',
 } as const;
 
 /** Seconds, sub-millisecond to 10 s (PinLater calls take 0.2 ms on a warm Redis, seconds when a store stalls). */
@@ -104,6 +110,60 @@ export const METRICS = {
   routingQueues: {
     name: 'pinlater.routing.queues', kind: 'gauge', unit: '{queue}', processes: GW,
     description: 'Queues with a route in force, by mode (legacy, migrating, pacer; a finalized record serves as pacer), as this gateway applied them', attributes: [ATTR.mode],
+  },
+  routingQueueMode: {
+    name: 'pinlater.routing.queue.mode', kind: 'gauge', unit: '1', processes: GW,
+    description: '1 for the mode each queue is served in now (legacy, shadow, migrating, pacer), per queue; its history is the queue\'s mode history',
+    attributes: [ATTR.queue, ATTR.mode],
+  },
+  queueBacklog: {
+    name: 'pinlater.queue.backlog', kind: 'gauge', unit: '{job}', processes: GW,
+    description: 'Jobs not yet done (PENDING including future, and IN_PROGRESS) per queue on each system that holds some of it (pinlater.backend: a legacy cluster, pacer; a shadow copy counts as pacer-shadow), recounted with pinlater.queue.depth',
+    attributes: [ATTR.queue, ATTR.backend],
+  },
+  // ---------------------------------------------------------------- gateway: shadow comparison (issue 13)
+  shadowComparisons: {
+    name: 'pinlater.shadow.comparisons', kind: 'counter', unit: '{comparison}', processes: GW,
+    description: 'Shadowed calls compared, primary (legacy) against candidate (Pacer), by result: matched, mismatched (a difference above the noise floor), ignored (differences only in fields within the noise or ignored by rule), primary_error, candidate_error',
+    attributes: [ATTR.queue, ATTR.rpcMethod, ATTR.result],
+  },
+  shadowNoiseComparisons: {
+    name: 'pinlater.shadow.noise.comparisons', kind: 'counter', unit: '{comparison}', processes: GW,
+    description: 'The primary compared against itself (the read repeated on legacy, as Diffy\'s secondary): matched or mismatched; its mismatch ratio is the noise floor',
+    attributes: [ATTR.queue, ATTR.rpcMethod, ATTR.result],
+  },
+  shadowFieldDifferences: {
+    name: 'pinlater.shadow.field.differences', kind: 'counter', unit: '{difference}', processes: GW,
+    description: 'Differences per compared field: comparison raw (primary vs candidate) or noise (primary vs secondary)',
+    attributes: [ATTR.queue, ATTR.rpcMethod, ATTR.shadowField, ATTR.shadowComparison],
+  },
+  shadowFlaggedFields: {
+    name: 'pinlater.shadow.flagged.fields', kind: 'gauge', unit: '{field}', processes: GW,
+    description: 'Fields whose raw differences exceed the noise by the configured thresholds (Diffy\'s rule), per queue and method: 0 means no difference beyond the noise',
+    attributes: [ATTR.queue, ATTR.rpcMethod],
+  },
+  shadowCallDuration: {
+    name: 'pinlater.shadow.call.duration', kind: 'histogram', unit: 's', buckets: SECONDS_BUCKETS, processes: GW,
+    description: 'Latency of each side of a shadowed call: primary (the legacy answer the client got), candidate (Pacer), secondary (legacy repeated for the noise)',
+    attributes: [ATTR.queue, ATTR.rpcMethod, ATTR.shadowSide],
+  },
+  shadowTasksDropped: {
+    name: 'pinlater.shadow.tasks.dropped', kind: 'counter', unit: '{task}', processes: GW,
+    description: 'Shadow work dropped so the primary is never slowed, by result: queue_full, timeout, overloaded, closing',
+    attributes: [ATTR.queue, ATTR.result],
+  },
+  shadowTasksPending: {
+    name: 'pinlater.shadow.tasks.pending', kind: 'gauge', unit: '{task}', processes: GW,
+    description: 'Shadow work waiting or running in this gateway (bounded)', attributes: [],
+  },
+  shadowJobsCopied: {
+    name: 'pinlater.shadow.jobs.copied', kind: 'counter', unit: '{job}', processes: GW,
+    description: 'Jobs copied to a queue\'s shadow copy in Pacer', attributes: [ATTR.queue],
+  },
+  shadowJobsDrained: {
+    name: 'pinlater.shadow.jobs.drained', kind: 'counter', unit: '{job}', processes: GW,
+    description: 'Shadow copies dequeued from Pacer and acked by the shadow drainer, never executed, by result (succeeded, failed: the outcome the primary\'s worker reported)',
+    attributes: [ATTR.queue, ATTR.result],
   },
   // ---------------------------------------------------------------- ZooKeeper, every process with a session
   zookeeperSessionConnected: {

@@ -4,16 +4,16 @@ import { loadTelemetrySettings } from './telemetry-settings';
 describe('loadTelemetrySettings', () => {
   it('defaults: metrics on, tracing off, every trace sampled once on, depth every 15 s', () => {
     expect(loadTelemetrySettings({}, 'pinlater-gateway', 'h:1')).toEqual({
-      serviceName: 'pinlater-gateway', serviceInstanceId: 'h:1', metrics: true, tracesEndpoint: undefined, traceSampleRatio: 1, queueDepthIntervalMs: 15_000, traceStoreWork: 'off',
+      serviceName: 'pinlater-gateway', serviceInstanceId: 'h:1', metrics: true, tracesEndpoint: undefined, traceSampleRatio: 1, queueDepthIntervalMs: 15_000, traceStoreWork: 'off', latencyQueueLabels: 100,
     });
   });
 
   it('reads the standard OpenTelemetry variables and ours', () => {
     const s = loadTelemetrySettings({
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:4318/v1/traces', OTEL_TRACES_SAMPLER_ARG: '0.25', OTEL_SERVICE_NAME: 'gw-east',
-      PINLATER_METRICS_ENABLED: 'false', PINLATER_QUEUE_DEPTH_INTERVAL_MS: '5000', PINLATER_TRACE_STORE_WORK: 'summary',
+      PINLATER_METRICS_ENABLED: 'false', PINLATER_QUEUE_DEPTH_INTERVAL_MS: '5000', PINLATER_TRACE_STORE_WORK: 'summary', PINLATER_METRICS_LATENCY_QUEUES: '7',
     }, 'pinlater-gateway', 'h:1');
-    expect(s).toEqual({ serviceName: 'gw-east', serviceInstanceId: 'h:1', metrics: false, tracesEndpoint: 'http://127.0.0.1:4318/v1/traces', traceSampleRatio: 0.25, queueDepthIntervalMs: 5000, traceStoreWork: 'summary' });
+    expect(s).toEqual({ serviceName: 'gw-east', serviceInstanceId: 'h:1', metrics: false, tracesEndpoint: 'http://127.0.0.1:4318/v1/traces', traceSampleRatio: 0.25, queueDepthIntervalMs: 5000, traceStoreWork: 'summary', latencyQueueLabels: 7 });
   });
 
   it('OTEL_SDK_DISABLED=true turns everything off', () => {

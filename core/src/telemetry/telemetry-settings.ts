@@ -17,6 +17,10 @@
  *   call, sampled or not (docs/observability.md).
  * - `PINLATER_QUEUE_DEPTH_INTERVAL_MS` (default 15000): how often the queue-depth gauges are
  *   recomputed (a bounded number of counts per round, never on a scrape).
+ * - `PINLATER_METRICS_LATENCY_QUEUES` (default 100): most queues with a label of their own on the
+ *   latency histograms (a histogram is 18 series per label set: 1,000 queues made `/metrics` 12 MB
+ *   and 2 s to render); the others share `other-queues` there. Counters and gauges keep one series
+ *   per queue within the per-queue bound of the stats.
  */
 import { z } from 'zod';
 import { parseConfig } from '../config/parse-config';
@@ -33,7 +37,11 @@ export interface TelemetrySettings {
   readonly queueDepthIntervalMs: number;
   /** Redis/MySQL spans (default off): one per operation and store, or one per command. */
   readonly traceStoreWork?: StoreWorkTracing;
+  /** Most queues with their own label on latency histograms (default DEFAULT_LATENCY_QUEUE_LABELS). */
+  readonly latencyQueueLabels?: number;
 }
+
+export const DEFAULT_LATENCY_QUEUE_LABELS = 100;
 
 const bool = (fallback: boolean) => z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? fallback : v === 'true'));
 
@@ -45,6 +53,7 @@ const schema = z.object({
   OTEL_SERVICE_NAME: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - (at most 100)').optional(),
   PINLATER_QUEUE_DEPTH_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(15_000),
   PINLATER_TRACE_STORE_WORK: z.enum(['off', 'summary', 'commands']).default('off'),
+  PINLATER_METRICS_LATENCY_QUEUES: z.coerce.number().int().min(0).max(5000).default(DEFAULT_LATENCY_QUEUE_LABELS),
 });
 
 const NAMES = Object.keys(schema.shape) as ReadonlyArray<keyof typeof schema.shape>;
@@ -66,5 +75,6 @@ export function loadTelemetrySettings(env: Readonly<Record<string, string | unde
     traceSampleRatio: v.OTEL_TRACES_SAMPLER_ARG,
     queueDepthIntervalMs: v.PINLATER_QUEUE_DEPTH_INTERVAL_MS,
     traceStoreWork: v.PINLATER_TRACE_STORE_WORK,
+    latencyQueueLabels: v.PINLATER_METRICS_LATENCY_QUEUES,
   };
 }

@@ -11,13 +11,16 @@ export interface AdminRoutes {
   statsText(): string;
   /** `/metrics`: the OpenTelemetry Prometheus exporter's handler; absent: 404 (metrics off). */
   metrics?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** `/dashboard…`: the built-in dashboard (gateway/src/dashboard/dashboard-routes.ts); false: not its path. */
+  dashboard?: { handle(path: string, query: URLSearchParams, res: ServerResponse): boolean };
 }
 
 /**
  * The admin HTTP port (PinLater's Ostrich port, FACTS §1.1): `/health` (readiness: can the
  * backend serve?), `/live` (liveness: the process answers; never touches the backend, so a
  * Redis/MySQL outage does not get gateways restarted), `/stats.txt` and `/metrics` (Prometheus,
- * through the OpenTelemetry exporter's own request handler).
+ * through the OpenTelemetry exporter's own request handler), and the built-in dashboard under
+ * `/dashboard` when the gateway gives one.
  */
 export class AdminHttpServer {
   private readonly server: Server;
@@ -47,7 +50,7 @@ export class AdminHttpServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
+    const [path, search] = (req.url ?? '/').split('?', 2) as [string, string | undefined];
     try {
       if (path === '/live') {
         send(res, 200, 'text/plain', 'OK\n');
@@ -58,7 +61,7 @@ export class AdminHttpServer {
         send(res, 200, 'text/plain; charset=utf-8', this.routes.statsText());
       } else if (path === '/metrics' && this.routes.metrics !== undefined) {
         this.routes.metrics(req, res);
-      } else {
+      } else if (this.routes.dashboard?.handle(path, new URLSearchParams(search ?? ''), res) !== true) {
         send(res, 404, 'text/plain', 'not found\n');
       }
     } catch (e) {

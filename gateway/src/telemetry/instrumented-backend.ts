@@ -120,7 +120,7 @@ export class InstrumentedBackend implements PinLaterBackend {
   private async run<T>(operation: string, queue: string | undefined, parent: TraceContext | undefined, fn: (trace: TraceContext | undefined) => Promise<T>, batch?: number): Promise<T> {
     const started = performance.now();
     const attributes: Attributes = { [ATTR.operation]: operation, [ATTR.backend]: this.system };
-    if (queue !== undefined) attributes[ATTR.queue] = this.instruments.queueSeries(queue);
+    if (queue !== undefined) attributes[ATTR.queue] = this.instruments.latencyQueue(queue);
     try {
       const result = parent === undefined ? await fn(undefined) : await inSpan(SPANS.backendOperation, {
         parts: { operation }, attributes: batch === undefined ? attributes : { ...attributes, [ATTR.batchSize]: batch }, parent, onlyAsChild: true, collectStoreWork: true,

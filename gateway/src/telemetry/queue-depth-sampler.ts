@@ -11,6 +11,7 @@ import type { Logger } from '../../../core/src/logging/logger';
 import { gaugeOf } from '../../../core/src/telemetry/meter-instruments';
 import { ATTR, METRICS } from '../../../core/src/telemetry/telemetry-catalogue';
 import { JobState } from '../../../core/src/types/job-state';
+import { PeriodicCounter } from './periodic-counter';
 
 /** Most queues counted per round. */
 export const MAX_DEPTH_QUEUES = 200;
@@ -27,60 +28,57 @@ export interface QueueDepthSamplerDeps {
   readonly logger: Logger;
 }
 
+interface DepthSeries {
+  readonly queue: string;
+  readonly state: string;
+  readonly priority: string;
+  readonly value: number;
+}
+
+interface Work {
+  readonly queue: string;
+  readonly state: JobState;
+  readonly priority: number;
+}
+
 export class QueueDepthSampler {
-  private depths = new Map<string, { queue: string; state: string; priority: string; value: number }>();
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> | undefined;
-  private closed = false;
+  private readonly counter: PeriodicCounter<Work, DepthSeries>;
 
   constructor(private readonly deps: QueueDepthSamplerDeps) {
+    this.counter = new PeriodicCounter({
+      plan: () => this.plan(),
+      keyOf: (w) => `${w.queue}\u0000${w.state}\u0000${w.priority}`,
+      count: (w) => this.depthOf(w),
+      failed: (w, e) => deps.logger.debug({ err: e, queue: w.queue }, 'queue depth count failed; keeping the previous value'),
+      concurrency: COUNT_CONCURRENCY,
+    });
     gaugeOf(deps.meter, METRICS.queueDepth, (observe) => {
-      for (const d of this.depths.values()) observe(d.value, { [ATTR.queue]: d.queue, [ATTR.state]: d.state, [ATTR.priority]: d.priority });
+      for (const d of this.counter.current.values()) observe(d.value, { [ATTR.queue]: d.queue, [ATTR.state]: d.state, [ATTR.priority]: d.priority });
     });
   }
 
   /** Counts once now, then every interval. */
   start(): void {
-    this.round = this.sample();
-    this.timer = setInterval(() => {
-      if (this.round === undefined) this.round = this.sample();
-    }, this.deps.intervalMs);
-    this.timer.unref();
+    this.counter.start((tick) => setInterval(tick, this.deps.intervalMs));
   }
 
   /** One round (tests call it directly). */
-  async sample(): Promise<void> {
-    try {
-      const queues = this.deps.queues(MAX_DEPTH_QUEUES);
-      const next = new Map<string, { queue: string; state: string; priority: string; value: number }>();
-      const work = queues.flatMap((queue) => STATES.flatMap((state) => priorities(this.deps.backend.numPriorityLevels).map((priority) => ({ queue, state, priority }))));
-      let i = 0;
-      const worker = async (): Promise<void> => {
-        while (!this.closed && i < work.length) {
-          const w = work[i++] as { queue: string; state: JobState; priority: number };
-          const key = `${w.queue}\u0000${w.state}\u0000${w.priority}`;
-          const series = { queue: this.deps.queueSeries(w.queue), state: JobState[w.state], priority: String(w.priority) };
-          try {
-            next.set(key, { ...series, value: await this.deps.backend.getJobCount({ queue: w.queue, state: w.state, priority: w.priority, future: false }) });
-          } catch (e) {
-            const previous = this.depths.get(key);
-            if (previous !== undefined) next.set(key, previous);
-            this.deps.logger.debug({ err: e, queue: w.queue }, 'queue depth count failed; keeping the previous value');
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: COUNT_CONCURRENCY }, worker));
-      if (!this.closed) this.depths = next;
-    } finally {
-      this.round = undefined;
-    }
+  sample(): Promise<void> {
+    return this.counter.sample();
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.round;
+  close(): Promise<void> {
+    return this.counter.close();
+  }
+
+  private plan(): Work[] {
+    const queues = this.deps.queues(MAX_DEPTH_QUEUES);
+    return queues.flatMap((queue) => STATES.flatMap((state) => priorities(this.deps.backend.numPriorityLevels).map((priority) => ({ queue, state, priority }))));
+  }
+
+  private async depthOf(w: Work): Promise<DepthSeries> {
+    const series = { queue: this.deps.queueSeries(w.queue), state: JobState[w.state], priority: String(w.priority) };
+    return { ...series, value: await this.deps.backend.getJobCount({ queue: w.queue, state: w.state, priority: w.priority, future: false }) };
   }
 }
 

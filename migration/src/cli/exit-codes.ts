@@ -24,6 +24,8 @@ export const EXIT_CODES = {
   MIGRATION_ACTIVE: 8,
   /** verify: checksums differ, jobs mismatch, or a finished migration left jobs on the side it left; finalize refused for the same. */
   MISMATCH: 9,
+  /** The change was written but its clean-up could not finish yet (shadow stop, migrate start from shadow: gateways behind, shadow copies left); running the command again finishes it. */
+  INCOMPLETE: 10,
   /** Bad command line (unknown option or command, missing argument). */
   USAGE: 64,
   /** Interrupted by SIGINT (128 + 2); a write in progress was finished first. */
@@ -45,6 +47,7 @@ const DESCRIPTIONS: Readonly<Record<ExitCodeName, string>> = {
   PERMISSION_DENIED: 'permission denied: ZooKeeper refused the write (not the routing operator credential), or not the admin password',
   MIGRATION_ACTIVE: 'refused: the queue is migrating already (pinlater-ops migrate status <queue>)',
   MISMATCH: 'mismatch: checksums or jobs differ, or the side a finished migration left still holds jobs',
+  INCOMPLETE: 'incomplete: the record was written, its clean-up not finished (named in the message; run the command again to finish it)',
   USAGE: 'usage: bad command line',
   INTERRUPTED: 'interrupted (SIGINT); a write in progress was finished first',
   TERMINATED: 'terminated (SIGTERM); a write in progress was finished first',

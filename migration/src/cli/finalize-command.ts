@@ -19,6 +19,7 @@ import type { CliContext } from './cli-context';
 import { CliFailure } from './cli-failure';
 import { confirmWrite } from './confirmation';
 import { exitCodesHelp } from './exit-codes';
+import { describeBehind, waitForGateways } from './gateway-wait';
 import { describeCensus } from './job-census';
 import { describeRecord, openMigrationContext, readQueueState, requireQueueName, type MigrationContext, type QueueMigrationState } from './migration-context';
 import { requireLegacyAdminPassword } from './legacy-admin-password';
@@ -149,7 +150,6 @@ async function execute(m: MigrationContext, c: Checked, deleteLegacy: boolean, o
 
 /** How long finalize waits for gateways behind the table version to apply it before refusing. */
 const GATEWAY_SETTLE_MS = 5_000;
-const GATEWAY_POLL_MS = 100;
 
 /**
  * After finalize the copier stops sweeping the legacy side for late writes, so a gateway still
@@ -160,17 +160,10 @@ const GATEWAY_POLL_MS = 100;
  */
 async function refuseWhileGatewaysBehind(ctx: CliContext, m: MigrationContext, queue: string): Promise<void> {
   const tableVersion = await m.store.tableVersion();
-  const deadline = Date.now() + GATEWAY_SETTLE_MS;
-  for (let reads = 0; ; reads++) {
-    const behind = (await m.store.gateways()).filter((g) => !g.loaded || g.appliedVersion < tableVersion);
-    if (behind.length === 0) return;
-    if (reads === 0) ctx.io.stderr.write(`Waiting up to ${GATEWAY_SETTLE_MS / 1000} s for gateway(s) ${behind.map((g) => field(g.gatewayId, 60)).join(', ')} to apply routing table version ${tableVersion}.\n`);
-    if (Date.now() + GATEWAY_POLL_MS > deadline) {
-      throw new CliFailure('REFUSED', `cannot finalize queue '${queue}': gateway(s) ${behind.map((g) => `${field(g.gatewayId, 60)} (applied ${g.appliedVersion})`).join(', ')} behind routing table version ${tableVersion} for ${GATEWAY_SETTLE_MS / 1000} s: `
-        + 'the copier stops sweeping late writes once the queue is finalized (runbooks/migration-gateway-behind.md, pinlater-ops status)');
-    }
-    await sleep(GATEWAY_POLL_MS);
-  }
+  const behind = await waitForGateways(ctx, m.store, { tableVersion, timeoutMs: GATEWAY_SETTLE_MS });
+  if (behind.length === 0) return;
+  throw new CliFailure('REFUSED', `cannot finalize queue '${queue}': gateway(s) ${describeBehind(behind)} behind routing table version ${tableVersion} for ${GATEWAY_SETTLE_MS / 1000} s: `
+    + 'the copier stops sweeping late writes once the queue is finalized (runbooks/migration-gateway-behind.md, pinlater-ops status)');
 }
 
 /** How long finalize waits for the copier to let go of the queue before deleting it on legacy. */

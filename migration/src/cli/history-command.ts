@@ -62,10 +62,10 @@ function formatHistory(entries: readonly RoutingHistoryEntry[], queue: string | 
   );
 }
 
-/** `legacy redis-a v1`, `migrating to-pacer (redis-a) v2`, `pacer (from redis-a) v3`, `finalized (from redis-a) v4`. */
+/** `legacy redis-a v1`, `shadow redis-a v2`, `migrating to-pacer (redis-a) v3`, `pacer (from redis-a) v4`, `finalized (from redis-a) v5`. */
 export function describeHistoryRecord(record: RoutingRecord | null): string {
   if (record === null) return '(no record)';
-  if (record.mode === 'legacy') return `legacy ${field(record.legacyCluster)} v${record.version}`;
+  if (record.mode === 'legacy' || record.mode === 'shadow') return `${record.mode} ${field(record.legacyCluster)} v${record.version}`;
   if (record.mode === 'migrating') return `migrating ${record.direction ?? '?'} (${field(record.legacyCluster)}) v${record.version}`;
   return `${record.mode}${record.legacyCluster === null ? '' : ` (from ${field(record.legacyCluster)})`} v${record.version}`;
 }

@@ -29,21 +29,22 @@ import { ResourceStack } from './resource-stack';
 import { rollbackCommand } from './rollback-command';
 import { routeCommand } from './route-command';
 import { setupCommand } from './setup-command';
+import { shadowCommand } from './shadow-command';
 import { statusCommand } from './status-command';
 import { verifyCommand } from './verify-command';
 
 const MAIN_HELP = `
 Routing commands read the routing gateway config (--config, else $${ROUTING_CONFIG_VARIABLE}): the
 same file the gateways run with (legacy clusters, Pacer, routing.zookeeper and routing.root).
-status, history, plan, verify and migrate status only read; setup, adopt, route, migrate
-start/pause/resume/rate, rollback and finalize write and need the routing operator credential
-from the environment, never a flag:
+status, history, plan, verify, shadow status and migrate status only read; setup, adopt, route,
+shadow start/stop, migrate start/pause/resume/rate, rollback and finalize write and need the
+routing operator credential from the environment, never a flag:
   PINLATER_ROUTING_CREDENTIAL_FILE   a file holding user:password (preferred)
   PINLATER_ROUTING_CREDENTIAL        user:password
   ${PREVIOUS_CREDENTIAL_FILE_VARIABLE}   setup: the credential being rotated out
 A write shows what it will change and asks y/N; without a terminal on stdin it needs --yes.
 
-${exitCodesHelp(['PROBLEMS', 'NOT_CONFIRMED', 'REFUSED', 'JOBS_REMAIN', 'CONFLICT', 'PERMISSION_DENIED', 'MIGRATION_ACTIVE', 'MISMATCH'])}
+${exitCodesHelp(['PROBLEMS', 'NOT_CONFIRMED', 'REFUSED', 'JOBS_REMAIN', 'CONFLICT', 'PERMISSION_DENIED', 'MIGRATION_ACTIVE', 'MISMATCH', 'INCOMPLETE'])}
 (pinlater-ops pacer … keeps the exit codes of Pacer's tools; see their --help.)
 
 Examples:
@@ -52,6 +53,7 @@ Examples:
   pinlater-ops adopt
   pinlater-ops route my_queue --to pacer --by alice --reason "moving to Pacer"
   pinlater-ops history my_queue --limit 5
+  pinlater-ops shadow start my_queue && pinlater-ops shadow status my_queue
   pinlater-ops plan my_queue && pinlater-ops migrate start my_queue --wait
   pinlater-ops migrate status
   pinlater-ops verify my_queue && pinlater-ops finalize my_queue
@@ -59,12 +61,12 @@ Examples:
 
 function buildProgram(ctx: CliContext, argv: readonly string[]): Command {
   const program = new Command('pinlater-ops')
-    .description('Operator command: where each queue is served (legacy PinLater clusters or Pacer), migrations between them, the routing history, and Pacer tools')
+    .description('Operator command: where each queue is served (legacy PinLater clusters or Pacer), shadow mode, migrations between them, the routing history, and Pacer tools')
     .option('--config <file>', `routing gateway config, the file the gateways run with (default: $${ROUTING_CONFIG_VARIABLE})`)
     .option('--zk-timeout-ms <ms>', 'bound on reaching ZooKeeper', parsePositive, DEFAULT_ZK_TIMEOUT_MS)
     .option('--verbose', 'stack traces on errors, backend warnings on stderr')
     .addHelpText('after', MAIN_HELP);
-  for (const make of [statusCommand, adoptCommand, routeCommand, historyCommand, setupCommand, planCommand, migrateCommand, rollbackCommand, verifyCommand, finalizeCommand]) {
+  for (const make of [statusCommand, adoptCommand, routeCommand, historyCommand, setupCommand, planCommand, shadowCommand, migrateCommand, rollbackCommand, verifyCommand, finalizeCommand]) {
     program.addCommand(make(ctx));
   }
   program.addCommand(pacerCommand(ctx, argv.includes('pacer')));

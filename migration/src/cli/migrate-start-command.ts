@@ -12,11 +12,19 @@
  * When the record write fails (another operator changed it), the row is paused so no copier moves
  * jobs of a queue the gateways still route to its legacy cluster alone; a new `migrate start`
  * replaces that row.
+ *
+ * From shadow mode (issue 13, the mode before migrating): the record goes shadow →
+ * migrating(to-pacer) the same way; then, once every live gateway applied that table version (no
+ * gateway writes shadow copies any more), the shadow queue is deleted with its copies
+ * (shadow-copies.ts, as `shadow stop` does). Shadow copies live in their own queue, so they are
+ * never served, not even by a gateway still in shadow mode. Gateways behind after `--gateway-wait`:
+ * exit INCOMPLETE, the migration runs, `pinlater-ops shadow stop <queue>` removes the copies later.
  */
 import { Command } from 'commander';
 import { DEFAULT_RATE_PER_S } from '../../../core/src/migration/migration-rate';
 import type { MigrationRow } from '../../../core/src/migration/migration-state';
 import { PACER_SYSTEM } from '../../../core/src/routing/routing-backend';
+import { shadowQueueName } from '../../../core/src/shadow/shadow-queue-name';
 import { RoutingConflictError } from '../routing/routing-errors';
 import type { RoutingRecord } from '../routing/routing-record';
 import type { CliContext } from './cli-context';
@@ -29,30 +37,35 @@ import { newMigrationId } from './migration-id';
 import { etaSeconds, formatCount, formatDuration } from './migration-progress';
 import { openMigrationStores } from './migration-stores';
 import { finalLine, waitForMigration } from './migration-wait';
-import { parseRate } from './option-parsers';
+import { parsePositive, parseRate } from './option-parsers';
 import { field, toJson } from './output-format';
+import { DEFAULT_GATEWAY_WAIT_S, describeRemoval, removeShadowCopiesOnceApplied, type RemovedShadowCopies } from './shadow-copies';
 import { decideStart, type StartDecision } from './start-preconditions';
 import { operatorName, withWriteOptions, type WriteOptions } from './write-options';
 
 interface StartOptions extends WriteOptions {
   readonly rate: number;
+  readonly gatewayWait: number;
   readonly wait?: boolean;
   readonly dryRun?: boolean;
 }
 
 const HELP = `
-Preconditions (each refused with the reason): the queue has a legacy record, or none and exactly
-one legacy cluster holds it (then a record pinning it there is written first); that cluster and
-Pacer are configured; no migration of the queue is copying or complete. Then: the queue is created
+Preconditions (each refused with the reason): the queue has a legacy or shadow record, or none
+and exactly one legacy cluster holds it (then a record pinning it there is written first); that
+cluster and Pacer are configured; no migration of the queue is copying or complete. Then: the queue is created
 on Pacer, the migration row is written (Pacer's database, status copying, a new migration id
 <queue>-<UTC yyyymmddHHMMss>-<4 hex>), and the record becomes migrating (to-pacer) by
 compare-and-set. The copier (pinlater-copier) moves the jobs and routes the queue to Pacer when
-the legacy side is drained. Needs the routing operator credential (PINLATER_ROUTING_CREDENTIAL_FILE
-or PINLATER_ROUTING_CREDENTIAL), except with --dry-run.
+the legacy side is drained. From shadow mode, once every live gateway applied the change (up to
+--gateway-wait seconds), the shadow queue zz_pacer_shadow__<queue> is deleted from Pacer with its
+shadow copies; gateways still behind: exit 10, the migration runs, and
+\`pinlater-ops shadow stop <queue>\` removes the copies later. Needs the routing operator
+credential (PINLATER_ROUTING_CREDENTIAL_FILE or PINLATER_ROUTING_CREDENTIAL), except with --dry-run.
 --wait follows the migration until it is complete: a progress line on a terminal, a plain line
 every 10 s otherwise. Ctrl-C stops only the waiting, never the migration.
 
-${exitCodesHelp(['NOT_CONFIRMED', 'REFUSED', 'CONFLICT', 'PERMISSION_DENIED', 'MIGRATION_ACTIVE'])}
+${exitCodesHelp(['NOT_CONFIRMED', 'REFUSED', 'CONFLICT', 'PERMISSION_DENIED', 'MIGRATION_ACTIVE', 'INCOMPLETE'])}
 
 Examples:
   pinlater-ops plan my_queue                                   # what would move, preconditions
@@ -66,6 +79,7 @@ export function migrateStartCommand(ctx: CliContext): Command {
     .option('--rate <jobs/s>', 'copy rate limit (pinlater-ops migrate rate changes it later)', parseRate, DEFAULT_RATE_PER_S)
     .option('--wait', 'follow the migration until it is complete (Ctrl-C stops only the waiting)')
     .option('--dry-run', 'show what would be done; write nothing')
+    .option('--gateway-wait <s>', 'from shadow mode: how long to wait for live gateways to apply the change before removing the shadow copies', parsePositive, DEFAULT_GATEWAY_WAIT_S)
     .addHelpText('after', HELP)
     .action(async (queue: string, options: StartOptions, command: Command) => {
       ctx.json = options.json === true;
@@ -98,10 +112,11 @@ async function runStart(ctx: CliContext, command: Command, queue: string, option
     if (options.json !== true) ctx.io.stdout.write(`${formatResult(queue, written)}\n`);
     return written;
   });
+  const shadowRemoval = fromShadow(checked) ? await removeShadowCopies(ctx, m, checked, started, options) : null;
   const final = options.wait === true
     ? await waitForMigration(ctx, m.states, { queue, migrationId: started.row.migrationId, until: 'complete', planned: checked.census.totals.movable, json: options.json === true, clock: m.clock })
     : undefined;
-  if (options.json === true) ctx.io.stdout.write(toJson({ ...plan, dryRun: false, written: true, ...started, ...(final === undefined ? {} : { final }) }));
+  if (options.json === true) ctx.io.stdout.write(toJson({ ...plan, dryRun: false, written: true, ...started, shadowRemoval, ...(final === undefined ? {} : { final }) }));
   else if (final !== undefined) ctx.io.stdout.write(`${finalLine(final)}\n`);
   return 0;
 }
@@ -124,6 +139,18 @@ async function check(ctx: CliContext, m: MigrationContext | DryRunContext, queue
   }
   const census = await censusOf(ctx, m, decision.legacyCluster, queue);
   return { state, decision, legacyCluster: decision.legacyCluster, census };
+}
+
+function fromShadow(c: CheckedStart): boolean {
+  return c.state.record?.mode === 'shadow';
+}
+
+/** After a start from shadow: the shadow copies go once every live gateway serves the migration (INCOMPLETE otherwise). */
+async function removeShadowCopies(ctx: CliContext, m: MigrationContext, c: CheckedStart, started: Started, options: StartOptions): Promise<RemovedShadowCopies> {
+  const written = { ...planJson(c, options.rate), dryRun: false, written: true, ...started };
+  const removal = await removeShadowCopiesOnceApplied(ctx, m, { queue: c.state.queue, tableVersion: started.tableVersion, gatewayWaitS: options.gatewayWait, written });
+  if (options.json !== true) ctx.io.stdout.write(`Shadow mode left: ${describeRemoval(removal)}.\n`);
+  return removal;
 }
 
 interface Started {
@@ -176,6 +203,7 @@ function formatPlan(c: CheckedStart, rate: number): string {
     `  moves:    ${describeCensus(c.census)} (from ${c.legacyCluster}; IN_PROGRESS jobs move after their worker acks them or they time out)`,
     `  rate:     ${formatCount(rate)} jobs/s, about ${formatDuration(etaSeconds(c.census.totals.movable, rate))} for ${formatCount(c.census.totals.movable)} job(s)`,
     ...(c.decision.pin ? [`  first:    a record pinning it to ${c.legacyCluster} (it has none)`] : []),
+    ...(fromShadow(c) ? [`  shadow:   leaves shadow mode; its shadow queue ${shadowQueueName(c.state.queue)} on pacer is deleted once every live gateway applied the change`] : []),
     ...(c.decision.replacing === undefined ? [] : [`  replaces: migration row ${c.decision.replacing} (a start that never wrote its record)`]),
     '  creates:  the queue on pacer (if it is not there), the migration row (status copying)',
     `  writes:   the record migrating (to-pacer), compare-and-set on version ${c.decision.pin ? 1 : c.decision.expectedVersion}`,

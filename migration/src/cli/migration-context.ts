@@ -101,10 +101,11 @@ export function censusOf(ctx: CliContext, m: SystemsContext, system: string, que
   return takeCensus(system, m.systems.get(system), queue, { numPriorityLevels: m.numPriorityLevels, clock: m.clock, checkpoint: () => ctx.interruption.checkpoint() });
 }
 
-/** A record as one phrase: `legacy on redis-a`, `migrating to-pacer (redis-a)`, `pacer (from redis-a)`. */
+/** A record as one phrase: `legacy on redis-a`, `shadow on redis-a (…)`, `migrating to-pacer (redis-a)`, `pacer (from redis-a)`. */
 export function describeRecord(record: RoutingRecord | undefined, unreadable = false): string {
   if (record === undefined) return unreadable ? 'a record that does not parse' : 'no record';
   if (record.mode === 'legacy') return `legacy on ${field(record.legacyCluster)}`;
+  if (record.mode === 'shadow') return `shadow on ${field(record.legacyCluster)} (shadow copies in pacer)`;
   if (record.mode === 'migrating') return `migrating ${record.direction ?? '?'} (legacy cluster ${field(record.legacyCluster)})`;
   return record.legacyCluster === null ? record.mode : `${record.mode} (from ${field(record.legacyCluster)})`;
 }

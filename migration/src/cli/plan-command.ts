@@ -72,7 +72,7 @@ async function runPlan(ctx: CliContext, command: Command, queue: string, options
 function sideLeft(state: QueueMigrationState, decision: StartDecision): string | undefined {
   const r = state.record;
   if (r === undefined) return decision.legacyCluster;
-  if (r.mode === 'legacy' || (r.mode === 'migrating' && r.direction === 'to-pacer')) return r.legacyCluster ?? undefined;
+  if (r.mode === 'legacy' || r.mode === 'shadow' || (r.mode === 'migrating' && r.direction === 'to-pacer')) return r.legacyCluster ?? undefined;
   if (r.mode === 'pacer' || r.mode === 'finalized' || r.mode === 'migrating') return PACER_SYSTEM;
   return undefined;
 }

@@ -3,8 +3,11 @@
  * without a routing record, as a routing gateway decides it (core/src/routing/routing-backend.ts):
  * a queue on exactly one system is served from there ("unrouted": found by discovery, no record);
  * a queue on two or more systems is refused by every gateway ("ambiguous") until a record says
- * where it lives.
+ * where it lives. Pacer's shadow queues (issue 13, `zz_pacer_shadow__<queue>`) are not queues
+ * clients use: they are left out (`pinlater-ops shadow status` lists them).
  */
+import { PACER_SYSTEM } from '../../../core/src/routing/routing-backend';
+import { isShadowQueueName } from '../../../core/src/shadow/shadow-queue-name';
 import { mapBounded } from '../../../core/src/util/map-bounded';
 import type { Systems } from './system-backends';
 
@@ -35,7 +38,11 @@ export async function discoverQueues(systems: Systems): Promise<QueueHolders> {
   });
   const holders = new Map<string, string[]>();
   lists.forEach((queues, i) => {
-    for (const queue of queues) holders.set(queue, [...(holders.get(queue) ?? []), names[i] as string]);
+    const system = names[i] as string;
+    for (const queue of queues) {
+      if (system === PACER_SYSTEM && isShadowQueueName(queue)) continue; // shadow copies (shadow-copies.ts), not a queue of its own
+      holders.set(queue, [...(holders.get(queue) ?? []), system]);
+    }
   });
   return new Map([...holders].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

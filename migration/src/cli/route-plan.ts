@@ -110,7 +110,7 @@ function targetOf(destination: string, legacyCluster: string | null): RouteTarge
  * flips it when done, `rollback` turns it back), so a direct route would race the copier.
  */
 function notRoutable(queue: string, record: RoutingRecord): string {
-  if (record.mode === 'shadow') return `queue '${queue}' is in mode shadow, which this version does not serve: it routes only legacy and pacer queues`;
+  if (record.mode === 'shadow') return `queue '${queue}' is in mode shadow: leave it with \`pinlater-ops shadow stop ${queue}\` (which removes its shadow copies) or migrate it with \`pinlater-ops migrate start ${queue}\`; \`pinlater-ops route\` moves only legacy and pacer queues`;
   const mode = record.direction === undefined ? record.mode : `${record.mode} (${record.direction})`;
   return `queue '${queue}' is in mode ${mode}: the migration owns its route, \`pinlater-ops route\` moves only legacy and pacer queues; see \`pinlater-ops migrate status ${queue}\``;
 }

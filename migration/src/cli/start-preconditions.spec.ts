@@ -30,6 +30,14 @@ describe('decideStart', () => {
     expect(decideStart({ ...ok, record: undefined, holders: ['mysql-a'] })).toMatchObject({ failed: undefined, legacyCluster: 'mysql-a', pin: true, expectedVersion: 0 });
   });
 
+  it('starts from shadow, the mode before migrating (issue 13), on the shadow record\'s cluster and version', () => {
+    const d = decideStart({ ...ok, record: record({ mode: 'shadow', version: 5 }) });
+    expect(d).toMatchObject({ failed: undefined, legacyCluster: 'redis-a', pin: false, expectedVersion: 5 });
+    expect(d.checks[0]?.detail).toContain('shadow record on redis-a');
+    const orphan = row({ paused: true });
+    expect(decideStart({ ...ok, record: record({ mode: 'shadow' }), row: orphan })).toMatchObject({ failed: undefined, replacing: orphan.migrationId });
+  });
+
   it.each([
     ['no record, on no system', { record: undefined, holders: [] }, 'legacy-record', 'REFUSED'],
     ['no record, on two systems', { record: undefined, holders: ['redis-a', 'pacer'] }, 'legacy-record', 'REFUSED'],

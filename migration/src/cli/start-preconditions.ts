@@ -4,9 +4,10 @@
  * shows them with whether each holds, `migrate start` refuses on the first that does not, with
  * its exit code:
  *
- * 1. `legacy-record`: the queue has a `legacy` record, or none and exactly one system holds it, a
- *    legacy cluster (it is pinned there by its own record first, as `route` does). A migrating
- *    record is MIGRATION_ACTIVE; anything else REFUSED.
+ * 1. `legacy-record`: the queue has a `legacy` or `shadow` record (shadow is the mode before
+ *    migrating, issue 13), or none and exactly one system holds it, a legacy cluster (it is pinned
+ *    there by its own record first, as `route` does). A migrating record is MIGRATION_ACTIVE;
+ *    anything else REFUSED.
  * 2. `legacy-cluster-known`: the record's cluster is a cluster of this config (its jobs are read
  *    there).
  * 3. `pacer-configured`: the config has Pacer, the destination.
@@ -85,6 +86,7 @@ function sourceOf(i: StartInputs): Source {
   if (r === undefined) return sourceWithoutRecord(i);
   const cluster = r.legacyCluster ?? undefined;
   if (r.mode === 'legacy') return { cluster, detail: `legacy record on ${r.legacyCluster ?? '?'} (version ${r.version})` };
+  if (r.mode === 'shadow') return { cluster, detail: `shadow record on ${r.legacyCluster ?? '?'} (version ${r.version}; its shadow copies are removed once every gateway serves the migration)` };
   if (r.mode === 'migrating') return { cluster, detail: '', problem: { detail: `it is migrating ${r.direction ?? '?'} already (pinlater-ops migrate status ${i.queue})`, refusal: 'MIGRATION_ACTIVE' } };
   if (r.mode === 'pacer') return { cluster, detail: '', problem: { detail: 'it is on Pacer already (record pacer)', refusal: 'REFUSED' } };
   return { cluster, detail: '', problem: { detail: `its record is ${r.mode}, which a migration does not start from`, refusal: 'REFUSED' } };
@@ -109,9 +111,9 @@ function clusterKnown(cluster: string | undefined, clusters: readonly string[]):
   };
 }
 
-/** The row of a start whose record write failed: copying to-pacer, paused, while the record is still legacy. */
+/** The row of a start whose record write failed: copying to-pacer, paused, while the record is still legacy (or shadow). */
 function isUnfinishedStart(row: MigrationRow | undefined, record: RoutingRecord | undefined): boolean {
-  return row !== undefined && row.status === 'copying' && row.direction === 'to-pacer' && row.paused && (record === undefined || record.mode === 'legacy');
+  return row !== undefined && row.status === 'copying' && row.direction === 'to-pacer' && row.paused && (record === undefined || record.mode === 'legacy' || record.mode === 'shadow');
 }
 
 function migrationFree(row: MigrationRow | undefined, record: RoutingRecord | undefined): PreconditionCheck {

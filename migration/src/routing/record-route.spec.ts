@@ -16,8 +16,13 @@ describe('record → route', () => {
     expect(routeOfRecord({ ...base, mode: 'finalized' })).toEqual({ mode: 'pacer', legacyCluster: 'a' });
   });
 
-  it('gives no route for shadow (issue 13), nor for a migrating record missing its direction or cluster', () => {
-    expect(routeOfRecord({ ...base, mode: 'shadow' })).toBeUndefined();
+  it('serves a shadow record from its legacy cluster (issue 13), and back', () => {
+    expect(routeOfRecord({ ...base, mode: 'shadow' })).toEqual({ mode: 'shadow', legacyCluster: 'a' });
+    expect(recordFieldsOf({ mode: 'shadow', legacyCluster: 'a' })).toEqual({ mode: 'shadow', legacyCluster: 'a' });
+  });
+
+  it('gives no route for a record missing what its mode needs', () => {
+    expect(routeOfRecord({ ...base, mode: 'shadow', legacyCluster: null })).toBeUndefined();
     expect(routeOfRecord({ ...base, mode: 'migrating' })).toBeUndefined();
     expect(routeOfRecord({ ...base, mode: 'migrating', direction: 'to-pacer', legacyCluster: null })).toBeUndefined();
   });

@@ -6,9 +6,10 @@ import type { QueueRoute } from '../../../core/src/routing/queue-route';
 import type { RoutingRecord } from './routing-record';
 
 /**
- * The route of a record, or undefined for a mode this gateway does not serve (`shadow`, issue 13)
- * or a record missing what its mode needs (parseRoutingRecord refuses those): the caller keeps the
- * previous route of the queue rather than guess one. `finalized` serves exactly as `pacer`.
+ * The route of a record, or undefined for a record missing what its mode needs
+ * (parseRoutingRecord refuses those): the caller keeps the previous route of the queue rather than
+ * guess one. `finalized` serves exactly as `pacer`; `shadow` is served by its legacy cluster, with
+ * the shadow copies in Pacer (issue 13).
  */
 export function routeOfRecord(record: RoutingRecord): QueueRoute | undefined {
   switch (record.mode) {
@@ -22,7 +23,7 @@ export function routeOfRecord(record: RoutingRecord): QueueRoute | undefined {
         ? undefined
         : { mode: 'migrating', legacyCluster: record.legacyCluster, direction: record.direction };
     case 'shadow':
-      return undefined;
+      return record.legacyCluster === null ? undefined : { mode: 'shadow', legacyCluster: record.legacyCluster };
   }
 }
 
@@ -33,6 +34,8 @@ export function recordFieldsOf(route: QueueRoute): Pick<RoutingRecord, 'mode' | 
       return { mode: 'legacy', legacyCluster: route.cluster };
     case 'pacer':
       return { mode: 'pacer', legacyCluster: route.legacyCluster };
+    case 'shadow':
+      return { mode: 'shadow', legacyCluster: route.legacyCluster };
     case 'migrating':
       return { mode: 'migrating', legacyCluster: route.legacyCluster, direction: route.direction };
   }

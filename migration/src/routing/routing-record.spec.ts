@@ -14,15 +14,16 @@ describe('routing record format', () => {
     expect(parseRoutingRecord('q1', serializeRoutingRecord(pacer))).toEqual(pacer);
   });
 
-  it('reads the migration modes; serves migrating and finalized, not shadow (issue 13)', () => {
+  it('reads and serves the migration modes, shadow included (issue 13)', () => {
     const migrating = parseRoutingRecord('q1', bytes({ ...record, mode: 'migrating', direction: 'to-pacer' }));
     expect(migrating).toMatchObject({ mode: 'migrating', direction: 'to-pacer', legacyCluster: 'redis-a' });
     expect(parseRoutingRecord('q1', serializeRoutingRecord(migrating))).toEqual(migrating);
     expect(parseRoutingRecord('q1', bytes({ ...record, mode: 'migrating', direction: 'to-legacy' })).direction).toBe('to-legacy');
     expect(parseRoutingRecord('q1', bytes({ ...record, mode: 'finalized' })).mode).toBe('finalized');
-    expect(parseRoutingRecord('q1', bytes({ ...record, mode: 'shadow' })).mode).toBe('shadow');
-    for (const mode of ['legacy', 'pacer', 'migrating', 'finalized'] as const) expect(isServedMode(mode)).toBe(true);
-    expect(isServedMode('shadow')).toBe(false);
+    const shadow = parseRoutingRecord('q1', bytes({ ...record, mode: 'shadow' }));
+    expect(shadow).toMatchObject({ mode: 'shadow', legacyCluster: 'redis-a' });
+    expect(parseRoutingRecord('q1', serializeRoutingRecord(shadow))).toEqual(shadow);
+    for (const mode of ['legacy', 'pacer', 'shadow', 'migrating', 'finalized'] as const) expect(isServedMode(mode)).toBe(true);
   });
 
   it('keeps format 1: a record written before `direction` existed reads the same', () => {
@@ -42,6 +43,8 @@ describe('routing record format', () => {
     ['legacy without a cluster', bytes({ ...record, legacyCluster: null }), /legacy needs a legacyCluster/],
     ['migrating without a direction', bytes({ ...record, mode: 'migrating' }), /migrating needs a direction/],
     ['migrating without a cluster', bytes({ ...record, mode: 'migrating', direction: 'to-pacer', legacyCluster: null }), /migrating needs a legacyCluster/],
+    ['shadow without a cluster', bytes({ ...record, mode: 'shadow', legacyCluster: null }), /shadow needs a legacyCluster/],
+    ['shadow with a direction', bytes({ ...record, mode: 'shadow', direction: 'to-pacer' }), /shadow takes no direction/],
     ['finalized without a cluster', bytes({ ...record, mode: 'finalized', legacyCluster: null }), /finalized needs a legacyCluster/],
     ['a direction outside migrating', bytes({ ...record, mode: 'pacer', direction: 'to-pacer' }), /pacer takes no direction/],
     ['an unknown direction', bytes({ ...record, mode: 'migrating', direction: 'sideways' }), /direction/],

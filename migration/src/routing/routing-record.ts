@@ -14,8 +14,12 @@ import type { MigrationDirection } from '../../../core/src/routing/queue-route';
  *   (`to-pacer`, or `to-legacy` after a rollback); calls reach both sides while the copier moves
  *   the jobs (core/src/routing/routing-backend.ts);
  * - `finalized`: served exactly as `pacer` (the legacy side is empty and verified; the copier stops);
- * - `shadow`: reserved, not served by any gateway yet (issue 13): a gateway ignores such a record,
- *   keeping the previous route, instead of misrouting the queue.
+ * - `shadow` (issue 13, the mode before `migrating`): every call is answered by `legacyCluster`
+ *   (the primary); gateways also copy enqueues to the queue's shadow copy in Pacer, a reserved
+ *   queue of its own (core/src/shadow/shadow-queue-name.ts) that no client is ever served from,
+ *   and repeat read calls there to compare. `pinlater-ops shadow start|stop` enters and leaves it.
+ *   A gateway older than issue 13 refuses such a record (an unknown mode) and keeps the queue's
+ *   previous route, as for any record it cannot use.
  *
  * `direction` is present exactly when the mode is `migrating`. It was added within format 1: a
  * record without it reads as before, so a newer gateway reads every older record; an older
@@ -26,7 +30,7 @@ import type { MigrationDirection } from '../../../core/src/routing/queue-route';
  * Descriptor routing does not depend on the mode: a descriptor goes to the system that issued it
  * (core/src/descriptors/issuer.ts), legacy ones to the queue's `legacyCluster`.
  */
-export const SERVED_MODES = ['legacy', 'pacer', 'migrating', 'finalized'] as const;
+export const SERVED_MODES = ['legacy', 'pacer', 'shadow', 'migrating', 'finalized'] as const;
 /** The modes of the migration issues (11, and 13 for `shadow`). */
 export const MIGRATION_MODES = ['shadow', 'migrating', 'finalized'] as const;
 export const ROUTING_MODES = ['legacy', 'pacer', 'shadow', 'migrating', 'finalized'] as const;
@@ -93,7 +97,7 @@ export function parseRoutingRecord(queue: string, data: Buffer): RoutingRecord {
 
 /** What the mode requires of `legacyCluster` and `direction` (a schema alone cannot say it). */
 function modeProblem(record: RoutingRecord): string | undefined {
-  const needsCluster = record.mode === 'legacy' || record.mode === 'migrating' || record.mode === 'finalized';
+  const needsCluster = record.mode !== 'pacer';
   if (needsCluster && record.legacyCluster === null) return `mode ${record.mode} needs a legacyCluster`;
   if (record.mode === 'migrating' && record.direction === undefined) return 'mode migrating needs a direction (to-pacer or to-legacy)';
   if (record.mode !== 'migrating' && record.direction !== undefined) return `mode ${record.mode} takes no direction (only migrating does)`;

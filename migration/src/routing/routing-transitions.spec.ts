@@ -19,6 +19,21 @@ describe('routing transitions', () => {
     expect(transition('pacer', 'finalized')?.preconditions).toEqual(['legacy-side-empty', 'verification-matches']);
   });
 
+  it('has the shadow rows (issue 13): legacy to shadow and back, and shadow as the mode before migrating', () => {
+    expect(transition('legacy', 'shadow')?.preconditions).toEqual(['pacer-configured', 'no-migration-in-progress', 'shadow-queue-available']);
+    expect(transition('shadow', 'legacy')?.preconditions).toEqual([]);
+    expect(transition('shadow', migrating('to-pacer'))?.preconditions).toEqual(['pacer-configured', 'no-migration-in-progress']);
+    expect(transition('shadow', migrating('to-legacy'))).toBeUndefined();
+    expect(transition('shadow', 'pacer')).toBeUndefined(); // only through the migration (the copier moves the jobs)
+    expect(transition('pacer', 'shadow')).toBeUndefined();
+    expect(transition(migrating('to-pacer'), 'shadow')).toBeUndefined(); // a rollback goes to legacy, never back to shadow
+    expect(transition(migrating('to-legacy'), 'shadow')).toBeUndefined();
+    expect(transition('shadow', 'shadow')).toBeUndefined();
+    expect(transition('shadow', 'finalized')).toBeUndefined();
+    expect(transition('legacy', 'shadow')?.otherwise).toContain('pinlater-ops shadow start <queue>');
+    expect(transition('shadow', 'legacy')?.otherwise).toContain('pinlater-ops shadow stop <queue>');
+  });
+
   it('tells the directions apart: a migration never starts towards legacy nor ends on the side it leaves', () => {
     expect(transition('legacy', migrating('to-legacy'))).toBeUndefined();
     expect(transition('pacer', migrating('to-pacer'))).toBeUndefined();
@@ -40,7 +55,7 @@ describe('routing transitions', () => {
       }
     }
     expect(transition('pacer', 'pacer')).toBeUndefined();
-    expect(transition('legacy', 'shadow')).toBeUndefined();
+    expect(transition('pacer', 'shadow')).toBeUndefined();
     expect(transition('legacy', 'finalized')).toBeUndefined();
     expect(transition('finalized', 'pacer')).toBeUndefined();
   });

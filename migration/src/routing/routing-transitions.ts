@@ -11,6 +11,17 @@ import type { RoutingMode } from './routing-record';
  *      ▲                          │ rollback                              │ rollback
  *      └──copier: drained── migrating(to-legacy) ◀───────────────────────┘
  *
+ *   and the optional step before a migration:
+ *
+ *   legacy ──shadow start──▶ shadow ──migrate start──▶ migrating(to-pacer)
+ *      ▲                        │
+ *      └──────shadow stop───────┘
+ *
+ * `shadow` (issue 13) is the mode before `migrating`: legacy serves, Pacer gets shadow
+ * copies in a reserved queue of their own (core/src/shadow/shadow-queue-name.ts). Leaving it (stop,
+ * or migrate start) writes the record first; the CLI removes the shadow queue once every live
+ * gateway applied that table version.
+ *
  * A side of a change is a mode and, for `migrating`, its direction: migrating(to-pacer) →
  * migrating(to-legacy) is a change of its own (the rollback).
  */
@@ -40,7 +51,13 @@ export type Precondition =
   /** The legacy cluster holds no job of the queue in any state (counted with the export cursor, never the capped getJobCount). */
   | 'legacy-side-empty'
   /** Verification of the migration found no difference: ledger checksums as taken and as stored are equal, no mismatching job. */
-  | 'verification-matches';
+  | 'verification-matches'
+  /**
+   * The queue can have a shadow copy in Pacer: its shadow queue name (the reserved prefix and the
+   * queue's name, core/src/shadow/shadow-queue-name.ts `canShadow`) fits Pacer's queue names, and
+   * that queue exists or is created before the record changes.
+   */
+  | 'shadow-queue-available';
 
 export interface Transition {
   readonly from: RoutingMode;
@@ -64,6 +81,7 @@ export interface ModeState {
 }
 
 const FOLLOW = 'follow it with `pinlater-ops migrate status <queue>`';
+const SHADOW_OTHERWISE = 'configure Pacer, wait for the migration already running, or keep the queue as it is (its name may be too long for a shadow copy)';
 
 export const TRANSITIONS: readonly Transition[] = [
   {
@@ -80,6 +98,18 @@ export const TRANSITIONS: readonly Transition[] = [
   },
   {
     from: 'legacy', to: 'migrating', toDirection: 'to-pacer', preconditions: ['pacer-configured', 'no-migration-in-progress'],
+    otherwise: `configure Pacer, or wait for the migration already running (${FOLLOW})`,
+  },
+  {
+    from: 'legacy', to: 'shadow', preconditions: ['pacer-configured', 'no-migration-in-progress', 'shadow-queue-available'],
+    otherwise: `${SHADOW_OTHERWISE}; \`pinlater-ops shadow start <queue>\` names the one that fails`,
+  },
+  {
+    from: 'shadow', to: 'legacy', preconditions: [],
+    otherwise: 'nothing blocks leaving shadow mode: `pinlater-ops shadow stop <queue>` (it also removes the shadow copies)',
+  },
+  {
+    from: 'shadow', to: 'migrating', toDirection: 'to-pacer', preconditions: ['pacer-configured', 'no-migration-in-progress'],
     otherwise: `configure Pacer, or wait for the migration already running (${FOLLOW})`,
   },
   {

@@ -7,9 +7,10 @@
  *   operator's changes bump it) and one on the children of `<root>/queues` (records gateways
  *   create), re-armed by every read. A change is applied as soon as its watch fires (issue 10:
  *   within 1 s). Everything is served from memory.
- * - **Records that do not parse**, or whose mode this gateway does not serve (`shadow`, issue
- *   13; record-route.ts): ignored with an error log, counted in `status().invalidRecords`
- *   (once per bad version); the queue's previous route stays in force. A queue whose record was
+ * - **Records that do not parse**, or that give no route (record-route.ts; a mode this gateway
+ *   does not know fails to parse): ignored with an error log, counted in `status().invalidRecords`
+ *   (once per bad version); the queue's previous route stays in force. A `shadow` record is
+ *   served (issue 13): its legacy cluster answers, Pacer holds the shadow copies. A queue whose record was
  *   never usable here is refused (NO_HEALTHY_SHARDS), never routed by guess.
  * - **ZooKeeper trouble.** The table last applied keeps serving; `status().degraded` is true
  *   while the session is SUSPENDED or LOST (core/src/zookeeper/zk-connection-state.ts) and until

@@ -1,0 +1,53 @@
+/**
+ * The demo workload's process (scripts/up.sh starts a `--role producer` and a `--role worker`):
+ * flags validated once (demo-config.ts; `--help` for all of them), JSON logs on stdout, the role's
+ * loops (one per queue), an optional status port, and a progress line every 30 s.
+ *
+ * SIGTERM/SIGINT: every loop ends after its call in flight, the connections and the status port
+ * close, `pinlater-demo stopped` is logged and the process exits 0 on its own.
+ */
+import { CommanderError } from 'commander';
+import { ConfigError } from '../../core/src/config/parse-config';
+import { createLogger } from '../../core/src/logging/logger';
+import { loadDemoConfig, type DemoConfig } from './demo-config';
+import { startDemo } from './demo-process';
+
+function configOrExit(): DemoConfig {
+  try {
+    return loadDemoConfig(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 1); // commander printed help or the usage error
+    if (e instanceof ConfigError) {
+      process.stderr.write(`pinlater-demo: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const logger = createLogger({ name: 'pinlater-demo', level: config.logLevel });
+  const demo = await startDemo(config, logger);
+  logger.info({ role: config.role, gateway: `${config.host}:${config.port}`, queues: config.queues, statusPort: config.statusPort }, 'pinlater-demo started');
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'pinlater-demo stopping');
+    demo.close().then(
+      () => logger.info({ totals: demo.counters.totals() }, 'pinlater-demo stopped'),
+      (e: unknown) => {
+        logger.error({ err: e }, 'pinlater-demo: close failed');
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`pinlater-demo: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
