@@ -139,14 +139,12 @@ export class RoutingBackend implements PinLaterBackend {
   // ---- calls on the queue's system (both sides of a migrating queue) -----------------------------
 
   async enqueueJobs(req: EnqueueRequest): Promise<string[]> {
-    const serving = await this.serving(req.queue);
-    const shadow = this.shadowOf(req.queue);
+    const { serving, shadow } = await this.routed(req.queue);
     return shadow === undefined ? destinationOf(serving).enqueueJobs(req) : shadow.enqueueJobs(req, destinationOf(serving));
   }
 
   async dequeueJobs(req: DequeueRequest): Promise<DequeueResult> {
-    const serving = await this.serving(req.queue);
-    const shadow = this.shadowOf(req.queue);
+    const { serving, shadow } = await this.routed(req.queue);
     if ('one' in serving) return shadow === undefined ? serving.one.dequeueJobs(req) : shadow.dequeueJobs(req, serving.one);
     return dequeueBothSides(req, {
       sides: serving.both,
@@ -160,15 +158,13 @@ export class RoutingBackend implements PinLaterBackend {
   }
 
   async getJobCount(req: CountRequest): Promise<number> {
-    const serving = await this.serving(req.queue, 'query');
-    const shadow = this.shadowOf(req.queue);
+    const { serving, shadow } = await this.routed(req.queue, 'query');
     if ('one' in serving) return shadow === undefined ? serving.one.getJobCount(req) : shadow.getJobCount(req, serving.one);
     return countBothSides(serving.both, req);
   }
 
   async scanJobs(req: ScanRequest): Promise<JobInfo[]> {
-    const serving = await this.serving(req.queue, 'query');
-    const shadow = this.shadowOf(req.queue);
+    const { serving, shadow } = await this.routed(req.queue, 'query');
     if ('one' in serving) return shadow === undefined ? serving.one.scanJobs(req) : shadow.scanJobs(req, serving.one);
     return scanBothSides(serving.both, req);
   }
@@ -203,7 +199,7 @@ export class RoutingBackend implements PinLaterBackend {
     const succeeded = this.byIssuer(route, req.queue, req.succeeded);
     const failed = this.byIssuer(route, req.queue, req.failed);
     const backends = new Set([...succeeded.keys(), ...failed.keys()]);
-    const shadow = this.shadowOf(req.queue);
+    const shadow = this.shadowFor(req.queue, route);
     shadow?.ackStarting(req); // the copies are in flight from before legacy applies the ack (shadow-drainer.ts)
     try {
       await Promise.all([...backends].map((b) => b.ackDequeuedJobs(withTrace<AckRequest>({ queue: req.queue, succeeded: succeeded.get(b) ?? [], failed: failed.get(b) ?? [] }, req.trace))));
@@ -343,6 +339,12 @@ export class RoutingBackend implements PinLaterBackend {
     return this.servingOf(await this.route(queue, call), queue);
   }
 
+  /** The queue's serving systems and, in shadow mode, the shadow engine: from one route lookup. */
+  private async routed(queue: string, call: ShadowNameCall = 'jobs'): Promise<{ serving: Serving; shadow: ShadowEngine | undefined }> {
+    const route = await this.route(queue, call);
+    return { serving: this.servingOf(route, queue), shadow: this.shadowFor(queue, route) };
+  }
+
   /**
    * The route in force: the record, else discovery, else the default destination. A shadow copy's
    * name is refused, as a queue that does not exist (shadow-name-guard.ts).
@@ -353,13 +355,14 @@ export class RoutingBackend implements PinLaterBackend {
   }
 
   /**
-   * The shadow engine, when `queue` is routed `shadow` now and Pacer and an engine are configured;
-   * otherwise the engine learns that the queue's shadow session (if any) ended.
+   * The shadow engine, when the queue's `route` (in force for this call) is `shadow` and Pacer
+   * and an engine are configured; otherwise the engine learns that the queue's shadow session (if
+   * any) ended.
    */
-  private shadowOf(queue: string): ShadowEngine | undefined {
+  private shadowFor(queue: string, route: QueueRoute): ShadowEngine | undefined {
     const engine = this.options.shadow;
     if (engine === undefined || this.options.pacer === undefined) return undefined;
-    if (this.shadowLegacyOf(queue) !== undefined) return engine;
+    if (route.mode === 'shadow') return engine;
     engine.sessionEnded(queue);
     return undefined;
   }
