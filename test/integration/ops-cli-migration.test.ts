@@ -33,7 +33,7 @@ import { redisKeysNamespace, uniqueShardBase } from '../support/namespaces';
 import { writeShippedProperties } from '../support/shipped-properties';
 import { testEnv } from '../support/test-env';
 import { jsonOf, runCli, startCli } from './ops-cli-runner';
-import { dequeueReq, freshPacerDb, job, type PacerDb } from './pacer-fixtures';
+import { dequeueReq, freshPacerDb, job, pacerQueueNames, type PacerDb } from './pacer-fixtures';
 import { routingTable, TEST_OPERATOR, type RoutingTableFixture } from './routing-fixtures';
 
 jest.setTimeout(60_000);
@@ -67,11 +67,6 @@ function writeConfigFiles(): void {
   writeFileSync(join(dir, 'operator.credential'), `${TEST_OPERATOR.authText()}\n`);
   writeFileSync(join(dir, 'admin.password'), 'secret\n');
   writeFileSync(join(dir, 'wrong.password'), 'not-secret\n');
-}
-
-async function pacerQueueNames(): Promise<string[]> {
-  const [rows] = await withMysql((db) => db.query(`SELECT name FROM ${TABLES.queues} ORDER BY name`), pacerDb.db.name);
-  return (rows as Array<{ name: string }>).map((r) => r.name);
 }
 
 async function row(queue: string): Promise<MigrationRow> {
@@ -198,7 +193,7 @@ describe('pinlater-ops migration commands against the systems', () => {
       .toMatchObject({ dryRun: true, written: false, pin: true, planned: 9, legacyCluster: REDIS });
     expect(await table.store.read('mig_plan')).toBeUndefined();
     expect(await states.get('mig_plan')).toBeUndefined();
-    expect(await pacerQueueNames()).not.toContain('mig_plan');
+    expect(await pacerQueueNames(pacerDb)).not.toContain('mig_plan');
   });
 
   it('migrate start pins the queue, creates it on Pacer, writes the migration row and the migrating record; a second start is refused (exit 8)', async () => {
@@ -210,7 +205,7 @@ describe('pinlater-ops migration commands against the systems', () => {
     expect(out).toMatchObject({ written: true, pinned: { mode: 'legacy', version: 1 }, record: { mode: 'migrating', direction: 'to-pacer', version: 2 } });
     expect(await row('mig_plan')).toMatchObject({ migrationId: firstId, direction: 'to-pacer', legacyCluster: REDIS, status: 'copying', paused: false, rateLimitPerS: 100 });
     expect(await table.store.read('mig_plan')).toMatchObject({ mode: 'migrating', direction: 'to-pacer', legacyCluster: REDIS, version: 2, changedBy: 'alice', reason: 'to pacer' });
-    expect(await pacerQueueNames()).toContain('mig_plan');
+    expect(await pacerQueueNames(pacerDb)).toContain('mig_plan');
 
     const again = await runCli(['migrate', 'start', 'mig_plan', '--yes', '--json'], writeEnv);
     expect(again.code).toBe(8);

@@ -39,7 +39,7 @@ import { redisKeysNamespace, uniqueShardBase } from '../support/namespaces';
 import { writeShippedProperties } from '../support/shipped-properties';
 import { testEnv } from '../support/test-env';
 import { jsonOf, runCli, startCli } from './ops-cli-runner';
-import { dequeueReq, freshPacerDb, job, type PacerDb } from './pacer-fixtures';
+import { dequeueReq, freshPacerDb, job, pacerQueueNames, type PacerDb } from './pacer-fixtures';
 import { routingTable, TEST_OPERATOR, type RoutingTableFixture } from './routing-fixtures';
 
 jest.setTimeout(60_000);
@@ -70,11 +70,6 @@ function writeConfigFiles(): void {
   writeFileSync(join(dir, 'routing.json'), JSON.stringify({ legacyClusters, pacer: { backendConfig: 'pacer.json' }, routing: { zookeeper: table.connectString, defaultDestination: 'pacer' } }));
   writeFileSync(join(dir, 'routing-no-pacer.json'), JSON.stringify({ legacyClusters, routing: { zookeeper: table.connectString, defaultDestination: REDIS } }));
   writeFileSync(join(dir, 'operator.credential'), `${TEST_OPERATOR.authText()}\n`);
-}
-
-async function pacerQueueNames(): Promise<string[]> {
-  const [rows] = await withMysql((db) => db.query(`SELECT name FROM ${TABLES.queues} ORDER BY name`), pacerDb.db.name);
-  return (rows as Array<{ name: string }>).map((r) => r.name);
 }
 
 async function pacerJobsOf(queue: string): Promise<number> {
@@ -181,7 +176,7 @@ describe('pinlater-ops shadow against the systems', () => {
     expect(migrating.code).toBe(8);
     expect(migrating.stderr).toContain('legacy-record: it is migrating to-pacer already');
     expect(await table.store.read('sh_nopacer')).toBeUndefined();
-    expect((await pacerQueueNames()).filter((q) => q.startsWith('zz_'))).toEqual([]);
+    expect((await pacerQueueNames(pacerDb)).filter((q) => q.startsWith('zz_'))).toEqual([]);
   });
 
   it('shadow start without --yes and without a terminal is refused (3) and writes nothing', async () => {
@@ -189,7 +184,7 @@ describe('pinlater-ops shadow against the systems', () => {
     expect(run.code).toBe(3);
     expect(run.stdout).toContain(`creates:  the shadow queue ${shadowQueueName('sh_main')} on pacer`);
     expect(await table.store.read('sh_main')).toBeUndefined();
-    expect(await pacerQueueNames()).not.toContain(shadowQueueName('sh_main'));
+    expect(await pacerQueueNames(pacerDb)).not.toContain(shadowQueueName('sh_main'));
   });
 
   it('shadow start pins the queue, creates the shadow queue in Pacer and writes the shadow record; a gateway serves the shadow route; a second start changes nothing', async () => {
@@ -200,7 +195,7 @@ describe('pinlater-ops shadow against the systems', () => {
       written: true, pinned: { mode: 'legacy' }, record: { mode: 'shadow', legacyCluster: REDIS, version: 2 }, shadowQueue: shadowQueueName('sh_main'), seed: { seeded: 0 },
     });
     expect(await table.store.read('sh_main')).toMatchObject({ mode: 'shadow', legacyCluster: REDIS, version: 2, changedBy: 'alice', reason: 'compare first' });
-    expect(await pacerQueueNames()).toEqual([shadowQueueName('sh_main')]); // only the shadow queue: the queue's own Pacer queue is not created
+    expect(await pacerQueueNames(pacerDb)).toEqual([shadowQueueName('sh_main')]); // only the shadow queue: the queue's own Pacer queue is not created
     await eventually(() => expect(gateway.routeOf('sh_main')).toEqual({ mode: 'shadow', legacyCluster: REDIS }), { timeoutMs: 10_000 });
     expect(gateway.status().queuesByMode).toMatchObject({ shadow: 1 });
 
@@ -242,7 +237,7 @@ describe('pinlater-ops shadow against the systems', () => {
     expect(gateway.status().appliedVersion).toBeGreaterThanOrEqual(out.tableVersion); // it had applied the change before the copies went
     expect(gateway.routeOf('sh_main')).toEqual({ mode: 'legacy', cluster: REDIS });
     expect(await table.store.read('sh_main')).toMatchObject({ mode: 'legacy', legacyCluster: REDIS, version: 3, changedBy: 'bob' });
-    expect(await pacerQueueNames()).not.toContain(shadowQueueName('sh_main'));
+    expect(await pacerQueueNames(pacerDb)).not.toContain(shadowQueueName('sh_main'));
     expect(await pacerJobsOf(shadowQueueName('sh_main'))).toBe(0);
 
     const again = await runCli(['shadow', 'stop', 'sh_main', '--yes'], writeEnv);
@@ -268,7 +263,7 @@ describe('pinlater-ops shadow against the systems', () => {
       expect(stopped.stderr).toContain('run `pinlater-ops shadow stop sh_behind` once they caught up');
       expect(jsonOf<{ error: { code: string; written: boolean; record: { mode: string } } }>(stopped).error).toMatchObject({ code: 'INCOMPLETE', written: true, record: { mode: 'legacy' } });
       expect(await table.store.read('sh_behind')).toMatchObject({ mode: 'legacy' });
-      expect(await pacerQueueNames()).toContain(shadowQueueName('sh_behind'));
+      expect(await pacerQueueNames(pacerDb)).toContain(shadowQueueName('sh_behind'));
 
       const leftOver = await runCli(['shadow', 'status', '--json'], readEnv);
       expect(leftOver.code).toBe(2);
@@ -276,13 +271,13 @@ describe('pinlater-ops shadow against the systems', () => {
 
       const finishing = startCli(['shadow', 'stop', 'sh_behind', '--yes'], writeEnv);
       await eventually(() => expect(finishing.output().stderr).toContain(`Waiting up to 30 s for gateway(s) gw-behind to apply routing table version ${tableVersion + 1}.`), { timeoutMs: 20_000 });
-      expect(await pacerQueueNames()).toContain(shadowQueueName('sh_behind'));
+      expect(await pacerQueueNames(pacerDb)).toContain(shadowQueueName('sh_behind'));
       await session.set(presencePath, presence(tableVersion + 1));
       const finished = await finishing.done;
       expect(finished.code).toBe(0);
       expect(finished.stdout).toContain('left:     its shadow queue zz_pacer_shadow__sh_behind on pacer (the queue is not in shadow mode)');
       expect(finished.stdout).toContain('Removed the shadow queue zz_pacer_shadow__sh_behind from pacer: 2 shadow copies.');
-      expect(await pacerQueueNames()).not.toContain(shadowQueueName('sh_behind'));
+      expect(await pacerQueueNames(pacerDb)).not.toContain(shadowQueueName('sh_behind'));
       expect((await table.store.read('sh_behind'))?.version).toBe(3); // the second run wrote no record
     } finally {
       await session.delete(presencePath);
@@ -307,7 +302,7 @@ describe('pinlater-ops shadow against the systems', () => {
     expect(gateway.status().appliedVersion).toBeGreaterThanOrEqual(out.tableVersion);
     expect(gateway.routeOf('sh_mig')).toEqual({ mode: 'migrating', legacyCluster: REDIS, direction: 'to-pacer' });
     expect(await states.get('sh_mig')).toMatchObject({ migrationId: out.row.migrationId, status: 'copying', direction: 'to-pacer' });
-    const names = await pacerQueueNames();
+    const names = await pacerQueueNames(pacerDb);
     expect(names).toContain('sh_mig'); // the queue's own Pacer queue, which the copier fills
     expect(names).not.toContain(shadowQueueName('sh_mig'));
     expect(await pacerJobsOf('sh_mig')).toBe(0); // no shadow copy ever reached the served queue

@@ -31,7 +31,7 @@ import { releaseNamespace } from '../support/namespace-keeper';
 import { freshDatabase, mysqlDatabasesNamespace, redisKeysNamespace, uniqueMysqlInstanceId, uniqueShardBase, zkChroot, type FreshDatabase } from '../support/namespaces';
 import { testEnv } from '../support/test-env';
 import { jsonOf, runCli, startCli } from './ops-cli-runner';
-import { dequeueReq, freshPacerDb, job, type PacerDb } from './pacer-fixtures';
+import { dequeueReq, freshPacerDb, job, pacerQueueNames, type PacerDb } from './pacer-fixtures';
 import { operatorChrootNamespace, routingTable, TEST_OPERATOR, type RoutingTableFixture } from './routing-fixtures';
 
 jest.setTimeout(60_000);
@@ -82,11 +82,6 @@ function writeConfigFiles(): void {
   writeFileSync(join(dir, 'pacer.json'), JSON.stringify({ mode: 'embedded', mysql: { host, port, user, password, database: pacerDb.db.name, connectionLimit: 2 }, defaultPartitions: 1 }));
   writeRoutingConfig('routing.json', table.connectString);
   writeFileSync(join(dir, 'operator.credential'), `${OPERATOR_TEXT}\n`);
-}
-
-async function pacerQueueNames(): Promise<string[]> {
-  const [rows] = await withMysql((db) => db.query(`SELECT name FROM ${TABLES.queues} ORDER BY name`), pacerDb.db.name);
-  return (rows as Array<{ name: string }>).map((r) => r.name);
 }
 
 beforeAll(async () => {
@@ -270,7 +265,7 @@ describe('pinlater-ops against the systems', () => {
     expect(jsonOf<{ error: { code: string; jobs: Record<string, { pending: number; inProgress: number }> } }>(refused).error)
       .toMatchObject({ code: 'JOBS_REMAIN', jobs: { [REDIS]: { pending: 1, inProgress: 1 } } });
     expect(await table.store.read('ops_busy')).toMatchObject({ mode: 'legacy', legacyCluster: REDIS, version: 1 });
-    expect(await pacerQueueNames()).not.toContain('ops_busy');
+    expect(await pacerQueueNames(pacerDb)).not.toContain('ops_busy');
 
     const second = await directRedis.dequeueJobs(dequeueReq('ops_busy', 1));
     const done = [...first.jobs, ...second.jobs].map((j) => ({ descriptor: j.descriptor, appendCustomStatus: '', retryDelayMs: 0 }));
@@ -285,7 +280,7 @@ describe('pinlater-ops against the systems', () => {
     const toPacer = await runCli(['route', 'ops_empty', '--to', 'pacer', '--yes', '--json', '--by', 'carol', '--reason', 'first move'], writeEnv);
     expect(toPacer.code).toBe(0);
     expect(jsonOf<{ createOnDestination: boolean; record: { version: number } }>(toPacer)).toMatchObject({ createOnDestination: true, record: { version: 2 } });
-    expect(await pacerQueueNames()).toContain('ops_empty');
+    expect(await pacerQueueNames(pacerDb)).toContain('ops_empty');
     expect(await table.store.read('ops_empty')).toMatchObject({ mode: 'pacer', legacyCluster: REDIS, version: 2, changedBy: 'carol', reason: 'first move' });
 
     // Pacer -> another legacy cluster (created there), then history of the queue, newest first.
@@ -333,7 +328,7 @@ describe('pinlater-ops against the systems', () => {
     for (const run of [unknown, nowhere, noCredential, wrongCredential, notConfirmed]) expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(await table.store.tableVersion()).toBe(versionBefore);
     expect(await table.store.read('ops_mysql')).toMatchObject({ mode: 'legacy', legacyCluster: MYSQL, version: 1 });
-    expect(await pacerQueueNames()).not.toContain('ops_mysql');
+    expect(await pacerQueueNames(pacerDb)).not.toContain('ops_mysql');
   });
 
   it('setup creates the routing tree in a new chroot (PINLATER_ROUTING_CREDENTIAL)', async () => {

@@ -2,8 +2,10 @@
  * Pacer test fixtures: a fresh, migrated MariaDB database per test file (dropped afterwards), an
  * embedded backend, in-process brokers, and job helpers.
  */
+import { withMysql } from '../support/mysql';
 import { freshDatabase, type FreshDatabase } from '../support/namespaces';
 import { testEnv } from '../support/test-env';
+import { TABLES } from '../../pacer/src/datastore/tables';
 import { migrateDatabase } from '../../pacer/src/migrate';
 import type { NewJob } from '../../core/src/types/job';
 import type { DequeueRequest } from '../../core/src/types/requests';
@@ -19,6 +21,12 @@ export async function freshPacerDb(): Promise<PacerDb> {
   const mysql = { host, port, user, password, database: db.name };
   await migrateDatabase(mysql);
   return { db, mysql };
+}
+
+/** The queues Pacer's registry holds in `pacer`'s database, by name (read with SQL, behind every backend). */
+export async function pacerQueueNames(pacer: PacerDb): Promise<string[]> {
+  const [rows] = await withMysql((db) => db.query(`SELECT name FROM ${TABLES.queues} ORDER BY name`), pacer.db.name);
+  return (rows as Array<{ name: string }>).map((r) => r.name);
 }
 
 export function job(body: string, extra: Partial<NewJob> = {}): NewJob {
