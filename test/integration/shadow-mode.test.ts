@@ -123,6 +123,7 @@ describe('shadow mode', () => {
     await settled();
     expect(await pacer.deleteJobs({ queue: shadowQueueName('sh_diff'), state: JobState.PENDING, priority: 1, limit: 1 })).toBe(1);
     await router.lookupJobs({ descriptors, includeBody: false });
+    await settled(); // samples are kept newest first, in the order comparisons finish: one at a time makes that order known
     await router.getJobCount({ queue: 'sh_diff', state: JobState.PENDING, future: false });
     await settled();
     expect(method('sh_diff', 'lookupJobs')).toMatchObject({ mismatched: 1, fields: [{ field: 'found', raw: 1, noise: 0, flagged: true }] });
