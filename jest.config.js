@@ -1,4 +1,4 @@
-/** Jest projects: unit specs sit beside the code; integration and conformance suites run against real services. */
+/** Jest projects: unit specs sit beside the code (and the runbook runner's, in test/runbooks/); integration, conformance and security suites run against real services; runbooks runs runbooks/ against the local bring-up. */
 const tsJest = ['ts-jest', { tsconfig: { isolatedModules: true, allowJs: true } }];
 const common = {
   // Node's environment plus the test outcome, so fixtures keep the namespaces of failed tests (test/support/namespace-keeper.ts).
@@ -15,7 +15,11 @@ const common = {
 module.exports = {
   testTimeout: 60000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{core,gateway,legacy-adapter,pacer,migration,dashboards,scripts}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{core,gateway,legacy-adapter,pacer,migration,dashboards,scripts}/**/*.spec.ts', '<rootDir>/test/runbooks/**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'integration',
@@ -32,6 +36,15 @@ module.exports = {
       ...common,
       displayName: 'security',
       testMatch: ['<rootDir>/test/security/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+    },
+    // Every `bash runnable` block of runbooks/ against the local bring-up (scripts/up.sh, which the
+    // test starts when nothing runs, and stops again). Not part of the jest stage of
+    // scripts/test.sh, which selects the four projects above: it has its own stage after it.
+    {
+      ...common,
+      displayName: 'runbooks',
+      testMatch: ['<rootDir>/test/runbooks/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },
   ],

@@ -10,6 +10,8 @@
  *   same factories the gateway uses (src/backend-registry.ts).
  * - `parseProperties`, `isAdminPassword`: a PinLater properties file, and PinLater's deleteQueue
  *   password check against its ADMIN_PASSWORD_HASH (`pinlater-ops finalize --delete-legacy`).
+ * - `PinLaterThriftClient`: a PinLater Thrift client (framed binary) for tools that talk to a
+ *   gateway over the wire, like any PinLater client (`pinlater-ops jobs`, `queue status`).
  *
  * Not here: the Thrift server, handlers, the gateway process (src/main.ts runs on import).
  */
@@ -21,3 +23,5 @@ export { buildBackend } from './src/backend-registry';
 export type { BackendBuildInput } from './src/backend-registry';
 export { parseProperties } from './src/properties-file';
 export { isAdminPassword } from './src/service/admin-password';
+export { PinLaterThriftClient } from './src/client/pinlater-thrift-client';
+export type { ClientOptions, ServerAddress, WireJobInfo } from './src/client/pinlater-thrift-client';

@@ -6,6 +6,8 @@
  *   gateway serves from;
  * - operator side: `RoutingStore` (compare-and-set writes, audit history, presence of the
  *   gateways), `setupRoutingTree` (the tree and its ACLs), `loadOperatorCredential`;
+ * - queue limits (docs/rate-limits.md): `ZkLimitSource` (the gateway side, started by
+ *   `ZkRouteSource` when given `limits`), the limit record format;
  * - the formats: routing records, transitions, history entries, gateway presence, znode paths.
  */
 export { ZkRouteSource } from './src/routing/zk-route-source';
@@ -30,3 +32,7 @@ export { DEFAULT_HISTORY_LIMIT } from './src/routing/routing-history';
 export type { RoutingHistoryEntry } from './src/routing/routing-history';
 export type { HistoryQuery } from './src/routing/routing-history-log';
 export type { GatewayPresence } from './src/routing/gateway-presence';
+export { ZkLimitSource } from './src/routing/zk-limit-source';
+export type { QueueLimitsListener, QueueLimitsSnapshot, ZkLimitSourceOptions } from './src/routing/zk-limit-source';
+export { isPausedLimit, QUEUE_LIMIT_FORMAT } from './src/routing/queue-limit-record';
+export type { QueueLimitRecord } from './src/routing/queue-limit-record';

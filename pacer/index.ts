@@ -9,8 +9,9 @@
  *   (`MoveLedgerStore`, core's `MoveLedger`) and the per-queue work state and lease
  *   (`MigrationStateStore`, core's `MigrationStates`); `PacerBackend.jobMover()` is Pacer's side
  *   of a move.
- * - The operator tools `pacer-status` (src/cli/status.ts) and `pacer-migrate` (src/migrate.ts), as
- *   command declarations plus run functions, so `pinlater-ops pacer …` runs them as subcommands.
+ * - The operator tools `pacer-status` (src/cli/status.ts), `pacer-broker-status`
+ *   (src/cli/broker-status.ts) and `pacer-migrate` (src/migrate.ts), as command declarations plus
+ *   run functions, so `pinlater-ops pacer …` runs them as subcommands.
  */
 export { createPacerBackend } from './src/topology/create-pacer-backend';
 export type {
@@ -58,5 +59,7 @@ export { readClusterStatus, formatClusterStatus } from './src/coordination/clust
 export type { ClusterStatus } from './src/coordination/cluster-status';
 export { pacerStatusCommand, runPacerStatus } from './src/cli/status';
 export type { PacerCliContext, PacerStatusOptions } from './src/cli/status';
+export { brokerStatusCommand, runBrokerStatus } from './src/cli/broker-status';
+export type { BrokerStatusOptions } from './src/cli/broker-status';
 export { MIGRATOR_PASSWORD_VARIABLE, runSchemaMigrate, schemaMigrateCommand } from './src/migrate';
 export type { SchemaMigrateContext, SchemaMigrateOptions } from './src/migrate';

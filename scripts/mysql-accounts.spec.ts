@@ -26,7 +26,7 @@ describe('MySQL accounts (scripts/sql/mysql-accounts.sql)', () => {
     expect(() => parseAccountsConfig({ host: 'h', pacerDatabase: 'p', accounts: {} })).toThrow(/accounts\.legacyGateway\.user/);
   });
 
-  it("the shipped configs and up.sh use each role's account, never root", () => {
+  it("the shipped configs, up.sh and its process table use each role's account, never root", () => {
     const { accounts } = local();
     const legacy = readJson('mysql.local.json') as Record<string, { user: string; passwd: string }>;
     for (const instance of Object.values(legacy)) expect(instance).toMatchObject({ user: accounts.legacyGateway.user, passwd: accounts.legacyGateway.password });
@@ -34,7 +34,8 @@ describe('MySQL accounts (scripts/sql/mysql-accounts.sql)', () => {
       expect(readJson(file)).toMatchObject({ mysql: { user: accounts.pacerGateway.user, password: accounts.pacerGateway.password }, createDatabase: false });
     }
     const up = readFileSync(join(ROOT, 'scripts', 'up.sh'), 'utf8');
-    expect(up).toContain(`--mysql-user ${accounts.pacerBroker.user} --mysql-password ${accounts.pacerBroker.password}`);
+    const processes = readFileSync(join(ROOT, 'config', 'local-processes.conf'), 'utf8'); // the table up.sh starts
+    expect(processes).toContain(`--mysql-user ${accounts.pacerBroker.user} --mysql-password ${accounts.pacerBroker.password}`);
     expect(up).toContain(`--user ${accounts.pacerMigrator.user} --password ${accounts.pacerMigrator.password}`);
     expect(ROLES).toHaveLength(5);
   });

@@ -12,7 +12,13 @@
 #               installs the thrift compiler), then codegen drift (scripts/codegen.sh --check,
 #               pacer/scripts/codegen.sh --check) and the Pacer schema snapshot
 #               (pacer/src/schema-snapshot.ts --check)
-#   4 jest      npx jest --ci (all projects: unit, integration, conformance, security), bounded in time
+#   4 jest      npx jest --ci --selectProjects unit integration conformance security, bounded in time
+#   5 runbooks  every `bash runnable` block of runbooks/ against the local bring-up (jest project
+#               runbooks, test/runbooks/runbooks.test.ts): starts it with scripts/up.sh when nothing
+#               runs, and stops it again (down.sh) only then; bounded in time
+#
+# With extra arguments (a partial run), stage 4 runs jest with them (and all four projects unless
+# they say --selectProjects) and stage 5 is skipped: `--selectProjects runbooks` runs it in stage 4.
 #
 #   bash scripts/test.sh --help                  # this text (jest's own options: npx jest --help)
 set -euo pipefail
@@ -27,6 +33,8 @@ cd "${ROOT}"
 # seconds; a hang guard (a jest kept alive by an open handle must not hang CI), not the suite budget:
 # jest takes ~11.5 min here unloaded (one worker on 2 cores) and ~15.5 min with one CPU burner beside it.
 JEST_TIME_LIMIT="${JEST_TIME_LIMIT:-1800}"
+# seconds; a hang guard for the runbooks stage (each block and scenario is bounded on its own).
+RUNBOOKS_TIME_LIMIT="${RUNBOOKS_TIME_LIMIT:-900}"
 CURRENT_STAGE="setup"
 STAGE_STARTED=${SECONDS}
 RUN_STARTED=${SECONDS}
@@ -92,26 +100,41 @@ run_jest() {
   stage "jest: unit + integration + conformance + security"
   mkdir -p .run
   rm -f .run/jest-results.json
-  local rc=0
+  local rc=0 projects=(--selectProjects unit integration conformance security)
+  if [[ " $* " == *" --selectProjects "* ]]; then projects=(); fi
   timeout --kill-after=30 "${JEST_TIME_LIMIT}" \
-    npx jest --ci --json --outputFile=.run/jest-results.json "$@" || rc=$?
+    npx jest --ci --json --outputFile=.run/jest-results.json "${projects[@]}" "$@" || rc=$?
   if [[ ${rc} -eq 124 || ${rc} -eq 137 ]]; then
     echo "[test] jest did not finish within ${JEST_TIME_LIMIT}s (an open handle keeps it alive? try --detectOpenHandles)" >&2
   fi
-  summarize_jest
+  summarize_jest .run/jest-results.json
   return "${rc}"
 }
 
-# Prints jest's counts as one plain line: "jest: N passed, N failed, N skipped".
+# The runbooks against the local bring-up (runbooks/README.md, "Runnable blocks").
+run_runbooks() {
+  stage "runbooks: every runnable block against the local bring-up"
+  rm -f .run/runbooks-results.json
+  local rc=0
+  timeout --kill-after=30 "${RUNBOOKS_TIME_LIMIT}" \
+    npx jest --ci --selectProjects runbooks --json --outputFile=.run/runbooks-results.json || rc=$?
+  if [[ ${rc} -eq 124 || ${rc} -eq 137 ]]; then
+    echo "[test] the runbooks did not finish within ${RUNBOOKS_TIME_LIMIT}s; a bring-up the stage started may still run: bash scripts/down.sh" >&2
+  fi
+  summarize_jest .run/runbooks-results.json
+  return "${rc}"
+}
+
+# summarize_jest RESULTS_FILE — prints jest's counts as one plain line: "jest: N passed, N failed, N skipped".
 # shellcheck disable=SC2016 # JavaScript template literals, not shell expansions
 summarize_jest() {
-  [[ -f .run/jest-results.json ]] || return 0
+  [[ -f "$1" ]] || return 0
   node -e '
     const r = require(process.argv[1]);
     const failed = r.numFailedTests + r.numRuntimeErrorTestSuites; // suites that could not run count too
     const skipped = r.numPendingTests + r.numTodoTests;
     console.log(`jest: ${r.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
-  ' "${ROOT}/.run/jest-results.json" || true
+  ' "${ROOT}/$1" || true
 }
 
 install_deps
@@ -120,3 +143,9 @@ start_services
 check_generated
 run_jest "$@"
 stage_done
+if [[ $# -eq 0 ]]; then
+  run_runbooks
+  stage_done
+else
+  printf '\n[test] runbooks: skipped (extra jest arguments given; alone: npx jest --ci --selectProjects runbooks)\n'
+fi

@@ -8,10 +8,11 @@
 #   4. the routing table in ZooKeeper (/pinlater-routing on :2181): its tree and ACLs, set up with
 #      the local operator credential (config/routing-operator.local.credential) by
 #      `pinlater-ops setup`; idempotent
-#   5. every process of the PROCESSES table below (gateways, Pacer broker and controller, the
-#      migration copier, Prometheus), each with its log and pid file in .run/procs/,
-#      checked to be listening on its port. Stop them with `bash scripts/down.sh`.
-#   6. last, the demo workload (scripts/demo/, table DEMO_PROCESSES): its queues (DEMO_QUEUES) are
+#   5. every process of [processes] in config/local-processes.conf (gateways, Pacer broker and
+#      controller, the migration copier, Prometheus), each with its log and pid file in
+#      .run/procs/, checked to be listening on its port. Stop them with `bash scripts/down.sh`;
+#      one of them (whatever the services' state): `npx pinlater-ops local restart <name>`.
+#   6. last, the demo workload (scripts/demo/, [demo] of the same table): its queues (DEMO_QUEUES) are
 #      created through the routing gateway and routed with `pinlater-ops` (one on each system, one
 #      in shadow mode), then a producer and a worker keep jobs flowing through :9010, so the
 #      gateway's dashboard and Prometheus show moving charts. UP_DEMO=0 skips it.
@@ -20,7 +21,7 @@
 # says (`npx pinlater-ops status`); the single-system gateways (9013, 9011, 9012) stay for debugging.
 # Prometheus is the one process that is not ours: Debian's /usr/bin/prometheus (installed by
 # services.sh) on 127.0.0.1:9090, data in .run/prometheus/data (2 days kept). Before the processes
-# start, up.sh writes its config, .run/prometheus/prometheus.yml, from the METRICS_PORTS table below:
+# start, up.sh writes its config, .run/prometheus/prometheus.yml, from [metrics] of the table:
 # every 5 s it scrapes /metrics of each process (one job per process, job="<process name>") and of
 # itself. A running Prometheus whose config changed is reloaded (SIGHUP).
 # Idempotent: a process that is already running (pid file) is left alone.
@@ -35,53 +36,31 @@ case "${1:-}" in
   *) printf 'usage: scripts/up.sh [--help]  (unknown argument: %s)\n' "$1" >&2; exit 2 ;;
 esac
 
-# ------------------------------------------------------------------------------------------------
-# The system's processes: "name|port|entry file (must exist)|command|how to talk to it".
-# Add a line per process; the entry file lets the table list parts that are not written yet.
-# ------------------------------------------------------------------------------------------------
-PROCESSES=(
-  "gateway-redis|9013|gateway/src/main.ts|npx tsx gateway/src/main.ts --properties config/redis.local.properties --backend-config config/redis.local.json|PinLater Thrift (framed binary) over the legacy Redis layout only, shards 1-3 on :6379 (admin :9996)"
-  "gateway-mysql|9011|gateway/src/main.ts|npx tsx gateway/src/main.ts --properties config/mysql.local.properties --backend-config config/mysql.local.json|PinLater Thrift (framed binary) over the legacy MySQL layout, instance pinlaterlocaldb001 on :3306 (4 logical shards) as account pinlater_gateway"
-  # Pacer, ONE topology: gateway-pacer routes by the ZooKeeper external view of cluster "pacer"
-  # (/pacer on :2181); the controller assigns queue partitions to the ZK-mode broker(s).
-  # Status: npx tsx pacer/src/cli/status.ts --zk 127.0.0.1:2181 --cluster pacer
-  "pacer-controller|9030|pacer/src/controller/main.ts|npx tsx pacer/src/controller/main.ts --zk 127.0.0.1:2181 --cluster pacer --name controller-local-1 --status-port 9030|Pacer cluster controller (leader-elected; status JSON on http://127.0.0.1:9030/)"
-  "gateway-pacer|9012|gateway/src/main.ts|npx tsx gateway/src/main.ts --backend pacer --properties config/pacer.local.properties --backend-config config/pacer-cluster.local.json|PinLater Thrift (framed binary) over Pacer (database pacer_local as account pacer_gateway; dequeues routed by the ZooKeeper external view)"
-  "pacer-broker|9020|pacer/src/broker/main.ts|npx tsx pacer/src/broker/main.ts --database pacer_local --mysql-user pacer_broker --mysql-password pacer-broker-local --port 9020 --admin-port 9021 --broker-id local-1 --zk 127.0.0.1:2181 --cluster pacer|Pacer dequeue broker (internal Thrift), cluster mode: owns the partitions the controller assigns (admin :9021)"
-  # THE gateway clients use: PinLater's usual port, every system behind it, routed per queue by
-  # the routing table in ZooKeeper (config/routing.local.json; new queues go to Pacer).
-  "gateway|9010|gateway/src/main.ts|npx tsx gateway/src/main.ts --properties config/gateway.local.properties --routing-config config/routing.local.json|PinLater Thrift (framed binary): the ROUTING gateway in front of local-redis, local-mysql and Pacer (admin :9999; routing: npx pinlater-ops status)"
-  # The migration copier (docs/migration.md): moves the jobs of queues an operator migrates
-  # (`pinlater-ops migrate start <queue>`, `pinlater-ops rollback <queue>`) exactly once, and flips
-  # each queue when drained; it holds the local operator credential for those flips.
-  "copier|9050|migration/src/copier/main.ts|env PINLATER_ROUTING_CREDENTIAL_FILE=config/routing-operator.local.credential node_modules/.bin/tsx migration/src/copier/main.ts --config config/routing.local.json --id copier-local-1 --status-port 9050|migration copier (moves migrating queues' jobs; status JSON on http://127.0.0.1:9050/health; npx pinlater-ops migrate status)"
-  # Metrics: Debian's Prometheus (installed by services.sh), last so that every target above is up
-  # when it first scrapes; its config is written by prepare_prometheus from METRICS_PORTS below.
-  "prometheus|9090|/usr/bin/prometheus|/usr/bin/prometheus --config.file=.run/prometheus/prometheus.yml --storage.tsdb.path=.run/prometheus/data --storage.tsdb.retention.time=2d --web.listen-address=127.0.0.1:9090|Prometheus: http://127.0.0.1:9090/ (try: curl -s 'http://127.0.0.1:9090/api/v1/query?query=up')"
-  # Next, when their parts exist (uncomment and adjust):
-  # "dashboard|9040|dashboards/src/main.ts|npx tsx dashboards/src/main.ts|dashboard: http://127.0.0.1:9040/"
-)
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "${ROOT}"
 
 # ------------------------------------------------------------------------------------------------
-# What Prometheus scrapes: "process name|port serving its /metrics" (the admin or status port, not
-# the Thrift one). One scrape job per line, named like the process (the `job` label). Add a line
-# with each new process of PROCESSES.
+# The system's processes, the demo's two processes and what Prometheus scrapes live in ONE table,
+# config/local-processes.conf (sections [processes], [demo], [metrics]; its header describes the
+# format), which `pinlater-ops local status|start|stop|restart` reads too. Add a process there.
+#   PROCESSES, DEMO_PROCESSES: "name|port|entry file (must exist)|command|how to talk to it"
+#   METRICS_PORTS: "process name|port serving its /metrics" (one scrape job per line)
 # ------------------------------------------------------------------------------------------------
-METRICS_PORTS=(
-  "gateway-redis|9996"
-  "gateway-mysql|9998"
-  "pacer-controller|9030"
-  "gateway-pacer|9997"
-  "pacer-broker|9021"
-  "gateway|9999"
-  "copier|9050"
-  "prometheus|9090"
-)
+# shellcheck source=scripts/local-processes.sh
+source "${ROOT}/scripts/local-processes.sh"
+mapfile -t PROCESSES < <(local_process_lines processes)
+mapfile -t DEMO_PROCESSES < <(local_process_lines demo)
+mapfile -t METRICS_PORTS < <(local_process_lines metrics)
+if ((${#PROCESSES[@]} == 0)); then
+  printf '[up] no [processes] entries in %s\n' "${LOCAL_PROCESSES_FILE}" >&2
+  exit 1
+fi
 
 # ------------------------------------------------------------------------------------------------
 # The demo workload (scripts/demo/main.ts --help): "queue|system it is routed to|shadow" (shadow:
-# then put in shadow mode, `pinlater-ops shadow start`), and its two processes, started last
-# (after the queues are routed), like the processes above (pid file, log, port = its /health).
+# then put in shadow mode, `pinlater-ops shadow start`). Its two processes ([demo] of the table,
+# whose `--queues` lists must equal DEMO_QUEUE_LIST) start last (after the queues are routed), like
+# the processes above (pid file, log, port = its /health).
 # ------------------------------------------------------------------------------------------------
 DEMO_QUEUES=(
   "demo_redis|local-redis|"
@@ -90,16 +69,10 @@ DEMO_QUEUES=(
   "demo_shadow|local-redis|shadow"
 )
 DEMO_QUEUE_LIST="demo_redis,demo_mysql,demo_pacer,demo_shadow"
-DEMO_PROCESSES=(
-  "demo-producer|9061|scripts/demo/main.ts|npx tsx scripts/demo/main.ts --role producer --port 9010 --queues ${DEMO_QUEUE_LIST} --rate 3 --status-port 9061|demo producer: ~3 jobs/s per demo queue through :9010 (counters: curl -s http://127.0.0.1:9061/health)"
-  "demo-worker|9062|scripts/demo/main.ts|npx tsx scripts/demo/main.ts --role worker --port 9010 --queues ${DEMO_QUEUE_LIST} --failure-ratio 0.1 --status-port 9062|demo worker: dequeues and acks the demo queues, 10 % acked failed (counters: curl -s http://127.0.0.1:9062/health)"
-)
 DEMO_ENABLED="${UP_DEMO:-1}"
 SCRAPE_INTERVAL=5s
 READY_TIMEOUT="${UP_READY_TIMEOUT:-60}" # seconds for each process to listen on its port
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "${ROOT}"
 PROC_DIR="${ROOT}/.run/procs"
 PROMETHEUS_DIR="${ROOT}/.run/prometheus"
 
@@ -216,10 +189,10 @@ prepare_mysql() {
 }
 
 # Prometheus's config: global settings, the alerting rules (config/prometheus/alerts.yml and the
-# shadow-mode rules dashboards/alerts/shadow.yml), then one scrape job per line of METRICS_PORTS.
+# shadow-mode rules dashboards/alerts/shadow.yml), then one scrape job per line of [metrics].
 prometheus_config() {
   local line name port
-  printf '%s\n' '# Written by scripts/up.sh on every run: edit METRICS_PORTS there, not this file.' \
+  printf '%s\n' '# Written by scripts/up.sh on every run: edit [metrics] of config/local-processes.conf, not this file.' \
     'global:' "  scrape_interval: ${SCRAPE_INTERVAL}" "  scrape_timeout: ${SCRAPE_INTERVAL}" \
     "  evaluation_interval: ${SCRAPE_INTERVAL}" 'rule_files:' "  - ${ROOT}/config/prometheus/alerts.yml" \
     "  - ${ROOT}/dashboards/alerts/shadow.yml" 'scrape_configs:'
@@ -299,6 +272,7 @@ start_demo() {
   prepare_demo_queues
   for line in "${DEMO_PROCESSES[@]}"; do
     IFS='|' read -r name port entry command _ <<<"${line}"
+    [[ " ${command} " == *" --queues ${DEMO_QUEUE_LIST} "* ]] || warn "demo: ${name}'s --queues in config/local-processes.conf is not DEMO_QUEUE_LIST (${DEMO_QUEUE_LIST})"
     start_process "${name}" "${port}" "${entry}" "${command}" || failed=1
   done
   return "${failed}"

@@ -7,6 +7,7 @@ import { AdminHttpServer } from './admin/admin-http-server';
 import { startGatewayDashboard, type GatewayDashboard, type RoutingView } from './dashboard/gateway-dashboard';
 import { PINLATER_IDL, SERVICE_NAME } from './generated/pinlater-idl';
 import { createDispatcher } from './handlers/handler-table';
+import type { LimitsReport } from './rate-limit/limits-report';
 import type { DequeueRateLimiter } from './service/pinlater-service-impl';
 import { KnownQueues } from './service/known-queues';
 import { PinLaterServiceImpl } from './service/pinlater-service-impl';
@@ -60,6 +61,8 @@ export interface GatewayDeps {
   telemetry?: GatewayTelemetry;
   /** A routing gateway's table, systems and shadow comparison, for the built-in dashboard. */
   routing?: RoutingView;
+  /** `/limits` on the admin port: the dequeue limits in force (rate-limit/limits-report.ts); absent: 404. */
+  limits?: () => LimitsReport;
 }
 
 export interface RunningGateway {
@@ -170,9 +173,10 @@ function requireStarted(dispatcher: RpcDispatcher | undefined): RpcDispatcher {
 async function startAdmin(settings: GatewaySettings, deps: GatewayDeps, server: ThriftServer, dashboard: GatewayDashboard): Promise<{ server: AdminHttpServer; port: number }> {
   const admin = new AdminHttpServer(
     {
+      // docs/health.md: what each backend reports; `status` is always there (ok, degraded, unready).
       health: async () => {
         const h = await deps.backend.health();
-        return { healthy: h.healthy, body: h };
+        return { healthy: h.healthy, body: { ...h, status: h.status ?? (h.healthy ? 'ok' : 'unready') } };
       },
       statsText: () =>
         renderStatsText(deps.stats, {
@@ -184,6 +188,7 @@ async function startAdmin(settings: GatewaySettings, deps: GatewayDeps, server: 
         }),
       ...(deps.telemetry?.metricsHandler === undefined ? {} : { metrics: deps.telemetry.metricsHandler }),
       dashboard: dashboard.routes,
+      ...(deps.limits === undefined ? {} : { limits: deps.limits }),
     },
     deps.logger,
   );

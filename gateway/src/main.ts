@@ -5,6 +5,8 @@ import type { MemoryStats } from '../../core/src/interfaces/stats';
 import type { RoutingStatus } from '../../core/src/routing/queue-route';
 import { startProcessTelemetry } from '../../core/src/telemetry/process-telemetry';
 import { createLogger } from '../../core/src/logging/logger';
+import { bootstrapLogger, exitFatally } from '../../core/src/logging/lifecycle-logger';
+import { routeProcessOutput } from '../../core/src/logging/process-output';
 import type { Logger } from '../../core/src/logging/logger';
 import { systemClock } from '../../core/src/util/clock';
 import { buildBackend } from './backend-registry';
@@ -14,6 +16,7 @@ import type { GatewayConfig } from './config';
 import { DashboardMetricReader } from './dashboard/dashboard-metric-reader';
 import type { RoutingView } from './dashboard/gateway-dashboard';
 import { startGateway } from './gateway-process';
+import type { QueueRateLimits } from './rate-limit/queue-rate-limits';
 import { setUpRateLimiting } from './rate-limit/rate-limit-setup';
 import { buildRoutingGateway, openZookeeperRouteSource } from './routing-gateway';
 import { gatewayTelemetryOf, type GatewayTelemetry } from './telemetry/gateway-telemetry';
@@ -25,21 +28,25 @@ import { registerRoutingGauges } from './telemetry/routing-gauges';
  * `npx tsx gateway/src/main.ts --properties config/pacer.local.properties --routing-config config/routing.local.json`
  * Starts the gateway (one backend, or a routing gateway over every system its routing config
  * names); SIGTERM/SIGINT close it gracefully (server, then backend: for a routing gateway the
- * routing table's ZooKeeper session and every system) and exit 0.
+ * routing table's ZooKeeper session and every system) and exit 0. Every line it writes is one
+ * pino JSON object: an invalid configuration is a `fatal` line on stderr (exit 2), a failure a
+ * `fatal` line (exit 1); node warnings and libraries' console output go through the logger
+ * (core/src/logging/process-output.ts). Only commander's usage text (a bad command line) is plain.
  */
+const NAME = 'pinlater-gateway';
+
 async function main(argv: string[]): Promise<number> {
+  const output = routeProcessOutput(bootstrapLogger(NAME));
   let config: GatewayConfig;
   try {
     config = loadConfig(argv);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
-      return 2;
-    }
+    if (e instanceof ConfigError) exitFatally(NAME, e, 2);
     throw e;
   }
-  const logger = createLogger({ name: 'pinlater-gateway', level: config.logLevel });
+  const logger = createLogger({ name: NAME, level: config.logLevel });
+  output.useLogger(logger);
   // The built-in dashboard reads the same instruments as /metrics, through a reader of its own.
   const dashboardReader = config.telemetry.metrics ? new DashboardMetricReader() : undefined;
   const telemetry = startProcessTelemetry(config.telemetry, dashboardReader === undefined ? [] : [dashboardReader]);
@@ -50,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
     systemClock,
     logger.child({ component: 'rate-limit' }),
   );
-  const { backend, gauges, routingStatus, routing } = await buildServedBackend(config, logger, stats, gatewayTelemetry);
+  const { backend, gauges, routingStatus, routing, gatewayId } = await buildServedBackend(config, logger, stats, gatewayTelemetry, rateLimiting.limits);
   if (routingStatus !== undefined) registerRoutingGauges(telemetry.meter, routingStatus);
   const gateway = await startGateway(
     {
@@ -71,7 +78,10 @@ async function main(argv: string[]): Promise<number> {
       dequeueConcurrencyPerQueuePerShard: config.dequeueConcurrencyPerQueuePerShard,
       adminPasswordHash: config.adminPasswordHash,
     },
-    { backend, rateLimiter: rateLimiting.limits, stats, clock: systemClock, logger, telemetry: gatewayTelemetry, ...(gauges === undefined ? {} : { gauges }), ...(routing === undefined ? {} : { routing }) },
+    {
+      backend, rateLimiter: rateLimiting.limits, stats, clock: systemClock, logger, telemetry: gatewayTelemetry, ...(gauges === undefined ? {} : { gauges }), ...(routing === undefined ? {} : { routing }),
+      limits: () => ({ gatewayId: gatewayId ?? null, ...rateLimiting.limits.report() }),
+    },
   ).catch(async (e: unknown) => {
     await rateLimiting.close();
     await backend.close();
@@ -90,22 +100,25 @@ async function main(argv: string[]): Promise<number> {
 
 /** What the gateway serves: its one backend, or the routing backend over every configured system. */
 async function buildServedBackend(
-  config: GatewayConfig, logger: Logger, stats: MemoryStats, telemetry: GatewayTelemetry,
-): Promise<{ backend: PinLaterBackend; gauges?: () => Record<string, number>; routingStatus?: () => RoutingStatus; routing?: RoutingView }> {
+  config: GatewayConfig, logger: Logger, stats: MemoryStats, telemetry: GatewayTelemetry, limits: QueueRateLimits,
+): Promise<{ backend: PinLaterBackend; gauges?: () => Record<string, number>; routingStatus?: () => RoutingStatus; routing?: RoutingView; gatewayId?: string }> {
   if (config.routing === undefined) {
     const system = { instruments: telemetry.instruments, system: config.backend };
     return { backend: await buildBackend({ kind: config.backend, backendConfig: config.backendConfig, backendConfigPath: config.backendConfigPath, settings: config.legacy, logger, stats, clock: systemClock, telemetry: system }) };
   }
+  const gatewayId = config.routing.table.gatewayId ?? `${hostname()}:${config.thriftPort}`;
   const gateway = await buildRoutingGateway(config.routing, {
     pacerSettings: config.legacy,
-    gatewayId: config.routing.table.gatewayId ?? `${hostname()}:${config.thriftPort}`,
+    gatewayId,
+    // docs/rate-limits.md: the queue limits in ZooKeeper, over queue_config.json's for the queues they name.
+    queueLimits: (snapshot) => limits.applyZookeeperLimits(snapshot),
     openRouteSource: openZookeeperRouteSource,
     logger,
     stats,
     clock: systemClock,
     instruments: telemetry.instruments,
   });
-  return { ...gateway, routing: { routeOf: gateway.routeOf, systems: gateway.systems, shadow: () => gateway.shadow } };
+  return { ...gateway, gatewayId, routing: { routeOf: gateway.routeOf, systems: gateway.systems, shadow: () => gateway.shadow } };
 }
 
 function waitForSignal(logger: Logger): Promise<void> {
@@ -121,8 +134,5 @@ function waitForSignal(logger: Logger): Promise<void> {
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`gateway failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
+  (e: unknown) => exitFatally(NAME, e),
 );

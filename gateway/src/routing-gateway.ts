@@ -8,7 +8,7 @@ import type { ShadowInspector } from '../../core/src/shadow/shadow-report';
 import { DEFAULT_SHADOW_SETTINGS } from '../../core/src/shadow/shadow-settings';
 import type { LegacyBackendSettings } from '../../core/src/types/legacy-backend-options';
 import type { Clock } from '../../core/src/util/clock';
-import { RoutingPaths, ZkRouteSource } from '../../migration/index';
+import { RoutingPaths, ZkRouteSource, type QueueLimitsListener } from '../../migration/index';
 import { buildBackend, type BackendBuildInput } from './backend-registry';
 import { openMoveLedgerResolver } from './move-ledger-resolver';
 import type { RoutingGatewayConfig, RoutingTableConfig } from './routing-config';
@@ -24,12 +24,16 @@ export interface RouteSourceContext {
   readonly gatewayId: string;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** Where the queue limits in ZooKeeper go (docs/rate-limits.md); absent: not read. */
+  readonly queueLimits?: QueueLimitsListener;
 }
 
 /**
  * The routing table in ZooKeeper (migration/index.ts `ZkRouteSource`): returns at once and reads
  * the table in the background, so a gateway started while ZooKeeper is unreachable comes up,
- * serves nothing routed and says so (`/health` routing.loaded false) until it has read it.
+ * serves nothing routed and says so (`/health` routing.loaded false) until it has read it. With
+ * `queueLimits`, the same session also applies the queue limits `<root>/limits` (the table counts
+ * as loaded only once they were read too).
  */
 export const openZookeeperRouteSource: RouteSourceOpener = (table, context) =>
   Promise.resolve(ZkRouteSource.start({
@@ -38,6 +42,7 @@ export const openZookeeperRouteSource: RouteSourceOpener = (table, context) =>
     paths: new RoutingPaths(table.root),
     logger: context.logger,
     clock: context.clock,
+    ...(context.queueLimits === undefined ? {} : { limits: { listener: context.queueLimits } }),
   }));
 
 export interface RoutingGatewayDeps {
@@ -50,6 +55,8 @@ export interface RoutingGatewayDeps {
   readonly clock: Clock;
   /** Each system's backend is instrumented with these (metrics and spans labelled by system). */
   readonly instruments?: GatewayInstruments;
+  /** The gateway's rate limits, told of the queue limits in ZooKeeper (docs/rate-limits.md). */
+  readonly queueLimits?: QueueLimitsListener;
 }
 
 /** What main.ts serves in routing mode: one backend, and the gauges of its routing table. */
@@ -98,7 +105,8 @@ export async function buildRoutingGateway(config: RoutingGatewayConfig, deps: Ro
     const pacer = config.pacer === undefined ? undefined : track(await buildPacer(config.pacer, deps));
     // Lookups of jobs a migration moved follow the move ledger in Pacer's database.
     const aliases = config.pacer === undefined ? undefined : track(openMoveLedgerResolver(config.pacer.backendConfig, deps.clock));
-    const routes = track(await deps.openRouteSource(config.table, { gatewayId: deps.gatewayId, logger: deps.logger, clock: deps.clock }));
+    const context: RouteSourceContext = { gatewayId: deps.gatewayId, logger: deps.logger, clock: deps.clock, ...(deps.queueLimits === undefined ? {} : { queueLimits: deps.queueLimits }) };
+    const routes = track(await deps.openRouteSource(config.table, context));
     const shadow = pacer === undefined ? undefined : track(buildShadowEngine(config, pacer, deps));
     const backend = new RoutingBackend({
       legacy,

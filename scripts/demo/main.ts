@@ -5,29 +5,35 @@
  *
  * SIGTERM/SIGINT: every loop ends after its call in flight, the connections and the status port
  * close, `pinlater-demo stopped` is logged and the process exits 0 on its own.
+ *
+ * Every line it writes is one pino JSON object (an invalid configuration or a failure: a `fatal`
+ * line on stderr, exit 1); only commander's help and usage text is plain.
  */
 import { CommanderError } from 'commander';
 import { ConfigError } from '../../core/src/config/parse-config';
 import { createLogger } from '../../core/src/logging/logger';
+import { bootstrapLogger, exitFatally } from '../../core/src/logging/lifecycle-logger';
+import { routeProcessOutput } from '../../core/src/logging/process-output';
 import { loadDemoConfig, type DemoConfig } from './demo-config';
 import { startDemo } from './demo-process';
+
+const NAME = 'pinlater-demo';
 
 function configOrExit(): DemoConfig {
   try {
     return loadDemoConfig(process.argv);
   } catch (e) {
     if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 1); // commander printed help or the usage error
-    if (e instanceof ConfigError) {
-      process.stderr.write(`pinlater-demo: ${e.message}\n`);
-      process.exit(1);
-    }
+    if (e instanceof ConfigError) exitFatally(NAME, e);
     throw e;
   }
 }
 
 async function main(): Promise<void> {
+  const output = routeProcessOutput(bootstrapLogger(NAME));
   const config = configOrExit();
-  const logger = createLogger({ name: 'pinlater-demo', level: config.logLevel });
+  const logger = createLogger({ name: NAME, level: config.logLevel });
+  output.useLogger(logger);
   const demo = await startDemo(config, logger);
   logger.info({ role: config.role, gateway: `${config.host}:${config.port}`, queues: config.queues, statusPort: config.statusPort }, 'pinlater-demo started');
   let stopping = false;
@@ -47,7 +53,4 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`pinlater-demo: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+main().catch((e: unknown) => exitFatally(NAME, e));

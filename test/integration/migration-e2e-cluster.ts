@@ -76,7 +76,12 @@ export interface E2eClusterOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The gateways' shadow settings (their routing config's `shadow` object). Default none (the gateway's defaults). */
   readonly shadow?: Readonly<Record<string, number>>;
+  /** `--log-level` of the broker and the controller. Default warn. */
+  readonly pacerLogLevel?: string;
 }
+
+/** The broker process's `--broker-id` (its instance name in cluster mode). */
+export const E2E_BROKER_ID = 'e2e-broker';
 
 /** Pacer's processes' ports: the broker's Thrift and admin ports, the controller's status port (cluster mode). */
 interface PacerPorts {
@@ -106,6 +111,8 @@ export class E2eCluster {
   readonly copiers = new Map<string, ClusterProcess>();
   /** The `--status-port` (`/health`, `/metrics`) of every copier ever started, by id. */
   readonly copierStatusPorts = new Map<string, number>();
+  /** Every process started, in order, stopped ones too. */
+  readonly processes: ClusterProcess[] = [];
   private broker: ClusterProcess | undefined;
   private controller: ClusterProcess | undefined;
   private ledgerPool: Pool | undefined;
@@ -203,24 +210,35 @@ export class E2eCluster {
   /** A process with this one's environment (or `env`), plus the options' extra environment. */
   private startProcess(name: string, entry: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ClusterProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, ...this.options.env } });
-    return new ClusterProcess(name, child);
+    const p = new ClusterProcess(name, child);
+    this.processes.push(p);
+    return p;
   }
 
-  private async startBroker(): Promise<void> {
+  /** Starts the broker process (again, after `stopBroker`: same id and ports). */
+  async startBroker(): Promise<void> {
     const topology = this.pacerChroot === undefined ? ['--assign', 'all']
       : ['--zk', this.pacerChroot.connectString, '--cluster', PACER_CLUSTER, '--session-timeout-ms', String(PACER_SESSION_TIMEOUT_MS)];
     const monitorPeriod = this.options.brokerMonitorPeriodMs === undefined ? [] : ['--monitor-period-ms', String(this.options.brokerMonitorPeriodMs)];
     this.broker = this.startProcess('pacer-broker', 'pacer/src/broker/main.ts', [
-      '--broker-id', 'e2e-broker', '--port', String(this.ports.broker), '--admin-port', String(this.ports.brokerAdmin), '--database', this.pacerDb.db.name, ...topology,
-      '--claim-timeout-ms', String(this.options.brokerClaimTimeoutMs ?? DAY_S * 1000), ...monitorPeriod, '--log-level', 'warn',
+      '--broker-id', E2E_BROKER_ID, '--port', String(this.ports.broker), '--admin-port', String(this.ports.brokerAdmin), '--database', this.pacerDb.db.name, ...topology,
+      '--claim-timeout-ms', String(this.options.brokerClaimTimeoutMs ?? DAY_S * 1000), ...monitorPeriod, '--log-level', this.options.pacerLogLevel ?? 'warn',
     ]);
     await this.broker.waitFor('listening on', 60_000);
+  }
+
+  /** SIGTERM to the broker (in cluster mode it hands its partitions off first); resolves with its exit code. */
+  async stopBroker(): Promise<number | null> {
+    const broker = this.broker;
+    if (broker?.running !== true) return broker?.child.exitCode ?? null;
+    broker.signal('SIGTERM');
+    return broker.exited();
   }
 
   private async startController(chroot: ZkChroot): Promise<void> {
     this.controller = this.startProcess('pacer-controller', 'pacer/src/controller/main.ts', [
       '--zk', chroot.connectString, '--cluster', PACER_CLUSTER, '--name', 'e2e-controller', '--session-timeout-ms', String(PACER_SESSION_TIMEOUT_MS),
-      '--status-port', String(this.ports.controllerStatus), '--log-level', 'warn',
+      '--status-port', String(this.ports.controllerStatus), '--log-level', this.options.pacerLogLevel ?? 'warn',
     ]);
     await this.controller.waitFor('pacer-controller e2e-controller started', 60_000);
   }

@@ -204,8 +204,8 @@ it('ZooKeeper down longer than the session timeout: sessions expire, everything 
   await fillBacklog();
   const losses = sessionLossesLogged();
   const { killedAt, upAt } = await restartZooKeeper(SESSION_TIMEOUT_MS + 1500, async () => {
-    // The gateway's /health says so: MySQL still decides `healthy` (enqueue and ack work), the
-    // routing part is unhealthy once its session is given up.
+    // The gateway's /health says so: still `healthy` (a stale view counts only past the session
+    // timeout + readiness grace, docs/health.md), the routing part unhealthy once its session is given up.
     await eventually(async () => {
       const h = await gatewayHealth();
       expect(h.healthy).toBe(true);

@@ -11,12 +11,21 @@ const ROOT = join(__dirname, '..', '..');
 const START_TIMEOUT_MS = 30_000;
 
 export class ClusterProcess {
+  /** stdout and stderr as they arrived, interleaved. */
   output = '';
+  /** Each stream on its own (whole lines, whatever the interleaving). */
+  readonly streams = { stdout: '', stderr: '' };
   private readonly exit: Promise<number | null>;
 
   constructor(readonly name: string, readonly child: ChildProcess) {
-    child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => {
+      this.output += d.toString();
+      this.streams.stdout += d.toString();
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      this.output += d.toString();
+      this.streams.stderr += d.toString();
+    });
     this.exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 

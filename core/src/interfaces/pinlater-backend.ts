@@ -1,3 +1,4 @@
+import type { HealthStatus, UnservedQueues } from '../health/unserved-queues';
 import type { JobInfo, PortableJob } from '../types/job';
 import type { JobMover } from './job-mover';
 import type { JobState } from '../types/job-state';
@@ -86,10 +87,21 @@ export interface ShardHealth {
   detail?: string;
 }
 
+/** A backend's `/health` (docs/health.md says what each backend reports and why). */
 export interface BackendHealth {
   kind: BackendKind;
+  /** `/health` answers 200 when true, 503 when false. */
   healthy: boolean;
   shards: ShardHealth[];
+  /** `ok`, `degraded` (still 200) or `unready` (503); absent: `ok` or `unready`, as `healthy` says. */
+  status?: HealthStatus;
+  /**
+   * Queues the backend cannot serve although its datastore answers (Pacer cluster mode: partitions
+   * without a live broker past a grace period). Set only when that is the reason `healthy` is
+   * false (or, for a routing gateway, why it is `degraded`): a routing gateway keeps serving its
+   * other systems' queues then.
+   */
+  unserved?: UnservedQueues;
 }
 
 export interface ExportRequest {

@@ -1,4 +1,5 @@
 import { ErrorCode } from '../errors/error-code';
+import { mergeUnserved } from '../health/unserved-queues';
 import { PinLaterError, ShardConnectionError } from '../errors/pinlater-error';
 import type {
   BackendHealth, BackendKind, ExportPage, ExportRequest, ImportResult, MonitorReport, PinLaterBackend,
@@ -309,15 +310,26 @@ export class RoutingBackend implements PinLaterBackend {
     return merged;
   }
 
-  /** Healthy when every system is and the routing table was read; `routing.degraded` says more. */
+  /**
+   * Ready (200) when the routing table was read and every system's datastore answers. A system
+   * that only has queues it cannot serve (`unserved`: Pacer partitions without a live broker)
+   * makes the gateway `degraded`, still 200: taking every routing gateway out of rotation would
+   * stop every other queue too, and no other gateway could serve those. `routing.degraded` (the
+   * table cannot be confirmed current) is `degraded` as well. docs/health.md.
+   */
   async health(): Promise<RoutingHealth> {
     const entries = await Promise.all(this.systems().map(async ([name, b]) => [name, await b.health()] as const));
     const systems = Object.fromEntries(entries);
     const routing = this.options.routes.status();
+    const healthy = routing.loaded && entries.every(([, h]) => h.healthy || h.unserved !== undefined);
+    const unserved = mergeUnserved(entries.flatMap(([name, h]) => (h.unserved === undefined ? [] : [[name, h.unserved] as const])));
+    const status = !healthy ? 'unready' : routing.degraded || unserved !== undefined ? 'degraded' : 'ok';
     return {
       kind: this.kind,
-      healthy: routing.loaded && entries.every(([, h]) => h.healthy),
+      healthy,
+      status,
       shards: entries.flatMap(([name, h]) => h.shards.map((s) => ({ ...s, shard: `${name}/${s.shard}` }))),
+      ...(unserved === undefined ? {} : { unserved }),
       routing,
       systems,
     };

@@ -11,6 +11,8 @@ export interface AdminRoutes {
   statsText(): string;
   /** `/metrics`: the OpenTelemetry Prometheus exporter's handler; absent: 404 (metrics off). */
   metrics?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** `/limits`: the dequeue limits in force, as JSON (docs/rate-limits.md); absent: 404. */
+  limits?: () => unknown;
   /** `/dashboard…`: the built-in dashboard (gateway/src/dashboard/dashboard-routes.ts); false: not its path. */
   dashboard?: { handle(path: string, query: URLSearchParams, res: ServerResponse): boolean };
 }
@@ -19,7 +21,8 @@ export interface AdminRoutes {
  * The admin HTTP port (PinLater's Ostrich port, FACTS §1.1): `/health` (readiness: can the
  * backend serve?), `/live` (liveness: the process answers; never touches the backend, so a
  * Redis/MySQL outage does not get gateways restarted), `/stats.txt` and `/metrics` (Prometheus,
- * through the OpenTelemetry exporter's own request handler), and the built-in dashboard under
+ * through the OpenTelemetry exporter's own request handler), `/limits` (the dequeue rate limits in
+ * force and where each comes from, docs/rate-limits.md), and the built-in dashboard under
  * `/dashboard` when the gateway gives one.
  */
 export class AdminHttpServer {
@@ -61,6 +64,8 @@ export class AdminHttpServer {
         send(res, 200, 'text/plain; charset=utf-8', this.routes.statsText());
       } else if (path === '/metrics' && this.routes.metrics !== undefined) {
         this.routes.metrics(req, res);
+      } else if (path === '/limits' && this.routes.limits !== undefined) {
+        send(res, 200, 'application/json', JSON.stringify(this.routes.limits()));
       } else if (this.routes.dashboard?.handle(path, new URLSearchParams(search ?? ''), res) !== true) {
         send(res, 404, 'text/plain', 'not found\n');
       }

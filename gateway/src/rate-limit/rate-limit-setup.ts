@@ -23,7 +23,7 @@ export interface RateLimiting {
  * Initial synchronous load (a bad file aborts startup, as in PinLater) and hot reload by polling.
  */
 export async function setUpRateLimiting(settings: RateLimitSettings, clock: Clock, logger: Logger): Promise<RateLimiting> {
-  const limits = new QueueRateLimits(clock);
+  const limits = new QueueRateLimits(clock, logger, settings.queueConfigFile !== undefined);
   const watchers: ConfigFileWatcher[] = [];
   const watch = async (path: string, apply: (text: string) => void): Promise<void> => {
     const initial = await ConfigFileWatcher.read(path);

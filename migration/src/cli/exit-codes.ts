@@ -56,8 +56,12 @@ const DESCRIPTIONS: Readonly<Record<ExitCodeName, string>> = {
 /** The exit codes every command can return besides its own. */
 const ALWAYS: readonly ExitCodeName[] = ['ERROR', 'USAGE', 'INTERRUPTED', 'TERMINATED'];
 
-/** The "Exit codes:" block of a command's help: OK, the command's own codes, then the common ones. */
-export function exitCodesHelp(own: readonly ExitCodeName[]): string {
+/**
+ * The "Exit codes:" block of a command's help: OK, the command's own codes, then the common ones.
+ * `meaning` says what a code means for this command where the table's general text does not
+ * (e.g. PROBLEMS for `jobs stuck`: stuck jobs found).
+ */
+export function exitCodesHelp(own: readonly ExitCodeName[], meaning: Partial<Readonly<Record<ExitCodeName, string>>> = {}): string {
   const names = [...new Set<ExitCodeName>(['OK', ...own, ...ALWAYS])].sort((a, b) => EXIT_CODES[a] - EXIT_CODES[b]);
-  return ['Exit codes:', ...names.map((n) => `  ${String(EXIT_CODES[n]).padStart(3)}  ${DESCRIPTIONS[n]}`)].join('\n');
+  return ['Exit codes:', ...names.map((n) => `  ${String(EXIT_CODES[n]).padStart(3)}  ${meaning[n] ?? DESCRIPTIONS[n]}`)].join('\n');
 }

@@ -19,12 +19,16 @@ import { DEFAULT_ZK_TIMEOUT_MS } from './command-context';
 import { EXIT_CODES, exitCodesHelp } from './exit-codes';
 import { finalizeCommand } from './finalize-command';
 import { historyCommand } from './history-command';
+import { limitsCommand } from './limits-command';
 import { Interruption } from './interruption';
+import { jobsCommand } from './jobs-command';
+import { localCommand } from './local-command';
 import { migrateCommand } from './migrate-command';
 import { parsePositive } from './option-parsers';
 import { toJson } from './output-format';
 import { pacerCommand } from './pacer-commands';
 import { planCommand } from './plan-command';
+import { queueCommand } from './queue-command';
 import { ResourceStack } from './resource-stack';
 import { rollbackCommand } from './rollback-command';
 import { routeCommand } from './route-command';
@@ -36,13 +40,17 @@ import { verifyCommand } from './verify-command';
 const MAIN_HELP = `
 Routing commands read the routing gateway config (--config, else $${ROUTING_CONFIG_VARIABLE}): the
 same file the gateways run with (legacy clusters, Pacer, routing.zookeeper and routing.root).
-status, history, plan, verify, shadow status and migrate status only read; setup, adopt, route,
-shadow start/stop, migrate start/pause/resume/rate, rollback and finalize write and need the
-routing operator credential from the environment, never a flag:
+status, history, plan, verify, shadow status, migrate status and limits show only read; setup,
+adopt, route, shadow start/stop, migrate start/pause/resume/rate, rollback, finalize, queue
+pause/unpause and limits set/clear write and need the routing operator credential from the
+environment, never a flag:
   PINLATER_ROUTING_CREDENTIAL_FILE   a file holding user:password (preferred)
   PINLATER_ROUTING_CREDENTIAL        user:password
   ${PREVIOUS_CREDENTIAL_FILE_VARIABLE}   setup: the credential being rotated out
 A write shows what it will change and asks y/N; without a terminal on stdin it needs --yes.
+jobs and queue status talk PinLater Thrift to a gateway (--gateway, default 127.0.0.1:9010);
+local controls the processes of the local bring-up (config/local-processes.conf) and needs
+neither config nor credential. Each command's --help lists its own exit codes.
 
 ${exitCodesHelp(['PROBLEMS', 'NOT_CONFIRMED', 'REFUSED', 'JOBS_REMAIN', 'CONFLICT', 'PERMISSION_DENIED', 'MIGRATION_ACTIVE', 'MISMATCH', 'INCOMPLETE'])}
 (pinlater-ops pacer … keeps the exit codes of Pacer's tools; see their --help.)
@@ -57,16 +65,21 @@ Examples:
   pinlater-ops plan my_queue && pinlater-ops migrate start my_queue --wait
   pinlater-ops migrate status
   pinlater-ops verify my_queue && pinlater-ops finalize my_queue
-  pinlater-ops pacer status --zk 127.0.0.1:2181 --cluster pacer`;
+  pinlater-ops pacer status --zk 127.0.0.1:2181 --cluster pacer
+  pinlater-ops pacer broker-status --broker 127.0.0.1:9020
+  pinlater-ops local status && pinlater-ops local restart pacer-broker
+  pinlater-ops queue status my_queue && pinlater-ops jobs stuck my_queue --older-than-seconds 600
+  pinlater-ops jobs release my_queue --older-than-seconds 600 --yes
+  pinlater-ops queue pause my_queue --reason "downstream outage" --yes && pinlater-ops limits show my_queue`;
 
 function buildProgram(ctx: CliContext, argv: readonly string[]): Command {
   const program = new Command('pinlater-ops')
-    .description('Operator command: where each queue is served (legacy PinLater clusters or Pacer), shadow mode, migrations between them, the routing history, and Pacer tools')
+    .description('Operator command: where each queue is served (legacy PinLater clusters or Pacer), shadow mode, migrations between them, the routing history, queue limits and pauses, jobs (stuck, release, retry, delete), the processes of the local bring-up, and Pacer tools')
     .option('--config <file>', `routing gateway config, the file the gateways run with (default: $${ROUTING_CONFIG_VARIABLE})`)
     .option('--zk-timeout-ms <ms>', 'bound on reaching ZooKeeper', parsePositive, DEFAULT_ZK_TIMEOUT_MS)
     .option('--verbose', 'stack traces on errors, backend warnings on stderr')
     .addHelpText('after', MAIN_HELP);
-  for (const make of [statusCommand, adoptCommand, routeCommand, historyCommand, setupCommand, planCommand, shadowCommand, migrateCommand, rollbackCommand, verifyCommand, finalizeCommand]) {
+  for (const make of [statusCommand, adoptCommand, routeCommand, historyCommand, setupCommand, planCommand, shadowCommand, migrateCommand, rollbackCommand, verifyCommand, finalizeCommand, localCommand, jobsCommand, queueCommand, limitsCommand]) {
     program.addCommand(make(ctx));
   }
   program.addCommand(pacerCommand(ctx, argv.includes('pacer')));

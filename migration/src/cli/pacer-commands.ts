@@ -1,24 +1,26 @@
 /**
- * `pinlater-ops pacer status …` and `pinlater-ops pacer schema-migrate …`: Pacer's own tools
- * (pacer/src/cli/status.ts, pacer/src/migrate.ts) as subcommands, with their options, help and
- * exit codes unchanged. They read their own variables (PACER_ZK_CONNECT, PACER_CLUSTER, …;
- * PACER_MIGRATOR_PASSWORD) from the environment snapshot main.ts took, not the routing config.
+ * `pinlater-ops pacer status …`, `pinlater-ops pacer broker-status …` and `pinlater-ops pacer
+ * schema-migrate …`: Pacer's own tools (pacer/src/cli/status.ts, pacer/src/cli/broker-status.ts,
+ * pacer/src/migrate.ts) as subcommands, with their options, help and exit codes unchanged. They
+ * read their own variables (PACER_ZK_CONNECT, PACER_CLUSTER, …; PACER_MIGRATOR_PASSWORD) from the
+ * environment snapshot main.ts took, not the routing config.
  *
  * Pacer's entry (lazy-entries.ts) is loaded only when the command line names `pacer`; otherwise
  * the command is declared without its subcommands, which is all the top-level help shows.
  */
 import { Command } from 'commander';
-import type { PacerStatusOptions, SchemaMigrateOptions } from '../../../pacer/index';
+import type { BrokerStatusOptions, PacerStatusOptions, SchemaMigrateOptions } from '../../../pacer/index';
 import type { CliContext } from './cli-context';
 import { pacerEntry } from './lazy-entries';
 
-const DESCRIPTION = "Pacer's operator tools: cluster status (status), schema migrations (schema-migrate)";
+const DESCRIPTION = "Pacer's operator tools: cluster status (status), one broker's status (broker-status), schema migrations (schema-migrate)";
 
 const HELP = `
 Each subcommand has its own exit codes (pinlater-ops pacer <command> --help).
 
 Examples:
   pinlater-ops pacer status --zk 127.0.0.1:2181 --cluster pacer
+  pinlater-ops pacer broker-status --broker 127.0.0.1:9020
   PACER_MIGRATOR_PASSWORD=… pinlater-ops pacer schema-migrate --database pacer_local --user pacer_migrator`;
 
 export function pacerCommand(ctx: CliContext, withTools: boolean): Command {
@@ -33,5 +35,9 @@ export function pacerCommand(ctx: CliContext, withTools: boolean): Command {
   const schemaMigrate = pacer.schemaMigrateCommand('schema-migrate').action(async (options: SchemaMigrateOptions) => {
     ctx.exitCode = await pacer.runSchemaMigrate(options, context('pinlater-ops pacer schema-migrate'));
   });
-  return command.addCommand(status).addCommand(schemaMigrate);
+  const brokerStatus = pacer.brokerStatusCommand('broker-status').action(async (options: BrokerStatusOptions) => {
+    ctx.json = options.json === true;
+    ctx.exitCode = await pacer.runBrokerStatus(options, context('pinlater-ops pacer broker-status'));
+  });
+  return command.addCommand(status).addCommand(brokerStatus).addCommand(schemaMigrate);
 }

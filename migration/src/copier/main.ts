@@ -10,12 +10,19 @@
  * SIGTERM/SIGINT: every queue finishes its batch, leases are released (another copier takes over
  * at once), connections close, exit 0. A crash (kill -9) loses nothing: the next holder of a
  * queue's lease finishes or undoes the batch in flight (move-protocol.ts).
+ *
+ * Logs `pinlater-copier <id> started` when running (whatever the log level). Every line it writes
+ * is one pino JSON object: a configuration or startup failure is a `fatal` line on stderr (exit 1);
+ * only commander's usage text (a bad command line) is plain.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { Command } from 'commander';
 import { coerceError } from '../../../core/src/errors/coerce-error';
 import { createLogger, type Logger } from '../../../core/src/logging/logger';
+import { bootstrapLogger, exitFatally, lifecycleLogger } from '../../../core/src/logging/lifecycle-logger';
+import { routeProcessOutput } from '../../../core/src/logging/process-output';
+import { stopOnSignals } from '../../../core/src/util/stop-on-signals';
 import { PACER_SYSTEM } from '../../../core/src/routing/routing-backend';
 import { systemClock } from '../../../core/src/util/clock';
 import type { PinLaterBackend } from '../../../core/src/interfaces/pinlater-backend';
@@ -131,7 +138,16 @@ function serveStatus(port: number, body: () => object, metricsHandler: MetricsRe
   });
 }
 
+const NAME = 'pinlater-copier';
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+
+/** The process: resolves once the copier runs; a failure to start ends the process (a `fatal` line, exit 1). */
 export async function runCopierProcess(): Promise<void> {
+  await startCopierProcess().catch((e: unknown) => exitFatally(NAME, e));
+}
+
+async function startCopierProcess(): Promise<void> {
+  const output = routeProcessOutput(bootstrapLogger(NAME));
   let flags: CopierFlags;
   try {
     flags = parseCopierArgs(process.argv);
@@ -140,7 +156,8 @@ export async function runCopierProcess(): Promise<void> {
     process.exit(code === 0 ? 0 : 64);
   }
   const config = loadCopierConfig(process.env, flags);
-  const logger = createLogger({ name: 'pinlater-copier', level: config.logLevel });
+  const logger = createLogger({ name: NAME, level: config.logLevel });
+  output.useLogger(logger);
   const telemetry = startProcessTelemetry(config.telemetry);
   const recent: CopierEvent[] = [];
   const { service, stop, owner } = await startCopier(config, logger, (e) => {
@@ -149,27 +166,23 @@ export async function runCopierProcess(): Promise<void> {
   }, telemetry.meter);
   const http = config.statusPort === undefined ? undefined
     : await serveStatus(config.statusPort, () => ({ copier: config.copierId, leaseOwner: owner, queues: service.activeQueues(), recent }), telemetry.metricsHandler);
-  process.stdout.write(`pinlater-copier ${config.copierId} started\n`);
-  let stopping = false;
-  const onSignal = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping copier: finishing batches, releasing leases');
-    const force = setTimeout(() => process.exit(1), 30_000);
-    force.unref();
-    http?.close();
-    stop().then(() => telemetry.close()).then(() => process.exit(0), (e: unknown) => {
-      logger.error({ err: coerceError(e) }, 'copier close failed');
-      process.exit(1);
-    });
-  };
-  process.on('SIGTERM', () => onSignal('SIGTERM'));
-  process.on('SIGINT', () => onSignal('SIGINT'));
+  const lifecycle = lifecycleLogger(logger).child({ copier: config.copierId });
+  lifecycle.info({ leaseOwner: owner, statusPort: listeningPort(http) }, `pinlater-copier ${config.copierId} started`);
+  stopOnSignals({
+    logger: lifecycle, timeoutMs: SHUTDOWN_TIMEOUT_MS, messages: { stopping: 'stopping copier: finishing batches, releasing leases', stopped: 'pinlater-copier stopped' },
+    shutDown: async () => {
+      http?.close();
+      await stop();
+      await telemetry.close();
+    },
+  });
+}
+
+function listeningPort(server: Server | undefined): number | null {
+  const address = server?.address();
+  return typeof address === 'object' && address !== null ? address.port : null;
 }
 
 if (require.main === module) {
-  runCopierProcess().catch((e: unknown) => {
-    process.stderr.write(`pinlater-copier: ${coerceError(e).message}\n`);
-    process.exit(1);
-  });
+  runCopierProcess().catch((e: unknown) => exitFatally(NAME, e));
 }

@@ -1,7 +1,7 @@
 /**
  * Keeps one gateway's ephemeral presence node (`<root>/gateways/<id>`, gateway-presence.ts) in
  * step with what it serves: created on each new session (ephemerals die with their session),
- * updated when the applied version changes, created again if someone deleted it (anyone may:
+ * updated when the applied table or limits version changes, created again if someone deleted it (anyone may:
  * routing-acl.ts). Written under the gateway's random per-process digest identity, so only this
  * process can change its node.
  */
@@ -16,6 +16,7 @@ interface Published {
   readonly session: ZkClient;
   readonly version: number;
   readonly loaded: boolean;
+  readonly limitsVersion: number | undefined;
 }
 
 export class PresencePublisher {
@@ -31,8 +32,8 @@ export class PresencePublisher {
   /** Makes the node say `presence` on session `zk` (a no-op when it already does). */
   async publish(zk: ZkClient, presence: GatewayPresence): Promise<void> {
     const p = this.published;
-    const done: Published = { session: zk, version: presence.appliedVersion, loaded: presence.loaded };
-    if (p?.session === zk && p.version === done.version && p.loaded === done.loaded) return;
+    const done: Published = { session: zk, version: presence.appliedVersion, loaded: presence.loaded, limitsVersion: presence.limitsVersion };
+    if (p?.session === zk && p.version === done.version && p.loaded === done.loaded && p.limitsVersion === done.limitsVersion) return;
     if (p?.session !== zk || !(await this.update(zk, presence))) await this.create(zk, presence);
     this.published = done;
   }

@@ -4,6 +4,12 @@
  * operator can tell when a change has reached every gateway (a gateway whose `appliedVersion` is
  * below the table version is behind). The node vanishes with the gateway's session; the gateway
  * re-creates it on its next session (zk-route-source.ts).
+ *
+ * `limitsVersion` (optional, added within format 1): the queue limits version the gateway applies
+ * (`<root>/limits`, zk-limit-source.ts), absent until it has read the limits once, and from
+ * gateways that do not apply ZooKeeper limits (older ones). `pinlater-ops limits show` calls
+ * such a gateway behind. A CLI older than the field does not read presences carrying it (the
+ * schema is strict): upgrade the CLI with the gateways.
  */
 import { z } from 'zod';
 
@@ -20,6 +26,8 @@ const presenceSchema = z.strictObject({
   appliedVersion: z.number().int().min(0),
   /** False until the gateway read the table once (it serves nothing routed before). */
   loaded: z.boolean(),
+  /** The queue limits version the gateway applies; absent before its first read of the limits, or when it applies none. */
+  limitsVersion: z.number().int().min(0).optional(),
   /** ISO-8601 instant of this update. */
   updatedAt: z.string(),
 });

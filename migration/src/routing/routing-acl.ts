@@ -12,12 +12,18 @@
  * | `history/entry-<seq>`     | read                   | (nobody writes an entry)      |
  * | `gateways`                | read, create, delete   | all               |
  * | `gateways/<id>`           | read; the gateway's own per-process digest identity: all   |
+ * | `limits`                  | read                   | all               |
+ * | `limits/<queue>` (limit)  | read                   | (nobody writes a limit node)  |
  *
  * Record and history nodes are immutable: the operator changes a record by deleting and
  * re-creating it in the multi-op that also bumps `table` (routing-store.ts), which only DELETE
  * and CREATE on `queues` allow, and prunes history with DELETE on `history`. So a gateway (no
  * operator identity) can create the FIRST record of a queue it creates (CREATE on `queues`) and
  * can neither change nor delete any record, nor bump `table`, nor write history.
+ *
+ * Queue limits (queue-limit-store.ts) follow the same rules, stricter: nobody but the operator may
+ * create one (no CREATE for the world on `limits`), and a change deletes and re-creates the limit
+ * node in the multi-op that bumps `limits` (its data version is the limits version).
  *
  * Why records do not name the operator: ZooKeeper shows a digest ACL id only to sessions with
  * ADMIN on the node (anyone else reads `user:x`), so a gateway could not copy the operator's id
@@ -52,6 +58,16 @@ export function recordAcl(): ZkAcl[] {
 
 /** `history/entry-<seq>`: immutable once written. */
 export function historyEntryAcl(): ZkAcl[] {
+  return [worldAcl(['read'])];
+}
+
+/** `limits`: only the operator creates, replaces or deletes a queue limit. */
+export function limitsAcl(operatorDigestId: string): ZkAcl[] {
+  return operatorOnlyAcl(operatorDigestId);
+}
+
+/** `limits/<queue>`: immutable; only the operator replaces it (DELETE and CREATE on `limits`). */
+export function limitRecordAcl(): ZkAcl[] {
   return [worldAcl(['read'])];
 }
 

@@ -9,7 +9,8 @@ describe('routing paths', () => {
     expect(paths.historyEntryPrefix()).toBe('/pinlater-routing/history/entry-');
     expect(paths.historyEntry('entry-0000000042')).toBe('/pinlater-routing/history/entry-0000000042');
     expect(paths.gateway('gw-1.host:9010')).toBe('/pinlater-routing/gateways/gw-1.host:9010');
-    expect(new RoutingPaths('/ops/routing').fixedNodes()).toEqual(['/ops/routing', '/ops/routing/table', '/ops/routing/queues', '/ops/routing/history', '/ops/routing/gateways']);
+    expect(paths.limit('my_queue_1')).toBe('/pinlater-routing/limits/my_queue_1');
+    expect(new RoutingPaths('/ops/routing').fixedNodes()).toEqual(['/ops/routing', '/ops/routing/table', '/ops/routing/queues', '/ops/routing/history', '/ops/routing/gateways', '/ops/routing/limits']);
   });
 
   it.each(['', '/', 'relative', '/trailing/', '/a//b', '/a/../b', '/a b'])('refuses the root %p', (root) => {
@@ -18,6 +19,7 @@ describe('routing paths', () => {
 
   it.each(['', '../table', 'a/b', '.', 'dash-name', 'dot.name', 'x'.repeat(256), 'späce'])('refuses the queue name %p (not a PinLater name)', (queue) => {
     expect(() => new RoutingPaths().queue(queue)).toThrow(RoutingNameError);
+    expect(() => new RoutingPaths().limit(queue)).toThrow(RoutingNameError);
   });
 
   it.each(['', '.', '..', 'a/b', 'x'.repeat(129)])('refuses the gateway id %p', (id) => {

@@ -9,7 +9,10 @@
  *   <root>/history                  world: read; operator: all
  *   <root>/history/entry-<seq>      audit: one JSON entry per operator change (routing-history.ts)
  *   <root>/gateways                 world: read, create, delete (presence)
- *   <root>/gateways/<gateway-id>    ephemeral: identity, host, pid, start, applied table version
+ *   <root>/gateways/<gateway-id>    ephemeral: identity, host, pid, start, applied table and limits versions
+ *   <root>/limits                   data version = THE limits version (each operator limit change bumps it);
+ *                                   world: read; operator: all (only the operator creates a limit)
+ *   <root>/limits/<queue>           one queue's dequeue rate limit (queue-limit-record.ts JSON); world: read
  *
  * The ACLs are routing-acl.ts's. Queue names and gateway ids become znode names, so only names
  * that cannot escape their parent are accepted: PinLater's queue-name rule
@@ -81,9 +84,20 @@ export class RoutingPaths {
     return `${this.gateways()}/${id}`;
   }
 
+  /** Queue limits (docs/rate-limits.md): its data version is the limits version, its children the limits. */
+  limits(): string {
+    return `${this.root}/limits`;
+  }
+
+  /** The limit record of `queue`; throws RoutingNameError for a name PinLater would not accept. */
+  limit(queue: string): string {
+    assertQueueName(queue);
+    return `${this.limits()}/${queue}`;
+  }
+
   /** The persistent nodes `setupRoutingTree` creates, parents first. */
   fixedNodes(): string[] {
-    return [this.root, this.table(), this.queues(), this.history(), this.gateways()];
+    return [this.root, this.table(), this.queues(), this.history(), this.gateways(), this.limits()];
   }
 }
 

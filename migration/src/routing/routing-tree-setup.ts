@@ -1,7 +1,9 @@
 /**
  * Creates the routing tree (routing-paths.ts) with its ACLs (routing-acl.ts), as the operator.
  * Idempotent: what exists is kept, and every ACL that differs from routing-acl.ts's is reset, the
- * records' included (a record created with a foreign ACL). That also rotates the operator
+ * records' and queue limits' included (a record created with a foreign ACL). Re-running it on a
+ * tree set up before queue limits existed adds `<root>/limits` (gateways watching for it apply
+ * limits from then on). That also rotates the operator
  * credential: authenticate with the old one too (`previous`), and every node naming the operator
  * (the fixed ones; records and history entries name nobody) moves to the new identity in one run.
  *
@@ -10,7 +12,8 @@
 import { aclEquals, type DigestCredential } from '../../../core/src/zookeeper/zk-acl';
 import type { ZkAcl, ZkClient } from '../../../core/src/zookeeper/zk-client';
 import { ZkCode, ZkError } from '../../../core/src/zookeeper/zk-error';
-import { gatewaysAcl, operatorOnlyAcl, queuesAcl, recordAcl } from './routing-acl';
+import { readQueueLimits } from './queue-limits-reader';
+import { gatewaysAcl, limitRecordAcl, limitsAcl, operatorOnlyAcl, queuesAcl, recordAcl } from './routing-acl';
 import { RoutingPaths } from './routing-paths';
 import { readRoutingTable } from './routing-table-reader';
 
@@ -43,10 +46,14 @@ export async function setupRoutingTree(zk: ZkClient, operator: DigestCredential,
     else if (await resetAcl(zk, path, acl)) aclReset.push(path);
   }
   const { records } = await readRoutingTable(zk, paths);
-  for (const { queue } of records) {
-    const path = paths.queue(queue);
+  const limits = await readQueueLimits(zk, paths);
+  const immutable: Array<[string, ZkAcl[]]> = [
+    ...records.map(({ queue }): [string, ZkAcl[]] => [paths.queue(queue), recordAcl()]),
+    ...limits.records.map(({ queue }): [string, ZkAcl[]] => [paths.limit(queue), limitRecordAcl()]),
+  ];
+  for (const [path, acl] of immutable) {
     try {
-      if (await resetAcl(zk, path, recordAcl())) aclReset.push(path);
+      if (await resetAcl(zk, path, acl)) aclReset.push(path);
     } catch (e) {
       if (!ZkError.is(e, ZkCode.NO_AUTH)) throw e;
       foreignAcl.push(path);
@@ -63,6 +70,7 @@ export function fixedNodeAcls(paths: RoutingPaths, operatorDigestId: string): Ar
     [paths.queues(), queuesAcl(operatorDigestId)],
     [paths.history(), operatorOnlyAcl(operatorDigestId)],
     [paths.gateways(), gatewaysAcl(operatorDigestId)],
+    [paths.limits(), limitsAcl(operatorDigestId)],
   ];
 }
 

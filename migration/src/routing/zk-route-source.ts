@@ -21,6 +21,10 @@
  * - **Presence.** The gateway publishes `<root>/gateways/<id>` (gateway-presence-publisher.ts),
  *   ephemeral, updated whenever the applied version changes and re-created on every new session.
  *   Only this process can change it: it is written under a random per-process digest identity.
+ * - **Queue limits** (optional, `limits`): a ZkLimitSource (zk-limit-source.ts) on the same
+ *   session applies `<root>/limits`; the presence also carries the limits version applied. The
+ *   table is not `loaded` before the limits were read once, so a gateway never serves a dequeue
+ *   its limits (a pause) would refuse.
  * - **New queues.** `recordCreated` creates a queue's FIRST record (`changedBy: gateway:<id>`),
  *   immutable like every record (routing-acl.ts): only the operator replaces it. If a record
  *   exists, the route in force is returned and nothing is written.
@@ -39,6 +43,7 @@ import { DigestCredential } from '../../../core/src/zookeeper/zk-acl';
 import type { ZkClient } from '../../../core/src/zookeeper/zk-client';
 import { ZkCode, ZkError } from '../../../core/src/zookeeper/zk-error';
 import { ZkSessionManager } from '../../../core/src/zookeeper/zk-session-manager';
+import { runDetached } from '../../../core/src/util/run-detached';
 import { PRESENCE_FORMAT, type GatewayPresence } from './gateway-presence';
 import { PresencePublisher } from './gateway-presence-publisher';
 import { recordFieldsOf, routeOfRecord } from './record-route';
@@ -46,6 +51,7 @@ import { recordAcl } from './routing-acl';
 import { assertGatewayId, assertQueueName, RoutingPaths } from './routing-paths';
 import { ROUTING_RECORD_FORMAT, parseRoutingRecord, serializeRoutingRecord, type RoutingRecord } from './routing-record';
 import { readRoutingTable, RoutingTreeMissingError, type RawRecord, type RoutingTableSnapshot } from './routing-table-reader';
+import { ZkLimitSource, type QueueLimitsListener } from './zk-limit-source';
 
 export interface ZkRouteSourceOptions {
   /**
@@ -66,6 +72,8 @@ export interface ZkRouteSourceOptions {
   /** Published in the presence node. Default: the host name and this process's pid. */
   readonly host?: string;
   readonly pid?: number;
+  /** Apply the queue limits in ZooKeeper too (docs/rate-limits.md): each snapshot goes to `listener`. */
+  readonly limits?: { readonly listener: QueueLimitsListener; readonly maxRecords?: number };
 }
 
 const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
@@ -114,6 +122,9 @@ export class ZkRouteSource implements RouteSource {
   private freshGeneration = -1;
   private authenticated: ZkClient | undefined;
   private readonly presenceNode: PresencePublisher;
+  /** Presence writes, one at a time (the table's reads and the limits' applies both publish). */
+  private presenceChain: Promise<void> = Promise.resolve();
+  private limitSource: ZkLimitSource | undefined;
   private offChange: () => void = () => undefined;
   private readonly watcher = (): void => this.schedule();
 
@@ -147,6 +158,7 @@ export class ZkRouteSource implements RouteSource {
       : zk.sessions;
     const source = new ZkRouteSource(options, sessions, owned);
     source.offChange = sessions.onChange(() => source.onConnectionChange());
+    source.startLimits();
     if (owned) source.starting = source.startOwnedSessions();
     else if (sessions.isConnected()) source.onConnectionChange();
     return source;
@@ -254,9 +266,37 @@ export class ZkRouteSource implements RouteSource {
       return;
     }
     this.treeMissing = false;
+    await this.limitSource?.whenLoaded();
     if (this.closed) return;
     this.apply(snapshot, epoch);
-    await this.presenceNode.publish(zk, this.presence());
+    await this.publishPresence(zk);
+  }
+
+  // ---- queue limits -----------------------------------------------------------------------------
+
+  private startLimits(): void {
+    const limits = this.options.limits;
+    if (limits === undefined) return;
+    this.limitSource = new ZkLimitSource({
+      sessions: this.sessions, paths: this.paths, gatewayId: this.options.gatewayId, logger: this.options.logger, listener: limits.listener,
+      onApplied: () => this.limitsApplied(), ...(limits.maxRecords === undefined ? {} : { maxRecords: limits.maxRecords }),
+    });
+  }
+
+  /** A new limits version: the presence says so (once the table is loaded on this session). */
+  private limitsApplied(): void {
+    const zk = this.sessions.client();
+    if (this.closed || !this.loaded || zk === undefined || this.authenticated !== zk) return;
+    runDetached('presence update after queue limits applied', this.publishPresence(zk).catch((err: unknown) => {
+      this.logger.warn({ err: coerceError(err) }, 'presence not updated with the queue limits version; re-reading');
+      this.schedule();
+    }), this.logger);
+  }
+
+  private publishPresence(zk: ZkClient): Promise<void> {
+    const next = this.presenceChain.then(() => this.presenceNode.publish(zk, this.presence()));
+    this.presenceChain = next.catch(() => undefined);
+    return next;
   }
 
   private apply(snapshot: RoutingTableSnapshot, epoch: number): void {
@@ -316,6 +356,7 @@ export class ZkRouteSource implements RouteSource {
       startedAt: this.startedAt,
       appliedVersion: this.appliedVersion,
       loaded: this.loaded,
+      ...(this.limitSource?.appliedVersion() === undefined ? {} : { limitsVersion: this.limitSource.appliedVersion() }),
       updatedAt: new Date(this.clock.nowMs()).toISOString(),
     };
   }
@@ -367,9 +408,11 @@ export class ZkRouteSource implements RouteSource {
   private async shutdown(): Promise<void> {
     this.closed = true;
     this.offChange();
+    await this.limitSource?.close();
     if (this.ownsSessions) await this.sessions.close(); // also stops a start still retrying
     await this.starting;
     await this.idle;
+    await this.presenceChain;
     if (!this.ownsSessions) await this.unpublish();
   }
 

@@ -3,21 +3,33 @@ import { PinLaterError } from '../../../core/src/errors/pinlater-error';
 import type { BackendHealth } from '../../../core/src/interfaces/pinlater-backend';
 import type { CreateQueueOptions, QueueSettings } from '../datastore/queue-registry';
 import { addPartitionOwners, publishQueuePartitions } from '../datastore/queue-partitions';
+import { queuePartitionCounts } from '../datastore/queue-partition-counts';
+import { coerceError } from '../../../core/src/errors/coerce-error';
 import type { ZkClusterRouting } from '../coordination/zk-cluster-routing';
 import { PacerBackend } from './pacer-backend';
 import type { PacerBackendDeps } from './pacer-backend';
 import type { DequeueRoutingHealth } from './dequeue-routing-health';
 import { dequeueRoutingHealth, type DequeueRoutingStatus } from './dequeue-routing-status';
+import type { OwnershipSnapshot, PartitionOwnerWatch } from './partition-owner-watch';
 
-/** `/health` of a clustered Pacer gateway: the MySQL verdict plus the state of dequeue routing. */
+/**
+ * `/health` of a clustered Pacer gateway (docs/health.md): ready (200) while MySQL answers and
+ * every partition of every queue has a live owner in the routing view (a grace period covers
+ * hand-offs); `unserved` names what is not; `ownership` and `dequeueRouting` (recent refusals,
+ * the ZooKeeper connection) are informational.
+ */
 export interface PacerClusterHealth extends BackendHealth {
   readonly dequeueRouting: DequeueRoutingStatus;
+  /** Absent while MySQL does not answer (the queue list comes from it). */
+  readonly ownership?: OwnershipSnapshot;
 }
 
 /** A clustered backend's dependencies: the routing is also its partition directory. */
 export interface ClusteredPacerBackendDeps extends PacerBackendDeps {
   readonly routing: ZkClusterRouting;
   readonly routingHealth: DequeueRoutingHealth;
+  /** Which partitions have been without a live owner past the grace period (readiness). */
+  readonly owners: PartitionOwnerWatch;
 }
 
 /** Longest createQueue waits for the controller to assign the new queue's partitions. */
@@ -35,30 +47,42 @@ const GROW_SERVED_TIMEOUT_MS = 30_000;
 export class ClusteredPacerBackend extends PacerBackend {
   private readonly routing: ZkClusterRouting;
   private readonly routingHealth: DequeueRoutingHealth;
+  private readonly owners: PartitionOwnerWatch;
 
   constructor(deps: ClusteredPacerBackendDeps) {
     super(deps);
     this.routing = deps.routing;
     this.routingHealth = deps.routingHealth;
+    this.owners = deps.owners;
   }
 
   /**
-   * MySQL decides `healthy` (enqueue, ack and every non-dequeue call keep working without
-   * brokers, so a ZooKeeper outage must not take every gateway out of rotation); `dequeueRouting`
-   * says whether dequeues can be routed: the ZooKeeper connection, the freshness of the view, and
-   * dequeues refused lately for lack of a serving broker.
+   * Unready (503) while MySQL does not answer, or while a partition of a queue has had no live
+   * owner for longer than the grace period, or the routing view has been stale past the session
+   * timeout + grace (`unserved` names the queues and partitions, bounded). Jobs of such a
+   * partition can be enqueued but not dequeued: a gateway that says "ready" then hides an outage.
+   * `dequeueRouting` says how dequeues fared lately (refusals, the ZooKeeper connection).
    */
   override async health(): Promise<PacerClusterHealth> {
     const base = await super.health();
-    return { ...base, dequeueRouting: dequeueRoutingHealth(this.routing.status(), this.routingHealth.snapshot()) };
+    const dequeueRouting = dequeueRoutingHealth(this.routing.status(), this.routingHealth.snapshot());
+    if (!base.healthy) return { ...base, status: 'unready', dequeueRouting };
+    let queues;
+    try {
+      queues = await queuePartitionCounts(this.deps.pool);
+    } catch (e) {
+      return { ...base, healthy: false, status: 'unready', shards: [{ shard: 'pacer-mysql', healthy: false, dequeueOnly: false, detail: coerceError(e).message }], dequeueRouting };
+    }
+    const { ownership, unserved } = this.owners.judge(queues);
+    if (unserved === undefined) return { ...base, status: 'ok', ownership, dequeueRouting };
+    return { ...base, healthy: false, status: 'unready', unserved, ownership, dequeueRouting };
   }
 
-  /** Makes every queue of the registry a resource (queues created before cluster mode). */
+  /** Makes every queue of the registry a resource (queues created before cluster mode); the owner watch learns them. */
   async syncQueues(): Promise<void> {
-    for (const name of await this.deps.registry.list()) {
-      const settings = await this.deps.registry.get(name);
-      if (settings !== undefined) await this.routing.addQueue(name, settings.numPartitions);
-    }
+    const queues = await queuePartitionCounts(this.deps.pool);
+    for (const q of queues) await this.routing.addQueue(q.name, q.numPartitions);
+    this.owners.track(queues);
   }
 
   override async createQueue(queue: string): Promise<void> {

@@ -15,7 +15,12 @@ interface BrokerGroup {
   /** Known-empty priorities for the rest of this call (from `readyLeft`). */
   emptyPriorities: Set<number>;
   failed: boolean;
+  /** A dry run asked this broker which of `partitions` it serves (once per call). */
+  probed: boolean;
 }
+
+/** A dry run's read of one partition and priority: its first `limit` ready jobs, nothing claimed. */
+export type PeekReader = (partition: number, priority: number, limit: number) => Promise<DequeuedJob[]>;
 
 export interface RouteArgs {
   queue: string;
@@ -27,6 +32,13 @@ export interface RouteArgs {
   claimDescriptor: string;
   /** The dequeue's trace: each broker call is a child of it (core/src/telemetry/trace-context.ts). */
   trace?: TraceContext;
+  /**
+   * A dry run (PinLater: the same iteration, a read-only query, nothing claimed): each owner is
+   * asked with a limit-0 dequeue (which claims nothing) which partitions it serves, and only the
+   * partitions a live owner serves are read with `peek`. So a dry run answers what a dequeue
+   * would, and fails as it would when no broker serves the queue.
+   */
+  peek?: PeekReader;
 }
 
 /** Why a visited partition was not served in this call: no owner known, or its broker's answer. */
@@ -77,7 +89,8 @@ class Attempt {
  * "empty": NO_HEALTHY_SHARDS ("Unable to find healthy shard", PinLater's answer when no shard can
  * serve), or SHARD_CONNECTION_FAILED when the only obstacle was unreachable brokers. No broker
  * reachable at all stays SHARD_CONNECTION_FAILED, as before. A queue that truly has nothing ready
- * gets PinLater's empty answer.
+ * gets PinLater's empty answer. A dry run (`peek`) follows the same path: it reads only what the
+ * live owners serve, and is refused the same way.
  */
 export class DequeueRouter {
   constructor(
@@ -121,29 +134,53 @@ export class DequeueRouter {
   }
 
   private async ask(attempt: Attempt, g: BrokerGroup, priorities: number[]): Promise<DequeuedJob[]> {
-    const { args } = attempt;
+    const { peek } = attempt.args;
     try {
-      const reply = await this.brokers.dequeue(g.endpoint, {
-        queue: args.queue, partitions: g.partitions, priorities, limit: attempt.need(), claimDescriptor: args.claimDescriptor,
-        ...(args.trace === undefined ? {} : { trace: args.trace }),
-      });
-      priorities.forEach((p, i) => {
-        if ((reply.readyLeft[i] ?? 0) === 0) g.emptyPriorities.add(p);
-      });
-      if (reply.notOwned.length > 0) {
-        this.stats.incr(pacerStatNames.partitionNotOwned, reply.notOwned.length);
-        for (const p of reply.notOwned) attempt.misses.set(p, { cause: 'not-owned', endpoint: g.endpoint });
-        g.partitions = g.partitions.filter((p) => !reply.notOwned.includes(p));
-      }
-      return reply.jobs;
+      if (peek === undefined) return await this.call(attempt, g, priorities, attempt.need());
+      if (!g.probed) await this.call(attempt, g, priorities, 0);
+      g.probed = true;
+      return await this.peek(attempt, g, priorities, peek);
     } catch (e) {
       if (!(e instanceof BrokerUnreachableError)) throw e;
       g.failed = true;
       for (const p of g.partitions) attempt.misses.set(p, { cause: 'unreachable', endpoint: g.endpoint });
       this.stats.incr(pacerStatNames.brokerUnreachable);
-      this.logger.warn({ err: e, queue: args.queue, broker: endpointKey(g.endpoint) }, 'broker unreachable; serving from other partitions');
+      this.logger.warn({ err: e, queue: attempt.args.queue, broker: endpointKey(g.endpoint) }, 'broker unreachable; serving from other partitions');
       return [];
     }
+  }
+
+  /** One broker dequeue (`limit` 0: claims nothing, only says which partitions it does not own). */
+  private async call(attempt: Attempt, g: BrokerGroup, priorities: number[], limit: number): Promise<DequeuedJob[]> {
+    const { args } = attempt;
+    const reply = await this.brokers.dequeue(g.endpoint, {
+      queue: args.queue, partitions: g.partitions, priorities, limit, claimDescriptor: args.claimDescriptor,
+      ...(args.trace === undefined ? {} : { trace: args.trace }),
+    });
+    if (limit > 0) {
+      priorities.forEach((p, i) => {
+        if ((reply.readyLeft[i] ?? 0) === 0) g.emptyPriorities.add(p);
+      });
+    }
+    if (reply.notOwned.length > 0) {
+      this.stats.incr(pacerStatNames.partitionNotOwned, reply.notOwned.length);
+      for (const p of reply.notOwned) attempt.misses.set(p, { cause: 'not-owned', endpoint: g.endpoint });
+      g.partitions = g.partitions.filter((p) => !reply.notOwned.includes(p));
+    }
+    return reply.jobs;
+  }
+
+  /** A dry run's read of the partitions `g`'s broker serves, priority-major. */
+  private async peek(attempt: Attempt, g: BrokerGroup, priorities: number[], read: PeekReader): Promise<DequeuedJob[]> {
+    const out: DequeuedJob[] = [];
+    for (const priority of priorities) {
+      for (const partition of g.partitions) {
+        const need = attempt.need() - out.length;
+        if (need <= 0) return out;
+        out.push(...(await read(partition, priority, need)));
+      }
+    }
+    return out;
   }
 
   /** Waits (bounded) for a view read after this call started; false when there is none to have. */
@@ -206,7 +243,7 @@ export class DequeueRouter {
         continue;
       }
       const key = endpointKey(endpoint);
-      const g = groups.get(key) ?? { endpoint, partitions: [], emptyPriorities: new Set<number>(), failed: false };
+      const g = groups.get(key) ?? { endpoint, partitions: [], emptyPriorities: new Set<number>(), failed: false, probed: false };
       g.partitions.push(partition);
       groups.set(key, g);
     }

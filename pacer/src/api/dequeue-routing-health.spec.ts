@@ -6,7 +6,7 @@ function clockAt(start: number): { nowMs: () => number; advance: (ms: number) =>
   return { nowMs: () => now, advance: (ms) => (now += ms) };
 }
 
-const connected = { cluster: 'pacer', zookeeper: 'CONNECTED' as const, zookeeperStateForMs: 60_000, fresh: true, lastReadMs: 1_000_000 };
+const connected = { cluster: 'pacer', zookeeper: 'CONNECTED' as const, zookeeperStateForMs: 60_000, fresh: true, lastReadMs: 1_000_000, staleForMs: 0 };
 
 describe('dequeue routing health', () => {
   it('counts refused dequeues over a sliding window and remembers their partitions (bounded)', () => {

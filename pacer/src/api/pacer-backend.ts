@@ -128,10 +128,12 @@ export class PacerBackend implements PinLaterBackend {
     const queue = await this.deps.registry.require(req.queue);
     const priorities = this.dequeuePriorities(req.onlyPriority);
     const partitions = selectPartitions(queue.numPartitions, req.coverage, this.random);
-    if (req.dryRun) return { jobs: await this.dryRun(queue, partitions, priorities, req.limit) };
+    // A dry run goes through the owners too: it answers what a dequeue would (dequeue-router.ts).
+    const peek = req.dryRun ? (partition: number, priority: number, limit: number) => this.peek(queue.name, partition, priority, limit) : undefined;
     const jobs = await this.router.dequeue({
       queue: queue.name, partitions, priorities, limit: req.limit, claimDescriptor: req.claimDescriptor,
       ...(req.trace === undefined ? {} : { trace: req.trace }),
+      ...(peek === undefined ? {} : { peek }),
     });
     return { jobs };
   }
@@ -259,23 +261,14 @@ export class PacerBackend implements PinLaterBackend {
     return this.closing;
   }
 
-  private async dryRun(queue: QueueSettings, partitions: number[], priorities: number[], limit: number): Promise<DequeueResult['jobs']> {
-    const out: DequeueResult['jobs'] = [];
-    const now = this.deps.clock.nowMs();
-    for (const priority of priorities) {
-      for (const partition of partitions) {
-        if (out.length >= limit) return out;
-        const rows = await selectRows(this.deps.pool, sql('dry-run'), [queue.name, partition, priority, now, limit - out.length]);
-        for (const r of rows) {
-          out.push({
-            descriptor: formatPacerDescriptor({ queue: queue.name, partition, priority, id: Number(r.id) }),
-            body: r.body as Buffer, attemptsAllowed: Number(r.attempts_allowed), attemptsRemaining: Number(r.attempts_remaining),
-            createdAtMs: Number(r.created_at_ms), updatedAtMs: Number(r.updated_at_ms),
-          });
-        }
-      }
-    }
-    return out;
+  /** A dry run's read of one partition and priority: its first `limit` ready jobs, nothing claimed. */
+  private async peek(queue: string, partition: number, priority: number, limit: number): Promise<DequeueResult['jobs']> {
+    const rows = await selectRows(this.deps.pool, sql('dry-run'), [queue, partition, priority, this.deps.clock.nowMs(), limit]);
+    return rows.map((r) => ({
+      descriptor: formatPacerDescriptor({ queue, partition, priority, id: Number(r.id) }),
+      body: r.body as Buffer, attemptsAllowed: Number(r.attempts_allowed), attemptsRemaining: Number(r.attempts_remaining),
+      createdAtMs: Number(r.created_at_ms), updatedAtMs: Number(r.updated_at_ms),
+    }));
   }
 
   private notifyRows(queue: string, rows: JobRow[]): Promise<void> {

@@ -1,14 +1,16 @@
 /**
  * The broker's admin HTTP port (`--admin-port`, PACER_ADMIN_PORT; 127.0.0.1 only): `/metrics`
  * (Prometheus, through the OpenTelemetry exporter's handler; 404 when metrics are off), `/live`
- * (the process answers) and `/health` (JSON of what the `status` RPC reports: owned partitions,
- * buffered jobs, counters).
+ * (the process answers), `/health` (JSON of what the `status` RPC reports: owned partitions,
+ * buffered jobs, counters) and `/status` (exactly the `status` RPC's fields, broker-status.ts; what
+ * `pinlater-ops pacer broker-status --json` prints).
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../../core/src/logging/logger';
 import type { MetricsRequestHandler } from '../../../core/src/telemetry/process-telemetry';
+import { brokerStatusOf } from './broker-status';
 import type { DequeueBroker } from './dequeue-broker';
 
 export class BrokerAdminServer {
@@ -45,6 +47,7 @@ function handle(broker: DequeueBroker, metrics: MetricsRequestHandler | undefine
   try {
     if (path === '/metrics' && metrics !== undefined) metrics(req, res);
     else if (path === '/live') send(res, 200, 'text/plain', 'OK\n');
+    else if (path === '/status') send(res, 200, 'application/json', `${JSON.stringify(brokerStatusOf(broker))}\n`);
     else if (path === '/health') send(res, 200, 'application/json', `${JSON.stringify({ brokerId: broker.brokerId, partitions: broker.partitions(), ...broker.counters })}\n`);
     else send(res, 404, 'text/plain', 'not found\n');
   } catch (e) {

@@ -11,12 +11,17 @@
  * Flags override the PACER_* environment variables (pacer/src/config.ts). SIGTERM/SIGINT: in
  * cluster mode first hand every partition off (drain), then stop serving, finish in-flight
  * dequeues, release partitions, close the pool (forced exit after PACER_SHUTDOWN_TIMEOUT_MS).
- * Prints `pacer-broker listening on host:port` when ready (cluster mode: after joining).
+ * Logs `pacer-broker listening on host:port` when ready (cluster mode: after joining), whatever the
+ * log level. Every line it writes is one pino JSON object (a configuration error too: a `fatal`
+ * line on stderr; node warnings and console output of libraries: core/src/logging/process-output.ts).
  * `--admin-port` (PACER_ADMIN_PORT): `/metrics` (OpenTelemetry, Prometheus format), `/live` and
  * `/health` on 127.0.0.1 (broker-admin-server.ts); closed on shutdown, telemetry last.
  */
 import { Command } from 'commander';
 import { createLogger } from '../../../core/src/logging/logger';
+import { stopOnSignals } from '../../../core/src/util/stop-on-signals';
+import { bootstrapLogger, exitFatally, lifecycleLogger } from '../../../core/src/logging/lifecycle-logger';
+import { routeProcessOutput } from '../../../core/src/logging/process-output';
 import { loadBrokerConfig, type BrokerConfig } from '../config';
 import { createDequeueBroker } from './create-dequeue-broker';
 import { BrokerServer } from '../rpc/broker-server';
@@ -67,9 +72,13 @@ function parseArgs(argv: string[]): BrokerConfig {
   return loadBrokerConfig(process.env, overrides);
 }
 
+const NAME = 'pacer-broker';
+
 async function main(): Promise<void> {
+  const output = routeProcessOutput(bootstrapLogger(NAME));
   const config = parseArgs(process.argv);
-  const logger = createLogger({ name: 'pacer-broker', level: config.logLevel });
+  const logger = createLogger({ name: NAME, level: config.logLevel });
+  output.useLogger(logger);
   const telemetry = startProcessTelemetry(config.telemetry);
   const instruments = new BrokerInstruments(telemetry.meter);
   const broker = createDequeueBroker({
@@ -87,31 +96,19 @@ async function main(): Promise<void> {
   });
   if (membership !== undefined) instruments.observeZookeeperSession(() => membership.sessionConnected());
   const admin = config.adminPort === undefined ? undefined : await BrokerAdminServer.listen(broker, config.adminPort, telemetry.metricsHandler, logger);
-  if (cluster !== undefined) process.stdout.write(`pacer-broker ${config.brokerId} joined cluster ${cluster.cluster}\n`);
-  process.stdout.write(`pacer-broker listening on ${config.host}:${server.port}\n`);
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
-    const handOff = membership === undefined || cluster === undefined ? Promise.resolve(true) : membership.leave(cluster.drainTimeoutMs, cluster.drainLingerMs);
-    handOff
-      .then(() => server.close())
-      .then(() => broker.close())
-      .then(() => admin?.close())
-      .then(() => telemetry.close())
-      .then(() => process.exit(0))
-      .catch((e: unknown) => {
-        logger.error({ err: e }, 'shutdown failed');
-        process.exit(1);
-      });
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  const lifecycle = lifecycleLogger(logger).child({ brokerId: config.brokerId });
+  if (cluster !== undefined) lifecycle.info({ cluster: cluster.cluster }, `pacer-broker ${config.brokerId} joined cluster ${cluster.cluster}`);
+  lifecycle.info({ host: config.host, port: server.port, adminPort: admin?.port ?? null, mode: cluster === undefined ? 'static' : 'cluster' }, `pacer-broker listening on ${config.host}:${server.port}`);
+  stopOnSignals({
+    logger: lifecycle, timeoutMs: config.shutdownTimeoutMs, messages: { stopping: 'shutting down', stopped: 'pacer-broker stopped' },
+    shutDown: async () => {
+      if (membership !== undefined && cluster !== undefined) await membership.leave(cluster.drainTimeoutMs, cluster.drainLingerMs);
+      await server.close();
+      await broker.close();
+      await admin?.close();
+      await telemetry.close();
+    },
+  });
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`pacer-broker: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-});
+main().catch((e: unknown) => exitFatally(NAME, e));

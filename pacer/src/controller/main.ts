@@ -6,16 +6,21 @@
  * Run two or more; the leader (CONTROLLER/LEADER) runs the pipeline, the others take over within
  * the session timeout when it dies. ZooKeeper restarts and session expiry are survived in-process
  * (`ZkSessionManager`: a new session, a new election). SIGTERM/SIGINT: give up leadership (the
- * next one takes over at once) and close the session. Prints `pacer-controller <name> started`
- * when joined. `--status-port <port>`: a tiny HTTP endpoint answering `{"name", "cluster",
- * "leader", "zookeeper" (connection state), "zookeeperStateForMs"}` (health checks; scripts/up.sh
- * waits for it); `/metrics` on that port is the OpenTelemetry Prometheus scrape (when metrics are on).
+ * next one takes over at once) and close the session. Logs `pacer-controller <name> started`
+ * when joined (whatever the log level); as leader it logs every membership change, assignment
+ * change and leadership change at info (coordination/controller-change-log.ts). Every line it
+ * writes is one pino JSON object (a configuration error too: a `fatal` line on stderr).
+ * `--status-port <port>`: a tiny HTTP endpoint answering `{"name", "cluster", "leader",
+ * "zookeeper" (connection state), "zookeeperStateForMs"}` (health checks; scripts/up.sh waits for
+ * it); `/metrics` on that port is the OpenTelemetry Prometheus scrape (when metrics are on).
  */
 import { createServer, type Server } from 'node:http';
 import { Command } from 'commander';
 import { createLogger } from '../../../core/src/logging/logger';
+import { stopOnSignals } from '../../../core/src/util/stop-on-signals';
+import { bootstrapLogger, exitFatally, lifecycleLogger } from '../../../core/src/logging/lifecycle-logger';
+import { routeProcessOutput } from '../../../core/src/logging/process-output';
 import { systemClock } from '../../../core/src/util/clock';
-import { coerceError } from '../../../core/src/errors/coerce-error';
 import { HelixController } from '../coordination/controller';
 import { ZkSessionManager } from '../../../core/src/zookeeper/zk-session-manager';
 import { flagOverrides, loadClusterConfig } from './controller-config';
@@ -59,9 +64,14 @@ function serveStatus(port: number, status: () => object, metricsHandler: Metrics
   });
 }
 
+const NAME = 'pacer-controller';
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
 async function main(): Promise<void> {
+  const output = routeProcessOutput(bootstrapLogger(NAME));
   const config = parseArgs(process.argv);
-  const logger = createLogger({ name: 'pacer-controller', level: config.logLevel });
+  const logger = createLogger({ name: NAME, level: config.logLevel });
+  output.useLogger(logger);
   const telemetry = startProcessTelemetry(config.telemetry);
   const sessions = ZkSessionManager.forConnectString(
     { connectString: config.zkConnect, sessionTimeoutMs: config.sessionTimeoutMs },
@@ -75,28 +85,22 @@ async function main(): Promise<void> {
     : await serveStatus(statusPort, () => ({
       name: config.controllerName, cluster: config.cluster, leader: controller.isLeader(), zookeeper: sessions.state(), zookeeperStateForMs: sessions.stateAgeMs(),
     }), telemetry.metricsHandler);
-  process.stdout.write(`pacer-controller ${config.controllerName} started\n`);
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping controller');
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    httpServer?.close();
-    controller.close().then(() => sessions.close()).then(() => telemetry.close()).then(
-      () => process.exit(0),
-      (e: unknown) => {
-        logger.error({ err: coerceError(e) }, 'controller close failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  const lifecycle = lifecycleLogger(logger).child({ controller: config.controllerName });
+  lifecycle.info({ cluster: config.cluster, zk: config.zkConnect, statusPort: listeningPort(httpServer) }, `pacer-controller ${config.controllerName} started`);
+  stopOnSignals({
+    logger: lifecycle, timeoutMs: SHUTDOWN_TIMEOUT_MS, messages: { stopping: 'stopping controller', stopped: 'pacer-controller stopped' },
+    shutDown: async () => {
+      httpServer?.close();
+      await controller.close();
+      await sessions.close();
+      await telemetry.close();
+    },
+  });
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`pacer-controller: ${coerceError(e).message}\n`);
-  process.exit(1);
-});
+function listeningPort(server: Server | undefined): number | null {
+  const address = server?.address();
+  return typeof address === 'object' && address !== null ? address.port : null;
+}
+
+main().catch((e: unknown) => exitFatally(NAME, e));

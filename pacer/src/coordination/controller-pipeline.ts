@@ -5,6 +5,7 @@
  * Also records LAST_OFFLINE_TIME for instances that went away and deletes stale messages.
  */
 import { activeInstances, assignResource, type InstanceView, type ResourceAssignment } from './assignment';
+import { assignmentChange, type AssignmentChange } from './assignment-change';
 import { readClusterSnapshot, type ClusterSnapshot, type InstanceSnapshot } from './cluster-data';
 import { computeExternalView } from './external-view';
 import { transitionMessage } from './helix-message';
@@ -23,6 +24,15 @@ export interface PipelineInput {
   readonly clock: Clock;
   readonly watcher: ZkWatcher;
   readonly errorRetryMs: number;
+  /** Told what the run saw and changed, as it happens (the controller's log: controller-change-log.ts). */
+  readonly observer?: PipelineObserver;
+}
+
+export interface PipelineObserver {
+  /** The live instances the run read (name → session); also when the cluster is paused. */
+  liveInstances(live: ReadonlyMap<string, string>): void;
+  /** An ideal state was rewritten (told right after the write, so a later failure in the run loses nothing). */
+  assignmentChanged(change: AssignmentChange): void;
 }
 
 /** One run's context: `nowMs` is read once, right after the cluster data was read. */
@@ -42,6 +52,7 @@ export interface PipelineResult {
 
 export async function runPipeline(input: PipelineInput): Promise<PipelineResult> {
   const snapshot = await readClusterSnapshot(input.zk, input.paths, input.watcher);
+  input.observer?.liveInstances(liveSessionsOf(snapshot));
   if (snapshot.paused) return { messagesSent: 0, throttled: 0, paused: true, idealStatesWritten: 0 };
   // The run's time is taken AFTER the read: an instance seen gone went away before this instant,
   // so LAST_OFFLINE_TIME (and the delayed-rebalance window counted from it) never starts before
@@ -64,6 +75,12 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
   await writeExternalViews(ctx, snapshot, live);
   const rerunAtMs = minDefined(delayEnd, generated.retryAtMs);
   return { messagesSent: generated.transitions.length, throttled: generated.throttled, paused: false, idealStatesWritten, ...(rerunAtMs !== undefined ? { rerunAtMs } : {}) };
+}
+
+function liveSessionsOf(snapshot: ClusterSnapshot): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const i of snapshot.instances.values()) if (i.sessionId !== undefined) out.set(i.name, i.sessionId);
+  return out;
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {
@@ -91,11 +108,7 @@ function previousOwners(idealState: ZNRecord, resource: string, live: readonly I
   for (const i of live) {
     for (const [p, cs] of Object.entries(i.currentStates[resource] ?? {})) if (cs.state === PartitionState.ONLINE) previous[p] = i.name;
   }
-  for (const [p, states] of Object.entries(idealState.mapFields)) {
-    const owner = Object.keys(states).find((i) => states[i] === PartitionState.ONLINE);
-    if (owner) previous[p] = owner;
-  }
-  return previous;
+  return { ...previous, ...idealOwners(idealState) };
 }
 
 async function bestPossible(
@@ -116,20 +129,35 @@ async function bestPossible(
     const assignment = assignResource(list, active, previousOwners(record, resource, live), load);
     targets[resource] = assignment;
     partitions[resource] = list;
-    if (await persistAssignment(ctx, resource, record, version, assignment)) idealStatesWritten += 1;
+    const change = await persistAssignment(ctx, resource, record, version, assignment);
+    if (change === undefined) continue;
+    idealStatesWritten += 1;
+    ctx.observer?.assignmentChanged(change);
   }
   return { targets, partitions, idealStatesWritten, ...(rerunAtMs !== undefined ? { rerunAtMs } : {}) };
 }
 
-/** PersistAssignment: the best-possible map in the IdealState's mapFields (compare-and-set); true when it wrote. */
-async function persistAssignment(ctx: PipelineContext, resource: string, record: ZNRecord, version: number, assignment: ResourceAssignment): Promise<boolean> {
+/** PersistAssignment: the best-possible map in the IdealState's mapFields (compare-and-set); what changed when it wrote. */
+async function persistAssignment(
+  ctx: PipelineContext, resource: string, record: ZNRecord, version: number, assignment: ResourceAssignment,
+): Promise<AssignmentChange | undefined> {
   const next = cloneRecord(record);
   next.mapFields = {};
   for (const [p, owner] of Object.entries(assignment)) next.mapFields[p] = { [owner]: PartitionState.ONLINE };
-  if (recordsEqual(next, record)) return false;
+  if (recordsEqual(next, record)) return undefined;
   // BAD_VERSION (someone edited the queue) fails the run; the watch re-runs it on fresh data.
   await ctx.zk.set(ctx.paths.idealState(resource), serializeRecord(next), version);
-  return true;
+  return assignmentChange(resource, idealOwners(record), assignment);
+}
+
+/** partition → its ONLINE owner in an ideal state's mapFields. */
+function idealOwners(record: ZNRecord): ResourceAssignment {
+  const owners: ResourceAssignment = {};
+  for (const [p, states] of Object.entries(record.mapFields)) {
+    const owner = Object.keys(states).find((i) => states[i] === PartitionState.ONLINE);
+    if (owner !== undefined) owners[p] = owner;
+  }
+  return owners;
 }
 
 async function dispatch(ctx: PipelineContext, transitions: readonly PlannedTransition[]): Promise<void> {

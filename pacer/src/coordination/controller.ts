@@ -14,6 +14,7 @@ import type { Logger } from '../../../core/src/logging/logger';
 import type { Clock } from '../../../core/src/util/clock';
 import { coerceError } from '../../../core/src/errors/coerce-error';
 import { runPipeline, type PipelineResult } from './controller-pipeline';
+import { ControllerChangeLog } from './controller-change-log';
 import { HelixPaths } from './helix-paths';
 import { LeaderElection } from './leader-election';
 import { setupCluster } from './cluster-setup';
@@ -68,9 +69,11 @@ export class HelixController {
   private offConnection: () => void = () => undefined;
   private joining: { readonly zk: ZkClient; readonly promise: Promise<void> } | undefined;
   private readonly watcher = (): void => this.schedule();
+  private readonly changes: ControllerChangeLog;
 
   constructor(private readonly options: HelixControllerOptions) {
     this.paths = new HelixPaths(options.cluster);
+    this.changes = new ControllerChangeLog(options.logger.child({ controller: options.name, cluster: options.cluster }));
     const meter = options.meter ?? metrics.getMeterProvider().getMeter('pinlater');
     this.rebalances = counterOf(meter, METRICS.controllerRebalances);
     gaugeOf(meter, METRICS.controllerLeader, (observe) => observe(this.isLeader() ? 1 : 0));
@@ -188,6 +191,7 @@ export class HelixController {
       this.stopTimers();
       return;
     }
+    this.changes.leadershipGained();
     const period = this.options.periodicRunMs ?? 10_000;
     this.periodic = setInterval(() => this.schedule(), period);
     this.schedule();
@@ -229,6 +233,7 @@ export class HelixController {
         clock: this.options.clock,
         watcher: this.watcher,
         errorRetryMs: this.options.errorRetryMs ?? 2000,
+        observer: this.changes,
       });
     } catch (e) {
       this.stats.failedRuns++;

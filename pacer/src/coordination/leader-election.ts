@@ -52,7 +52,7 @@ export class LeaderElection {
   /** The connection dropped: stop leading now, keep competing once it is back. */
   suspend(): void {
     this.suspended = true;
-    this.setLeader(false);
+    this.setLeader(false, 'ZooKeeper connection suspended');
   }
 
   /** The same session is back: lead again if the LEADER node is still ours, else compete. */
@@ -65,7 +65,7 @@ export class LeaderElection {
   async stop(): Promise<void> {
     this.stopped = true;
     if (!this.leader) return;
-    this.setLeader(false);
+    this.setLeader(false, 'stopping');
     const { zk, paths } = this.options;
     const current = await readRecord(zk, paths.controllerLeader());
     if (current && current.ephemeralOwner === zk.sessionId()) {
@@ -88,20 +88,21 @@ export class LeaderElection {
       await this.appendHistory(session);
       this.historyWritten = true;
     }
-    if (!this.suspended) this.setLeader(mine);
+    if (!this.suspended) this.setLeader(mine, mine ? 'won the election' : `${holder.record.id} leads`);
   }
 
   private onLeaderNodeEvent(event: ZkWatchEvent): void {
     if (this.stopped) return;
-    if (event.type === 'deleted') this.setLeader(false);
+    if (event.type === 'deleted') this.setLeader(false, 'leader node deleted');
     if (this.suspended) return; // resume() re-reads the node
     this.tryAcquire().catch((e) => this.options.logger.warn({ err: coerceError(e) }, 'leader election attempt failed'));
   }
 
-  private setLeader(leader: boolean): void {
+  /** Logs each change (info): `leader` true = gained, false = lost, with `reason`. */
+  private setLeader(leader: boolean, reason: string): void {
     if (leader === this.leader) return;
     this.leader = leader;
-    this.options.logger.info({ controller: this.options.controllerName, leader }, 'controller leadership changed');
+    this.options.logger.info({ controller: this.options.controllerName, leader, reason }, 'controller leadership changed');
     this.options.onLeadershipChange(leader);
   }
 

@@ -66,6 +66,11 @@ export class ZkClusterRouting implements PartitionDirectory {
     }
   }
 
+  /** The routing session's timeout: how long brokers cut off from ZooKeeper keep their partitions. */
+  get sessionTimeoutMs(): number {
+    return this.options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
+  }
+
   brokerFor(queue: string, partition: number): BrokerEndpoint | undefined {
     return this.directory.brokerFor(queue, partition);
   }

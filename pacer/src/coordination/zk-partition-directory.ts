@@ -38,6 +38,8 @@ export interface DirectoryStatus {
   readonly fresh: boolean;
   /** When the last full read completed (epoch ms; 0 = never). */
   readonly lastReadMs: number;
+  /** How long the view has not been fresh (0 while it is): since the connection changed, not since the last read. */
+  readonly staleForMs: number;
 }
 
 /** Reads are at most this frequent, however many callers ask for a refresh. */
@@ -63,6 +65,8 @@ export class ZkPartitionDirectory implements PartitionDirectory {
   private freshGeneration = -1;
   private lastReadMs = 0;
   private lastReadStartMs = 0;
+  /** When the view stopped being fresh (0 while it is). */
+  private staleSinceMs = 0;
   private waiters: Waiter[] = [];
   private offConnection: () => void = () => undefined;
   private readonly watcher = (): void => this.schedule();
@@ -110,12 +114,15 @@ export class ZkPartitionDirectory implements PartitionDirectory {
   }
 
   status(): DirectoryStatus {
-    const { sessions } = this.options;
+    const { sessions, clock } = this.options;
+    const fresh = sessions.isConnected() && this.freshGeneration === this.generation;
+    if (!fresh && this.staleSinceMs === 0) this.staleSinceMs = clock.nowMs();
     return {
       zookeeper: sessions.state(),
       zookeeperStateForMs: sessions.stateAgeMs(),
-      fresh: sessions.isConnected() && this.freshGeneration === this.generation,
+      fresh,
       lastReadMs: this.lastReadMs,
+      staleForMs: fresh ? 0 : clock.nowMs() - this.staleSinceMs,
     };
   }
 
@@ -130,6 +137,7 @@ export class ZkPartitionDirectory implements PartitionDirectory {
 
   private onConnectionChange(): void {
     this.generation += 1;
+    if (this.staleSinceMs === 0) this.staleSinceMs = this.options.clock.nowMs();
     if (this.options.sessions.isConnected()) this.schedule(); // a new session or a reconnection: read it all again
     else for (const w of this.waiters.splice(0)) w.resolve(); // nothing newer can be read until then
   }
@@ -185,7 +193,10 @@ export class ZkPartitionDirectory implements PartitionDirectory {
     this.routes = routes;
     this.counts = counts;
     this.lastReadMs = this.options.clock.nowMs();
-    if (generation === this.generation && this.options.sessions.client() === zk) this.freshGeneration = generation;
+    if (generation === this.generation && this.options.sessions.client() === zk) {
+      this.freshGeneration = generation;
+      if (this.options.sessions.isConnected()) this.staleSinceMs = 0;
+    }
     this.releaseWaiters(startMs);
     if (!this.closed) for (const listener of [...this.listeners]) listener();
   }

@@ -8,7 +8,7 @@ import { TABLES } from './tables';
  * the `{{<table>}}` slots.
  */
 export type SqlName =
-  | 'queue-insert' | 'partition-owners-insert' | 'queue-select' | 'queue-list' | 'queue-delete-jobs'
+  | 'queue-insert' | 'partition-owners-insert' | 'queue-select' | 'queue-list' | 'queue-partition-counts' | 'queue-delete-jobs'
   | 'queue-delete-owners' | 'queue-delete' | 'jobs-insert' | 'ready-ids' | 'pending-by-ids'
   | 'next-run-after' | 'pending-since' | 'owner-guard' | 'owner-lock' | 'owner-set' | 'owner-select-all' | 'owner-select'
   | 'claim-jobs' | 'claim-descriptor-case' | 'claim-readback' | 'ack-succeeded' | 'ack-failed-done' | 'ack-failed-retry' | 'checkpoint-job'

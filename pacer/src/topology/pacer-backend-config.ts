@@ -21,7 +21,8 @@ import { PACER_DEFAULTS } from './pacer-backend-options';
  *     "countLimit": 100000,                // cap of a getJobCount answer per partition per priority
  *     "brokerCallTimeoutMs": 2000,
  *     "bodyRegexTimeoutMs": 5000,          // server-side time limit of a body-regex count/scan/delete
- *     "zookeeper": { "connect": "127.0.0.1:2181/pacer", "cluster": "pacer", "sessionTimeoutMs": 6000 }
+ *     "zookeeper": { "connect": "127.0.0.1:2181/pacer", "cluster": "pacer", "sessionTimeoutMs": 6000,
+ *                    "readinessGraceMs": 5000 }   // /health: how long a partition may lack a live owner (docs/health.md)
  *   }
  *
  * mode "static": "brokers": { "fallback": "127.0.0.1:9020", "routes": [{ "queue": "q", "partitions": [0, 1],
@@ -72,7 +73,8 @@ const configSchema = z.discriminatedUnion('mode', [
   z.strictObject({
     ...common,
     mode: z.literal('zookeeper'),
-    zookeeper: z.strictObject({ connect: z.string().min(1), cluster: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional(), sessionTimeoutMs: z.number().int().min(1000).optional() }),
+    zookeeper: z.strictObject({ connect: z.string().min(1), cluster: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional(), sessionTimeoutMs: z.number().int().min(1000).optional(),
+      readinessGraceMs: z.number().int().min(0).max(600_000).optional() }),
   }),
   z.strictObject({ ...common, mode: z.literal('static'), brokers: brokersSchema }),
   z.strictObject({ ...common, mode: z.literal('embedded'), embedded: z.strictObject({ brokerId: z.string().min(1).optional() }).default({}) }),

@@ -45,6 +45,12 @@ export interface ZookeeperTopology {
   readonly cluster?: string;
   readonly sessionTimeoutMs?: number;
   readonly brokerCallTimeoutMs?: number;
+  /**
+   * `/health` turns unready once a partition has had no live owner for longer than this, or the
+   * routing view has been stale for longer than the session timeout plus this (default 5000; a
+   * broker hand-off takes about a second; docs/health.md).
+   */
+  readonly readinessGraceMs?: number;
 }
 
 /** What every topology shares: the datastore, PinLater's settings, and the process's services. */
@@ -81,4 +87,5 @@ export const PACER_DEFAULTS = {
   countLimit: 100_000,
   brokerCallTimeoutMs: 2000,
   cluster: 'pacer',
+  readinessGraceMs: 5000,
 } as const;

@@ -1,5 +1,6 @@
 import { ClusteredPacerBackend } from '../api/clustered-pacer-backend';
 import { DequeueRoutingHealth } from '../api/dequeue-routing-health';
+import { PartitionOwnerWatch } from '../api/partition-owner-watch';
 import { ZkClusterRouting } from '../coordination/zk-cluster-routing';
 import { ThriftBrokerClient } from '../rpc/thrift-broker-client';
 import { backendDeps, closePacerCore, openPacerCore } from './pacer-core';
@@ -24,11 +25,15 @@ export async function createClusteredPacerBackend(options: PacerCoreOptions, top
   }
   const brokers = new ThriftBrokerClient(topology.brokerCallTimeoutMs ?? PACER_DEFAULTS.brokerCallTimeoutMs);
   const routingHealth = new DequeueRoutingHealth(core.clock);
+  const owners = new PartitionOwnerWatch(routing, core.clock, {
+    graceMs: topology.readinessGraceMs ?? PACER_DEFAULTS.readinessGraceMs, staleLimitMs: routing.sessionTimeoutMs,
+  });
   const closeTopology = async (): Promise<void> => {
+    owners.close();
     await brokers.close();
     await routing.close();
   };
-  const backend = new ClusteredPacerBackend({ ...backendDeps(core, { directory: routing, brokers, routingHealth, closeTopology }), routing, routingHealth });
+  const backend = new ClusteredPacerBackend({ ...backendDeps(core, { directory: routing, brokers, routingHealth, closeTopology }), routing, routingHealth, owners });
   try {
     await backend.syncQueues();
   } catch (e) {
