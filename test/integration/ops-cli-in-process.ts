@@ -1,11 +1,19 @@
 /**
  * `pinlater-ops` run in the test's own process, with the given argv, environment and captured
- * streams (stdin is not a terminal), for the ops-cli tests that check a command's logic: a spawned
- * CLI costs 3-7 s per call (ops-cli-runner.ts is for what only a real process shows: the bin, the
- * process exit, signals).
+ * streams, for the ops-cli tests that check a command's logic: a spawned CLI costs 3-7 s per call
+ * (ops-cli-runner.ts is for what only a real process shows: the bin, the process exit, signals,
+ * open handles after the run). It is what the bin runs (`runPinlaterOps`), with what the bin's
+ * process would give it in the ops-cli-runner.ts setup: stdin that is not a terminal (no `isTTY`:
+ * a write without --yes is not confirmed, as with stdin from /dev/null) and stdout and stderr that
+ * are not terminals (no `isTTY`: no redrawing), and exactly the given environment.
  *
  *   const run = await runOps(['jobs', 'stuck', 'my_queue', '--gateway', address, '--json']);
  *   expect(run.code).toBe(2);
+ *   const waiting = startOps(['migrate', 'start', 'q', '--yes', '--wait'], env); // output() so far, then done
+ *
+ * Each run must leave the process as it found it: once no run is active, SIGINT and SIGTERM have
+ * exactly the listeners they had before (interruption.ts installs its own for a run), or the run
+ * that ended last fails.
  *
  * `runSubcommand` runs a command that main.ts does not register (yet) the way main.ts would: under
  * the program's global options, inside its group, with the same context and failure reporting.
@@ -25,6 +33,32 @@ import { toJson } from '../../migration/src/cli/output-format';
 import { ResourceStack } from '../../migration/src/cli/resource-stack';
 import type { CliRun } from './ops-cli-runner';
 
+/** A command running in this process: what it printed so far, and its end. */
+export interface RunningOps {
+  output(): { stdout: string; stderr: string };
+  readonly done: Promise<CliRun>;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+let activeRuns = 0;
+let listenersBefore = new Map<string, readonly unknown[]>();
+
+/** Marks a run active; the returned function ends it, failing when the last run left signal listeners behind. */
+function trackSignalListeners(): () => void {
+  if (activeRuns === 0) listenersBefore = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  activeRuns += 1;
+  return () => {
+    activeRuns -= 1;
+    if (activeRuns > 0) return;
+    const changed = SIGNALS.filter((signal) => {
+      const before = listenersBefore.get(signal) ?? [];
+      const now = process.listeners(signal);
+      return now.length !== before.length || now.some((listener, i) => listener !== before[i]);
+    });
+    if (changed.length > 0) throw new Error(`pinlater-ops left process listeners behind for ${changed.join(', ')}`);
+  };
+}
+
 function collector(): { stream: Writable; text: () => string } {
   const chunks: Buffer[] = [];
   const stream = new Writable({
@@ -36,15 +70,31 @@ function collector(): { stream: Writable; text: () => string } {
   return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
 }
 
-function capturedIo(): { io: CliIo; result: (code: number) => CliRun } {
+/** Streams that are not terminals (no `isTTY`), stdin empty; what was written so far, and the run's result. */
+function capturedIo(): { io: CliIo; output: () => { stdout: string; stderr: string }; result: (code: number) => CliRun } {
   const stdout = collector();
   const stderr = collector();
-  return { io: { stdout: stdout.stream, stderr: stderr.stream, stdin: Readable.from([]) }, result: (code) => ({ code, stdout: stdout.text(), stderr: stderr.text() }) };
+  const output = (): { stdout: string; stderr: string } => ({ stdout: stdout.text(), stderr: stderr.text() });
+  return { io: { stdout: stdout.stream, stderr: stderr.stream, stdin: Readable.from([]) }, output, result: (code) => ({ code, ...output() }) };
 }
 
-export async function runOps(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const { io, result } = capturedIo();
-  return result(await runPinlaterOps(args, io, env));
+/** `pinlater-ops …args` started in this process; `done` once it returned its exit code. */
+export function startOps(args: readonly string[], env: Record<string, string> = {}): RunningOps {
+  const { io, output, result } = capturedIo();
+  const endRun = trackSignalListeners();
+  const done = runPinlaterOps(args, io, env).finally(endRun).then(result);
+  return { output, done };
+}
+
+export function runOps(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return startOps(args, env).done;
+}
+
+/** Each command line in turn (one at a time: each run adds its own SIGINT and SIGTERM listeners, and ten at once pass Node's leak warning). */
+export async function runOpsInTurn(argvs: ReadonlyArray<readonly string[]>, env: Record<string, string> = {}): Promise<CliRun[]> {
+  const runs: CliRun[] = [];
+  for (const args of argvs) runs.push(await runOps(args, env));
+  return runs;
 }
 
 /** `pinlater-ops …argv` with `make(ctx)` inside `group`: runSubcommand('queue', queueStatusCommand, ['queue', 'status', 'q']). */

@@ -2,7 +2,8 @@
  * Queue limits for a gateway fleet (docs/rate-limits.md), end to end: two routing gateway
  * PROCESSES (`gateway/src/main.ts --routing-config`) in front of one legacy PinLater Redis cluster
  * (a fresh namespace), one routing table in a fresh ZooKeeper chroot, and `pinlater-ops queue
- * pause|unpause`, `limits set|clear|show` run as operators run them (ops-cli-runner.ts). Gateway 1
+ * pause|unpause`, `limits set|clear|show` with the operator's environment, run in this process
+ * (ops-cli-in-process.ts: the `runPinlaterOps` the bin runs, stdin not a terminal). Gateway 1
  * also has a queue_config.json (PinLater's file, pausing `lim_file`); gateway 2 has none.
  *
  * Every effect is checked where it happens: a real Thrift client's dequeues and enqueues through
@@ -29,7 +30,8 @@ import { redisKeysNamespace, uniqueShardBase } from '../support/namespaces';
 import { ClusterProcess } from '../support/pacer-processes';
 import { writeShippedProperties } from '../support/shipped-properties';
 import { testOutcome } from '../support/test-outcome';
-import { jsonOf, runCli, type CliRun } from './ops-cli-runner';
+import { runOps, runOpsInTurn } from './ops-cli-in-process';
+import { jsonOf, type CliRun } from './ops-cli-runner';
 import { routingTable, TEST_OPERATOR, type RoutingTableFixture } from './routing-fixtures';
 
 jest.setTimeout(90_000);
@@ -130,7 +132,7 @@ function expectExit(run: CliRun, code: number): void {
   if (run.code !== code) expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({ code });
 }
 
-const write = async (args: string[], env = writeEnv): Promise<CliRun> => runCli([...args, '--yes', '--json', '--by', 'tester', '--reason', 'test'], env);
+const write = async (args: string[], env = writeEnv): Promise<CliRun> => runOps([...args, '--yes', '--json', '--by', 'tester', '--reason', 'test'], env);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ops-cli-limits-'));
@@ -211,7 +213,7 @@ describe('queue limits across a gateway fleet (pinlater-ops queue / limits)', ()
     const unpaused = await write(['queue', 'unpause', 'lim_rate']);
     expect(jsonOf<WriteJson>(unpaused).record).toMatchObject({ paused: false, maxJobsPerSecond: 2, version: 3 });
 
-    const shown = await runCli(['limits', 'show', 'lim_rate', '--json', '--gateways-admin', gateways.map((g) => `127.0.0.1:${g.adminPort}`).join(',')], readEnv);
+    const shown = await runOps(['limits', 'show', 'lim_rate', '--json', '--gateways-admin', gateways.map((g) => `127.0.0.1:${g.adminPort}`).join(',')], readEnv);
     expectExit(shown, 0);
     const report = jsonOf<{ limitsVersion: number; limits: Array<{ queue: string; perGatewayMaxJobsPerSecond: number }>; gateways: Array<{ state: string }>; admin: Array<{ address: string; report: LimitsJson }>; problems: unknown[] }>(shown);
     expect(report.limits).toEqual([expect.objectContaining({ queue: 'lim_rate', maxJobsPerSecond: 2, perGatewayMaxJobsPerSecond: 1, version: 3 })]);
@@ -220,7 +222,7 @@ describe('queue limits across a gateway fleet (pinlater-ops queue / limits)', ()
       ['lim-gw-1', [['lim_rate', 'zookeeper', 1]]], ['lim-gw-2', [['lim_rate', 'zookeeper', 1]]],
     ]);
     expect(report.problems).toEqual([]);
-    const text = await runCli(['limits', 'show'], readEnv);
+    const text = await runOps(['limits', 'show'], readEnv);
     expectExit(text, 0);
     expect(text.stdout).toMatch(/lim_rate\s+2\/s fleet-wide\s+1\/s\s+3\s+tester/);
     expect(text.stdout).toMatch(/lim-gw-1\s+\S+\s+\d+\s+\d+\s+applied/);
@@ -265,7 +267,7 @@ describe('queue limits across a gateway fleet (pinlater-ops queue / limits)', ()
       expect(await adminLimits(g)).toMatchObject({ zookeeper: { limitsVersion: badVersion, invalidRecords: 1 } });
       expect(g.proc?.logLines('queue limit ignored')).toHaveLength(1);
     }
-    const shown = await runCli(['limits', 'show', '--json'], readEnv);
+    const shown = await runOps(['limits', 'show', '--json'], readEnv);
     expectExit(shown, 2);
     expect(jsonOf<{ problems: Array<{ code: string; message: string }> }>(shown).problems).toEqual([{ code: 'INVALID_LIMIT', message: expect.stringContaining('lim_bad') as unknown }]);
 
@@ -280,14 +282,14 @@ describe('queue limits across a gateway fleet (pinlater-ops queue / limits)', ()
     const intruder = await write(['queue', 'pause', 'lim_misc'], { ...readEnv, PINLATER_ROUTING_CREDENTIAL_FILE: join(dir, 'intruder.credential') });
     expectExit(intruder, 7);
     expect(jsonOf<{ error: { code: string } }>(intruder).error.code).toBe('PERMISSION_DENIED');
-    const unconfirmed = await runCli(['limits', 'set', 'lim_misc', '--max-jobs-per-second', '5'], writeEnv);
+    const unconfirmed = await runOps(['limits', 'set', 'lim_misc', '--max-jobs-per-second', '5'], writeEnv);
     expectExit(unconfirmed, 3);
     expect(unconfirmed.stdout).toMatch(/Set the limit of queue lim_misc:\n\s+now:\s+no ZooKeeper limit\n\s+after:\s+5\/s fleet-wide, 2.5\/s on each of 2 live gateway\(s\)/);
     const usage = await Promise.all([
-      runCli(['limits', 'set', 'lim_misc', '--max-jobs-per-second', '-1', '--yes'], writeEnv),
-      runCli(['limits', 'set', 'lim_misc', '--max-jobs-per-second', 'fast', '--yes'], writeEnv),
-      runCli(['queue', 'pause', 'not-a-queue', '--yes'], writeEnv),
-      runCli(['limits', 'show', '--gateways-admin', 'nohostport'], readEnv),
+      runOps(['limits', 'set', 'lim_misc', '--max-jobs-per-second', '-1', '--yes'], writeEnv),
+      runOps(['limits', 'set', 'lim_misc', '--max-jobs-per-second', 'fast', '--yes'], writeEnv),
+      runOps(['queue', 'pause', 'not-a-queue', '--yes'], writeEnv),
+      runOps(['limits', 'show', '--gateways-admin', 'nohostport'], readEnv),
     ]);
     expect(usage.map((r) => r.code)).toEqual([64, 64, 64, 64]);
     expect((await table.operatorZk.get(new RoutingPaths().limits())).stat.version).toBe(before);
@@ -300,13 +302,13 @@ describe('queue limits across a gateway fleet (pinlater-ops queue / limits)', ()
     const presence = serializePresence({ format: 1, gatewayId: 'lim-old-gw', host: 'old-host', pid: 1, startedAt: '2024-01-01T00:00:00.000Z', appliedVersion: 0, loaded: true, updatedAt: new Date().toISOString() });
     await session.create(path, presence, 'ephemeral');
     try {
-      const incomplete = await runCli(['queue', 'pause', 'lim_misc', '--yes', '--json', '--gateway-wait', '1'], writeEnv);
+      const incomplete = await runOps(['queue', 'pause', 'lim_misc', '--yes', '--json', '--gateway-wait', '1'], writeEnv);
       expectExit(incomplete, 10);
       const failure = jsonOf<{ error: { code: string; message: string; written: boolean; gateways: Array<{ gatewayId: string; state: string }> } }>(incomplete);
       expect(failure.error).toMatchObject({ code: 'INCOMPLETE', written: true, message: expect.stringContaining('lim-old-gw (applies no ZooKeeper limits)') as unknown });
       expect(failure.error.gateways.map((g) => [g.gatewayId, g.state])).toEqual([['lim-gw-1', 'applied'], ['lim-gw-2', 'applied'], ['lim-old-gw', 'not-applying']]);
       expect(await Promise.all(gateways.map((g) => dequeueOutcome(g, 'lim_misc')))).toEqual([ErrorCode.DEQUEUE_RATE_LIMITED, ErrorCode.DEQUEUE_RATE_LIMITED]);
-      const shown = await runCli(['limits', 'show', 'lim_misc'], readEnv);
+      const shown = await runOps(['limits', 'show', 'lim_misc'], readEnv);
       expectExit(shown, 2);
       expect(shown.stdout).toMatch(/lim-old-gw\s+old-host\s+1\s+-\s+not-applying/);
       expect(shown.stdout).toContain('GATEWAY_NOT_APPLYING');
@@ -318,7 +320,7 @@ describe('queue limits across a gateway fleet (pinlater-ops queue / limits)', ()
 
   it('answers --help of every limits command with exit 0, examples and its exit codes', async () => {
     const commands = [['queue'], ['queue', 'pause'], ['queue', 'unpause'], ['limits'], ['limits', 'set'], ['limits', 'clear'], ['limits', 'show']];
-    const runs = await Promise.all(commands.map((c) => runCli([...c, '--help'])));
+    const runs = await runOpsInTurn(commands.map((c) => [...c, '--help']));
     runs.forEach((run, i) => {
       const name = ['pinlater-ops', ...(commands[i] ?? [])].join(' ');
       expect({ name, code: run.code, stderr: run.stderr }).toEqual({ name, code: 0, stderr: '' });

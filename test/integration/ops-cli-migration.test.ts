@@ -1,8 +1,10 @@
 /**
  * The migration commands of `pinlater-ops` (plan, migrate start/pause/resume/rate/status,
- * rollback, verify, finalize; migration/src/cli/) as operators run them: a child process per
- * command against a legacy PinLater Redis cluster and Pacer (embedded), each in a fresh namespace,
- * and the routing table in a fresh ZooKeeper chroot (routing-fixtures.ts), as in ops-cli.test.ts.
+ * rollback, verify, finalize; migration/src/cli/) with the operator's environment, each run in this
+ * process (ops-cli-in-process.ts: the `runPinlaterOps` the bin runs, stdin not a terminal), Ctrl-C
+ * through the bin's own process (ops-cli-runner.ts), against a legacy PinLater Redis cluster and
+ * Pacer (embedded), each in a fresh namespace, and the routing table in a fresh ZooKeeper chroot
+ * (routing-fixtures.ts), as in ops-cli.test.ts.
  *
  * No copier runs here (its tests are migration/src/copier's): where a test needs what the copier
  * would have done (a moved job in the ledger, the flip to `pacer` with the row `complete`), it
@@ -32,7 +34,8 @@ import { releaseNamespace } from '../support/namespace-keeper';
 import { redisKeysNamespace, uniqueShardBase } from '../support/namespaces';
 import { writeShippedProperties } from '../support/shipped-properties';
 import { testEnv } from '../support/test-env';
-import { jsonOf, runCli, startCli } from './ops-cli-runner';
+import { runOps, runOpsInTurn, startOps } from './ops-cli-in-process';
+import { jsonOf, startCli } from './ops-cli-runner';
 import { dequeueReq, freshPacerDb, job, pacerQueueNames, type PacerDb } from './pacer-fixtures';
 import { routingTable, TEST_OPERATOR, type RoutingTableFixture } from './routing-fixtures';
 
@@ -135,7 +138,7 @@ interface PlanJson {
 describe('pinlater-ops migration commands without services', () => {
   it('answer --help with examples and their exit codes', async () => {
     const commands = [['plan'], ['migrate'], ['migrate', 'start'], ['migrate', 'pause'], ['migrate', 'resume'], ['migrate', 'rate'], ['migrate', 'status'], ['rollback'], ['verify'], ['finalize']];
-    const runs = await Promise.all(commands.map((c) => runCli([...c, '--help'])));
+    const runs = await runOpsInTurn(commands.map((c) => [...c, '--help']));
     runs.forEach((run, i) => {
       const name = ['pinlater-ops', ...(commands[i] ?? [])].join(' ');
       expect({ name, code: run.code, stderr: run.stderr }).toEqual({ name, code: 0, stderr: '' });
@@ -148,7 +151,7 @@ describe('pinlater-ops migration commands without services', () => {
   });
 
   it('refuses a bad rate as a usage error (64)', async () => {
-    const [zero, huge] = await Promise.all([runCli(['plan', 'q', '--rate', '0']), runCli(['migrate', 'rate', 'q', '2000000'])]);
+    const [zero, huge] = await Promise.all([runOps(['plan', 'q', '--rate', '0']), runOps(['migrate', 'rate', 'q', '2000000'])]);
     expect(zero.code).toBe(64);
     expect(zero.stderr).toContain('expected a positive integer');
     expect(huge.code).toBe(64);
@@ -160,7 +163,7 @@ describe('pinlater-ops migration commands against the systems', () => {
   let firstId = '';
 
   it('plan counts the queue exactly per state and priority, estimates the time at the rate and lists the preconditions; reads only', async () => {
-    const [json, text] = await Promise.all([runCli(['plan', 'mig_plan', '--rate', '2', '--json'], readEnv), runCli(['plan', 'mig_plan'], readEnv)]);
+    const [json, text] = await Promise.all([runOps(['plan', 'mig_plan', '--rate', '2', '--json'], readEnv), runOps(['plan', 'mig_plan'], readEnv)]);
     expect({ code: json.code, stderr: json.stderr }).toEqual({ code: 0, stderr: '' });
     const plan = jsonOf<PlanJson>(json);
     expect(plan).toMatchObject({ queue: 'mig_plan', from: REDIS, to: 'pacer', moved: 9, movedLater: 1, ratePerS: 2, estimatedSeconds: 5, canStart: true });
@@ -184,7 +187,7 @@ describe('pinlater-ops migration commands against the systems', () => {
   });
 
   it('migrate start without --yes and without a terminal is refused (exit 3); --dry-run writes nothing and needs no credential', async () => {
-    const [refused, dry] = await Promise.all([runCli(['migrate', 'start', 'mig_plan'], writeEnv), runCli(['migrate', 'start', 'mig_plan', '--dry-run', '--json'], readEnv)]);
+    const [refused, dry] = await Promise.all([runOps(['migrate', 'start', 'mig_plan'], writeEnv), runOps(['migrate', 'start', 'mig_plan', '--dry-run', '--json'], readEnv)]);
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('stdin is not a terminal and --yes was not given; nothing was written');
     expect(refused.stdout).toContain('Migrate queue mig_plan to Pacer:');
@@ -197,7 +200,7 @@ describe('pinlater-ops migration commands against the systems', () => {
   });
 
   it('migrate start pins the queue, creates it on Pacer, writes the migration row and the migrating record; a second start is refused (exit 8)', async () => {
-    const run = await runCli(['migrate', 'start', 'mig_plan', '--rate', '100', '--yes', '--json', '--by', 'alice', '--reason', 'to pacer'], writeEnv);
+    const run = await runOps(['migrate', 'start', 'mig_plan', '--rate', '100', '--yes', '--json', '--by', 'alice', '--reason', 'to pacer'], writeEnv);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     const out = jsonOf<{ written: boolean; row: MigrationRow; record: { mode: string; direction: string; version: number }; pinned: { mode: string; version: number }; tableVersion: number }>(run);
     firstId = out.row.migrationId;
@@ -207,7 +210,7 @@ describe('pinlater-ops migration commands against the systems', () => {
     expect(await table.store.read('mig_plan')).toMatchObject({ mode: 'migrating', direction: 'to-pacer', legacyCluster: REDIS, version: 2, changedBy: 'alice', reason: 'to pacer' });
     expect(await pacerQueueNames(pacerDb)).toContain('mig_plan');
 
-    const again = await runCli(['migrate', 'start', 'mig_plan', '--yes', '--json'], writeEnv);
+    const again = await runOps(['migrate', 'start', 'mig_plan', '--yes', '--json'], writeEnv);
     expect(again.code).toBe(8);
     expect(again.stderr).toContain("cannot start migrating queue 'mig_plan': legacy-record: it is migrating to-pacer already");
     expect(jsonOf<{ error: { code: string }; exitCode: number }>(again)).toMatchObject({ error: { code: 'MIGRATION_ACTIVE' }, exitCode: 8 });
@@ -215,7 +218,7 @@ describe('pinlater-ops migration commands against the systems', () => {
   });
 
   it('route refuses a migrating queue (exit 4); history shows the migrating record with its direction', async () => {
-    const [route, history] = await Promise.all([runCli(['route', 'mig_plan', '--to', REDIS, '--yes'], writeEnv), runCli(['history', 'mig_plan'], readEnv)]);
+    const [route, history] = await Promise.all([runOps(['route', 'mig_plan', '--to', REDIS, '--yes'], writeEnv), runOps(['history', 'mig_plan'], readEnv)]);
     expect(route.code).toBe(4);
     expect(route.stderr).toContain('is in mode migrating (to-pacer)');
     expect(history.code).toBe(0);
@@ -223,25 +226,25 @@ describe('pinlater-ops migration commands against the systems', () => {
   });
 
   it('migrate pause and resume flip the row, migrate rate sets it; each needs the operator credential and a migration', async () => {
-    const pause = await runCli(['migrate', 'pause', 'mig_plan', '--yes', '--json'], writeEnv);
+    const pause = await runOps(['migrate', 'pause', 'mig_plan', '--yes', '--json'], writeEnv);
     expect({ code: pause.code, stderr: pause.stderr }).toEqual({ code: 0, stderr: '' });
     expect(jsonOf<{ written: boolean; before: { paused: boolean }; row: { paused: boolean } }>(pause)).toMatchObject({ written: true, before: { paused: false }, row: { paused: true } });
     expect((await row('mig_plan')).paused).toBe(true);
 
-    const resume = await runCli(['migrate', 'resume', 'mig_plan', '--yes'], writeEnv);
+    const resume = await runOps(['migrate', 'resume', 'mig_plan', '--yes'], writeEnv);
     expect({ code: resume.code, stderr: resume.stderr }).toEqual({ code: 0, stderr: '' });
     expect((await row('mig_plan')).paused).toBe(false);
 
-    const rate = await runCli(['migrate', 'rate', 'mig_plan', '500', '--yes'], writeEnv);
+    const rate = await runOps(['migrate', 'rate', 'mig_plan', '500', '--yes'], writeEnv);
     expect({ code: rate.code, stderr: rate.stderr }).toEqual({ code: 0, stderr: '' });
     expect(rate.stdout).toContain('change the rate limit from 100 to 500 jobs/s');
     expect((await row('mig_plan')).rateLimitPerS).toBe(500);
 
     const [noCredential, wrongCredential, noMigration, notConfirmed] = await Promise.all([
-      runCli(['migrate', 'pause', 'mig_plan', '--yes'], readEnv),
-      runCli(['migrate', 'pause', 'mig_plan', '--yes'], { ...readEnv, PINLATER_ROUTING_CREDENTIAL: 'routing-operator:not-the-secret' }),
-      runCli(['migrate', 'pause', 'mig_nothing', '--yes'], writeEnv),
-      runCli(['migrate', 'pause', 'mig_plan'], writeEnv),
+      runOps(['migrate', 'pause', 'mig_plan', '--yes'], readEnv),
+      runOps(['migrate', 'pause', 'mig_plan', '--yes'], { ...readEnv, PINLATER_ROUTING_CREDENTIAL: 'routing-operator:not-the-secret' }),
+      runOps(['migrate', 'pause', 'mig_nothing', '--yes'], writeEnv),
+      runOps(['migrate', 'pause', 'mig_plan'], writeEnv),
     ]);
     expect(noCredential.code).toBe(1);
     expect(noCredential.stderr).toContain('routing operator credential is required');
@@ -253,7 +256,7 @@ describe('pinlater-ops migration commands against the systems', () => {
   });
 
   it('migrate status reports the row, the routing record and the jobs left; --json shape', async () => {
-    const [json, text] = await Promise.all([runCli(['migrate', 'status', '--json'], readEnv), runCli(['migrate', 'status', 'mig_plan'], readEnv)]);
+    const [json, text] = await Promise.all([runOps(['migrate', 'status', '--json'], readEnv), runOps(['migrate', 'status', 'mig_plan'], readEnv)]);
     expect({ code: json.code, stderr: json.stderr }).toEqual({ code: 0, stderr: '' });
     const report = jsonOf<{ tableVersion: number; migrations: Array<Record<string, unknown>> }>(json);
     expect(report.migrations).toHaveLength(1);
@@ -280,12 +283,12 @@ describe('pinlater-ops migration commands against the systems', () => {
     await ledger.record(firstId, fence, [{ sourceDescriptor: source, targetDescriptor: 'mig_plan:pacer-target-1', queue: 'mig_plan', state: JobState.PENDING, priority: 1, sourceChecksum: '0123456789abcdef', targetChecksum: '0123456789abcdef' }]);
     await states.releaseLease(fence);
 
-    const good = await runCli(['verify', 'mig_plan', '--json'], readEnv);
+    const good = await runOps(['verify', 'mig_plan', '--json'], readEnv);
     expect({ code: good.code, stderr: good.stderr }).toEqual({ code: 0, stderr: '' });
     expect(jsonOf<{ matches: boolean; ledger: { moved: number; mismatched: number }; problems: string[] }>(good)).toMatchObject({ matches: true, ledger: { moved: 1, mismatched: 0 }, problems: [] });
 
     await withMysql((db) => db.query(`UPDATE ${TABLES.jobMoves} SET target_checksum = 'ffffffffffffffff' WHERE migration_id = ?`, [firstId]), pacerDb.db.name);
-    const [bad, text] = await Promise.all([runCli(['verify', 'mig_plan', '--json'], readEnv), runCli(['verify', 'mig_plan'], readEnv)]);
+    const [bad, text] = await Promise.all([runOps(['verify', 'mig_plan', '--json'], readEnv), runOps(['verify', 'mig_plan'], readEnv)]);
     expect(bad.code).toBe(9);
     const v = jsonOf<{
       migrationId: string; matches: boolean; checksumsMatch: boolean; exitCode: number; problems: string[];
@@ -304,9 +307,9 @@ describe('pinlater-ops migration commands against the systems', () => {
   });
 
   it('rollback from migrating (to-pacer) starts a to-legacy migration replacing the running one; a second rollback changes nothing', async () => {
-    const refused = await runCli(['rollback', 'mig_plan'], writeEnv);
+    const refused = await runOps(['rollback', 'mig_plan'], writeEnv);
     expect(refused.code).toBe(3);
-    const run = await runCli(['rollback', 'mig_plan', '--yes', '--json', '--by', 'bob'], writeEnv);
+    const run = await runOps(['rollback', 'mig_plan', '--yes', '--json', '--by', 'bob'], writeEnv);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     const out = jsonOf<{ written: boolean; replaced: string; row: MigrationRow; record: { mode: string; direction: string; version: number } }>(run);
     expect(out).toMatchObject({ written: true, replaced: firstId, record: { mode: 'migrating', direction: 'to-legacy', version: 3 } });
@@ -314,7 +317,7 @@ describe('pinlater-ops migration commands against the systems', () => {
     expect(await row('mig_plan')).toMatchObject({ migrationId: out.row.migrationId, direction: 'to-legacy', legacyCluster: REDIS, status: 'copying', rateLimitPerS: 500 });
     expect(await table.store.read('mig_plan')).toMatchObject({ mode: 'migrating', direction: 'to-legacy', legacyCluster: REDIS, version: 3, changedBy: 'bob' });
 
-    const again = await runCli(['rollback', 'mig_plan', '--yes'], writeEnv);
+    const again = await runOps(['rollback', 'mig_plan', '--yes'], writeEnv);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('is rolling back already');
     expect((await table.store.read('mig_plan'))?.version).toBe(3);
@@ -322,7 +325,7 @@ describe('pinlater-ops migration commands against the systems', () => {
 
   it('rollback is refused (exit 4) for a queue born on Pacer', async () => {
     await table.store.write('mig_born', { mode: 'pacer', legacyCluster: null, changedBy: 'test', reason: 'born on pacer' }, 0);
-    const run = await runCli(['rollback', 'mig_born', '--yes'], writeEnv);
+    const run = await runOps(['rollback', 'mig_born', '--yes'], writeEnv);
     expect(run.code).toBe(4);
     expect(run.stderr).toContain('it was born on Pacer: it has no legacy cluster to go back to');
     expect(await states.get('mig_born')).toBeUndefined();
@@ -330,11 +333,11 @@ describe('pinlater-ops migration commands against the systems', () => {
 
   it('finalize is refused while the record is migrating (4) and while the legacy side holds a job (5); then finalizes and deletes the legacy queue with its admin password', async () => {
     // --wait follows the row until the migration is complete (plain lines: stdout is not a terminal).
-    const start = startCli(['migrate', 'start', 'mig_fin', '--yes', '--wait'], writeEnv);
+    const start = startOps(['migrate', 'start', 'mig_fin', '--yes', '--wait'], writeEnv);
     const migrationId = await eventually(async () => (await row('mig_fin')).migrationId, { timeoutMs: 20_000 });
     await eventually(() => expect(start.output().stderr).toContain(`Waiting for migration ${migrationId} to be complete; Ctrl-C stops only the waiting, never the migration.`), { timeoutMs: 20_000 });
 
-    const migrating = await runCli(['finalize', 'mig_fin', '--yes'], writeEnv);
+    const migrating = await runOps(['finalize', 'mig_fin', '--yes'], writeEnv);
     expect(migrating.code).toBe(4);
     expect(migrating.stderr).toContain("cannot finalize queue 'mig_fin': it is migrating to-pacer");
 
@@ -351,14 +354,14 @@ describe('pinlater-ops migration commands against the systems', () => {
     ]);
     expect(waited.stdout).not.toContain('\x1b'); // no redrawing when not a terminal
 
-    const remains = await runCli(['finalize', 'mig_fin', '--yes', '--json'], writeEnv);
+    const remains = await runOps(['finalize', 'mig_fin', '--yes', '--json'], writeEnv);
     expect(remains.code).toBe(5);
     expect(remains.stderr).toContain('redis-a still holds its jobs (1 pending (1 ready, 0 future)');
     expect(jsonOf<{ error: { code: string } }>(remains).error.code).toBe('JOBS_REMAIN');
     expect(await table.store.read('mig_fin')).toMatchObject({ mode: 'pacer' });
 
     expect(await directRedis.deleteJobs({ queue: 'mig_fin', state: JobState.PENDING, priority: 1, limit: 10 })).toBe(1);
-    const wrong = await runCli(['finalize', 'mig_fin', '--delete-legacy', '--admin-password-file', join(dir, 'wrong.password'), '--yes'], writeEnv);
+    const wrong = await runOps(['finalize', 'mig_fin', '--delete-legacy', '--admin-password-file', join(dir, 'wrong.password'), '--yes'], writeEnv);
     expect(wrong.code).toBe(7);
     expect(wrong.stderr).toContain('is not the admin password of redis-a');
     expect(await table.store.read('mig_fin')).toMatchObject({ mode: 'pacer' });
@@ -372,13 +375,13 @@ describe('pinlater-ops migration commands against the systems', () => {
     });
     const session = await table.connect();
     await session.create(presencePath, presence(tableVersion - 1), 'ephemeral');
-    const behind = await runCli(['finalize', 'mig_fin', '--delete-legacy', '--admin-password-file', join(dir, 'admin.password'), '--yes'], writeEnv);
+    const behind = await runOps(['finalize', 'mig_fin', '--delete-legacy', '--admin-password-file', join(dir, 'admin.password'), '--yes'], writeEnv);
     expect(behind.code).toBe(4);
     expect(behind.stderr).toContain(`gateway(s) gw-behind (applied ${tableVersion - 1}) behind routing table version ${tableVersion}`);
     expect(await table.store.read('mig_fin')).toMatchObject({ mode: 'pacer' });
 
     // A gateway behind only for a moment (another change was just committed) is waited for.
-    const waiting = startCli(['finalize', 'mig_fin', '--delete-legacy', '--admin-password-file', join(dir, 'admin.password'), '--yes', '--json', '--by', 'carol'], writeEnv);
+    const waiting = startOps(['finalize', 'mig_fin', '--delete-legacy', '--admin-password-file', join(dir, 'admin.password'), '--yes', '--json', '--by', 'carol'], writeEnv);
     await eventually(() => expect(waiting.output().stderr).toContain(`Waiting up to 5 s for gateway(s) gw-behind to apply routing table version ${tableVersion}.`), { timeoutMs: 20_000 });
     await session.set(presencePath, presence(tableVersion));
     const done = await waiting.done;
@@ -389,12 +392,13 @@ describe('pinlater-ops migration commands against the systems', () => {
     expect(await row('mig_fin')).toMatchObject({ migrationId, status: 'finalized' });
     expect((await directRedis.getQueueNames()).has('mig_fin')).toBe(false);
 
-    const rollback = await runCli(['rollback', 'mig_fin', '--yes'], writeEnv);
+    const rollback = await runOps(['rollback', 'mig_fin', '--yes'], writeEnv);
     expect(rollback.code).toBe(4);
     expect(rollback.stderr).toContain('it is finalized');
   });
 
   it('Ctrl-C during --wait stops only the waiting (130): the migration goes on, and the command says so', async () => {
+    // The bin's own process: the signal goes to it, and it exits with 130.
     await directRedis.createQueue('mig_wait');
     const start = startCli(['migrate', 'start', 'mig_wait', '--yes', '--wait'], writeEnv);
     await eventually(() => expect(start.output().stderr).toContain('Ctrl-C stops only the waiting'), { timeoutMs: 20_000 });

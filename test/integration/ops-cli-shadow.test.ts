@@ -1,8 +1,10 @@
 /**
  * `pinlater-ops shadow start|stop|status`, and `migrate start` from shadow mode (issue 13;
- * migration/src/cli/shadow-*.ts), as operators run them: a child process per command against a
- * legacy PinLater Redis cluster and Pacer (embedded), each in a fresh namespace, and the routing
- * table in a fresh ZooKeeper chroot (routing-fixtures.ts). A gateway-side route source
+ * migration/src/cli/shadow-*.ts) with the operator's environment, each run in this process
+ * (ops-cli-in-process.ts: the `runPinlaterOps` the bin runs, stdin not a terminal; the bin's own
+ * process is ops-cli.test.ts's), against a legacy PinLater Redis cluster and Pacer (embedded),
+ * each in a fresh namespace, and the routing table in a fresh ZooKeeper chroot
+ * (routing-fixtures.ts). A gateway-side route source
  * (ZkRouteSource, the one routing gateways run) reads the same table: it serves the shadow route
  * and publishes the table version it applied, which `shadow stop` waits for before it deletes
  * the shadow copies. Shadow copies are put into the shadow queue directly through Pacer (what a
@@ -38,7 +40,8 @@ import { releaseNamespace } from '../support/namespace-keeper';
 import { redisKeysNamespace, uniqueShardBase } from '../support/namespaces';
 import { writeShippedProperties } from '../support/shipped-properties';
 import { testEnv } from '../support/test-env';
-import { jsonOf, runCli, startCli } from './ops-cli-runner';
+import { runOps, runOpsInTurn, startOps } from './ops-cli-in-process';
+import { jsonOf } from './ops-cli-runner';
 import { dequeueReq, freshPacerDb, job, pacerQueueNames, type PacerDb } from './pacer-fixtures';
 import { routingTable, TEST_OPERATOR, type RoutingTableFixture } from './routing-fixtures';
 
@@ -132,7 +135,7 @@ async function countsOf(backend: PinLaterBackend, queue: string): Promise<Record
 describe('pinlater-ops shadow without services', () => {
   it('answers --help with examples and exit codes for shadow, shadow start, stop and status; migrate start documents leaving shadow', async () => {
     const commands = [['shadow'], ['shadow', 'start'], ['shadow', 'stop'], ['shadow', 'status'], ['migrate', 'start']];
-    const runs = await Promise.all(commands.map((c) => runCli([...c, '--help'])));
+    const runs = await runOpsInTurn(commands.map((c) => [...c, '--help']));
     runs.forEach((run, i) => {
       const name = ['pinlater-ops', ...(commands[i] ?? [])].join(' ');
       expect({ name, code: run.code, stderr: run.stderr }).toEqual({ name, code: 0, stderr: '' });
@@ -144,12 +147,12 @@ describe('pinlater-ops shadow without services', () => {
     expect(runs[2]?.stdout).toMatch(/ {2}10 {2}incomplete: the record was written/);
     expect(runs[2]?.stdout).toContain('--gateway-wait <s>');
     expect(runs[4]?.stdout).toContain('shadow queue zz_pacer_shadow__<queue> is deleted from Pacer');
-    const top = await runCli(['--help']);
+    const top = await runOps(['--help']);
     expect(top.stdout).toMatch(/\n {2}shadow {2,}shadow mode: copy a legacy queue's traffic to/);
   });
 
   it('refuses a queue name that is not a PinLater name as a usage error (64)', async () => {
-    const run = await runCli(['shadow', 'start', 'bad-name', '--yes'], writeEnv);
+    const run = await runOps(['shadow', 'start', 'bad-name', '--yes'], writeEnv);
     expect(run.code).toBe(64);
   });
 });
@@ -161,10 +164,10 @@ describe('pinlater-ops shadow against the systems', () => {
     await table.store.write('sh_migrating', { mode: 'legacy', legacyCluster: REDIS, changedBy: 'test', reason: 'test' }, 0);
     await table.store.write('sh_migrating', { mode: 'migrating', direction: 'to-pacer', legacyCluster: REDIS, changedBy: 'test', reason: 'test' }, 1);
     const [noPacer, long, onPacer, migrating] = await Promise.all([
-      runCli(['shadow', 'start', 'sh_nopacer', '--yes', '--json'], noPacerEnv),
-      runCli(['shadow', 'start', tooLong, '--yes'], writeEnv),
-      runCli(['shadow', 'start', 'sh_onpacer', '--yes'], writeEnv),
-      runCli(['shadow', 'start', 'sh_migrating', '--yes'], writeEnv),
+      runOps(['shadow', 'start', 'sh_nopacer', '--yes', '--json'], noPacerEnv),
+      runOps(['shadow', 'start', tooLong, '--yes'], writeEnv),
+      runOps(['shadow', 'start', 'sh_onpacer', '--yes'], writeEnv),
+      runOps(['shadow', 'start', 'sh_migrating', '--yes'], writeEnv),
     ]);
     expect(noPacer.code).toBe(4);
     expect(noPacer.stderr).toContain("cannot start shadowing queue 'sh_nopacer': pacer-configured: the routing config has no Pacer");
@@ -180,7 +183,7 @@ describe('pinlater-ops shadow against the systems', () => {
   });
 
   it('shadow start without --yes and without a terminal is refused (3) and writes nothing', async () => {
-    const run = await runCli(['shadow', 'start', 'sh_main'], writeEnv);
+    const run = await runOps(['shadow', 'start', 'sh_main'], writeEnv);
     expect(run.code).toBe(3);
     expect(run.stdout).toContain(`creates:  the shadow queue ${shadowQueueName('sh_main')} on pacer`);
     expect(await table.store.read('sh_main')).toBeUndefined();
@@ -188,7 +191,7 @@ describe('pinlater-ops shadow against the systems', () => {
   });
 
   it('shadow start pins the queue, creates the shadow queue in Pacer and writes the shadow record; a gateway serves the shadow route; a second start changes nothing', async () => {
-    const run = await runCli(['shadow', 'start', 'sh_main', '--yes', '--json', '--by', 'alice', '--reason', 'compare first'], writeEnv);
+    const run = await runOps(['shadow', 'start', 'sh_main', '--yes', '--json', '--by', 'alice', '--reason', 'compare first'], writeEnv);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(WAITED_AT_MOST_FOR_THE_GATEWAY); // it seeds once the live gateway applied the record
     expect(jsonOf<StartJson & SeedJson>(run)).toMatchObject({
@@ -199,7 +202,7 @@ describe('pinlater-ops shadow against the systems', () => {
     await eventually(() => expect(gateway.routeOf('sh_main')).toEqual({ mode: 'shadow', legacyCluster: REDIS }), { timeoutMs: 10_000 });
     expect(gateway.status().queuesByMode).toMatchObject({ shadow: 1 });
 
-    const again = await runCli(['shadow', 'start', 'sh_main', '--yes'], writeEnv);
+    const again = await runOps(['shadow', 'start', 'sh_main', '--yes'], writeEnv);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('is in shadow mode already (record version 2');
     expect((await table.store.read('sh_main'))?.version).toBe(2);
@@ -207,7 +210,7 @@ describe('pinlater-ops shadow against the systems', () => {
 
   it('route refuses a queue in shadow mode (4); status does not list the shadow queue as a queue; history shows the shadow record', async () => {
     const [route, status, history] = await Promise.all([
-      runCli(['route', 'sh_main', '--to', 'pacer', '--yes'], writeEnv), runCli(['status', '--json'], readEnv), runCli(['history', 'sh_main'], readEnv),
+      runOps(['route', 'sh_main', '--to', 'pacer', '--yes'], writeEnv), runOps(['status', '--json'], readEnv), runOps(['history', 'sh_main'], readEnv),
     ]);
     expect(route.code).toBe(4);
     expect(route.stderr).toContain("queue 'sh_main' is in mode shadow: leave it with `pinlater-ops shadow stop sh_main`");
@@ -219,7 +222,7 @@ describe('pinlater-ops shadow against the systems', () => {
 
   it('shadow status lists the queue in shadow mode, and counts its shadow copies when the queue is named', async () => {
     await addShadowCopies('sh_main', 3);
-    const [all, one] = await Promise.all([runCli(['shadow', 'status', '--json'], readEnv), runCli(['shadow', 'status', 'sh_main'], readEnv)]);
+    const [all, one] = await Promise.all([runOps(['shadow', 'status', '--json'], readEnv), runOps(['shadow', 'status', 'sh_main'], readEnv)]);
     expect({ code: all.code, stderr: all.stderr }).toEqual({ code: 0, stderr: '' });
     expect(jsonOf<{ queues: unknown[] }>(all).queues).toEqual([
       expect.objectContaining({ queue: 'sh_main', state: 'shadowing', shadowQueue: shadowQueueName('sh_main'), shadowQueueExists: true, copies: null }),
@@ -229,7 +232,7 @@ describe('pinlater-ops shadow against the systems', () => {
   });
 
   it('shadow stop writes legacy, waits for the live gateway to apply it, then deletes the shadow queue and reports the copies it removed', async () => {
-    const run = await runCli(['shadow', 'stop', 'sh_main', '--yes', '--json', '--by', 'bob'], writeEnv);
+    const run = await runOps(['shadow', 'stop', 'sh_main', '--yes', '--json', '--by', 'bob'], writeEnv);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(WAITED_AT_MOST_FOR_THE_GATEWAY);
     const out = jsonOf<{ written: boolean; record: { mode: string; version: number }; tableVersion: number; removal: Removal }>(run);
@@ -240,13 +243,13 @@ describe('pinlater-ops shadow against the systems', () => {
     expect(await pacerQueueNames(pacerDb)).not.toContain(shadowQueueName('sh_main'));
     expect(await pacerJobsOf(shadowQueueName('sh_main'))).toBe(0);
 
-    const again = await runCli(['shadow', 'stop', 'sh_main', '--yes'], writeEnv);
+    const again = await runOps(['shadow', 'stop', 'sh_main', '--yes'], writeEnv);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('is not in shadow mode (legacy on redis-a) and has no shadow queue in Pacer: nothing to change');
   });
 
   it('shadow stop with a gateway behind: exit 10 after --gateway-wait, the record legacy and the shadow queue kept; run again once it caught up, it removes the shadow queue', async () => {
-    expect((await runCli(['shadow', 'start', 'sh_behind', '--yes'], writeEnv)).code).toBe(0);
+    expect((await runOps(['shadow', 'start', 'sh_behind', '--yes'], writeEnv)).code).toBe(0);
     await addShadowCopies('sh_behind', 2);
     await gatewayApplied();
     const tableVersion = await table.store.tableVersion();
@@ -257,7 +260,7 @@ describe('pinlater-ops shadow against the systems', () => {
     const session: ZkClient = await table.connect();
     await session.create(presencePath, presence(tableVersion), 'ephemeral'); // it applied the shadow record, and stops there
     try {
-      const stopped = await runCli(['shadow', 'stop', 'sh_behind', '--yes', '--json', '--gateway-wait', '1'], writeEnv);
+      const stopped = await runOps(['shadow', 'stop', 'sh_behind', '--yes', '--json', '--gateway-wait', '1'], writeEnv);
       expect(stopped.code).toBe(10);
       expect(stopped.stderr).toContain(`the routing record of queue 'sh_behind' was written, but gateway(s) gw-behind (applied ${tableVersion}) have not applied routing table version ${tableVersion + 1} after 1 s`);
       expect(stopped.stderr).toContain('run `pinlater-ops shadow stop sh_behind` once they caught up');
@@ -265,11 +268,11 @@ describe('pinlater-ops shadow against the systems', () => {
       expect(await table.store.read('sh_behind')).toMatchObject({ mode: 'legacy' });
       expect(await pacerQueueNames(pacerDb)).toContain(shadowQueueName('sh_behind'));
 
-      const leftOver = await runCli(['shadow', 'status', '--json'], readEnv);
+      const leftOver = await runOps(['shadow', 'status', '--json'], readEnv);
       expect(leftOver.code).toBe(2);
       expect(jsonOf<{ queues: unknown[] }>(leftOver).queues).toEqual([expect.objectContaining({ queue: 'sh_behind', state: 'left over' })]);
 
-      const finishing = startCli(['shadow', 'stop', 'sh_behind', '--yes'], writeEnv);
+      const finishing = startOps(['shadow', 'stop', 'sh_behind', '--yes'], writeEnv);
       await eventually(() => expect(finishing.output().stderr).toContain(`Waiting up to 30 s for gateway(s) gw-behind to apply routing table version ${tableVersion + 1}.`), { timeoutMs: 20_000 });
       expect(await pacerQueueNames(pacerDb)).toContain(shadowQueueName('sh_behind'));
       await session.set(presencePath, presence(tableVersion + 1));
@@ -285,16 +288,16 @@ describe('pinlater-ops shadow against the systems', () => {
   });
 
   it('migrate start from shadow writes migrating (to-pacer), then removes the shadow queue once the gateway applied it', async () => {
-    const started = await runCli(['shadow', 'start', 'sh_mig', '--yes'], writeEnv);
+    const started = await runOps(['shadow', 'start', 'sh_mig', '--yes'], writeEnv);
     expect(started.code).toBe(0);
     expect(started.stdout).toMatch(/Seeded the shadow copy with 1 job from before shadow mode \(1 pending, 0 failed; created before \d{4}-\d\d-\d\dT[\d:.]+Z\)\./); // its legacy-job
     await addShadowCopies('sh_mig', 2);
-    const dry = await runCli(['migrate', 'start', 'sh_mig', '--dry-run'], readEnv);
+    const dry = await runOps(['migrate', 'start', 'sh_mig', '--dry-run'], readEnv);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('now:      shadow on redis-a (shadow copies in pacer)');
     expect(dry.stdout).toContain(`shadow:   leaves shadow mode; its shadow queue ${shadowQueueName('sh_mig')} on pacer is deleted`);
 
-    const run = await runCli(['migrate', 'start', 'sh_mig', '--yes', '--json'], writeEnv);
+    const run = await runOps(['migrate', 'start', 'sh_mig', '--yes', '--json'], writeEnv);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(WAITED_AT_MOST_FOR_THE_GATEWAY);
     const out = jsonOf<{ record: { mode: string; direction: string; version: number }; tableVersion: number; planned: number; shadowRemoval: Removal; row: { migrationId: string } }>(run);
@@ -320,7 +323,7 @@ describe('pinlater-ops shadow against the systems', () => {
     const legacy = await countsOf(directRedis, queue);
     expect(legacy).toEqual({ ready: 3, future: 1, inProgress: 1, failed: 1 });
 
-    const run = await runCli(['shadow', 'start', queue, '--yes', '--json'], writeEnv);
+    const run = await runOps(['shadow', 'start', queue, '--yes', '--json'], writeEnv);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(WAITED_AT_MOST_FOR_THE_GATEWAY);
     expect(jsonOf<SeedJson>(run)).toMatchObject({ written: true, seed: { seeded: 5, pending: 4, failed: 1, newer: 0 }, gatewaysBehind: [] });
@@ -343,19 +346,19 @@ describe('pinlater-ops shadow against the systems', () => {
       await engine.close();
     }
 
-    const again = await runCli(['shadow', 'start', queue, '--yes', '--json'], writeEnv);
+    const again = await runOps(['shadow', 'start', queue, '--yes', '--json'], writeEnv);
     expect(again.code).toBe(0);
     expect(jsonOf<SeedJson>(again)).toMatchObject({ written: false, seed: null });
     expect(await countsOf(directPacer, shadow)).toEqual({ ...legacy, inProgress: 0 }); // not seeded twice
-    const stopped = await runCli(['shadow', 'stop', queue, '--yes', '--json'], writeEnv);
+    const stopped = await runOps(['shadow', 'stop', queue, '--yes', '--json'], writeEnv);
     expect(jsonOf<{ removal: Removal }>(stopped).removal).toMatchObject({ existed: true, removed: 5 });
   });
 
   it('a shadow record that cannot be left by route or rollback: rollback refuses it (4)', async () => {
-    expect((await runCli(['shadow', 'start', 'sh_nopacer', '--yes'], writeEnv)).code).toBe(0);
-    const rollback = await runCli(['rollback', 'sh_nopacer', '--yes'], writeEnv);
+    expect((await runOps(['shadow', 'start', 'sh_nopacer', '--yes'], writeEnv)).code).toBe(0);
+    const rollback = await runOps(['rollback', 'sh_nopacer', '--yes'], writeEnv);
     expect(rollback.code).toBe(4);
     expect(rollback.stderr).toContain('its record is shadow on redis-a (shadow copies in pacer), which a rollback does not start from');
-    expect((await runCli(['shadow', 'stop', 'sh_nopacer', '--yes'], writeEnv)).code).toBe(0);
+    expect((await runOps(['shadow', 'stop', 'sh_nopacer', '--yes'], writeEnv)).code).toBe(0);
   });
 });

@@ -1,6 +1,9 @@
 /**
- * `pinlater-ops` (migration/src/cli/, package.json bin `bin/pinlater-ops.cjs`) as operators run it:
- * a child process per command, with its environment, against one set of systems per file: a legacy
+ * `pinlater-ops` (migration/src/cli/, package.json bin `bin/pinlater-ops.cjs`) with its environment,
+ * each command run in this process (ops-cli-in-process.ts: the `runPinlaterOps` the bin runs, stdin
+ * not a terminal); what only the bin's process shows (its exit code, stdout closed by its reader,
+ * handles left open after a run) through a child process (ops-cli-runner.ts). Against one set of
+ * systems per file: a legacy
  * PinLater Redis cluster, a legacy PinLater MySQL cluster and Pacer (embedded), each in a fresh
  * namespace, and the routing table in a fresh ZooKeeper chroot set up by the test operator
  * (routing-fixtures.ts). The routing config file is the one a routing gateway would run with.
@@ -30,6 +33,7 @@ import { withMysql } from '../support/mysql';
 import { releaseNamespace } from '../support/namespace-keeper';
 import { freshDatabase, mysqlDatabasesNamespace, redisKeysNamespace, uniqueMysqlInstanceId, uniqueShardBase, zkChroot, type FreshDatabase } from '../support/namespaces';
 import { testEnv } from '../support/test-env';
+import { runOps, runOpsInTurn } from './ops-cli-in-process';
 import { jsonOf, runCli, startCli } from './ops-cli-runner';
 import { dequeueReq, freshPacerDb, job, pacerQueueNames, type PacerDb } from './pacer-fixtures';
 import { operatorChrootNamespace, routingTable, TEST_OPERATOR, type RoutingTableFixture } from './routing-fixtures';
@@ -122,7 +126,7 @@ interface StatusJson {
 describe('pinlater-ops without services', () => {
   it('answers --help of every command and subcommand with exit 0, examples and its exit codes', async () => {
     const commands = [[], ['status'], ['adopt'], ['route'], ['history'], ['setup'], ['pacer', 'status'], ['pacer', 'schema-migrate']];
-    const runs = await Promise.all(commands.map((c) => runCli([...c, '--help'])));
+    const runs = await runOpsInTurn(commands.map((c) => [...c, '--help']));
     runs.forEach((run, i) => {
       const name = ['pinlater-ops', ...(commands[i] ?? [])].join(' ');
       expect({ name, code: run.code, stderr: run.stderr }).toEqual({ name, code: 0, stderr: '' });
@@ -135,9 +139,9 @@ describe('pinlater-ops without services', () => {
 
   it('refuses a bad command line (64) and a missing or broken config (1), in one line each', async () => {
     const [usage, noConfig, badConfig] = await Promise.all([
-      runCli(['route', 'some_queue']),
-      runCli(['status']),
-      runCli(['--config', join(tmpdir(), 'does-not-exist.json'), 'history']),
+      runCli(['route', 'some_queue']), // the bin: its process exits with the command's code
+      runOps(['status']),
+      runOps(['--config', join(tmpdir(), 'does-not-exist.json'), 'history']),
     ]);
     expect(usage.code).toBe(64);
     expect(usage.stderr).toContain("required option '--to <system>' not specified");
@@ -158,8 +162,8 @@ describe('pinlater-ops without services', () => {
 
 describe('pinlater-ops against the systems', () => {
   it('status: queues without a record are unrouted (with their cluster), nothing is a problem: exit 0; no credential needed', async () => {
-    // --verbose: the process reports anything still open once it closed its connections.
-    const [json, text] = await Promise.all([runCli(['status', '--json'], readEnv), runCli(['status', '--verbose'], readEnv)]);
+    // --verbose, through the bin: its process reports anything still open once it closed its connections.
+    const [json, text] = await Promise.all([runOps(['status', '--json'], readEnv), runCli(['status', '--verbose'], readEnv)]);
     expect(json.code).toBe(0);
     const status = jsonOf<StatusJson>(json);
     expect(status.unrouted).toEqual([
@@ -174,7 +178,7 @@ describe('pinlater-ops against the systems', () => {
   });
 
   it('adopt without --yes and without a terminal is refused (exit 3) and writes nothing', async () => {
-    const run = await runCli(['adopt'], writeEnv);
+    const run = await runOps(['adopt'], writeEnv);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('stdin is not a terminal and --yes was not given; nothing was written');
     expect(run.stdout).toContain('Queues to adopt'); // what it would have written
@@ -184,7 +188,7 @@ describe('pinlater-ops against the systems', () => {
   it('adopt writes a legacy record for each queue on exactly one cluster, lists the ambiguous ones, and a second run writes nothing', async () => {
     // On both legacy clusters, no record: ambiguous, never adopted.
     await Promise.all([directRedis.createQueue('ops_twice'), directMysql.createQueue('ops_twice')]);
-    const first = await runCli(['adopt', '--yes', '--json', '--by', 'alice', '--reason', 'rollout'], writeEnv);
+    const first = await runOps(['adopt', '--yes', '--json', '--by', 'alice', '--reason', 'rollout'], writeEnv);
     expect(first.code).toBe(0);
     const adopted = jsonOf<{ adopted: Array<{ queue: string; legacyCluster: string }>; ambiguous: Array<{ queue: string; systems: string[] }> }>(first);
     expect(adopted.adopted.map((a) => [a.queue, a.legacyCluster])).toEqual([['ops_busy', REDIS], ['ops_empty', REDIS], ['ops_mysql', MYSQL]]);
@@ -194,7 +198,7 @@ describe('pinlater-ops against the systems', () => {
     expect(await table.store.read('ops_twice')).toBeUndefined();
     const versionAfterFirst = await table.store.tableVersion();
 
-    const second = await runCli(['adopt', '--yes'], writeEnv);
+    const second = await runOps(['adopt', '--yes'], writeEnv);
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('Nothing to adopt');
     expect(second.stdout).toMatch(/ops_twice\s+redis-a, mysql-a/);
@@ -202,14 +206,14 @@ describe('pinlater-ops against the systems', () => {
   });
 
   it('status: an ambiguous queue is a problem (exit 2), listed with its clusters; route settles it once the other side is empty', async () => {
-    const before = await runCli(['status', '--json'], readEnv);
+    const before = await runOps(['status', '--json'], readEnv);
     expect(before.code).toBe(2);
     const status = jsonOf<StatusJson>(before);
     expect(status.ambiguous).toEqual([{ queue: 'ops_twice', systems: [REDIS, MYSQL] }]);
     expect(status.problems.map((p) => p.code)).toEqual(['AMBIGUOUS_QUEUE']);
     expect(status.records.find((r) => r.queue === 'ops_busy')).toMatchObject({ mode: 'legacy', legacyCluster: REDIS, version: 1, changedBy: 'alice', presentOn: [REDIS] });
 
-    const route = await runCli(['route', 'ops_twice', '--to', MYSQL, '--yes', '--by', 'bob'], writeEnv);
+    const route = await runOps(['route', 'ops_twice', '--to', MYSQL, '--yes', '--by', 'bob'], writeEnv);
     expect({ code: route.code, stderr: route.stderr }).toEqual({ code: 0, stderr: '' });
     expect(await table.store.read('ops_twice')).toMatchObject({ mode: 'legacy', legacyCluster: MYSQL, version: 1, changedBy: 'bob' });
     // No longer ambiguous: the next status (below) has only the problem that test adds.
@@ -219,7 +223,7 @@ describe('pinlater-ops against the systems', () => {
     const path = table.store.paths.queue('ops_garbled');
     await table.operatorZk.create(path, Buffer.from('{"format": 1, "queue": "ops_garbled"'));
     try {
-      const run = await runCli(['status', '--json'], readEnv);
+      const run = await runOps(['status', '--json'], readEnv);
       expect(run.code).toBe(2);
       const status = jsonOf<StatusJson>(run);
       expect(status.invalidRecords).toEqual([{ queue: 'ops_garbled', error: expect.stringContaining('not JSON') }]);
@@ -239,14 +243,14 @@ describe('pinlater-ops against the systems', () => {
     const session = await table.connect(); // closed with the fixture; the node is ephemeral
     await session.create(path, presence(tableVersion - 1), 'ephemeral');
     try {
-      const behind = await runCli(['status', '--json', '--settle-ms', '100'], readEnv);
+      const behind = await runOps(['status', '--json', '--settle-ms', '100'], readEnv);
       expect(behind.code).toBe(2);
       const status = jsonOf<StatusJson>(behind);
       expect(status.gateways).toEqual([expect.objectContaining({ gatewayId: 'gw-ops-test', host: 'host-a', pid: 4242, appliedVersion: tableVersion - 1, behind: true })]);
       expect(status.problems.map((p) => p.code)).toEqual(['GATEWAY_BEHIND']);
 
       await session.set(path, presence(tableVersion));
-      const current = await runCli(['status'], readEnv);
+      const current = await runOps(['status'], readEnv);
       expect(current.code).toBe(0);
       expect(current.stdout).toMatch(new RegExp(`gw-ops-test\\s+host-a\\s+4242\\s+2024-01-02T03:04:05.000Z\\s+${tableVersion}\\s+current`));
     } finally {
@@ -258,7 +262,7 @@ describe('pinlater-ops against the systems', () => {
     // Two jobs: one dequeued (IN_PROGRESS), one PENDING; each is counted.
     await directRedis.enqueueJobs({ queue: 'ops_busy', jobs: [job('second')] });
     const first = await directRedis.dequeueJobs(dequeueReq('ops_busy', 1));
-    const refused = await runCli(['route', 'ops_busy', '--to', 'pacer', '--yes', '--json'], writeEnv);
+    const refused = await runOps(['route', 'ops_busy', '--to', 'pacer', '--yes', '--json'], writeEnv);
     expect(refused.code).toBe(5);
     expect(refused.stderr).toContain(`(${REDIS}: 1 pending, 0 pending in the future, 1 in progress, 0 failed)`);
     expect(refused.stderr).toContain('`pinlater-ops migrate start ops_busy`');
@@ -271,27 +275,27 @@ describe('pinlater-ops against the systems', () => {
     const done = [...first.jobs, ...second.jobs].map((j) => ({ descriptor: j.descriptor, appendCustomStatus: '', retryDelayMs: 0 }));
     expect(done).toHaveLength(2);
     await directRedis.ackDequeuedJobs({ queue: 'ops_busy', succeeded: done, failed: [] });
-    const routed = await runCli(['route', 'ops_busy', '--to', 'pacer', '--yes'], writeEnv);
+    const routed = await runOps(['route', 'ops_busy', '--to', 'pacer', '--yes'], writeEnv);
     expect({ code: routed.code, stderr: routed.stderr }).toEqual({ code: 0, stderr: '' });
     expect(await table.store.read('ops_busy')).toMatchObject({ mode: 'pacer', legacyCluster: REDIS, version: 2 });
   });
 
   it('route on an empty queue creates it on the destination, changes the record by compare-and-set, and history shows it', async () => {
-    const toPacer = await runCli(['route', 'ops_empty', '--to', 'pacer', '--yes', '--json', '--by', 'carol', '--reason', 'first move'], writeEnv);
+    const toPacer = await runOps(['route', 'ops_empty', '--to', 'pacer', '--yes', '--json', '--by', 'carol', '--reason', 'first move'], writeEnv);
     expect(toPacer.code).toBe(0);
     expect(jsonOf<{ createOnDestination: boolean; record: { version: number } }>(toPacer)).toMatchObject({ createOnDestination: true, record: { version: 2 } });
     expect(await pacerQueueNames(pacerDb)).toContain('ops_empty');
     expect(await table.store.read('ops_empty')).toMatchObject({ mode: 'pacer', legacyCluster: REDIS, version: 2, changedBy: 'carol', reason: 'first move' });
 
     // Pacer -> another legacy cluster (created there), then history of the queue, newest first.
-    const toMysql = await runCli(['route', 'ops_empty', '--to', MYSQL, '--yes', '--by', 'carol', '--reason', 'to mysql'], writeEnv);
+    const toMysql = await runOps(['route', 'ops_empty', '--to', MYSQL, '--yes', '--by', 'carol', '--reason', 'to mysql'], writeEnv);
     expect({ code: toMysql.code, stderr: toMysql.stderr }).toEqual({ code: 0, stderr: '' });
     expect((await directMysql.getQueueNames()).has('ops_empty')).toBe(true);
     expect(await table.store.read('ops_empty')).toMatchObject({ mode: 'legacy', legacyCluster: MYSQL, version: 3 });
 
     const [json, text] = await Promise.all([
-      runCli(['history', 'ops_empty', '--json'], readEnv),
-      runCli(['history', '--limit', '1'], readEnv),
+      runOps(['history', 'ops_empty', '--json'], readEnv),
+      runOps(['history', '--limit', '1'], readEnv),
     ]);
     expect(json.code).toBe(0);
     const entries = jsonOf<{ entries: Array<{ from: { mode: string; version: number } | null; to: { mode: string; legacyCluster: string | null; version: number; reason: string } }> }>(json).entries;
@@ -309,11 +313,11 @@ describe('pinlater-ops against the systems', () => {
   it('route refuses an unknown destination and a queue on no system (exit 4), and writes nothing without the operator credential or confirmation', async () => {
     const versionBefore = await table.store.tableVersion();
     const [unknown, nowhere, noCredential, wrongCredential, notConfirmed] = await Promise.all([
-      runCli(['route', 'ops_mysql', '--to', 'redis-b', '--yes'], writeEnv),
-      runCli(['route', 'ops_never_created', '--to', 'pacer', '--yes'], writeEnv),
-      runCli(['route', 'ops_mysql', '--to', 'pacer', '--yes'], readEnv),
-      runCli(['route', 'ops_mysql', '--to', 'pacer', '--yes'], { ...readEnv, PINLATER_ROUTING_CREDENTIAL: 'routing-operator:not-the-secret' }),
-      runCli(['route', 'ops_mysql', '--to', 'pacer'], writeEnv),
+      runOps(['route', 'ops_mysql', '--to', 'redis-b', '--yes'], writeEnv),
+      runOps(['route', 'ops_never_created', '--to', 'pacer', '--yes'], writeEnv),
+      runOps(['route', 'ops_mysql', '--to', 'pacer', '--yes'], readEnv),
+      runOps(['route', 'ops_mysql', '--to', 'pacer', '--yes'], { ...readEnv, PINLATER_ROUTING_CREDENTIAL: 'routing-operator:not-the-secret' }),
+      runOps(['route', 'ops_mysql', '--to', 'pacer'], writeEnv),
     ]);
     expect(unknown.code).toBe(4);
     expect(unknown.stderr).toContain("unknown destination 'redis-b': the configured systems are redis-a, mysql-a, pacer");
@@ -336,10 +340,10 @@ describe('pinlater-ops against the systems', () => {
     const config = writeRoutingConfig('routing-fresh.json', chroot.connectString);
     const env = { PINLATER_ROUTING_CONFIG: config, PINLATER_ROUTING_CREDENTIAL: OPERATOR_TEXT };
     try {
-      const missing = await runCli(['history'], env);
+      const missing = await runOps(['history'], env);
       expect(missing.code).toBe(1);
       expect(missing.stderr).toContain('does not exist in ZooKeeper: set it up first (pinlater-ops setup)');
-      const first = await runCli(['setup', '--yes', '--json'], env);
+      const first = await runOps(['setup', '--yes', '--json'], env);
       expect(first.code).toBe(0);
       expect(jsonOf<{ created: string[] }>(first).created).toEqual(new RoutingPaths().fixedNodes());
     } finally {
@@ -349,7 +353,7 @@ describe('pinlater-ops against the systems', () => {
 
   it('fails in one line with exit 1 when ZooKeeper cannot be reached', async () => {
     const config = writeRoutingConfig('routing-nowhere.json', `127.0.0.1:${await freePort()}`);
-    const run = await runCli(['--zk-timeout-ms', '500', 'status'], { PINLATER_ROUTING_CONFIG: config });
+    const run = await runOps(['--zk-timeout-ms', '500', 'status'], { PINLATER_ROUTING_CONFIG: config });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^pinlater-ops: cannot reach ZooKeeper at 127\.0\.0\.1:\d+ within 500 ms/);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
@@ -368,8 +372,8 @@ describe('pinlater-ops pacer', () => {
       await admin.close();
     }
     const [noLeader, missing] = await Promise.all([
-      runCli(['pacer', 'status', '--zk', table.connectString, '--cluster', 'opspacer', '--json']),
-      runCli(['pacer', 'status', '--zk', table.connectString, '--cluster', 'nosuch']),
+      runOps(['pacer', 'status', '--zk', table.connectString, '--cluster', 'opspacer', '--json']),
+      runOps(['pacer', 'status', '--zk', table.connectString, '--cluster', 'nosuch']),
     ]);
     expect(noLeader.code).toBe(3);
     expect(jsonOf<{ cluster: string; problems: Array<{ code: string }> }>(noLeader)).toMatchObject({ cluster: 'opspacer', problems: [{ code: 'NO_LEADER' }] });
@@ -384,15 +388,15 @@ describe('pinlater-ops pacer', () => {
     writeFileSync(join(dir, 'wrong.password'), 'not-the-password\n');
     writeFileSync(join(dir, 'right.password'), `${password}\n`);
     const [wrongFile, wrongEnv] = await Promise.all([
-      runCli([...target, '--password-file', join(dir, 'wrong.password')]),
-      runCli(target, { PACER_MIGRATOR_PASSWORD: 'not-the-password' }),
+      runOps([...target, '--password-file', join(dir, 'wrong.password')]),
+      runOps(target, { PACER_MIGRATOR_PASSWORD: 'not-the-password' }),
     ]);
     for (const run of [wrongFile, wrongEnv]) {
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/^pinlater-ops pacer schema-migrate: Access denied/);
     }
     // The file wins over the variable.
-    const applied = await runCli([...target, '--password-file', join(dir, 'right.password')], { PACER_MIGRATOR_PASSWORD: 'not-the-password' });
+    const applied = await runOps([...target, '--password-file', join(dir, 'right.password')], { PACER_MIGRATOR_PASSWORD: 'not-the-password' });
     expect({ code: applied.code, stderr: applied.stderr }).toEqual({ code: 0, stderr: '' });
     expect(applied.stdout).toMatch(/^applied: 0001_/);
     const [tables] = await withMysql((db) => db.query(`SHOW TABLES LIKE '${TABLES.queues}'`), migrated.name);

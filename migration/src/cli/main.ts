@@ -164,9 +164,13 @@ export function runPinlaterOpsProcess(): void {
     (code) => {
       process.exitCode = code;
       if (code === EXIT_CODES.INTERRUPTED || code === EXIT_CODES.TERMINATED) process.exit(code);
-      if (argv.includes('--verbose')) setImmediate(() => reportOpenHandles(io));
-      // Everything is closed; should a library still hold a handle, do not keep the operator waiting.
-      setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+      // Everything is closed, so the process normally ends on its own at once. Should a library
+      // still hold a handle, do not keep the operator waiting; with --verbose, say what it was (only
+      // then: a socket still finishing its close is not a leak, it ends before this timer).
+      setTimeout(() => {
+        if (argv.includes('--verbose')) reportOpenHandles(io);
+        process.exit(code);
+      }, EXIT_GRACE_MS).unref();
     },
     (e: unknown) => {
       process.stderr.write(`pinlater-ops: ${coerceError(e).message}\n`);
@@ -175,7 +179,7 @@ export function runPinlaterOpsProcess(): void {
   );
 }
 
-/** --verbose: what still keeps the process alive once every connection was closed (stdio aside); normally nothing. */
+/** --verbose: what still kept the process alive EXIT_GRACE_MS after every connection was closed (stdio aside); normally never called. */
 function reportOpenHandles(io: CliIo): void {
   const open = process.getActiveResourcesInfo().filter((type) => type !== 'PipeWrap' && type !== 'TTYWrap');
   if (open.length > 0) io.stderr.write(`pinlater-ops: still open after closing: ${open.join(', ')}\n`);
