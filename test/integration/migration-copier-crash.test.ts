@@ -145,7 +145,10 @@ describe.each<LegacyKind>(['legacy-redis', 'legacy-mysql'])('copier killed mid-b
     })();
     await meanwhile?.();
     await done;
-    expect(await runs).toBe('stopped');
+    // Forward, the row stays active after the flip (complete: late sweeps), so only our stop ends the
+    // run. A rollback marks its row rolled-back with the flip, so the copier may see that and end
+    // 'done' before the poller above tells it to stop: both are a clean end, nothing else is.
+    expect(mode === 'pacer' ? ['stopped'] : ['stopped', 'done']).toContain(await runs);
   }
 
   async function everythingOn(backend: PinLaterBackend, queue: string): Promise<Map<string, { state: JobState; future: boolean; descriptor: string; attemptsRemaining: number; customStatus: string }>> {
