@@ -240,9 +240,21 @@ demo_modes() {
 # The demo queues: created through the routing gateway (new ones land on Pacer), routed to their
 # system while still empty, and the shadow one put in shadow mode. Idempotent: a queue already
 # where it belongs is left alone. A step that fails warns; the demo still starts.
+# ZooKeeper can come back empty while Redis and MariaDB kept the demo's data (a fresh checkout's
+# .run/zookeeper, a wiped data directory): each demo queue is then on its system AND on Pacer (the
+# empty twin its creation left) without a record, which gateways refuse as ambiguous. So a demo
+# queue without a record is routed to its system first (its Pacer twin is empty; a queue on no
+# system yet is refused here and created next), and a shadow queue left over from an earlier
+# shadow mode is removed before shadowing starts again (its stale copies would skew the comparison).
 prepare_demo_queues() {
   local line queue system shadow modes mode
   log "demo: queues ${DEMO_QUEUE_LIST} (created through :9010, routed with pinlater-ops)"
+  modes="$(demo_modes)"
+  for line in "${DEMO_QUEUES[@]}"; do
+    IFS='|' read -r queue system shadow <<<"${line}"
+    [[ -z "$(awk -v q="${queue}" '$1 == q { print $2 }' <<<"${modes}")" ]] || continue
+    ops route "${queue}" --to "${system}" --yes --by up.sh --reason "demo queue (no record)" >/dev/null 2>&1 || true
+  done
   node_modules/.bin/tsx scripts/demo/create-queues.ts --port 9010 --queues "${DEMO_QUEUE_LIST}" >/dev/null || { warn "demo: could not create the demo queues"; return 0; }
   modes="$(demo_modes)"
   for line in "${DEMO_QUEUES[@]}"; do
@@ -252,12 +264,8 @@ prepare_demo_queues() {
       ops route "${queue}" --to "${system}" --yes --by up.sh --reason "demo queue" >/dev/null || warn "demo: could not route ${queue} to ${system}"
     fi
     [[ "${shadow}" == "shadow" && "${mode}" != "shadow" ]] || continue
-    # The shadow runtime's command (issue 13); until it exists the queue simply stays on ${system}.
-    if ops shadow --help >/dev/null 2>&1; then
-      ops shadow start "${queue}" --yes --by up.sh --reason "demo queue" >/dev/null || warn "demo: could not put ${queue} in shadow mode"
-    else
-      warn "demo: this pinlater-ops has no 'shadow' command yet: ${queue} stays in legacy mode on ${system}"
-    fi
+    ops shadow stop "${queue}" --yes --by up.sh --reason "demo queue: left-over shadow queue" >/dev/null || warn "demo: could not remove the left-over shadow queue of ${queue}"
+    ops shadow start "${queue}" --yes --by up.sh --reason "demo queue" >/dev/null || warn "demo: could not put ${queue} in shadow mode"
   done
 }
 
