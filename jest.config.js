@@ -9,8 +9,9 @@ const common = {
   // The OTLP/HTTP exporter loads node:http with a dynamic import(), which jest's module sandbox
   // rejects (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING_FLAG) so no span would ever leave a test
   // process: compiling that one package turns the import() into require(). node_modules otherwise
-  // stays untransformed, as by default.
-  transformIgnorePatterns: ['/node_modules/(?!@opentelemetry/otlp-exporter-base/)'],
+  // stays untransformed, as by default, except @kubernetes/client-node 1.4 and the packages it
+  // loads, which are ESM-only (../shared/STACK.md): ts-jest compiles them to CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(@opentelemetry/otlp-exporter-base|@kubernetes/client-node|openid-client|oauth4webapi|jose)/)'],
 };
 module.exports = {
   testTimeout: 60000,
