@@ -53,6 +53,10 @@ export const ENTRY_POINTS = [
   'scripts/mysql-accounts',
   'migration/src/cli/main',
   'migration/src/copier/main',
+  'pacer/src/worker-pools/pool-manager-main',
+  'pacer/src/worker-pools/local-pool-runtime-main',
+  'pacer/examples/noop-worker',
+  'pacer/examples/demo-worker',
 ] as const;
 
 /** The entry points that exist in the source tree, as paths of their compiled files under `outDir`. */

@@ -14,8 +14,9 @@
 #      one of them (whatever the services' state): `npx pinlater-ops local restart <name>`.
 #   6. last, the demo workload (scripts/demo/, [demo] of the same table): its queues (DEMO_QUEUES) are
 #      created through the routing gateway and routed with `pinlater-ops` (one on each system, one
-#      in shadow mode), then a producer and a worker keep jobs flowing through :9010, so the
-#      gateway's dashboard and Prometheus show moving charts. UP_DEMO=0 skips it.
+#      in shadow mode), then a producer and a worker pool per demo queue (the local worker-pool
+#      runtime running worker SDK processes, config/pools.local) keep jobs flowing through :9010, so
+#      the gateway's dashboard and Prometheus show moving charts. UP_DEMO=0 skips it.
 # The address every PinLater client uses is the routing gateway, 127.0.0.1:9010 (admin :9999): each
 # queue goes to the local Redis cluster, the local MySQL cluster or Pacer as its routing record
 # says (`npx pinlater-ops status`); the single-system gateways (9013, 9011, 9012) stay for debugging.
@@ -58,8 +59,9 @@ fi
 
 # ------------------------------------------------------------------------------------------------
 # The demo workload (scripts/demo/main.ts --help): "queue|system it is routed to|shadow" (shadow:
-# then put in shadow mode, `pinlater-ops shadow start`). Its two processes ([demo] of the table,
-# whose `--queues` lists must equal DEMO_QUEUE_LIST) start last (after the queues are routed), like
+# then put in shadow mode, `pinlater-ops shadow start`). Its two processes ([demo] of the table:
+# the producer, whose `--queues` must equal DEMO_QUEUE_LIST, and the local worker-pool runtime,
+# whose specs in config/pools.local name the same queues) start last (after the queues are routed), like
 # the processes above (pid file, log, port = its /health).
 # ------------------------------------------------------------------------------------------------
 DEMO_QUEUES=(
@@ -273,14 +275,16 @@ prepare_demo_queues() {
 start_demo() {
   local line name port entry command failed=0
   if [[ "${DEMO_ENABLED}" == "0" ]]; then log "demo: skipped (UP_DEMO=0)"; return 0; fi
-  if running_pid demo-producer >/dev/null && running_pid demo-worker >/dev/null; then
-    log "demo: producer and worker already running"
+  if running_pid demo-producer >/dev/null && running_pid worker-pools >/dev/null; then
+    log "demo: producer and worker pools already running"
     return 0
   fi
   prepare_demo_queues
   for line in "${DEMO_PROCESSES[@]}"; do
     IFS='|' read -r name port entry command _ <<<"${line}"
-    [[ " ${command} " == *" --queues ${DEMO_QUEUE_LIST} "* ]] || warn "demo: ${name}'s --queues in config/local-processes.conf is not DEMO_QUEUE_LIST (${DEMO_QUEUE_LIST})"
+    if [[ " ${command} " == *" --queues "* ]]; then
+      [[ " ${command} " == *" --queues ${DEMO_QUEUE_LIST} "* ]] || warn "demo: ${name}'s --queues in config/local-processes.conf is not DEMO_QUEUE_LIST (${DEMO_QUEUE_LIST})"
+    fi
     start_process "${name}" "${port}" "${entry}" "${command}" || failed=1
   done
   return "${failed}"

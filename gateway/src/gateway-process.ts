@@ -4,6 +4,10 @@ import type { MemoryStats } from '../../core/src/interfaces/stats';
 import type { Logger } from '../../core/src/logging/logger';
 import type { Clock } from '../../core/src/util/clock';
 import { AdminHttpServer } from './admin/admin-http-server';
+import { BacklogEndpoint } from './admin/backlog-endpoint';
+import { DequeueRateStats } from './admin/dequeue-rate-stats';
+import { QueueBacklogReader, type BacklogSource } from './admin/queue-backlog-reader';
+import { SlidingWindowCounter } from './admin/sliding-window-counter';
 import { startGatewayDashboard, type GatewayDashboard, type RoutingView } from './dashboard/gateway-dashboard';
 import { PINLATER_IDL, SERVICE_NAME } from './generated/pinlater-idl';
 import { createDispatcher } from './handlers/handler-table';
@@ -65,6 +69,9 @@ export interface GatewayDeps {
   limits?: () => LimitsReport;
 }
 
+/** Most queues whose dequeues `/backlog` counts (one 60-slot ring each; the stat series are capped at 5000 by default). */
+const DEQUEUE_RATE_MAX_QUEUES = 10_000;
+
 export interface RunningGateway {
   readonly thriftPort: number;
   readonly adminPort: number | undefined;
@@ -97,7 +104,9 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDeps)
     await knownQueues.close();
     throw e;
   });
-  const service = new PinLaterServiceImpl({ ...deps, knownQueues }, {
+  // `/backlog`'s dequeue rate: the jobs each dequeue returned (the service's `<q>_dequeue` stat), per queue over 60 s.
+  const dequeues = new SlidingWindowCounter({ windowMs: 60_000, bucketMs: 1000, maxKeys: DEQUEUE_RATE_MAX_QUEUES, clock: deps.clock });
+  const service = new PinLaterServiceImpl({ ...deps, stats: new DequeueRateStats(deps.stats, dequeues), knownQueues }, {
     maxBatchItems: settings.maxBatchItems,
     adminPasswordHash: settings.adminPasswordHash,
     dequeuePermitsPerQueue: settings.dequeueConcurrencyPerQueuePerShard * shards,
@@ -111,7 +120,7 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDeps)
   const dashboard = startDashboard(settings, deps, knownQueues);
   let admin: { server: AdminHttpServer; port: number } | undefined;
   try {
-    admin = settings.adminPort === undefined ? undefined : await startAdmin(settings, deps, server, dashboard);
+    admin = settings.adminPort === undefined ? undefined : await startAdmin(settings, deps, { server, dashboard, dequeues });
   } catch (e) {
     await server.close(0);
     await dashboard.close();
@@ -170,7 +179,18 @@ function requireStarted(dispatcher: RpcDispatcher | undefined): RpcDispatcher {
   return dispatcher;
 }
 
-async function startAdmin(settings: GatewaySettings, deps: GatewayDeps, server: ThriftServer, dashboard: GatewayDashboard): Promise<{ server: AdminHttpServer; port: number }> {
+/** What the admin port serves besides the deps: the transport's gauges, the dashboard, the dequeue counts. */
+interface AdminParts {
+  readonly server: ThriftServer;
+  readonly dashboard: GatewayDashboard;
+  readonly dequeues: SlidingWindowCounter;
+}
+
+async function startAdmin(settings: GatewaySettings, deps: GatewayDeps, parts: AdminParts): Promise<{ server: AdminHttpServer; port: number }> {
+  const { server, dashboard } = parts;
+  const backlog = new BacklogEndpoint({
+    reader: new QueueBacklogReader(backlogSource(deps), deps.clock), dequeues: parts.dequeues, clock: deps.clock, logger: deps.logger.child({ component: 'backlog' }),
+  });
   const admin = new AdminHttpServer(
     {
       // docs/health.md: what each backend reports; `status` is always there (ok, degraded, unready).
@@ -189,9 +209,16 @@ async function startAdmin(settings: GatewaySettings, deps: GatewayDeps, server: 
       ...(deps.telemetry?.metricsHandler === undefined ? {} : { metrics: deps.telemetry.metricsHandler }),
       dashboard: dashboard.routes,
       ...(deps.limits === undefined ? {} : { limits: deps.limits }),
+      backlog: (query) => backlog.handle(query),
     },
     deps.logger,
   );
   const address = await admin.listen(settings.adminPort ?? 9999, settings.host);
   return { server: admin, port: address.port };
+}
+
+/** Where `/backlog` counts a queue: a routing gateway's systems by its routing table, else the one backend. */
+function backlogSource(deps: GatewayDeps): BacklogSource {
+  if (deps.routing === undefined) return { kind: 'single', name: deps.backend.kind, backend: deps.backend };
+  return { kind: 'routing', routeOf: deps.routing.routeOf, systems: deps.routing.systems };
 }

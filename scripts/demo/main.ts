@@ -1,5 +1,5 @@
 /**
- * The demo workload's process (scripts/up.sh starts a `--role producer` and a `--role worker`):
+ * The demo workload's process (scripts/up.sh starts a `--role producer`; its workers are worker SDK pools, config/pools.local; `--role worker` remains for a quick standalone consumer):
  * flags validated once (demo-config.ts; `--help` for all of them), JSON logs on stdout, the role's
  * loops (one per queue), an optional status port, and a progress line every 30 s.
  *

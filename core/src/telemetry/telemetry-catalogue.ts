@@ -217,6 +217,38 @@ export const METRICS = {
 
 export type MetricKey = keyof typeof METRICS;
 
+/**
+ * The worker SDK's metrics (pacer/src/worker-sdk/worker-instruments.ts). A library, not one of the
+ * system's processes: they are emitted by whatever process embeds the SDK (a team's worker, the
+ * examples in pacer/examples/), under that process's own `service.name`, so their `processes` is
+ * empty and they are kept apart from METRICS, whose every entry the system's own processes must
+ * emit (test/integration/telemetry-catalogue.test.ts). Same rules otherwise: names are ours
+ * (`pinlater.worker.*`), labels from ATTR only, latency in seconds
+ * (pacer/src/worker-sdk/worker-instruments.spec.ts checks them against METRICS).
+ */
+const SDK_HOST: readonly TelemetryProcess[] = [];
+
+export const WORKER_SDK_METRICS = {
+  workerJobsProcessed: {
+    name: 'pinlater.worker.jobs.processed', kind: 'counter', unit: '{job}', processes: SDK_HOST,
+    description: 'Jobs a worker ran to an outcome, by result: succeeded, retried (failed with attempts left: acked failed with a retry delay), failed (no attempt left, or a non-retryable error), released (handed back to PENDING unfinished at shutdown, no attempt consumed)',
+    attributes: [ATTR.queue, ATTR.result],
+  },
+  workerHandlerDuration: {
+    name: 'pinlater.worker.handler.duration', kind: 'histogram', unit: 's', buckets: SECONDS_BUCKETS, processes: SDK_HOST,
+    description: 'Time the job handler took, by result (as pinlater.worker.jobs.processed)', attributes: [ATTR.queue, ATTR.result],
+  },
+  workerJobsInFlight: {
+    name: 'pinlater.worker.jobs.in_flight', kind: 'gauge', unit: '{job}', processes: SDK_HOST,
+    description: 'Jobs the worker holds now: dequeued and not yet finished (at most its concurrency)', attributes: [ATTR.queue],
+  },
+  workerGatewayErrors: {
+    name: 'pinlater.worker.gateway.errors', kind: 'counter', unit: '{call}', processes: SDK_HOST,
+    description: 'Calls from a worker to the gateway that failed, by method and error.type (a PinLater ErrorCode name such as DEQUEUE_RATE_LIMITED, or connection_lost, connect_failed, timeout, application_error); the worker backs off and retries',
+    attributes: [ATTR.rpcMethod, ATTR.errorType],
+  },
+} as const satisfies Record<string, MetricDef>;
+
 /** The name Prometheus shows when it scrapes the process's `/metrics` directly. */
 export function prometheusName(def: MetricDef): string {
   const base = def.name.replace(/[^A-Za-z0-9_]/g, '_');

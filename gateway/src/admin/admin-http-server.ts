@@ -13,6 +13,8 @@ export interface AdminRoutes {
   metrics?: (req: IncomingMessage, res: ServerResponse) => void;
   /** `/limits`: the dequeue limits in force, as JSON (docs/rate-limits.md); absent: 404. */
   limits?: () => unknown;
+  /** `/backlog?queue=<name>`: one queue's backlog as JSON (backlog-endpoint.ts); absent: 404. */
+  backlog?: (query: URLSearchParams) => Promise<{ status: number; body: unknown }>;
   /** `/dashboard…`: the built-in dashboard (gateway/src/dashboard/dashboard-routes.ts); false: not its path. */
   dashboard?: { handle(path: string, query: URLSearchParams, res: ServerResponse): boolean };
 }
@@ -22,8 +24,9 @@ export interface AdminRoutes {
  * backend serve?), `/live` (liveness: the process answers; never touches the backend, so a
  * Redis/MySQL outage does not get gateways restarted), `/stats.txt` and `/metrics` (Prometheus,
  * through the OpenTelemetry exporter's own request handler), `/limits` (the dequeue rate limits in
- * force and where each comes from, docs/rate-limits.md), and the built-in dashboard under
- * `/dashboard` when the gateway gives one.
+ * force and where each comes from, docs/rate-limits.md), `/backlog?queue=<name>` (one queue's
+ * backlog for autoscalers, backlog-endpoint.ts), and the built-in dashboard under `/dashboard` when
+ * the gateway gives one.
  */
 export class AdminHttpServer {
   private readonly server: Server;
@@ -53,7 +56,9 @@ export class AdminHttpServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const [path, search] = (req.url ?? '/').split('?', 2) as [string, string | undefined];
+    const url = req.url ?? '/';
+    const mark = url.indexOf('?');
+    const [path, search] = mark < 0 ? [url, ''] : [url.slice(0, mark), url.slice(mark + 1)];
     try {
       if (path === '/live') {
         send(res, 200, 'text/plain', 'OK\n');
@@ -66,7 +71,10 @@ export class AdminHttpServer {
         this.routes.metrics(req, res);
       } else if (path === '/limits' && this.routes.limits !== undefined) {
         send(res, 200, 'application/json', JSON.stringify(this.routes.limits()));
-      } else if (this.routes.dashboard?.handle(path, new URLSearchParams(search ?? ''), res) !== true) {
+      } else if (path === '/backlog' && this.routes.backlog !== undefined) {
+        const answer = await this.routes.backlog(new URLSearchParams(search));
+        send(res, answer.status, 'application/json', JSON.stringify(answer.body));
+      } else if (this.routes.dashboard?.handle(path, new URLSearchParams(search), res) !== true) {
         send(res, 404, 'text/plain', 'not found\n');
       }
     } catch (e) {

@@ -25,7 +25,7 @@ ${localExitCodesHelp(['PROBLEMS', 'REFUSED'])}
 Examples:
   pinlater-ops local status
   pinlater-ops local restart pacer-broker
-  pinlater-ops local stop demo-producer demo-worker && pinlater-ops local start demo-producer demo-worker
+  pinlater-ops local stop demo-producer worker-pools && pinlater-ops local start demo-producer worker-pools
   tail -n 50 .run/procs/pacer-broker.log`;
 
 export function localCommand(ctx: CliContext): Command {

@@ -56,7 +56,7 @@ not looked at, so one dead process comes back even while another part of the bri
 const EXAMPLES: Readonly<Record<LocalControl, string>> = {
   start: `  pinlater-ops local start pacer-broker
   pinlater-ops local start pacer-controller pacer-broker gateway-pacer --timeout-seconds 120`,
-  stop: `  pinlater-ops local stop demo-producer demo-worker
+  stop: `  pinlater-ops local stop demo-producer worker-pools
   pinlater-ops local stop pacer-broker --timeout-seconds 20 --json`,
   restart: `  pinlater-ops local restart pacer-broker
   pinlater-ops local restart gateway gateway-pacer --json | jq '.results[] | {name, step, action, pid}'`,

@@ -93,7 +93,7 @@ describe('config/local-processes.conf (the bring-up up.sh and pinlater-ops local
     expect(table.processes.map((p) => `${p.section}:${p.name}:${p.port}`)).toEqual([
       'processes:gateway-redis:9013', 'processes:gateway-mysql:9011', 'processes:pacer-controller:9030', 'processes:gateway-pacer:9012',
       'processes:pacer-broker:9020', 'processes:gateway:9010', 'processes:copier:9050', 'processes:prometheus:9090',
-      'demo:demo-producer:9061', 'demo:demo-worker:9062',
+      'demo:demo-producer:9061', 'demo:worker-pools:9062',
     ]);
     expect(table.metrics.map((m) => m.name)).toEqual(['gateway-redis', 'gateway-mysql', 'pacer-controller', 'gateway-pacer', 'pacer-broker', 'gateway', 'copier', 'prometheus']);
   });
