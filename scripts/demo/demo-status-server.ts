@@ -3,13 +3,13 @@
  * enqueued, dequeued, acked), anything else 404. Bound to 127.0.0.1. scripts/up.sh waits for it
  * to listen; the integration test reads the counters.
  */
-import { createServer, type Server } from 'node:http';
+import { listenHttp, type ListeningHttpServer } from '../../core/src/util/listening-http-server';
 
 export class DemoStatusServer {
-  private constructor(private readonly server: Server) {}
+  private constructor(private readonly server: ListeningHttpServer) {}
 
-  static start(port: number, body: () => object): Promise<DemoStatusServer> {
-    const server = createServer((req, res) => {
+  static async start(port: number, body: () => object): Promise<DemoStatusServer> {
+    const server = await listenHttp((req, res) => {
       res.setHeader('content-type', 'application/json');
       if ((req.url ?? '/').split('?')[0] !== '/health') {
         res.statusCode = 404;
@@ -17,20 +17,11 @@ export class DemoStatusServer {
         return;
       }
       res.end(`${JSON.stringify(body())}\n`);
-    });
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve(new DemoStatusServer(server));
-      });
-    });
+    }, port);
+    return new DemoStatusServer(server);
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    return this.server.close();
   }
 }

@@ -5,40 +5,29 @@
  * buffered jobs, counters) and `/status` (exactly the `status` RPC's fields, broker-status.ts; what
  * `pinlater-ops pacer broker-status --json` prints).
  */
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenHttp, type ListeningHttpServer } from '../../../core/src/util/listening-http-server';
 import type { Logger } from '../../../core/src/logging/logger';
 import type { MetricsRequestHandler } from '../../../core/src/telemetry/process-telemetry';
 import { brokerStatusOf } from './broker-status';
 import type { DequeueBroker } from './dequeue-broker';
 
 export class BrokerAdminServer {
-  private constructor(private readonly server: Server) {}
+  private constructor(private readonly server: ListeningHttpServer) {}
 
   static async listen(
     broker: DequeueBroker, port: number, metrics: MetricsRequestHandler | undefined, logger: Logger, host = '127.0.0.1',
   ): Promise<BrokerAdminServer> {
-    const server = createServer((req, res) => handle(broker, metrics, logger, req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const server = await listenHttp((req, res) => handle(broker, metrics, logger, req, res), port, host);
     return new BrokerAdminServer(server);
   }
 
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    return this.server.port;
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    return this.server.close();
   }
 }
 

@@ -4,16 +4,15 @@
  * reasons in `problems`. Anything else is 404. Bound to 127.0.0.1; scripts/up.sh waits for it to
  * listen, as for every process of the local bring-up.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenHttp, type ListeningHttpServer } from '../../../core/src/util/listening-http-server';
 import { healthHttpStatus, type RuntimeHealth } from './local-pool-health';
 
 export class LocalStatusServer {
-  private constructor(private readonly server: Server) {}
+  private constructor(private readonly server: ListeningHttpServer) {}
 
   /** Listens on 127.0.0.1:`port` (0: any free port; see `port`). */
-  static start(port: number, health: () => RuntimeHealth): Promise<LocalStatusServer> {
-    const server = createServer((req, res) => {
+  static async start(port: number, health: () => RuntimeHealth): Promise<LocalStatusServer> {
+    const server = await listenHttp((req, res) => {
       res.setHeader('content-type', 'application/json');
       if (req.method !== 'GET' || (req.url ?? '/').split('?')[0] !== '/health') {
         res.statusCode = 404;
@@ -23,24 +22,15 @@ export class LocalStatusServer {
       const body = health();
       res.statusCode = healthHttpStatus(body);
       res.end(`${JSON.stringify(body)}\n`);
-    });
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve(new LocalStatusServer(server));
-      });
-    });
+    }, port);
+    return new LocalStatusServer(server);
   }
 
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    return this.server.port;
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    return this.server.close();
   }
 }

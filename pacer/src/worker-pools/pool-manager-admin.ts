@@ -8,16 +8,13 @@
  *
  * Anything else is 404.
  */
-import { createServer, type Server } from 'node:http';
+import { listenHttp, type ListeningHttpServer } from '../../../core/src/util/listening-http-server';
 import type { PoolManagerStatus } from './pool-manager';
 
-export interface AdminServer {
-  readonly port: number;
-  close(): Promise<void>;
-}
+export type AdminServer = ListeningHttpServer;
 
 export async function startAdminServer(host: string, port: number, status: () => PoolManagerStatus): Promise<AdminServer> {
-  const server = createServer((req, res) => {
+  return listenHttp((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
@@ -29,21 +26,5 @@ export async function startAdminServer(host: string, port: number, status: () =>
     } else {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found: GET /health or /live"}\n');
     }
-  });
-  await listen(server, host, port);
-  const address = server.address();
-  return {
-    port: typeof address === 'object' && address !== null ? address.port : port,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
-}
-
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`cannot serve the admin port on ${host}:${port}: ${e.code ?? e.message}`)));
-    server.listen(port, host, () => resolve());
-  });
+  }, port, host);
 }

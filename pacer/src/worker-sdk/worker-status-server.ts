@@ -4,8 +4,8 @@
  * `GET /metrics` serves the process's Prometheus metrics when telemetry is on
  * (core/src/telemetry/process-telemetry.ts `metricsHandler`); anything else is 404.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenHttp, type ListeningHttpServer } from '../../../core/src/util/listening-http-server';
 import type { Logger } from '../../../core/src/logging/logger';
 import type { MetricsRequestHandler } from '../../../core/src/telemetry/process-telemetry';
 
@@ -19,29 +19,19 @@ export interface WorkerStatusServerOptions {
 }
 
 export class WorkerStatusServer {
-  private constructor(private readonly server: Server) {}
+  private constructor(private readonly server: ListeningHttpServer) {}
 
   static async listen(options: WorkerStatusServerOptions): Promise<WorkerStatusServer> {
-    const server = createServer((req, res) => handle(options, req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host ?? '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const server = await listenHttp((req, res) => handle(options, req, res), options.port, options.host ?? '127.0.0.1');
     return new WorkerStatusServer(server);
   }
 
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    return this.server.port;
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    return this.server.close();
   }
 }
 
