@@ -11,20 +11,17 @@
  * - every probe points at a route the process's admin server really has (found in its source's
  *   syntax tree) on the port the process really listens on: the container's args and config are
  *   read by the process's own config loader, with its ConfigMaps and stand-in Secrets written to a
- *   temporary directory (the gateway's init container runs there too). A server bound to 127.0.0.1
- *   is probed from inside the container (one shared `node -e` probe, itself run against a local
- *   HTTP server here);
+ *   temporary directory (the gateway's init container runs there too). Every probe is an httpGet,
+ *   so the process must bind that server to a non-loopback address (its bind-host option, read by
+ *   the same loader: the kubelet cannot reach 127.0.0.1 inside the pod);
  * - RBAC: only the pool manager's namespaced Role, with exactly the rules the manager declares
  *   (pacer/src/worker-pools/kube-rbac.ts); no Secret objects and no secret values anywhere;
  *   sensitive environment variables come from Secrets; every Secret referenced is documented.
  *
- * The last tests feed mutated copies (a probe path renamed, a route renamed, a port changed) to
- * the same checks, which must then fail.
+ * The last tests feed mutated copies (a probe path renamed, a route renamed, a port changed, a
+ * bind-host option removed) to the same checks, which must then fail.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -35,6 +32,7 @@ import { loadConfig as loadGatewayConfig } from '../gateway/src/config';
 import { loadCopierConfig } from '../migration/src/copier/copier-config';
 import { parseCopierArgs } from '../migration/src/copier/main';
 import { loadBrokerConfig } from '../pacer/src/config';
+import { CONTROLLER_FLAGS, flagOverrides, loadControllerConfig } from '../pacer/src/controller/controller-config';
 import { POOL_MANAGER_RULES } from '../pacer/src/worker-pools/kube-rbac';
 import { loadPoolManagerConfig, parsePoolManagerArgs } from '../pacer/src/worker-pools/pool-manager-config';
 import { parsePoolSpecs } from '../pacer/src/worker-pools/pool-spec';
@@ -61,6 +59,7 @@ type Workload = V1Deployment | V1StatefulSet;
 /** Where a process's admin server listens, as its own config loader reads the container. */
 interface AdminAddress {
   readonly port: number;
+  /** Bound to a loopback address: unreachable for the kubelet's httpGet. */
   readonly loopback: boolean;
 }
 
@@ -222,19 +221,29 @@ function envOf(world: World, container: V1Container, remap: (text: string) => st
 
 // ---- where each process's admin server listens, read by its own code --------------------------------
 
-const isLoopback = (host: string): boolean => host === '127.0.0.1' || host === 'localhost' || host === '::1';
-/** A server whose source binds it to 127.0.0.1 itself (no host setting). */
-const bindsLoopback = (world: World, file: string): boolean => /'127\.0\.0\.1'/.test(world.source(file));
+const isLoopback = (host: string): boolean => host.startsWith('127.') || host === 'localhost' || host === '::1';
+
+/** A process's `--flag value` arguments (after the entry script) as commander option names; every flag must be declared in its main source. */
+function flagValues(process: string, mainSource: string, args: readonly string[]): Record<string, string> {
+  const declared = new Set([...mainSource.matchAll(/\.option\('--([a-z-]+) </g)].map((m) => m[1] as string));
+  const values: Record<string, string> = {};
+  for (let i = 1; i < args.length; i += 2) {
+    const flag = (args[i] ?? '').replace(/^--/, '');
+    if (!declared.has(flag)) throw new Error(`${process} has no option --${flag}`);
+    values[flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = args[i + 1] ?? '';
+  }
+  return values;
+}
 
 function gatewayAddress(pod: MaterializedPod): AdminAddress {
   const config = loadGatewayConfig(pod.args.slice(1), pod.env);
   return { port: config.adminPort, loopback: isLoopback(config.host) };
 }
 
-function copierAddress(pod: MaterializedPod, world: World): AdminAddress {
+function copierAddress(pod: MaterializedPod): AdminAddress {
   const config = loadCopierConfig(pod.env, parseCopierArgs(['node', ...pod.args]));
   if (config.statusPort === undefined) throw new Error('the copier has no --status-port: nothing to probe');
-  return { port: config.statusPort, loopback: bindsLoopback(world, 'migration/src/copier/main.ts') };
+  return { port: config.statusPort, loopback: isLoopback(config.statusHost) };
 }
 
 function poolManagerAddress(pod: MaterializedPod): AdminAddress {
@@ -247,26 +256,24 @@ function brokerAddress(pod: MaterializedPod, world: World): AdminAddress {
   const main = world.source('pacer/src/broker/main.ts');
   const table = /const FLAGS[^{]*\{([\s\S]*?)\};/.exec(main)?.[1] ?? '';
   const variables = new Map([...table.matchAll(/(\w+): '(PACER_\w+)'/g)].map((m) => [m[1] as string, m[2] as string]));
-  const declared = new Set([...main.matchAll(/\.option\('--([a-z-]+) </g)].map((m) => m[1] as string));
   const overrides: Record<string, string> = {};
-  for (let i = 1; i < pod.args.length; i += 2) {
-    const flag = (pod.args[i] ?? '').replace(/^--/, '');
-    const variable = variables.get(flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()));
-    if (!declared.has(flag) || variable === undefined) throw new Error(`pacer-broker has no option --${flag}`);
-    overrides[variable] = pod.args[i + 1] ?? '';
+  for (const [option, value] of Object.entries(flagValues('pacer-broker', main, pod.args))) {
+    const variable = variables.get(option);
+    if (variable === undefined) throw new Error(`pacer-broker maps no variable for its option ${option}`);
+    overrides[variable] = value;
   }
   const config = loadBrokerConfig(pod.env, overrides);
   if (config.adminPort === undefined) throw new Error('the broker has no --admin-port: nothing to probe');
-  return { port: config.adminPort, loopback: bindsLoopback(world, 'pacer/src/broker/broker-admin-server.ts') };
+  return { port: config.adminPort, loopback: isLoopback(config.adminHost) };
 }
 
-/** The controller reads --status-port itself (main.ts runs on import): the option must be declared there. */
+/** The controller reads --status-port itself (main.ts runs on import), its other flags through loadControllerConfig. */
 function controllerAddress(pod: MaterializedPod, world: World): AdminAddress {
-  if (!world.source('pacer/src/controller/main.ts').includes(".option('--status-port <port>'")) throw new Error('pacer-controller declares no --status-port');
-  const at = pod.args.indexOf('--status-port');
-  const port = Number(pod.args[at + 1]);
-  if (at < 0 || !Number.isInteger(port)) throw new Error('the controller has no --status-port: nothing to probe');
-  return { port, loopback: bindsLoopback(world, 'pacer/src/controller/main.ts') };
+  const flags = flagValues('pacer-controller', world.source('pacer/src/controller/main.ts'), pod.args);
+  const port = Number(flags.statusPort);
+  if (flags.statusPort === undefined || !Number.isInteger(port)) throw new Error('the controller has no --status-port: nothing to probe');
+  const config = loadControllerConfig(pod.env, flagOverrides(flags, CONTROLLER_FLAGS));
+  return { port, loopback: isLoopback(config.statusHost) };
 }
 
 // ---- the routes of an admin server, from its syntax tree ----------------------------------------------
@@ -288,33 +295,16 @@ function routesOf(source: string): Set<string> {
 // ---- the probe -------------------------------------------------------------------------------------
 
 interface ProbeTarget {
-  readonly how: 'httpGet' | 'exec';
   readonly path: string;
   readonly port: number;
-  /** The script of an exec probe. */
-  readonly script?: string;
 }
 
-function probeTarget(probe: V1Probe, container: V1Container): ProbeTarget {
-  if (probe.httpGet !== undefined) {
-    const port = probe.httpGet.port as unknown;
-    const number = typeof port === 'number' ? port : container.ports?.find((p) => p.name === port)?.containerPort;
-    return { how: 'httpGet', path: probe.httpGet.path ?? '/', port: number ?? Number.NaN };
-  }
-  const [node, flag, script, port, probePath] = probe.exec?.command ?? [];
-  if (node !== 'node' || flag !== '-e' || script === undefined || probe.exec?.command?.length !== 5) {
-    throw new Error(`container ${container.name}: a probe is httpGet, or exec ['node', '-e', <probe script>, <port>, <path>]`);
-  }
-  return { how: 'exec', path: probePath ?? '', port: Number(port), script };
-}
-
-/** Runs an exec probe's script against 127.0.0.1:<port><path> (in a child, while this process serves): its exit code. */
-async function runProbeScript(script: string, port: number, probePath: string): Promise<number | null> {
-  const child = spawn(process.execPath, ['-e', script, String(port), probePath], { stdio: 'ignore' });
-  const timer = setTimeout(() => child.kill(), 10_000);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(timer);
-  return code;
+/** An httpGet probe's path and port (a named port resolved through the container's ports); undefined: not httpGet. */
+function probeTarget(probe: V1Probe, container: V1Container): ProbeTarget | undefined {
+  if (probe.httpGet === undefined) return undefined;
+  const port = probe.httpGet.port as unknown;
+  const number = typeof port === 'number' ? port : container.ports?.find((p) => p.name === port)?.containerPort;
+  return { path: probe.httpGet.path ?? '/', port: number ?? Number.NaN };
 }
 
 // ---- the checks: each returns its problems ------------------------------------------------------------
@@ -334,7 +324,9 @@ function checkComponent(world: World, c: Component): string[] {
         problems.push(`${c.workload}: no ${kind}Probe`);
         continue;
       }
-      problems.push(...checkProbe(c, kind, probeTarget(probe, container), address, routes));
+      const target = probeTarget(probe, container);
+      if (target === undefined) problems.push(`${c.workload}: its ${kind}Probe is not httpGet (every admin server can bind a non-loopback address)`);
+      else problems.push(...checkProbe(c, kind, target, address, routes));
     }
     return problems;
   } finally {
@@ -346,8 +338,7 @@ function checkProbe(c: Component, kind: 'readiness' | 'liveness', target: ProbeT
   const where = `${c.workload} ${kind}Probe`;
   const problems: string[] = [];
   if (target.port !== address.port) problems.push(`${where}: port ${target.port}, but the process's admin server listens on ${address.port}`);
-  if (address.loopback && target.how !== 'exec') problems.push(`${where}: the admin server listens on 127.0.0.1 only: the kubelet cannot reach it with httpGet; probe from inside (exec)`);
-  if (!address.loopback && target.how !== 'httpGet') problems.push(`${where}: the admin server listens on every interface: use httpGet`);
+  if (address.loopback) problems.push(`${where}: the admin server binds a loopback address, which the kubelet's httpGet cannot reach: set its bind-host option to 0.0.0.0`);
   if (!c.everyPath && !routes.has(target.path)) problems.push(`${where}: path ${target.path} is not a route of ${c.adminSource} (routes: ${[...routes].join(', ')})`);
   if (kind === 'readiness' && c.readiness !== undefined && target.path !== c.readiness) problems.push(`${where}: path ${target.path}, the process's readiness endpoint is ${c.readiness}`);
   return problems;
@@ -522,23 +513,6 @@ describe('deploy/ manifests', () => {
     expect(checkEveryPathServers(world)).toEqual([]);
   });
 
-  it('share one exec probe script, which exits 0 only for a 200 answer', async () => {
-    const scripts = new Set(workloads(world).flatMap((w) => podOf(w).containers.flatMap((k) => [k.readinessProbe, k.livenessProbe].flatMap((p) => (p?.exec?.command?.[2] === undefined ? [] : [p.exec.command[2]])))));
-    expect(scripts.size).toBe(1);
-    const [script] = [...scripts] as [string];
-    const server: Server = createServer((req, res) => res.writeHead(req.url === '/ok' ? 200 : req.url === '/unready' ? 503 : 404).end());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as AddressInfo).port;
-    try {
-      expect(await runProbeScript(script, port, '/ok')).toBe(0);
-      expect(await runProbeScript(script, port, '/unready')).toBe(1);
-      expect(await runProbeScript(script, port, '/missing')).toBe(1);
-    } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
-    expect(await runProbeScript(script, port, '/ok')).toBe(1); // nothing listens any more
-  }, 30_000);
-
   it('give Kubernetes API rights to the pool manager only: a namespaced Role with exactly the rules it declares', () => {
     expect(checkRbac(world)).toEqual([]);
   });
@@ -588,12 +562,38 @@ describe('the checks catch a manifest or code that drifts apart (mutated copies)
     expect(checkComponent({ ...world, source }, broker)).toEqual([expect.stringContaining('path /health is not a route of pacer/src/broker/broker-admin-server.ts')]);
   });
 
-  it("an exec probe's port that is not the broker's --admin-port", () => {
+  it("a probe's port that is not the broker's --admin-port", () => {
     const drifted = mutated((docs) => {
-      const command = containerIn(docs, 'pacer-broker', 'broker').readinessProbe?.exec?.command;
-      if (command !== undefined) command[3] = '9022';
+      const probe = containerIn(docs, 'pacer-broker', 'broker').readinessProbe;
+      if (probe?.httpGet !== undefined) probe.httpGet.port = 9022;
     });
     expect(checkComponent(drifted, broker)).toEqual([expect.stringContaining('port 9022, but the process\'s admin server listens on 9021')]);
+  });
+
+  it.each([
+    ['pacer-broker', 'broker', '--admin-host'],
+    ['pacer-controller', 'controller', '--status-host'],
+    ['pinlater-copier', 'copier', '--status-host'],
+  ] as const)('%s: its bind-host option removed (httpGet probes on a server bound to 127.0.0.1)', (workload, name, option) => {
+    const drifted = mutated((docs) => {
+      const container = containerIn(docs, workload, name);
+      const args = container.args ?? [];
+      const at = args.indexOf(option);
+      expect(at).toBeGreaterThan(0);
+      args.splice(at, 2);
+    });
+    const component = COMPONENTS.find((c) => c.workload === workload) as Component;
+    expect(checkComponent(world, component)).toEqual([]);
+    expect(checkComponent(drifted, component)).toEqual([expect.stringContaining('readinessProbe: the admin server binds a loopback address'), expect.stringContaining('livenessProbe: the admin server binds a loopback address')]);
+  });
+
+  it('an exec probe instead of httpGet', () => {
+    const drifted = mutated((docs) => {
+      const container = containerIn(docs, 'pinlater-copier', 'copier');
+      container.livenessProbe = { exec: { command: ['true'] } };
+    });
+    const copier = COMPONENTS.find((c) => c.workload === 'pinlater-copier') as Component;
+    expect(checkComponent(drifted, copier)).toEqual([expect.stringContaining('livenessProbe is not httpGet')]);
   });
 
   it("the gateway's admin port moved in its properties", () => {

@@ -75,4 +75,16 @@ describe('loadBrokerConfig validation (parseConfig)', () => {
     expect(loadBrokerConfig({ PACER_MYSQL_DATABASE: 'p', PACER_MONITOR_ENABLED: '' }).monitor.enabled).toBe(true);
     expect(loadBrokerConfig({ PACER_MYSQL_DATABASE: 'p', PACER_BROKER_HOST: '' }).host).toBe('');
   });
+
+  it('binds the admin port to PACER_ADMIN_HOST, an IP address (default 127.0.0.1; flags win)', () => {
+    expect(loadBrokerConfig({ PACER_MYSQL_DATABASE: 'p' }).adminHost).toBe('127.0.0.1');
+    expect(loadBrokerConfig({ PACER_MYSQL_DATABASE: 'p', PACER_ADMIN_HOST: '' }).adminHost).toBe('127.0.0.1');
+    expect(loadBrokerConfig({ PACER_MYSQL_DATABASE: 'p', PACER_ADMIN_HOST: '0.0.0.0' }).adminHost).toBe('0.0.0.0');
+    expect(loadBrokerConfig({ PACER_MYSQL_DATABASE: 'p', PACER_ADMIN_HOST: '::' }).adminHost).toBe('::');
+    expect(loadBrokerConfig({ PACER_MYSQL_DATABASE: 'p', PACER_ADMIN_HOST: '0.0.0.0' }, { PACER_ADMIN_HOST: '10.1.2.3' }).adminHost).toBe('10.1.2.3');
+    expect(problems({ PACER_MYSQL_DATABASE: 'p', PACER_ADMIN_HOST: 'localhost' })).toEqual([
+      "PACER_ADMIN_HOST: must be an IP address to listen on (127.0.0.1: this host only, 0.0.0.0: every interface), got 'localhost'",
+    ]);
+    expect(problems({ PACER_MYSQL_DATABASE: 'p', PACER_ADMIN_HOST: '0.0.0.0:9021' })).toEqual([expect.stringContaining("PACER_ADMIN_HOST: must be an IP address to listen on")]);
+  });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envBoolean, envInteger, envRequired, envString, withOverrides } from '../../core/src/config/env-schema';
+import { envBindAddress, envBoolean, envInteger, envRequired, envString, withOverrides } from '../../core/src/config/env-schema';
 import { parseConfig } from '../../core/src/config/parse-config';
 import type { MysqlConnectionConfig } from './datastore/mysql-pool';
 import { PINLATER_MONITOR_DEFAULTS, type MonitorSettings } from './datastore/partition-monitor';
@@ -30,8 +30,10 @@ export interface BrokerConfig {
   shutdownTimeoutMs: number;
   /** Cluster mode (PACER_ZK_CONNECT set): ownership comes from the Helix-style controller, not `assign`. */
   cluster?: BrokerClusterConfig;
-  /** 127.0.0.1 port of the admin HTTP server (`/metrics`, `/live`, `/health`); undefined: none (PACER_ADMIN_PORT). */
+  /** Port of the admin HTTP server (`/metrics`, `/live`, `/health`); undefined: none (PACER_ADMIN_PORT). */
   adminPort: number | undefined;
+  /** The IP address the admin server binds to (PACER_ADMIN_HOST, default 127.0.0.1; 0.0.0.0 in a pod). */
+  adminHost: string;
   /** OpenTelemetry (core/src/telemetry/telemetry-settings.ts), service `pacer-broker`, instance = broker id. */
   telemetry: TelemetrySettings;
 }
@@ -94,6 +96,7 @@ const brokerVariables = {
     ctx.addIssue({ code: 'custom', message: `must be a port number (0-65535), got '${text}'` });
     return z.NEVER;
   }),
+  PACER_ADMIN_HOST: envBindAddress(),
 };
 
 /** Read only in cluster mode (PACER_ZK_CONNECT set); ignored otherwise, as they always were. */
@@ -155,6 +158,7 @@ function brokerConfig(v: z.output<typeof staticSchema>): Omit<BrokerConfig, 'tel
     logLevel: v.PACER_LOG_LEVEL,
     shutdownTimeoutMs: v.PACER_SHUTDOWN_TIMEOUT_MS,
     adminPort: v.PACER_ADMIN_PORT,
+    adminHost: v.PACER_ADMIN_HOST,
   };
 }
 

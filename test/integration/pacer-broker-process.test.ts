@@ -1,7 +1,9 @@
 /**
  * The broker as its own process (`npx tsx pacer/src/broker/main.ts`) behind Thrift: kill -9 →
  * dequeues fail with a clear error and nothing is lost; restart → buffered unclaimed jobs are
- * simply pending again; SIGTERM → graceful exit releasing its partitions.
+ * simply pending again; SIGTERM → graceful exit releasing its partitions. The restarted broker
+ * binds its admin port to `--admin-host 127.0.0.2` (Linux routes all of 127/8 to lo) and answers
+ * there, not on 127.0.0.1.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -19,15 +21,22 @@ let backend: PacerBackend;
 let directory: StaticPartitionDirectory;
 let child: ChildProcess | undefined;
 
-function startBroker(id: string, port: number): Promise<ChildProcess> {
+interface StartedBroker {
+  readonly proc: ChildProcess;
+  /** The admin port from its `listening on` line; null without --admin-port. */
+  readonly adminPort: number | null;
+}
+
+function startBroker(id: string, port: number, extraArgs: readonly string[] = []): Promise<StartedBroker> {
   // `node --import tsx` = what `npx tsx` runs, as ONE process, so signals reach the broker itself.
   const proc = spawn(process.execPath, ['--import', 'tsx', 'pacer/src/broker/main.ts', '--broker-id', id, '--port', String(port), '--database', fx.db.name,
-    '--assign', 'proc:0-1', '--safety-sweep-ms', '0', '--log-level', 'silent'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    '--assign', 'proc:0-1', '--safety-sweep-ms', '0', '--log-level', 'silent', ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     proc.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.includes('listening on')) resolve(proc);
+      const line = out.split('\n').slice(0, -1).find((l) => l.includes('listening on'));
+      if (line !== undefined) resolve({ proc, adminPort: (JSON.parse(line) as { adminPort: number | null }).adminPort });
     });
     proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
     proc.on('exit', (code) => reject(new Error(`broker exited ${code}: ${out}`)));
@@ -62,7 +71,7 @@ afterAll(assertNoLeaks);
 
 it('kill -9 loses nothing; a restarted broker serves the buffered jobs again; SIGTERM is graceful', async () => {
   const port = (directory.brokerFor('proc', 0) as { port: number }).port;
-  child = await startBroker('proc-1', port);
+  child = (await startBroker('proc-1', port)).proc;
   const descriptors = await backend.enqueueJobs({ queue: 'proc', jobs: Array.from({ length: 40 }, (_, i) => job(`p${i}`)) });
   const first = await backend.dequeueJobs(dequeueReq('proc', 10));
   expect(first.jobs).toHaveLength(10);
@@ -74,7 +83,11 @@ it('kill -9 loses nothing; a restarted broker serves the buffered jobs again; SI
   expect(await backend.getJobCount({ queue: 'proc', state: JobState.PENDING, future: false })).toBe(30);
   // enqueue while the broker is down: committed in MySQL, the notification fails quietly
   await backend.enqueueJobs({ queue: 'proc', jobs: [job('while-down')] });
-  child = await startBroker('proc-2', port);
+  const restarted = await startBroker('proc-2', port, ['--admin-port', '0', '--admin-host', '127.0.0.2']);
+  child = restarted.proc;
+  // its admin port listens on the address given, and only there
+  expect((await fetch(`http://127.0.0.2:${restarted.adminPort}/live`, { signal: AbortSignal.timeout(5000) })).status).toBe(200);
+  await expect(fetch(`http://127.0.0.1:${restarted.adminPort}/live`, { signal: AbortSignal.timeout(5000) })).rejects.toThrow();
   const rest = await eventually(async () => {
     const r = await backend.dequeueJobs(dequeueReq('proc', 100));
     expect(r.jobs).toHaveLength(31);

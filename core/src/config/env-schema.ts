@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { EndpointError, parseEndpoint, type Endpoint } from './endpoint';
 
@@ -93,4 +94,22 @@ export function withOverrides(env: NodeJS.ProcessEnv, overrides: Partial<Record<
   const merged: Record<string, string | undefined> = { ...env };
   for (const [name, value] of Object.entries(overrides)) if (value !== undefined) merged[name] = value;
   return merged;
+}
+
+/** A process's default bind address for HTTP side ports: this host only. */
+export const DEFAULT_BIND_ADDRESS = '127.0.0.1';
+
+/**
+ * The bind address of an HTTP side port (broker PACER_ADMIN_HOST, controller
+ * PACER_CONTROLLER_STATUS_HOST, copier PINLATER_COPIER_STATUS_HOST): an IP address, not a host
+ * name; 127.0.0.1 (this host only, the default) or 0.0.0.0 (every interface: kubelet httpGet
+ * probes and Prometheus in a pod). Unset or empty takes the fallback.
+ */
+export function envBindAddress(fallback: string = DEFAULT_BIND_ADDRESS) {
+  return z.string().optional().transform((text, ctx): string => {
+    if (text === undefined || text === '') return fallback;
+    if (isIP(text) !== 0) return text;
+    ctx.addIssue({ code: 'custom', message: `must be an IP address to listen on (127.0.0.1: this host only, 0.0.0.0: every interface), got '${text}'` });
+    return z.NEVER;
+  });
 }

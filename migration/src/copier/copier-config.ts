@@ -7,6 +7,7 @@
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { envBindAddress } from '../../../core/src/config/env-schema';
 import { ConfigError, parseConfig } from '../../../core/src/config/parse-config';
 import { loadTelemetrySettings, type TelemetrySettings } from '../../../core/src/telemetry/telemetry-settings';
 import type { DigestCredential } from '../../../core/src/zookeeper/zk-acl';
@@ -22,13 +23,15 @@ export interface CopierConfig {
   readonly settings: CopierSettings;
   readonly maxQueues: number;
   readonly logLevel: string;
-  /** 127.0.0.1 port of the status endpoint (`/health`: JSON of the queues worked; `/metrics`); undefined: none. */
+  /** Port of the status endpoint (`/health`: JSON of the queues worked; `/metrics`); undefined: none. */
   readonly statusPort: number | undefined;
+  /** The IP address the status endpoint binds to (PINLATER_COPIER_STATUS_HOST, default 127.0.0.1; 0.0.0.0 in a pod). */
+  readonly statusHost: string;
   /** OpenTelemetry (core/src/telemetry/telemetry-settings.ts), service `pinlater-copier`, instance = copier id. */
   readonly telemetry: TelemetrySettings;
 }
 
-export type CopierFlags = Partial<Record<'config' | 'id' | 'batchSize' | 'quietPeriodMs' | 'maxQueues' | 'logLevel' | 'statusPort' | 'latencyThresholdMs', string>>;
+export type CopierFlags = Partial<Record<'config' | 'id' | 'batchSize' | 'quietPeriodMs' | 'maxQueues' | 'logLevel' | 'statusPort' | 'statusHost' | 'latencyThresholdMs', string>>;
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -43,6 +46,7 @@ const schema = z.object({
   PINLATER_COPIER_MAX_QUEUES: int(1, 256).default(8),
   PINLATER_COPIER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   PINLATER_COPIER_STATUS_PORT: int(0, 65_535).optional(),
+  PINLATER_COPIER_STATUS_HOST: envBindAddress(),
 });
 
 export function loadCopierConfig(env: Readonly<Record<string, string | undefined>>, flags: CopierFlags): CopierConfig {
@@ -52,6 +56,7 @@ export function loadCopierConfig(env: Readonly<Record<string, string | undefined
       PINLATER_ROUTING_CONFIG: flags.config, PINLATER_COPIER_ID: flags.id, PINLATER_COPIER_BATCH_SIZE: flags.batchSize,
       PINLATER_COPIER_QUIET_PERIOD_MS: flags.quietPeriodMs, PINLATER_COPIER_MAX_QUEUES: flags.maxQueues,
       PINLATER_COPIER_LOG_LEVEL: flags.logLevel, PINLATER_COPIER_STATUS_PORT: flags.statusPort,
+      PINLATER_COPIER_STATUS_HOST: flags.statusHost,
       PINLATER_COPIER_LATENCY_THRESHOLD_MS: flags.latencyThresholdMs,
     }),
   };
@@ -74,6 +79,7 @@ export function loadCopierConfig(env: Readonly<Record<string, string | undefined
     maxQueues: v.PINLATER_COPIER_MAX_QUEUES,
     logLevel: v.PINLATER_COPIER_LOG_LEVEL,
     statusPort: v.PINLATER_COPIER_STATUS_PORT,
+    statusHost: v.PINLATER_COPIER_STATUS_HOST,
   };
 }
 

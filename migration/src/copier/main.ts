@@ -11,6 +11,10 @@
  * at once), connections close, exit 0. A crash (kill -9) loses nothing: the next holder of a
  * queue's lease finishes or undoes the batch in flight (move-protocol.ts).
  *
+ * `--status-port` (PINLATER_COPIER_STATUS_PORT): `/health` (JSON) and `/metrics`, on `--status-host`
+ * (PINLATER_COPIER_STATUS_HOST, an IP address: default 127.0.0.1, 0.0.0.0 in a pod so probes and
+ * scrapes reach it).
+ *
  * Logs `pinlater-copier <id> started` when running (whatever the log level). Every line it writes
  * is one pino JSON object: a configuration or startup failure is a `fatal` line on stderr (exit 1);
  * only commander's usage text (a bad command line) is plain.
@@ -46,7 +50,8 @@ export function parseCopierArgs(argv: readonly string[]): CopierFlags {
     .option('--quiet-period-ms <ms>', 'how long the side a queue leaves must stay empty before the flip (PINLATER_COPIER_QUIET_PERIOD_MS, default 10000)')
     .option('--latency-threshold-ms <ms>', 'source take latency that halves the copy rate (PINLATER_COPIER_LATENCY_THRESHOLD_MS, default 100)')
     .option('--max-queues <n>', 'queues worked at once (PINLATER_COPIER_MAX_QUEUES, default 8)')
-    .option('--status-port <port>', 'serve /health (JSON: queues worked, last events) on 127.0.0.1:<port> (PINLATER_COPIER_STATUS_PORT)')
+    .option('--status-port <port>', 'serve /health (JSON: queues worked, last events) and /metrics on <status-host>:<port> (PINLATER_COPIER_STATUS_PORT)')
+    .option('--status-host <address>', 'IP address the status port binds to; 0.0.0.0 = every interface (PINLATER_COPIER_STATUS_HOST, default 127.0.0.1)')
     .option('--log-level <level>', 'pino level (PINLATER_COPIER_LOG_LEVEL, default info)')
     .addHelpText('after', `
 The operator credential (it flips drained queues in the routing table) comes from
@@ -118,7 +123,7 @@ function isNews(e: CopierEvent): boolean {
 }
 
 /** `/health` (JSON), `/metrics` (Prometheus, when metrics are on); 404 otherwise. */
-function serveStatus(port: number, body: () => object, metricsHandler: MetricsRequestHandler | undefined): Promise<Server> {
+function serveStatus(host: string, port: number, body: () => object, metricsHandler: MetricsRequestHandler | undefined): Promise<Server> {
   const server = createServer((req, res) => {
     if (metricsHandler !== undefined && (req.url ?? '/').split('?')[0] === '/metrics') {
       metricsHandler(req, res);
@@ -134,7 +139,7 @@ function serveStatus(port: number, body: () => object, metricsHandler: MetricsRe
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve(server));
+    server.listen(port, host, () => resolve(server));
   });
 }
 
@@ -165,9 +170,9 @@ async function startCopierProcess(): Promise<void> {
     if (recent.length > 50) recent.shift();
   }, telemetry.meter);
   const http = config.statusPort === undefined ? undefined
-    : await serveStatus(config.statusPort, () => ({ copier: config.copierId, leaseOwner: owner, queues: service.activeQueues(), recent }), telemetry.metricsHandler);
+    : await serveStatus(config.statusHost, config.statusPort, () => ({ copier: config.copierId, leaseOwner: owner, queues: service.activeQueues(), recent }), telemetry.metricsHandler);
   const lifecycle = lifecycleLogger(logger).child({ copier: config.copierId });
-  lifecycle.info({ leaseOwner: owner, statusPort: listeningPort(http) }, `pinlater-copier ${config.copierId} started`);
+  lifecycle.info({ leaseOwner: owner, statusPort: listeningPort(http), statusHost: http === undefined ? null : config.statusHost }, `pinlater-copier ${config.copierId} started`);
   stopOnSignals({
     logger: lifecycle, timeoutMs: SHUTDOWN_TIMEOUT_MS, messages: { stopping: 'stopping copier: finishing batches, releasing leases', stopped: 'pinlater-copier stopped' },
     shutDown: async () => {

@@ -1,5 +1,5 @@
 /**
- * The broker's admin HTTP port (`--admin-port`, PACER_ADMIN_PORT; 127.0.0.1 only): `/metrics`
+ * The broker's admin HTTP port (`--admin-port`, PACER_ADMIN_PORT; bound to `--admin-host`, PACER_ADMIN_HOST, default 127.0.0.1): `/metrics`
  * (Prometheus, through the OpenTelemetry exporter's handler; 404 when metrics are off), `/live`
  * (the process answers), `/health` (JSON of what the `status` RPC reports: owned partitions,
  * buffered jobs, counters) and `/status` (exactly the `status` RPC's fields, broker-status.ts; what

@@ -15,7 +15,8 @@
  * log level. Every line it writes is one pino JSON object (a configuration error too: a `fatal`
  * line on stderr; node warnings and console output of libraries: core/src/logging/process-output.ts).
  * `--admin-port` (PACER_ADMIN_PORT): `/metrics` (OpenTelemetry, Prometheus format), `/live` and
- * `/health` on 127.0.0.1 (broker-admin-server.ts); closed on shutdown, telemetry last.
+ * `/health` (broker-admin-server.ts) on `--admin-host` (PACER_ADMIN_HOST, an IP address: default
+ * 127.0.0.1, 0.0.0.0 in a pod so probes and scrapes reach it); closed on shutdown, telemetry last.
  */
 import { Command } from 'commander';
 import { createLogger } from '../../../core/src/logging/logger';
@@ -36,7 +37,7 @@ const FLAGS: Record<string, string> = {
   mysqlHost: 'PACER_MYSQL_HOST', mysqlPort: 'PACER_MYSQL_PORT', mysqlUser: 'PACER_MYSQL_USER', mysqlPassword: 'PACER_MYSQL_PASSWORD', assign: 'PACER_ASSIGN', claimTimeoutMs: 'PACER_CLAIM_TIMEOUT_MS',
   monitorPeriodMs: 'PACER_MONITOR_PERIOD_MS', safetySweepMs: 'PACER_SAFETY_SWEEP_MS', fullSweepEvery: 'PACER_FULL_SWEEP_EVERY', logLevel: 'PACER_LOG_LEVEL',
   zk: 'PACER_ZK_CONNECT', cluster: 'PACER_CLUSTER', sessionTimeoutMs: 'PACER_ZK_SESSION_TIMEOUT_MS',
-  drainTimeoutMs: 'PACER_DRAIN_TIMEOUT_MS', drainLingerMs: 'PACER_DRAIN_LINGER_MS', adminPort: 'PACER_ADMIN_PORT',
+  drainTimeoutMs: 'PACER_DRAIN_TIMEOUT_MS', drainLingerMs: 'PACER_DRAIN_LINGER_MS', adminPort: 'PACER_ADMIN_PORT', adminHost: 'PACER_ADMIN_HOST',
 };
 
 function parseArgs(argv: string[]): BrokerConfig {
@@ -61,7 +62,8 @@ function parseArgs(argv: string[]): BrokerConfig {
     .option('--session-timeout-ms <ms>', 'ZooKeeper session timeout (PACER_ZK_SESSION_TIMEOUT_MS, default 6000)')
     .option('--drain-timeout-ms <ms>', 'graceful hand-off bound on SIGTERM (PACER_DRAIN_TIMEOUT_MS, default 10000)')
     .option('--drain-linger-ms <ms>', 'keep answering after the hand-off (PACER_DRAIN_LINGER_MS, default 500)')
-    .option('--admin-port <port>', 'serve /metrics, /live, /health over HTTP on 127.0.0.1:<port> (PACER_ADMIN_PORT, default none)')
+    .option('--admin-port <port>', 'serve /metrics, /live, /health, /status over HTTP on <admin-host>:<port> (PACER_ADMIN_PORT, default none)')
+    .option('--admin-host <address>', 'IP address the admin port binds to; 0.0.0.0 = every interface (PACER_ADMIN_HOST, default 127.0.0.1)')
     .parse(argv);
   const opts = program.opts<Record<string, string | undefined>>();
   const overrides: Record<string, string> = {};
@@ -95,10 +97,10 @@ async function main(): Promise<void> {
     instance: config.brokerId, endpoint: { host: config.host, port: server.port }, ownership: broker, clock: systemClock, logger,
   });
   if (membership !== undefined) instruments.observeZookeeperSession(() => membership.sessionConnected());
-  const admin = config.adminPort === undefined ? undefined : await BrokerAdminServer.listen(broker, config.adminPort, telemetry.metricsHandler, logger);
+  const admin = config.adminPort === undefined ? undefined : await BrokerAdminServer.listen(broker, config.adminPort, telemetry.metricsHandler, logger, config.adminHost);
   const lifecycle = lifecycleLogger(logger).child({ brokerId: config.brokerId });
   if (cluster !== undefined) lifecycle.info({ cluster: cluster.cluster }, `pacer-broker ${config.brokerId} joined cluster ${cluster.cluster}`);
-  lifecycle.info({ host: config.host, port: server.port, adminPort: admin?.port ?? null, mode: cluster === undefined ? 'static' : 'cluster' }, `pacer-broker listening on ${config.host}:${server.port}`);
+  lifecycle.info({ host: config.host, port: server.port, adminPort: admin?.port ?? null, adminHost: admin === undefined ? null : config.adminHost, mode: cluster === undefined ? 'static' : 'cluster' }, `pacer-broker listening on ${config.host}:${server.port}`);
   stopOnSignals({
     logger: lifecycle, timeoutMs: config.shutdownTimeoutMs, messages: { stopping: 'shutting down', stopped: 'pacer-broker stopped' },
     shutDown: async () => {

@@ -3,10 +3,12 @@
  * (`loadClusterConfig`, a zod schema applied by `parseConfig`): PACER_ZK_CONNECT
  * (host:port[/chroot]), PACER_CLUSTER, PACER_ZK_SESSION_TIMEOUT_MS, PACER_CONTROLLER_NAME,
  * PACER_LOG_LEVEL, and the OpenTelemetry variables (telemetry-settings.ts). CLI flags override.
+ * The controller process alone (`loadControllerConfig`) also reads PACER_CONTROLLER_STATUS_HOST,
+ * the IP address its status port binds to (default 127.0.0.1).
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { envInteger, envMatching, envString, withOverrides } from '../../../core/src/config/env-schema';
+import { envBindAddress, envInteger, envMatching, envString, withOverrides } from '../../../core/src/config/env-schema';
 import { parseConfig } from '../../../core/src/config/parse-config';
 import { loadTelemetrySettings, type TelemetrySettings } from '../../../core/src/telemetry/telemetry-settings';
 
@@ -39,10 +41,30 @@ const clusterSchema = z.object({
   PACER_LOG_LEVEL: envString('info'),
 });
 
+/** The controller process's own settings, on top of the cluster's. */
+export interface ControllerConfig extends ClusterConfig {
+  /** The IP address the status port (`--status-port`) binds to (PACER_CONTROLLER_STATUS_HOST, default 127.0.0.1; 0.0.0.0 in a pod). */
+  readonly statusHost: string;
+}
+
+const controllerSchema = clusterSchema.extend({
+  PACER_CONTROLLER_STATUS_HOST: envBindAddress(),
+});
+
 /** Reads the variables (then `overrides`, the CLI flags); throws one ConfigError naming every variable that is wrong. */
 export function loadClusterConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<string, string>> = {}): ClusterConfig {
   const vars = withOverrides(env, overrides);
-  const v = parseConfig('Pacer cluster configuration', clusterSchema, vars);
+  return clusterConfig(vars, parseConfig('Pacer cluster configuration', clusterSchema, vars));
+}
+
+/** The controller process: the cluster settings and its status port's bind address, validated at once. */
+export function loadControllerConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<string, string>> = {}): ControllerConfig {
+  const vars = withOverrides(env, overrides);
+  const v = parseConfig('Pacer controller configuration', controllerSchema, vars);
+  return { ...clusterConfig(vars, v), statusHost: v.PACER_CONTROLLER_STATUS_HOST };
+}
+
+function clusterConfig(vars: Record<string, string | undefined>, v: z.output<typeof clusterSchema>): ClusterConfig {
   const controllerName = v.PACER_CONTROLLER_NAME ?? `controller_${hostname()}_${process.pid}`;
   return {
     zkConnect: v.PACER_ZK_CONNECT,
@@ -63,9 +85,15 @@ export const CLUSTER_FLAGS: Readonly<Record<string, string>> = {
   logLevel: 'PACER_LOG_LEVEL',
 };
 
-export function flagOverrides(opts: Record<string, string | undefined>): Record<string, string> {
+/** The controller process's flags: the cluster's and its own. */
+export const CONTROLLER_FLAGS: Readonly<Record<string, string>> = {
+  ...CLUSTER_FLAGS,
+  statusHost: 'PACER_CONTROLLER_STATUS_HOST',
+};
+
+export function flagOverrides(opts: Record<string, string | undefined>, flags: Readonly<Record<string, string>> = CLUSTER_FLAGS): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [flag, name] of Object.entries(CLUSTER_FLAGS)) {
+  for (const [flag, name] of Object.entries(flags)) {
     const value = opts[flag];
     if (value !== undefined) out[name] = value;
   }

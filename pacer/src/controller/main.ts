@@ -12,7 +12,9 @@
  * writes is one pino JSON object (a configuration error too: a `fatal` line on stderr).
  * `--status-port <port>`: a tiny HTTP endpoint answering `{"name", "cluster", "leader",
  * "zookeeper" (connection state), "zookeeperStateForMs"}` (health checks; scripts/up.sh waits for
- * it); `/metrics` on that port is the OpenTelemetry Prometheus scrape (when metrics are on).
+ * it); `/metrics` on that port is the OpenTelemetry Prometheus scrape (when metrics are on). It
+ * binds to `--status-host` (PACER_CONTROLLER_STATUS_HOST, an IP address: default 127.0.0.1, 0.0.0.0
+ * in a pod so probes and scrapes reach it; controller-config.ts).
  */
 import { createServer, type Server } from 'node:http';
 import { Command } from 'commander';
@@ -23,12 +25,12 @@ import { routeProcessOutput } from '../../../core/src/logging/process-output';
 import { systemClock } from '../../../core/src/util/clock';
 import { HelixController } from '../coordination/controller';
 import { ZkSessionManager } from '../../../core/src/zookeeper/zk-session-manager';
-import { flagOverrides, loadClusterConfig } from './controller-config';
+import { CONTROLLER_FLAGS, flagOverrides, loadControllerConfig, type ControllerConfig } from './controller-config';
 import { startProcessTelemetry, type MetricsRequestHandler } from '../../../core/src/telemetry/process-telemetry';
 import { gaugeOf } from '../../../core/src/telemetry/meter-instruments';
 import { METRICS } from '../../../core/src/telemetry/telemetry-catalogue';
 
-function parseArgs(argv: string[]): ReturnType<typeof loadClusterConfig> {
+function parseArgs(argv: string[]): ControllerConfig {
   const program = new Command('pacer-controller')
     .description('Pacer cluster controller: Helix-style partition assignment over ZooKeeper')
     .option('--zk <connect>', 'ZooKeeper host:port[/chroot] (PACER_ZK_CONNECT, default 127.0.0.1:2181)')
@@ -36,20 +38,21 @@ function parseArgs(argv: string[]): ReturnType<typeof loadClusterConfig> {
     .option('--session-timeout-ms <ms>', 'ZooKeeper session timeout (PACER_ZK_SESSION_TIMEOUT_MS, default 6000)')
     .option('--name <name>', 'controller name (PACER_CONTROLLER_NAME)')
     .option('--log-level <level>', 'pino level (PACER_LOG_LEVEL, default info)')
-    .option('--status-port <port>', 'serve {"name","cluster","leader","zookeeper","zookeeperStateForMs"} over HTTP on 127.0.0.1:<port> (health checks)')
+    .option('--status-port <port>', 'serve {"name","cluster","leader","zookeeper","zookeeperStateForMs"} over HTTP on <status-host>:<port> (health checks)')
+    .option('--status-host <address>', 'IP address the status port binds to; 0.0.0.0 = every interface (PACER_CONTROLLER_STATUS_HOST, default 127.0.0.1)')
     .parse(argv);
   const opts = program.opts<Record<string, string | undefined>>();
   statusPort = opts.statusPort === undefined ? undefined : Number(opts.statusPort);
   if (statusPort !== undefined && !(Number.isInteger(statusPort) && statusPort >= 0 && statusPort < 65536)) {
     throw new Error(`--status-port must be a port number, got '${opts.statusPort}'`);
   }
-  return loadClusterConfig(process.env, flagOverrides(opts));
+  return loadControllerConfig(process.env, flagOverrides(opts, CONTROLLER_FLAGS));
 }
 
 let statusPort: number | undefined;
 
 /** Every path answers the status JSON, except `/metrics` (Prometheus) when metrics are on. */
-function serveStatus(port: number, status: () => object, metricsHandler: MetricsRequestHandler | undefined): Promise<Server> {
+function serveStatus(host: string, port: number, status: () => object, metricsHandler: MetricsRequestHandler | undefined): Promise<Server> {
   const server = createServer((req, res) => {
     if (metricsHandler !== undefined && (req.url ?? '/').split('?')[0] === '/metrics') {
       metricsHandler(req, res);
@@ -60,7 +63,7 @@ function serveStatus(port: number, status: () => object, metricsHandler: Metrics
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve(server));
+    server.listen(port, host, () => resolve(server));
   });
 }
 
@@ -82,11 +85,11 @@ async function main(): Promise<void> {
   const controller = new HelixController({ cluster: config.cluster, name: config.controllerName, sessions, clock: systemClock, logger, meter: telemetry.meter });
   await controller.start();
   const httpServer = statusPort === undefined ? undefined
-    : await serveStatus(statusPort, () => ({
+    : await serveStatus(config.statusHost, statusPort, () => ({
       name: config.controllerName, cluster: config.cluster, leader: controller.isLeader(), zookeeper: sessions.state(), zookeeperStateForMs: sessions.stateAgeMs(),
     }), telemetry.metricsHandler);
   const lifecycle = lifecycleLogger(logger).child({ controller: config.controllerName });
-  lifecycle.info({ cluster: config.cluster, zk: config.zkConnect, statusPort: listeningPort(httpServer) }, `pacer-controller ${config.controllerName} started`);
+  lifecycle.info({ cluster: config.cluster, zk: config.zkConnect, statusPort: listeningPort(httpServer), statusHost: httpServer === undefined ? null : config.statusHost }, `pacer-controller ${config.controllerName} started`);
   stopOnSignals({
     logger: lifecycle, timeoutMs: SHUTDOWN_TIMEOUT_MS, messages: { stopping: 'stopping controller', stopped: 'pacer-controller stopped' },
     shutDown: async () => {
