@@ -15,6 +15,7 @@
 import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertNoLeaks } from '../support/leak-check';
+import { settleDrillQueues } from './drill-queues';
 import { ensureBringUp, type BringUp } from './local-bring-up';
 import { runPage } from './page-run';
 import { REPO_ROOT } from './repo-shell';
@@ -38,6 +39,7 @@ beforeAll(async () => {
   rmSync(TRANSCRIPTS, { recursive: true, force: true });
   mkdirSync(TRANSCRIPTS, { recursive: true });
   bringUp = await ensureBringUp(log);
+  await settleDrillQueues(log);
 }, BRING_UP_TIMEOUT_MS);
 
 afterAll(async () => {
