@@ -16,14 +16,14 @@
  *   go back to PENDING; the final acks), then the status port and telemetry close; exit 0, or 1
  *   when it fails or takes longer than the deadline plus a margin.
  */
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { z } from 'zod';
 import { ConfigError, parseConfig } from '../../core/src/config/parse-config';
-import { bootstrapLogger, exitFatally, lifecycleLogger } from '../../core/src/logging/lifecycle-logger';
-import { createLogger, type Logger } from '../../core/src/logging/logger';
-import { routeProcessOutput } from '../../core/src/logging/process-output';
+import { exitFatally, lifecycleLogger } from '../../core/src/logging/lifecycle-logger';
+import type { Logger } from '../../core/src/logging/logger';
 import { startProcessTelemetry } from '../../core/src/telemetry/process-telemetry';
 import { loadTelemetrySettings, type TelemetrySettings } from '../../core/src/telemetry/telemetry-settings';
+import { startProcess } from '../../core/src/util/process-startup';
 import { stopOnSignals } from '../../core/src/util/stop-on-signals';
 import {
   createWorker, workerConfigFromEnv, WorkerStatusServer, WORKER_DEFAULTS, type JobHandler, type Worker, type WorkerConfig,
@@ -114,25 +114,15 @@ function flagsOf<T>(schema: z.ZodType<T>, raw: Record<string, unknown>): T {
   }
 }
 
-function loadOrExit<F extends object>(example: ExampleWorker<F>): Loaded<F> {
-  try {
-    return load(example, process.argv, process.env);
-  } catch (e) {
-    if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 1); // commander printed the help or the usage error
-    return exitFatally(example.name, e);
-  }
-}
-
 /** Runs the example as a process (its entry file calls this once). */
 export function runExampleWorker<F extends object>(example: ExampleWorker<F>): void {
   main(example).catch((e: unknown) => exitFatally(example.name, e));
 }
 
 async function main<F extends object>(example: ExampleWorker<F>): Promise<void> {
-  const output = routeProcessOutput(bootstrapLogger(example.name));
-  const { flags, worker: compiled, telemetry: settings } = loadOrExit(example);
-  const logger = createLogger({ name: example.name, level: flags.logLevel });
-  output.useLogger(logger);
+  const { config: { flags, worker: compiled, telemetry: settings }, logger } = startProcess({
+    name: example.name, load: () => load(example, process.argv, process.env), exitCode: 1, logger: (l) => ({ level: l.flags.logLevel }),
+  });
   const telemetry = startProcessTelemetry(settings);
   const config: WorkerConfig = { ...compiled, handler: example.handler(flags, logger), logger, meter: telemetry.meter };
   const worker = createWorker(config);

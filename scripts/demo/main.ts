@@ -9,31 +9,15 @@
  * Every line it writes is one pino JSON object (an invalid configuration or a failure: a `fatal`
  * line on stderr, exit 1); only commander's help and usage text is plain.
  */
-import { CommanderError } from 'commander';
-import { ConfigError } from '../../core/src/config/parse-config';
-import { createLogger } from '../../core/src/logging/logger';
-import { bootstrapLogger, exitFatally } from '../../core/src/logging/lifecycle-logger';
-import { routeProcessOutput } from '../../core/src/logging/process-output';
-import { loadDemoConfig, type DemoConfig } from './demo-config';
+import { exitFatally } from '../../core/src/logging/lifecycle-logger';
+import { startProcess } from '../../core/src/util/process-startup';
+import { loadDemoConfig } from './demo-config';
 import { startDemo } from './demo-process';
 
 const NAME = 'pinlater-demo';
 
-function configOrExit(): DemoConfig {
-  try {
-    return loadDemoConfig(process.argv);
-  } catch (e) {
-    if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 1); // commander printed help or the usage error
-    if (e instanceof ConfigError) exitFatally(NAME, e);
-    throw e;
-  }
-}
-
 async function main(): Promise<void> {
-  const output = routeProcessOutput(bootstrapLogger(NAME));
-  const config = configOrExit();
-  const logger = createLogger({ name: NAME, level: config.logLevel });
-  output.useLogger(logger);
+  const { config, logger } = startProcess({ name: NAME, load: () => loadDemoConfig(process.argv), exitCode: 1, logger: (c) => ({ level: c.logLevel }) });
   const demo = await startDemo(config, logger);
   logger.info({ role: config.role, gateway: `${config.host}:${config.port}`, queues: config.queues, statusPort: config.statusPort }, 'pinlater-demo started');
   let stopping = false;

@@ -12,7 +12,8 @@
  * The gateway can refuse dequeues as rate-limited on demand (`refuseDequeues`), and be restarted on its port (`restartGateway`: a graceful close, then a new gateway
  * on the same backend and port), which is what a worker sees when a gateway is redeployed. Each
  * system has the test's own client (`client`) and the gateway's stats (to count the calls the
- * worker made).
+ * worker made). `workerSdkSuite` is a test file's setup around them: the systems for all its
+ * tests, and workers that are closed after each test.
  */
 import type { PinLaterBackend } from '../../core/src/interfaces/pinlater-backend';
 import { MemoryStats } from '../../core/src/interfaces/stats';
@@ -20,6 +21,7 @@ import { createLogger, silentLogger } from '../../core/src/logging/logger';
 import { systemClock } from '../../core/src/util/clock';
 import { startGateway, type RunningGateway } from '../../gateway/src/gateway-process';
 import { BrokerServer, createConfiguredPacerBackend, createDequeueBroker } from '../../pacer';
+import { createWorker, type Worker, type WorkerOptions } from '../../pacer/src/worker-sdk';
 import { buildLegacyMysqlSystem } from '../conformance/backends/legacy-mysql';
 import { buildLegacyRedisSystem } from '../conformance/backends/legacy-redis';
 import type { ProfileSystem } from '../conformance/backends/profile-system';
@@ -156,6 +158,44 @@ function legacy(name: BackendName, s: ProfileSystem, resolutionMs: number): Prom
 
 export async function closeWorkerSdkSystems(systems: Map<BackendName, WorkerSdkSystem>): Promise<void> {
   for (const s of systems.values()) await s.close();
+}
+
+export interface WorkerSdkSuite {
+  /** The file's system on `name` (started before its first test). */
+  system(name: BackendName): WorkerSdkSystem;
+  /** A worker on the system's gateway, fast to notice new jobs; closed after the current test. */
+  startWorker(s: WorkerSdkSystem, queue: string, options: Partial<WorkerOptions> & Pick<WorkerOptions, 'handler'>): Worker;
+}
+
+/**
+ * A test file's setup: every system (`startWorkerSdkSystems(label, claimTimeoutMs)`) started in
+ * beforeAll and closed in afterAll; after each test, the workers it started are closed (a 2 s
+ * deadline). Workers back off 20–200 ms when idle, 20 ms to `reconnectMaxDelayMs` when reconnecting.
+ */
+export function workerSdkSuite(label: string, claimTimeoutMs: number, reconnectMaxDelayMs = 200): WorkerSdkSuite {
+  let systems = new Map<BackendName, WorkerSdkSystem>();
+  const workers: Worker[] = [];
+  beforeAll(async () => {
+    systems = await startWorkerSdkSystems(label, claimTimeoutMs);
+  }, 60_000);
+  afterEach(async () => {
+    for (const w of workers.splice(0)) await w.close({ deadlineMs: 2000 });
+  });
+  afterAll(async () => {
+    await closeWorkerSdkSystems(systems);
+  }, 60_000);
+  return {
+    system: (name) => systems.get(name) as WorkerSdkSystem,
+    startWorker: (s, queue, options) => {
+      const worker = createWorker({
+        gateway: { host: HOST, port: s.port }, queue, logger: silentLogger(),
+        idleBackoff: { initialDelayMs: 20, maxDelayMs: 200 }, reconnectBackoff: { initialDelayMs: 20, maxDelayMs: reconnectMaxDelayMs },
+        ...options,
+      });
+      workers.push(worker);
+      return worker;
+    },
+  };
 }
 
 /** Jobs of the queue in `state`, current and future run-after together. */

@@ -12,41 +12,15 @@
  *   the worker reconnects on its own and every job ends SUCCEEDED, each run once, acks held back
  *   during the outage sent after it.
  */
-import { silentLogger } from '../../core/src/logging/logger';
-import { createWorker, type Job, type Worker, type WorkerOptions } from '../../pacer/src/worker-sdk';
+import type { Job } from '../../pacer/src/worker-sdk';
 import { eventually } from '../support/eventually';
 import { assertNoLeaks } from '../support/leak-check';
-import {
-  BACKENDS, closeWorkerSdkSystems, countJobs, freshQueue, JobState, startWorkerSdkSystems, type BackendName, type WorkerSdkSystem,
-} from './worker-sdk-fixtures';
+import { BACKENDS, countJobs, freshQueue, JobState, workerSdkSuite, type WorkerSdkSystem } from './worker-sdk-fixtures';
 
 jest.setTimeout(60_000);
 
-let systems = new Map<BackendName, WorkerSdkSystem>();
-const workers: Worker[] = [];
-
-beforeAll(async () => {
-  systems = await startWorkerSdkSystems('worker-sdk-lifecycle', 180_000);
-}, 60_000);
-
-afterEach(async () => {
-  for (const w of workers.splice(0)) await w.close({ deadlineMs: 2000 });
-});
-
-afterAll(async () => {
-  await closeWorkerSdkSystems(systems);
-}, 60_000);
+const { system, startWorker } = workerSdkSuite('worker-sdk-lifecycle', 180_000, 300);
 afterAll(assertNoLeaks);
-
-function startWorker(s: WorkerSdkSystem, queue: string, options: Partial<WorkerOptions> & Pick<WorkerOptions, 'handler'>): Worker {
-  const worker = createWorker({
-    gateway: { host: '127.0.0.1', port: s.port }, queue, logger: silentLogger(),
-    idleBackoff: { initialDelayMs: 20, maxDelayMs: 200 }, reconnectBackoff: { initialDelayMs: 20, maxDelayMs: 300 },
-    ...options,
-  });
-  workers.push(worker);
-  return worker;
-}
 
 /** A gate the handlers wait on until the test opens it. */
 function gate(): { wait: Promise<void>; open: () => void } {
@@ -58,7 +32,7 @@ function gate(): { wait: Promise<void>; open: () => void } {
 }
 
 describe.each(BACKENDS)('worker SDK lifecycle on %s', (name) => {
-  const sys = (): WorkerSdkSystem => systems.get(name) as WorkerSdkSystem;
+  const sys = (): WorkerSdkSystem => system(name);
 
   it('close() lets the jobs in flight finish and sends their acks; the jobs never taken stay PENDING', async () => {
     const s = sys();

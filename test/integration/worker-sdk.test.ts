@@ -13,47 +13,20 @@
  * Close, SIGTERM-like deadlines and a gateway restart: worker-sdk-lifecycle.test.ts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { silentLogger } from '../../core/src/logging/logger';
-import { createWorker, NonRetryableJobError, RetryableJobError, type Job, type Worker, type WorkerOptions } from '../../pacer/src/worker-sdk';
+import { NonRetryableJobError, RetryableJobError, type Job } from '../../pacer/src/worker-sdk';
 import { eventually } from '../support/eventually';
 import { assertNoLeaks } from '../support/leak-check';
-import {
-  BACKENDS, closeWorkerSdkSystems, countJobs, freshQueue, JobState, startWorkerSdkSystems, type BackendName, type WorkerSdkSystem,
-} from './worker-sdk-fixtures';
+import { BACKENDS, countJobs, freshQueue, JobState, workerSdkSuite, type WorkerSdkSystem } from './worker-sdk-fixtures';
 
 jest.setTimeout(60_000);
 
 const CLAIM_TIMEOUT_MS = 2500;
 
-let systems = new Map<BackendName, WorkerSdkSystem>();
-const workers: Worker[] = [];
-
-beforeAll(async () => {
-  systems = await startWorkerSdkSystems('worker-sdk', CLAIM_TIMEOUT_MS);
-}, 60_000);
-
-afterEach(async () => {
-  for (const w of workers.splice(0)) await w.close({ deadlineMs: 2000 });
-});
-
-afterAll(async () => {
-  await closeWorkerSdkSystems(systems);
-}, 60_000);
+const { system, startWorker } = workerSdkSuite('worker-sdk', CLAIM_TIMEOUT_MS);
 afterAll(assertNoLeaks);
 
-/** A worker on the system's gateway, fast to notice new jobs; closed after each test. */
-function startWorker(s: WorkerSdkSystem, queue: string, options: Partial<WorkerOptions> & Pick<WorkerOptions, 'handler'>): Worker {
-  const worker = createWorker({
-    gateway: { host: '127.0.0.1', port: s.port }, queue, logger: silentLogger(),
-    idleBackoff: { initialDelayMs: 20, maxDelayMs: 200 }, reconnectBackoff: { initialDelayMs: 20, maxDelayMs: 200 },
-    ...options,
-  });
-  workers.push(worker);
-  return worker;
-}
-
 describe.each(BACKENDS)('worker SDK on %s', (name) => {
-  const sys = (): WorkerSdkSystem => systems.get(name) as WorkerSdkSystem;
+  const sys = (): WorkerSdkSystem => system(name);
 
   it('processes every job exactly once and acks it SUCCEEDED, the acks riding on the dequeues', async () => {
     const s = sys();

@@ -4,10 +4,10 @@
  * against the fields the CLI prints (network input: nothing is trusted unread). One gateway that
  * does not answer is reported as such; the others are still shown.
  */
-import { get } from 'node:http';
 import { InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { coerceError } from '../../../core/src/errors/coerce-error';
+import { boundedHttpGet, HttpGetTimeoutError } from '../../../core/src/util/bounded-http-get';
 
 /** Per request: connect, answer and body. */
 const TIMEOUT_MS = 3000;
@@ -64,24 +64,13 @@ export function fetchAdminLimits(addresses: readonly string[]): Promise<AdminLim
   }));
 }
 
-function getBody(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = get(url, { signal: AbortSignal.timeout(TIMEOUT_MS) }, (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        reject(new Error(`HTTP ${res.statusCode ?? '?'} (a gateway older than /limits answers 404)`));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) req.destroy(new Error(`answer larger than ${MAX_BODY_BYTES} bytes`));
-        else chunks.push(chunk);
-      });
-      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      res.on('error', (e: Error) => reject(e.name === 'AbortError' ? new Error(`no full answer within ${TIMEOUT_MS} ms`) : e));
-    });
-    req.on('error', (e: Error) => reject(e.name === 'AbortError' ? new Error(`no full answer within ${TIMEOUT_MS} ms`) : e));
-  });
+/** The body of a 200 answer; any other status, a timeout or an oversized answer is an error. */
+async function getBody(url: string): Promise<string> {
+  try {
+    const { status, body } = await boundedHttpGet(url, { timeoutMs: TIMEOUT_MS, maxBytes: MAX_BODY_BYTES });
+    if (status !== 200) throw new Error(`HTTP ${status} (a gateway older than /limits answers 404)`);
+    return body;
+  } catch (e) {
+    throw e instanceof HttpGetTimeoutError ? new Error(`no full answer within ${TIMEOUT_MS} ms`) : e;
+  }
 }

@@ -5,9 +5,8 @@
  * combined (counts from the first that answered, rates summed). Never throws: a gateway that does
  * not answer, answers an error status or a body outside the contract is a problem in the reading.
  */
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { coerceError } from '../../../core/src/errors/coerce-error';
+import { boundedHttpGet } from '../../../core/src/util/bounded-http-get';
 import { backlogBodySchema, backlogUrl, combineBacklog, statusProblem, type BacklogReading, type GatewayBacklog } from './autoscaler-backlog';
 
 export interface BacklogSource {
@@ -27,7 +26,7 @@ export class HttpBacklogSource implements BacklogSource {
 
   private async ask(url: string, queue: string): Promise<GatewayBacklog> {
     try {
-      const { status, body } = await getText(url, this.timeoutMs);
+      const { status, body } = await boundedHttpGet(url, { timeoutMs: this.timeoutMs, maxBytes: MAX_BODY_BYTES, headers: { accept: 'application/json' } });
       if (status !== 200) return { ok: false, url, status, problem: statusProblem(status) };
       const parsed = backlogBodySchema.safeParse(JSON.parse(body));
       if (!parsed.success) return { ok: false, url, problem: `not the backlog contract: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join(', ')}` };
@@ -39,25 +38,4 @@ export class HttpBacklogSource implements BacklogSource {
       return { ok: false, url, problem: (err as NodeJS.ErrnoException).code ?? err.message };
     }
   }
-}
-
-/** One GET on a fresh connection (`agent: false`), the body as text, within `timeoutMs`. */
-function getText(url: string, timeoutMs: number): Promise<{ status: number; body: string }> {
-  const request = url.startsWith('https:') ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', agent: false, timeout: timeoutMs, headers: { accept: 'application/json' } }, (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) req.destroy(new Error(`answer larger than ${MAX_BODY_BYTES} bytes`));
-        else chunks.push(chunk);
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end();
-  });
 }

@@ -11,14 +11,11 @@
  * process end any other way that Node sees (an uncaught exception), every worker's process group
  * is killed on the way out; only a SIGKILL of the runtime itself leaves its workers running.
  */
-import { CommanderError } from 'commander';
-import { ConfigError } from '../../../core/src/config/parse-config';
-import { createLogger } from '../../../core/src/logging/logger';
-import { bootstrapLogger, exitFatally, lifecycleLogger } from '../../../core/src/logging/lifecycle-logger';
-import { routeProcessOutput } from '../../../core/src/logging/process-output';
+import { exitFatally, lifecycleLogger } from '../../../core/src/logging/lifecycle-logger';
+import { startProcess } from '../../../core/src/util/process-startup';
 import { stopOnSignals } from '../../../core/src/util/stop-on-signals';
 import { LocalPoolRuntime } from './local-pool-runtime';
-import { loadLocalRuntimeConfig, type LocalRuntimeConfig } from './local-runtime-config';
+import { loadLocalRuntimeConfig } from './local-runtime-config';
 import { LocalStatusServer } from './local-status-server';
 
 const NAME = 'pinlater-worker-pools';
@@ -27,21 +24,10 @@ const EXIT_CONFIG = 2;
 /** What the shutdown may take beyond the stop deadline (the SIGKILL wait, closing the port). */
 const SHUTDOWN_SLACK_MS = 10_000;
 
-function configOrExit(): LocalRuntimeConfig {
-  try {
-    return loadLocalRuntimeConfig(process.argv, process.cwd());
-  } catch (e) {
-    if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : EXIT_CONFIG); // commander printed help or the usage error
-    if (e instanceof ConfigError) exitFatally(NAME, e, EXIT_CONFIG);
-    throw e;
-  }
-}
-
 async function main(): Promise<void> {
-  const output = routeProcessOutput(bootstrapLogger(NAME));
-  const config = configOrExit();
-  const logger = createLogger({ name: NAME, level: config.logLevel });
-  output.useLogger(logger);
+  const { config, logger } = startProcess({
+    name: NAME, load: () => loadLocalRuntimeConfig(process.argv, process.cwd()), exitCode: EXIT_CONFIG, logger: (c) => ({ level: c.logLevel }),
+  });
   const runtime = new LocalPoolRuntime({
     specs: config.specs, gateway: config.gateway, cwd: config.workdir, baseEnv: process.env,
     logDir: config.logDir, replicas: config.replicas, policy: config.policy, logger,

@@ -13,12 +13,10 @@
  * pool spec is a `fatal` line on stderr (exit 2), a startup failure a `fatal` line (exit 1); only
  * commander's usage text (a bad command line, --help) is plain.
  */
-import { CommanderError } from 'commander';
-import { ConfigError } from '../../../core/src/config/parse-config';
-import { bootstrapLogger, exitFatally, lifecycleLogger } from '../../../core/src/logging/lifecycle-logger';
-import { createLogger, type Logger } from '../../../core/src/logging/logger';
-import { routeProcessOutput } from '../../../core/src/logging/process-output';
+import { exitFatally, lifecycleLogger } from '../../../core/src/logging/lifecycle-logger';
+import type { Logger } from '../../../core/src/logging/logger';
 import { systemClock } from '../../../core/src/util/clock';
+import { startProcess } from '../../../core/src/util/process-startup';
 import { stopOnSignals } from '../../../core/src/util/stop-on-signals';
 import { HttpBacklogSource } from './autoscaler-backlog-reader';
 import { KubeApiClient } from './kube-api-client';
@@ -31,21 +29,16 @@ import { loadPoolSpecs, PoolSpecError } from './pool-spec';
 
 const NAME = 'pinlater-pool-manager';
 const SHUTDOWN_TIMEOUT_MS = 30_000;
+/** Exit code of an invalid configuration or pool spec (a bad command line exits 1, as commander's usage error). */
+const EXIT_CONFIG = 2;
 
 /** Resolves with the exit code of a one-shot run, or undefined once a long-running manager runs. */
 async function main(argv: readonly string[]): Promise<number | undefined> {
-  const output = routeProcessOutput(bootstrapLogger(NAME));
-  let config: PoolManagerConfig;
-  try {
-    config = loadPoolManagerConfig(parsePoolManagerArgs(argv), process.env);
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
-    if (e instanceof ConfigError) exitFatally(NAME, e, 2);
-    throw e;
-  }
-  // A dry run's stdout is the plan: its log lines go to stderr.
-  const logger = createLogger({ name: NAME, level: config.logLevel, ...(config.dryRun ? { destination: 'stderr' as const } : {}) });
-  output.useLogger(logger);
+  const { config, logger } = startProcess({
+    name: NAME, load: () => loadPoolManagerConfig(parsePoolManagerArgs(argv), process.env), exitCode: EXIT_CONFIG, usageExitCode: 1,
+    // A dry run's stdout is the plan: its log lines go to stderr.
+    logger: (c) => ({ level: c.logLevel, ...(c.dryRun ? { destination: 'stderr' as const } : {}) }),
+  });
   const manager = buildManager(config, logger);
   if (config.dryRun) return dryRun(manager, config);
   if (config.once) return (await manager.reconcile()).errors.length === 0 ? 0 : 1;
@@ -71,7 +64,7 @@ function buildManager(config: PoolManagerConfig, logger: Logger): PoolManager {
   try {
     loadSpecs();
   } catch (e) {
-    if (e instanceof PoolSpecError) exitFatally(NAME, e, 2);
+    if (e instanceof PoolSpecError) exitFatally(NAME, e, EXIT_CONFIG);
     throw e;
   }
   const client = new KubeApiClient(loadKubeConfig(config.kubeconfig));
