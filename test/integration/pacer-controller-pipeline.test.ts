@@ -6,7 +6,8 @@
  */
 import { assertNoLeaks } from '../support/leak-check';
 import { addInstance, addQueue } from '../../pacer/src/coordination/cluster-setup';
-import { runPipeline } from '../../pacer/src/coordination/controller-pipeline';
+import { ClusterDataCache } from '../../pacer/src/coordination/cluster-data-cache';
+import { newPipelineMemory, runPipeline } from '../../pacer/src/coordination/controller-pipeline';
 import { readRecord, updateRecord } from '../../pacer/src/coordination/record-store';
 import { newRecord } from '../../pacer/src/coordination/zn-record';
 import type { ZkClient } from '../../core/src/zookeeper/zk-client';
@@ -51,12 +52,16 @@ describe('controller pipeline', () => {
     });
     const clock = { now: 1_000_000 };
     const seen: { readAt?: number } = {};
+    // The read that sees broker-x gone is the list of live instances (the cluster data cache reads
+    // an instance's own live node only while it is listed).
+    const zk = slowReads(c.admin, clock, seen, c.paths.liveInstances());
     const result = await runPipeline({
-      zk: slowReads(c.admin, clock, seen, c.paths.liveInstance('broker-x')),
+      zk,
       paths: c.paths,
       controllerName: 'controller-test',
       clock: { nowMs: () => clock.now },
-      watcher: () => undefined,
+      cache: new ClusterDataCache(zk, c.paths, () => undefined),
+      memory: newPipelineMemory(),
       errorRetryMs: 2000,
     });
     const history = await readRecord(c.admin, c.paths.instanceHistory('broker-x'));

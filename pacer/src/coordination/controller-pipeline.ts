@@ -1,20 +1,29 @@
 /**
  * One run of the controller pipeline (MODEL §2.6), executed only by the leader:
- * ReadClusterData → BestPossibleStateCalc (sticky balanced, delayed) → MessageGeneration →
- * MessageThrottle → ResourceMessageDispatch → PersistAssignment, then ExternalViewCompute.
- * Also records LAST_OFFLINE_TIME for instances that went away and deletes stale messages.
+ * ReadClusterData (the watch-refreshed cache) → BestPossibleStateCalc (sticky balanced, delayed)
+ * → MessageGeneration → MessageThrottle → ResourceMessageDispatch → PersistAssignment, then
+ * ExternalViewCompute. Also records LAST_OFFLINE_TIME for instances that went away and deletes
+ * stale messages.
+ *
+ * Incremental: a run works on the resources the cache reports changed (ideal state, current
+ * states or messages), plus those the previous run deferred (throttled transitions, ERROR
+ * retries), unless something every resource depends on changed (instances, their liveness or
+ * configs, the cluster settings, the set of active instances): then on all of them. The result is
+ * the same as a whole-cluster run's, because an assignment the pipeline wrote is its own fixed
+ * point while the active instances stay the same (assignment.ts: sticky, balanced).
  */
-import { activeInstances, assignResource, type InstanceView, type ResourceAssignment } from './assignment';
+import { activeInstances, assignResource, type ActiveSet, type InstanceView, type ResourceAssignment } from './assignment';
 import { assignmentChange, type AssignmentChange } from './assignment-change';
-import { readClusterSnapshot, type ClusterSnapshot, type InstanceSnapshot } from './cluster-data';
+import type { ClusterDataCache } from './cluster-data-cache';
+import type { ClusterSnapshot, InstanceSnapshot } from './cluster-data';
 import { computeExternalView } from './external-view';
-import { transitionMessage } from './helix-message';
+import { readTransition, transitionMessage } from './helix-message';
 import { instanceEnabled, numPartitions, PartitionState, resourceDelayMs } from './helix-records';
 import { partitionName, type HelixPaths } from './helix-paths';
 import { generateTransitions, type PlannedTransition } from './message-generation';
 import { deleteIfExists, updateRecord } from './record-store';
 import type { Clock } from '../../../core/src/util/clock';
-import type { ZkClient, ZkOp, ZkWatcher } from '../../../core/src/zookeeper/zk-client';
+import type { ZkClient, ZkOp } from '../../../core/src/zookeeper/zk-client';
 import { cloneRecord, newRecord, recordsEqual, serializeRecord, type ZNRecord } from './zn-record';
 
 export interface PipelineInput {
@@ -22,7 +31,10 @@ export interface PipelineInput {
   readonly paths: HelixPaths;
   readonly controllerName: string;
   readonly clock: Clock;
-  readonly watcher: ZkWatcher;
+  /** The leader's cluster data, kept by watches on `zk` (cluster-data-cache.ts). */
+  readonly cache: ClusterDataCache;
+  /** What one run leaves the next (reset with the cache: `newPipelineMemory()`). */
+  readonly memory: PipelineMemory;
   readonly errorRetryMs: number;
   /** Told what the run saw and changed, as it happens (the controller's log: controller-change-log.ts). */
   readonly observer?: PipelineObserver;
@@ -33,6 +45,18 @@ export interface PipelineObserver {
   liveInstances(live: ReadonlyMap<string, string>): void;
   /** An ideal state was rewritten (told right after the write, so a later failure in the run loses nothing). */
   assignmentChanged(change: AssignmentChange): void;
+}
+
+/** Carried from one run to the next. */
+export interface PipelineMemory {
+  /** delay (ms) → the active instances the last run assigned with (a change re-assigns every resource). */
+  activeSets: Map<number, string>;
+  /** Resources the last run deferred (throttled transitions, ERROR retries not yet due). */
+  deferred: Set<string>;
+}
+
+export function newPipelineMemory(): PipelineMemory {
+  return { activeSets: new Map(), deferred: new Set() };
 }
 
 /** One run's context: `nowMs` is read once, right after the cluster data was read. */
@@ -48,12 +72,20 @@ export interface PipelineResult {
   readonly paused: boolean;
   /** Ideal states this run rewrote (an assignment changed): a rebalance when > 0. */
   readonly idealStatesWritten: number;
+  /** Resources this run worked on (all of them, or those that changed). */
+  readonly resourcesExamined: number;
+}
+
+/** The resources a run works on: every one, or the changed and deferred ones. */
+interface RunScope {
+  readonly all: boolean;
+  readonly resources: ReadonlySet<string>;
 }
 
 export async function runPipeline(input: PipelineInput): Promise<PipelineResult> {
-  const snapshot = await readClusterSnapshot(input.zk, input.paths, input.watcher);
+  const snapshot = await input.cache.snapshot();
   input.observer?.liveInstances(liveSessionsOf(snapshot));
-  if (snapshot.paused) return { messagesSent: 0, throttled: 0, paused: true, idealStatesWritten: 0 };
+  if (snapshot.paused) return { messagesSent: 0, throttled: 0, paused: true, idealStatesWritten: 0, resourcesExamined: 0 };
   // The run's time is taken AFTER the read: an instance seen gone went away before this instant,
   // so LAST_OFFLINE_TIME (and the delayed-rebalance window counted from it) never starts before
   // the instance actually left. Read before, a slow read under load started the window early.
@@ -62,7 +94,9 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
   const live = [...snapshot.instances.values()].filter((i) => i.sessionId !== undefined);
   await recordOfflineTimes(ctx, snapshot);
   await deleteStaleMessages(ctx, live);
-  const { targets, partitions, rerunAtMs: delayEnd, idealStatesWritten } = await bestPossible(ctx, snapshot, live);
+  const actives = activeSetsByDelay(ctx, snapshot);
+  const scope = runScope(ctx, snapshot, actives);
+  const { targets, partitions, idealStatesWritten } = await bestPossible(ctx, snapshot, actives, scope);
   const generated = generateTransitions({
     targets,
     partitions,
@@ -70,11 +104,41 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     maxInTransition: snapshot.settings.maxPartitionsInTransition,
     nowMs: ctx.nowMs,
     errorRetryMs: ctx.errorRetryMs,
+    ...(scope.all ? {} : { scope: scope.resources }),
   });
+  ctx.memory.deferred = new Set(generated.deferredResources);
   await dispatch(ctx, generated.transitions);
-  await writeExternalViews(ctx, snapshot, live);
+  await writeExternalViews(ctx, snapshot, live, scope.all ? undefined : snapshot.changes.resources);
+  const delayEnd = [...actives.values()].reduce<number | undefined>((m, a) => minDefined(m, a.nextChangeMs), undefined);
   const rerunAtMs = minDefined(delayEnd, generated.retryAtMs);
-  return { messagesSent: generated.transitions.length, throttled: generated.throttled, paused: false, idealStatesWritten, ...(rerunAtMs !== undefined ? { rerunAtMs } : {}) };
+  return {
+    messagesSent: generated.transitions.length,
+    throttled: generated.throttled,
+    paused: false,
+    idealStatesWritten,
+    resourcesExamined: scope.all ? snapshot.idealStates.size : scope.resources.size,
+    ...(rerunAtMs !== undefined ? { rerunAtMs } : {}),
+  };
+}
+
+/** The active instances for each distinct rebalance delay of the cluster's resources. */
+function activeSetsByDelay(ctx: PipelineContext, snapshot: ClusterSnapshot): Map<number, ActiveSet> {
+  const views = instanceViews(snapshot, ctx.nowMs);
+  const out = new Map<number, ActiveSet>();
+  for (const { record } of snapshot.idealStates.values()) {
+    const delay = resourceDelayMs(record, snapshot.settings);
+    if (!out.has(delay)) out.set(delay, activeInstances(views, ctx.nowMs, delay));
+  }
+  return out;
+}
+
+/** Every resource when the cache says so or an active set changed since the last run; else the changed and deferred ones. */
+function runScope(ctx: PipelineContext, snapshot: ClusterSnapshot, actives: ReadonlyMap<number, ActiveSet>): RunScope {
+  let all = snapshot.changes.all;
+  const next = new Map([...actives].map(([delay, a]) => [delay, a.active.join('\u0000')]));
+  for (const [delay, names] of next) if (ctx.memory.activeSets.get(delay) !== names) all = true;
+  ctx.memory.activeSets = next;
+  return { all, resources: new Set([...snapshot.changes.resources, ...ctx.memory.deferred]) };
 }
 
 function liveSessionsOf(snapshot: ClusterSnapshot): Map<string, string> {
@@ -114,18 +178,22 @@ function previousOwners(idealState: ZNRecord, resource: string, live: readonly I
 async function bestPossible(
   ctx: PipelineContext,
   snapshot: ClusterSnapshot,
-  live: readonly InstanceSnapshot[],
-): Promise<{ targets: Record<string, ResourceAssignment>; partitions: Record<string, string[]>; idealStatesWritten: number; rerunAtMs?: number }> {
-  const views = instanceViews(snapshot, ctx.nowMs);
-  const load = new Map<string, number>();
+  actives: ReadonlyMap<number, ActiveSet>,
+  scope: RunScope,
+): Promise<{ targets: Record<string, ResourceAssignment>; partitions: Record<string, string[]>; idealStatesWritten: number }> {
+  const live = [...snapshot.instances.values()].filter((i) => i.sessionId !== undefined);
+  const work = [...snapshot.idealStates.keys()].filter((r) => scope.all || scope.resources.has(r)).sort();
+  // Partitions of the resources not worked on count as placed where their ideal state has them.
+  const load = scope.all ? new Map<string, number>() : loadOutside(snapshot, new Set(work));
   const targets: Record<string, ResourceAssignment> = {};
   const partitions: Record<string, string[]> = {};
-  let rerunAtMs: number | undefined;
   let idealStatesWritten = 0;
-  for (const [resource, { record, version }] of snapshot.idealStates) {
+  for (const resource of work) {
+    const found = snapshot.idealStates.get(resource);
+    if (!found) continue;
+    const { record, version } = found;
     const list = Array.from({ length: numPartitions(record) }, (_, n) => partitionName(resource, n));
-    const { active, nextChangeMs } = activeInstances(views, ctx.nowMs, resourceDelayMs(record, snapshot.settings));
-    rerunAtMs = minDefined(rerunAtMs, nextChangeMs);
+    const active = actives.get(resourceDelayMs(record, snapshot.settings))?.active ?? [];
     const assignment = assignResource(list, active, previousOwners(record, resource, live), load);
     targets[resource] = assignment;
     partitions[resource] = list;
@@ -134,7 +202,32 @@ async function bestPossible(
     idealStatesWritten += 1;
     ctx.observer?.assignmentChanged(change);
   }
-  return { targets, partitions, idealStatesWritten, ...(rerunAtMs !== undefined ? { rerunAtMs } : {}) };
+  return { targets, partitions, idealStatesWritten };
+}
+
+/** instance → partitions its ideal-state assignments hold, over the resources outside `work`. */
+function loadOutside(snapshot: ClusterSnapshot, work: ReadonlySet<string>): Map<string, number> {
+  const load = new Map<string, number>();
+  for (const [resource, { record }] of snapshot.idealStates) {
+    if (work.has(resource)) continue;
+    for (const [owner, n] of ownerCounts(record)) load.set(owner, (load.get(owner) ?? 0) + n);
+  }
+  return load;
+}
+
+/** Cached records are replaced, never changed, so their counts are kept per record object. */
+const ownerCountsOf = new WeakMap<ZNRecord, ReadonlyMap<string, number>>();
+
+/** instance → partitions an ideal state assigns it. */
+function ownerCounts(record: ZNRecord): ReadonlyMap<string, number> {
+  let counts = ownerCountsOf.get(record);
+  if (!counts) {
+    const m = new Map<string, number>();
+    for (const owner of Object.values(idealOwners(record))) m.set(owner, (m.get(owner) ?? 0) + 1);
+    ownerCountsOf.set(record, m);
+    counts = m;
+  }
+  return counts;
 }
 
 /** PersistAssignment: the best-possible map in the IdealState's mapFields (compare-and-set); what changed when it wrote. */
@@ -146,7 +239,8 @@ async function persistAssignment(
   for (const [p, owner] of Object.entries(assignment)) next.mapFields[p] = { [owner]: PartitionState.ONLINE };
   if (recordsEqual(next, record)) return undefined;
   // BAD_VERSION (someone edited the queue) fails the run; the watch re-runs it on fresh data.
-  await ctx.zk.set(ctx.paths.idealState(resource), serializeRecord(next), version);
+  const stat = await ctx.zk.set(ctx.paths.idealState(resource), serializeRecord(next), version);
+  ctx.cache.wroteIdealState(resource, next, stat.version);
   return assignmentChange(resource, idealOwners(record), assignment);
 }
 
@@ -162,6 +256,7 @@ function idealOwners(record: ZNRecord): ResourceAssignment {
 
 async function dispatch(ctx: PipelineContext, transitions: readonly PlannedTransition[]): Promise<void> {
   if (transitions.length === 0) return;
+  const sent = new Map<string, ReturnType<typeof readTransition>[]>();
   const ops: ZkOp[] = transitions.map((t) => {
     const message = transitionMessage({
       srcName: ctx.controllerName,
@@ -174,10 +269,12 @@ async function dispatch(ctx: PipelineContext, transitions: readonly PlannedTrans
       toState: t.toState,
       nowMs: ctx.nowMs,
     });
+    sent.set(t.instance, [...(sent.get(t.instance) ?? []), readTransition(message)]);
     return { op: 'create', path: ctx.paths.message(t.instance, message.id), data: serializeRecord(message) };
   });
   // One multi per run: all of this run's messages land together, or none (then the next run retries).
   await ctx.zk.multi(ops);
+  for (const [instance, messages] of sent) ctx.cache.sentMessages(instance, messages);
 }
 
 async function recordOfflineTimes(ctx: PipelineContext, snapshot: ClusterSnapshot): Promise<void> {
@@ -189,23 +286,37 @@ async function recordOfflineTimes(ctx: PipelineContext, snapshot: ClusterSnapsho
       next.simpleFields.LAST_OFFLINE_TIME = String(ctx.nowMs);
       return next;
     });
+    ctx.cache.recordedOffline(i.name, ctx.nowMs);
   }
 }
 
 async function deleteStaleMessages(ctx: PipelineContext, live: readonly InstanceSnapshot[]): Promise<void> {
-  for (const i of live) for (const id of i.staleMessageIds) await deleteIfExists(ctx.zk, ctx.paths.message(i.name, id));
+  for (const i of live) {
+    for (const id of i.staleMessageIds) {
+      await deleteIfExists(ctx.zk, ctx.paths.message(i.name, id));
+      ctx.cache.deletedMessage(i.name, id);
+    }
+  }
 }
 
-async function writeExternalViews(ctx: PipelineContext, snapshot: ClusterSnapshot, live: readonly InstanceSnapshot[]): Promise<void> {
-  for (const [resource, { record }] of snapshot.idealStates) {
-    const ev = computeExternalView(resource, record, live);
-    const current = snapshot.externalViews.get(resource);
-    if (current && recordsEqual(current, ev)) continue;
+/** ExternalViewCompute over every resource, or over `only` (those whose inputs changed). */
+async function writeExternalViews(
+  ctx: PipelineContext, snapshot: ClusterSnapshot, live: readonly InstanceSnapshot[], only: ReadonlySet<string> | undefined,
+): Promise<void> {
+  const resources = only ?? new Set([...snapshot.idealStates.keys(), ...snapshot.externalViews.keys()]);
+  for (const resource of [...resources].sort()) {
     const path = ctx.paths.externalView(resource);
+    const found = snapshot.idealStates.get(resource);
+    const current = snapshot.externalViews.get(resource);
+    if (!found) {
+      if (current !== undefined) await deleteIfExists(ctx.zk, path);
+      ctx.cache.wroteExternalView(resource, undefined);
+      continue;
+    }
+    const ev = computeExternalView(resource, found.record, live);
+    if (current && recordsEqual(current, ev)) continue;
     if (current) await ctx.zk.set(path, serializeRecord(ev));
     else await ctx.zk.create(path, serializeRecord(ev)).catch(() => ctx.zk.set(path, serializeRecord(ev)));
-  }
-  for (const resource of snapshot.externalViews.keys()) {
-    if (!snapshot.idealStates.has(resource)) await deleteIfExists(ctx.zk, ctx.paths.externalView(resource));
+    ctx.cache.wroteExternalView(resource, ev);
   }
 }

@@ -13,7 +13,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../../core/src/logging/logger';
 import type { Clock } from '../../../core/src/util/clock';
 import { coerceError } from '../../../core/src/errors/coerce-error';
-import { runPipeline, type PipelineResult } from './controller-pipeline';
+import { ClusterDataCache } from './cluster-data-cache';
+import { newPipelineMemory, runPipeline, type PipelineMemory, type PipelineResult } from './controller-pipeline';
 import { ControllerChangeLog } from './controller-change-log';
 import { HelixPaths } from './helix-paths';
 import { LeaderElection } from './leader-election';
@@ -39,6 +40,8 @@ export interface HelixControllerOptions {
   readonly errorRetryMs?: number;
   /** Delay before re-running a failed pipeline. Default 200 ms. */
   readonly failureRetryMs?: number;
+  /** The whole cluster is read again at the first periodic run this long after the last whole read (safety net). Default 5 min. */
+  readonly fullReadMs?: number;
   /** The process's OpenTelemetry meter (rebalances, leadership); default: the API's no-op meter. */
   readonly meter?: Meter;
 }
@@ -49,6 +52,12 @@ export interface ControllerStats {
   readonly rebalances: number;
   readonly messagesSent: number;
   readonly failedRuns: number;
+  /** Whole-cluster reads of the cluster data (a leadership term's first run, failures, the safety net). */
+  readonly fullReads: number;
+  /** Single nodes re-read because a watch said they changed. */
+  readonly nodeRefreshes: number;
+  /** Resources the runs worked on, summed (a whole run counts every resource). */
+  readonly resourcesExamined: number;
 }
 
 /** Pause between attempts to join on a session (setup and election) that failed. */
@@ -64,7 +73,11 @@ export class HelixController {
   private timer: NodeJS.Timeout | undefined;
   private periodic: NodeJS.Timeout | undefined;
   private idle: Promise<void> = Promise.resolve();
-  private stats = { pipelineRuns: 0, rebalances: 0, messagesSent: 0, failedRuns: 0 };
+  private stats = { pipelineRuns: 0, rebalances: 0, messagesSent: 0, failedRuns: 0, resourcesExamined: 0 };
+  private cache: ClusterDataCache | undefined;
+  private memory: PipelineMemory = newPipelineMemory();
+  private lastFullReadMs = 0;
+  private readonly retiredCacheCounters = { fullLoads: 0, nodeRefreshes: 0 };
   private readonly rebalances: Counter;
   private offConnection: () => void = () => undefined;
   private joining: { readonly zk: ZkClient; readonly promise: Promise<void> } | undefined;
@@ -94,7 +107,12 @@ export class HelixController {
   }
 
   counters(): ControllerStats {
-    return { ...this.stats };
+    const live = this.cache?.counters() ?? { fullLoads: 0, nodeRefreshes: 0 };
+    return {
+      ...this.stats,
+      fullReads: this.retiredCacheCounters.fullLoads + live.fullLoads,
+      nodeRefreshes: this.retiredCacheCounters.nodeRefreshes + live.nodeRefreshes,
+    };
   }
 
   /** The session it joined with (tests use it to force expiry). */
@@ -114,7 +132,7 @@ export class HelixController {
 
   private async join(zk: ZkClient): Promise<void> {
     if (this.closed) return;
-    this.zk = zk;
+    this.useSession(zk);
     await setupCluster(zk, this.paths);
     if (this.closed || zk !== this.zk) return;
     this.election = new LeaderElection({
@@ -146,7 +164,26 @@ export class HelixController {
     this.election?.suspend();
     this.stopTimers();
     this.election = undefined;
-    this.zk = undefined;
+    this.useSession(undefined);
+  }
+
+  /** The session the controller works on, with a cluster data cache of its own (watches belong to a session). */
+  private useSession(zk: ZkClient | undefined): void {
+    if (zk === this.zk && (zk === undefined || this.cache)) return;
+    const old = this.cache?.counters();
+    if (old) {
+      this.retiredCacheCounters.fullLoads += old.fullLoads;
+      this.retiredCacheCounters.nodeRefreshes += old.nodeRefreshes;
+    }
+    this.zk = zk;
+    this.cache = zk ? new ClusterDataCache(zk, this.paths, this.watcher) : undefined;
+    this.memory = newPipelineMemory();
+  }
+
+  /** The next run reads the whole cluster again. */
+  private readWholeCluster(): void {
+    this.cache?.invalidate();
+    this.memory = newPipelineMemory();
   }
 
   private async resume(zk: ZkClient): Promise<void> {
@@ -192,8 +229,15 @@ export class HelixController {
       return;
     }
     this.changes.leadershipGained();
+    this.readWholeCluster();
     const period = this.options.periodicRunMs ?? 10_000;
-    this.periodic = setInterval(() => this.schedule(), period);
+    this.periodic = setInterval(() => this.periodicRun(), period);
+    this.schedule();
+  }
+
+  /** The safety net: a run on the cache, and a whole read when the last one is `fullReadMs` old. */
+  private periodicRun(): void {
+    if (this.options.clock.nowMs() - this.lastFullReadMs >= (this.options.fullReadMs ?? 300_000)) this.readWholeCluster();
     this.schedule();
   }
 
@@ -216,35 +260,42 @@ export class HelixController {
   }
 
   private async drain(): Promise<void> {
-    while (this.dirty && !this.closed && this.isLeader() && this.zk) {
+    while (this.dirty && !this.closed && this.isLeader() && this.zk && this.cache) {
       this.dirty = false;
-      const result = await this.runOnce(this.zk);
+      const result = await this.runOnce(this.zk, this.cache);
       if (result) this.afterRun(result);
     }
   }
 
-  private async runOnce(zk: ZkClient): Promise<PipelineResult | undefined> {
+  private async runOnce(zk: ZkClient, cache: ClusterDataCache): Promise<PipelineResult | undefined> {
     this.stats.pipelineRuns++;
+    const before = cache.counters().fullLoads;
     try {
       return await runPipeline({
         zk,
         paths: this.paths,
         controllerName: this.options.name,
         clock: this.options.clock,
-        watcher: this.watcher,
+        cache,
+        memory: this.memory,
         errorRetryMs: this.options.errorRetryMs ?? 2000,
         observer: this.changes,
       });
     } catch (e) {
+      // What the run saw may be half applied (an ideal state written, its messages not): read it all again.
+      this.readWholeCluster();
       this.stats.failedRuns++;
       this.options.logger.warn({ err: coerceError(e) }, 'controller pipeline failed; retrying');
       this.scheduleAt(this.options.clock.nowMs() + (this.options.failureRetryMs ?? 200));
       return undefined;
+    } finally {
+      if (cache.counters().fullLoads > before) this.lastFullReadMs = this.options.clock.nowMs();
     }
   }
 
   private afterRun(result: PipelineResult): void {
     this.stats.messagesSent += result.messagesSent;
+    this.stats.resourcesExamined += result.resourcesExamined;
     if (result.idealStatesWritten > 0) {
       this.stats.rebalances++;
       this.rebalances.add(1);

@@ -33,6 +33,8 @@ export interface GenerationInput {
   readonly nowMs: number;
   /** A partition that ended in ERROR is retried after this long. */
   readonly errorRetryMs: number;
+  /** Plan only these resources (an incremental run); every resource when absent. */
+  readonly scope?: ReadonlySet<string>;
 }
 
 export interface GenerationResult {
@@ -41,6 +43,8 @@ export interface GenerationResult {
   readonly throttled: number;
   /** Earliest time an ERROR retry becomes due. */
   readonly retryAtMs?: number;
+  /** Resources with a transition held back (throttled, or an ERROR retry not yet due): plan them again next run. */
+  readonly deferredResources: string[];
 }
 
 const PRIORITY: Readonly<Record<string, number>> = { ONLINE: 0, OFFLINE: 1, DROPPED: 2 };
@@ -50,6 +54,9 @@ interface PartitionView {
   readonly pendingSomewhere: boolean;
 }
 
+/** instance name → keys (resource, partition) of its pending messages. */
+type PendingIndex = ReadonlyMap<string, ReadonlySet<string>>;
+
 function key(resource: string, partition: string): string {
   return `${resource}\u0000${partition}`;
 }
@@ -58,33 +65,44 @@ function stateOf(i: InstanceSnapshot, resource: string, partition: string): stri
   return i.currentStates[resource]?.[partition]?.state ?? PartitionState.OFFLINE;
 }
 
-function hasPending(i: InstanceSnapshot, resource: string, partition: string): boolean {
-  return i.pendingMessages.some((m) => m.resource === resource && m.partition === partition);
+function pendingIndex(live: readonly InstanceSnapshot[]): PendingIndex {
+  return new Map(live.map((i) => [i.name, new Set(i.pendingMessages.map((m) => key(m.resource, m.partition)))]));
+}
+
+function hasPending(pending: PendingIndex, i: InstanceSnapshot, resource: string, partition: string): boolean {
+  return pending.get(i.name)?.has(key(resource, partition)) ?? false;
 }
 
 function allPartitions(input: GenerationInput): Map<string, { resource: string; partition: string }> {
   const out = new Map<string, { resource: string; partition: string }>();
-  for (const [resource, list] of Object.entries(input.partitions)) for (const partition of list) out.set(key(resource, partition), { resource, partition });
-  for (const i of input.live) {
-    for (const [resource, states] of Object.entries(i.currentStates)) for (const partition of Object.keys(states)) out.set(key(resource, partition), { resource, partition });
-    for (const m of i.pendingMessages) out.set(key(m.resource, m.partition), { resource: m.resource, partition: m.partition });
+  const add = (resource: string, partition: string): void => {
+    out.set(key(resource, partition), { resource, partition });
+  };
+  const resources = input.scope ?? new Set([
+    ...Object.keys(input.partitions),
+    ...input.live.flatMap((i) => [...Object.keys(i.currentStates), ...i.pendingMessages.map((m) => m.resource)]),
+  ]);
+  for (const resource of resources) {
+    for (const partition of input.partitions[resource] ?? []) add(resource, partition);
+    for (const i of input.live) for (const partition of Object.keys(i.currentStates[resource] ?? {})) add(resource, partition);
   }
+  for (const i of input.live) for (const m of i.pendingMessages) if (resources.has(m.resource)) add(m.resource, m.partition);
   return out;
 }
 
-function view(input: GenerationInput, resource: string, partition: string): PartitionView {
+function view(input: GenerationInput, pending: PendingIndex, resource: string, partition: string): PartitionView {
   const holders = input.live.filter((i) => {
     const s = stateOf(i, resource, partition);
     return s === PartitionState.ONLINE || s === PartitionState.ERROR;
   });
-  return { holders, pendingSomewhere: input.live.some((i) => hasPending(i, resource, partition)) };
+  return { holders, pendingSomewhere: input.live.some((i) => hasPending(pending, i, resource, partition)) };
 }
 
-function plan(input: GenerationInput, resource: string, partition: string, retry: { at?: number }): PlannedTransition[] {
+function plan(input: GenerationInput, pending: PendingIndex, resource: string, partition: string, retry: { at?: number; resources: Set<string> }): PlannedTransition[] {
   const out: PlannedTransition[] = [];
   const inIdealState = input.partitions[resource]?.includes(partition) ?? false;
   const target = inIdealState ? input.targets[resource]?.[partition] : undefined;
-  const { holders, pendingSomewhere } = view(input, resource, partition);
+  const { holders, pendingSomewhere } = view(input, pending, resource, partition);
   const make = (i: InstanceSnapshot, toState: string): PlannedTransition => ({
     instance: i.name,
     sessionId: i.sessionId ?? '',
@@ -94,7 +112,7 @@ function plan(input: GenerationInput, resource: string, partition: string, retry
     toState,
   });
   for (const i of input.live) {
-    if (hasPending(i, resource, partition)) continue;
+    if (hasPending(pending, i, resource, partition)) continue;
     const s = stateOf(i, resource, partition);
     const held = s === PartitionState.ONLINE || s === PartitionState.ERROR;
     if (held && i.name !== target) out.push(make(i, PartitionState.OFFLINE));
@@ -108,6 +126,7 @@ function plan(input: GenerationInput, resource: string, partition: string, retry
     const due = (t.currentStates[resource]?.[partition]?.endTimeMs ?? 0) + input.errorRetryMs;
     if (due > input.nowMs) {
       retry.at = retry.at === undefined ? due : Math.min(retry.at, due);
+      retry.resources.add(resource);
       return out;
     }
   }
@@ -116,15 +135,19 @@ function plan(input: GenerationInput, resource: string, partition: string, retry
 }
 
 export function generateTransitions(input: GenerationInput): GenerationResult {
-  const retry: { at?: number } = {};
+  const retry: { at?: number; resources: Set<string> } = { resources: new Set() };
+  const pending = pendingIndex(input.live);
   const wanted: PlannedTransition[] = [];
-  for (const { resource, partition } of allPartitions(input).values()) wanted.push(...plan(input, resource, partition, retry));
+  for (const { resource, partition } of allPartitions(input).values()) wanted.push(...plan(input, pending, resource, partition, retry));
   wanted.sort((a, b) => (PRIORITY[a.toState] ?? 9) - (PRIORITY[b.toState] ?? 9) || (a.partition < b.partition ? -1 : 1));
   const inFlight = input.live.reduce((n, i) => n + i.pendingMessages.length, 0);
   const budget = Math.max(0, input.maxInTransition - inFlight);
+  const deferred = new Set(retry.resources);
+  for (const t of wanted.slice(budget)) deferred.add(t.resource);
   return {
     transitions: wanted.slice(0, budget),
     throttled: Math.max(0, wanted.length - budget),
+    deferredResources: [...deferred].sort(),
     ...(retry.at !== undefined ? { retryAtMs: retry.at } : {}),
   };
 }

@@ -9,6 +9,13 @@
  * session (CONNECTED) and every reconnection (RECONNECTED); while the connection is SUSPENDED or
  * the session LOST, the last table keeps routing (brokers refuse partitions they no longer own,
  * and the router then asks for a `refresh()`), and `status()` says the view is not fresh.
+ *
+ * Between full reads a change costs what it touches (issue 15: every gateway of a fleet watches
+ * thousands of external views): a watch event queues a re-read of that one node (an external
+ * view, the list of views or live instances, an owner's config), with the watch set again. A
+ * refresh first reads the live-instance list (one read, which also orders it after every change
+ * ZooKeeper had applied when it answered: their watch events arrive before that answer), then the
+ * queued nodes, then rebuilds the table from memory.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../../core/src/logging/logger';
@@ -19,7 +26,8 @@ import { onlineOwners } from './external-view';
 import { instanceEndpoint } from './helix-records';
 import { HelixPaths, parsePartitionName, partitionName } from './helix-paths';
 import { childrenOrEmpty, readRecord } from './record-store';
-import type { ZkClient } from '../../../core/src/zookeeper/zk-client';
+import type { ZkClient, ZkWatcher } from '../../../core/src/zookeeper/zk-client';
+import { mapBounded } from '../../../core/src/util/map-bounded';
 import type { ZkConnectionState } from '../../../core/src/zookeeper/zk-connection-state';
 import type { ZkSessionManager } from '../../../core/src/zookeeper/zk-session-manager';
 
@@ -45,6 +53,14 @@ export interface DirectoryStatus {
 /** Reads are at most this frequent, however many callers ask for a refresh. */
 const MIN_READ_INTERVAL_MS = 100;
 const RETRY_MS = 200;
+/** Reads a full read keeps outstanding at once. */
+const READS_IN_FLIGHT = 32;
+
+/** One external view as routing needs it: NUM_PARTITIONS and each valid partition's ONLINE holders. */
+interface ViewRoutes {
+  readonly count: number;
+  readonly owners: ReadonlyArray<readonly [string, readonly string[]]>;
+}
 
 interface Waiter {
   readonly sinceMs: number;
@@ -69,7 +85,15 @@ export class ZkPartitionDirectory implements PartitionDirectory {
   private staleSinceMs = 0;
   private waiters: Waiter[] = [];
   private offConnection: () => void = () => undefined;
-  private readonly watcher = (): void => this.schedule();
+  /** What was read, per node, and on which session (a full read is needed when that changes). */
+  private loadedOn: ZkClient | undefined;
+  private loadedGeneration = -1;
+  private live = new Set<string>();
+  private readonly views = new Map<string, ViewRoutes>();
+  private readonly endpoints = new Map<string, BrokerEndpoint | undefined>();
+  /** Nodes whose watch fired: re-read at the next refresh. */
+  private readonly pending = new Map<string, (zk: ZkClient) => Promise<void>>();
+  private readonly watchers = new Map<string, ZkWatcher>();
 
   private constructor(private readonly options: ZkPartitionDirectoryOptions) {
     this.paths = new HelixPaths(options.cluster);
@@ -174,24 +198,9 @@ export class ZkPartitionDirectory implements PartitionDirectory {
     const startMs = this.options.clock.nowMs();
     const generation = this.generation;
     this.lastReadStartMs = startMs;
-    const live = new Set(await childrenOrEmpty(zk, this.paths.liveInstances(), this.watcher));
-    const routes = new Map<string, BrokerEndpoint>();
-    const counts = new Map<string, number>();
-    const endpoints = new Map<string, BrokerEndpoint | undefined>();
-    for (const resource of await childrenOrEmpty(zk, this.paths.externalViews(), this.watcher)) {
-      const ev = await readRecord(zk, this.paths.externalView(resource), this.watcher);
-      if (!ev) continue;
-      counts.set(resource, Number(ev.record.simpleFields.NUM_PARTITIONS ?? 0));
-      for (const [partition, owners] of onlineOwners(ev.record)) {
-        const owner = owners.filter((o) => live.has(o));
-        if (owner.length !== 1 || !owner[0] || !parsePartitionName(partition)) continue;
-        if (!endpoints.has(owner[0])) endpoints.set(owner[0], await this.endpointOf(zk, owner[0]));
-        const endpoint = endpoints.get(owner[0]);
-        if (endpoint) routes.set(partition, endpoint);
-      }
-    }
-    this.routes = routes;
-    this.counts = counts;
+    if (this.loadedOn !== zk || this.loadedGeneration !== generation) await this.readAll(zk, generation);
+    else await this.readChanged(zk);
+    this.rebuild();
     this.lastReadMs = this.options.clock.nowMs();
     if (generation === this.generation && this.options.sessions.client() === zk) {
       this.freshGeneration = generation;
@@ -201,14 +210,101 @@ export class ZkPartitionDirectory implements PartitionDirectory {
     if (!this.closed) for (const listener of [...this.listeners]) listener();
   }
 
+  /** Everything again: the first read of a session or connection. */
+  private async readAll(zk: ZkClient, generation: number): Promise<void> {
+    this.loadedOn = undefined;
+    this.pending.clear();
+    this.watchers.clear();
+    this.views.clear();
+    this.endpoints.clear();
+    await this.readLive(zk);
+    await this.readViewList(zk);
+    await this.readMissingEndpoints(zk);
+    this.loadedOn = zk;
+    this.loadedGeneration = generation;
+  }
+
+  /** The live list (the ordering read), then every node whose watch fired, until none is left. */
+  private async readChanged(zk: ZkClient): Promise<void> {
+    await this.readLive(zk);
+    while (this.pending.size > 0) {
+      const tasks = [...this.pending.values()];
+      this.pending.clear();
+      for (const task of tasks) await task(zk);
+    }
+    await this.readMissingEndpoints(zk);
+  }
+
+  /** The watcher of one (kind, path): queues its re-read and schedules a refresh. */
+  private watch(kind: string, path: string, task: (zk: ZkClient) => Promise<void>): ZkWatcher {
+    const key = `${kind}\u0000${path}`;
+    let w = this.watchers.get(key);
+    if (!w) {
+      w = () => {
+        this.pending.set(key, task);
+        this.schedule();
+      };
+      this.watchers.set(key, w);
+    }
+    return w;
+  }
+
+  private async readLive(zk: ZkClient): Promise<void> {
+    const path = this.paths.liveInstances();
+    this.live = new Set(await childrenOrEmpty(zk, path, this.watch('children', path, (z) => this.readLive(z))));
+  }
+
+  private async readViewList(zk: ZkClient): Promise<void> {
+    const path = this.paths.externalViews();
+    const names = new Set(await childrenOrEmpty(zk, path, this.watch('children', path, (z) => this.readViewList(z))));
+    for (const r of [...this.views.keys()]) if (!names.has(r)) this.views.delete(r);
+    await mapBounded([...names].filter((r) => !this.views.has(r)), READS_IN_FLIGHT, (r) => this.readView(zk, r));
+  }
+
+  private async readView(zk: ZkClient, resource: string): Promise<void> {
+    const path = this.paths.externalView(resource);
+    const ev = await readRecord(zk, path, this.watch('data', path, (z) => this.readView(z, resource)));
+    if (!ev) {
+      this.views.delete(resource);
+      return;
+    }
+    const owners = [...onlineOwners(ev.record)].filter(([partition]) => parsePartitionName(partition) !== undefined);
+    this.views.set(resource, { count: Number(ev.record.simpleFields.NUM_PARTITIONS ?? 0), owners });
+  }
+
+  /** Endpoints of instances holding a partition ONLINE whose config was not read yet. */
+  private async readMissingEndpoints(zk: ZkClient): Promise<void> {
+    const missing = new Set<string>();
+    for (const view of this.views.values()) for (const [, owners] of view.owners) for (const o of owners) if (!this.endpoints.has(o)) missing.add(o);
+    await mapBounded([...missing], READS_IN_FLIGHT, (instance) => this.readEndpoint(zk, instance));
+  }
+
+  private async readEndpoint(zk: ZkClient, instance: string): Promise<void> {
+    const path = this.paths.instanceConfig(instance);
+    const config = await readRecord(zk, path, this.watch('data', path, (z) => this.readEndpoint(z, instance)));
+    this.endpoints.set(instance, instanceEndpoint(config?.record));
+  }
+
+  /** The routing table from what was read: a partition routes to its one live ONLINE holder with an endpoint. */
+  private rebuild(): void {
+    const routes = new Map<string, BrokerEndpoint>();
+    const counts = new Map<string, number>();
+    for (const [resource, view] of this.views) {
+      counts.set(resource, view.count);
+      for (const [partition, owners] of view.owners) {
+        const owner = owners.filter((o) => this.live.has(o));
+        if (owner.length !== 1 || !owner[0]) continue;
+        const endpoint = this.endpoints.get(owner[0]);
+        if (endpoint) routes.set(partition, endpoint);
+      }
+    }
+    this.routes = routes;
+    this.counts = counts;
+  }
+
   private releaseWaiters(startMs: number): void {
     const done = this.waiters.filter((w) => w.sinceMs <= startMs);
     this.waiters = this.waiters.filter((w) => w.sinceMs > startMs);
     for (const w of done) w.resolve();
-  }
-
-  private async endpointOf(zk: ZkClient, instance: string): Promise<BrokerEndpoint | undefined> {
-    const config = await readRecord(zk, this.paths.instanceConfig(instance), this.watcher);
-    return instanceEndpoint(config?.record);
   }
 }
