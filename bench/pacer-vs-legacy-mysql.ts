@@ -17,11 +17,21 @@
  *
  * Also printed: the commit floor (one autocommit single-row UPDATE, the least a durable claim
  * costs), Pacer's warm-buffer dequeue latency, enqueue-to-dequeuable latency, the fraction of
- * dequeue calls that read MySQL and find nothing (trickle workload), MySQL's own rate for
- * Pacer's per-job statements with no Node work (4 connections × 100 jobs: the ceiling any Pacer
- * rate is under; 1 connection × 10 jobs: the best a one-dequeuer limit-10 loop can do), and server-wide MySQL
+ * dequeue calls that read MySQL and find nothing (trickle workload), and server-wide MySQL
  * statements/fsyncs per job of every run (SHOW GLOBAL STATUS deltas: other load on the server
  * counts too).
+ *
+ * MySQL alone (no Node work beyond the driver, no RPC; 3 s each, a fresh preloaded queue, pending
+ * jobs taken in id order, all 4 partitions owned), printed with each statement's mean / p99:
+ * - bound: Pacer's claim then ack (BrokerStore.claim, ackSucceeded), 10 jobs, 1 connection: the
+ *   best a one-dequeuer limit-10 loop can do. ceiling: the same at 100 jobs, 4 connections: the
+ *   rate no Pacer run can pass.
+ * - lease floor, in both shapes: the planned claim-lease design's least durable work per batch
+ *   (docs/pacer-performance.md, "What would move it"; SQL in support/claim-lease-floor.ts): one
+ *   INSERT … SELECT of lease rows into the scratch table `claim_leases_floor`, fenced by
+ *   partition_owners like claim-jobs.sql (one row per partition in the batch), then one ack
+ *   UPDATE of the never-claimed rows (ack-succeeded.sql's shape with state = 0). Shown as
+ *   floor/bound and floor/ceiling. Lease clean-up is not counted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -39,6 +49,7 @@ import { BrokerStore } from '../pacer/src/datastore/broker-store';
 import { ackSucceeded } from '../pacer/src/datastore/job-acks';
 import { assignOwner, type OwnerRef } from '../pacer/src/datastore/partition-owners';
 import { createMysqlPool } from '../pacer/src/datastore/mysql-pool';
+import { ackPending, createLeaseFloorTable, insertLease, type FloorJob } from './support/claim-lease-floor';
 import { exitWithHeaderHelp } from './support/header-help';
 
 exitWithHeaderHelp(__filename);
@@ -84,6 +95,10 @@ async function loop(admin: mysql.Connection, backend: PinLaterBackend, queue: st
   return run;
 }
 
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+}
+
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
@@ -124,36 +139,69 @@ async function commitFloor(db: mysql.Connection, database: string): Promise<{ co
   return { commit, rtt };
 }
 
+/** One cycle of a MySQL-alone statement run: `slice` is `batch` pending jobs in id order. */
+type Cycle = (pool: Pool, owners: OwnerRef[], slice: FloorJob[], descriptor: string, time: StatementTimer) => Promise<void>;
+type StatementTimer = <T>(statement: string, fn: () => Promise<T>) => Promise<T>;
+interface StatementRun { rate: number; statements: Map<string, number[]>; perJob: Record<string, number> }
+
+/** Pacer today: claim-jobs.sql then ack-succeeded.sql (the real code: BrokerStore.claim, ackSucceeded). */
+const claimThenAck: Cycle = async (pool, owners, slice, descriptor, time) => {
+  const groups = owners.map((o) => ({ owner: o, claimDescriptor: descriptor, ids: slice.filter((r) => r.part === o.partition).map((r) => r.id) }));
+  const claimed = await time('claim', () => new BrokerStore(pool).claim(groups, Date.now()));
+  if (claimed.claimed.size !== slice.length) throw new Error('statement rate: claim took fewer jobs than asked');
+  const queue = (owners[0] as OwnerRef).queue;
+  await time('ack', () => ackSucceeded(pool, slice.map((r) => ({ queue, ref: { queue, partition: r.part, priority: 1, id: r.id }, info: { descriptor: '', appendCustomStatus: '', retryDelayMs: 0 } })), Date.now()));
+};
+
+/** The claim-lease floor: one fenced lease INSERT, then one ack UPDATE of pending rows (support/claim-lease-floor.ts). */
+const leaseThenAck: Cycle = async (pool, owners, slice, descriptor, time) => {
+  const leases = await time('lease insert', () => insertLease(pool, owners, slice, descriptor, Date.now()));
+  if (leases !== new Set(slice.map((r) => r.part)).size) throw new Error('lease floor: the fenced insert wrote fewer lease rows than partitions');
+  const acked = await time('ack', () => ackPending(pool, (owners[0] as OwnerRef).queue, slice, Date.now()));
+  if (acked !== slice.length) throw new Error('lease floor: the ack took fewer jobs than asked');
+};
+
 /**
- * MySQL's own rate for Pacer's per-job work: `connections` connections run only Pacer's claim
- * statement and success-ack statement (the real code: BrokerStore.claim, ackSucceeded) back to
- * back on disjoint jobs, `batch` jobs per statement, with no gateway/broker work and no RPC. With
- * 4 connections × 100 jobs it is the ceiling no Pacer rate can pass on this server; with
+ * MySQL's own rate for a cycle of per-batch statements: `connections` connections run only the
+ * cycle's statements back to back on disjoint pending jobs (a fresh queue, preloaded, taken in id
+ * order), `batch` jobs per statement, with no gateway/broker work and no RPC. With Pacer's claim +
+ * ack and 4 connections × 100 jobs it is the ceiling no Pacer rate can pass on this server; with
  * 1 connection × 10 jobs it is the floor of one dequeuer's dequeue(limit 10)+ack cycle.
  */
-async function statementRate(db: mysql.Connection, database: string, queue: string, seconds: number, connections: number, batch: number): Promise<number> {
+async function statementRate(db: mysql.Connection, database: string, queue: string, seconds: number, connections: number, batch: number, cycle: Cycle): Promise<StatementRun> {
   await preloadPacer(db, database, queue, Math.min(100_000, connections * batch * 2000));
   const pools = Array.from({ length: connections }, () => createMysqlPool({ host: HOST, port: 3306, user: 'root', password: '', database, connectionLimit: 1, connectTimeoutMs: 5000 }));
+  const statements = new Map<string, number[]>();
+  const time: StatementTimer = async (statement, fn) => {
+    const t0 = process.hrtime.bigint();
+    const r = await fn();
+    const samples = statements.get(statement) ?? [];
+    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    statements.set(statement, samples);
+    return r;
+  };
   try {
     const owners: OwnerRef[] = [];
     for (let p = 0; p < PARTITIONS; p += 1) owners.push({ queue, partition: p, ownerId: 'ceiling', epoch: await assignOwner(pools[0] as Pool, systemClock, queue, p, 'ceiling') });
-    const [rows] = await db.query<mysql.RowDataPacket[]>(`SELECT id, part FROM \`${database}\`.jobs WHERE queue = ? ORDER BY id`, [queue]);
+    await createLeaseFloorTable(pools[0] as Pool);
+    const [found] = await db.query<mysql.RowDataPacket[]>(`SELECT id, part FROM \`${database}\`.jobs WHERE queue = ? ORDER BY id`, [queue]);
+    const rows: FloorJob[] = found.map((r) => ({ id: Number(r.id), part: Number(r.part) }));
     let next = 0;
     let done = 0;
+    const before = await serverStatus(db);
     const start = Date.now();
     await Promise.all(pools.map(async (pool) => {
-      const store = new BrokerStore(pool);
       while (Date.now() - start < seconds * 1000 && next + batch <= rows.length) {
         const slice = rows.slice(next, next + batch);
         next += batch;
-        const groups = owners.map((o) => ({ owner: o, claimDescriptor: `ceiling:${next}`, ids: slice.filter((r) => Number(r.part) === o.partition).map((r) => Number(r.id)) }));
-        const claimed = await store.claim(groups, Date.now());
-        if (claimed.claimed.size !== slice.length) throw new Error('statement rate: claim took fewer jobs than asked');
-        await ackSucceeded(pool, slice.map((r) => ({ queue, ref: { queue, partition: Number(r.part), priority: 1, id: Number(r.id) }, info: { descriptor: '', appendCustomStatus: '', retryDelayMs: 0 } })), Date.now());
+        await cycle(pool, owners, slice, `ceiling:${next}`, time);
         done += slice.length;
       }
     }));
-    return done / ((Date.now() - start) / 1000);
+    const rate = done / ((Date.now() - start) / 1000);
+    const after = await serverStatus(db);
+    const perJob = Object.fromEntries(Object.keys(after).map((k) => [k, ((after[k] ?? 0) - (before[k] ?? 0)) / Math.max(1, done)]));
+    return { rate, statements, perJob };
   } finally {
     await Promise.all(pools.map((p) => p.end()));
   }
@@ -227,12 +275,17 @@ async function main(): Promise<void> {
       process.stderr.write(`  done: limit ${limit}, ${workers} dequeuer(s)\n`);
     }
 
-    const cq = `ceiling_${tag}`;
-    await pacer.createQueue(cq);
-    const ceiling = await statementRate(admin, pacerDb, cq, 3, 4, 100);
-    const fq = `floor_${tag}`;
-    await pacer.createQueue(fq);
-    const cycleFloor = await statementRate(admin, pacerDb, fq, 3, 1, 10);
+    // MySQL alone, each on a fresh preloaded queue, back to back: Pacer's claim+ack, then the lease floor
+    const mysqlAlone = async (name: string, connections: number, batch: number, cycle: Cycle): Promise<StatementRun> => {
+      await pacer.createQueue(`${name}_${tag}`);
+      return statementRate(admin, pacerDb, `${name}_${tag}`, 3, connections, batch, cycle);
+    };
+    const ceilingRun = await mysqlAlone('ceiling', 4, 100, claimThenAck);
+    const leaseCeilingRun = await mysqlAlone('leaseceil', 4, 100, leaseThenAck);
+    const boundRun = await mysqlAlone('floor', 1, 10, claimThenAck);
+    const leaseBoundRun = await mysqlAlone('leasefloor', 1, 10, leaseThenAck);
+    const ceiling = ceilingRun.rate;
+    const cycleFloor = boundRun.rate;
 
     // warm-buffer latency: 1 dequeuer, limit 1, buffers full, no acks in between
     const wq = `warm_${tag}`;
@@ -318,6 +371,10 @@ async function main(): Promise<void> {
     const l32 = Math.max(rate(results.get('legacy/10/32') as Run), rate(results.get('legacy/100/32') as Run));
     rows.push(['  ceiling: MySQL alone running Pacer\'s claim+ack statements (4 connections, 100 jobs each), jobs/s', '', ceiling.toFixed(0),
       `${(ceiling / l32).toFixed(1)}x`, '(bound vs best legacy 32-dequeuer rate)', '']);
+    rows.push(['  lease floor: MySQL alone, one fenced lease INSERT + one ack UPDATE per batch, 10 jobs each, one connection, jobs/s', '', leaseBoundRun.rate.toFixed(0),
+      `${(leaseBoundRun.rate / cycleFloor).toFixed(2)}x bound`, '(claim-lease design vs bound)', '']);
+    rows.push(['  lease floor: MySQL alone, one fenced lease INSERT + one ack UPDATE per batch, 100 jobs each, 4 connections, jobs/s', '', leaseCeilingRun.rate.toFixed(0),
+      `${(leaseCeilingRun.rate / ceiling).toFixed(2)}x ceiling`, '(claim-lease design vs ceiling)', '']);
     const warmP99 = pct(warm, 99);
     rows.push(['warm-buffer dequeue latency p50 / p99, ms (limit 1)', '', `${pct(warm, 50).toFixed(2)} / ${warmP99.toFixed(2)}`, '', 'p99 < 2 ms', warmP99 < 2 ? 'PASS' : 'MISS']);
     rows.push(['  floor: one autocommit commit p50 / p99, ms', `${pct(floor.commit, 50).toFixed(2)} / ${pct(floor.commit, 99).toFixed(2)}`, '', '', '', '']);
@@ -339,6 +396,13 @@ async function main(): Promise<void> {
     out(`  pacer trickle: of ${pTrickle.calls} dequeue calls ${dequeueReads} waited for a MySQL read, ${emptyReads} of them found nothing; ` +
       `${pTrickle.empty} empty answers came from memory. Broker-wide refill reads that found nothing new (notifications, safety sweeps of every owned partition): ${backgroundEmpty}`);
     out(`  broker: ${after.claimBatches} claim statements for ${after.claimedJobs} jobs, ${after.refills} refill reads (${after.emptyRefills} empty) over the whole run`);
+    out(`\nMySQL alone, per statement mean / p99 ms (one autocommit commit: p99 ${pct(floor.commit, 99).toFixed(2)} ms; target: warm dequeue p99 within 1 ms of it):`);
+    const alone: [string, StatementRun][] = [['bound (claim+ack, 10 jobs, 1 conn)', boundRun], ['lease floor (10 jobs, 1 conn)', leaseBoundRun],
+      ['ceiling (claim+ack, 100 jobs, 4 conns)', ceilingRun], ['lease floor (100 jobs, 4 conns)', leaseCeilingRun]];
+    for (const [name, run] of alone) {
+      const parts = [...run.statements].map(([st, xs]) => `${st} ${mean(xs).toFixed(2)} / ${pct(xs, 99).toFixed(2)}`);
+      out(`  ${name.padEnd(38)} ${run.rate.toFixed(0).padStart(6)} jobs/s; ${parts.join('; ')}; per job ${(run.perJob.Innodb_data_fsyncs ?? 0).toFixed(3)} fsyncs`);
+    }
   } finally {
     await pacer.close();
     await statusClient.close();
