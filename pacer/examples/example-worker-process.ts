@@ -5,13 +5,15 @@
  * - Configuration, read once here and nowhere else: the example's flags (commander: `--help`, its
  *   own options, `--status-port`, `--shutdown-deadline-ms`, `--log-level`) and the environment its
  *   runtime gives it (pacer/src/worker-pools/worker-env.ts: PINLATER_QUEUE, PINLATER_GATEWAY,
- *   PINLATER_WORKER_CONCURRENCY, PINLATER_WORKER_POOL; and the OpenTelemetry variables of
- *   core/src/telemetry/telemetry-settings.ts). Every problem of all of them in one `fatal` line,
- *   exit 1.
+ *   PINLATER_WORKER_CONCURRENCY, PINLATER_WORKER_POOL, PINLATER_WORKER_STATUS_PORT/HOST; and the
+ *   OpenTelemetry variables of core/src/telemetry/telemetry-settings.ts). Every problem of all of
+ *   them in one `fatal` line, exit 1.
  * - Logs: pino JSON lines on stdout (core/src/logging/), also for node warnings and console output.
  * - Metrics: the worker SDK's (WORKER_SDK_METRICS) through the process's OpenTelemetry, served on
  *   the status port's `/metrics` (service.name `pinlater-worker`).
- * - `--status-port <p>`: `GET /health` (the example's JSON counters), `/live`, `/metrics` on 127.0.0.1.
+ * - The status port (`--status-port <p>`, or PINLATER_WORKER_STATUS_PORT, which wins: a pool spec's
+ *   `statusPort`, where Kubernetes probes): `GET /health` (the example's JSON counters), `/live`,
+ *   `/metrics`, on PINLATER_WORKER_STATUS_HOST (default 127.0.0.1; in a pod 0.0.0.0).
  * - SIGTERM/SIGINT: `worker.close()` (no more dequeues; jobs in flight finish or, past the deadline,
  *   go back to PENDING; the final acks), then the status port and telemetry close; exit 0, or 1
  *   when it fails or takes longer than the deadline plus a margin.
@@ -67,6 +69,8 @@ Environment (set by the pool runtimes, pacer/src/worker-pools/worker-env.ts):
   PINLATER_GATEWAY             host:port of the PinLater gateway, e.g. 127.0.0.1:9010 (required)
   PINLATER_WORKER_CONCURRENCY  jobs in flight (default ${WORKER_DEFAULTS.concurrency})
   PINLATER_WORKER_POOL         the pool's name, in logs and the claim's source (default: the queue)
+  PINLATER_WORKER_STATUS_PORT  the status port (/health, /live, /metrics); wins over --status-port
+  PINLATER_WORKER_STATUS_HOST  the status port's address (default 127.0.0.1; 0.0.0.0 in a pod)
   OTEL_SDK_DISABLED, PINLATER_METRICS_ENABLED, …   telemetry (docs/observability.md)
 
 Logs are JSON lines (pino) on stdout. SIGTERM/SIGINT: no more dequeues, the jobs in flight finish
@@ -76,7 +80,7 @@ or startup failure, or a shutdown that failed or overran.`;
 function program<F extends object>(example: ExampleWorker<F>): Command {
   const base = new Command(example.name)
     .description(example.description)
-    .option('--status-port <port>', 'serve GET /health (JSON counters), /live and /metrics on 127.0.0.1:<port>')
+    .option('--status-port <port>', 'serve GET /health (JSON counters), /live and /metrics on <port> (PINLATER_WORKER_STATUS_PORT wins)')
     .option('--shutdown-deadline-ms <ms>', 'how long a SIGTERM shutdown may take', String(WORKER_DEFAULTS.shutdownDeadlineMs))
     .option('--log-level <level>', 'pino level', 'info');
   return example.options(base).addHelpText('after', `${example.help}\n${ENV_HELP}`).exitOverride();
@@ -99,7 +103,8 @@ function load<F extends object>(example: ExampleWorker<F>, argv: readonly string
   const own = attempt(() => flagsOf(example.schema, raw));
   const telemetry = attempt(() => loadTelemetrySettings(env, 'pinlater-worker', `${example.name}:${process.pid}`));
   const placeholder: JobHandler = () => undefined;
-  const worker = attempt(() => workerConfigFromEnv(env, { handler: placeholder, ...(common ? { shutdownDeadlineMs: common.shutdownDeadlineMs } : {}) }));
+  const fallbacks = common ? { shutdownDeadlineMs: common.shutdownDeadlineMs, ...(common.statusPort === undefined ? {} : { statusPort: common.statusPort }) } : {};
+  const worker = attempt(() => workerConfigFromEnv(env, { handler: placeholder, ...fallbacks }));
   if (problems.length > 0 || !common || !own || !telemetry || !worker) throw new ConfigError(`${example.name} configuration`, problems);
   return { flags: { ...own, ...common }, worker, telemetry };
 }
@@ -126,11 +131,13 @@ async function main<F extends object>(example: ExampleWorker<F>): Promise<void> 
   const telemetry = startProcessTelemetry(settings);
   const config: WorkerConfig = { ...compiled, handler: example.handler(flags, logger), logger, meter: telemetry.meter };
   const worker = createWorker(config);
-  const status = flags.statusPort === undefined ? undefined
-    : await WorkerStatusServer.listen({ port: flags.statusPort, health: () => example.health(worker, config), metrics: telemetry.metricsHandler, logger });
+  const status = config.statusPort === undefined ? undefined : await WorkerStatusServer.listen({
+    port: config.statusPort, host: config.statusHost, health: () => example.health(worker, config), metrics: telemetry.metricsHandler, logger,
+  });
   await worker.start();
   const lifecycle = lifecycleLogger(logger);
-  lifecycle.info({ queue: config.queue, pool: config.pool, gateway: `${config.gateway.host}:${config.gateway.port}`, concurrency: config.concurrency, statusPort: flags.statusPort }, `${example.name} started`);
+  const statusAddress = status === undefined ? {} : { statusPort: status.port, statusHost: config.statusHost };
+  lifecycle.info({ queue: config.queue, pool: config.pool, gateway: `${config.gateway.host}:${config.gateway.port}`, concurrency: config.concurrency, ...statusAddress }, `${example.name} started`);
   stopOnSignals({
     logger: lifecycle,
     timeoutMs: flags.shutdownDeadlineMs + EXIT_MARGIN_MS,

@@ -7,11 +7,14 @@
  *
  * What it guards: the replicas of a pool spec drain their queue (every job SUCCEEDED), each
  * worker runs as its pool (PINLATER_WORKER_POOL) with its output in its log file, the status
- * endpoint says healthy; and close() with jobs in flight is the SDK's graceful shutdown: every
+ * endpoint says healthy; a spec's `statusPort` reaches the workers (PINLATER_WORKER_STATUS_PORT:
+ * replica n on statusPort + n, 127.0.0.1) and each serves its SDK status server there (`/health`
+ * with its counters, `/live`); and close() with jobs in flight is the SDK's graceful shutdown: every
  * worker exits on SIGTERM within the deadline (no SIGKILL), no job is left IN_PROGRESS and none
  * is lost.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { silentLogger } from '../../core/src/logging/logger';
@@ -19,6 +22,7 @@ import { LocalPoolRuntime } from '../../pacer/src/worker-pools/local-pool-runtim
 import { poolName } from '../../pacer/src/worker-pools/pool-name';
 import { loadPoolSpecs } from '../../pacer/src/worker-pools/pool-spec';
 import { eventually } from '../support/eventually';
+import { freePort } from '../support/free-port';
 import { assertNoLeaks } from '../support/leak-check';
 import { isAlive } from './local-pool-runtime-fixtures';
 import {
@@ -56,13 +60,13 @@ afterAll(async () => {
 }, 60_000);
 afterAll(assertNoLeaks);
 
-function startPool(s: WorkerSdkSystem, queue: string, example: string, args: string[]): LocalPoolRuntime {
+function startPool(s: WorkerSdkSystem, queue: string, example: string, args: string[], fields: Record<string, unknown> = {}): LocalPoolRuntime {
   const specs = join(dir, 'specs');
   mkdirSync(specs);
   writeFileSync(join(specs, `${queue}.json`), JSON.stringify({
     queue, image: 'registry.example.com/example-only/pinlater-worker:test',
     command: ['node', `dist/pacer/examples/${example}.js`, ...args], localCommand: [TSX, `pacer/examples/${example}.ts`, ...args],
-    resources: { requests: { cpu: '100m' } }, minReplicas: REPLICAS, maxReplicas: 4, targetBacklogPerReplica: 10, scaleDownDelaySeconds: 0, concurrency: 4,
+    resources: { requests: { cpu: '100m' } }, minReplicas: REPLICAS, maxReplicas: 4, targetBacklogPerReplica: 10, scaleDownDelaySeconds: 0, concurrency: 4, ...fields,
   }));
   const runtime = new LocalPoolRuntime({
     specs: loadPoolSpecs(specs), gateway: `127.0.0.1:${s.port}`, cwd: ROOT, baseEnv: BASE_ENV, logDir: join(dir, 'logs'), logger: silentLogger(),
@@ -70,6 +74,27 @@ function startPool(s: WorkerSdkSystem, queue: string, example: string, args: str
   runtimes.push(runtime);
   runtime.start();
   return runtime;
+}
+
+/** A port p with p … p + count - 1 all free on 127.0.0.1 a moment ago (the local replicas' status ports). */
+async function freePortRange(count: number): Promise<number> {
+  for (;;) {
+    const first = await freePort();
+    if (first + count - 1 > 65_535) continue;
+    if (await rangeFree(first + 1, count - 1)) return first;
+  }
+}
+
+async function rangeFree(first: number, count: number): Promise<boolean> {
+  for (let port = first; port < first + count; port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (!free) return false;
+  }
+  return true;
 }
 
 /** The JSON lines of a replica's log file whose `msg` is `msg`. */
@@ -86,17 +111,33 @@ describe.each(BACKENDS)('local pool runtime with SDK workers on %s', (name) => {
     const queue = freshQueue('lpr_noop');
     await s.createQueue(queue);
     await s.client.enqueue(queue, Array.from({ length: 40 }, (_, i) => ({ body: `job-${i}`, attemptsAllowed: 3 })));
-    const runtime = startPool(s, queue, 'noop-worker', ['--shutdown-deadline-ms', '5000']);
+    const statusPort = await freePortRange(REPLICAS);
+    const runtime = startPool(s, queue, 'noop-worker', ['--shutdown-deadline-ms', '5000'], { statusPort });
 
     await eventually(async () => expect(await countJobs(s, queue, JobState.SUCCEEDED)).toBe(40), FLOW);
     // Each replica up as its pool (tsx takes a few seconds: one may have drained the queue alone).
     await eventually(() => {
       for (let i = 0; i < REPLICAS; i++) {
         expect(logLines(queue, i, 'pinlater-noop-worker started')).toEqual([
-          expect.objectContaining({ queue, pool: poolName(queue), gateway: `127.0.0.1:${s.port}`, concurrency: 4 }),
+          expect.objectContaining({ queue, pool: poolName(queue), gateway: `127.0.0.1:${s.port}`, concurrency: 4, statusPort: statusPort + i, statusHost: '127.0.0.1' }),
         ]);
       }
     }, FLOW);
+    // Each replica's SDK status server answers on its port: /health with its counters (together, every job), /live.
+    const succeeded = await eventually(async () => {
+      const counts = await Promise.all(Array.from({ length: REPLICAS }, async (_, i) => {
+        const res = await fetch(`http://127.0.0.1:${statusPort + i}/health`);
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as { role: string; pool: string; counters: { succeeded: number } };
+        expect(body).toMatchObject({ role: 'noop-worker', pool: poolName(queue) });
+        const live = await fetch(`http://127.0.0.1:${statusPort + i}/live`);
+        expect({ status: live.status, text: await live.text() }).toEqual({ status: 200, text: 'OK\n' });
+        return body.counters.succeeded;
+      }));
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(40);
+      return counts;
+    }, FLOW);
+    expect(succeeded).toHaveLength(REPLICAS);
     const health = runtime.health();
     expect(health.problems).toEqual([]);
     expect(health.pools[0]?.runningReplicas).toBe(REPLICAS);

@@ -3,7 +3,8 @@
  * real child processes (a trivial Node worker that connects nowhere, local-pool-runtime-fixtures.ts)
  * from pool specs loaded by loadPoolSpecs, with a short restart policy.
  *
- * What it guards: replicas per pool with the worker environment and per-replica log files; the
+ * What it guards: replicas per pool with the worker environment (a spec's statusPort as
+ * PINLATER_WORKER_STATUS_PORT = statusPort + the replica's index, on 127.0.0.1) and per-replica log files; the
  * status endpoint (200 / 503 and why); restart with backoff, including the sweep of what an
  * exited worker left in its process group; crash-looping (entered once, retried at the maximum
  * backoff, left after a stable run); close(): SIGTERM forwarded and awaited within the deadline,
@@ -120,6 +121,21 @@ it('runs each pool\'s replicas with the worker environment and their output in p
   const logFile = join(scratch.logDir, `${poolName('pool_b')}-2.log`);
   expect(replica(health, 'pool_b', 2).logFile).toBe(logFile);
   await eventually(() => expect(readFileSync(logFile, 'utf8')).toContain(`test worker ${pidOf(replica(health, 'pool_b', 2))} serving pool_b`), WAIT);
+});
+
+it('gives the replicas of a spec with a statusPort their own status port on 127.0.0.1 (statusPort + index), and none to a spec without', async () => {
+  scratch.writeSpec('pool_s', {}, { minReplicas: 2, statusPort: 20_100 });
+  scratch.writeSpec('pool_n', {}, { minReplicas: 1 });
+  const health = await healthy(await startRuntime());
+  const envOf = await eventually(() => {
+    const records = scratch.records<{ env: Record<string, string> }>('started');
+    expect(records).toHaveLength(3);
+    return (queue: string, index: number): Record<string, string> | undefined => records.find((r) => r.pid === pidOf(replica(health, queue, index)))?.env;
+  }, WAIT);
+  expect(envOf('pool_s', 0)).toMatchObject({ PINLATER_QUEUE: 'pool_s', PINLATER_WORKER_STATUS_PORT: '20100', PINLATER_WORKER_STATUS_HOST: '127.0.0.1' });
+  expect(envOf('pool_s', 1)).toMatchObject({ PINLATER_QUEUE: 'pool_s', PINLATER_WORKER_STATUS_PORT: '20101', PINLATER_WORKER_STATUS_HOST: '127.0.0.1' });
+  expect(Object.keys(envOf('pool_n', 0) ?? {}).filter((k) => k.startsWith('PINLATER_WORKER_STATUS'))).toEqual([]);
+  expect(envOf('pool_n', 0)).toMatchObject({ PINLATER_QUEUE: 'pool_n' });
 });
 
 it('restarts a replica that exits after the backoff (503 "restarting" meanwhile), and kills what it left in its process group', async () => {

@@ -17,7 +17,11 @@ import { BacklogServer, managerFor, NAMESPACE, SpecFiles, type ManagerFixture } 
 const A = 'thumb_nails';
 const B = 'Mail';
 
-interface Container { image: string; command: string[]; env: { name: string; value: string }[]; resources: unknown }
+interface Probe { httpGet: { path: string; port: string | number } }
+interface Container {
+  image: string; command: string[]; env: { name: string; value: string }[]; resources: unknown;
+  ports?: { name: string; containerPort: number }[]; readinessProbe?: Probe; livenessProbe?: Probe;
+}
 interface DeploymentShape { replicas: number; template: { spec: { terminationGracePeriodSeconds: number; containers: Container[] } } }
 
 describe('pool manager reconciling into Kubernetes', () => {
@@ -86,6 +90,32 @@ describe('pool manager reconciling into Kubernetes', () => {
     expect((await manager.reconcile()).errors).toEqual([]);
     expect(deployment(B)).toBeUndefined();
     expect(fake.list('deployments', NAMESPACE).map((d) => d.metadata.name).sort()).toEqual([poolName(A), 'someone-elses'].sort());
+  });
+
+  it('probes a pool\'s workers exactly when its spec has a statusPort: readiness /health and liveness /live on the named port', async () => {
+    const manager = start();
+    specs.write(A, { statusPort: 9100 });
+    expect((await manager.reconcile()).errors).toEqual([]);
+    const probed = deployment(A)?.spec.template.spec.containers[0];
+    expect(probed?.ports).toEqual([expect.objectContaining({ name: 'status', containerPort: 9100 })]);
+    expect(probed?.readinessProbe?.httpGet).toEqual(expect.objectContaining({ path: '/health', port: 'status' }));
+    expect(probed?.livenessProbe?.httpGet).toEqual(expect.objectContaining({ path: '/live', port: 'status' }));
+    expect(probed?.env).toEqual(expect.arrayContaining([{ name: 'PINLATER_WORKER_STATUS_PORT', value: '9100' }, { name: 'PINLATER_WORKER_STATUS_HOST', value: '0.0.0.0' }]));
+    const plain = deployment(B)?.spec.template.spec.containers[0];
+    expect(plain).toBeDefined();
+    expect([plain?.ports, plain?.readinessProbe, plain?.livenessProbe]).toEqual([undefined, undefined, undefined]);
+
+    // A new port moves the probes with it; a spec that drops its statusPort loses port, probes and variables.
+    specs.write(A, { statusPort: 9200 });
+    expect((await manager.reconcile()).actions.find((x) => x.queue === A)?.kind).toBe('update');
+    expect(deployment(A)?.spec.template.spec.containers[0]?.ports).toEqual([expect.objectContaining({ name: 'status', containerPort: 9200 })]);
+    specs.write(A);
+    const pass = await manager.reconcile();
+    expect(pass.actions.find((x) => x.queue === A)?.kind).toBe('update');
+    const unprobed = deployment(A)?.spec.template.spec.containers[0];
+    expect([unprobed?.ports, unprobed?.readinessProbe, unprobed?.livenessProbe]).toEqual([undefined, undefined, undefined]);
+    expect(unprobed?.env.map((e) => e.name).filter((n) => n.startsWith('PINLATER_WORKER_STATUS'))).toEqual([]);
+    expect((await manager.reconcile()).actions.every((x) => x.kind === 'unchanged')).toBe(true);
   });
 
   it('keeps the last valid specs when an edit does not validate, and says so', async () => {

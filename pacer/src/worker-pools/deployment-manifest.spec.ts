@@ -44,6 +44,23 @@ describe('deploymentManifest', () => {
     }]);
   });
 
+  it('without a statusPort: no container port, no probes, no status variables', () => {
+    const [container] = deploymentManifest(spec(), options).spec.template.spec.containers;
+    expect(container && Object.keys(container).sort()).toEqual(['command', 'env', 'image', 'name', 'resources']);
+    expect(container?.env.map((e) => e.name)).not.toContain('PINLATER_WORKER_STATUS_PORT');
+  });
+
+  it('with a statusPort: the worker listens on every interface there, and the kubelet probes /health (readiness) and /live (liveness)', () => {
+    const [container] = deploymentManifest(spec({ statusPort: 9100 }), options).spec.template.spec.containers;
+    expect(container?.env).toEqual(expect.arrayContaining([
+      { name: 'PINLATER_WORKER_STATUS_PORT', value: '9100' }, { name: 'PINLATER_WORKER_STATUS_HOST', value: '0.0.0.0' },
+    ]));
+    expect(container?.ports).toEqual([{ name: 'status', containerPort: 9100, protocol: 'TCP' }]);
+    const thresholds = { periodSeconds: 10, timeoutSeconds: 2, successThreshold: 1, failureThreshold: 3 };
+    expect(container?.readinessProbe).toEqual({ httpGet: { path: '/health', port: 'status', scheme: 'HTTP' }, ...thresholds });
+    expect(container?.livenessProbe).toEqual({ httpGet: { path: '/live', port: 'status', scheme: 'HTTP' }, initialDelaySeconds: 10, ...thresholds });
+  });
+
   it('leaves replicas out when another controller owns them', () => {
     const m = deploymentManifest(spec(), { ...options, replicas: undefined });
     expect('replicas' in m.spec).toBe(false);

@@ -4,6 +4,8 @@
  * (the spec's `minReplicas` unless overridden), each a supervised child process
  * (local-replica.ts) of `localCommand ?? command`, started in `cwd` with the runtime's environment
  * plus the pool's worker environment (worker-env.ts: PINLATER_QUEUE, PINLATER_GATEWAY, …).
+ * A spec's `statusPort` is replica 0's status port on 127.0.0.1; replica n gets `statusPort + n`
+ * (one host: the replicas cannot share a port as pods do; worker-env.ts `localStatusAddress`).
  *
  * `close(deadline)` stops every replica at once: SIGTERM, then SIGKILL to what is left at the
  * deadline; it resolves when no child is left. `killNow()` is the synchronous last resort for the
@@ -18,7 +20,7 @@ import { LocalReplica, type ReplicaStopResult } from './local-replica';
 import { DEFAULT_RESTART_POLICY, type RestartPolicySettings } from './local-restart-policy';
 import { poolName } from './pool-name';
 import type { PoolSpec } from './pool-spec';
-import { workerEnv } from './worker-env';
+import { localStatusAddress, workerEnv } from './worker-env';
 
 export interface LocalPoolRuntimeOptions {
   readonly specs: readonly PoolSpec[];
@@ -102,14 +104,17 @@ export class LocalPoolRuntime {
     const name = poolName(spec.queue);
     const argv = spec.localCommand ?? spec.command;
     const count = this.options.replicas?.get(spec.queue) ?? spec.minReplicas;
-    const env = { ...this.options.baseEnv, ...workerEnv(spec, this.options.gateway, name) };
     const replicas = Array.from({ length: count }, (_, index) => new LocalReplica({
-      queue: spec.queue, pool: name, index, argv, cwd: this.options.cwd, env,
+      queue: spec.queue, pool: name, index, argv, cwd: this.options.cwd, env: this.replicaEnv(spec, name, index),
       logFile: this.options.logDir === undefined ? undefined : join(this.options.logDir, `${name}-${index}.log`),
       policy: this.options.policy ?? DEFAULT_RESTART_POLICY,
       logger: this.options.logger,
       clock: this.clock,
     }));
     return { spec, name, argv, replicas };
+  }
+
+  private replicaEnv(spec: PoolSpec, pool: string, index: number): Record<string, string | undefined> {
+    return { ...this.options.baseEnv, ...workerEnv(spec, this.options.gateway, pool, localStatusAddress(spec, index)) };
   }
 }

@@ -84,6 +84,20 @@ describe('loadLocalRuntimeConfig', () => {
     ]);
   });
 
+  it('gives each local replica its own status port (statusPort + index): refuses ports beyond 65535 or taken twice', () => {
+    writeFileSync(join(dir, 'a.json'), spec('queue_a', { statusPort: 9100, minReplicas: 3 }));
+    writeFileSync(join(dir, 'b.json'), spec('queue_b', { statusPort: 9102 }));
+    writeFileSync(join(dir, 'c.json'), spec('queue_c', { statusPort: 65_535, minReplicas: 2 }));
+    writeFileSync(join(dir, 'd.json'), spec('queue_d', { statusPort: 9200 }));
+    expect(problemsOf(() => loadLocalRuntimeConfig(argv('--specs', '.', '--gateway', 'h:1', '--status-port', '9200'), dir))).toEqual([
+      `${join(dir, 'b.json')}: statusPort: its local replica takes port 9102, and ${join(dir, 'a.json')} (queue_a) has 9102`,
+      `${join(dir, 'c.json')}: statusPort: 2 local replicas take ports 65535-65536 (statusPort + the replica's index), beyond 65535`,
+      `${join(dir, 'd.json')}: statusPort: its local replica takes port 9200, and --status-port has 9200`,
+    ]);
+    const config = loadLocalRuntimeConfig(argv('--specs', '.', '--gateway', 'h:1', '--pool-replicas', 'queue_a=2', '--pool-replicas', 'queue_c=1'), dir);
+    expect([...config.replicas]).toEqual([['queue_a', 2], ['queue_b', 1], ['queue_c', 1], ['queue_d', 1]]);
+  });
+
   it('says when the spec directory is missing or empty', () => {
     expect(problemsOf(() => loadLocalRuntimeConfig(argv('--specs', 'nope', '--gateway', 'h:1'), dir))).toEqual([`${join(dir, 'nope')}: cannot read the pool spec directory (ENOENT)`]);
     expect(problemsOf(() => loadLocalRuntimeConfig(argv('--specs', '.', '--gateway', 'h:1'), dir))).toEqual([`${dir}: no pool specs (*.json)`]);

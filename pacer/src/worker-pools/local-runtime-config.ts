@@ -1,7 +1,8 @@
 /**
  * The local worker-pool runtime's configuration (local-pool-runtime-main.ts): command-line flags
  * only, plus the pool specs they point at, validated once. Every problem (a bad flag, every
- * problem of every spec file, an override naming no pool, a command that does not exist) is
+ * problem of every spec file, an override naming no pool, a command that does not exist, status
+ * ports of replicas that would not fit or would collide) is
  * reported at once in one `ConfigError`; the process prints it and exits 2.
  */
 import { existsSync } from 'node:fs';
@@ -57,8 +58,9 @@ Runs the worker pools of a directory of pool specs (one JSON file per queue, the
 Kubernetes pool manager deploys; docs/worker-pools.md) as local child processes: each pool gets
 its spec's minReplicas (or --replicas) workers, each running the spec's localCommand (else its
 command) from --workdir with PINLATER_QUEUE, PINLATER_GATEWAY, PINLATER_WORKER_CONCURRENCY and
-PINLATER_WORKER_POOL set. A worker that exits is restarted with exponential backoff; one that
-exits --crash-loop-exits times within --crash-loop-window seconds is "crash-looping" (like
+PINLATER_WORKER_POOL set (and, for a spec with a statusPort, PINLATER_WORKER_STATUS_PORT =
+statusPort + the replica's index, PINLATER_WORKER_STATUS_HOST = 127.0.0.1). A worker that exits
+is restarted with exponential backoff; one that exits --crash-loop-exits times within --crash-loop-window seconds is "crash-looping" (like
 Kubernetes' CrashLoopBackOff) and restarted every --backoff-max-ms until a run lasts
 --stable-after seconds.
 
@@ -112,6 +114,7 @@ export function loadLocalRuntimeConfig(argv: readonly string[], cwd: string): Lo
   const specs = loadSpecs(specsDir, problems);
   problems.push(...missingCommands(specs, workdir));
   const replicas = parsed.success ? replicaCounts(parsed.data, specs, problems) : new Map<string, number>();
+  if (parsed.success) problems.push(...statusPortProblems(specs, replicas, parsed.data.statusPort));
   if (!parsed.success || problems.length > 0) throw new ConfigError('worker pool runtime configuration', problems);
   return configFrom(parsed.data, { specsDir, workdir, specs, replicas, cwd });
 }
@@ -158,6 +161,25 @@ function replicaCounts(flags: Flags, specs: readonly PoolSpec[], problems: strin
     else counts.set(queue, count.data);
   }
   return counts;
+}
+
+/**
+ * The workers' status ports on this host (a spec's `statusPort` plus the replica's index,
+ * worker-env.ts `localStatusAddress`): within 65535, and no port twice (nor the runtime's own).
+ */
+function statusPortProblems(specs: readonly PoolSpec[], replicas: ReadonlyMap<string, number>, runtimePort: number | undefined): string[] {
+  const problems: string[] = [];
+  const taken: Array<{ first: number; last: number; owner: string }> = runtimePort === undefined || runtimePort === 0 ? [] : [{ first: runtimePort, last: runtimePort, owner: '--status-port' }];
+  for (const spec of specs) {
+    const count = replicas.get(spec.queue) ?? 0;
+    if (spec.statusPort === undefined || count === 0) continue;
+    const range = { first: spec.statusPort, last: spec.statusPort + count - 1, owner: `${spec.source} (${spec.queue})` };
+    const ports = count === 1 ? `its local replica takes port ${range.first}` : `${count} local replicas take ports ${range.first}-${range.last} (statusPort + the replica's index)`;
+    if (range.last > 65_535) problems.push(`${spec.source}: statusPort: ${ports}, beyond 65535`);
+    for (const other of taken.filter((t) => t.first <= range.last && range.first <= t.last)) problems.push(`${spec.source}: statusPort: ${ports}, and ${other.owner} has ${Math.max(range.first, other.first)}`);
+    taken.push(range);
+  }
+  return problems;
 }
 
 /** A command given as a path (it has a `/`) must exist; a bare name is looked up in PATH when run. */

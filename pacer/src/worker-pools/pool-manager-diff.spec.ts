@@ -34,6 +34,22 @@ describe('changedFields', () => {
     ]);
   });
 
+  it('owns the worker\'s ports and probes whole: probes the manifest no longer sets are a change', () => {
+    const probe = { httpGet: { path: '/live', port: 'status', scheme: 'HTTP' }, periodSeconds: 10 };
+    const probed = deployment();
+    const container = (probed.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers[0] ?? {};
+    Object.assign(container, { ports: [{ name: 'status', containerPort: 9100, protocol: 'TCP' }], livenessProbe: probe });
+    expect(changedFields(probed, probed)).toEqual([]);
+    expect(changedFields(deployment(), probed).map((c) => [c.field, c.to])).toEqual([
+      ['spec.template.spec.containers[worker].ports[status].containerPort', undefined],
+      ['spec.template.spec.containers[worker].ports[status].protocol', undefined],
+      ['spec.template.spec.containers[worker].livenessProbe.httpGet.path', undefined],
+      ['spec.template.spec.containers[worker].livenessProbe.httpGet.port', undefined],
+      ['spec.template.spec.containers[worker].livenessProbe.httpGet.scheme', undefined],
+      ['spec.template.spec.containers[worker].livenessProbe.periodSeconds', undefined],
+    ]);
+  });
+
   it('does not compare replicas the manifest leaves out (another controller owns them)', () => {
     expect(changedFields(deployment(), deployment({ replicas: 9 }))).toEqual([]);
   });

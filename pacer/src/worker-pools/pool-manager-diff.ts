@@ -5,9 +5,10 @@
  * the manager's own writes.
  *
  * Only the fields the manifest sets are compared (the server adds defaults and status), plus, under
- * the subtrees the manager owns whole (the worker's env, resources and command; a ScaledObject's
- * triggers), fields the server has that the manifest no longer sets (a removed env variable is a
- * change: the server-side apply removes it). Lists of named items (containers, env) are keyed by
+ * the subtrees the manager owns whole (the worker's env, resources, command, ports and probes; a
+ * ScaledObject's triggers), fields the server has that the manifest no longer sets (a removed env
+ * variable, or the probes of a spec that lost its `statusPort`, is a change: the server-side apply
+ * removes it). deployment-manifest.ts sets every field of those the server would default. Lists of named items (containers, env) are keyed by
  * name; quantities compare by amount (`0.5` = `500m`, kube-quantity.ts).
  */
 import { sameQuantity } from './kube-quantity';
@@ -24,7 +25,7 @@ export interface FieldChange {
 export const REPLICAS_FIELD = 'spec.replicas';
 
 /** Subtrees the manager owns whole: a field there that the manifest does not set is a change. */
-const OWNED_WHOLE = [/^spec\.template\.spec\.containers\[[^\]]+\]\.(env|resources|command)(\.|\[|$)/, /^spec\.triggers(\.|\[|$)/];
+const OWNED_WHOLE = [/^spec\.template\.spec\.containers\[[^\]]+\]\.(env|resources|command|ports|readinessProbe|livenessProbe)(\.|\[|$)/, /^spec\.triggers(\.|\[|$)/];
 /** Identity, not compared. */
 const IGNORED = new Set(['apiVersion', 'kind', 'metadata.name', 'metadata.namespace']);
 

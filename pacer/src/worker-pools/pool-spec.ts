@@ -13,8 +13,9 @@
  *   "minReplicas": 1, "maxReplicas": 20,
  *   "targetBacklogPerReplica": 100,              // ready jobs one replica should face
  *   "scaleDownDelaySeconds": 300,                // how long a lower desire must hold before scaling down
- *   "concurrency": 8                             // jobs in flight per replica (the SDK's bound)
- * }
+ *   "concurrency": 8,                            // jobs in flight per replica (the SDK's bound)
+ *   "statusPort": 9100                           // optional: the worker's status port (1024-65535), given to it
+ * }                                              //   as PINLATER_WORKER_STATUS_PORT; Kubernetes probes /health and /live there
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +27,8 @@ export const RESERVED_ENV_PREFIX = 'PINLATER_';
 const MAX_REPLICAS = 1000;
 const MAX_CONCURRENCY = 256;
 const MAX_SCALE_DOWN_DELAY_S = 3600;
+/** A worker's status port: unprivileged, so a worker that is not root can listen on it. */
+export const STATUS_PORT_RANGE = { min: 1024, max: 65_535 } as const;
 /** A Kubernetes resource quantity (https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/). */
 const QUANTITY = /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -33,6 +36,11 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const quantity = z.string().regex(QUANTITY, 'a Kubernetes quantity such as 250m, 1, 512Mi');
 const resourceList = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
 const argv = z.array(z.string().min(1).max(4096)).min(1).max(256);
+
+function envNameProblem(name: string): string | undefined {
+  if (!ENV_NAME.test(name)) return 'an environment variable name';
+  return name.startsWith(RESERVED_ENV_PREFIX) ? `${RESERVED_ENV_PREFIX}* names are set by the runtime (worker-env.ts)` : undefined;
+}
 
 const poolSpecSchema = z.strictObject({
   queue: z.string().superRefine((name, ctx) => {
@@ -42,16 +50,20 @@ const poolSpecSchema = z.strictObject({
   image: z.string().min(1).max(1024).regex(/^\S+$/, 'no whitespace'),
   command: argv,
   localCommand: argv.optional(),
-  env: z.record(
-    z.string().regex(ENV_NAME, 'an environment variable name').refine((n) => !n.startsWith(RESERVED_ENV_PREFIX), `${RESERVED_ENV_PREFIX}* names are set by the runtime`),
-    z.string().max(32_768),
-  ).optional(),
+  env: z.record(z.string(), z.string().max(32_768)).superRefine((env, ctx) => {
+    // Checked here rather than as the record's key schema, whose problems zod reports only as "Invalid key in record".
+    for (const name of Object.keys(env)) {
+      const problem = envNameProblem(name);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, path: [name] });
+    }
+  }).optional(),
   resources: z.strictObject({ requests: resourceList, limits: resourceList.optional() }),
   minReplicas: z.number().int().min(0).max(MAX_REPLICAS),
   maxReplicas: z.number().int().min(1).max(MAX_REPLICAS),
   targetBacklogPerReplica: z.number().int().min(1).max(1_000_000),
   scaleDownDelaySeconds: z.number().int().min(0).max(MAX_SCALE_DOWN_DELAY_S),
   concurrency: z.number().int().min(1).max(MAX_CONCURRENCY),
+  statusPort: z.number({ error: `a port from ${STATUS_PORT_RANGE.min} to ${STATUS_PORT_RANGE.max}` }).int().min(STATUS_PORT_RANGE.min).max(STATUS_PORT_RANGE.max).optional(),
 }).refine((s) => s.minReplicas <= s.maxReplicas, { message: 'minReplicas must not exceed maxReplicas', path: ['minReplicas'] });
 
 export interface ResourceList {
@@ -71,6 +83,8 @@ export interface PoolSpec {
   readonly targetBacklogPerReplica: number;
   readonly scaleDownDelaySeconds: number;
   readonly concurrency: number;
+  /** The worker's status port (`/health`, `/live`, `/metrics`); absent: none, and no probes. */
+  readonly statusPort?: number;
   /** The file it came from (for messages). */
   readonly source: string;
 }

@@ -14,15 +14,42 @@ export const WORKER_ENV = {
   concurrency: 'PINLATER_WORKER_CONCURRENCY',
   /** The pool's name (logs, metrics, the claim descriptor's source). */
   pool: 'PINLATER_WORKER_POOL',
+  /** The worker's status port (`/health`, `/live`, `/metrics`), when the spec has a `statusPort`. */
+  statusPort: 'PINLATER_WORKER_STATUS_PORT',
+  /** The address the status port listens on, set with it. */
+  statusHost: 'PINLATER_WORKER_STATUS_HOST',
 } as const;
 
-/** The runtime's variables for one pool, then the spec's own (which may not use PINLATER_*). */
-export function workerEnv(spec: PoolSpec, gateway: string, pool: string): Record<string, string> {
+/** Where a worker's status port listens. */
+export interface WorkerStatusAddress {
+  readonly port: number;
+  readonly host: string;
+}
+
+/** In a pod: every interface, so the kubelet can probe the pod's IP. */
+export const POD_STATUS_HOST = '0.0.0.0';
+/** A local child process: this host only. */
+export const LOCAL_STATUS_HOST = '127.0.0.1';
+
+/**
+ * Local replica `index`'s status address: 127.0.0.1, the spec's `statusPort` plus the index (the
+ * replicas share one host); none without a `statusPort`.
+ */
+export function localStatusAddress(spec: Pick<PoolSpec, 'statusPort'>, index: number): WorkerStatusAddress | undefined {
+  return spec.statusPort === undefined ? undefined : { port: spec.statusPort + index, host: LOCAL_STATUS_HOST };
+}
+
+/**
+ * The runtime's variables for one pool, then the spec's own (which may not use PINLATER_*).
+ * `status`: the status port variables (absent: none, the worker serves no status port).
+ */
+export function workerEnv(spec: PoolSpec, gateway: string, pool: string, status?: WorkerStatusAddress): Record<string, string> {
   return {
     ...spec.env,
     [WORKER_ENV.queue]: spec.queue,
     [WORKER_ENV.gateway]: gateway,
     [WORKER_ENV.concurrency]: String(spec.concurrency),
     [WORKER_ENV.pool]: pool,
+    ...(status === undefined ? {} : { [WORKER_ENV.statusPort]: String(status.port), [WORKER_ENV.statusHost]: status.host }),
   };
 }

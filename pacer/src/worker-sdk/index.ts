@@ -14,7 +14,8 @@
  * - `compileWorkerOptions`, `workerConfigFromEnv`: options / the pool runtime's PINLATER_*
  *   environment compiled once into a validated config (every problem in one ConfigError).
  * - `RetryableJobError`, `NonRetryableJobError`: a handler's say over a failed job's retry.
- * - `WorkerStatusServer`: an optional `/health`, `/live`, `/metrics` port for a worker process.
+ * - `WorkerStatusServer`: an optional `/health`, `/live`, `/metrics` port for a worker process
+ *   (`statusPort`/`statusHost` of the config; a pool spec's `statusPort`, which Kubernetes probes).
  * - `backoffDelayMs`: the worker's exponential backoff with jitter, for handlers that want the same.
  */
 export { createWorker } from './create-worker';
@@ -27,7 +28,7 @@ export type { WorkerEnv, WorkerEnvOptions } from './worker-config-from-env';
 export type { CheckpointOptions, Job, JobHandler } from './job';
 export { NonRetryableJobError, RetryableJobError } from './job-errors';
 export type { JobResult, WorkerCounts } from './worker-counters';
-export { WorkerStatusServer } from './worker-status-server';
+export { WORKER_STATUS_PATHS, WorkerStatusServer } from './worker-status-server';
 export type { WorkerStatusServerOptions } from './worker-status-server';
 export { backoffDelayMs } from './backoff';
 export type { Backoff } from './backoff';

@@ -42,6 +42,32 @@ describe('workerConfigFromEnv', () => {
     ].sort());
   });
 
+  it('reads the status port and its address; without them there is no status port, on 127.0.0.1 once there is one', () => {
+    const env = { [WORKER_ENV.queue]: 'q', [WORKER_ENV.gateway]: 'h:1' };
+    expect(workerConfigFromEnv(env, options)).toMatchObject({ statusPort: undefined, statusHost: '127.0.0.1' });
+    expect(workerConfigFromEnv({ ...env, [WORKER_ENV.statusPort]: '9100' }, options)).toMatchObject({ statusPort: 9100, statusHost: '127.0.0.1' });
+    expect(workerConfigFromEnv({ ...env, [WORKER_ENV.statusPort]: ' 9100 ', [WORKER_ENV.statusHost]: '0.0.0.0' }, options)).toMatchObject({ statusPort: 9100, statusHost: '0.0.0.0' });
+  });
+
+  it('the environment\'s status port wins over the options\' (a pool spec\'s statusPort is where Kubernetes probes); blank counts as unset', () => {
+    const env = { [WORKER_ENV.queue]: 'q', [WORKER_ENV.gateway]: 'h:1' };
+    const fallback = { ...options, statusPort: 9071, statusHost: '::1' };
+    expect(workerConfigFromEnv({ ...env, [WORKER_ENV.statusPort]: '9100', [WORKER_ENV.statusHost]: '0.0.0.0' }, fallback)).toMatchObject({ statusPort: 9100, statusHost: '0.0.0.0' });
+    expect(workerConfigFromEnv({ ...env, [WORKER_ENV.statusPort]: '', [WORKER_ENV.statusHost]: ' ' }, fallback)).toMatchObject({ statusPort: 9071, statusHost: '::1' });
+  });
+
+  it('refuses a bad status port or address, each named by its variable, in the one ConfigError', () => {
+    const env = { [WORKER_ENV.queue]: 'q', [WORKER_ENV.gateway]: 'h:1' };
+    const portProblem = 'PINLATER_WORKER_STATUS_PORT: an integer from 1 to 65535';
+    for (const port of ['0', '65536', 'http', '91.5', '-1']) {
+      expect(problemsOf({ ...env, [WORKER_ENV.statusPort]: port, [WORKER_ENV.statusHost]: 'localhost' })).toEqual([
+        portProblem,
+        'PINLATER_WORKER_STATUS_HOST: must be an IP address to listen on (127.0.0.1: this host only, 0.0.0.0: every interface), got \'localhost\'',
+      ]);
+    }
+    expect(problemsOf({ [WORKER_ENV.gateway]: 'h:1', [WORKER_ENV.statusPort]: 'x' })).toEqual([expect.stringMatching(/^PINLATER_QUEUE: not set; /), portProblem]);
+  });
+
   it('refuses a concurrency beyond the SDK\'s bound and a gateway without a port', () => {
     expect(problemsOf({ [WORKER_ENV.queue]: 'q', [WORKER_ENV.gateway]: 'gateway', [WORKER_ENV.concurrency]: '100000' })).toEqual([
       expect.stringMatching(/^PINLATER_GATEWAY: host:port/), 'PINLATER_WORKER_CONCURRENCY: an integer from 1 to 1000',

@@ -60,6 +60,14 @@ describe('compileWorkerOptions', () => {
     expect(problems).toHaveLength(9);
   });
 
+  it('has no status port by default, and an IP address to listen on when it has one', () => {
+    expect(compileWorkerOptions(base)).toMatchObject({ statusPort: undefined, statusHost: '127.0.0.1' });
+    expect(compileWorkerOptions({ ...base, statusPort: 9100, statusHost: '0.0.0.0' })).toMatchObject({ statusPort: 9100, statusHost: '0.0.0.0' });
+    expect(problemsOf({ ...base, statusPort: 0, statusHost: 'example.com' })).toEqual([
+      'statusPort: an integer from 1 to 65535', expect.stringMatching(/^statusHost: must be an IP address to listen on/),
+    ]);
+  });
+
   it('says what is missing', () => {
     expect(problemsOf({})).toEqual(expect.arrayContaining([
       expect.stringMatching(/^gateway: /), expect.stringMatching(/^queue: /), expect.stringMatching(/^handler: /),

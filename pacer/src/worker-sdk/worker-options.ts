@@ -13,6 +13,7 @@
 import { hostname } from 'node:os';
 import type { Meter } from '@opentelemetry/api';
 import { z } from 'zod';
+import { envBindAddress } from '../../../core/src/config/env-schema';
 import { ConfigError } from '../../../core/src/config/parse-config';
 import { createLogger, type Logger } from '../../../core/src/logging/logger';
 import { isValidQueueName } from '../../../core/src/types/queue-name';
@@ -65,6 +66,14 @@ export interface WorkerOptions {
   readonly meter?: Meter;
   /** Random source of the jitter (tests). @default Math.random */
   readonly random?: () => number;
+  /**
+   * Where the process's status port (WorkerStatusServer: `/health`, `/live`, `/metrics`) listens;
+   * the worker serves nothing itself, its entry point does (pacer/examples/example-worker-process.ts).
+   * @default none (no status port)
+   */
+  readonly statusPort?: number;
+  /** The status port's address: 127.0.0.1 this host only, 0.0.0.0 every interface (a pod the kubelet probes). @default 127.0.0.1 */
+  readonly statusHost?: string;
 }
 
 /** The compiled options: every default filled in, every value valid. */
@@ -86,6 +95,8 @@ export interface WorkerConfig {
   readonly logger: Logger;
   readonly meter: Meter | undefined;
   readonly random: () => number;
+  readonly statusPort: number | undefined;
+  readonly statusHost: string;
 }
 
 const SECOND = 1000;
@@ -141,6 +152,8 @@ const schema = z.strictObject({
   logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).child === 'function', { message: 'a pino logger (core/src/logging/logger.ts)' }).optional(),
   meter: z.custom<Meter>((v) => typeof v === 'object' && v !== null && typeof (v as Meter).createCounter === 'function', { message: 'an OpenTelemetry Meter' }).optional(),
   random: fn<() => number>('a function () => number in [0, 1)').optional(),
+  statusPort: intIn(1, 65_535).optional(),
+  statusHost: envBindAddress(),
 });
 
 /** Where a problem is reported: the option's name, unless the caller says where the value came from (an environment variable). */
@@ -165,6 +178,7 @@ export function compileWorkerOptions(options: WorkerOptions, places: ProblemPlac
     logger: v.logger ?? createLogger({ name: 'pinlater-worker', level: 'info' }),
     meter: v.meter,
     random: v.random ?? Math.random,
+    statusPort: v.statusPort,
   });
 }
 

@@ -3,11 +3,17 @@
  * with the JSON its owner builds (counters, state), `GET /live` answers `OK` while the process runs,
  * `GET /metrics` serves the process's Prometheus metrics when telemetry is on
  * (core/src/telemetry/process-telemetry.ts `metricsHandler`); anything else is 404.
+ *
+ * The pool manager probes these paths (`WORKER_STATUS_PATHS`) when a pool spec has a `statusPort`
+ * (pacer/src/worker-pools/deployment-manifest.ts): readiness `/health`, liveness `/live`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenHttp, type ListeningHttpServer } from '../../../core/src/util/listening-http-server';
 import type { Logger } from '../../../core/src/logging/logger';
 import type { MetricsRequestHandler } from '../../../core/src/telemetry/process-telemetry';
+
+/** The routes, for the probes that call them. */
+export const WORKER_STATUS_PATHS = { health: '/health', live: '/live', metrics: '/metrics' } as const;
 
 export interface WorkerStatusServerOptions {
   readonly port: number;
@@ -38,9 +44,9 @@ export class WorkerStatusServer {
 function handle(options: WorkerStatusServerOptions, req: IncomingMessage, res: ServerResponse): void {
   const path = (req.url ?? '/').split('?')[0];
   try {
-    if (path === '/health') send(res, 200, 'application/json', `${JSON.stringify(options.health())}\n`);
-    else if (path === '/live') send(res, 200, 'text/plain', 'OK\n');
-    else if (path === '/metrics' && options.metrics !== undefined) options.metrics(req, res);
+    if (path === WORKER_STATUS_PATHS.health) send(res, 200, 'application/json', `${JSON.stringify(options.health())}\n`);
+    else if (path === WORKER_STATUS_PATHS.live) send(res, 200, 'text/plain', 'OK\n');
+    else if (path === WORKER_STATUS_PATHS.metrics && options.metrics !== undefined) options.metrics(req, res);
     else send(res, 404, 'application/json', '{"error":"not found"}\n');
   } catch (e) {
     options.logger.error({ err: e, path }, 'worker status request failed');
