@@ -14,6 +14,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { silentLogger } from '../../core/src/logging/logger';
 import { systemClock } from '../../core/src/util/clock';
 import { addQueue } from '../../pacer/src/coordination/cluster-setup';
+import { DEFAULT_MAX_PARTITIONS_IN_TRANSITION } from '../../pacer/src/coordination/helix-records';
 import { HelixParticipant } from '../../pacer/src/coordination/participant';
 import { childrenOrEmpty, readRecord } from '../../pacer/src/coordination/record-store';
 import { eventually } from '../support/eventually';
@@ -176,7 +177,7 @@ describe('pacer cluster: state-transition throttle (MAX_PARTITION_IN_TRANSITION)
     expect(c.evViolations).toEqual([]);
   });
 
-  it('control: with the default limit (100) the same join has more than the small limit outstanding at once', async () => {
+  it(`control: with the default limit (${DEFAULT_MAX_PARTITIONS_IN_TRANSITION}) the same join has more than the small limit outstanding at once`, async () => {
     const { c, m, moved } = await joinSecondBroker({});
     expect(m.maxMessages()).toBeGreaterThan(LIMIT);
     expect(moved).toBe(PARTITIONS / 2);

@@ -60,6 +60,7 @@ export class ClusterDataCache {
   private readonly instances = new Map<string, InstanceEntry>();
   private changedAll = true;
   private changed = new Set<string>();
+  private changedIdealStates = new Set<string>();
   private fullLoads = 0;
   private nodeRefreshes = 0;
 
@@ -74,9 +75,10 @@ export class ClusterDataCache {
   async snapshot(): Promise<ClusterSnapshot> {
     if (!this.loaded) await this.loadAll();
     else await this.refreshPending();
-    const changes: ClusterChanges = { all: this.changedAll, resources: this.changed };
+    const changes: ClusterChanges = { all: this.changedAll, resources: this.changed, idealStates: this.changedIdealStates };
     this.changedAll = false;
     this.changed = new Set();
+    this.changedIdealStates = new Set();
     return { settings: clusterSettings(this.settingsRecord), paused: this.paused, idealStates: this.idealStates, externalViews: this.externalViews, instances: this.buildInstances(), changes };
   }
 
@@ -143,10 +145,8 @@ export class ClusterDataCache {
     while (this.pending.size > 0) {
       const tasks = [...this.pending.values()];
       this.pending.clear();
-      for (const task of tasks) {
-        this.nodeRefreshes++;
-        await task();
-      }
+      this.nodeRefreshes += tasks.length;
+      await mapBounded(tasks, LOAD_READS_IN_FLIGHT, (task) => task());
     }
   }
 
@@ -198,6 +198,7 @@ export class ClusterDataCache {
       if (names.has(r)) continue;
       this.idealStates.delete(r);
       this.changed.add(r);
+      this.changedIdealStates.add(r);
     }
     const added = [...names].filter((r) => !this.idealStates.has(r)).sort();
     await mapBounded(added, LOAD_READS_IN_FLIGHT, (r) => this.loadIdealState(r));
@@ -205,10 +206,19 @@ export class ClusterDataCache {
 
   private async loadIdealState(resource: string): Promise<void> {
     const path = this.paths.idealState(resource);
-    const found = await readRecord(this.zk, path, this.watch('data', path, () => this.loadIdealState(resource)));
+    const w = this.watch('data', path, () => this.loadIdealState(resource));
+    const cached = this.idealStates.get(resource);
+    if (cached) {
+      // Most events of an ideal state are the echo of the controller's own write (its version is
+      // cached): then setting the watch again is all there is to do.
+      const stat = await this.zk.exists(path, w);
+      if (stat?.version === cached.version) return;
+    }
+    const found = await readRecord(this.zk, path, w);
     if (found) this.idealStates.set(resource, found);
     else this.idealStates.delete(resource);
     this.changed.add(resource);
+    this.changedIdealStates.add(resource);
   }
 
   private async loadInstanceLists(): Promise<void> {
@@ -268,7 +278,8 @@ export class ClusterDataCache {
       entry.messages.set(id, message);
       this.changed.add(message.resource);
     });
-    for (const resource of done) await this.loadCurrentState(name, entry.sessionId, resource);
+    const session = entry.sessionId;
+    await mapBounded([...done], LOAD_READS_IN_FLIGHT, (resource) => this.loadCurrentState(name, session, resource));
   }
 
   private async loadCurrentStateList(name: string, session: string): Promise<void> {
@@ -291,6 +302,8 @@ export class ClusterDataCache {
     const entry = this.instances.get(name);
     if (entry?.sessionId !== session) return;
     const path = this.paths.currentState(name, session, resource);
+    // This read is newer than any queued event of the node: a queued re-read of it is redundant.
+    this.pending.delete(`data\u0000${path}`);
     const found = await readRecord(this.zk, path, this.watch('data', path, () => this.loadCurrentState(name, session, resource)));
     this.changed.add(resource);
     if (!found) {

@@ -48,4 +48,6 @@ export interface ClusterSnapshot {
 export interface ClusterChanges {
   readonly all: boolean;
   readonly resources: ReadonlySet<string>;
+  /** Of `resources`, those whose ideal state changed (added, edited, removed): only these need a new assignment. */
+  readonly idealStates: ReadonlySet<string>;
 }

@@ -8,16 +8,18 @@
  * Incremental: a run works on the resources the cache reports changed (ideal state, current
  * states or messages), plus those the previous run deferred (throttled transitions, ERROR
  * retries), unless something every resource depends on changed (instances, their liveness or
- * configs, the cluster settings, the set of active instances): then on all of them. The result is
- * the same as a whole-cluster run's, because an assignment the pipeline wrote is its own fixed
- * point while the active instances stay the same (assignment.ts: sticky, balanced).
+ * configs, the cluster settings, the set of active instances): then on all of them. Of those,
+ * only the ones whose ideal state changed get a new assignment; the others keep the one their
+ * ideal state holds. The result is the same as a whole-cluster run's, because an assignment the
+ * pipeline wrote is its own fixed point while the active instances stay the same (assignment.ts:
+ * sticky, balanced).
  */
 import { activeInstances, assignResource, type ActiveSet, type InstanceView, type ResourceAssignment } from './assignment';
 import { assignmentChange, type AssignmentChange } from './assignment-change';
 import type { ClusterDataCache } from './cluster-data-cache';
 import type { ClusterSnapshot, InstanceSnapshot } from './cluster-data';
 import { computeExternalView } from './external-view';
-import { readTransition, transitionMessage } from './helix-message';
+import { readTransition, transitionMessage, type TransitionMessage } from './helix-message';
 import { instanceEnabled, numPartitions, PartitionState, resourceDelayMs } from './helix-records';
 import { partitionName, type HelixPaths } from './helix-paths';
 import { generateTransitions, type PlannedTransition } from './message-generation';
@@ -96,7 +98,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
   await deleteStaleMessages(ctx, live);
   const actives = activeSetsByDelay(ctx, snapshot);
   const scope = runScope(ctx, snapshot, actives);
-  const { targets, partitions, idealStatesWritten } = await bestPossible(ctx, snapshot, actives, scope);
+  const { targets, partitions, writes } = bestPossible(snapshot, actives, scope);
   const generated = generateTransitions({
     targets,
     partitions,
@@ -107,7 +109,13 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     ...(scope.all ? {} : { scope: scope.resources }),
   });
   ctx.memory.deferred = new Set(generated.deferredResources);
+  // Messages first: brokers start on unserved partitions while the assignment is persisted (as
+  // Helix's TaskAssignment before PersistAssignment). A leader that dies in between leaves messages
+  // a successor reconciles: it reads current states and pending messages, and the two-phase
+  // hand-off keeps one owner per partition whatever the ideal state says.
   await dispatch(ctx, generated.transitions);
+  await persistAssignments(ctx, writes);
+  const idealStatesWritten = writes.length;
   await writeExternalViews(ctx, snapshot, live, scope.all ? undefined : snapshot.changes.resources);
   const delayEnd = [...actives.values()].reduce<number | undefined>((m, a) => minDefined(m, a.nextChangeMs), undefined);
   const rerunAtMs = minDefined(delayEnd, generated.retryAtMs);
@@ -175,19 +183,18 @@ function previousOwners(idealState: ZNRecord, resource: string, live: readonly I
   return { ...previous, ...idealOwners(idealState) };
 }
 
-async function bestPossible(
-  ctx: PipelineContext,
+function bestPossible(
   snapshot: ClusterSnapshot,
   actives: ReadonlyMap<number, ActiveSet>,
   scope: RunScope,
-): Promise<{ targets: Record<string, ResourceAssignment>; partitions: Record<string, string[]>; idealStatesWritten: number }> {
+): { targets: Record<string, ResourceAssignment>; partitions: Record<string, string[]>; writes: IdealStateWrite[] } {
   const live = [...snapshot.instances.values()].filter((i) => i.sessionId !== undefined);
-  const work = [...snapshot.idealStates.keys()].filter((r) => scope.all || scope.resources.has(r)).sort();
+  const work = [...snapshot.idealStates.keys()].filter((r) => scope.all || snapshot.changes.idealStates.has(r)).sort();
   // Partitions of the resources not worked on count as placed where their ideal state has them.
   const load = scope.all ? new Map<string, number>() : loadOutside(snapshot, new Set(work));
   const targets: Record<string, ResourceAssignment> = {};
   const partitions: Record<string, string[]> = {};
-  let idealStatesWritten = 0;
+  const writes: IdealStateWrite[] = [];
   for (const resource of work) {
     const found = snapshot.idealStates.get(resource);
     if (!found) continue;
@@ -197,12 +204,17 @@ async function bestPossible(
     const assignment = assignResource(list, active, previousOwners(record, resource, live), load);
     targets[resource] = assignment;
     partitions[resource] = list;
-    const change = await persistAssignment(ctx, resource, record, version, assignment);
-    if (change === undefined) continue;
-    idealStatesWritten += 1;
-    ctx.observer?.assignmentChanged(change);
+    const write = assignmentWrite(resource, record, version, assignment);
+    if (write) writes.push(write);
   }
-  return { targets, partitions, idealStatesWritten };
+  // The rest of the run's scope keeps the assignment its ideal state holds.
+  for (const resource of scope.resources) {
+    const found = snapshot.idealStates.get(resource);
+    if (!found || resource in targets) continue;
+    targets[resource] = idealOwners(found.record);
+    partitions[resource] = Array.from({ length: numPartitions(found.record) }, (_, n) => partitionName(resource, n));
+  }
+  return { targets, partitions, writes };
 }
 
 /** instance → partitions its ideal-state assignments hold, over the resources outside `work`. */
@@ -215,7 +227,7 @@ function loadOutside(snapshot: ClusterSnapshot, work: ReadonlySet<string>): Map<
   return load;
 }
 
-/** Cached records are replaced, never changed, so their counts are kept per record object. */
+/** Per record object, as idealOwners. */
 const ownerCountsOf = new WeakMap<ZNRecord, ReadonlyMap<string, number>>();
 
 /** instance → partitions an ideal state assigns it. */
@@ -230,33 +242,89 @@ function ownerCounts(record: ZNRecord): ReadonlyMap<string, number> {
   return counts;
 }
 
-/** PersistAssignment: the best-possible map in the IdealState's mapFields (compare-and-set); what changed when it wrote. */
-async function persistAssignment(
-  ctx: PipelineContext, resource: string, record: ZNRecord, version: number, assignment: ResourceAssignment,
-): Promise<AssignmentChange | undefined> {
+interface IdealStateWrite {
+  readonly resource: string;
+  readonly next: ZNRecord;
+  readonly version: number;
+  readonly change: AssignmentChange;
+}
+
+/** The ideal state with the best-possible map in its mapFields, when that differs from what is stored. */
+function assignmentWrite(resource: string, record: ZNRecord, version: number, assignment: ResourceAssignment): IdealStateWrite | undefined {
+  if (holdsExactly(record, assignment)) return undefined;
   const next = cloneRecord(record);
   next.mapFields = {};
   for (const [p, owner] of Object.entries(assignment)) next.mapFields[p] = { [owner]: PartitionState.ONLINE };
   if (recordsEqual(next, record)) return undefined;
-  // BAD_VERSION (someone edited the queue) fails the run; the watch re-runs it on fresh data.
-  const stat = await ctx.zk.set(ctx.paths.idealState(resource), serializeRecord(next), version);
-  ctx.cache.wroteIdealState(resource, next, stat.version);
-  return assignmentChange(resource, idealOwners(record), assignment);
+  return { resource, next, version, change: assignmentChange(resource, idealOwners(record), assignment) };
+}
+
+/** The ideal state's mapFields are exactly `assignment` (each partition ONLINE on its one owner). */
+function holdsExactly(record: ZNRecord, assignment: ResourceAssignment): boolean {
+  const partitions = Object.keys(record.mapFields);
+  if (partitions.length !== Object.keys(assignment).length) return false;
+  for (const p of partitions) {
+    const states = record.mapFields[p] ?? {};
+    const owner = assignment[p];
+    const holders = Object.keys(states);
+    if (owner === undefined || holders.length !== 1 || holders[0] !== owner || states[owner] !== PartitionState.ONLINE) return false;
+  }
+  return true;
+}
+
+/** Ideal-state writes per multi (a fleet's rebalance rewrites thousands; ZooKeeper refuses requests over 1 MB). */
+const IDEAL_STATES_PER_MULTI = 100;
+
+/**
+ * PersistAssignment: compare-and-set of every changed ideal state, in multis. BAD_VERSION (someone
+ * edited the queue) fails the run after the multis before it landed; the watch re-runs it on
+ * fresh data. The observer hears of each change right after its multi landed.
+ */
+async function persistAssignments(ctx: PipelineContext, writes: readonly IdealStateWrite[]): Promise<void> {
+  for (let i = 0; i < writes.length; i += IDEAL_STATES_PER_MULTI) {
+    const chunk = writes.slice(i, i + IDEAL_STATES_PER_MULTI);
+    const results = await ctx.zk.multi(chunk.map((w) => ({ op: 'set', path: ctx.paths.idealState(w.resource), data: serializeRecord(w.next), version: w.version })));
+    for (const [n, w] of chunk.entries()) {
+      const result = results[n];
+      if (result?.op === 'set') ctx.cache.wroteIdealState(w.resource, w.next, result.stat.version);
+      ctx.observer?.assignmentChanged(w.change);
+    }
+  }
 }
 
 /** partition → its ONLINE owner in an ideal state's mapFields. */
-function idealOwners(record: ZNRecord): ResourceAssignment {
-  const owners: ResourceAssignment = {};
-  for (const [p, states] of Object.entries(record.mapFields)) {
-    const owner = Object.keys(states).find((i) => states[i] === PartitionState.ONLINE);
-    if (owner !== undefined) owners[p] = owner;
+function idealOwners(record: ZNRecord): Readonly<ResourceAssignment> {
+  let owners = idealOwnersOf.get(record);
+  if (!owners) {
+    const found: ResourceAssignment = {};
+    for (const [p, states] of Object.entries(record.mapFields)) {
+      const owner = Object.keys(states).find((i) => states[i] === PartitionState.ONLINE);
+      if (owner !== undefined) found[p] = owner;
+    }
+    idealOwnersOf.set(record, found);
+    owners = found;
   }
   return owners;
 }
 
+/** Per record object (cached records are replaced, never changed): read by every run for every queue in scope. */
+const idealOwnersOf = new WeakMap<ZNRecord, Readonly<ResourceAssignment>>();
+
+/**
+ * Messages per multi: a run's messages go out in multis of this many (ZooKeeper refuses a request
+ * over 1 MB; a message is about 0.8 kB). Each multi lands whole or not at all; a failure fails the
+ * run after the multis before it landed (recorded in the cache), and the next run plans the rest.
+ */
+const MESSAGES_PER_MULTI = 200;
+
 async function dispatch(ctx: PipelineContext, transitions: readonly PlannedTransition[]): Promise<void> {
-  if (transitions.length === 0) return;
-  const sent = new Map<string, ReturnType<typeof readTransition>[]>();
+  for (let i = 0; i < transitions.length; i += MESSAGES_PER_MULTI) {
+    await dispatchChunk(ctx, transitions.slice(i, i + MESSAGES_PER_MULTI));
+  }
+}
+
+async function dispatchChunk(ctx: PipelineContext, transitions: readonly PlannedTransition[]): Promise<void> {
+  const sent = new Map<string, TransitionMessage[]>();
   const ops: ZkOp[] = transitions.map((t) => {
     const message = transitionMessage({
       srcName: ctx.controllerName,
@@ -272,7 +340,6 @@ async function dispatch(ctx: PipelineContext, transitions: readonly PlannedTrans
     sent.set(t.instance, [...(sent.get(t.instance) ?? []), readTransition(message)]);
     return { op: 'create', path: ctx.paths.message(t.instance, message.id), data: serializeRecord(message) };
   });
-  // One multi per run: all of this run's messages land together, or none (then the next run retries).
   await ctx.zk.multi(ops);
   for (const [instance, messages] of sent) ctx.cache.sentMessages(instance, messages);
 }
@@ -299,24 +366,52 @@ async function deleteStaleMessages(ctx: PipelineContext, live: readonly Instance
   }
 }
 
-/** ExternalViewCompute over every resource, or over `only` (those whose inputs changed). */
+/** External-view writes per multi. */
+const EXTERNAL_VIEWS_PER_MULTI = 100;
+
+interface ExternalViewWrite {
+  readonly resource: string;
+  /** undefined: delete the view (its queue is gone). */
+  readonly ev: ZNRecord | undefined;
+  /** The view exists (as far as the cache knows). */
+  readonly exists: boolean;
+}
+
+/** ExternalViewCompute over every resource, or over `only` (those whose inputs changed); changed views written in multis. */
 async function writeExternalViews(
   ctx: PipelineContext, snapshot: ClusterSnapshot, live: readonly InstanceSnapshot[], only: ReadonlySet<string> | undefined,
 ): Promise<void> {
   const resources = only ?? new Set([...snapshot.idealStates.keys(), ...snapshot.externalViews.keys()]);
+  const writes: ExternalViewWrite[] = [];
   for (const resource of [...resources].sort()) {
-    const path = ctx.paths.externalView(resource);
     const found = snapshot.idealStates.get(resource);
     const current = snapshot.externalViews.get(resource);
     if (!found) {
-      if (current !== undefined) await deleteIfExists(ctx.zk, path);
-      ctx.cache.wroteExternalView(resource, undefined);
+      if (current !== undefined) writes.push({ resource, ev: undefined, exists: true });
       continue;
     }
     const ev = computeExternalView(resource, found.record, live);
     if (current && recordsEqual(current, ev)) continue;
-    if (current) await ctx.zk.set(path, serializeRecord(ev));
-    else await ctx.zk.create(path, serializeRecord(ev)).catch(() => ctx.zk.set(path, serializeRecord(ev)));
-    ctx.cache.wroteExternalView(resource, ev);
+    writes.push({ resource, ev, exists: current !== undefined });
   }
+  for (let i = 0; i < writes.length; i += EXTERNAL_VIEWS_PER_MULTI) await writeViewChunk(ctx, writes.slice(i, i + EXTERNAL_VIEWS_PER_MULTI));
+}
+
+/** One multi; if it fails (the cache was wrong about a view existing), each write alone, tolerant. */
+async function writeViewChunk(ctx: PipelineContext, chunk: readonly ExternalViewWrite[]): Promise<void> {
+  const ops: ZkOp[] = chunk.map(({ resource, ev, exists }) => {
+    const path = ctx.paths.externalView(resource);
+    if (!ev) return { op: 'delete', path };
+    return exists ? { op: 'set', path, data: serializeRecord(ev) } : { op: 'create', path, data: serializeRecord(ev) };
+  });
+  try {
+    await ctx.zk.multi(ops);
+  } catch {
+    for (const { resource, ev } of chunk) {
+      const path = ctx.paths.externalView(resource);
+      if (!ev) await deleteIfExists(ctx.zk, path);
+      else await ctx.zk.create(path, serializeRecord(ev)).catch(() => ctx.zk.set(path, serializeRecord(ev)));
+    }
+  }
+  for (const { resource, ev } of chunk) ctx.cache.wroteExternalView(resource, ev);
 }

@@ -270,8 +270,9 @@ export class HelixController {
   private async runOnce(zk: ZkClient, cache: ClusterDataCache): Promise<PipelineResult | undefined> {
     this.stats.pipelineRuns++;
     const before = cache.counters().fullLoads;
+    const startMs = this.options.clock.nowMs();
     try {
-      return await runPipeline({
+      const result = await runPipeline({
         zk,
         paths: this.paths,
         controllerName: this.options.name,
@@ -281,6 +282,8 @@ export class HelixController {
         errorRetryMs: this.options.errorRetryMs ?? 2000,
         observer: this.changes,
       });
+      this.options.logger.debug({ durationMs: this.options.clock.nowMs() - startMs, ...result }, 'controller pipeline run');
+      return result;
     } catch (e) {
       // What the run saw may be half applied (an ideal state written, its messages not): read it all again.
       this.readWholeCluster();

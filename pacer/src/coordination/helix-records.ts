@@ -88,7 +88,7 @@ export interface ClusterSettings {
   readonly maxPartitionsInTransition: number;
 }
 
-export const DEFAULT_MAX_PARTITIONS_IN_TRANSITION = 100;
+export const DEFAULT_MAX_PARTITIONS_IN_TRANSITION = 1000;
 
 export function clusterConfigRecord(cluster: string, settings: Partial<ClusterSettings> = {}): ZNRecord {
   const r = newRecord(cluster);

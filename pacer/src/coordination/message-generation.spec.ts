@@ -116,6 +116,27 @@ describe('generateTransitions', () => {
       expect(generateTransitions(input([a, instance('b')], targets, parts(4), { maxInTransition: 1 })).transitions).toEqual([]);
     });
 
+    it('names the resources of throttled transitions as deferred (the next run plans them again)', () => {
+      const targets = Object.fromEntries(parts(10).map((p) => [p, 'a']));
+      const r = generateTransitions(input([instance('a')], targets, parts(10), { maxInTransition: 3 }));
+      expect(r.deferredResources).toEqual([Q]);
+      expect(generateTransitions(input([instance('a')], targets, parts(10), { maxInTransition: 10 })).deferredResources).toEqual([]);
+    });
+
+    it('plans nothing in an incremental run with no room, and keeps its whole scope deferred', () => {
+      const targets = Object.fromEntries(parts(4).map((p) => [p, 'a']));
+      const a = instance('a', {}, [pending('q_0', 'OFFLINE', 'ONLINE', 'sess-a'), pending('q_1', 'OFFLINE', 'ONLINE', 'sess-a')]);
+      const r = generateTransitions(input([a], targets, parts(4), { maxInTransition: 2, scope: new Set([Q, 'other']) }));
+      expect(r.transitions).toEqual([]);
+      expect(r.deferredResources).toEqual(['other', Q].sort());
+    });
+
+    it('plans only the resources in scope', () => {
+      const targets = { [Q]: { q_0: 'a' }, other: { other_0: 'a' } };
+      const r = generateTransitions({ ...input([instance('a')], {}, []), targets, partitions: { [Q]: ['q_0'], other: ['other_0'] }, scope: new Set(['other']) });
+      expect(r.transitions.map(brief)).toEqual(['a:other_0:OFFLINE->ONLINE']);
+    });
+
     it('gives unserved partitions (recoveries) priority over hand-offs', () => {
       // q_0..q_3 move from a to b (hand-offs); q_4 is unserved and targets a.
       const targets: Record<string, string> = { q_0: 'b', q_1: 'b', q_2: 'b', q_3: 'b', q_4: 'a' };

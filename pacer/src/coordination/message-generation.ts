@@ -135,13 +135,15 @@ function plan(input: GenerationInput, pending: PendingIndex, resource: string, p
 }
 
 export function generateTransitions(input: GenerationInput): GenerationResult {
+  const inFlight = input.live.reduce((n, i) => n + i.pendingMessages.length, 0);
+  const budget = Math.max(0, input.maxInTransition - inFlight);
+  // An incremental run with no room: nothing could be sent, so plan nothing and keep it all for later.
+  if (budget === 0 && input.scope !== undefined) return { transitions: [], throttled: 0, deferredResources: [...input.scope].sort() };
   const retry: { at?: number; resources: Set<string> } = { resources: new Set() };
   const pending = pendingIndex(input.live);
   const wanted: PlannedTransition[] = [];
   for (const { resource, partition } of allPartitions(input).values()) wanted.push(...plan(input, pending, resource, partition, retry));
   wanted.sort((a, b) => (PRIORITY[a.toState] ?? 9) - (PRIORITY[b.toState] ?? 9) || (a.partition < b.partition ? -1 : 1));
-  const inFlight = input.live.reduce((n, i) => n + i.pendingMessages.length, 0);
-  const budget = Math.max(0, input.maxInTransition - inFlight);
   const deferred = new Set(retry.resources);
   for (const t of wanted.slice(budget)) deferred.add(t.resource);
   return {

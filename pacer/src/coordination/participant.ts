@@ -28,6 +28,15 @@ import { ZkCode, ZkError } from '../../../core/src/zookeeper/zk-error';
 import type { ZkSessionManager } from '../../../core/src/zookeeper/zk-session-manager';
 import { cloneRecord, newRecord, serializeRecord, type ZNRecord } from './zn-record';
 import { runDetached } from '../../../core/src/util/run-detached';
+import { mapBounded } from '../../../core/src/util/map-bounded';
+
+/**
+ * Messages one batch claims, runs and reports: a batch's READ marks and its report are one multi
+ * each, and ZooKeeper refuses requests over 1 MB (a rebalance at fleet scale sends thousands).
+ */
+const MESSAGE_BATCH = 200;
+/** Message nodes read at once while a batch is collected. */
+const MESSAGE_READS_IN_FLIGHT = 32;
 
 export interface HelixParticipantOptions {
   readonly cluster: string;
@@ -257,24 +266,35 @@ export class HelixParticipant {
     await this.report(zk, session, outcomes, claimed);
   }
 
-  /** Reads NEW messages for this session, discards the rest, marks them READ in one multi. */
+  /**
+   * Reads NEW messages for this session (at most MESSAGE_BATCH; more left = another batch follows),
+   * discards the rest, marks them READ in one multi.
+   */
   private async claimMessages(zk: ZkClient, session: string): Promise<Claimed[]> {
     const found: Array<{ path: string; record: ZNRecord; version: number; message: TransitionMessage }> = [];
     const partitions = new Set<string>();
-    for (const id of await childrenOrEmpty(zk, this.paths.messages(this.options.instance), this.watcher)) {
-      const path = this.paths.message(this.options.instance, id);
-      const read = await readRecord(zk, path);
-      if (!read) continue;
-      const message = readTransition(read.record);
-      if (message.type !== 'STATE_TRANSITION' || (message.tgtSessionId !== session && message.tgtSessionId !== '*')) {
-        await deleteIfExists(zk, path);
-        continue;
+    const ids = await childrenOrEmpty(zk, this.paths.messages(this.options.instance), this.watcher);
+    for (let i = 0; i < ids.length; i += MESSAGE_READS_IN_FLIGHT) {
+      if (found.length >= MESSAGE_BATCH) {
+        this.dirty = true; // the rest after this batch is reported
+        break;
       }
-      // A READ message of this session is one whose report failed: run it again (idempotent).
-      const retry = message.state === MessageState.READ && read.record.simpleFields.EXE_SESSION_ID === session;
-      if ((message.state !== MessageState.NEW && !retry) || partitions.has(message.partition)) continue;
-      partitions.add(message.partition);
-      found.push({ path, record: read.record, version: read.version, message });
+      const paths = ids.slice(i, i + MESSAGE_READS_IN_FLIGHT).map((id) => this.paths.message(this.options.instance, id));
+      const reads = await Promise.all(paths.map((path) => readRecord(zk, path)));
+      for (const [n, read] of reads.entries()) {
+        const path = paths[n];
+        if (!read || path === undefined) continue;
+        const message = readTransition(read.record);
+        if (message.type !== 'STATE_TRANSITION' || (message.tgtSessionId !== session && message.tgtSessionId !== '*')) {
+          await deleteIfExists(zk, path);
+          continue;
+        }
+        // A READ message of this session is one whose report failed: run it again (idempotent).
+        const retry = message.state === MessageState.READ && read.record.simpleFields.EXE_SESSION_ID === session;
+        if ((message.state !== MessageState.NEW && !retry) || partitions.has(message.partition)) continue;
+        partitions.add(message.partition);
+        found.push({ path, record: read.record, version: read.version, message });
+      }
     }
     found.sort((a, b) => a.message.createdMs - b.message.createdMs);
     const now = String(this.options.clock.nowMs());
@@ -340,8 +360,7 @@ export class HelixParticipant {
     const byResource = new Map<string, Outcome[]>();
     for (const o of outcomes) byResource.set(o.message.resource, [...(byResource.get(o.message.resource) ?? []), o]);
     for (let attempt = 0; ; attempt++) {
-      const ops: ZkOp[] = [];
-      for (const [resource, list] of byResource) ops.push(await this.currentStateOp(zk, session, resource, list));
+      const ops: ZkOp[] = await mapBounded([...byResource], MESSAGE_READS_IN_FLIGHT, ([resource, list]) => this.currentStateOp(zk, session, resource, list));
       for (const c of claimed) ops.push({ op: 'delete', path: c.path });
       try {
         await zk.multi(ops);

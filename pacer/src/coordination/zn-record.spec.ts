@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { newRecord, parseRecord, recordToJson, serializeRecord, ZNRECORD_SIZE_LIMIT } from './zn-record';
+import { newRecord, parseRecord, recordsEqual, recordToJson, serializeRecord, ZNRECORD_SIZE_LIMIT } from './zn-record';
 
 describe('ZNRecord', () => {
   it('writes sorted keys and string values, and reads them back', () => {
@@ -11,6 +11,33 @@ describe('ZNRecord', () => {
     expect(json.indexOf('NUM_PARTITIONS')).toBeLessThan(json.indexOf('REPLICAS'));
     expect(json.indexOf('"q_0"')).toBeLessThan(json.indexOf('"q_1"'));
     expect(parseRecord(serializeRecord(r))).toEqual(r);
+  });
+
+  it('compares records as their JSON would: key order does not matter, list order and every value do', () => {
+    const a = newRecord('q');
+    a.simpleFields = { A: '1', B: '2' };
+    a.listFields = { l: ['x', 'y'] };
+    a.mapFields = { q_0: { i: 'ONLINE', j: 'OFFLINE' } };
+    const b = parseRecord(serializeRecord(a));
+    b.simpleFields = { B: '2', A: '1' };
+    b.mapFields = { q_0: { j: 'OFFLINE', i: 'ONLINE' } };
+    expect(recordsEqual(a, b)).toBe(true);
+    const variants: Array<(r: ReturnType<typeof newRecord>) => void> = [
+      (r) => (r.id = 'other'),
+      (r) => (r.simpleFields.A = '9'),
+      (r) => (r.simpleFields.C = ''),
+      (r) => (r.listFields.l = ['y', 'x']),
+      (r) => (r.listFields.m = []),
+      (r) => (r.mapFields.q_0 = { i: 'ONLINE' }),
+      (r) => (r.mapFields.q_1 = {}),
+      (r) => (r.mapFields.q_0 = { i: 'ONLINE', k: 'OFFLINE' }),
+    ];
+    for (const change of variants) {
+      const c = parseRecord(serializeRecord(a));
+      change(c);
+      expect(recordsEqual(a, c)).toBe(recordToJson(a) === recordToJson(c));
+      expect(recordsEqual(a, c)).toBe(false);
+    }
   });
 
   it('stringifies non-string values, ignores unknown properties and tolerates missing fields', () => {

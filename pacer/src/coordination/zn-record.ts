@@ -106,6 +106,22 @@ export function cloneRecord(record: ZNRecord): ZNRecord {
   return parseRecord(Buffer.from(recordToJson(record)), record.id);
 }
 
+/** Same id and fields (what `recordToJson` would print the same), compared without serializing (the controller compares thousands per run). */
 export function recordsEqual(a: ZNRecord, b: ZNRecord): boolean {
-  return recordToJson(a) === recordToJson(b);
+  return (
+    a.id === b.id &&
+    sameKeys(a.simpleFields, b.simpleFields, (x, y) => x === y) &&
+    sameKeys(a.listFields, b.listFields, (x, y) => x.length === y.length && x.every((v, i) => v === y[i])) &&
+    sameKeys(a.mapFields, b.mapFields, (x, y) => sameKeys(x, y, (u, v) => u === v))
+  );
+}
+
+function sameKeys<T>(a: Record<string, T>, b: Record<string, T>, equal: (x: T, y: T) => boolean): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) {
+    if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
+    if (!equal(a[k] as T, b[k] as T)) return false;
+  }
+  return true;
 }
