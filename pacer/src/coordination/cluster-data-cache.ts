@@ -21,9 +21,10 @@ import { clusterSettings } from './helix-records';
 import { readTransition, type TransitionMessage } from './helix-message';
 import type { HelixPaths } from './helix-paths';
 import { childrenOrEmpty, readRecord, type VersionedRecord } from './record-store';
-import type { ZkClient, ZkWatcher } from '../../../core/src/zookeeper/zk-client';
+import type { ZkClient } from '../../../core/src/zookeeper/zk-client';
 import type { ClusterChanges, ClusterSnapshot, InstanceSnapshot, PartitionCurrentState } from './cluster-data';
 import type { ZNRecord } from './zn-record';
+import { NodeRefreshQueue } from './node-refresh-queue';
 import { mapBounded } from '../../../core/src/util/map-bounded';
 
 /** Reads a whole-cluster load keeps outstanding at once (thousands of nodes at fleet scale). */
@@ -49,8 +50,7 @@ export interface ClusterCacheCounters {
 
 export class ClusterDataCache {
   private loaded = false;
-  private readonly pending = new Map<string, () => Promise<void>>();
-  private readonly watchers = new Map<string, ZkWatcher>();
+  private readonly refreshes: NodeRefreshQueue<() => Promise<void>>;
   private settingsRecord: ZNRecord | undefined;
   private paused = false;
   private readonly idealStates = new Map<string, VersionedRecord>();
@@ -68,8 +68,10 @@ export class ClusterDataCache {
   constructor(
     private readonly zk: ZkClient,
     private readonly paths: HelixPaths,
-    private readonly onChange: () => void,
-  ) {}
+    onChange: () => void,
+  ) {
+    this.refreshes = new NodeRefreshQueue(onChange);
+  }
 
   /** The cluster as of now: the whole cluster on the first call (or after `invalidate`), else the cache with every queued node re-read. */
   async snapshot(): Promise<ClusterSnapshot> {
@@ -123,8 +125,7 @@ export class ClusterDataCache {
   // ---- loading ----
 
   private async loadAll(): Promise<void> {
-    this.pending.clear(); // events from here on are queued again and applied by the next snapshot
-    this.watchers.clear(); // those of nodes gone since the last whole read (a watch already set still fires once: harmless)
+    this.refreshes.reset(); // events from here on are queued again and applied by the next snapshot
     this.fullLoads++;
     this.idealStates.clear();
     this.externalViews.clear();
@@ -142,38 +143,23 @@ export class ClusterDataCache {
   }
 
   private async refreshPending(): Promise<void> {
-    while (this.pending.size > 0) {
-      const tasks = [...this.pending.values()];
-      this.pending.clear();
+    while (this.refreshes.size > 0) {
+      const tasks = this.refreshes.take();
       this.nodeRefreshes += tasks.length;
       await mapBounded(tasks, LOAD_READS_IN_FLIGHT, (task) => task());
     }
   }
 
-  /** The watcher of one (kind, path): queues `task` (re-reads that node, setting the watch again). */
-  private watch(kind: string, path: string, task: () => Promise<void>): ZkWatcher {
-    const key = `${kind}\u0000${path}`;
-    let w = this.watchers.get(key);
-    if (!w) {
-      w = () => {
-        this.pending.set(key, task);
-        this.onChange();
-      };
-      this.watchers.set(key, w);
-    }
-    return w;
-  }
-
   /** A record with a data watch; when absent, an exists watch, so its creation is seen too. */
-  private async readWatched(kind: string, path: string, task: () => Promise<void>): Promise<VersionedRecord | undefined> {
-    const w = this.watch(kind, path, task);
+  private async readWatched(path: string, task: () => Promise<void>): Promise<VersionedRecord | undefined> {
+    const w = this.refreshes.watch('data', path, task);
     const found = await readRecord(this.zk, path, w);
     if (found || (await this.zk.exists(path, w)) === null) return found;
     return readRecord(this.zk, path, w);
   }
 
   private async loadSettings(): Promise<void> {
-    this.settingsRecord = (await this.readWatched('settings', this.paths.clusterConfig(), () => this.settingsChanged()))?.record;
+    this.settingsRecord = (await this.readWatched(this.paths.clusterConfig(), () => this.settingsChanged()))?.record;
   }
 
   private async settingsChanged(): Promise<void> {
@@ -183,7 +169,7 @@ export class ClusterDataCache {
 
   private async loadPaused(): Promise<void> {
     const path = this.paths.controllerPause();
-    this.paused = (await this.zk.exists(path, this.watch('pause', path, () => this.pausedChanged()))) !== null;
+    this.paused = (await this.zk.exists(path, this.refreshes.watch('data', path, () => this.pausedChanged()))) !== null;
   }
 
   private async pausedChanged(): Promise<void> {
@@ -193,7 +179,7 @@ export class ClusterDataCache {
 
   private async loadIdealStateList(): Promise<void> {
     const parent = this.paths.idealStates();
-    const names = new Set(await childrenOrEmpty(this.zk, parent, this.watch('children', parent, () => this.loadIdealStateList())));
+    const names = new Set(await childrenOrEmpty(this.zk, parent, this.refreshes.watch('children', parent, () => this.loadIdealStateList())));
     for (const r of [...this.idealStates.keys()]) {
       if (names.has(r)) continue;
       this.idealStates.delete(r);
@@ -206,7 +192,7 @@ export class ClusterDataCache {
 
   private async loadIdealState(resource: string): Promise<void> {
     const path = this.paths.idealState(resource);
-    const w = this.watch('data', path, () => this.loadIdealState(resource));
+    const w = this.refreshes.watch('data', path, () => this.loadIdealState(resource));
     const cached = this.idealStates.get(resource);
     if (cached) {
       // Most events of an ideal state are the echo of the controller's own write (its version is
@@ -224,8 +210,8 @@ export class ClusterDataCache {
   private async loadInstanceLists(): Promise<void> {
     const configs = this.paths.participantConfigs();
     const lives = this.paths.liveInstances();
-    this.configured = new Set(await childrenOrEmpty(this.zk, configs, this.watch('children', configs, () => this.instanceListsChanged())));
-    const live = new Set(await childrenOrEmpty(this.zk, lives, this.watch('children', lives, () => this.instanceListsChanged())));
+    this.configured = new Set(await childrenOrEmpty(this.zk, configs, this.refreshes.watch('children', configs, () => this.instanceListsChanged())));
+    const live = new Set(await childrenOrEmpty(this.zk, lives, this.refreshes.watch('children', lives, () => this.instanceListsChanged())));
     const before = this.live;
     this.live = live;
     const names = new Set([...this.configured, ...live]);
@@ -243,8 +229,8 @@ export class ClusterDataCache {
   /** Everything of one instance: config, live node (session), then messages BEFORE current states (module comment). */
   private async loadInstance(name: string): Promise<void> {
     this.changedAll = true;
-    const config = (await this.readWatched('data', this.paths.instanceConfig(name), () => this.loadInstance(name)))?.record;
-    const liveNode = this.live.has(name) ? await this.readWatched('data', this.paths.liveInstance(name), () => this.loadInstance(name)) : undefined;
+    const config = (await this.readWatched(this.paths.instanceConfig(name), () => this.loadInstance(name)))?.record;
+    const liveNode = this.live.has(name) ? await this.readWatched(this.paths.liveInstance(name), () => this.loadInstance(name)) : undefined;
     const sessionId = liveNode?.record.simpleFields.SESSION_ID ?? liveNode?.ephemeralOwner;
     const entry: InstanceEntry = { ...(config ? { config } : {}), messages: new Map(), currentStates: {} };
     this.instances.set(name, entry);
@@ -264,7 +250,7 @@ export class ClusterDataCache {
     const entry = this.instances.get(name);
     if (entry?.sessionId === undefined) return;
     const parent = this.paths.messages(name);
-    const ids = new Set(await childrenOrEmpty(this.zk, parent, this.watch('children', parent, () => this.loadMessages(name))));
+    const ids = new Set(await childrenOrEmpty(this.zk, parent, this.refreshes.watch('children', parent, () => this.loadMessages(name))));
     const done = new Set<string>();
     for (const [id, m] of entry.messages) {
       if (ids.has(id)) continue;
@@ -286,7 +272,7 @@ export class ClusterDataCache {
     const entry = this.instances.get(name);
     if (entry?.sessionId !== session) return;
     const folder = this.paths.sessionCurrentStates(name, session);
-    const w = this.watch('children', folder, () => this.loadCurrentStateList(name, session));
+    const w = this.refreshes.watch('children', folder, () => this.loadCurrentStateList(name, session));
     // Watch for the session folder's creation as well as its children.
     const resources = (await this.zk.exists(folder, w)) ? new Set(await childrenOrEmpty(this.zk, folder, w)) : new Set<string>();
     for (const r of Object.keys(entry.currentStates)) {
@@ -303,8 +289,8 @@ export class ClusterDataCache {
     if (entry?.sessionId !== session) return;
     const path = this.paths.currentState(name, session, resource);
     // This read is newer than any queued event of the node: a queued re-read of it is redundant.
-    this.pending.delete(`data\u0000${path}`);
-    const found = await readRecord(this.zk, path, this.watch('data', path, () => this.loadCurrentState(name, session, resource)));
+    this.refreshes.drop('data', path);
+    const found = await readRecord(this.zk, path, this.refreshes.watch('data', path, () => this.loadCurrentState(name, session, resource)));
     this.changed.add(resource);
     if (!found) {
       delete entry.currentStates[resource];

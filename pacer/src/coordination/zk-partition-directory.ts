@@ -26,7 +26,8 @@ import { onlineOwners } from './external-view';
 import { instanceEndpoint } from './helix-records';
 import { HelixPaths, parsePartitionName, partitionName } from './helix-paths';
 import { childrenOrEmpty, readRecord } from './record-store';
-import type { ZkClient, ZkWatcher } from '../../../core/src/zookeeper/zk-client';
+import type { ZkClient } from '../../../core/src/zookeeper/zk-client';
+import { NodeRefreshQueue } from './node-refresh-queue';
 import { mapBounded } from '../../../core/src/util/map-bounded';
 import type { ZkConnectionState } from '../../../core/src/zookeeper/zk-connection-state';
 import type { ZkSessionManager } from '../../../core/src/zookeeper/zk-session-manager';
@@ -92,8 +93,7 @@ export class ZkPartitionDirectory implements PartitionDirectory {
   private readonly views = new Map<string, ViewRoutes>();
   private readonly endpoints = new Map<string, BrokerEndpoint | undefined>();
   /** Nodes whose watch fired: re-read at the next refresh. */
-  private readonly pending = new Map<string, (zk: ZkClient) => Promise<void>>();
-  private readonly watchers = new Map<string, ZkWatcher>();
+  private readonly refreshes = new NodeRefreshQueue<(zk: ZkClient) => Promise<void>>(() => this.schedule());
 
   private constructor(private readonly options: ZkPartitionDirectoryOptions) {
     this.paths = new HelixPaths(options.cluster);
@@ -213,8 +213,7 @@ export class ZkPartitionDirectory implements PartitionDirectory {
   /** Everything again: the first read of a session or connection. */
   private async readAll(zk: ZkClient, generation: number): Promise<void> {
     this.loadedOn = undefined;
-    this.pending.clear();
-    this.watchers.clear();
+    this.refreshes.reset();
     this.views.clear();
     this.endpoints.clear();
     await this.readLive(zk);
@@ -227,43 +226,25 @@ export class ZkPartitionDirectory implements PartitionDirectory {
   /** The live list (the ordering read), then every node whose watch fired, until none is left. */
   private async readChanged(zk: ZkClient): Promise<void> {
     await this.readLive(zk);
-    while (this.pending.size > 0) {
-      const tasks = [...this.pending.values()];
-      this.pending.clear();
-      for (const task of tasks) await task(zk);
-    }
+    while (this.refreshes.size > 0) for (const task of this.refreshes.take()) await task(zk);
     await this.readMissingEndpoints(zk);
-  }
-
-  /** The watcher of one (kind, path): queues its re-read and schedules a refresh. */
-  private watch(kind: string, path: string, task: (zk: ZkClient) => Promise<void>): ZkWatcher {
-    const key = `${kind}\u0000${path}`;
-    let w = this.watchers.get(key);
-    if (!w) {
-      w = () => {
-        this.pending.set(key, task);
-        this.schedule();
-      };
-      this.watchers.set(key, w);
-    }
-    return w;
   }
 
   private async readLive(zk: ZkClient): Promise<void> {
     const path = this.paths.liveInstances();
-    this.live = new Set(await childrenOrEmpty(zk, path, this.watch('children', path, (z) => this.readLive(z))));
+    this.live = new Set(await childrenOrEmpty(zk, path, this.refreshes.watch('children', path, (z) => this.readLive(z))));
   }
 
   private async readViewList(zk: ZkClient): Promise<void> {
     const path = this.paths.externalViews();
-    const names = new Set(await childrenOrEmpty(zk, path, this.watch('children', path, (z) => this.readViewList(z))));
+    const names = new Set(await childrenOrEmpty(zk, path, this.refreshes.watch('children', path, (z) => this.readViewList(z))));
     for (const r of [...this.views.keys()]) if (!names.has(r)) this.views.delete(r);
     await mapBounded([...names].filter((r) => !this.views.has(r)), READS_IN_FLIGHT, (r) => this.readView(zk, r));
   }
 
   private async readView(zk: ZkClient, resource: string): Promise<void> {
     const path = this.paths.externalView(resource);
-    const ev = await readRecord(zk, path, this.watch('data', path, (z) => this.readView(z, resource)));
+    const ev = await readRecord(zk, path, this.refreshes.watch('data', path, (z) => this.readView(z, resource)));
     if (!ev) {
       this.views.delete(resource);
       return;
@@ -281,7 +262,7 @@ export class ZkPartitionDirectory implements PartitionDirectory {
 
   private async readEndpoint(zk: ZkClient, instance: string): Promise<void> {
     const path = this.paths.instanceConfig(instance);
-    const config = await readRecord(zk, path, this.watch('data', path, (z) => this.readEndpoint(z, instance)));
+    const config = await readRecord(zk, path, this.refreshes.watch('data', path, (z) => this.readEndpoint(z, instance)));
     this.endpoints.set(instance, instanceEndpoint(config?.record));
   }
 
