@@ -319,7 +319,10 @@ describe('pinlater-ops shadow against the systems', () => {
     const failing = taken.find((j) => j.body.toString() === 'fails')?.descriptor ?? '';
     await directRedis.ackDequeuedJobs({ queue, succeeded: [], failed: [{ descriptor: failing, appendCustomStatus: '', retryDelayMs: 0 }] });
     const runAfterMs = Date.now() + 3_600_000;
-    await directRedis.enqueueJobs({ queue, jobs: [job('p1'), job('p2', { priority: 2 }), job('p3', { priority: 3, attemptsAllowed: 5, customStatus: 'cs' }), job('later', { runAfterMs })] });
+    // Ready jobs run from a second ago: Redis counts a score equal to now as both current and
+    // future (FACTS §11.26), so jobs enqueued for "now" and counted in the same millisecond are future too.
+    const ready = { runAfterMs: Date.now() - 1000 };
+    await directRedis.enqueueJobs({ queue, jobs: [job('p1', ready), job('p2', { ...ready, priority: 2 }), job('p3', { ...ready, priority: 3, attemptsAllowed: 5, customStatus: 'cs' }), job('later', { runAfterMs })] });
     const legacy = await countsOf(directRedis, queue);
     expect(legacy).toEqual({ ready: 3, future: 1, inProgress: 1, failed: 1 });
 
