@@ -8,10 +8,10 @@
  * (bench/support/pacer-participant-process.ts, session timeout 4 s), then ONE controller in its own
  * process (bench/support/pacer-controller-process.ts: it answers `stats` with its ZooKeeper reads
  * and writes, CPU and counters). Setup waits until every partition is ONLINE on exactly one live
- * instance. It runs with a looser transition throttle (MAX_PARTITION_IN_TRANSITION 800, not
- * unlimited: the controller sends a run's messages in ONE multi, and above ~1,200 messages that
- * request passes ZooKeeper's 1 MB limit and the run fails, again and again) so thousands of queues
- * come up quickly; the default (100) is restored before (a).
+ * instance. It runs with MAX_PARTITION_IN_TRANSITION 800 (not unlimited: a controller from before
+ * issue 15, run with --controller-tree, sends a run's messages in ONE multi, and above ~1,200
+ * messages that request passes ZooKeeper's 1 MB limit and the run fails, again and again); the
+ * default (DEFAULT_MAX_PARTITIONS_IN_TRANSITION, 1000) is set before (a).
  *
  * (a) createQueue → served: --creates new queues, one at a time; each is timed from addQueue until
  *     its external view shows every partition ONLINE on one live instance (that one node polled
@@ -41,6 +41,10 @@
  * bench/support/pacer-controller-process.ts, with its node_modules), e.g. HEAD's controller while
  * the work tree rewrites it: `git archive HEAD | tar -x -C <dir>`, link node_modules, copy the
  * support file in. Participants always run from this tree.
+ *
+ * --controller-log <file> appends the controller's debug log to <file>: one JSON line per pipeline
+ * run (`controller pipeline run`: duration, messages, `phasesMs` read / plan / dispatch / persist /
+ * externalViews) and one per assignment change, to see where a leave or join spends its time.
  */
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -83,6 +87,7 @@ interface Options {
   creates: number;
   partitions: number;
   controllerTree?: string;
+  controllerLog?: string;
 }
 
 /** Controller cost over one phase: counter deltas (reads, writes, pipelineRuns, …) and cpuMs. */
@@ -114,6 +119,7 @@ function parseOptions(): Options {
     .option('--creates <n>', 'queues created one at a time in (a)', integerIn(1, 10_000), 50)
     .option('--partitions <n>', 'partitions per queue', integerIn(1, 64), 4)
     .option('--controller-tree <dir>', 'start the controller from this checkout')
+    .option('--controller-log <file>', "append the controller's debug log here: one line per pipeline run with where its time went (phasesMs)")
     .parse()
     .opts<Options>();
   return opts.quick ? { ...opts, queues: [100, 500] } : opts;
@@ -153,7 +159,7 @@ async function setUp(cluster: BenchCluster, opts: Options, queues: readonly stri
   await mapBounded(queues, CREATE_CONCURRENCY, (q) => addQueue(cluster.admin, cluster.paths, q, { numPartitions: opts.partitions }));
   const member = { sessionTimeoutMs: PARTICIPANT_SESSION_MS, timeoutMs: WAIT_MS };
   const participants = await Promise.all(PARTICIPANTS.map((name) => cluster.startParticipant({ ...member, name })));
-  const controller = await cluster.startController({ name: 'controller-0', sessionTimeoutMs: CONTROLLER_SESSION_MS, timeoutMs: WAIT_MS, cwd: opts.controllerTree });
+  const controller = await cluster.startController({ name: 'controller-0', sessionTimeoutMs: CONTROLLER_SESSION_MS, timeoutMs: WAIT_MS, cwd: opts.controllerTree, logFile: opts.controllerLog });
   await waitAllServed(scan, queues, { what: `setup (${queues.length} queues served)`, startMs: started, timeoutMs: waitMsFor(queues.length), pauseMs: SETUP_PAUSE_MS });
   const setupMs = Date.now() - started;
   await updateClusterSettings(cluster.admin, cluster.paths, { maxPartitionsInTransition: DEFAULT_MAX_PARTITIONS_IN_TRANSITION });

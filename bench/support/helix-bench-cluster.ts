@@ -23,7 +23,7 @@ export interface BenchClusterOptions {
   readonly settings: Partial<ClusterSettings>;
 }
 
-type MemberOptions = Pick<MemberSpec, 'name' | 'sessionTimeoutMs' | 'timeoutMs' | 'cwd'>;
+type MemberOptions = Pick<MemberSpec, 'name' | 'sessionTimeoutMs' | 'timeoutMs' | 'cwd' | 'logFile'>;
 
 const DELETE_CONCURRENCY = 32;
 const ADMIN_SESSION_MS = 30_000;

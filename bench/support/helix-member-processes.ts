@@ -27,12 +27,14 @@ export interface MemberSpec {
   readonly timeoutMs: number;
   /** The tree the entry is started from (default: this process's working directory). */
   readonly cwd?: string;
+  /** A controller's debug log (one line per pipeline run, with its phase times) is appended here. */
+  readonly logFile?: string;
 }
 
 const STOP_GRACE_MS = 10_000;
 
 function spawnMember(entry: string, spec: MemberSpec): ChildProcess {
-  const args = ['--import', 'tsx', entry, spec.connect, spec.cluster, spec.name, String(spec.sessionTimeoutMs)];
+  const args = ['--import', 'tsx', entry, spec.connect, spec.cluster, spec.name, String(spec.sessionTimeoutMs), ...(spec.logFile !== undefined ? [spec.logFile] : [])];
   const child = spawn(process.execPath, args, { cwd: spec.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[${spec.name}] ${d.toString()}`));
   return child;

@@ -7,7 +7,10 @@
  * controller's own counters, whatever they hold). Exits on SIGTERM (gracefully) or when stdin
  * closes (its parent is gone).
  *
- *   npx tsx bench/support/pacer-controller-process.ts <zkConnect> <cluster> <name> <sessionTimeoutMs>
+ *   npx tsx bench/support/pacer-controller-process.ts <zkConnect> <cluster> <name> <sessionTimeoutMs> [<debugLogFile>]
+ *
+ * With <debugLogFile>, the controller logs at debug level into that file (appended): one line per
+ * pipeline run (`controller pipeline run`, with `phasesMs`), every assignment change.
  */
 import { createInterface } from 'node:readline';
 import pino from 'pino';
@@ -56,8 +59,8 @@ function announceLeadership(controller: HelixController, name: string): void {
 }
 
 async function main(): Promise<void> {
-  const [connectString = '', cluster = 'pacer', name = 'controller', timeout = '10000'] = process.argv.slice(2);
-  const logger = pino({ level: 'silent' });
+  const [connectString = '', cluster = 'pacer', name = 'controller', timeout = '10000', logFile] = process.argv.slice(2);
+  const logger = logFile !== undefined ? pino({ level: 'debug' }, pino.destination({ dest: logFile, append: true, sync: false })) : pino({ level: 'silent' });
   const sessions = sessionManager(connectString, Number(timeout), name);
   await sessions.start();
   const controller = new HelixController({ cluster, name, sessions, clock: systemClock, logger });

@@ -76,6 +76,17 @@ export interface PipelineResult {
   readonly idealStatesWritten: number;
   /** Resources this run worked on (all of them, or those that changed). */
   readonly resourcesExamined: number;
+  /** Where the run's time went, ms (the controller's debug log line per run). */
+  readonly phasesMs?: PipelinePhases;
+}
+
+/** ms per stage of one run: the cache's refresh, planning, messages, ideal states, external views. */
+export interface PipelinePhases {
+  readonly read: number;
+  readonly plan: number;
+  readonly dispatch: number;
+  readonly persist: number;
+  readonly externalViews: number;
 }
 
 /** The resources a run works on: every one, or the changed and deferred ones. */
@@ -85,7 +96,9 @@ interface RunScope {
 }
 
 export async function runPipeline(input: PipelineInput): Promise<PipelineResult> {
+  const lap = stopwatch(input.clock);
   const snapshot = await input.cache.snapshot();
+  const read = lap();
   input.observer?.liveInstances(liveSessionsOf(snapshot));
   if (snapshot.paused) return { messagesSent: 0, throttled: 0, paused: true, idealStatesWritten: 0, resourcesExamined: 0 };
   // The run's time is taken AFTER the read: an instance seen gone went away before this instant,
@@ -109,14 +122,18 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     ...(scope.all ? {} : { scope: scope.resources }),
   });
   ctx.memory.deferred = new Set(generated.deferredResources);
+  const plan = lap();
   // Messages first: brokers start on unserved partitions while the assignment is persisted (as
   // Helix's TaskAssignment before PersistAssignment). A leader that dies in between leaves messages
   // a successor reconciles: it reads current states and pending messages, and the two-phase
   // hand-off keeps one owner per partition whatever the ideal state says.
   await dispatch(ctx, generated.transitions);
+  const dispatched = lap();
   await persistAssignments(ctx, writes);
+  const persist = lap();
   const idealStatesWritten = writes.length;
   await writeExternalViews(ctx, snapshot, live, scope.all ? undefined : snapshot.changes.resources);
+  const phasesMs: PipelinePhases = { read, plan, dispatch: dispatched, persist, externalViews: lap() };
   const delayEnd = [...actives.values()].reduce<number | undefined>((m, a) => minDefined(m, a.nextChangeMs), undefined);
   const rerunAtMs = minDefined(delayEnd, generated.retryAtMs);
   return {
@@ -125,7 +142,19 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     paused: false,
     idealStatesWritten,
     resourcesExamined: scope.all ? snapshot.idealStates.size : scope.resources.size,
+    phasesMs,
     ...(rerunAtMs !== undefined ? { rerunAtMs } : {}),
+  };
+}
+
+/** Each call returns the ms since the previous one (or since the stopwatch was made). */
+function stopwatch(clock: Clock): () => number {
+  let last = clock.nowMs();
+  return () => {
+    const now = clock.nowMs();
+    const ms = now - last;
+    last = now;
+    return ms;
   };
 }
 

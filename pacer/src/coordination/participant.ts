@@ -35,8 +35,8 @@ import { mapBounded } from '../../../core/src/util/map-bounded';
  * each, and ZooKeeper refuses requests over 1 MB (a rebalance at fleet scale sends thousands).
  */
 const MESSAGE_BATCH = 200;
-/** Message nodes read at once while a batch is collected. */
-const MESSAGE_READS_IN_FLIGHT = 32;
+/** Message nodes read at once while a batch is collected (one socket pipelines them). */
+const MESSAGE_READS_IN_FLIGHT = 100;
 
 export interface HelixParticipantOptions {
   readonly cluster: string;
@@ -72,6 +72,12 @@ export class HelixParticipant {
   private offConnection: () => void = () => undefined;
   /** partition name → state, for the current session only. */
   private readonly states = new Map<string, string>();
+  /**
+   * CURRENTSTATES node path → the record and version this participant last wrote there, for the
+   * current session only: it is the nodes' only writer, so a report need not read them first. A
+   * version that does not match (BAD_VERSION, NODE_EXISTS) drops the entries and the retry reads.
+   */
+  private readonly reported = new Map<string, { readonly record: ZNRecord; readonly version: number }>();
   private processing = false;
   private dirty = false;
   private closed = false;
@@ -144,6 +150,7 @@ export class HelixParticipant {
     await this.idle;
     for (const partition of this.onlinePartitions()) await this.callOffline(partition);
     this.states.clear();
+    this.reported.clear();
     this.zk = undefined;
     this.session = undefined;
   }
@@ -152,6 +159,7 @@ export class HelixParticipant {
     if (this.closed) return;
     this.zk = zk;
     this.session = undefined;
+    this.reported.clear();
     const session = await joinCluster({
       zk,
       paths: this.paths,
@@ -198,6 +206,7 @@ export class HelixParticipant {
     this.options.handler.onSessionLost();
     this.sessionsLost++;
     this.states.clear();
+    this.reported.clear();
     this.zk = undefined;
     this.session = undefined;
     this.options.logger.warn({ instance: this.options.instance, reason: change.reason }, 'participant session lost; stopped serving, rejoining');
@@ -360,20 +369,32 @@ export class HelixParticipant {
     const byResource = new Map<string, Outcome[]>();
     for (const o of outcomes) byResource.set(o.message.resource, [...(byResource.get(o.message.resource) ?? []), o]);
     for (let attempt = 0; ; attempt++) {
-      const ops: ZkOp[] = await mapBounded([...byResource], MESSAGE_READS_IN_FLIGHT, ([resource, list]) => this.currentStateOp(zk, session, resource, list));
+      const writes = await mapBounded([...byResource], MESSAGE_READS_IN_FLIGHT, ([resource, list]) => this.currentStateWrite(zk, session, resource, list));
+      const ops: ZkOp[] = writes.map((w) => w.op);
       for (const c of claimed) ops.push({ op: 'delete', path: c.path });
       try {
-        await zk.multi(ops);
+        const results = await zk.multi(ops);
+        if (this.session !== session) return;
+        for (const [n, w] of writes.entries()) {
+          const result = results[n];
+          this.reported.set(w.op.path, { record: w.record, version: result?.op === 'set' ? result.stat.version : 0 });
+        }
         return;
       } catch (e) {
+        for (const w of writes) this.reported.delete(w.op.path);
         if (attempt >= 5 || !(ZkError.is(e, ZkCode.BAD_VERSION) || ZkError.is(e, ZkCode.NODE_EXISTS))) throw e;
       }
     }
   }
 
-  private async currentStateOp(zk: ZkClient, session: string, resource: string, outcomes: readonly Outcome[]): Promise<ZkOp> {
+  /** The last record this participant wrote at `path` (this session), else the node as read. */
+  private async ownCurrentState(zk: ZkClient, path: string): Promise<{ readonly record: ZNRecord; readonly version: number } | undefined> {
+    return this.reported.get(path) ?? (await readRecord(zk, path));
+  }
+
+  private async currentStateWrite(zk: ZkClient, session: string, resource: string, outcomes: readonly Outcome[]): Promise<{ readonly op: ZkOp & { readonly path: string }; readonly record: ZNRecord }> {
     const path = this.paths.currentState(this.options.instance, session, resource);
-    const found = await readRecord(zk, path);
+    const found = await this.ownCurrentState(zk, path);
     const record = found ? cloneRecord(found.record) : newRecord(resource);
     Object.assign(record.simpleFields, {
       SESSION_ID: session,
@@ -398,8 +419,8 @@ export class HelixParticipant {
     const data = serializeRecord(record);
     if (!found) {
       await zk.mkdirp(this.paths.sessionCurrentStates(this.options.instance, session));
-      return { op: 'create', path, data };
+      return { op: { op: 'create', path, data }, record };
     }
-    return { op: 'set', path, data, version: found.version };
+    return { op: { op: 'set', path, data, version: found.version }, record };
   }
 }
