@@ -58,6 +58,8 @@ export const ATTR = {
   shadowField: 'pinlater.shadow.field',
   /** Shadow comparison: `raw` (primary vs candidate) or `noise` (primary vs secondary, i.e. the primary against itself). */
   shadowComparison: 'pinlater.shadow.comparison',
+  /** Pacer controller: a stage of a pipeline run (read, plan, dispatch, persist, external_views). */
+  controllerPhase: 'pacer.controller.phase',
 } as const;
 
 /** Seconds, sub-millisecond to 10 s (PinLater calls take 0.2 ms on a warm Redis, seconds when a store stalls). */
@@ -199,6 +201,25 @@ export const METRICS = {
   controllerLeader: {
     name: 'pacer.controller.leader', kind: 'gauge', unit: '1', processes: ['pacer-controller'],
     description: '1 while this controller is the elected leader', attributes: [],
+  },
+  controllerPipelineDuration: {
+    name: 'pacer.controller.pipeline.duration', kind: 'histogram', unit: 's', buckets: SECONDS_BUCKETS, processes: ['pacer-controller'],
+    description: 'Time of each stage of the leader\'s pipeline runs: read (cache refresh from watch events), plan, dispatch (messages), persist (ideal states), external_views',
+    attributes: [ATTR.controllerPhase],
+  },
+  controllerMessagesSent: {
+    name: 'pacer.controller.messages.sent', kind: 'counter', unit: '{message}', processes: ['pacer-controller'],
+    description: 'State-transition messages the leader sent to brokers', attributes: [],
+  },
+  controllerFullReads: {
+    name: 'pacer.controller.full.reads', kind: 'counter', unit: '{read}', processes: ['pacer-controller'],
+    description: 'Whole-cluster reads by the leader: at the start of a term, after a failed run, every 5 min; more means failing runs',
+    attributes: [],
+  },
+  controllerNodeRefreshes: {
+    name: 'pacer.controller.node.refreshes', kind: 'counter', unit: '{read}', processes: ['pacer-controller'],
+    description: 'ZooKeeper nodes the leader re-read because their watch fired (current states, messages, ideal states)',
+    attributes: [],
   },
   // ---------------------------------------------------------------- migration copier
   copierJobsMoved: {

@@ -14,7 +14,7 @@ import type { Logger } from '../../../core/src/logging/logger';
 import type { Clock } from '../../../core/src/util/clock';
 import { coerceError } from '../../../core/src/errors/coerce-error';
 import { ClusterDataCache } from './cluster-data-cache';
-import { newPipelineMemory, runPipeline, type PipelineMemory, type PipelineResult } from './controller-pipeline';
+import { newPipelineMemory, runPipeline, type PipelineMemory, type PipelinePhases, type PipelineResult } from './controller-pipeline';
 import { ControllerChangeLog } from './controller-change-log';
 import { HelixPaths } from './helix-paths';
 import { LeaderElection } from './leader-election';
@@ -23,9 +23,9 @@ import type { ZkClient } from '../../../core/src/zookeeper/zk-client';
 import type { ZkConnectionChange } from '../../../core/src/zookeeper/zk-connection-state';
 import type { ZkSessionManager } from '../../../core/src/zookeeper/zk-session-manager';
 import { runDetached } from '../../../core/src/util/run-detached';
-import { metrics, type Counter, type Meter } from '@opentelemetry/api';
-import { counterOf, gaugeOf } from '../../../core/src/telemetry/meter-instruments';
-import { METRICS } from '../../../core/src/telemetry/telemetry-catalogue';
+import { metrics, type Counter, type Histogram, type Meter } from '@opentelemetry/api';
+import { counterOf, gaugeOf, histogramOf } from '../../../core/src/telemetry/meter-instruments';
+import { ATTR, METRICS } from '../../../core/src/telemetry/telemetry-catalogue';
 
 export interface HelixControllerOptions {
   readonly cluster: string;
@@ -63,6 +63,11 @@ export interface ControllerStats {
 /** Pause between attempts to join on a session (setup and election) that failed. */
 const JOIN_RETRY_MS = 500;
 
+/** The `pacer.controller.phase` value of each stage of a run. */
+const PHASE_LABELS: Readonly<Record<keyof PipelinePhases, string>> = {
+  read: 'read', plan: 'plan', dispatch: 'dispatch', persist: 'persist', externalViews: 'external_views',
+};
+
 export class HelixController {
   private readonly paths: HelixPaths;
   private zk: ZkClient | undefined;
@@ -79,6 +84,7 @@ export class HelixController {
   private lastFullReadMs = 0;
   private readonly retiredCacheCounters = { fullLoads: 0, nodeRefreshes: 0 };
   private readonly rebalances: Counter;
+  private readonly instruments: { readonly phases: Histogram; readonly messages: Counter; readonly fullReads: Counter; readonly nodeRefreshes: Counter };
   private offConnection: () => void = () => undefined;
   private joining: { readonly zk: ZkClient; readonly promise: Promise<void> } | undefined;
   private readonly watcher = (): void => this.schedule();
@@ -89,6 +95,12 @@ export class HelixController {
     this.changes = new ControllerChangeLog(options.logger.child({ controller: options.name, cluster: options.cluster }));
     const meter = options.meter ?? metrics.getMeterProvider().getMeter('pinlater');
     this.rebalances = counterOf(meter, METRICS.controllerRebalances);
+    this.instruments = {
+      phases: histogramOf(meter, METRICS.controllerPipelineDuration),
+      messages: counterOf(meter, METRICS.controllerMessagesSent),
+      fullReads: counterOf(meter, METRICS.controllerFullReads),
+      nodeRefreshes: counterOf(meter, METRICS.controllerNodeRefreshes),
+    };
     gaugeOf(meter, METRICS.controllerLeader, (observe) => observe(this.isLeader() ? 1 : 0));
   }
 
@@ -269,7 +281,8 @@ export class HelixController {
 
   private async runOnce(zk: ZkClient, cache: ClusterDataCache): Promise<PipelineResult | undefined> {
     this.stats.pipelineRuns++;
-    const before = cache.counters().fullLoads;
+    const cacheBefore = cache.counters();
+    const before = cacheBefore.fullLoads;
     const startMs = this.options.clock.nowMs();
     try {
       const result = await runPipeline({
@@ -292,12 +305,19 @@ export class HelixController {
       this.scheduleAt(this.options.clock.nowMs() + (this.options.failureRetryMs ?? 200));
       return undefined;
     } finally {
-      if (cache.counters().fullLoads > before) this.lastFullReadMs = this.options.clock.nowMs();
+      const cacheAfter = cache.counters();
+      if (cacheAfter.fullLoads > before) this.lastFullReadMs = this.options.clock.nowMs();
+      this.instruments.fullReads.add(cacheAfter.fullLoads - cacheBefore.fullLoads);
+      this.instruments.nodeRefreshes.add(cacheAfter.nodeRefreshes - cacheBefore.nodeRefreshes);
     }
   }
 
   private afterRun(result: PipelineResult): void {
     this.stats.messagesSent += result.messagesSent;
+    this.instruments.messages.add(result.messagesSent);
+    for (const [phase, ms] of Object.entries(result.phasesMs ?? {})) {
+      this.instruments.phases.record(ms / 1000, { [ATTR.controllerPhase]: PHASE_LABELS[phase as keyof PipelinePhases] });
+    }
     this.stats.resourcesExamined += result.resourcesExamined;
     if (result.idealStatesWritten > 0) {
       this.stats.rebalances++;
