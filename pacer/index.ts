@@ -11,7 +11,9 @@
  *   of a move.
  * - The operator tools `pacer-status` (src/cli/status.ts), `pacer-broker-status`
  *   (src/cli/broker-status.ts) and `pacer-migrate` (src/migrate.ts), as command declarations plus
- *   run functions, so `pinlater-ops pacer …` runs them as subcommands.
+ *   run functions, so `pinlater-ops pacer …` runs them as subcommands; and the cluster's stored
+ *   settings (`ClusterSettingsAdmin`, src/cli/cluster-settings-admin.ts), which
+ *   `pinlater-ops pacer settings` reads and changes.
  */
 export { createPacerBackend } from './src/topology/create-pacer-backend';
 export type {
@@ -61,5 +63,8 @@ export { pacerStatusCommand, runPacerStatus } from './src/cli/status';
 export type { PacerCliContext, PacerStatusOptions } from './src/cli/status';
 export { brokerStatusCommand, runBrokerStatus } from './src/cli/broker-status';
 export type { BrokerStatusOptions } from './src/cli/broker-status';
+export { ClusterNotFoundError, ClusterSettingsAdmin, ClusterSettingsConflictError } from './src/cli/cluster-settings-admin';
+export type { ClusterLocationOptions, ClusterSettingsSnapshot } from './src/cli/cluster-settings-admin';
+export { MAX_PARTITIONS_IN_TRANSITION_LIMIT } from './src/cli/cluster-settings-record';
 export { MIGRATOR_PASSWORD_VARIABLE, runSchemaMigrate, schemaMigrateCommand } from './src/migrate';
 export type { SchemaMigrateContext, SchemaMigrateOptions } from './src/migrate';

@@ -12,8 +12,9 @@
  * - Metrics: the worker SDK's (WORKER_SDK_METRICS) through the process's OpenTelemetry, served on
  *   the status port's `/metrics` (service.name `pinlater-worker`).
  * - The status port (`--status-port <p>`, or PINLATER_WORKER_STATUS_PORT, which wins: a pool spec's
- *   `statusPort`, where Kubernetes probes): `GET /health` (the example's JSON counters), `/live`,
- *   `/metrics`, on PINLATER_WORKER_STATUS_HOST (default 127.0.0.1; in a pod 0.0.0.0).
+ *   `statusPort`, where Kubernetes probes): `GET /health` (the example's JSON counters; 503 while
+ *   the worker is not ready: `worker.readiness()`), `/live`, `/metrics`, on
+ *   PINLATER_WORKER_STATUS_HOST (default 127.0.0.1; in a pod 0.0.0.0).
  * - SIGTERM/SIGINT: `worker.close()` (no more dequeues; jobs in flight finish or, past the deadline,
  *   go back to PENDING; the final acks), then the status port and telemetry close; exit 0, or 1
  *   when it fails or takes longer than the deadline plus a margin.
@@ -80,7 +81,7 @@ or startup failure, or a shutdown that failed or overran.`;
 function program<F extends object>(example: ExampleWorker<F>): Command {
   const base = new Command(example.name)
     .description(example.description)
-    .option('--status-port <port>', 'serve GET /health (JSON counters), /live and /metrics on <port> (PINLATER_WORKER_STATUS_PORT wins)')
+    .option('--status-port <port>', 'serve GET /health (JSON counters; 503 while not ready), /live and /metrics on <port> (PINLATER_WORKER_STATUS_PORT wins)')
     .option('--shutdown-deadline-ms <ms>', 'how long a SIGTERM shutdown may take', String(WORKER_DEFAULTS.shutdownDeadlineMs))
     .option('--log-level <level>', 'pino level', 'info');
   return example.options(base).addHelpText('after', `${example.help}\n${ENV_HELP}`).exitOverride();
@@ -132,7 +133,7 @@ async function main<F extends object>(example: ExampleWorker<F>): Promise<void> 
   const config: WorkerConfig = { ...compiled, handler: example.handler(flags, logger), logger, meter: telemetry.meter };
   const worker = createWorker(config);
   const status = config.statusPort === undefined ? undefined : await WorkerStatusServer.listen({
-    port: config.statusPort, host: config.statusHost, health: () => example.health(worker, config), metrics: telemetry.metricsHandler, logger,
+    port: config.statusPort, host: config.statusHost, health: () => example.health(worker, config), readiness: () => worker.readiness(), metrics: telemetry.metricsHandler, logger,
   });
   await worker.start();
   const lifecycle = lifecycleLogger(logger);

@@ -97,6 +97,23 @@ export async function runOpsInTurn(argvs: ReadonlyArray<readonly string[]>, env:
   return runs;
 }
 
+/**
+ * `pinlater-ops <command> --help` for each command, in turn: each exits 0 with nothing on stderr
+ * and prints its usage line, its examples (`examples` matches their heading) and its exit codes.
+ * Returns the runs, for what a page must say besides.
+ */
+export async function expectHelpPages(commands: ReadonlyArray<readonly string[]>, examples: RegExp = /Examples:/): Promise<CliRun[]> {
+  const runs = await runOpsInTurn(commands.map((c) => [...c, '--help']));
+  runs.forEach((run, i) => {
+    const name = ['pinlater-ops', ...(commands[i] ?? [])].join(' ');
+    expect({ name, code: run.code, stderr: run.stderr }).toEqual({ name, code: 0, stderr: '' });
+    expect(run.stdout).toContain(`Usage: ${name}`);
+    expect(run.stdout).toMatch(examples);
+    expect(run.stdout).toContain('Exit codes:');
+  });
+  return runs;
+}
+
 /** `pinlater-ops …argv` with `make(ctx)` inside `group`: runSubcommand('queue', queueStatusCommand, ['queue', 'status', 'q']). */
 export async function runSubcommand(group: string, make: (ctx: CliContext) => Command, argv: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
   const { io, result } = capturedIo();

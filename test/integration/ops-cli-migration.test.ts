@@ -34,7 +34,7 @@ import { releaseNamespace } from '../support/namespace-keeper';
 import { redisKeysNamespace, uniqueShardBase } from '../support/namespaces';
 import { writeShippedProperties } from '../support/shipped-properties';
 import { testEnv } from '../support/test-env';
-import { runOps, runOpsInTurn, startOps } from './ops-cli-in-process';
+import { expectHelpPages, runOps, startOps } from './ops-cli-in-process';
 import { jsonOf, startCli } from './ops-cli-runner';
 import { dequeueReq, freshPacerDb, job, pacerQueueNames, type PacerDb } from './pacer-fixtures';
 import { routingTable, TEST_OPERATOR, type RoutingTableFixture } from './routing-fixtures';
@@ -138,14 +138,7 @@ interface PlanJson {
 describe('pinlater-ops migration commands without services', () => {
   it('answer --help with examples and their exit codes', async () => {
     const commands = [['plan'], ['migrate'], ['migrate', 'start'], ['migrate', 'pause'], ['migrate', 'resume'], ['migrate', 'rate'], ['migrate', 'status'], ['rollback'], ['verify'], ['finalize']];
-    const runs = await runOpsInTurn(commands.map((c) => [...c, '--help']));
-    runs.forEach((run, i) => {
-      const name = ['pinlater-ops', ...(commands[i] ?? [])].join(' ');
-      expect({ name, code: run.code, stderr: run.stderr }).toEqual({ name, code: 0, stderr: '' });
-      expect(run.stdout).toContain(`Usage: ${name}`);
-      expect(run.stdout).toContain('Examples:');
-      expect(run.stdout).toContain('Exit codes:');
-    });
+    const runs = await expectHelpPages(commands);
     expect(runs[8]?.stdout).toMatch(/ {2}9 {2}mismatch:/); // verify
     expect(runs[2]?.stdout).toMatch(/ {2}8 {2}refused: the queue is migrating already/); // migrate start
   });

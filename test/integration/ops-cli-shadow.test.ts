@@ -40,7 +40,7 @@ import { releaseNamespace } from '../support/namespace-keeper';
 import { redisKeysNamespace, uniqueShardBase } from '../support/namespaces';
 import { writeShippedProperties } from '../support/shipped-properties';
 import { testEnv } from '../support/test-env';
-import { runOps, runOpsInTurn, startOps } from './ops-cli-in-process';
+import { expectHelpPages, runOps, startOps } from './ops-cli-in-process';
 import { jsonOf } from './ops-cli-runner';
 import { dequeueReq, freshPacerDb, job, pacerQueueNames, type PacerDb } from './pacer-fixtures';
 import { routingTable, TEST_OPERATOR, type RoutingTableFixture } from './routing-fixtures';
@@ -135,14 +135,7 @@ async function countsOf(backend: PinLaterBackend, queue: string): Promise<Record
 describe('pinlater-ops shadow without services', () => {
   it('answers --help with examples and exit codes for shadow, shadow start, stop and status; migrate start documents leaving shadow', async () => {
     const commands = [['shadow'], ['shadow', 'start'], ['shadow', 'stop'], ['shadow', 'status'], ['migrate', 'start']];
-    const runs = await runOpsInTurn(commands.map((c) => [...c, '--help']));
-    runs.forEach((run, i) => {
-      const name = ['pinlater-ops', ...(commands[i] ?? [])].join(' ');
-      expect({ name, code: run.code, stderr: run.stderr }).toEqual({ name, code: 0, stderr: '' });
-      expect(run.stdout).toContain(`Usage: ${name}`);
-      expect(run.stdout).toContain('Examples:');
-      expect(run.stdout).toContain('Exit codes:');
-    });
+    const runs = await expectHelpPages(commands);
     expect(runs[0]?.stdout).toContain('pinlater-ops shadow stop <queue>      shadow -> legacy, then removes the shadow copies');
     expect(runs[2]?.stdout).toMatch(/ {2}10 {2}incomplete: the record was written/);
     expect(runs[2]?.stdout).toContain('--gateway-wait <s>');

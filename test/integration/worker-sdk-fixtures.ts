@@ -1,5 +1,6 @@
 /**
- * The systems the worker SDK tests run against (worker-sdk.test.ts, worker-sdk-lifecycle.test.ts):
+ * The systems the worker SDK tests run against (worker-sdk.test.ts, worker-sdk-lifecycle.test.ts,
+ * worker-sdk-readiness.test.ts):
  * the real gateway (`gateway/src/gateway-process.ts` `startGateway`, in-process, with the conformance
  * harness's PinLater server settings) in front of each backend, each in a fresh namespace:
  *
@@ -168,15 +169,16 @@ export interface WorkerSdkSuite {
 }
 
 /**
- * A test file's setup: every system (`startWorkerSdkSystems(label, claimTimeoutMs)`) started in
- * beforeAll and closed in afterAll; after each test, the workers it started are closed (a 2 s
- * deadline). Workers back off 20–200 ms when idle, 20 ms to `reconnectMaxDelayMs` when reconnecting.
+ * A test file's setup: every system (`startWorkerSdkSystems(label, claimTimeoutMs)`; `only` those
+ * named) started in beforeAll and closed in afterAll; after each test, the workers it started are
+ * closed (a 2 s deadline). Workers back off 20–200 ms when idle, 20 ms to `reconnectMaxDelayMs`
+ * when reconnecting.
  */
-export function workerSdkSuite(label: string, claimTimeoutMs: number, reconnectMaxDelayMs = 200): WorkerSdkSuite {
+export function workerSdkSuite(label: string, claimTimeoutMs: number, reconnectMaxDelayMs = 200, only: readonly BackendName[] = BACKENDS): WorkerSdkSuite {
   let systems = new Map<BackendName, WorkerSdkSystem>();
   const workers: Worker[] = [];
   beforeAll(async () => {
-    systems = await startWorkerSdkSystems(label, claimTimeoutMs);
+    systems = await startWorkerSdkSystems(label, claimTimeoutMs, only);
   }, 60_000);
   afterEach(async () => {
     for (const w of workers.splice(0)) await w.close({ deadlineMs: 2000 });

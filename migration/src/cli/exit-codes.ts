@@ -1,8 +1,9 @@
 /**
  * `pinlater-ops` exit codes, one table for every routing command (each command's `--help` lists
  * the ones it can return), and the mapping from what went wrong to its code. The `pacer …`
- * subcommands keep their own tables (pacer/src/cli/status.ts, pacer/src/migrate.ts). Which
- * failure gives which code: cli-failure.ts.
+ * subcommands keep their own tables (pacer/src/cli/status.ts, pacer/src/migrate.ts), except
+ * `pacer settings`, which uses this one (pacer-settings-command.ts). Which failure gives which
+ * code: cli-failure.ts.
  */
 export const EXIT_CODES = {
   OK: 0,

@@ -53,7 +53,8 @@ local controls the processes of the local bring-up (config/local-processes.conf)
 neither config nor credential. Each command's --help lists its own exit codes.
 
 ${exitCodesHelp(['PROBLEMS', 'NOT_CONFIRMED', 'REFUSED', 'JOBS_REMAIN', 'CONFLICT', 'PERMISSION_DENIED', 'MIGRATION_ACTIVE', 'MISMATCH', 'INCOMPLETE'])}
-(pinlater-ops pacer … keeps the exit codes of Pacer's tools; see their --help.)
+(pinlater-ops pacer … keeps the exit codes of Pacer's tools, see their --help; pacer settings,
+which writes the Pacer cluster's settings without the routing credential, uses the table above.)
 
 Examples:
   pinlater-ops --config config/routing.local.json status
@@ -67,6 +68,7 @@ Examples:
   pinlater-ops verify my_queue && pinlater-ops finalize my_queue
   pinlater-ops pacer status --zk 127.0.0.1:2181 --cluster pacer
   pinlater-ops pacer broker-status --broker 127.0.0.1:9020
+  pinlater-ops pacer settings --zk 127.0.0.1:2181 --cluster pacer
   pinlater-ops local status && pinlater-ops local restart pacer-broker
   pinlater-ops queue status my_queue && pinlater-ops jobs stuck my_queue --older-than-seconds 600
   pinlater-ops jobs release my_queue --older-than-seconds 600 --yes

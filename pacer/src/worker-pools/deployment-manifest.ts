@@ -107,9 +107,11 @@ function workerContainer(spec: PoolSpec, gateway: string, pool: string): Contain
 }
 
 /**
- * The status port and its probes. Readiness: `/health` answers once the worker's configuration is
- * valid and its status server is up. Liveness: `/live`, which answers while the process runs (also
- * through a SIGTERM drain); three misses 10 s apart restart the container.
+ * The status port and its probes. Readiness: `/health`, 200 while the worker is ready to take jobs
+ * and 503 before its first answer from the gateway, while the gateway is unreachable and once it
+ * is stopping (worker-sdk/worker-readiness.ts); a pod that is not ready is never restarted for it.
+ * Liveness: `/live`, which answers while the process runs (also through a SIGTERM drain); three
+ * misses 10 s apart restart the container.
  */
 function statusPortFields(port: number): Pick<ContainerManifest, 'ports' | 'readinessProbe' | 'livenessProbe'> {
   const probe = (path: string): HttpProbe => ({

@@ -15,12 +15,15 @@
  *   environment compiled once into a validated config (every problem in one ConfigError).
  * - `RetryableJobError`, `NonRetryableJobError`: a handler's say over a failed job's retry.
  * - `WorkerStatusServer`: an optional `/health`, `/live`, `/metrics` port for a worker process
- *   (`statusPort`/`statusHost` of the config; a pool spec's `statusPort`, which Kubernetes probes).
+ *   (`statusPort`/`statusHost` of the config; a pool spec's `statusPort`, which Kubernetes probes);
+ *   `/health` answers 503 while `worker.readiness()` (worker-readiness.ts) says not ready.
  * - `backoffDelayMs`: the worker's exponential backoff with jitter, for handlers that want the same.
  */
 export { createWorker } from './create-worker';
 export { Worker } from './worker';
-export type { WorkerCloseOptions, WorkerCloseSummary, WorkerState } from './worker';
+export type { WorkerCloseOptions, WorkerCloseSummary } from './worker';
+export { UNREACHABLE_AFTER_CALLS } from './worker-readiness';
+export type { WorkerReadiness, WorkerState } from './worker-readiness';
 export { compileWorkerOptions, parseGatewayAddress, WORKER_DEFAULTS, MAX_CONCURRENCY } from './worker-options';
 export type { BackoffOptions, GatewayAddress, WorkerConfig, WorkerOptions } from './worker-options';
 export { workerConfigFromEnv } from './worker-config-from-env';

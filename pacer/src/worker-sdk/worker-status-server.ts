@@ -1,6 +1,9 @@
 /**
- * A worker process's small status port (optional; 127.0.0.1 by default): `GET /health` answers 200
- * with the JSON its owner builds (counters, state), `GET /live` answers `OK` while the process runs,
+ * A worker process's small status port (optional; 127.0.0.1 by default): `GET /health` answers the
+ * JSON its owner builds (counters, state) plus `ready` (and `reason` when not ready): 200 while the
+ * worker is ready to take jobs, 503 while it is not (`Worker.readiness()`, worker-readiness.ts:
+ * before its first answer from the gateway, while the gateway is unreachable, once it is
+ * stopping). `GET /live` answers `OK` while the process (its event loop) runs, stopping included;
  * `GET /metrics` serves the process's Prometheus metrics when telemetry is on
  * (core/src/telemetry/process-telemetry.ts `metricsHandler`); anything else is 404.
  *
@@ -11,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenHttp, type ListeningHttpServer } from '../../../core/src/util/listening-http-server';
 import type { Logger } from '../../../core/src/logging/logger';
 import type { MetricsRequestHandler } from '../../../core/src/telemetry/process-telemetry';
+import type { WorkerReadiness } from './worker-readiness';
 
 /** The routes, for the probes that call them. */
 export const WORKER_STATUS_PATHS = { health: '/health', live: '/live', metrics: '/metrics' } as const;
@@ -20,6 +24,8 @@ export interface WorkerStatusServerOptions {
   readonly host?: string;
   /** The body of `/health`, built per request (cheap: in-memory counters). */
   readonly health: () => object;
+  /** Whether the worker is ready to take jobs (`() => worker.readiness()`): `/health`'s status, 200 or 503. */
+  readonly readiness: () => WorkerReadiness;
   readonly metrics?: MetricsRequestHandler;
   readonly logger: Logger;
 }
@@ -44,7 +50,7 @@ export class WorkerStatusServer {
 function handle(options: WorkerStatusServerOptions, req: IncomingMessage, res: ServerResponse): void {
   const path = (req.url ?? '/').split('?')[0];
   try {
-    if (path === WORKER_STATUS_PATHS.health) send(res, 200, 'application/json', `${JSON.stringify(options.health())}\n`);
+    if (path === WORKER_STATUS_PATHS.health) sendHealth(options, res);
     else if (path === WORKER_STATUS_PATHS.live) send(res, 200, 'text/plain', 'OK\n');
     else if (path === WORKER_STATUS_PATHS.metrics && options.metrics !== undefined) options.metrics(req, res);
     else send(res, 404, 'application/json', '{"error":"not found"}\n');
@@ -52,6 +58,13 @@ function handle(options: WorkerStatusServerOptions, req: IncomingMessage, res: S
     options.logger.error({ err: e, path }, 'worker status request failed');
     send(res, 500, 'text/plain', 'internal error\n');
   }
+}
+
+/** The owner's JSON with `ready` (and `reason` when not): 200 when ready, 503 otherwise. */
+function sendHealth(options: WorkerStatusServerOptions, res: ServerResponse): void {
+  const { ready, reason } = options.readiness();
+  const body = { ...options.health(), ready, ...(reason === undefined ? {} : { reason }) };
+  send(res, ready ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {

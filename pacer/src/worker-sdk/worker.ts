@@ -16,6 +16,10 @@
  * the whole dequeue). Acks the server refuses MAX_ACK_REJECTIONS times in a row are dropped and
  * logged: the claim timeout retries those jobs.
  *
+ * `readiness()` (worker-readiness.ts) says whether it is ready to take jobs, for the readiness probe:
+ * not before the loop's first answer from the gateway, nor while its calls get no answer, nor once
+ * close began.
+ *
  * `close({ deadlineMs })` (SIGTERM): no more dequeues; jobs in flight finish until the deadline
  * minus a reserve; those still running are released (their signal aborts) and handed back to
  * PENDING with one checkpoint (moveToPending: no attempt consumed), with any job claimed after
@@ -38,8 +42,7 @@ import { LoopWakeup } from './loop-wakeup';
 import { WorkerCounters, type JobResult } from './worker-counters';
 import { WorkerInstruments } from './worker-instruments';
 import type { WorkerConfig } from './worker-options';
-
-export type WorkerState = 'created' | 'running' | 'closing' | 'closed';
+import { workerReadiness, type WorkerReadiness, type WorkerState } from './worker-readiness';
 
 export interface WorkerCloseOptions {
   /** How long close may take in all. @default the config's shutdownDeadlineMs */
@@ -87,6 +90,9 @@ export class Worker {
   private nextKey = 0;
   private idleRounds = 0;
   private failedCalls = 0;
+  /** What the loop knows of the gateway (worker-readiness.ts): an answer yet, calls in a row without one. */
+  private answered = false;
+  private unansweredCalls = 0;
   private ackRejections = 0;
   private piggyback = true;
 
@@ -122,6 +128,11 @@ export class Worker {
   /** Acks owed to the gateway now. */
   get pendingAcks(): number {
     return this.acks.size;
+  }
+
+  /** Whether it is ready to take jobs, and why not (worker-readiness.ts): the readiness probe's answer. */
+  readiness(): WorkerReadiness {
+    return workerReadiness(this.state, { answered: this.answered, unansweredCalls: this.unansweredCalls });
   }
 
   /** Starts the dequeue loop. It never ends on its own: the gateway being away is waited out. */
@@ -210,6 +221,8 @@ export class Worker {
   }
 
   private afterFailedCall(failure: GatewayCallError, hadAcks: boolean): number {
+    if (failure.kind === 'connection') this.unansweredCalls++;
+    else this.gatewayAnswered();
     if (failure.kind === 'rate-limited') {
       this.counters.add('rateLimited');
       this.logger.debug({ err: failure }, 'dequeue rate limited; waiting as for an empty queue');
@@ -229,6 +242,12 @@ export class Worker {
   private callSucceeded(): void {
     if (this.failedCalls > 0) this.logger.info({ failedCalls: this.failedCalls }, 'gateway calls succeed again');
     this.failedCalls = 0;
+    this.gatewayAnswered();
+  }
+
+  private gatewayAnswered(): void {
+    this.answered = true;
+    this.unansweredCalls = 0;
   }
 
   private callFailed(error: GatewayCallError): void {
