@@ -11,14 +11,11 @@
  * What the controller uses comes from its own reader, `clusterSettings` (coordination/
  * helix-records.ts): a value missing or not a positive number means the default. The edit changes
  * only MAX_PARTITION_IN_TRANSITION of the CLUSTER-scope entries; every other field, entry and key
- * stays as stored (unlike `updateClusterSettings`, which rewrites the delay from its argument).
+ * stays as stored (coordination/cluster-config-edit.ts, which `updateClusterSettings` uses too).
  */
-import { clusterConfigRecord, clusterSettings, DEFAULT_MAX_PARTITIONS_IN_TRANSITION } from '../coordination/helix-records';
-import { cloneRecord, type ZNRecord } from '../coordination/zn-record';
-
-/** The listField holding the throttle entries (Helix's ClusterConfig field name). */
-const THROTTLE_FIELD = 'STATE_TRANSITION_THROTTLE_CONFIGS';
-const CLUSTER_SCOPE = 'CLUSTER';
+import { clusterScopeEntry, editClusterConfig, THROTTLE_FIELD } from '../coordination/cluster-config-edit';
+import { clusterSettings, DEFAULT_MAX_PARTITIONS_IN_TRANSITION } from '../coordination/helix-records';
+import type { ZNRecord } from '../coordination/zn-record';
 
 /**
  * The largest MAX_PARTITION_IN_TRANSITION the operator command writes. 10,000 is the largest
@@ -64,24 +61,9 @@ export function storedClusterSettings(config: ZNRecord | undefined): StoredClust
   };
 }
 
-/**
- * The record with MAX_PARTITION_IN_TRANSITION = `max` in every CLUSTER-scope throttle entry (their
- * other keys kept), or one such entry appended when there is none. No record: the record a new
- * cluster gets (setupCluster), with `max`.
- */
+/** The record with MAX_PARTITION_IN_TRANSITION = `max` and everything else as stored (cluster-config-edit.ts). */
 export function withMaxPartitionsInTransition(config: ZNRecord | undefined, cluster: string, max: number): ZNRecord {
-  if (config === undefined) return clusterConfigRecord(cluster, { maxPartitionsInTransition: max });
-  const next = cloneRecord(config);
-  const entries = next.listFields[THROTTLE_FIELD] ?? [];
-  let found = false;
-  const edited = entries.map((entry) => {
-    const parsed = clusterScopeEntry(entry);
-    if (parsed === undefined) return entry;
-    found = true;
-    return JSON.stringify({ ...parsed, MAX_PARTITION_IN_TRANSITION: String(max) });
-  });
-  next.listFields[THROTTLE_FIELD] = found ? edited : [...entries, JSON.stringify({ THROTTLE_SCOPE: CLUSTER_SCOPE, MAX_PARTITION_IN_TRANSITION: String(max) })];
-  return next;
+  return editClusterConfig(config, cluster, { maxPartitionsInTransition: max });
 }
 
 function storedThrottle(config: ZNRecord | undefined): string | null {
@@ -91,17 +73,4 @@ function storedThrottle(config: ZNRecord | undefined): string | null {
     if (value !== undefined) stored = typeof value === 'string' ? value : JSON.stringify(value);
   }
   return stored;
-}
-
-/** The entry's object when it is a CLUSTER-scope throttle entry; undefined otherwise (other scopes, unparsable text). */
-function clusterScopeEntry(entry: string): Record<string, unknown> | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(entry);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  const fields = parsed as Record<string, unknown>;
-  return fields.THROTTLE_SCOPE === CLUSTER_SCOPE ? fields : undefined;
 }

@@ -17,6 +17,7 @@ import { partitionName } from './helix-paths';
 import { createRecord, deleteIfExists, ensureNode, readRecord, updateRecord } from './record-store';
 import type { ZkClient } from '../../../core/src/zookeeper/zk-client';
 import { cloneRecord } from './zn-record';
+import { editClusterConfig } from './cluster-config-edit';
 
 /** Creates every node a set-up cluster needs (idempotent); existing config is left alone. */
 export async function setupCluster(zk: ZkClient, paths: HelixPaths, settings: Partial<ClusterSettings> = {}): Promise<void> {
@@ -30,16 +31,9 @@ export async function isClusterSetup(zk: ZkClient, paths: HelixPaths): Promise<b
   return true;
 }
 
-/** Rewrites the cluster config's delay and throttle settings. */
+/** Changes the settings given (delay, throttle) in the cluster config; the others stay as stored (cluster-config-edit.ts). */
 export async function updateClusterSettings(zk: ZkClient, paths: HelixPaths, settings: Partial<ClusterSettings>): Promise<void> {
-  await updateRecord(zk, paths.clusterConfig(), (current) => {
-    const fresh = clusterConfigRecord(paths.cluster, settings);
-    if (!current) return fresh;
-    const next = cloneRecord(current);
-    Object.assign(next.simpleFields, fresh.simpleFields);
-    Object.assign(next.listFields, fresh.listFields);
-    return next;
-  });
+  await updateRecord(zk, paths.clusterConfig(), (current) => editClusterConfig(current, paths.cluster, settings));
 }
 
 /** Adds a queue as a resource; resolves false if it already exists. */
