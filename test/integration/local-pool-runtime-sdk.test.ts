@@ -26,7 +26,7 @@ import { freePort } from '../support/free-port';
 import { assertNoLeaks } from '../support/leak-check';
 import { isAlive } from './local-pool-runtime-fixtures';
 import {
-  BACKENDS, closeWorkerSdkSystems, countJobs, freshQueue, JobState, startWorkerSdkSystems, type BackendName, type WorkerSdkSystem,
+  BACKENDS, countJobs, freshQueue, JobState, workerSdkSuite, type WorkerSdkSystem,
 } from './worker-sdk-fixtures';
 
 jest.setTimeout(120_000);
@@ -38,13 +38,9 @@ const BASE_ENV = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin` };
 const FLOW = { timeoutMs: 90_000, intervalMs: 200 };
 const REPLICAS = 2;
 
-let systems = new Map<BackendName, WorkerSdkSystem>();
+const suite = workerSdkSuite('local-pool-runtime-sdk', 180_000);
 let dir = '';
 const runtimes: LocalPoolRuntime[] = [];
-
-beforeAll(async () => {
-  systems = await startWorkerSdkSystems('local-pool-runtime-sdk', 180_000);
-}, 60_000);
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'local-pool-runtime-sdk-'));
@@ -55,9 +51,6 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-afterAll(async () => {
-  await closeWorkerSdkSystems(systems);
-}, 60_000);
 afterAll(assertNoLeaks);
 
 function startPool(s: WorkerSdkSystem, queue: string, example: string, args: string[], fields: Record<string, unknown> = {}): LocalPoolRuntime {
@@ -104,7 +97,7 @@ function logLines(queue: string, index: number, msg: string): Array<Record<strin
 }
 
 describe.each(BACKENDS)('local pool runtime with SDK workers on %s', (name) => {
-  const sys = (): WorkerSdkSystem => systems.get(name) as WorkerSdkSystem;
+  const sys = (): WorkerSdkSystem => suite.system(name);
 
   it('the replicas of a pool spec drain its queue through the gateway, each as its pool, and the runtime says healthy', async () => {
     const s = sys();

@@ -15,19 +15,15 @@ import { eventually } from '../support/eventually';
 import { freePort } from '../support/free-port';
 import { assertNoLeaks } from '../support/leak-check';
 import { ClusterProcess } from '../support/pacer-processes';
-import { closeWorkerSdkSystems, countJobs, freshQueue, JobState, startWorkerSdkSystems, type BackendName, type WorkerSdkSystem } from './worker-sdk-fixtures';
+import { countJobs, freshQueue, JobState, workerSdkSuite, type WorkerSdkSystem } from './worker-sdk-fixtures';
 
 jest.setTimeout(60_000);
 
 const ROOT = join(__dirname, '..', '..');
 const START_TIMEOUT_MS = 30_000;
 
-let systems = new Map<BackendName, WorkerSdkSystem>();
+const suite = workerSdkSuite('worker-sdk-examples', 180_000, undefined, ['legacy-redis']);
 const children: ClusterProcess[] = [];
-
-beforeAll(async () => {
-  systems = await startWorkerSdkSystems('worker-sdk-examples', 180_000, ['legacy-redis']);
-}, 60_000);
 
 afterEach(async () => {
   for (const c of children.splice(0)) {
@@ -36,13 +32,10 @@ afterEach(async () => {
   }
 });
 
-afterAll(async () => {
-  await closeWorkerSdkSystems(systems);
-}, 60_000);
 afterAll(assertNoLeaks);
 
 function redis(): WorkerSdkSystem {
-  return systems.get('legacy-redis') as WorkerSdkSystem;
+  return suite.system('legacy-redis');
 }
 
 function example(file: string, args: readonly string[], env: Record<string, string>): ClusterProcess {
