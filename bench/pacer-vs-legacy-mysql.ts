@@ -27,11 +27,11 @@
  *   best a one-dequeuer limit-10 loop can do. ceiling: the same at 100 jobs, 4 connections: the
  *   rate no Pacer run can pass.
  * - lease floor, in both shapes: the planned claim-lease design's least durable work per batch
- *   (docs/pacer-performance.md, "What would move it"; SQL in support/claim-lease-floor.ts): one
- *   INSERT … SELECT of lease rows into the scratch table `claim_leases_floor`, fenced by
- *   partition_owners like claim-jobs.sql (one row per partition in the batch), then one ack
- *   UPDATE of the never-claimed rows (ack-succeeded.sql's shape with state = 0). Shown as
- *   floor/bound and floor/ceiling. Lease clean-up is not counted.
+ *   (docs/pacer-performance.md, "Claim leases: the design to build"; support/claim-lease-floor.ts):
+ *   the product's lease write (`insertLeases`: one INSERT … SELECT into `claim_leases`, fenced by
+ *   partition_owners like claim-jobs.sql, one lease per partition in the batch), then one ack
+ *   UPDATE of the never-claimed rows (bench SQL, ack-succeeded.sql's shape with state = 0). Shown
+ *   as floor/bound and floor/ceiling. Lease clean-up is not counted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -49,7 +49,7 @@ import { BrokerStore } from '../pacer/src/datastore/broker-store';
 import { ackSucceeded } from '../pacer/src/datastore/job-acks';
 import { assignOwner, type OwnerRef } from '../pacer/src/datastore/partition-owners';
 import { createMysqlPool } from '../pacer/src/datastore/mysql-pool';
-import { ackPending, createLeaseFloorTable, insertLease, type FloorJob } from './support/claim-lease-floor';
+import { ackPending, insertLease, type FloorJob } from './support/claim-lease-floor';
 import { exitWithHeaderHelp } from './support/header-help';
 
 exitWithHeaderHelp(__filename);
@@ -183,7 +183,6 @@ async function statementRate(db: mysql.Connection, database: string, queue: stri
   try {
     const owners: OwnerRef[] = [];
     for (let p = 0; p < PARTITIONS; p += 1) owners.push({ queue, partition: p, ownerId: 'ceiling', epoch: await assignOwner(pools[0] as Pool, systemClock, queue, p, 'ceiling') });
-    await createLeaseFloorTable(pools[0] as Pool);
     const [found] = await db.query<mysql.RowDataPacket[]>(`SELECT id, part FROM \`${database}\`.jobs WHERE queue = ? ORDER BY id`, [queue]);
     const rows: FloorJob[] = found.map((r) => ({ id: Number(r.id), part: Number(r.part) }));
     let next = 0;

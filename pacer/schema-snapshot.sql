@@ -1,5 +1,17 @@
 -- Pacer schema snapshot. DO NOT EDIT: regenerate with `npx tsx pacer/src/schema-snapshot.ts --write`.
 
+CREATE TABLE `claim_leases` (
+  `queue` varchar(100) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  `part` int(11) NOT NULL,
+  `lease_id` bigint(20) NOT NULL,
+  `owner_id` varchar(200) NOT NULL,
+  `epoch` bigint(20) NOT NULL,
+  `claim_descriptor` varchar(200) NOT NULL,
+  `claimed_at_ms` bigint(20) NOT NULL,
+  `job_ids` longtext NOT NULL CHECK (json_valid(`job_ids`)),
+  PRIMARY KEY (`queue`,`part`,`lease_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
 CREATE TABLE `jobs` (
   `id` bigint(20) unsigned NOT NULL AUTO_INCREMENT,
   `queue` varchar(100) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
@@ -14,6 +26,7 @@ CREATE TABLE `jobs` (
   `updated_at_ms` bigint(20) NOT NULL,
   `run_after_ms` bigint(20) NOT NULL,
   `body` mediumblob NOT NULL,
+  `settled_lease` bigint(20) NOT NULL DEFAULT 0,
   PRIMARY KEY (`id`),
   KEY `idx_jobs_ready` (`queue`,`part`,`state`,`priority`,`run_after_ms`,`id`),
   KEY `idx_jobs_claimed` (`queue`,`part`,`state`,`updated_at_ms`),
@@ -88,3 +101,5 @@ CREATE TABLE `schema_migrations` (
 -- applied: 0001_initial
 
 -- applied: 0002_migration
+
+-- applied: 0003_claim_leases

@@ -23,7 +23,7 @@ ALTER USER {{pacer_gateway}} IDENTIFIED BY {{pacer_gateway_password}};
 REVOKE ALL PRIVILEGES, GRANT OPTION FROM {{pacer_gateway}};
 GRANT SELECT, INSERT, UPDATE, DELETE ON {{pacer_db}}.* TO {{pacer_gateway}};
 
--- Pacer broker: claims, partition ownership, monitor (timeouts, GC), DML only.
+-- Pacer broker: claims (and claim leases, migration 0003), partition ownership, monitor (timeouts, GC), DML only.
 CREATE USER IF NOT EXISTS {{pacer_broker}} IDENTIFIED BY {{pacer_broker_password}};
 ALTER USER {{pacer_broker}} IDENTIFIED BY {{pacer_broker_password}};
 REVOKE ALL PRIVILEGES, GRANT OPTION FROM {{pacer_broker}};

@@ -162,9 +162,9 @@ describe('compiled build (scripts/build.ts)', () => {
         app,
       );
       if (run.code !== 0) throw new Error(`compiled migrate: ${describeRun(run)}`);
-      expect(run.stdout).toBe('applied: 0001_initial, 0002_migration\n');
+      expect(run.stdout).toBe('applied: 0001_initial, 0002_migration, 0003_claim_leases\n');
       const [rows] = await withMysql((c) => c.query('SELECT version FROM schema_migrations'), db.name);
-      expect((rows as Array<{ version: number }>).map((r) => Number(r.version))).toEqual([1, 2]);
+      expect((rows as Array<{ version: number }>).map((r) => Number(r.version))).toEqual([1, 2, 3]);
     });
   });
 });

@@ -9,6 +9,12 @@ import mysql, { type Connection } from 'mysql2/promise';
 import { accountStatements, ROLES, type AccountsConfig, type Role } from '../../scripts/mysql-accounts';
 import { createPacerBackend } from '../../pacer';
 import { migrateDatabase } from '../../pacer/src/migrate';
+import { createMysqlPool } from '../../pacer/src/datastore/mysql-pool';
+import { deleteLeases, insertLeases, liveLeases } from '../../pacer/src/datastore/claim-leases';
+import { leaseIdOf } from '../../pacer/src/datastore/claim-lease-id';
+import { assignOwner } from '../../pacer/src/datastore/partition-owners';
+import { QueueRegistry } from '../../pacer/src/datastore/queue-registry';
+import { systemClock } from '../../core/src/util/clock';
 import { JobState } from '../../core/src/types/job-state';
 import { ConformanceClient } from '../conformance/harness/conformance-client';
 import { assertNoLeaks } from '../support/leak-check';
@@ -118,6 +124,26 @@ describe('Pacer: the migrator owns the schema, the gateway and broker only use i
       await backend.close();
     }
   }, 60_000);
+
+  it.each<Role>(['pacerGateway', 'pacerBroker'])('%s writes, reads and deletes claim leases (migration 0003) under its account', async (role) => {
+    const queue = `lpl_${role.toLowerCase()}`;
+    const gateway = createMysqlPool({ ...target('pacerGateway'), connectionLimit: 1, connectTimeoutMs: 5000 });
+    try {
+      await new QueueRegistry(gateway, systemClock, { numPartitions: 1, numPriorities: 3, cacheMs: 0 }).create(queue);
+    } finally {
+      await gateway.end();
+    }
+    const pool = createMysqlPool({ ...target(role), connectionLimit: 2, connectTimeoutMs: 5000 });
+    try {
+      const owner = { queue, partition: 0, ownerId: role, epoch: await assignOwner(pool, systemClock, queue, 0, role) };
+      const lease = { owner, leaseId: leaseIdOf(owner.epoch, 0), claimDescriptor: 'h:1:2:w:1', claimedAtMs: Date.now(), jobIds: [1, 2] };
+      expect(await insertLeases(pool, [lease])).toEqual({ written: [lease], rejected: [] });
+      expect(await liveLeases(pool, queue, 0, { limit: 10 })).toEqual([lease]);
+      expect(await deleteLeases(pool, owner, [lease.leaseId])).toBe(1);
+    } finally {
+      await pool.end();
+    }
+  });
 
   it.each<Role>(['pacerGateway', 'pacerBroker', 'copier'])('%s cannot change the schema or read mysql.user', async (role) => {
     expect(await errnoAs(role, `CREATE TABLE \`${pacerDb.name}\`.extra (id INT)`)).toBe(ER_TABLEACCESS_DENIED);

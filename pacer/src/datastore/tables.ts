@@ -18,6 +18,8 @@ export const TABLES = {
   jobMoves: 'job_moves',
   /** The migration copier's per-queue work state and lease (src/migration-store/migration-state-store.ts). */
   queueMigrations: 'queue_migrations',
+  /** Claim leases: one row per partition of a claim batch and claim descriptor (migration 0003, claim-leases.ts). */
+  claimLeases: 'claim_leases',
 } as const;
 
 /** Longest queue name the registry stores (`queues.name` VARCHAR(100)). */
