@@ -8,7 +8,8 @@
  *   concurrent insert or delete of the old owner serialize on the owner row, under REPEATABLE
  *   READ and READ COMMITTED alike;
  * - job ids near 2^53 and lease ids near 2^63 survive exactly, in JS and for SQL (JSON_TABLE);
- * - queue names compare byte for byte (ascii_bin), as everywhere else.
+ * - queue names compare byte for byte (ascii_bin), as everywhere else;
+ * - deleting a queue deletes its leases.
  */
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { createMysqlPool } from '../../pacer/src/datastore/mysql-pool';
@@ -198,6 +199,23 @@ describe('claim lease store', () => {
     expect(await all('clcase', 0)).toEqual([batch[0]]);
     expect(await all('CLCASE', 0)).toEqual([batch[1]]);
     expect(await leaseRowCount()).toBe(2);
+  });
+
+  it('deleting a queue deletes its leases (and no other queue\'s); its old owner can write none afterwards', async () => {
+    await createQueue('cldel', 2);
+    await createQueue('clkeep', 1);
+    const p0 = await own('cldel', 0, 'broker-a');
+    const p1 = await own('cldel', 1, 'broker-a');
+    const keep = await own('clkeep', 0, 'broker-a');
+    const kept = lease(keep, 0, [9]);
+    expect((await insertLeases(pool, [lease(p0, 0, [1, 2]), lease(p1, 0, [3]), kept])).written).toHaveLength(3);
+    await new QueueRegistry(pool, time.clock, { numPartitions: 2, numPriorities: 3, cacheMs: 0 }).delete('cldel');
+    expect(await all('cldel', 0)).toEqual([]);
+    expect(await all('cldel', 1)).toEqual([]);
+    expect(await all('clkeep', 0)).toEqual([kept]);
+    const late = lease(p0, 1, [4]);
+    expect(await insertLeases(pool, [late])).toEqual({ written: [], rejected: [late] });
+    expect(await leaseRowCount()).toBe(1);
   });
 });
 

@@ -9,7 +9,7 @@ import { TABLES } from './tables';
  */
 export type SqlName =
   | 'queue-insert' | 'partition-owners-insert' | 'queue-select' | 'queue-list' | 'queue-partition-counts' | 'queue-delete-jobs'
-  | 'queue-delete-owners' | 'queue-delete' | 'jobs-insert' | 'ready-ids' | 'pending-by-ids'
+  | 'queue-delete-owners' | 'queue-delete-leases' | 'queue-delete' | 'jobs-insert' | 'ready-ids' | 'pending-by-ids'
   | 'next-run-after' | 'pending-since' | 'owner-guard' | 'owner-lock' | 'owner-set' | 'owner-select-all' | 'owner-select'
   | 'claim-jobs' | 'claim-descriptor-case' | 'claim-readback'
   | 'claim-leases-insert' | 'claim-lease-row' | 'claim-leases-written' | 'claim-leases-live' | 'claim-leases-delete'
