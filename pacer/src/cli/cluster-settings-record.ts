@@ -13,8 +13,8 @@
  * only MAX_PARTITION_IN_TRANSITION of the CLUSTER-scope entries; every other field, entry and key
  * stays as stored (coordination/cluster-config-edit.ts, which `updateClusterSettings` uses too).
  */
-import { clusterScopeEntry, editClusterConfig, THROTTLE_FIELD } from '../coordination/cluster-config-edit';
-import { clusterSettings, DEFAULT_MAX_PARTITIONS_IN_TRANSITION } from '../coordination/helix-records';
+import { editClusterConfig } from '../coordination/cluster-config-edit';
+import { clusterScopeEntry, clusterSettings, DEFAULT_MAX_PARTITIONS_IN_TRANSITION, THROTTLE_FIELD } from '../coordination/helix-records';
 import type { ZNRecord } from '../coordination/zn-record';
 
 /**

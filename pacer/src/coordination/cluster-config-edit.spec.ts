@@ -1,5 +1,5 @@
-import { editClusterConfig, THROTTLE_FIELD } from './cluster-config-edit';
-import { clusterConfigRecord, clusterSettings } from './helix-records';
+import { editClusterConfig } from './cluster-config-edit';
+import { clusterConfigRecord, clusterSettings, THROTTLE_FIELD } from './helix-records';
 
 describe('editClusterConfig', () => {
   const stored = clusterConfigRecord('c1', { maxPartitionsInTransition: 100, delayRebalanceMs: 30_000 });

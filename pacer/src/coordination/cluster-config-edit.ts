@@ -11,12 +11,8 @@
  * - delayRebalanceMs: `DELAY_REBALANCE_ENABLED` and `DELAY_REBALANCE_TIME` (0 = off, stored as
  *   false / -1, as a new cluster's record has it).
  */
-import { clusterConfigRecord, type ClusterSettings } from './helix-records';
+import { clusterConfigRecord, clusterScopeEntry, clusterThrottleEntry, THROTTLE_FIELD, type ClusterSettings } from './helix-records';
 import { cloneRecord, type ZNRecord } from './zn-record';
-
-/** The listField holding the throttle entries (Helix's ClusterConfig field name). */
-export const THROTTLE_FIELD = 'STATE_TRANSITION_THROTTLE_CONFIGS';
-const CLUSTER_SCOPE = 'CLUSTER';
 
 /** The record with the given settings changed and everything else as stored; no record: a new cluster's record with them. */
 export function editClusterConfig(config: ZNRecord | undefined, cluster: string, settings: Partial<ClusterSettings>): ZNRecord {
@@ -39,18 +35,5 @@ function withClusterThrottle(entries: readonly string[], max: number): string[] 
     found = true;
     return JSON.stringify({ ...parsed, MAX_PARTITION_IN_TRANSITION: String(max) });
   });
-  return found ? edited : [...entries, JSON.stringify({ THROTTLE_SCOPE: CLUSTER_SCOPE, MAX_PARTITION_IN_TRANSITION: String(max) })];
-}
-
-/** The entry's object when it is a CLUSTER-scope throttle entry; undefined otherwise (other scopes, unparsable text). */
-export function clusterScopeEntry(entry: string): Record<string, unknown> | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(entry);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  const fields = parsed as Record<string, unknown>;
-  return fields.THROTTLE_SCOPE === CLUSTER_SCOPE ? fields : undefined;
+  return found ? edited : [...entries, clusterThrottleEntry(max)];
 }

@@ -90,15 +90,35 @@ export interface ClusterSettings {
 
 export const DEFAULT_MAX_PARTITIONS_IN_TRANSITION = 1000;
 
+/** The ClusterConfig listField holding the throttle entries (Helix's field name), one JSON object per entry. */
+export const THROTTLE_FIELD = 'STATE_TRANSITION_THROTTLE_CONFIGS';
+const CLUSTER_SCOPE = 'CLUSTER';
+
+/** A CLUSTER-scope throttle entry allowing `max` partitions in transition. */
+export function clusterThrottleEntry(max: number): string {
+  return JSON.stringify({ THROTTLE_SCOPE: CLUSTER_SCOPE, MAX_PARTITION_IN_TRANSITION: String(max) });
+}
+
+/** The entry's object when it is a CLUSTER-scope throttle entry; undefined otherwise (other scopes, unparsable text). */
+export function clusterScopeEntry(entry: string): Record<string, unknown> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(entry);
+  } catch {
+    return undefined; // An unparsable throttle entry is ignored, as Helix ignores unknown config.
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const fields = parsed as Record<string, unknown>;
+  return fields.THROTTLE_SCOPE === CLUSTER_SCOPE ? fields : undefined;
+}
+
 export function clusterConfigRecord(cluster: string, settings: Partial<ClusterSettings> = {}): ZNRecord {
   const r = newRecord(cluster);
   const delay = settings.delayRebalanceMs ?? 0;
   r.simpleFields.DELAY_REBALANCE_ENABLED = String(delay > 0);
   r.simpleFields.DELAY_REBALANCE_TIME = delay > 0 ? String(delay) : '-1';
   const max = settings.maxPartitionsInTransition ?? DEFAULT_MAX_PARTITIONS_IN_TRANSITION;
-  r.listFields.STATE_TRANSITION_THROTTLE_CONFIGS = [
-    JSON.stringify({ THROTTLE_SCOPE: 'CLUSTER', MAX_PARTITION_IN_TRANSITION: String(max) }),
-  ];
+  r.listFields[THROTTLE_FIELD] = [clusterThrottleEntry(max)];
   return r;
 }
 
@@ -106,15 +126,9 @@ export function clusterSettings(config: ZNRecord | undefined): ClusterSettings {
   const enabled = config?.simpleFields.DELAY_REBALANCE_ENABLED === 'true';
   const delay = Number(config?.simpleFields.DELAY_REBALANCE_TIME ?? -1);
   let max = DEFAULT_MAX_PARTITIONS_IN_TRANSITION;
-  for (const entry of config?.listFields.STATE_TRANSITION_THROTTLE_CONFIGS ?? []) {
-    try {
-      const parsed = JSON.parse(entry) as Record<string, string>;
-      if (parsed.THROTTLE_SCOPE === 'CLUSTER' && Number(parsed.MAX_PARTITION_IN_TRANSITION) > 0) {
-        max = Number(parsed.MAX_PARTITION_IN_TRANSITION);
-      }
-    } catch {
-      // An unparsable throttle entry is ignored, as Helix ignores unknown config.
-    }
+  for (const entry of config?.listFields[THROTTLE_FIELD] ?? []) {
+    const value = Number(clusterScopeEntry(entry)?.MAX_PARTITION_IN_TRANSITION);
+    if (value > 0) max = value;
   }
   return { delayRebalanceMs: enabled && delay > 0 ? delay : 0, maxPartitionsInTransition: max };
 }

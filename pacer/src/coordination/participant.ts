@@ -51,6 +51,12 @@ export interface HelixParticipantOptions {
   readonly maxConcurrentTransitions?: number;
 }
 
+/** A current-state record and the version of its node. */
+interface WrittenState {
+  readonly record: ZNRecord;
+  readonly version: number;
+}
+
 interface Claimed {
   readonly path: string;
   readonly message: TransitionMessage;
@@ -77,7 +83,7 @@ export class HelixParticipant {
    * current session only: it is the nodes' only writer, so a report need not read them first. A
    * version that does not match (BAD_VERSION, NODE_EXISTS) drops the entries and the retry reads.
    */
-  private readonly reported = new Map<string, { readonly record: ZNRecord; readonly version: number }>();
+  private readonly reported = new Map<string, WrittenState>();
   private processing = false;
   private dirty = false;
   private closed = false;
@@ -388,7 +394,7 @@ export class HelixParticipant {
   }
 
   /** The last record this participant wrote at `path` (this session), else the node as read. */
-  private async ownCurrentState(zk: ZkClient, path: string): Promise<{ readonly record: ZNRecord; readonly version: number } | undefined> {
+  private async ownCurrentState(zk: ZkClient, path: string): Promise<WrittenState | undefined> {
     return this.reported.get(path) ?? (await readRecord(zk, path));
   }
 
