@@ -32,8 +32,15 @@
  *   partition_owners like claim-jobs.sql, one lease per partition in the batch), then one ack
  *   UPDATE of the never-claimed rows (bench SQL, ack-succeeded.sql's shape with state = 0). Shown
  *   as floor/bound and floor/ceiling. Lease clean-up is not counted.
+ *
+ * Pacer runs twice, side by side (issue 15): with per-job claims (`--claims per-job`, every claimed
+ * job row written at the claim and at the ack) and with claim leases (`--claims lease`: one lease
+ * row per claim batch, acks through the broker), each its own broker process and API, on the same
+ * database (their own queues). Leases are compared with legacy, with per-job claims, and with the
+ * lease floor; their warm-buffer dequeue p99 with one commit's p99.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import mysql, { type Pool } from 'mysql2/promise';
@@ -51,6 +58,7 @@ import { assignOwner, type OwnerRef } from '../pacer/src/datastore/partition-own
 import { createMysqlPool } from '../pacer/src/datastore/mysql-pool';
 import { ackPending, insertLease, type FloorJob } from './support/claim-lease-floor';
 import { exitWithHeaderHelp } from './support/header-help';
+import type { ClaimMode } from '../pacer/src/broker/claim-batcher';
 
 exitWithHeaderHelp(__filename);
 
@@ -207,11 +215,16 @@ async function statementRate(db: mysql.Connection, database: string, queue: stri
 }
 
 /** The broker as deployed: its own process; resolves with its endpoint once it listens. */
-function startBroker(database: string, brokerId: string): Promise<{ proc: ChildProcess; endpoint: BrokerEndpoint }> {
+function startBroker(database: string, brokerId: string, claims: ClaimMode): Promise<{ proc: ChildProcess; endpoint: BrokerEndpoint }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'pacer/src/broker/main.ts', '--broker-id', brokerId, '--port', '0',
-    '--database', database, '--assign', 'all', '--log-level', 'warn'], {
+    '--database', database, '--assign', 'all', '--log-level', 'warn', '--claims', claims], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PACER_MONITOR_ENABLED: 'false' },
   });
+  // The broker's log, kept whole in .run/ (a run that fails shows why the broker stopped answering).
+  mkdirSync(join(ROOT, '.run'), { recursive: true });
+  const log = createWriteStream(join(ROOT, '.run', `bench-${brokerId}.log`));
+  proc.stdout?.pipe(log);
+  proc.stderr?.pipe(log);
   return new Promise((resolve, reject) => {
     let out = '';
     proc.stdout?.on('data', (d: Buffer) => {
@@ -251,10 +264,14 @@ async function main(): Promise<void> {
     settings: { ...DEFAULT_LEGACY_SETTINGS, connectionsPerShard: 40, monitor: { ...DEFAULT_LEGACY_SETTINGS.monitor, enabled: false }, mysql: { ...DEFAULT_LEGACY_SETTINGS.mysql, numDbPerQueue: 1 } },
     logger: silentLogger(), stats: new MemoryStats(), clock: systemClock,
   });
-  const { proc: brokerProc, endpoint } = await startBroker(pacerDb, `bench-${tag}`);
+  const { proc: brokerProc, endpoint } = await startBroker(pacerDb, `bench-${tag}`, 'per-job');
   const directory = new StaticPartitionDirectory({ fallback: endpoint });
   const statusClient = new ThriftBrokerClient(5000);
-  const pacer = await createPacerBackend({ mysql: { host: HOST, port: 3306, user: 'root', password: '', database: pacerDb, connectionLimit: 40 }, topology: { mode: 'static', directory }, defaultPartitions: PARTITIONS });
+  const pacer = await createPacerBackend({ mysql: { host: HOST, port: 3306, user: 'root', password: '', database: pacerDb, connectionLimit: 40 }, topology: { mode: 'static', directory }, defaultPartitions: PARTITIONS, claims: 'per-job' });
+  // Pacer with claim leases (issue 15): its own broker process and API, on the same database (own queues).
+  const { proc: leaseBrokerProc, endpoint: leaseEndpoint } = await startBroker(pacerDb, `bench-lease-${tag}`, 'lease');
+  const leaseDirectory = new StaticPartitionDirectory({ fallback: leaseEndpoint });
+  const leased = await createPacerBackend({ mysql: { host: HOST, port: 3306, user: 'root', password: '', database: pacerDb, connectionLimit: 40 }, topology: { mode: 'static', directory: leaseDirectory }, defaultPartitions: PARTITIONS, claims: 'lease' });
   const out = (s: string): void => {
     process.stdout.write(`${s}\n`);
   };
@@ -271,6 +288,11 @@ async function main(): Promise<void> {
       await preloadPacer(admin, pacerDb, pq, limit === 10 && workers === 1 ? 80_000 : 160_000);
       await loop(admin, pacer, pq, 1, limit, 0.3); // the broker takes the partitions and fills its buffers
       results.set(`pacer/${limit}/${workers}`, await loop(admin, pacer, pq, workers, limit, SECONDS));
+      const xq = `px${workers}_${limit}_${tag}`;
+      await leased.createQueue(xq);
+      await preloadPacer(admin, pacerDb, xq, limit === 10 && workers === 1 ? 80_000 : 160_000);
+      await loop(admin, leased, xq, 1, limit, 0.3);
+      results.set(`lease/${limit}/${workers}`, await loop(admin, leased, xq, workers, limit, SECONDS));
       process.stderr.write(`  done: limit ${limit}, ${workers} dequeuer(s)\n`);
     }
 
@@ -287,16 +309,20 @@ async function main(): Promise<void> {
     const cycleFloor = boundRun.rate;
 
     // warm-buffer latency: 1 dequeuer, limit 1, buffers full, no acks in between
-    const wq = `warm_${tag}`;
-    await pacer.createQueue(wq);
-    await preloadPacer(admin, pacerDb, wq, 5000);
-    for (let i = 0; i < 50; i += 1) await pacer.dequeueJobs({ queue: wq, limit: 1, dryRun: false, coverage: 1, claimDescriptor: `bench:warmup:${i}` });
-    const warm: number[] = [];
-    for (let i = 0; i < 2000; i += 1) {
-      const t0 = process.hrtime.bigint();
-      await pacer.dequeueJobs({ queue: wq, limit: 1, dryRun: false, coverage: 1, claimDescriptor: `bench:warm:${i}` });
-      warm.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    }
+    const warmLatency = async (backend: PinLaterBackend, wq: string): Promise<number[]> => {
+      await backend.createQueue(wq);
+      await preloadPacer(admin, pacerDb, wq, 5000);
+      for (let i = 0; i < 50; i += 1) await backend.dequeueJobs({ queue: wq, limit: 1, dryRun: false, coverage: 1, claimDescriptor: `bench:warmup:${i}` });
+      const times: number[] = [];
+      for (let i = 0; i < 2000; i += 1) {
+        const t0 = process.hrtime.bigint();
+        await backend.dequeueJobs({ queue: wq, limit: 1, dryRun: false, coverage: 1, claimDescriptor: `bench:warm:${i}` });
+        times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+      return times;
+    };
+    const warm = await warmLatency(pacer, `warm_${tag}`);
+    const leaseWarm = await warmLatency(leased, `lwarm_${tag}`);
 
     // enqueue-to-dequeuable: enqueue one job on an idle queue, dequeue until it shows up
     const eq = `e2d_${tag}`;
@@ -356,14 +382,23 @@ async function main(): Promise<void> {
     // ---- report ----
     const rate = (r: Run): number => r.jobs / r.seconds;
     const rows: string[][] = [['measure', 'legacy MySQL', 'Pacer', 'Pacer/legacy', 'target', 'result']];
+    const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
     for (const { limit, workers } of configs) {
       const l = results.get(`legacy/${limit}/${workers}`) as Run;
       const p = results.get(`pacer/${limit}/${workers}`) as Run;
+      const x = results.get(`lease/${limit}/${workers}`) as Run;
       const ratio = rate(p) / rate(l);
       const target = workers === 1 ? 2 : 10;
-      rows.push([`dequeue(limit ${limit})+ack, ${workers} dequeuer${workers > 1 ? 's' : ''}, jobs/s`, rate(l).toFixed(0), rate(p).toFixed(0), `${ratio.toFixed(1)}x`,
-        `>= ${target}x`, limit === 10 ? (ratio >= target ? 'PASS' : 'MISS') : (ratio >= target ? 'PASS' : 'MISS') + ' (issue: no limit)']);
+      const name = `dequeue(limit ${limit})+ack, ${workers} dequeuer${workers > 1 ? 's' : ''}, jobs/s`;
+      rows.push([`${name}, per-job claims`, rate(l).toFixed(0), rate(p).toFixed(0), `${ratio.toFixed(1)}x`, `>= ${target}x`, verdict(ratio >= target)]);
+      const leaseRatio = rate(x) / rate(l);
+      const overPerJob = rate(x) / rate(p);
+      // Issue 15's targets for leases: >= 2x legacy at 1 dequeuer (limit 10), >= 1.8x per-job claims at 32 dequeuers.
+      const leaseTarget = workers === 1 ? (limit === 10 ? `>= 2x legacy` : '') : '>= 1.8x per-job';
+      const leaseOk = workers === 1 ? (limit === 10 ? verdict(leaseRatio >= 2) : '') : verdict(overPerJob >= 1.8);
+      rows.push([`${name}, claim leases`, '', rate(x).toFixed(0), `${leaseRatio.toFixed(1)}x (${overPerJob.toFixed(2)}x per-job)`, leaseTarget, leaseOk]);
     }
+    const leaseRate = (limit: number, workers: number): number => rate(results.get(`lease/${limit}/${workers}`) as Run);
     const l1 = rate(results.get('legacy/10/1') as Run);
     rows.push(['  bound: MySQL alone running Pacer\'s claim then ack, 10 jobs each, one connection (no RPC, no Node work), jobs/s', '', cycleFloor.toFixed(0),
       `${(cycleFloor / l1).toFixed(1)}x`, '(best a 1-dequeuer limit-10 loop can do vs legacy)', '']);
@@ -374,8 +409,13 @@ async function main(): Promise<void> {
       `${(leaseBoundRun.rate / cycleFloor).toFixed(2)}x bound`, '(claim-lease design vs bound)', '']);
     rows.push(['  lease floor: MySQL alone, one fenced lease INSERT + one ack UPDATE per batch, 100 jobs each, 4 connections, jobs/s', '', leaseCeilingRun.rate.toFixed(0),
       `${(leaseCeilingRun.rate / ceiling).toFixed(2)}x ceiling`, '(claim-lease design vs ceiling)', '']);
+    rows.push(['  claim leases vs lease floor: 1 dequeuer limit 10 / floor 10 jobs 1 conn', '', (leaseRate(10, 1) / leaseBoundRun.rate).toFixed(2), '', '>= 0.8x', verdict(leaseRate(10, 1) / leaseBoundRun.rate >= 0.8)]);
+    rows.push(['  claim leases vs lease floor: 32 dequeuers limit 100 / floor 100 jobs 4 conns', '', (leaseRate(100, 32) / leaseCeilingRun.rate).toFixed(2), '', '>= 0.8x', verdict(leaseRate(100, 32) / leaseCeilingRun.rate >= 0.8)]);
     const warmP99 = pct(warm, 99);
-    rows.push(['warm-buffer dequeue latency p50 / p99, ms (limit 1)', '', `${pct(warm, 50).toFixed(2)} / ${warmP99.toFixed(2)}`, '', 'p99 < 2 ms', warmP99 < 2 ? 'PASS' : 'MISS']);
+    rows.push(['warm-buffer dequeue latency p50 / p99, ms (limit 1), per-job claims', '', `${pct(warm, 50).toFixed(2)} / ${warmP99.toFixed(2)}`, '', 'p99 < 2 ms', verdict(warmP99 < 2)]);
+    const leaseWarmP99 = pct(leaseWarm, 99);
+    rows.push(['warm-buffer dequeue latency p50 / p99, ms (limit 1), claim leases', '', `${pct(leaseWarm, 50).toFixed(2)} / ${leaseWarmP99.toFixed(2)}`, '',
+      'p99 within 1 ms of a commit\'s p99', verdict(leaseWarmP99 <= pct(floor.commit, 99) + 1)]);
     rows.push(['  floor: one autocommit commit p50 / p99, ms', `${pct(floor.commit, 50).toFixed(2)} / ${pct(floor.commit, 99).toFixed(2)}`, '', '', '', '']);
     rows.push(['  floor: bare MySQL round trip p50 / p99, ms', `${pct(floor.rtt, 50).toFixed(2)} / ${pct(floor.rtt, 99).toFixed(2)}`, '', '', '', '']);
     rows.push([`enqueue-to-dequeuable p50 / p99, ms (${e2dCalls} dequeues for 100 jobs)`, '', `${pct(e2d, 50).toFixed(2)} / ${pct(e2d, 99).toFixed(2)}`, '', 'p50 < 50 ms', pct(e2d, 50) < 50 ? 'PASS' : 'MISS']);
@@ -386,7 +426,7 @@ async function main(): Promise<void> {
     for (const l of table(rows)) out(l);
     out('\nlatency per dequeue call (ms p50 / p99) and server-wide MySQL work per job (statements, UPDATEs, fsyncs):');
     for (const { limit, workers } of configs) {
-      for (const sys of ['legacy', 'pacer']) {
+      for (const sys of ['legacy', 'pacer', 'lease']) {
         const r = results.get(`${sys}/${limit}/${workers}`) as Run;
         out(`  ${sys.padEnd(6)} limit ${String(limit).padStart(3)}, ${String(workers).padStart(2)} dequeuers: ${pct(r.latencies, 50).toFixed(2)} / ${pct(r.latencies, 99).toFixed(2)} ms; ` +
           `per job ${(r.perJob.Questions ?? 0).toFixed(2)} statements, ${(r.perJob.Com_update ?? 0).toFixed(2)} UPDATEs, ${(r.perJob.Innodb_data_fsyncs ?? 0).toFixed(3)} fsyncs`);
@@ -404,9 +444,12 @@ async function main(): Promise<void> {
     }
   } finally {
     await pacer.close();
+    await leased.close();
     await statusClient.close();
     await stopBroker(brokerProc);
+    await stopBroker(leaseBrokerProc);
     await directory.close();
+    await leaseDirectory.close();
     await legacy.close();
     await admin.query(`DROP DATABASE IF EXISTS \`${pacerDb}\``);
     const [dbs] = await admin.query<mysql.RowDataPacket[]>(`SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'plq\\_${shard}\\_%'`);

@@ -4,6 +4,7 @@ import { parseConfig } from '../../core/src/config/parse-config';
 import type { MysqlConnectionConfig } from './datastore/mysql-pool';
 import { PINLATER_MONITOR_DEFAULTS, type MonitorSettings } from './datastore/partition-monitor';
 import type { BufferSettings } from './broker/owned-partition';
+import { CLAIM_MODES, DEFAULT_CLAIM_MODE, type ClaimMode } from './broker/claim-batcher';
 import { clusterMemberVariables } from './controller/controller-config';
 import { loadTelemetrySettings, type TelemetrySettings } from '../../core/src/telemetry/telemetry-settings';
 
@@ -23,6 +24,8 @@ export interface BrokerConfig {
   safetySweepMs: number;
   /** Every Nth safety sweep re-reads every owned partition; the others only probe for changes. */
   fullSweepEvery: number;
+  /** How claims are recorded (PACER_CLAIMS): per job row (default) or one lease per batch (issue 15). */
+  claims: ClaimMode;
   monitor: MonitorSettings & { periodMs: number; enabled: boolean };
   /** Static assignment; `all` = own every partition a request or notification names. */
   assign: StaticAssignment[] | 'all';
@@ -74,6 +77,7 @@ const brokerVariables = {
   PACER_BUFFER_LOW_WATER: envInteger(BROKER_DEFAULTS.lowWater, { min: 0 }),
   PACER_SAFETY_SWEEP_MS: envInteger(BROKER_DEFAULTS.safetySweepMs, { min: 0 }),
   PACER_FULL_SWEEP_EVERY: envInteger(BROKER_DEFAULTS.fullSweepEvery, { min: 1 }),
+  PACER_CLAIMS: z.enum(CLAIM_MODES).default(DEFAULT_CLAIM_MODE),
   PACER_CLAIM_TIMEOUT_MS: envInteger(PINLATER_MONITOR_DEFAULTS.claimTimeoutMs, { min: 1 }),
   PACER_SUCCEEDED_TTL_MS: envInteger(PINLATER_MONITOR_DEFAULTS.succeededTtlMs, { min: 0 }),
   PACER_FAILED_TTL_MS: envInteger(PINLATER_MONITOR_DEFAULTS.failedTtlMs, { min: 0 }),
@@ -146,6 +150,7 @@ function brokerConfig(v: z.output<typeof staticSchema>): Omit<BrokerConfig, 'tel
     buffer: { capacityPerPriority: v.PACER_BUFFER_CAPACITY, lowWater: v.PACER_BUFFER_LOW_WATER },
     safetySweepMs: v.PACER_SAFETY_SWEEP_MS,
     fullSweepEvery: v.PACER_FULL_SWEEP_EVERY,
+    claims: v.PACER_CLAIMS,
     monitor: {
       claimTimeoutMs: v.PACER_CLAIM_TIMEOUT_MS,
       succeededTtlMs: v.PACER_SUCCEEDED_TTL_MS,

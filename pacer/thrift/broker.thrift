@@ -47,6 +47,63 @@ struct BrokerNotifyRequest {
   5: optional string traceparent
 }
 
+/** One ack of one job, as the API resolved its descriptor against the queue (lease mode). */
+struct BrokerAck {
+  1: required i32 partition
+  2: required i32 priority
+  /** The job's row id in Pacer's `jobs` table. */
+  3: required i64 id
+  /** The descriptor as the client sent it (logs, errors). */
+  4: required string descriptor
+  5: required string appendCustomStatus
+  /** Failure acks: the retry delay (ms); ignored for successes. */
+  6: required i64 retryDelayMs
+}
+
+/** Acks of one queue's jobs for the broker that owns their partitions (lease mode, issue 15). */
+struct BrokerAckRequest {
+  1: required string queue
+  2: required list<BrokerAck> succeeded
+  3: required list<BrokerAck> failed
+  /** W3C trace context of the gateway's client span (absent when the gateway does not trace). */
+  4: optional string traceparent
+}
+
+struct BrokerAckResponse {
+  /** Partitions of the acks this broker does not own: nothing of theirs was acked. */
+  1: required list<i32> notOwned
+}
+
+/** One checkpoint item, as the API resolved its descriptor against the queue (lease mode). */
+struct BrokerCheckpoint {
+  1: required i32 partition
+  2: required i32 priority
+  3: required i64 id
+  4: required string descriptor
+  5: required bool moveToPending
+  6: optional string newBody
+  7: optional i64 runAfterMs
+  8: optional i32 numOfAttemptsAllowed
+  9: optional string prependCustomStatus
+}
+
+/** Checkpoints of one queue's jobs for the broker that owns their partitions (lease mode). */
+struct BrokerCheckpointRequest {
+  1: required string queue
+  /** PinLater RequestContext.source, matched against the claim descriptor. */
+  2: required string source
+  /** In request order (a job's items apply one after another). */
+  3: required list<BrokerCheckpoint> items
+  4: optional string traceparent
+}
+
+struct BrokerCheckpointResponse {
+  /** Partitions of the items this broker does not own: nothing of theirs was applied. */
+  1: required list<i32> notOwned
+  /** Items applied that changed nothing (not claimed, or another claimant). */
+  2: required i32 noops
+}
+
 struct PartitionStatus {
   1: required string queue
   2: required i32 partition
@@ -77,5 +134,9 @@ exception BrokerError {
 service PacerBroker {
   BrokerDequeueResponse dequeue(1: BrokerDequeueRequest request) throws (1: BrokerError e)
   void notifyPending(1: BrokerNotifyRequest request) throws (1: BrokerError e)
+  /** Lease mode: acks go to the owning broker, the only one that knows which lease claims a job. */
+  BrokerAckResponse ack(1: BrokerAckRequest request) throws (1: BrokerError e)
+  /** Lease mode: checkpoints go to the owning broker too (a checkpoint renews a job's lease). */
+  BrokerCheckpointResponse checkpoint(1: BrokerCheckpointRequest request) throws (1: BrokerError e)
   BrokerStatus status()
 }

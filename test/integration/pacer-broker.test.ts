@@ -13,8 +13,9 @@ import { JobState } from '../../core/src/types/job-state';
 import { assertNoLeaks } from '../support/leak-check';
 import { eventually } from '../support/eventually';
 import { openMysql, withMysql } from '../support/mysql';
+import { claimsRunning } from '../support/lock-waits';
 import type { RowDataPacket } from 'mysql2/promise';
-import { CLAIMS_IN_FLIGHT } from '../../pacer/src/broker/claim-batcher';
+import { CLAIM_MODES, CLAIMS_IN_FLIGHT, DEFAULT_CLAIM_MODE, type ClaimMode } from '../../pacer/src/broker/claim-batcher';
 import { parsePacerDescriptor } from '../../pacer/src/descriptors/pacer-descriptor';
 import { dequeueReq, freshPacerDb, job, type PacerDb } from './pacer-fixtures';
 
@@ -27,11 +28,21 @@ let directory: StaticPartitionDirectory;
 let client: InProcessBrokerClient;
 const brokers: DequeueBroker[] = [];
 
-function broker(id: string): DequeueBroker {
-  const b = createDequeueBroker({ brokerId: id, mysql: fx.mysql, safetySweepMs: 0, monitor: { enabled: false }, buffer: { capacityPerPriority: 50, lowWater: 10 } });
+function broker(id: string, claims: ClaimMode = DEFAULT_CLAIM_MODE): DequeueBroker {
+  const b = createDequeueBroker({ brokerId: id, mysql: fx.mysql, safetySweepMs: 0, monitor: { enabled: false }, buffer: { capacityPerPriority: 50, lowWater: 10 }, claims });
   brokers.push(b);
   return b;
 }
+
+/** The claim descriptor of each claimed job of `queue`, sorted: per-job claims (rows in state 1) and claim leases alike. */
+async function claimsOf(db: { query: (text: string, params?: unknown[]) => Promise<unknown> }, queue: string): Promise<string[]> {
+  const [rows] = (await db.query(
+    `SELECT claim_descriptor AS d FROM jobs WHERE queue = ? AND state = 1
+     UNION ALL SELECT l.claim_descriptor AS d FROM claim_leases l, JSON_TABLE(l.job_ids, '$[*]' COLUMNS (id BIGINT PATH '$')) t WHERE l.queue = ?`,
+    [queue, queue])) as [Array<{ d: string }>];
+  return rows.map((r) => r.d).sort();
+}
+
 
 /** Ready jobs written straight into Pacer's table (no notification), with their updated_at time. */
 async function insertReadyJobs(queue: string, jobs: Array<[partition: number, body: string, updatedAtMs: number]>): Promise<void> {
@@ -180,23 +191,24 @@ describe('a refill failing in the middle of a dequeue', () => {
   });
 });
 
-describe('graceful broker server shutdown', () => {
+describe.each(CLAIM_MODES)('graceful broker server shutdown (%s claims)', (claims) => {
   it('a dequeue running at close() still gets its claimed jobs; requests after it are answered "not owned"', async () => {
-    const g = broker('graceful-a');
-    await backend.createQueueWithOptions('graceful', { numPartitions: 1 });
-    await g.assign('graceful', 0);
+    const g = broker(`graceful-${claims}`, claims);
+    const queue = `graceful_${claims.replace('-', '_')}`;
+    await backend.createQueueWithOptions(queue, { numPartitions: 1 });
+    await g.assign(queue, 0);
     const at = Date.now() - 1000;
     const admin = await openMysql(fx.mysql.database);
     const locker = await openMysql(fx.mysql.database);
     const server = await BrokerServer.listen(g, '127.0.0.1', 0, silentLogger());
     const thrift = new ThriftBrokerClient(20_000);
     const endpoint = { host: '127.0.0.1', port: server.port };
-    const args = { queue: 'graceful', partitions: [0], priorities: [1], limit: 10, claimDescriptor: 'graceful:1' };
+    const args = { queue, partitions: [0], priorities: [1], limit: 10, claimDescriptor: 'graceful:1' };
     try {
       await admin.query('INSERT INTO jobs (queue, part, priority, state, attempts_allowed, attempts_remaining, custom_status, created_at_ms, updated_at_ms, run_after_ms, body) VALUES ?',
-        [['x0', 'x1', 'x2'].map((b) => ['graceful', 0, 1, 0, 2, 2, '', at, at, at, Buffer.from(b)])]);
-      await g.notifyPending('graceful', [0]);
-      await eventually(() => expect(g.partitions().find((p) => p.queue === 'graceful')?.buffered).toBe(3));
+        [['x0', 'x1', 'x2'].map((b) => [queue, 0, 1, 0, 2, 2, '', at, at, at, Buffer.from(b)])]);
+      await g.notifyPending(queue, [0]);
+      await eventually(() => expect(g.partitions().find((p) => p.queue === queue)?.buffered).toBe(3));
       // the claim statement of the first dequeue waits on a table lock while the server closes
       await locker.query('LOCK TABLES jobs WRITE');
       const first = thrift.dequeue(endpoint, args);
@@ -211,8 +223,7 @@ describe('graceful broker server shutdown', () => {
       const reply = await first;
       expect(reply.jobs.map((j) => j.body.toString()).sort()).toEqual(['x0', 'x1', 'x2']);
       await closing;
-      const [claimed] = await admin.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM jobs WHERE queue = 'graceful' AND state = 1 AND claim_descriptor = 'graceful:1'");
-      expect(Number(claimed[0]?.n)).toBe(3);
+      expect(await claimsOf(admin, queue)).toEqual(['graceful:1', 'graceful:1', 'graceful:1']);
     } finally {
       await locker.end();
       await admin.end();
@@ -222,40 +233,40 @@ describe('graceful broker server shutdown', () => {
   });
 });
 
-describe('fencing of grouped claims', () => {
+describe.each(CLAIM_MODES)('fencing of grouped claims (%s claims)', (claims) => {
   it('a claim queued behind in-flight claims goes out after a takeover and matches nothing', async () => {
-    const a = broker('queue-a'); // not in the directory: driven directly
-    const b = broker('queue-b');
-    await backend.createQueueWithOptions('fence2', { numPartitions: 2 });
-    await backend.enqueueJobs({ queue: 'fence2', jobs: Array.from({ length: 20 }, (_, i) => job(`q${i}`)) });
-    await a.assign('fence2', 0); // g (the assignment reads the partition's jobs)
-    await a.assign('fence2', 1); // f
-    expect(a.partitions().filter((p) => p.queue === 'fence2').reduce((n, p) => n + p.buffered, 0)).toBe(20);
-    const counts = await backend.getJobCount({ queue: 'fence2', state: JobState.PENDING, future: false });
+    const a = broker(`queue-a-${claims}`, claims); // not in the directory: driven directly
+    const b = broker(`queue-b-${claims}`, claims);
+    const fence2 = `fence2_${claims.replace('-', '_')}`;
+    await backend.createQueueWithOptions(fence2, { numPartitions: 2 });
+    await backend.enqueueJobs({ queue: fence2, jobs: Array.from({ length: 20 }, (_, i) => job(`q${i}`)) });
+    await a.assign(fence2, 0); // g (the assignment reads the partition's jobs)
+    await a.assign(fence2, 1); // f
+    expect(a.partitions().filter((p) => p.queue === fence2).reduce((n, p) => n + p.buffered, 0)).toBe(20);
+    const counts = await backend.getJobCount({ queue: fence2, state: JobState.PENDING, future: false });
     expect(counts).toBe(20);
     const locker = await openMysql(fx.db.name);
     try {
       // hold g's jobs: every claim slot of `a` waits in MySQL, so f's claim waits in a's batcher
       await locker.query('START TRANSACTION');
-      await locker.query("SELECT id FROM jobs WHERE queue = 'fence2' AND part = 0 FOR UPDATE");
+      // The job rows themselves (the body is not in any index): a lease claim only reads them, by PRIMARY.
+      await locker.query('SELECT id, body FROM jobs WHERE queue = ? AND part = 0 FOR UPDATE', [fence2]);
       const gates = Array.from({ length: CLAIMS_IN_FLIGHT }, (_, i) =>
-        a.dequeue({ queue: 'fence2', partitions: [0], priorities: [1], limit: 1, claimDescriptor: `gate:${i}` }));
+        a.dequeue({ queue: fence2, partitions: [0], priorities: [1], limit: 1, claimDescriptor: `gate:${i}` }));
       await eventually(async () => {
-        const [rows] = await locker.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE 'UPDATE jobs%gate:%' AND DB = ?", [fx.db.name]);
-        expect(Number((rows as Array<{ n: number }>)[0]?.n)).toBe(CLAIMS_IN_FLIGHT);
+        expect(await claimsRunning(locker, fx.db.name, 'gate:')).toBe(CLAIMS_IN_FLIGHT);
       });
-      const probe = a.dequeue({ queue: 'fence2', partitions: [1], priorities: [1], limit: 5, claimDescriptor: 'stale:f' });
-      await b.assign('fence2', 1); // f moves to b with a new epoch while a's claim of f waits
+      const probe = a.dequeue({ queue: fence2, partitions: [1], priorities: [1], limit: 5, claimDescriptor: 'stale:f' });
+      await b.assign(fence2, 1); // f moves to b with a new epoch while a's claim of f waits
       await locker.query('ROLLBACK');
       const gateReplies = await Promise.all(gates);
       const stale = await probe;
       expect(stale.jobs).toEqual([]);
       expect(stale.notOwned).toEqual([1]);
-      expect(a.owned().has('fence2/1')).toBe(false);
+      expect(a.owned().has(`${fence2}/1`)).toBe(false);
       // the gates' claims held g's ownership row before any takeover of g: legitimate hand-outs
       expect(gateReplies.map((r) => r.jobs.length)).toEqual(Array.from({ length: CLAIMS_IN_FLIGHT }, () => 1));
-      const [claimed] = await locker.query("SELECT claim_descriptor AS d FROM jobs WHERE queue = 'fence2' AND state = 1");
-      expect((claimed as Array<{ d: string }>).map((r) => r.d).sort()).toEqual(Array.from({ length: CLAIMS_IN_FLIGHT }, (_, i) => `gate:${i}`));
+      expect(await claimsOf(locker, fence2)).toEqual(Array.from({ length: CLAIMS_IN_FLIGHT }, (_, i) => `gate:${i}`));
     } finally {
       await locker.end();
     }

@@ -2,7 +2,8 @@
  * Migration 0003 (claim leases) upgrades a populated Pacer database in place while Pacer keeps
  * serving: a database at 0002 (migrated from a folder holding only 0001 and 0002, the way a
  * database of the previous release looks), jobs in every state, and a Pacer backend (embedded
- * broker) running enqueue → dequeue → ack traffic while the migrator applies 0003. No call fails,
+ * broker with per-job claims, as the previous release claims) running enqueue → dequeue → ack
+ * traffic while the migrator applies 0003. No call fails,
  * every job row is as it was (plus `settled_lease` = 0), `jobs` is not rebuilt (ALGORITHM=INSTANT:
  * InnoDB's table id is unchanged), and running 0003 again, whole or statement by statement (a
  * crash after its DDL, before its schema_migrations row), changes nothing.
@@ -122,7 +123,7 @@ describe('migration 0003 on a populated database, while Pacer serves', () => {
   it('applies online: no call fails, every job is intact, settled_lease is 0, jobs is not rebuilt, a re-run changes nothing', async () => {
     expect(await migrate(pool, previousRelease)).toEqual(['0001_initial', '0002_migration']);
     const { host, port, user, password } = testEnv().mysql;
-    const b = await createPacerBackend({ topology: { mode: 'embedded' }, mysql: { host, port, user, password, database: db.name }, applyMigrations: false, defaultPartitions: 3 });
+    const b = await createPacerBackend({ topology: { mode: 'embedded' }, mysql: { host, port, user, password, database: db.name }, applyMigrations: false, defaultPartitions: 3, claims: 'per-job' });
     backend = b;
     await populate(b);
     await b.createQueue(LIVE);

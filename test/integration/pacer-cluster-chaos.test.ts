@@ -29,6 +29,7 @@ import { JobState } from '../../core/src/types/job-state';
 import { eventually } from '../support/eventually';
 import { assertNoLeaks } from '../support/leak-check';
 import { openMysql, type TestMysqlConnection } from '../support/mysql';
+import { claimsRunning } from '../support/lock-waits';
 import { zkChroot, type ZkChroot } from '../support/namespaces';
 import { freshPacerDb, job, type PacerDb } from './pacer-fixtures';
 import { ProcessGroup, type ClusterProcess } from '../support/pacer-processes';
@@ -212,14 +213,28 @@ function idOf(descriptor: string): number {
   return ref.id;
 }
 
+/**
+ * Jobs per state as clients read them (the product's read path: a job a claim lease holds reads
+ * IN_PROGRESS though its row is PENDING), over every queue, current and future.
+ */
 async function jobStates(): Promise<Map<number, number>> {
-  const [rows] = await db.query('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state');
-  return new Map((rows as Array<{ state: number; n: number }>).map((r) => [Number(r.state), Number(r.n)]));
+  const out = new Map<number, number>();
+  const states = [JobState.PENDING, JobState.IN_PROGRESS, JobState.SUCCEEDED, JobState.FAILED];
+  for (const queue of await backend.getQueueNames()) {
+    for (const state of states) {
+      for (const future of [false, true]) out.set(state, (out.get(state) ?? 0) + await backend.getJobCount({ queue, state, future }));
+    }
+  }
+  return out;
 }
 
+/** Ids of the jobs clients read in `state` (scanJobs over every queue, current and future). */
 async function idsInState(state: JobState): Promise<number[]> {
-  const [rows] = await db.query('SELECT id FROM jobs WHERE state = ?', [state]);
-  return (rows as Array<{ id: number }>).map((r) => Number(r.id));
+  const ids: number[] = [];
+  for (const queue of await backend.getQueueNames()) {
+    for (const future of [false, true]) ids.push(...(await backend.scanJobs({ queue, state, future, limit: 100_000 })).map((j) => idOf(j.descriptor)));
+  }
+  return ids;
 }
 
 /** Dequeues until no job is PENDING (the cluster is stable). */
@@ -234,14 +249,6 @@ function step(what: string, t0: number): void {
   if (process.env.CHAOS_VERBOSE) process.stdout.write(`[chaos +${((Date.now() - t0) / 1000).toFixed(1)}s] ${what}\n`);
 }
 
-/** Claim statements carrying `descriptor` running in MySQL (e.g. held by the test's row locks). */
-async function claimsRunning(descriptor: string): Promise<number> {
-  const [rows] = await db.query(
-    "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND COMMAND = 'Query' AND INFO LIKE 'UPDATE jobs%' AND INFO LIKE ?",
-    [fx.db.name, `%${descriptor}%`],
-  );
-  return Number((rows as Array<{ n: number }>)[0]?.n ?? 0);
-}
 
 /** `npx tsx pacer/src/cli/status.ts` (as one node process) against the test's cluster. */
 function runStatus(): Promise<{ code: number | null; out: string }> {
@@ -340,13 +347,15 @@ it('survives kill -9, leader loss, scale-out, a rolling restart and a SIGSTOP wi
   let probeReply;
   try {
     await locker.query('START TRANSACTION');
-    await locker.query('SELECT id FROM jobs WHERE queue = ? AND part = ? FOR UPDATE', [FENCE_QUEUE, g]);
+    // The job rows themselves (the body is not in any index): a lease claim only reads them, by PRIMARY.
+    await locker.query('SELECT id, body FROM jobs WHERE queue = ? AND part = ? FOR UPDATE', [FENCE_QUEUE, g]);
+    const gateClaims = (): Promise<number> => claimsRunning(db, fx.db.name, 'chaos:stale-gate'); // held by those row locks
     const gates: Array<ReturnType<ThriftBrokerClient['dequeue']>> = [];
     for (let i = 1; i <= CLAIMS_IN_FLIGHT; i += 1) { // one by one, so each is its own claim statement
       const gate = stale.dequeue(endpoint, { queue: FENCE_QUEUE, partitions: [g], priorities: [1, 2, 3], limit: 1, claimDescriptor: `chaos:stale-gate-${i}` });
       gate.catch(() => undefined);
       gates.push(gate);
-      await eventually(async () => expect(await claimsRunning('chaos:stale-gate')).toBe(i), WAIT).catch(async (e: unknown) => {
+      await eventually(async () => expect(await gateClaims()).toBe(i), WAIT).catch(async (e: unknown) => {
         const [pl] = await db.query("SELECT TIME, STATE, INFO FROM information_schema.PROCESSLIST WHERE DB = ? AND COMMAND = 'Query'", [fx.db.name]);
         throw new Error(`${String(e)}\nqueries: ${JSON.stringify(pl)}\nvictim: ${stopped.output.slice(-1500)}`);
       }); // held in MySQL
@@ -364,7 +373,7 @@ it('survives kill -9, leader loss, scale-out, a rolling restart and a SIGSTOP wi
       expect(Number(row?.epoch)).toBeGreaterThan(fEpoch);
     }, WAIT); // f taken over by another broker while the victim is stopped
     await locker.query('ROLLBACK');
-    await eventually(async () => expect(await claimsRunning('chaos:stale-gate')).toBe(0), WAIT);
+    await eventually(async () => expect(await gateClaims()).toBe(0), WAIT);
     stopped.signal('SIGCONT');
     gateReplies = await Promise.all(gates);
     probeReply = await probe;

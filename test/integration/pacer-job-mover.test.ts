@@ -50,6 +50,12 @@ async function rowStates(queue: string): Promise<Map<number, number>> {
 
 const idOf = (descriptor: string): number => Number(descriptor.split(':')[3]);
 
+/** Descriptors of the queue's jobs clients read IN_PROGRESS (a claim lease's jobs keep their row PENDING). */
+async function inProgress(queue: string): Promise<Set<string>> {
+  const scan = (future: boolean): Promise<Array<{ descriptor: string }>> => backend.scanJobs({ queue, state: JobState.IN_PROGRESS, future, limit: 10_000 });
+  return new Set([...(await scan(false)), ...(await scan(true))].map((j) => j.descriptor));
+}
+
 /** A job as another system would hand it over (legacy MySQL-like source descriptor). */
 function portable(queue: string, n: number, state: JobState, extra: Partial<PortableJob> = {}): PortableJob {
   const now = Date.now();
@@ -105,7 +111,8 @@ describe('Pacer job mover', () => {
     expect(await mover.restore(q, gone)).toBe(0);
     expect(await mover.finish(q, back)).toBe(0); // restored (and now claimed): not taken, not deleted
     const states = await rowStates(q);
-    expect(ds.map((d) => states.get(idOf(d)))).toEqual([1, 1, undefined, undefined]);
+    expect(ds.map((d) => states.has(idOf(d)))).toEqual([true, true, false, false]);
+    expect(await inProgress(q)).toEqual(new Set(back));
     expect(await mover.listTaken(q, 100)).toEqual([]);
     // Another queue's descriptors and another system's are no-ops.
     expect(await mover.finish(q, ['other:spacer0:p1:1', `${q}:s1d1:p1:3`])).toBe(0);
@@ -184,7 +191,9 @@ describe('Pacer job mover', () => {
     expect(await mover.discard(q, [succeeded, failed])).toBe(1);
     expect(await mover.discard(q, [succeeded])).toBe(0);
     expect(await mover.listStaged(q, 10)).toEqual([]);
-    expect([...(await rowStates(q)).values()].sort()).toEqual([1, 3]);
+    expect((await rowStates(q)).size).toBe(2);
+    const left = await backend.lookupJobs({ descriptors: [pending, failed], includeBody: false });
+    expect([left.get(pending)?.state, left.get(failed)?.state]).toEqual([JobState.IN_PROGRESS, JobState.FAILED]);
   });
 
   it('taken and staged jobs are durable: a new backend on the same database lists and settles them', async () => {
@@ -246,7 +255,8 @@ describe('Pacer job mover', () => {
     expect(taken.length).toBeGreaterThan(0);
     expect(dequeued.length).toBeGreaterThan(0);
     const states = await rowStates(q);
-    for (const d of dequeued) expect(states.get(idOf(d))).toBe(1);
+    const claimed = await inProgress(q);
+    for (const d of dequeued) expect(claimed.has(d)).toBe(true);
     for (const d of taken) expect(states.get(idOf(d))).toBe(10);
   });
 

@@ -2,6 +2,7 @@ import type { Pool } from 'mysql2/promise';
 import type { Clock } from '../../../core/src/util/clock';
 import { ackFailed, ackSucceeded, type AckItem, type QueueHints } from '../datastore/job-acks';
 import { GroupCommit } from '../util/group-commit';
+import type { BrokerWriteRouter } from './broker-write-router';
 
 /** Jobs became pending again (failure acks with attempts left): tell the owning brokers. */
 export type PendingListener = (hints: QueueHints[]) => Promise<void>;
@@ -29,6 +30,8 @@ export class AckBatcher {
     private readonly pool: Pool,
     private readonly clock: Clock,
     private readonly onPending: PendingListener,
+    /** Lease mode: each batch goes to the owning brokers (they settle leases and re-buffer retries) instead of MySQL. */
+    private readonly router?: BrokerWriteRouter,
   ) {
     this.group = new GroupCommit((calls) => this.apply(calls), ACKS_IN_FLIGHT);
   }
@@ -44,6 +47,10 @@ export class AckBatcher {
   }
 
   private async apply(calls: AckCall[]): Promise<void> {
+    if (this.router !== undefined) {
+      await this.router.ack(calls.flatMap((c) => c.succeeded), calls.flatMap((c) => c.failed));
+      return;
+    }
     const now = this.clock.nowMs();
     await ackSucceeded(this.pool, calls.flatMap((c) => c.succeeded), now);
     const failed = calls.flatMap((c) => c.failed);

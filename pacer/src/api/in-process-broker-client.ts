@@ -1,6 +1,7 @@
 import { endpointKey, type BrokerEndpoint } from '../interfaces/partition-directory';
 import {
-  BrokerUnreachableError, type BrokerClient, type BrokerDequeueArgs, type BrokerDequeueReply, type BrokerNotice,
+  BrokerUnreachableError, type BrokerAckArgs, type BrokerAckReply, type BrokerCheckpointArgs, type BrokerCheckpointReply, type BrokerClient,
+  type BrokerDequeueArgs, type BrokerDequeueReply, type BrokerNotice,
 } from '../interfaces/broker-client';
 import { BrokerClosedError, type DequeueBroker } from '../broker/dequeue-broker';
 
@@ -25,16 +26,29 @@ export class InProcessBrokerClient implements BrokerClient {
 
   async dequeue(endpoint: BrokerEndpoint, args: BrokerDequeueArgs): Promise<BrokerDequeueReply> {
     await new Promise<void>((resolve) => setImmediate(resolve));
-    try {
-      return await this.broker(endpoint).dequeue(args);
-    } catch (e) {
-      if (e instanceof BrokerClosedError) throw new BrokerUnreachableError(endpoint, e.message, { cause: e });
-      throw e;
-    }
+    return this.closedAsUnreachable(endpoint, () => this.broker(endpoint).dequeue(args));
   }
 
   async notifyPending(endpoint: BrokerEndpoint, notice: BrokerNotice): Promise<void> {
     await this.broker(endpoint).notifyPending(notice.queue, notice.partitions, notice.earliestRunAfterMs, notice.priorities);
+  }
+
+  ack(endpoint: BrokerEndpoint, args: BrokerAckArgs): Promise<BrokerAckReply> {
+    return this.closedAsUnreachable(endpoint, () => this.broker(endpoint).ack(args.queue, args.succeeded, args.failed));
+  }
+
+  checkpoint(endpoint: BrokerEndpoint, args: BrokerCheckpointArgs): Promise<BrokerCheckpointReply> {
+    return this.closedAsUnreachable(endpoint, () => this.broker(endpoint).checkpoint(args.queue, args.source, args.items));
+  }
+
+  /** A broker shutting down answers as an unreachable one would (the caller routes elsewhere). */
+  private async closedAsUnreachable<T>(endpoint: BrokerEndpoint, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (e) {
+      if (e instanceof BrokerClosedError) throw new BrokerUnreachableError(endpoint, e.message, { cause: e });
+      throw e;
+    }
   }
 
   async close(): Promise<void> {

@@ -20,17 +20,19 @@ import { formatPacerDescriptor, isPacerDescriptor } from '../descriptors/pacer-d
 import type { QueueRegistry} from '../datastore/queue-registry';
 import type { CreateQueueOptions, QueueSettings } from '../datastore/queue-registry';
 import { JobWriter, type JobRow } from '../datastore/job-writer';
-import { ackItems, checkpoint } from '../datastore/job-acks';
+import { ackItems, checkpoint, checkpointRefsOf, type AckItem } from '../datastore/job-acks';
+import { ackInStore } from '../datastore/store-acks';
 import { countJobs, exportJobs, lookupJobs, partitionsOf, scanJobs } from '../datastore/job-queries';
 import { deleteJobs, retryFailed } from '../datastore/job-admin';
 import { monitorPartition, type MonitorSettings } from '../datastore/partition-monitor';
 import { selectRows } from '../datastore/mysql-pool';
-import { sql } from '../datastore/sql-loader';
+import { leaseRuleSql, partitionLeases } from '../datastore/lease-read-rule';
 import { DEFAULT_BODY_REGEX_TIMEOUT_MS, type BodyRegexLimit } from '../datastore/statement-time-limit';
 import type { PendingHint } from '../datastore/job-refs';
 import type { PartitionDirectory } from '../interfaces/partition-directory';
 import type { BrokerClient } from '../interfaces/broker-client';
 import { AckBatcher } from './ack-batcher';
+import { BrokerWriteRouter } from './broker-write-router';
 import { BrokerNotifier } from './broker-notifier';
 import { DequeueRouter } from './dequeue-router';
 import { pacerStatNames } from './pacer-stat-names';
@@ -57,6 +59,8 @@ export interface PacerBackendDeps {
   random?: () => number;
   /** Cluster mode: where refused dequeues are recorded for `/health`. */
   routingHealth?: DequeueRoutingHealth;
+  /** Lease mode (the brokers claim with leases): acks go to the owning brokers (broker-ack-router.ts). */
+  acksThroughBrokers?: boolean;
 }
 
 /**
@@ -70,6 +74,8 @@ export class PacerBackend implements PinLaterBackend {
   private readonly router: DequeueRouter;
   private readonly notifier: BrokerNotifier;
   private readonly acks: AckBatcher;
+  /** Lease mode: acks and checkpoints go to the owning brokers. */
+  private readonly writes: BrokerWriteRouter | undefined;
   private readonly random: () => number;
   private readonly regexLimit: BodyRegexLimit;
   private closing: Promise<void> | undefined;
@@ -83,9 +89,12 @@ export class PacerBackend implements PinLaterBackend {
       ...(deps.routingHealth === undefined ? {} : { health: deps.routingHealth }),
     });
     this.notifier = new BrokerNotifier(deps.directory, deps.brokers, deps.logger, deps.stats);
+    this.writes = deps.acksThroughBrokers === true
+      ? new BrokerWriteRouter(deps.directory, deps.brokers, deps.clock, (succeeded, failed) => this.ackInStore(succeeded, failed))
+      : undefined;
     this.acks = new AckBatcher(deps.pool, deps.clock, async (byQueue) => {
       await Promise.all(byQueue.map((q) => this.notifier.notify(q.queue, q.hints)));
-    });
+    }, this.writes);
     this.random = deps.random ?? Math.random;
     this.regexLimit = {
       limitMs: deps.bodyRegexTimeoutMs ?? DEFAULT_BODY_REGEX_TIMEOUT_MS,
@@ -148,8 +157,14 @@ export class PacerBackend implements PinLaterBackend {
   async checkpointJobs(req: CheckpointRequest): Promise<void> {
     if (req.items.length === 0) return;
     const queue = await this.deps.registry.require(req.queue);
+    if (this.writes !== undefined) {
+      // Resolved before anything is written: a malformed descriptor fails the call, nothing applied.
+      const noops = await this.writes.checkpoint(queue.name, req.source, checkpointRefsOf(queue, req.items));
+      this.countCheckpointNoops(queue.name, noops);
+      return;
+    }
     const { hints, noops } = await checkpoint(this.deps.pool, queue, req.source, req.items, this.deps.clock.nowMs());
-    if (noops > 0) this.deps.stats.incr(backendStatNames.checkpointNoop(this.deps.stats.queueSeries(queue.name)), noops);
+    this.countCheckpointNoops(queue.name, noops);
     await this.notifier.notify(queue.name, hints);
   }
 
@@ -263,12 +278,24 @@ export class PacerBackend implements PinLaterBackend {
 
   /** A dry run's read of one partition and priority: its first `limit` ready jobs, nothing claimed. */
   private async peek(queue: string, partition: number, priority: number, limit: number): Promise<DequeueResult['jobs']> {
-    const rows = await selectRows(this.deps.pool, sql('dry-run'), [queue, partition, priority, this.deps.clock.nowMs(), limit]);
+    const params = [queue, partition, priority, this.deps.clock.nowMs(), ...partitionLeases(queue, partition), limit];
+    const rows = await selectRows(this.deps.pool, leaseRuleSql('dry-run'), params);
     return rows.map((r) => ({
       descriptor: formatPacerDescriptor({ queue, partition, priority, id: Number(r.id) }),
       body: r.body as Buffer, attemptsAllowed: Number(r.attempts_allowed), attemptsRemaining: Number(r.attempts_remaining),
       createdAtMs: Number(r.created_at_ms), updatedAtMs: Number(r.updated_at_ms),
     }));
+  }
+
+  /** Lease mode: acks no broker could take, written here (store-acks.ts); brokers are told about retries. */
+  private async ackInStore(succeeded: AckItem[], failed: AckItem[]): Promise<void> {
+    this.deps.stats.incr(pacerStatNames.acksWithoutBroker, succeeded.length + failed.length);
+    const hints = await ackInStore(this.deps.pool, succeeded, failed, this.deps.clock.nowMs());
+    await Promise.all(hints.map((q) => this.notifier.notify(q.queue, q.hints)));
+  }
+
+  private countCheckpointNoops(queue: string, noops: number): void {
+    if (noops > 0) this.deps.stats.incr(backendStatNames.checkpointNoop(this.deps.stats.queueSeries(queue)), noops);
   }
 
   private notifyRows(queue: string, rows: JobRow[]): Promise<void> {

@@ -18,6 +18,8 @@ export const pacerStatNames = {
   noHealthyShards: 'pacer-dequeue-no-healthy-shards',
   /** "Jobs are pending" notifications a broker did not take; its safety sweep finds the jobs later. */
   notifyFailed: 'pacer-notify-failed',
+  /** Lease mode: acks no broker could take (no owner known, unreachable), written by the API itself. */
+  acksWithoutBroker: 'pacer-acks-without-broker',
   /** Body-regex count/scan/delete statements stopped by their time limit (`bodyRegexTimeoutMs`). */
   bodyRegexTimeout: 'pacer-body-regex-timeout',
 } as const;

@@ -1,8 +1,22 @@
-import type { BrokerStore, ClaimGroup, ClaimOutcome } from '../datastore/broker-store';
+import type { BrokerStore } from '../datastore/broker-store';
+import type { LeaseClaimGroup, LeaseClaimOutcome } from '../datastore/lease-claims';
 import type { Clock } from '../../../core/src/util/clock';
 import { GroupCommit } from '../util/group-commit';
 import type { BrokerCounters } from './broker-counters';
 import type { BrokerInstruments } from './broker-instruments';
+
+/**
+ * How a broker claims: `per-job` updates every claimed job row (claim-jobs.sql); `lease` writes one
+ * lease row per partition and dequeue and leaves the job rows alone (lease-claim-lock.sql, claim-leases-insert.sql; issue 15,
+ * docs/pacer-performance.md "Claim leases").
+ */
+export type ClaimMode = 'per-job' | 'lease';
+
+/** Every claim mode, for configuration schemas. */
+export const CLAIM_MODES = ['per-job', 'lease'] as const;
+
+/** The claim mode of brokers and APIs that do not name one (PACER_CLAIMS, the backend JSON's "claims"). */
+export const DEFAULT_CLAIM_MODE: ClaimMode = 'lease';
 
 /** Claim statements of one broker in flight at once (the next batch forms while they run). */
 export const CLAIMS_IN_FLIGHT = 2;
@@ -14,9 +28,10 @@ export const CLAIMS_IN_FLIGHT = 2;
  * committed.
  */
 export class ClaimBatcher {
-  private readonly group: GroupCommit<ClaimGroup[], ClaimOutcome>;
+  private readonly group: GroupCommit<LeaseClaimGroup[], LeaseClaimOutcome>;
 
   constructor(
+    private readonly mode: ClaimMode,
     private readonly store: BrokerStore,
     private readonly clock: Clock,
     private readonly counters: BrokerCounters,
@@ -25,7 +40,8 @@ export class ClaimBatcher {
     this.group = new GroupCommit((batch) => this.claim(batch.flat()), CLAIMS_IN_FLIGHT);
   }
 
-  submit(groups: ClaimGroup[]): Promise<ClaimOutcome> {
+  /** In per-job mode the groups' lease ids are ignored and the outcome names no lease. */
+  submit(groups: LeaseClaimGroup[]): Promise<LeaseClaimOutcome> {
     return this.group.submit(groups);
   }
 
@@ -34,9 +50,10 @@ export class ClaimBatcher {
     return this.group.flushed();
   }
 
-  private async claim(groups: ClaimGroup[]): Promise<ClaimOutcome> {
+  private async claim(groups: LeaseClaimGroup[]): Promise<LeaseClaimOutcome> {
     this.instruments.claimBatch(groups.reduce((n, g) => n + g.ids.length, 0));
-    const outcome = await this.store.claim(groups, this.clock.nowMs());
+    const nowMs = this.clock.nowMs();
+    const outcome = this.mode === 'lease' ? await this.store.claimLeases(groups, nowMs) : { ...(await this.store.claim(groups, nowMs)), leases: [] };
     this.counters.claimBatches += 1;
     this.counters.claimedJobs += outcome.claimed.size;
     return outcome;

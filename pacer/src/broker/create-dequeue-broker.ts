@@ -9,6 +9,7 @@ import { BROKER_DEFAULTS } from '../config';
 import { DequeueBroker } from './dequeue-broker';
 import { noopBrokerInstruments, type BrokerInstruments } from './broker-instruments';
 import type { BufferSettings } from './owned-partition';
+import { DEFAULT_CLAIM_MODE, type ClaimMode } from './claim-batcher';
 
 export interface CreateDequeueBrokerOptions {
   brokerId: string;
@@ -24,6 +25,8 @@ export interface CreateDequeueBrokerOptions {
   logger?: Logger;
   /** OpenTelemetry instruments from the process's meter; default: no-op (nothing exported). */
   instruments?: BrokerInstruments;
+  /** Claim leases (default) or per-job claims (claim-batcher.ts). */
+  claims?: ClaimMode;
 }
 
 /** A dequeue broker with PinLater's monitor defaults; owns nothing until `assign` (or autoAssign). */
@@ -47,5 +50,6 @@ export function createDequeueBroker(options: CreateDequeueBrokerOptions): Dequeu
     monitor: { ...PINLATER_MONITOR_DEFAULTS, enabled: true, ...options.monitor },
     autoAssign: options.autoAssign ?? false,
     instruments: options.instruments ?? noopBrokerInstruments(),
+    claims: options.claims ?? DEFAULT_CLAIM_MODE,
   });
 }

@@ -6,14 +6,20 @@ import type { DequeuedJob } from '../../../core/src/types/job';
 import { coerceError } from '../../../core/src/errors/coerce-error';
 import { errorTypeOf } from '../../../core/src/telemetry/tracing';
 import type { PartitionOwnership } from '../interfaces/partition-ownership';
-import { BrokerStore, type BufferedJob, type ClaimGroup, type ClaimOutcome } from '../datastore/broker-store';
+import { BrokerStore, type BufferedJob } from '../datastore/broker-store';
+import type { LeaseClaimOutcome } from '../datastore/lease-claims';
 import { assignOwner, releaseOwner, type OwnerRef } from '../datastore/partition-owners';
 import { monitorPartition, type MonitorSettings, type PartitionMonitorCounts } from '../datastore/partition-monitor';
 import { QueueRegistry } from '../datastore/queue-registry';
 import { formatPacerDescriptor } from '../descriptors/pacer-descriptor';
 import { newBrokerCounters, type BrokerCounters } from './broker-counters';
 import type { BrokerInstruments } from './broker-instruments';
-import { ClaimBatcher } from './claim-batcher';
+import { ClaimBatcher, type ClaimMode } from './claim-batcher';
+import { PartitionLeases } from './partition-leases';
+import { LeaseKeeper } from './lease-keeper';
+import type { AckItem, CheckpointRef } from '../datastore/job-acks';
+import { LeaseOwnerFencedError } from '../datastore/lease-checkpoints';
+import type { LeaseClaimGroup } from '../datastore/lease-claims';
 import { OwnedPartition, type BufferSettings } from './owned-partition';
 
 export interface DequeueBrokerOptions {
@@ -36,6 +42,8 @@ export interface DequeueBrokerOptions {
   autoAssign: boolean;
   /** OpenTelemetry instruments (broker-instruments.ts); no-op ones when the process exports nothing. */
   instruments: BrokerInstruments;
+  /** How claims are recorded (claim-batcher.ts): one lease row per claim batch, or per job row. */
+  claims: ClaimMode;
 }
 
 export interface PartitionInfo {
@@ -63,6 +71,8 @@ export class DequeueBroker implements PartitionOwnership {
   private readonly store: BrokerStore;
   private readonly registry: QueueRegistry;
   private readonly batcher: ClaimBatcher;
+  /** Claim leases: acks, takeover loads and lease deletion (lease-keeper.ts). */
+  private readonly keeper: LeaseKeeper;
   private readonly active = new Set<Promise<unknown>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private closing: Promise<void> | undefined;
@@ -75,7 +85,9 @@ export class DequeueBroker implements PartitionOwnership {
   constructor(private readonly options: DequeueBrokerOptions) {
     this.store = new BrokerStore(options.pool);
     this.registry = new QueueRegistry(options.pool, options.clock, { numPartitions: 1, numPriorities: 1, cacheMs: 60_000 });
-    this.batcher = new ClaimBatcher(this.store, options.clock, this.counters, options.instruments);
+    this.batcher = new ClaimBatcher(options.claims, this.store, options.clock, this.counters, options.instruments);
+    this.keeper = new LeaseKeeper(options.pool, options.clock, options.logger);
+    this.every(LEASE_DELETE_EVERY_MS, () => this.keeper.deleteEmptied());
     options.instruments.observePartitions(this);
     if (options.safetySweepMs > 0) this.every(options.safetySweepMs, () => this.sweepOnce());
     if (options.monitor.enabled) this.every(options.monitor.periodMs, () => this.runMonitor());
@@ -148,6 +160,53 @@ export class DequeueBroker implements PartitionOwnership {
     }
   }
 
+  /**
+   * Acks of `queue`'s jobs (lease mode routes every ack to the owning broker: only it knows which
+   * lease claims a job). Jobs of partitions this broker does not own are not acked: their
+   * partitions come back in `notOwned`, for the caller to ask the new owner. Replies after the acks
+   * committed; retried jobs are re-buffered when due.
+   */
+  ack(queue: string, succeeded: AckItem[], failed: AckItem[]): Promise<{ notOwned: number[] }> {
+    this.assertOpen();
+    const run = this.ownedOf(queue, [...succeeded, ...failed]).then(async ({ owned, notOwned }) => {
+      const mine = (a: AckItem): boolean => owned.has(a.ref.partition);
+      await this.keeper.ack(owned, succeeded.filter(mine), failed.filter(mine));
+      return { notOwned };
+    });
+    return this.track(run);
+  }
+
+  /** The partitions of `items` this broker owns and serves now (taking them with autoAssign), and the others. */
+  private async ownedOf(queue: string, items: ReadonlyArray<{ ref: { partition: number } }>): Promise<{ owned: Map<number, OwnedPartition>; notOwned: number[] }> {
+    const owned = new Map<number, OwnedPartition>();
+    const notOwned = new Set<number>();
+    for (const { ref } of items) {
+      if (owned.has(ref.partition) || notOwned.has(ref.partition)) continue;
+      const part = this.suspended ? undefined : this.parts.get(partKey(queue, ref.partition)) ?? (await this.maybeAutoAssign(queue, ref.partition));
+      if (part === undefined) notOwned.add(ref.partition);
+      else owned.set(ref.partition, part);
+    }
+    return { owned, notOwned: [...notOwned] };
+  }
+
+  /**
+   * Checkpoints of `queue`'s jobs (lease mode routes them to the owning broker, as acks). Items of
+   * partitions this broker does not own are not applied: their partitions come back in `notOwned`.
+   * Returns how many applied items changed nothing (PinLater's checkpoint no-ops).
+   */
+  checkpoint(queue: string, source: string, refs: CheckpointRef[]): Promise<{ notOwned: number[]; noops: number }> {
+    this.assertOpen();
+    const run = this.ownedOf(queue, refs).then(async ({ owned, notOwned }) => {
+      const mine = refs.filter((c) => owned.has(c.ref.partition));
+      const noops = await this.keeper.checkpoint(owned, queue, source, mine).catch((e: unknown) => {
+        if (e instanceof LeaseOwnerFencedError) this.onFenced(e.owner);
+        throw e;
+      });
+      return { notOwned, noops };
+    });
+    return this.track(run);
+  }
+
   /** One monitor pass over every owned partition (also run by the timer). */
   async runMonitor(): Promise<Map<string, PartitionMonitorCounts>> {
     const report = new Map<string, PartitionMonitorCounts>();
@@ -158,6 +217,8 @@ export class DequeueBroker implements PartitionOwnership {
         continue;
       }
       report.set(partKey(part.owner.queue, part.owner.partition), counts);
+      part.leases.dropLeases(counts.settledLeaseIds ?? []);
+      await this.keeper.collect(part);
       this.options.instruments.claimsTimedOut(part.owner.queue, counts.timeoutRetry, counts.timeoutDone);
       if (counts.timeoutRetry > 0) part.markPending(undefined);
     }
@@ -186,7 +247,14 @@ export class DequeueBroker implements PartitionOwnership {
     const next = await assignOwner(this.options.pool, this.options.clock, queue, partition, this.options.brokerId, epoch);
     this.drop(queue, partition);
     const owner: OwnerRef = { queue, partition, ownerId: this.options.brokerId, epoch: next };
-    const part = new OwnedPartition(owner, settings.numPriorities, this.store, this.options.clock, this.options.buffer, this.counters, this.options.logger, this.options.instruments);
+    // In both claim modes: a per-job broker honours the leases a lease-mode owner left (a rollback).
+    const leases = new PartitionLeases(next);
+    const part = new OwnedPartition(
+      owner, settings.numPriorities, this.store, this.options.clock, this.options.buffer, this.counters, this.options.logger, this.options.instruments,
+      leases, (ids) => this.keeper.emptied(owner, ids),
+    );
+    // Before serving: the previous owners' open leases, so their jobs are not served again.
+    await this.keeper.load(part);
     this.parts.set(partKey(queue, partition), part);
     this.options.logger.info({ queue, partition, epoch: next }, 'assigned partition');
     await part.refill().catch((e: unknown) => this.options.logger.warn({ err: coerceError(e), queue, partition }, 'initial refill failed'));
@@ -259,8 +327,10 @@ export class DequeueBroker implements PartitionOwnership {
   }
 
   private async claimPicks(picks: Pick[], args: BrokerDequeueArgs, notOwned: number[]): Promise<DequeuedJob[]> {
-    const groups: ClaimGroup[] = picks.map((p) => ({ owner: p.part.owner, claimDescriptor: args.claimDescriptor, ids: p.jobs.map((j) => j.id) }));
-    let outcome: ClaimOutcome;
+    const groups: LeaseClaimGroup[] = picks.map((p) => ({
+      owner: p.part.owner, claimDescriptor: args.claimDescriptor, ids: p.jobs.map((j) => j.id), leaseId: this.options.claims === 'lease' ? p.part.leases.nextLeaseId() : 0n,
+    }));
+    let outcome: LeaseClaimOutcome;
     try {
       outcome = await this.batcher.submit(groups);
     } catch (e) {
@@ -271,6 +341,10 @@ export class DequeueBroker implements PartitionOwnership {
     for (const owner of outcome.fenced) {
       if (owner.queue === args.queue && !notOwned.includes(owner.partition)) notOwned.push(owner.partition);
       this.onFenced(owner);
+    }
+    for (const lease of outcome.leases) {
+      const part = picks.find((p) => p.part.owner === lease.owner)?.part;
+      part?.leases.add({ leaseId: lease.leaseId, claimDescriptor: lease.claimDescriptor, claimedAtMs: outcome.atMs }, lease.jobIds);
     }
     const out: DequeuedJob[] = [];
     for (const p of picks) {
@@ -364,6 +438,9 @@ export class BrokerClosedError extends Error {
     this.name = 'BrokerClosedError';
   }
 }
+
+/** How often claim leases whose jobs are all settled are deleted (one fenced DELETE per partition). */
+export const LEASE_DELETE_EVERY_MS = 1000;
 
 /** How far before the previous sweep a sweep's probe looks (commit latency, clock skew). */
 export const SWEEP_LOOKBACK_MS = 2000;

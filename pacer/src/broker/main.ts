@@ -38,6 +38,7 @@ const FLAGS: Record<string, string> = {
   monitorPeriodMs: 'PACER_MONITOR_PERIOD_MS', safetySweepMs: 'PACER_SAFETY_SWEEP_MS', fullSweepEvery: 'PACER_FULL_SWEEP_EVERY', logLevel: 'PACER_LOG_LEVEL',
   zk: 'PACER_ZK_CONNECT', cluster: 'PACER_CLUSTER', sessionTimeoutMs: 'PACER_ZK_SESSION_TIMEOUT_MS',
   drainTimeoutMs: 'PACER_DRAIN_TIMEOUT_MS', drainLingerMs: 'PACER_DRAIN_LINGER_MS', adminPort: 'PACER_ADMIN_PORT', adminHost: 'PACER_ADMIN_HOST',
+  claims: 'PACER_CLAIMS',
 };
 
 function parseArgs(argv: string[]): BrokerConfig {
@@ -56,6 +57,7 @@ function parseArgs(argv: string[]): BrokerConfig {
     .option('--monitor-period-ms <ms>', 'monitor period (PACER_MONITOR_PERIOD_MS)')
     .option('--safety-sweep-ms <ms>', 'probe owned partitions for jobs whose notification was lost this often, 0 = never (PACER_SAFETY_SWEEP_MS, default 5000)')
     .option('--full-sweep-every <n>', 'every Nth safety sweep re-reads every owned partition (PACER_FULL_SWEEP_EVERY, default 12)')
+    .option('--claims <mode>', "how claims are recorded: 'lease' (one lease row per claim batch; acks come through the broker) or 'per-job' (every job row written at claim and ack) (PACER_CLAIMS, default lease)")
     .option('--log-level <level>', 'pino level (PACER_LOG_LEVEL)')
     .option('--zk <connect>', 'cluster mode: ZooKeeper host:port[/chroot] (PACER_ZK_CONNECT)')
     .option('--cluster <name>', 'cluster name (PACER_CLUSTER, default pacer)')
@@ -85,7 +87,7 @@ async function main(): Promise<void> {
   const instruments = new BrokerInstruments(telemetry.meter);
   const broker = createDequeueBroker({
     brokerId: config.brokerId, mysql: config.mysql, buffer: config.buffer, safetySweepMs: config.safetySweepMs, fullSweepEvery: config.fullSweepEvery,
-    monitor: config.monitor, autoAssign: config.assign === 'all', logger, instruments,
+    monitor: config.monitor, autoAssign: config.assign === 'all', logger, instruments, claims: config.claims,
   });
   if (config.assign !== 'all') {
     for (const a of config.assign) for (const p of a.partitions) await broker.assign(a.queue, p);

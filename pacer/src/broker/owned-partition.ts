@@ -5,6 +5,7 @@ import type { OwnerRef } from '../datastore/partition-owners';
 import type { BrokerCounters } from './broker-counters';
 import type { BrokerInstruments } from './broker-instruments';
 import { ReadyBuffer } from './ready-buffer';
+import type { PartitionLeases } from './partition-leases';
 
 export interface BufferSettings {
   /** Jobs read per refill of one priority (the buffer holds about this many). */
@@ -49,6 +50,10 @@ export class OwnedPartition {
     private readonly counters: BrokerCounters,
     private readonly logger: Logger,
     private readonly instruments: BrokerInstruments,
+    /** The partition's open claim leases (their jobs are never buffered); empty unless leases were written. */
+    readonly leases: PartitionLeases,
+    /** Leases whose jobs the refill found all settled elsewhere (the broker deletes them). */
+    private readonly onLeasesEmptied: (leaseIds: bigint[]) => void,
   ) {
     this.buffers = Array.from({ length: numPriorities }, () => new ReadyBuffer());
     this.complete = new Array<boolean>(numPriorities).fill(false);
@@ -127,6 +132,7 @@ export class OwnedPartition {
     if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
     for (const b of this.buffers) b.clear();
+    this.leases.clear();
   }
 
   /** Resolves when no refill runs. */
@@ -153,9 +159,10 @@ export class OwnedPartition {
 
   private async refillPriority(priority: number, nowMs: number): Promise<number> {
     const buffer = this.buffer(priority) as ReadyBuffer;
-    const limit = this.settings.capacityPerPriority + this.inflight.size;
+    const limit = this.settings.capacityPerPriority + this.inflight.size + this.leases.jobCount;
     const ids = await this.store.readyIds(this.owner.queue, this.owner.partition, priority, nowMs, limit);
-    const fresh = ids.filter((id) => !buffer.has(id) && !this.inflight.has(id));
+    await this.releaseSettled(ids);
+    const fresh = ids.filter((id) => !buffer.has(id) && !this.inflight.has(id) && !this.leases.has(id));
     const jobs = await this.store.pendingByIds(fresh);
     if (!this.closed) buffer.add(jobs.filter((j) => !this.inflight.has(j.id)));
     this.complete[priority - 1] = ids.length < limit;
@@ -163,6 +170,20 @@ export class OwnedPartition {
     if (jobs.length === 0) this.counters.emptyRefills += 1;
     this.instruments.refillRead(jobs.length > 0);
     return jobs.length;
+  }
+
+  /**
+   * Ready rows (state 0, due) that the lease map still holds are re-read: a failure ack
+   * with a retry, a claim timeout or a later lease settled them (settled_lease), and they are then
+   * released so this refill buffers them. Rows still claimed stay out of the buffer.
+   */
+  private async releaseSettled(ids: number[]): Promise<void> {
+    const leases = this.leases;
+    const held = ids.filter((id) => leases.has(id));
+    if (held.length === 0) return;
+    const rows = await this.store.settledRows(held);
+    const emptied = leases.settle(leases.settledCheck(rows, held));
+    if (emptied.length > 0) this.onLeasesEmptied?.(emptied);
   }
 
   private needsRefill(priority: number): boolean {

@@ -3,6 +3,8 @@ import { execute, selectRows, type Row } from './mysql-pool';
 import type { OwnerRef } from './partition-owners';
 import { withMysqlRetries } from '../../../core/src/sql/mysql-retry';
 import { sql, sqlWithSlots } from './sql-loader';
+import { claimLeases, type LeaseClaimGroup, type LeaseClaimOutcome } from './lease-claims';
+import { settledRows, type SettledRow } from './lease-acks';
 
 /** A pending job as a broker buffers it (immutable while pending: only its state can change). */
 export interface BufferedJob {
@@ -70,6 +72,16 @@ export class BrokerStore {
    */
   claim(groups: ClaimGroup[], nowMs: number): Promise<ClaimOutcome> {
     return withMysqlRetries(() => this.claimOnce(groups, nowMs));
+  }
+
+  /** Lease mode's claim of a claim batch (lease-claims.ts): one lease row per group, no job row written. */
+  claimLeases(groups: LeaseClaimGroup[], nowMs: number): Promise<LeaseClaimOutcome> {
+    return claimLeases(this.pool, groups, nowMs);
+  }
+
+  /** Whether leased jobs are still claimed (lease mode's refill and GC; lease-acks.ts). */
+  settledRows(ids: number[]): Promise<SettledRow[]> {
+    return settledRows(this.pool, ids);
   }
 
   private async claimOnce(groups: ClaimGroup[], nowMs: number): Promise<ClaimOutcome> {

@@ -1,7 +1,7 @@
 import type { Pool } from 'mysql2/promise';
 import { checkLeaseId, epochOfLeaseId } from './claim-lease-id';
 import { decodeJobIds, encodeJobIds } from './claim-lease-job-ids';
-import { executeRetried, selectRows, type Row } from './mysql-pool';
+import { execute, executeRetried, selectRows, type Queryable, type Row } from './mysql-pool';
 import type { OwnerRef } from './partition-owners';
 import { sql, sqlWithSlots } from './sql-loader';
 import { CLAIM_DESCRIPTOR_MAX_CHARS } from './tables';
@@ -60,6 +60,21 @@ export async function insertLeases(pool: Pool, leases: readonly ClaimLease[]): P
   return splitWritten(pool, leases);
 }
 
+/**
+ * insertLeases inside the caller's transaction (`conn` of withTransaction; no retry of its own: a
+ * deadlock rolls back the whole transaction, which the caller retries). The outcome says which
+ * leases were written; a rejected one's owner no longer holds its partition at its epoch.
+ */
+export async function insertLeasesIn(conn: Queryable, leases: readonly ClaimLease[]): Promise<LeaseInsertOutcome> {
+  if (leases.length === 0) return { written: [], rejected: [] };
+  const rowParams = leases.map(leaseRowParams);
+  const owners = batchOwners(leases);
+  const text = sqlWithSlots('claim-leases-insert', { leaseRows: leases.map(() => sql('claim-lease-row')).join(' UNION ALL ') });
+  const header = await execute(conn, text, [...rowParams.flat(), owners.map((o) => [o.queue, o.partition, o.ownerId, o.epoch])]);
+  if (header.affectedRows === leases.length) return { written: [...leases], rejected: [] };
+  return splitWritten(conn, leases);
+}
+
 /** One page of the partition's leases, in lease id order (a broker taking the partition over loads them all, page by page). */
 export async function liveLeases(pool: Pool, queue: string, partition: number, page: LeasePage): Promise<ClaimLease[]> {
   if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > MAX_LEASE_PAGE) {
@@ -114,8 +129,8 @@ function batchOwners(leases: readonly ClaimLease[]): OwnerRef[] {
 }
 
 /** After a partial insert: which leases exist with their own owner and epoch (claim-leases-written.sql). */
-async function splitWritten(pool: Pool, leases: readonly ClaimLease[]): Promise<LeaseInsertOutcome> {
-  const rows = await selectRows(pool, sql('claim-leases-written'), [leases.map((l) => [l.owner.queue, l.owner.partition, l.leaseId])]);
+async function splitWritten(db: Queryable, leases: readonly ClaimLease[]): Promise<LeaseInsertOutcome> {
+  const rows = await selectRows(db, sql('claim-leases-written'), [leases.map((l) => [l.owner.queue, l.owner.partition, l.leaseId])]);
   const found = new Set(rows.map((r) => writtenKey(String(r.queue), Number(r.part), bigintOf(r.lease_id), String(r.owner_id), Number(r.epoch))));
   const outcome: LeaseInsertOutcome = { written: [], rejected: [] };
   for (const l of leases) {

@@ -69,16 +69,27 @@ export async function ackFailed(pool: Pool, acks: AckItem[], nowMs: number): Pro
  * ids, each job's items applied in request order (so duplicates behave as one-by-one). Returns where
  * jobs moved to pending and how many items were no-ops.
  */
-export async function checkpoint(
+export function checkpoint(
   pool: Pool, queue: QueueSettings, source: string, items: CheckpointItem[], nowMs: number,
 ): Promise<{ hints: PendingHint[]; noops: number }> {
-  const refs = items.map((item) => ({ ref: resolveRef(item.descriptor, queue), item }));
+  return checkpointRefs(pool, queue.name, source, checkpointRefsOf(queue, items), nowMs);
+}
+
+/** Resolves a checkpoint request's descriptors (malformed/foreign → UNKNOWN, before anything is written). */
+export function checkpointRefsOf(queue: QueueSettings, items: CheckpointItem[]): CheckpointRef[] {
+  return items.map((item) => ({ ref: resolveRef(item.descriptor, queue), item }));
+}
+
+/** `checkpoint` of resolved items (per-job claims: rows in state IN_PROGRESS). */
+export async function checkpointRefs(
+  pool: Pool, queueName: string, source: string, refs: CheckpointRef[], nowMs: number,
+): Promise<{ hints: PendingHint[]; noops: number }> {
   const hints = new Map<number, PendingHint>();
   let noops = 0;
   for (const group of checkpointGroups(refs, nowMs)) {
     const { item } = group[0] as CheckpointRef;
     const runAfterMs = item.runAfterMs ?? nowMs;
-    const members = group.map((g) => ({ queue: queue.name, ref: g.ref }));
+    const members = group.map((g) => ({ queue: queueName, ref: g.ref }));
     const header = await executeRetried(pool, sql('checkpoint-job'), [
       ...checkpointSet(item, runAfterMs, nowMs), ids(members), tuples(members), source,
     ]);
@@ -93,7 +104,8 @@ export async function checkpoint(
   return { hints: [...hints.values()], noops };
 }
 
-interface CheckpointRef {
+/** One checkpoint item with its resolved job. */
+export interface CheckpointRef {
   ref: PacerJobRef;
   item: CheckpointItem;
 }
@@ -103,7 +115,7 @@ interface CheckpointRef {
  * item joins the newest group of its kind only if that group does not hold its id yet and comes
  * after the group of the id's previous item.
  */
-function checkpointGroups(refs: CheckpointRef[], nowMs: number): CheckpointRef[][] {
+export function checkpointGroups(refs: CheckpointRef[], nowMs: number): CheckpointRef[][] {
   const groups: Array<{ key: string; ids: Set<number>; items: CheckpointRef[] }> = [];
   const newestOfKind = new Map<string, number>();
   const lastGroupOfId = new Map<number, number>();
@@ -126,7 +138,8 @@ function checkpointGroups(refs: CheckpointRef[], nowMs: number): CheckpointRef[]
   return groups.map((g) => g.items);
 }
 
-function checkpointSet(item: CheckpointItem, runAfterMs: number, nowMs: number): unknown[] {
+/** checkpoint-job.sql's SET parameters for one item (lease-checkpoint.sql takes the same). */
+export function checkpointSet(item: CheckpointItem, runAfterMs: number, nowMs: number): unknown[] {
   const attempts = item.numOfAttemptsAllowed ?? null;
   const prepend = item.prependCustomStatus ?? null;
   const hasBody = item.newBody !== undefined;

@@ -3,10 +3,15 @@ import type { DeleteJobsRequest, RetryFailedRequest } from '../../../core/src/ty
 import { executeRetried } from './mysql-pool';
 import { sql } from './sql-loader';
 import { prioritiesOf, regexParam } from './job-queries';
+import { leasedWanted, leaseRuleSql, queueLeases, storedStates } from './lease-read-rule';
 import type { QueueSettings } from './queue-registry';
 import { limitedDelete, type BodyRegexLimit } from './statement-time-limit';
 
-/** retryFailedJobs: FAILED → PENDING, up to `limit` (PinLater has no ORDER BY either). */
+/**
+ * retryFailedJobs: FAILED → PENDING, up to `limit` (PinLater has no ORDER BY either). Claim leases
+ * change nothing here: a FAILED row is never leased, and the row keeps its settled_lease, so the
+ * lease whose claim it settled cannot hold it again once it is PENDING.
+ */
 export async function retryFailed(pool: Pool, queue: QueueSettings, req: RetryFailedRequest, nowMs: number): Promise<number> {
   const [priority] = prioritiesOf(queue, req.priority) as [number];
   if (req.limit <= 0) return 0;
@@ -15,12 +20,17 @@ export async function retryFailed(pool: Pool, queue: QueueSettings, req: RetryFa
   return header.affectedRows;
 }
 
-/** deleteJobs of one state and priority, optional body regex (then under `regexLimit`). */
+/**
+ * deleteJobs of one state and priority, optional body regex (then under `regexLimit`), states read
+ * by the claim lease rule (lease-read-rule.ts): PENDING never deletes a row a lease holds,
+ * IN_PROGRESS deletes those rows too; the limit applies to the total.
+ */
 export async function deleteJobs(pool: Pool, queue: QueueSettings, req: DeleteJobsRequest, regexLimit: BodyRegexLimit): Promise<number> {
   const [priority] = prioritiesOf(queue, req.priority) as [number];
   if (req.limit <= 0) return 0;
   const regex = regexParam(req.bodyRegex);
   if (regex !== null) return limitedDelete(pool, { queue: queue.name, state: req.state, priority, regex, max: req.limit }, regexLimit);
-  const header = await executeRetried(pool, sql('delete-jobs'), [queue.name, req.state, priority, regex, regex, req.limit]);
+  const params = [queue.name, storedStates(req.state), priority, regex, regex, ...queueLeases(queue.name), leasedWanted(req.state), req.limit];
+  const header = await executeRetried(pool, leaseRuleSql('delete-jobs'), params);
   return header.affectedRows;
 }

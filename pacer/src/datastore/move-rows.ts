@@ -1,9 +1,10 @@
 import type { Pool } from 'mysql2/promise';
 import type { PortableJob } from '../../../core/src/types/job';
-import type { JobState } from '../../../core/src/types/job-state';
+import { JobState } from '../../../core/src/types/job-state';
 import { withMysqlRetries } from '../../../core/src/sql/mysql-retry';
 import { formatPacerDescriptor, type PacerJobRef } from '../descriptors/pacer-descriptor';
-import { execute, executeRetried, selectRows, withTransaction, type Row } from './mysql-pool';
+import { leaseRuleSql, partitionLeases, partitionRangeLeases } from './lease-read-rule';
+import { execute, executeRetried, selectRows, withTransaction, type Queryable, type Row } from './mysql-pool';
 import { moveBand, TAKEN_OFFSET } from './move-states';
 import { sql } from './sql-loader';
 
@@ -42,13 +43,15 @@ export function refOfRow(queue: string, r: Row): PacerJobRef {
  * Takes up to `limit` jobs of (queue, state, priority) out of service, earliest run-after first
  * over all `partitions`: candidates per partition (no lock), merged; then, in one transaction, the
  * candidates still in the state are row-locked and moved to 10 + state. Returns exactly the rows
- * this call took, as they were. Candidates claimed or deleted meanwhile are skipped.
+ * this call took, as they were. Candidates claimed or deleted meanwhile are skipped. A PENDING job
+ * a claim lease holds is IN_PROGRESS (lease-read-rule.ts): never a candidate, and a lease written
+ * while the candidates were read is checked after the row locks (move-take-leased.sql).
  */
 export async function takeJobs(
   pool: Pool, queue: string, partitions: readonly number[], state: JobState, priority: number, limit: number,
 ): Promise<Row[]> {
   const perPartition = await Promise.all(
-    partitions.map((p) => selectRows(pool, sql('move-take-candidates'), [queue, p, state, priority, limit])),
+    partitions.map((p) => selectRows(pool, leaseRuleSql('move-take-candidates'), [queue, p, state, priority, ...partitionLeases(queue, p), limit])),
   );
   const ids = perPartition
     .flat()
@@ -57,12 +60,20 @@ export async function takeJobs(
     .map((r) => Number(r.id));
   if (ids.length === 0) return [];
   const rows = await withMysqlRetries(() => withTransaction(pool, async (conn) => {
-    const locked = await selectRows(conn, sql('move-take-lock'), [ids, queue, priority, state]);
+    const locked = await withoutLeased(conn, queue, partitions, state, await selectRows(conn, sql('move-take-lock'), [ids, queue, priority, state]));
     if (locked.length > 0) await execute(conn, sql('move-take'), [TAKEN_OFFSET, locked.map((r) => Number(r.id)), state]);
     return locked;
   }));
   const order = new Map(ids.map((id, i) => [id, i]));
   return rows.sort((a, b) => (order.get(Number(a.id)) ?? 0) - (order.get(Number(b.id)) ?? 0));
+}
+
+/** The locked PENDING rows no claim lease holds (read after the row locks: move-take-leased.sql); other states as they are. */
+async function withoutLeased(conn: Queryable, queue: string, partitions: readonly number[], state: JobState, locked: Row[]): Promise<Row[]> {
+  if (state !== JobState.PENDING || locked.length === 0) return locked;
+  const params = [...partitionRangeLeases(queue, partitions), locked.map((r) => Number(r.id))];
+  const leased = new Set((await selectRows(conn, leaseRuleSql('move-take-leased'), params)).map((r) => Number(r.id)));
+  return leased.size === 0 ? locked : locked.filter((r) => !leased.has(Number(r.id)));
 }
 
 /** Up to `limit` jobs of the band starting at `offset` (taken or staged), partition by partition, by id. */

@@ -1,6 +1,7 @@
 import type { Pool } from 'mysql2/promise';
 import { JobState } from '../../../core/src/types/job-state';
 import { execute, withTransaction } from './mysql-pool';
+import { timeOutLeasesIn } from './lease-settlement';
 import { holdsOwnership, type OwnerRef } from './partition-owners';
 import { sql } from './sql-loader';
 
@@ -17,6 +18,11 @@ export interface PartitionMonitorCounts {
   timeoutRetry: number;
   succeededGc: number;
   failedGc: number;
+  /**
+   * Claim leases this pass timed out and deleted (their jobs count in timeoutDone/timeoutRetry);
+   * absent when none. A lease-mode broker drops them from its lease map.
+   */
+  settledLeaseIds?: bigint[];
 }
 
 export const PINLATER_MONITOR_DEFAULTS: MonitorSettings & { periodMs: number } = {
@@ -29,22 +35,29 @@ export const PINLATER_MONITOR_DEFAULTS: MonitorSettings & { periodMs: number } =
 
 /**
  * One monitor pass over one partition (FACTS §5.7): claim timeouts (last attempt → FAILED, else
- * PENDING with one attempt consumed, run_after unchanged), then GC of SUCCEEDED/FAILED by run_after
- * age. With `owner`, everything runs in one transaction guarded by the partition's epoch, so a
- * stale broker's monitor changes nothing; `null` (admin `runMonitorOnce`) runs unguarded.
- * Returns `undefined` when the owner was fenced.
+ * PENDING with one attempt consumed, run_after unchanged) of per-job claims, then of claim leases
+ * (lease-settlement.ts; their counts add to the same totals), then GC of SUCCEEDED/FAILED by
+ * completion age. With `owner`, everything runs in one transaction guarded by the partition's
+ * epoch, so a stale broker's monitor changes nothing; `null` (admin `runMonitorOnce`) runs
+ * unguarded. Returns `undefined` when the owner was fenced.
  */
 export async function monitorPartition(
   pool: Pool, settings: MonitorSettings, queue: string, partition: number, nowMs: number, owner: OwnerRef | null,
 ): Promise<PartitionMonitorCounts | undefined> {
   const claimedBefore = nowMs - settings.claimTimeoutMs;
   const n = settings.updateMaxSize;
-  const run = async (db: Pool | Parameters<typeof holdsOwnership>[0]): Promise<PartitionMonitorCounts> => ({
-    timeoutDone: (await execute(db, sql('monitor-timeout-done'), [nowMs, queue, partition, claimedBefore, n])).affectedRows,
-    timeoutRetry: (await execute(db, sql('monitor-timeout-retry'), [nowMs, queue, partition, claimedBefore, n])).affectedRows,
-    succeededGc: (await execute(db, sql('monitor-gc'), [queue, partition, JobState.SUCCEEDED, nowMs - settings.succeededTtlMs, n])).affectedRows,
-    failedGc: (await execute(db, sql('monitor-gc'), [queue, partition, JobState.FAILED, nowMs - settings.failedTtlMs, n])).affectedRows,
-  });
+  const run = async (db: Pool | Parameters<typeof holdsOwnership>[0]): Promise<PartitionMonitorCounts> => {
+    const timeoutDone = (await execute(db, sql('monitor-timeout-done'), [nowMs, queue, partition, claimedBefore, n])).affectedRows;
+    const timeoutRetry = (await execute(db, sql('monitor-timeout-retry'), [nowMs, queue, partition, claimedBefore, n])).affectedRows;
+    const leases = await timeOutLeasesIn(db, { queue, partition, claimedBeforeMs: claimedBefore, nowMs, maxJobs: n });
+    const counts: PartitionMonitorCounts = {
+      timeoutDone: timeoutDone + leases.timeoutDone,
+      timeoutRetry: timeoutRetry + leases.timeoutRetry,
+      succeededGc: (await execute(db, sql('monitor-gc'), [queue, partition, JobState.SUCCEEDED, nowMs - settings.succeededTtlMs, n])).affectedRows,
+      failedGc: (await execute(db, sql('monitor-gc'), [queue, partition, JobState.FAILED, nowMs - settings.failedTtlMs, n])).affectedRows,
+    };
+    return leases.leaseIds.length === 0 ? counts : { ...counts, settledLeaseIds: leases.leaseIds };
+  };
   if (owner === null) return run(pool);
   return withTransaction(pool, async (conn) => ((await holdsOwnership(conn, owner)) ? run(conn) : undefined));
 }

@@ -14,14 +14,22 @@ export type SqlName =
   | 'claim-jobs' | 'claim-descriptor-case' | 'claim-readback'
   | 'claim-leases-insert' | 'claim-lease-row' | 'claim-leases-written' | 'claim-leases-live' | 'claim-leases-delete'
   | 'ack-succeeded' | 'ack-failed-done' | 'ack-failed-retry' | 'checkpoint-job'
+  // lease mode (issue 15): the claim and the acks of lease-claimed jobs
+  | 'lease-claim-lock' | 'lease-ack-succeeded' | 'lease-ack-failed-done' | 'lease-ack-failed-retry' | 'lease-settled-check'
+  | 'lease-checkpoint-match' | 'lease-checkpoint' | 'lease-of-jobs'
   | 'lookup-jobs' | 'count-jobs' | 'scan-jobs' | 'retry-failed' | 'delete-jobs' | 'export-jobs'
   | 'monitor-timeout-done' | 'monitor-timeout-retry' | 'monitor-gc' | 'dry-run'
+  // claim leases in the monitor and at takeover (issue 15, lease-settlement.ts): lease timeouts, open jobs
+  | 'lease-timeout-expired' | 'lease-timeout-open' | 'lease-timeout-done' | 'lease-timeout-retry' | 'lease-timeout-delete'
+  | 'lease-open-jobs'
   | 'queue-lock-partitions' | 'queue-set-partitions'
   | 'delete-jobs-select-ids' | 'delete-jobs-by-ids'
+  // claim leases on the read and admin paths (issue 15): THE RULE's fragment, the dequeue router's ready probe
+  | 'leased-jobs' | 'ready-probe'
   | 'migrations-create-table' | 'migrations-select' | 'migrations-insert' | 'migrate-lock' | 'migrate-unlock'
   // the migration copier: moves inside `jobs` (job mover), the ledger, the per-queue work state
   | 'move-take-candidates' | 'move-take-lock' | 'move-take' | 'move-list' | 'move-delete' | 'move-restore'
-  | 'move-publish' | 'move-pending-rows' | 'move-read'
+  | 'move-publish' | 'move-pending-rows' | 'move-read' | 'move-take-leased'
   | 'ledger-record' | 'ledger-targets' | 'ledger-resolve' | 'ledger-summary-page' | 'ledger-mismatches'
   | 'queue-migration-select' | 'queue-migration-lock' | 'queue-migration-list' | 'queue-migration-insert'
   | 'queue-migration-restart' | 'queue-migration-set-paused' | 'queue-migration-set-rate' | 'queue-migration-set-status'

@@ -3,7 +3,7 @@ import {
   flavourOf, serverVersionSql, withinTimeLimit, withTimeLimit, type ServerFlavour, type TimeLimitBudget,
 } from '../../../core/src/sql/statement-time-limit';
 import { executeRetried, selectRows, type Row } from './mysql-pool';
-import { sql } from './sql-loader';
+import { leasedWanted, leaseRuleSql, queueLeases, storedStates } from './lease-read-rule';
 
 /**
  * Pacer's statements that run a client's body regex (getJobCount, scanJobs and deleteJobs with
@@ -42,7 +42,8 @@ export async function limitedSelect(pool: Pool, text: string, params: unknown[],
 /**
  * deleteJobs with a body regex, under the limit; resolves with the rows deleted (`max` = the
  * request's limit). MariaDB limits the DELETE itself (rolled back when ended); MySQL selects the
- * ids under the limit, then deletes them by id, still requiring the state and the regex.
+ * ids under the limit, then deletes them by id, still requiring the state and the regex. States
+ * are read by the claim lease rule, as deleteJobs without a regex reads them (lease-read-rule.ts).
  */
 export async function limitedDelete(pool: Pool, q: RegexDelete, limit: BodyRegexLimit): Promise<number> {
   return deleteUnderLimit(pool, await serverFlavour(pool), q, limit);
@@ -60,13 +61,15 @@ export interface RegexDelete {
 /** `limitedDelete` for a known server flavour. */
 export function deleteUnderLimit(pool: Pool, flavour: ServerFlavour, q: RegexDelete, limit: BodyRegexLimit): Promise<number> {
   return withinTimeLimit(limit, LIMIT_SETTING, async () => {
+    const states = storedStates(q.state);
+    const leases = [...queueLeases(q.queue), leasedWanted(q.state)];
     if (flavour === 'mariadb') {
-      const params = [q.queue, q.state, q.priority, q.regex, q.regex, q.max];
-      return (await executeRetried(pool, withTimeLimit(sql('delete-jobs'), flavour, limit.limitMs), params)).affectedRows;
+      const params = [q.queue, states, q.priority, q.regex, q.regex, ...leases, q.max];
+      return (await executeRetried(pool, withTimeLimit(leaseRuleSql('delete-jobs'), flavour, limit.limitMs), params)).affectedRows;
     }
-    const select = withTimeLimit(sql('delete-jobs-select-ids'), flavour, limit.limitMs);
-    const ids = (await selectRows(pool, select, [q.queue, q.state, q.priority, q.regex, q.max])).map((r) => Number(r.id));
+    const select = withTimeLimit(leaseRuleSql('delete-jobs-select-ids'), flavour, limit.limitMs);
+    const ids = (await selectRows(pool, select, [q.queue, states, q.priority, q.regex, ...leases, q.max])).map((r) => Number(r.id));
     if (ids.length === 0) return 0;
-    return (await executeRetried(pool, sql('delete-jobs-by-ids'), [ids, q.queue, q.state, q.priority, q.regex])).affectedRows;
+    return (await executeRetried(pool, leaseRuleSql('delete-jobs-by-ids'), [ids, q.queue, states, q.priority, q.regex, ...leases])).affectedRows;
   });
 }

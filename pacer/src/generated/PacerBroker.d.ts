@@ -16,6 +16,12 @@ import BrokerJob = ttypes.BrokerJob
 import BrokerDequeueRequest = ttypes.BrokerDequeueRequest
 import BrokerDequeueResponse = ttypes.BrokerDequeueResponse
 import BrokerNotifyRequest = ttypes.BrokerNotifyRequest
+import BrokerAck = ttypes.BrokerAck
+import BrokerAckRequest = ttypes.BrokerAckRequest
+import BrokerAckResponse = ttypes.BrokerAckResponse
+import BrokerCheckpoint = ttypes.BrokerCheckpoint
+import BrokerCheckpointRequest = ttypes.BrokerCheckpointRequest
+import BrokerCheckpointResponse = ttypes.BrokerCheckpointResponse
 import PartitionStatus = ttypes.PartitionStatus
 import BrokerStatus = ttypes.BrokerStatus
 
@@ -34,6 +40,26 @@ declare class Client {
 
     notifyPending(request: BrokerNotifyRequest, callback?: (error: ttypes.BrokerError, response: void)=>void): void;
 
+    /**
+     * Lease mode: acks go to the owning broker, the only one that knows which lease claims a job.
+     */
+    ack(request: BrokerAckRequest): Promise<BrokerAckResponse>;
+
+    /**
+     * Lease mode: acks go to the owning broker, the only one that knows which lease claims a job.
+     */
+    ack(request: BrokerAckRequest, callback?: (error: ttypes.BrokerError, response: BrokerAckResponse)=>void): void;
+
+    /**
+     * Lease mode: checkpoints go to the owning broker too (a checkpoint renews a job's lease).
+     */
+    checkpoint(request: BrokerCheckpointRequest): Promise<BrokerCheckpointResponse>;
+
+    /**
+     * Lease mode: checkpoints go to the owning broker too (a checkpoint renews a job's lease).
+     */
+    checkpoint(request: BrokerCheckpointRequest, callback?: (error: ttypes.BrokerError, response: BrokerCheckpointResponse)=>void): void;
+
     status(): Promise<BrokerStatus>;
 
     status(callback?: (error: void, response: BrokerStatus)=>void): void;
@@ -46,5 +72,7 @@ declare class Processor {
   process(input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_dequeue(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_notifyPending(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_ack(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_checkpoint(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_status(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
 }

@@ -53,6 +53,74 @@ declare class BrokerNotifyRequest {
       constructor(args?: { queue: string; partitions: number[]; earliestRunAfterMs?: Int64; priorities?: number[]; traceparent?: string; });
   }
 
+/**
+ * One ack of one job, as the API resolved its descriptor against the queue (lease mode).
+ */
+declare class BrokerAck {
+    public partition: number;
+    public priority: number;
+    public id: Int64;
+    public descriptor: string;
+    public appendCustomStatus: string;
+    public retryDelayMs: Int64;
+
+      constructor(args?: { partition: number; priority: number; id: Int64; descriptor: string; appendCustomStatus: string; retryDelayMs: Int64; });
+  }
+
+/**
+ * Acks of one queue's jobs for the broker that owns their partitions (lease mode, issue 15).
+ */
+declare class BrokerAckRequest {
+    public queue: string;
+    public succeeded: BrokerAck[];
+    public failed: BrokerAck[];
+    public traceparent?: string;
+
+      constructor(args?: { queue: string; succeeded: BrokerAck[]; failed: BrokerAck[]; traceparent?: string; });
+  }
+
+declare class BrokerAckResponse {
+    public notOwned: number[];
+
+      constructor(args?: { notOwned: number[]; });
+  }
+
+/**
+ * One checkpoint item, as the API resolved its descriptor against the queue (lease mode).
+ */
+declare class BrokerCheckpoint {
+    public partition: number;
+    public priority: number;
+    public id: Int64;
+    public descriptor: string;
+    public moveToPending: boolean;
+    public newBody?: string;
+    public runAfterMs?: Int64;
+    public numOfAttemptsAllowed?: number;
+    public prependCustomStatus?: string;
+
+      constructor(args?: { partition: number; priority: number; id: Int64; descriptor: string; moveToPending: boolean; newBody?: string; runAfterMs?: Int64; numOfAttemptsAllowed?: number; prependCustomStatus?: string; });
+  }
+
+/**
+ * Checkpoints of one queue's jobs for the broker that owns their partitions (lease mode).
+ */
+declare class BrokerCheckpointRequest {
+    public queue: string;
+    public source: string;
+    public items: BrokerCheckpoint[];
+    public traceparent?: string;
+
+      constructor(args?: { queue: string; source: string; items: BrokerCheckpoint[]; traceparent?: string; });
+  }
+
+declare class BrokerCheckpointResponse {
+    public notOwned: number[];
+    public noops: number;
+
+      constructor(args?: { notOwned: number[]; noops: number; });
+  }
+
 declare class PartitionStatus {
     public queue: string;
     public partition: number;

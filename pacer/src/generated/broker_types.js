@@ -602,6 +602,741 @@ const BrokerNotifyRequest = module.exports.BrokerNotifyRequest = class {
   }
 
 };
+const BrokerAck = module.exports.BrokerAck = class {
+  constructor(args) {
+    this.partition = null;
+    this.priority = null;
+    this.id = null;
+    this.descriptor = null;
+    this.appendCustomStatus = null;
+    this.retryDelayMs = null;
+    if (args) {
+      if (args.partition !== undefined && args.partition !== null) {
+        this.partition = args.partition;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field partition is unset!');
+      }
+      if (args.priority !== undefined && args.priority !== null) {
+        this.priority = args.priority;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field priority is unset!');
+      }
+      if (args.id !== undefined && args.id !== null) {
+        this.id = args.id;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field id is unset!');
+      }
+      if (args.descriptor !== undefined && args.descriptor !== null) {
+        this.descriptor = args.descriptor;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field descriptor is unset!');
+      }
+      if (args.appendCustomStatus !== undefined && args.appendCustomStatus !== null) {
+        this.appendCustomStatus = args.appendCustomStatus;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field appendCustomStatus is unset!');
+      }
+      if (args.retryDelayMs !== undefined && args.retryDelayMs !== null) {
+        this.retryDelayMs = args.retryDelayMs;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field retryDelayMs is unset!');
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.I32) {
+          this.partition = input.readI32();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.I32) {
+          this.priority = input.readI32();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.I64) {
+          this.id = input.readI64();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.STRING) {
+          this.descriptor = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 5:
+        if (ftype == Thrift.Type.STRING) {
+          this.appendCustomStatus = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 6:
+        if (ftype == Thrift.Type.I64) {
+          this.retryDelayMs = input.readI64();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('BrokerAck');
+    if (this.partition !== null && this.partition !== undefined) {
+      output.writeFieldBegin('partition', Thrift.Type.I32, 1);
+      output.writeI32(this.partition);
+      output.writeFieldEnd();
+    }
+    if (this.priority !== null && this.priority !== undefined) {
+      output.writeFieldBegin('priority', Thrift.Type.I32, 2);
+      output.writeI32(this.priority);
+      output.writeFieldEnd();
+    }
+    if (this.id !== null && this.id !== undefined) {
+      output.writeFieldBegin('id', Thrift.Type.I64, 3);
+      output.writeI64(this.id);
+      output.writeFieldEnd();
+    }
+    if (this.descriptor !== null && this.descriptor !== undefined) {
+      output.writeFieldBegin('descriptor', Thrift.Type.STRING, 4);
+      output.writeString(this.descriptor);
+      output.writeFieldEnd();
+    }
+    if (this.appendCustomStatus !== null && this.appendCustomStatus !== undefined) {
+      output.writeFieldBegin('appendCustomStatus', Thrift.Type.STRING, 5);
+      output.writeString(this.appendCustomStatus);
+      output.writeFieldEnd();
+    }
+    if (this.retryDelayMs !== null && this.retryDelayMs !== undefined) {
+      output.writeFieldBegin('retryDelayMs', Thrift.Type.I64, 6);
+      output.writeI64(this.retryDelayMs);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const BrokerAckRequest = module.exports.BrokerAckRequest = class {
+  constructor(args) {
+    this.queue = null;
+    this.succeeded = null;
+    this.failed = null;
+    this.traceparent = null;
+    if (args) {
+      if (args.queue !== undefined && args.queue !== null) {
+        this.queue = args.queue;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field queue is unset!');
+      }
+      if (args.succeeded !== undefined && args.succeeded !== null) {
+        this.succeeded = Thrift.copyList(args.succeeded, [ttypes.BrokerAck]);
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field succeeded is unset!');
+      }
+      if (args.failed !== undefined && args.failed !== null) {
+        this.failed = Thrift.copyList(args.failed, [ttypes.BrokerAck]);
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field failed is unset!');
+      }
+      if (args.traceparent !== undefined && args.traceparent !== null) {
+        this.traceparent = args.traceparent;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.queue = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.LIST) {
+          this.succeeded = [];
+          const _rtmp336 = input.readListBegin();
+          const _size35 = _rtmp336.size || 0;
+          for (let _i37 = 0; _i37 < _size35; ++_i37) {
+            let elem38 = null;
+            elem38 = new ttypes.BrokerAck();
+            elem38.read(input);
+            this.succeeded.push(elem38);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.LIST) {
+          this.failed = [];
+          const _rtmp340 = input.readListBegin();
+          const _size39 = _rtmp340.size || 0;
+          for (let _i41 = 0; _i41 < _size39; ++_i41) {
+            let elem42 = null;
+            elem42 = new ttypes.BrokerAck();
+            elem42.read(input);
+            this.failed.push(elem42);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.STRING) {
+          this.traceparent = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('BrokerAckRequest');
+    if (this.queue !== null && this.queue !== undefined) {
+      output.writeFieldBegin('queue', Thrift.Type.STRING, 1);
+      output.writeString(this.queue);
+      output.writeFieldEnd();
+    }
+    if (this.succeeded !== null && this.succeeded !== undefined) {
+      output.writeFieldBegin('succeeded', Thrift.Type.LIST, 2);
+      output.writeListBegin(Thrift.Type.STRUCT, this.succeeded.length);
+      for (let iter43 in this.succeeded) {
+        if (this.succeeded.hasOwnProperty(iter43)) {
+          iter43 = this.succeeded[iter43];
+          iter43.write(output);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.failed !== null && this.failed !== undefined) {
+      output.writeFieldBegin('failed', Thrift.Type.LIST, 3);
+      output.writeListBegin(Thrift.Type.STRUCT, this.failed.length);
+      for (let iter44 in this.failed) {
+        if (this.failed.hasOwnProperty(iter44)) {
+          iter44 = this.failed[iter44];
+          iter44.write(output);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.traceparent !== null && this.traceparent !== undefined) {
+      output.writeFieldBegin('traceparent', Thrift.Type.STRING, 4);
+      output.writeString(this.traceparent);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const BrokerAckResponse = module.exports.BrokerAckResponse = class {
+  constructor(args) {
+    this.notOwned = null;
+    if (args) {
+      if (args.notOwned !== undefined && args.notOwned !== null) {
+        this.notOwned = Thrift.copyList(args.notOwned, [null]);
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field notOwned is unset!');
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.LIST) {
+          this.notOwned = [];
+          const _rtmp346 = input.readListBegin();
+          const _size45 = _rtmp346.size || 0;
+          for (let _i47 = 0; _i47 < _size45; ++_i47) {
+            let elem48 = null;
+            elem48 = input.readI32();
+            this.notOwned.push(elem48);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('BrokerAckResponse');
+    if (this.notOwned !== null && this.notOwned !== undefined) {
+      output.writeFieldBegin('notOwned', Thrift.Type.LIST, 1);
+      output.writeListBegin(Thrift.Type.I32, this.notOwned.length);
+      for (let iter49 in this.notOwned) {
+        if (this.notOwned.hasOwnProperty(iter49)) {
+          iter49 = this.notOwned[iter49];
+          output.writeI32(iter49);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const BrokerCheckpoint = module.exports.BrokerCheckpoint = class {
+  constructor(args) {
+    this.partition = null;
+    this.priority = null;
+    this.id = null;
+    this.descriptor = null;
+    this.moveToPending = null;
+    this.newBody = null;
+    this.runAfterMs = null;
+    this.numOfAttemptsAllowed = null;
+    this.prependCustomStatus = null;
+    if (args) {
+      if (args.partition !== undefined && args.partition !== null) {
+        this.partition = args.partition;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field partition is unset!');
+      }
+      if (args.priority !== undefined && args.priority !== null) {
+        this.priority = args.priority;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field priority is unset!');
+      }
+      if (args.id !== undefined && args.id !== null) {
+        this.id = args.id;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field id is unset!');
+      }
+      if (args.descriptor !== undefined && args.descriptor !== null) {
+        this.descriptor = args.descriptor;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field descriptor is unset!');
+      }
+      if (args.moveToPending !== undefined && args.moveToPending !== null) {
+        this.moveToPending = args.moveToPending;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field moveToPending is unset!');
+      }
+      if (args.newBody !== undefined && args.newBody !== null) {
+        this.newBody = args.newBody;
+      }
+      if (args.runAfterMs !== undefined && args.runAfterMs !== null) {
+        this.runAfterMs = args.runAfterMs;
+      }
+      if (args.numOfAttemptsAllowed !== undefined && args.numOfAttemptsAllowed !== null) {
+        this.numOfAttemptsAllowed = args.numOfAttemptsAllowed;
+      }
+      if (args.prependCustomStatus !== undefined && args.prependCustomStatus !== null) {
+        this.prependCustomStatus = args.prependCustomStatus;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.I32) {
+          this.partition = input.readI32();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.I32) {
+          this.priority = input.readI32();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.I64) {
+          this.id = input.readI64();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.STRING) {
+          this.descriptor = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 5:
+        if (ftype == Thrift.Type.BOOL) {
+          this.moveToPending = input.readBool();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 6:
+        if (ftype == Thrift.Type.STRING) {
+          this.newBody = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 7:
+        if (ftype == Thrift.Type.I64) {
+          this.runAfterMs = input.readI64();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 8:
+        if (ftype == Thrift.Type.I32) {
+          this.numOfAttemptsAllowed = input.readI32();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 9:
+        if (ftype == Thrift.Type.STRING) {
+          this.prependCustomStatus = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('BrokerCheckpoint');
+    if (this.partition !== null && this.partition !== undefined) {
+      output.writeFieldBegin('partition', Thrift.Type.I32, 1);
+      output.writeI32(this.partition);
+      output.writeFieldEnd();
+    }
+    if (this.priority !== null && this.priority !== undefined) {
+      output.writeFieldBegin('priority', Thrift.Type.I32, 2);
+      output.writeI32(this.priority);
+      output.writeFieldEnd();
+    }
+    if (this.id !== null && this.id !== undefined) {
+      output.writeFieldBegin('id', Thrift.Type.I64, 3);
+      output.writeI64(this.id);
+      output.writeFieldEnd();
+    }
+    if (this.descriptor !== null && this.descriptor !== undefined) {
+      output.writeFieldBegin('descriptor', Thrift.Type.STRING, 4);
+      output.writeString(this.descriptor);
+      output.writeFieldEnd();
+    }
+    if (this.moveToPending !== null && this.moveToPending !== undefined) {
+      output.writeFieldBegin('moveToPending', Thrift.Type.BOOL, 5);
+      output.writeBool(this.moveToPending);
+      output.writeFieldEnd();
+    }
+    if (this.newBody !== null && this.newBody !== undefined) {
+      output.writeFieldBegin('newBody', Thrift.Type.STRING, 6);
+      output.writeString(this.newBody);
+      output.writeFieldEnd();
+    }
+    if (this.runAfterMs !== null && this.runAfterMs !== undefined) {
+      output.writeFieldBegin('runAfterMs', Thrift.Type.I64, 7);
+      output.writeI64(this.runAfterMs);
+      output.writeFieldEnd();
+    }
+    if (this.numOfAttemptsAllowed !== null && this.numOfAttemptsAllowed !== undefined) {
+      output.writeFieldBegin('numOfAttemptsAllowed', Thrift.Type.I32, 8);
+      output.writeI32(this.numOfAttemptsAllowed);
+      output.writeFieldEnd();
+    }
+    if (this.prependCustomStatus !== null && this.prependCustomStatus !== undefined) {
+      output.writeFieldBegin('prependCustomStatus', Thrift.Type.STRING, 9);
+      output.writeString(this.prependCustomStatus);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const BrokerCheckpointRequest = module.exports.BrokerCheckpointRequest = class {
+  constructor(args) {
+    this.queue = null;
+    this.source = null;
+    this.items = null;
+    this.traceparent = null;
+    if (args) {
+      if (args.queue !== undefined && args.queue !== null) {
+        this.queue = args.queue;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field queue is unset!');
+      }
+      if (args.source !== undefined && args.source !== null) {
+        this.source = args.source;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field source is unset!');
+      }
+      if (args.items !== undefined && args.items !== null) {
+        this.items = Thrift.copyList(args.items, [ttypes.BrokerCheckpoint]);
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field items is unset!');
+      }
+      if (args.traceparent !== undefined && args.traceparent !== null) {
+        this.traceparent = args.traceparent;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.queue = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.source = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.LIST) {
+          this.items = [];
+          const _rtmp351 = input.readListBegin();
+          const _size50 = _rtmp351.size || 0;
+          for (let _i52 = 0; _i52 < _size50; ++_i52) {
+            let elem53 = null;
+            elem53 = new ttypes.BrokerCheckpoint();
+            elem53.read(input);
+            this.items.push(elem53);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.STRING) {
+          this.traceparent = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('BrokerCheckpointRequest');
+    if (this.queue !== null && this.queue !== undefined) {
+      output.writeFieldBegin('queue', Thrift.Type.STRING, 1);
+      output.writeString(this.queue);
+      output.writeFieldEnd();
+    }
+    if (this.source !== null && this.source !== undefined) {
+      output.writeFieldBegin('source', Thrift.Type.STRING, 2);
+      output.writeString(this.source);
+      output.writeFieldEnd();
+    }
+    if (this.items !== null && this.items !== undefined) {
+      output.writeFieldBegin('items', Thrift.Type.LIST, 3);
+      output.writeListBegin(Thrift.Type.STRUCT, this.items.length);
+      for (let iter54 in this.items) {
+        if (this.items.hasOwnProperty(iter54)) {
+          iter54 = this.items[iter54];
+          iter54.write(output);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.traceparent !== null && this.traceparent !== undefined) {
+      output.writeFieldBegin('traceparent', Thrift.Type.STRING, 4);
+      output.writeString(this.traceparent);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const BrokerCheckpointResponse = module.exports.BrokerCheckpointResponse = class {
+  constructor(args) {
+    this.notOwned = null;
+    this.noops = null;
+    if (args) {
+      if (args.notOwned !== undefined && args.notOwned !== null) {
+        this.notOwned = Thrift.copyList(args.notOwned, [null]);
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field notOwned is unset!');
+      }
+      if (args.noops !== undefined && args.noops !== null) {
+        this.noops = args.noops;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field noops is unset!');
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.LIST) {
+          this.notOwned = [];
+          const _rtmp356 = input.readListBegin();
+          const _size55 = _rtmp356.size || 0;
+          for (let _i57 = 0; _i57 < _size55; ++_i57) {
+            let elem58 = null;
+            elem58 = input.readI32();
+            this.notOwned.push(elem58);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.I32) {
+          this.noops = input.readI32();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('BrokerCheckpointResponse');
+    if (this.notOwned !== null && this.notOwned !== undefined) {
+      output.writeFieldBegin('notOwned', Thrift.Type.LIST, 1);
+      output.writeListBegin(Thrift.Type.I32, this.notOwned.length);
+      for (let iter59 in this.notOwned) {
+        if (this.notOwned.hasOwnProperty(iter59)) {
+          iter59 = this.notOwned[iter59];
+          output.writeI32(iter59);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.noops !== null && this.noops !== undefined) {
+      output.writeFieldBegin('noops', Thrift.Type.I32, 2);
+      output.writeI32(this.noops);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
 const PartitionStatus = module.exports.PartitionStatus = class {
   constructor(args) {
     this.queue = null;
@@ -781,13 +1516,13 @@ const BrokerStatus = module.exports.BrokerStatus = class {
         case 2:
         if (ftype == Thrift.Type.LIST) {
           this.partitions = [];
-          const _rtmp336 = input.readListBegin();
-          const _size35 = _rtmp336.size || 0;
-          for (let _i37 = 0; _i37 < _size35; ++_i37) {
-            let elem38 = null;
-            elem38 = new ttypes.PartitionStatus();
-            elem38.read(input);
-            this.partitions.push(elem38);
+          const _rtmp361 = input.readListBegin();
+          const _size60 = _rtmp361.size || 0;
+          for (let _i62 = 0; _i62 < _size60; ++_i62) {
+            let elem63 = null;
+            elem63 = new ttypes.PartitionStatus();
+            elem63.read(input);
+            this.partitions.push(elem63);
           }
           input.readListEnd();
         } else {
@@ -862,10 +1597,10 @@ const BrokerStatus = module.exports.BrokerStatus = class {
     if (this.partitions !== null && this.partitions !== undefined) {
       output.writeFieldBegin('partitions', Thrift.Type.LIST, 2);
       output.writeListBegin(Thrift.Type.STRUCT, this.partitions.length);
-      for (let iter39 in this.partitions) {
-        if (this.partitions.hasOwnProperty(iter39)) {
-          iter39 = this.partitions[iter39];
-          iter39.write(output);
+      for (let iter64 in this.partitions) {
+        if (this.partitions.hasOwnProperty(iter64)) {
+          iter64 = this.partitions[iter64];
+          iter64.write(output);
         }
       }
       output.writeListEnd();

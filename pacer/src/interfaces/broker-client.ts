@@ -1,5 +1,6 @@
 import type { TraceContext } from '../../../core/src/telemetry/trace-context';
 import type { DequeuedJob } from '../../../core/src/types/job';
+import type { AckItem, CheckpointRef } from '../datastore/job-acks';
 import type { BrokerEndpoint } from './partition-directory';
 
 export interface BrokerDequeueArgs {
@@ -32,6 +33,32 @@ export interface BrokerNotice {
   priorities?: number[];
 }
 
+/** Acks of one queue's jobs for their owning broker (lease mode: only it knows which lease claims a job). */
+export interface BrokerAckArgs {
+  queue: string;
+  succeeded: AckItem[];
+  failed: AckItem[];
+}
+
+export interface BrokerAckReply {
+  /** Partitions of the acks the broker does not own: nothing of theirs was acked; ask their new owner. */
+  notOwned: number[];
+}
+
+/** Checkpoint items of one queue's jobs for their owning broker (lease mode), in request order. */
+export interface BrokerCheckpointArgs {
+  queue: string;
+  source: string;
+  items: CheckpointRef[];
+}
+
+export interface BrokerCheckpointReply {
+  /** Partitions of the items the broker does not own: nothing of theirs was applied. */
+  notOwned: number[];
+  /** Items applied that changed nothing. */
+  noops: number;
+}
+
 /**
  * How the stateless API reaches dequeue brokers: Thrift (`pacer/thrift/broker.thrift`) between
  * processes, direct calls for an embedded broker. Rejects with `BrokerUnreachableError` when the
@@ -41,6 +68,10 @@ export interface BrokerNotice {
 export interface BrokerClient {
   dequeue(endpoint: BrokerEndpoint, args: BrokerDequeueArgs): Promise<BrokerDequeueReply>;
   notifyPending(endpoint: BrokerEndpoint, notice: BrokerNotice): Promise<void>;
+  /** Lease mode's acks (issue 15): to the broker owning the jobs' partitions. */
+  ack(endpoint: BrokerEndpoint, args: BrokerAckArgs): Promise<BrokerAckReply>;
+  /** Lease mode's checkpoints (a checkpoint renews a job's lease): to the broker owning the jobs' partitions. */
+  checkpoint(endpoint: BrokerEndpoint, args: BrokerCheckpointArgs): Promise<BrokerCheckpointReply>;
   close(): Promise<void>;
 }
 

@@ -11,6 +11,7 @@ import ttypes from '../generated/broker_types';
 import type { DequeueBroker } from '../broker/dequeue-broker';
 import { settleWithin } from '../../../core/src/util/settle-within';
 import { fromI64, toI64 } from './int64';
+import { fromBrokerAck, fromBrokerCheckpoint } from './broker-write-wire';
 
 /** How long `close()` lets dequeues already running finish and their replies go out. */
 export const REPLY_GRACE_MS = 5000;
@@ -104,6 +105,24 @@ export class BrokerServer {
           await inSpan(SPANS.brokerServer, serverSpan('notifyPending', req), () => broker.notifyPending(req.queue, req.partitions, fromI64(req.earliestRunAfterMs), req.priorities ?? undefined));
         } catch (e) {
           fail(e);
+        }
+      },
+      ack: async (req: ttypes.BrokerAckRequest) => {
+        try {
+          const acks = (list: ttypes.BrokerAck[]) => list.map((a) => fromBrokerAck(req.queue, a));
+          const r = await this.track(inSpan(SPANS.brokerServer, serverSpan('ack', req), () => broker.ack(req.queue, acks(req.succeeded), acks(req.failed))));
+          return new ttypes.BrokerAckResponse({ notOwned: r.notOwned });
+        } catch (e) {
+          return fail(e);
+        }
+      },
+      checkpoint: async (req: ttypes.BrokerCheckpointRequest) => {
+        try {
+          const items = req.items.map((c) => fromBrokerCheckpoint(req.queue, c));
+          const r = await this.track(inSpan(SPANS.brokerServer, serverSpan('checkpoint', req), () => broker.checkpoint(req.queue, req.source, items)));
+          return new ttypes.BrokerCheckpointResponse({ notOwned: r.notOwned, noops: r.noops });
+        } catch (e) {
+          return fail(e);
         }
       },
       status: async () => {

@@ -9,9 +9,11 @@ import PacerBroker from '../generated/PacerBroker';
 import ttypes from '../generated/broker_types';
 import { endpointKey, type BrokerEndpoint } from '../interfaces/partition-directory';
 import {
-  BrokerUnreachableError, type BrokerClient, type BrokerDequeueArgs, type BrokerDequeueReply, type BrokerNotice,
+  BrokerUnreachableError, type BrokerAckArgs, type BrokerAckReply, type BrokerCheckpointArgs, type BrokerCheckpointReply, type BrokerClient,
+  type BrokerDequeueArgs, type BrokerDequeueReply, type BrokerNotice,
 } from '../interfaces/broker-client';
 import { fromI64, toI64 } from './int64';
+import { toBrokerAck, toBrokerCheckpoint } from './broker-write-wire';
 
 /** What a broker's `status` RPC reports. */
 export interface BrokerStatusReply {
@@ -66,6 +68,23 @@ export class ThriftBrokerClient implements BrokerClient {
       ...(notice.priorities === undefined ? {} : { priorities: notice.priorities }),
     });
     await this.traced('notifyPending', endpoint, notice.queue, undefined, (traceparent) => this.call(endpoint, (c) => c.notifyPending(Object.assign(req, traceparent))));
+  }
+
+  /**
+   * Lease mode's acks. A call that fails after the broker committed is safe to repeat: an ack of a
+   * job its lease no longer claims changes nothing.
+   */
+  async ack(endpoint: BrokerEndpoint, args: BrokerAckArgs): Promise<BrokerAckReply> {
+    const req = new ttypes.BrokerAckRequest({ queue: args.queue, succeeded: args.succeeded.map(toBrokerAck), failed: args.failed.map(toBrokerAck) });
+    const res = await this.traced('ack', endpoint, args.queue, undefined, (traceparent) => this.call(endpoint, (c) => c.ack(Object.assign(req, traceparent))));
+    return { notOwned: res.notOwned };
+  }
+
+  /** Lease mode's checkpoints. A call that fails after the broker committed may have applied its items. */
+  async checkpoint(endpoint: BrokerEndpoint, args: BrokerCheckpointArgs): Promise<BrokerCheckpointReply> {
+    const req = new ttypes.BrokerCheckpointRequest({ queue: args.queue, source: args.source, items: args.items.map(toBrokerCheckpoint) });
+    const res = await this.traced('checkpoint', endpoint, args.queue, undefined, (traceparent) => this.call(endpoint, (c) => c.checkpoint(Object.assign(req, traceparent))));
+    return { notOwned: res.notOwned, noops: res.noops };
   }
 
   /** The broker's counters and owned partitions (`status` RPC: operators, the benchmark). */

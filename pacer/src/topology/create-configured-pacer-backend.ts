@@ -40,6 +40,7 @@ export async function createConfiguredPacerBackend(json: unknown, ctx: Configure
       defaultPartitions: config.defaultPartitions,
       countLimit: config.countLimit,
       bodyRegexTimeoutMs: config.bodyRegexTimeoutMs,
+      claims: config.claims,
       // Only an embedded broker runs its monitor here; other topologies' brokers run their own.
       monitor: { ...ctx.monitor, enabled: config.mode === 'embedded' },
       topology: topologyOf(config, directory),

@@ -20,6 +20,7 @@ export async function createEmbeddedPacerBackend(options: PacerCoreOptions, topo
     mysql: { pool: core.pool }, autoAssign: true, clock: core.clock, logger: core.logger, monitor: core.monitor,
     ...(topology.buffer === undefined ? {} : { buffer: topology.buffer }),
     ...(topology.safetySweepMs === undefined ? {} : { safetySweepMs: topology.safetySweepMs }),
+    ...(core.options.claims === undefined ? {} : { claims: core.options.claims }),
   });
   const brokers = new InProcessBrokerClient();
   brokers.register(EMBEDDED_ENDPOINT, broker);

@@ -4,6 +4,7 @@ import type { StaticDirectoryConfig } from '../api/static-partition-directory';
 import { parseEndpoint } from '../api/static-partition-directory';
 import { DEFAULT_BODY_REGEX_TIMEOUT_MS } from '../datastore/statement-time-limit';
 import { PACER_DEFAULTS } from './pacer-backend-options';
+import { CLAIM_MODES, DEFAULT_CLAIM_MODE } from '../broker/claim-batcher';
 
 /**
  * Pacer's backend JSON for the gateway (`--backend pacer --backend-config config/pacer-cluster.local.json`),
@@ -21,6 +22,7 @@ import { PACER_DEFAULTS } from './pacer-backend-options';
  *     "countLimit": 100000,                // cap of a getJobCount answer per partition per priority
  *     "brokerCallTimeoutMs": 2000,
  *     "bodyRegexTimeoutMs": 5000,          // server-side time limit of a body-regex count/scan/delete
+ *     "claims": "lease",                   // or "per-job" (acks write MySQL directly; issue 15)
  *     "zookeeper": { "connect": "127.0.0.1:2181/pacer", "cluster": "pacer", "sessionTimeoutMs": 6000,
  *                    "readinessGraceMs": 5000 }   // /health: how long a partition may lack a live owner (docs/health.md)
  *   }
@@ -67,6 +69,7 @@ const common = {
   countLimit: positiveInt.default(PACER_DEFAULTS.countLimit),
   brokerCallTimeoutMs: positiveInt.default(PACER_DEFAULTS.brokerCallTimeoutMs),
   bodyRegexTimeoutMs: positiveInt.default(DEFAULT_BODY_REGEX_TIMEOUT_MS),
+  claims: z.enum(CLAIM_MODES).default(DEFAULT_CLAIM_MODE),
 };
 
 const configSchema = z.discriminatedUnion('mode', [

@@ -4,6 +4,7 @@ import type { Clock } from '../../../core/src/util/clock';
 import type { MysqlConnectionConfig } from '../datastore/mysql-pool';
 import type { MonitorSettings } from '../datastore/partition-monitor';
 import type { BufferSettings } from '../broker/owned-partition';
+import type { ClaimMode } from '../broker/claim-batcher';
 import type { PartitionDirectory } from '../interfaces/partition-directory';
 import type { BrokerClient } from '../interfaces/broker-client';
 
@@ -71,6 +72,14 @@ export interface PacerCoreOptions {
   readonly countLimit?: number;
   /** Server-side time limit, ms, of a count/scan/delete that runs a body regex (default 5000). */
   readonly bodyRegexTimeoutMs?: number;
+  /**
+   * How the brokers record claims (issue 15; docs/pacer-performance.md "Claim leases"): `lease`
+   * (default) or `per-job`. With `lease` this API sends acks and checkpoints to the owning brokers
+   * (only they know which lease claims a job), and an embedded broker claims with leases; other
+   * topologies' brokers take PACER_CLAIMS. Acks through the brokers also work with per-job brokers,
+   * so a fleet switches its APIs first, then its brokers (runbooks/pacer-claim-mode.md).
+   */
+  readonly claims?: ClaimMode;
   readonly logger?: Logger;
   readonly stats?: Stats;
   readonly clock?: Clock;

@@ -1,0 +1,120 @@
+/**
+ * Lease mode's statements against real MariaDB (pacer/src/datastore/lease-claims.ts, lease-acks.ts;
+ * issue 15), a fresh migrated database per test:
+ * - a claim's lease names only the jobs still PENDING and due in its partition; a lease none of
+ *   whose jobs is left is not written, and its owner is not taken for fenced; a stale owner's lease
+ *   is not written and its owner is reported fenced;
+ * - a job deleted by a transaction the claim waits for drops out of the lease (the claim reads the
+ *   job rows with a share lock, after that commit);
+ * - an ack settles a job only under the lease that claims it, once: a second ack, an ack naming
+ *   another lease, or one after a later lease settled the job, changes nothing.
+ */
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { createMysqlPool } from '../../pacer/src/datastore/mysql-pool';
+import { assignOwner, type OwnerRef } from '../../pacer/src/datastore/partition-owners';
+import { QueueRegistry } from '../../pacer/src/datastore/queue-registry';
+import { JobWriter } from '../../pacer/src/datastore/job-writer';
+import { claimLeases } from '../../pacer/src/datastore/lease-claims';
+import { ackLeasedSucceeded, type LeasedAck } from '../../pacer/src/datastore/lease-acks';
+import { leaseIdOf } from '../../pacer/src/datastore/claim-lease-id';
+import { TABLES } from '../../pacer/src/datastore/tables';
+import { JobState } from '../../core/src/types/job-state';
+import { systemClock } from '../../core/src/util/clock';
+import { eventually } from '../support/eventually';
+import { claimsRunning } from '../support/lock-waits';
+import { assertNoLeaks } from '../support/leak-check';
+import { freshPacerDb, type PacerDb } from './pacer-fixtures';
+
+let fx: PacerDb;
+let pool: Pool;
+
+beforeEach(async () => {
+  fx = await freshPacerDb();
+  pool = createMysqlPool({ ...fx.mysql, connectionLimit: 4, connectTimeoutMs: 5000 });
+});
+afterEach(async () => {
+  await pool.end();
+  await fx.db.drop();
+});
+afterAll(assertNoLeaks);
+
+async function setup(queue: string, count: number, runAfterMs = 0): Promise<{ owner: OwnerRef; ids: number[] }> {
+  await new QueueRegistry(pool, systemClock, { numPartitions: 1, numPriorities: 3, cacheMs: 0 }).create(queue);
+  const owner: OwnerRef = { queue, partition: 0, ownerId: 'b1', epoch: await assignOwner(pool, systemClock, queue, 0, 'b1') };
+  const ids = await new JobWriter(pool).insert(Array.from({ length: count }, () => ({
+    queue, partition: 0, priority: 1, state: JobState.PENDING, attemptsAllowed: 2, attemptsRemaining: 2, customStatus: '',
+    createdAtMs: 1, updatedAtMs: 1, runAfterMs, body: Buffer.from('x'),
+  })));
+  return { owner, ids };
+}
+
+const NOW = 1_000;
+
+describe('lease claim statement', () => {
+  it('names only jobs still pending and due; writes nothing for a lease with none left; fences a stale owner', async () => {
+    const { owner, ids } = await setup('ls1', 4);
+    const [a, b, c, d] = ids as [number, number, number, number];
+    await pool.query(`UPDATE ${TABLES.jobs} SET state = 2 WHERE id = ?`, [b]);
+    await pool.query(`UPDATE ${TABLES.jobs} SET run_after_ms = ? WHERE id = ?`, [NOW + 1, c]);
+    await pool.query(`DELETE FROM ${TABLES.jobs} WHERE id = ?`, [d]);
+    const out = await claimLeases(pool, [{ owner, claimDescriptor: 'w:1', ids: [a, b, c, d], leaseId: leaseIdOf(owner.epoch, 1) }], NOW);
+    expect(out.leases.map((l) => l.jobIds)).toEqual([[a]]);
+    expect([...out.claimed]).toEqual([a]);
+    expect(out.fenced).toEqual([]);
+    const none = await claimLeases(pool, [{ owner, claimDescriptor: 'w:2', ids: [b, d], leaseId: leaseIdOf(owner.epoch, 2) }], NOW);
+    expect(none).toMatchObject({ leases: [], fenced: [] });
+    const newer = await assignOwner(pool, systemClock, 'ls1', 0, 'b2');
+    const stale = await claimLeases(pool, [{ owner, claimDescriptor: 'w:3', ids: [c], leaseId: leaseIdOf(owner.epoch, 3) }], NOW + 5);
+    expect(stale).toMatchObject({ leases: [], fenced: [owner] });
+    const [rows] = await pool.query<RowDataPacket[]>(`SELECT lease_id FROM ${TABLES.claimLeases}`);
+    expect(rows.map((r) => BigInt(String(r.lease_id)))).toEqual([leaseIdOf(owner.epoch, 1)]);
+    expect(newer).toBeGreaterThan(owner.epoch);
+  });
+
+  it('waits for a transaction that deletes a named job, and then leaves that job out', async () => {
+    const { owner, ids } = await setup('ls2', 2);
+    const [a, b] = ids as [number, number];
+    const conn = await pool.getConnection();
+    try {
+      await conn.query('START TRANSACTION');
+      await conn.query(`DELETE FROM ${TABLES.jobs} WHERE id = ?`, [a]);
+      const claim = claimLeases(pool, [{ owner, claimDescriptor: 'w:1', ids: [a, b], leaseId: leaseIdOf(owner.epoch, 1) }], NOW);
+      // The claim waits for the row lock of a, which the open transaction deleted, before that commits.
+      await eventually(async () => expect(await claimsRunning(pool, fx.db.name, 'w:1')).toBe(1));
+      await conn.query('COMMIT');
+      expect((await claim).leases.map((l) => l.jobIds)).toEqual([[b]]);
+    } finally {
+      conn.release();
+    }
+  });
+});
+
+describe('lease ack statement', () => {
+  it('settles a job once, only under the lease that claims it', async () => {
+    const { owner, ids } = await setup('ls3', 1);
+    const [a] = ids as [number];
+    const first = leaseIdOf(owner.epoch, 1);
+    await claimLeases(pool, [{ owner, claimDescriptor: 'w:1', ids: [a], leaseId: first }], NOW);
+    const ack = (leaseId: bigint, status: string): LeasedAck => ({
+      queue: 'ls3', ref: { queue: 'ls3', partition: 0, priority: 1, id: a }, info: { descriptor: `ls3:spacer0:p1:${a}`, appendCustomStatus: status, retryDelayMs: 0 },
+      leaseId, claimDescriptor: 'w:1',
+    });
+    expect(await ackLeasedSucceeded(pool, [ack(leaseIdOf(owner.epoch, 7), 'wrong-lease')], NOW)).toBe(0);
+    expect(await ackLeasedSucceeded(pool, [ack(first, 'ok')], NOW)).toBe(1);
+    expect(await ackLeasedSucceeded(pool, [ack(first, 'again')], NOW)).toBe(0);
+    const [rows] = await pool.query<RowDataPacket[]>(`SELECT state, custom_status, claim_descriptor, settled_lease FROM ${TABLES.jobs} WHERE id = ?`, [a]);
+    expect(rows[0]).toMatchObject({ state: JobState.SUCCEEDED, custom_status: 'ok', claim_descriptor: 'w:1', settled_lease: Number(first) });
+  });
+
+  it('ignores an ack under an old lease once a later lease settled the job', async () => {
+    const { owner, ids } = await setup('ls4', 1);
+    const [a] = ids as [number];
+    // The job was claimed by lease 1, retried (settled by 1), claimed again by lease 2 and settled by it.
+    await pool.query(`UPDATE ${TABLES.jobs} SET settled_lease = ? WHERE id = ?`, [leaseIdOf(owner.epoch, 2), a]);
+    const old: LeasedAck = {
+      queue: 'ls4', ref: { queue: 'ls4', partition: 0, priority: 1, id: a }, info: { descriptor: `ls4:spacer0:p1:${a}`, appendCustomStatus: '', retryDelayMs: 0 },
+      leaseId: leaseIdOf(owner.epoch, 1), claimDescriptor: 'w:1',
+    };
+    expect(await ackLeasedSucceeded(pool, [old], NOW)).toBe(0);
+  });
+});
