@@ -235,11 +235,11 @@ it('a Finagle caller\'s trace runs through the gateway process into the broker p
     serviceName: 'pacer-broker', kind: OtlpSpanKind.SERVER, traceId: W3C_TRACE_ID, parentSpanId: client?.spanId,
     attributes: { 'rpc.method': 'PacerBroker/dequeue', 'messaging.destination.name': QUEUE },
   });
-  // The job was handed out, so the broker claimed it in MySQL before replying (lease-claim-lock.sql then claim-leases-insert.sql, an
-  // INSERT of its lease) inside that span; a refill read (SELECT) may be there too, or may have happened
+  // The job was handed out, so the broker claimed it in MySQL before replying (claim-jobs.sql, an
+  // UPDATE) inside that span; a refill read (SELECT) may be there too, or may have happened
   // earlier, from the enqueue's notification, in the enqueue's trace.
   for (const m of mysql) expect(m).toMatchObject({ serviceName: 'pacer-broker', kind: OtlpSpanKind.CLIENT, attributes: { 'db.system.name': 'mysql' } });
-  expect(mysql.map((m) => m.name)).toContain('mysql INSERT'); // the claim: one lease row (claim-batcher.ts, lease mode)
+  expect(mysql.map((m) => m.name)).toContain('mysql UPDATE');
   // Only the two processes exported, and every export was readable.
   expect(new Set(spans.map((s) => s.serviceName))).toEqual(new Set(['pinlater-gateway', 'pacer-broker']));
   expect(receiver.rejected).toBe(0);

@@ -168,7 +168,7 @@ describe('tracing on (the workload process)', () => {
     const spans = inTrace(await receiver.waitForSpans((all) => {
       const t = inTrace(all);
       return ['PinLater/dequeueJobs', 'backend dequeueJobs', 'PacerBroker/dequeue client', 'PacerBroker/dequeue'].every((n) => named(t, n).length > 0)
-        && t.some((s) => s.name === 'mysql INSERT' || s.name === 'mysql SELECT');
+        && t.some((s) => s.name === 'mysql UPDATE' || s.name === 'mysql SELECT');
     }));
 
     const root = only(spans, 'PinLater/dequeueJobs');
@@ -181,7 +181,7 @@ describe('tracing on (the workload process)', () => {
     const brokerSpan = only(spans, 'PacerBroker/dequeue');
     expect(brokerSpan).toMatchObject({ kind: OtlpSpanKind.SERVER, traceId, parentSpanId: client.spanId });
     expect(brokerSpan.attributes).toMatchObject({ 'rpc.method': 'PacerBroker/dequeue', 'messaging.destination.name': PACER_QUEUE });
-    expect(spans.filter((s) => s.name === 'mysql INSERT' || s.name === 'mysql SELECT').length).toBeGreaterThan(0);
+    expect(spans.filter((s) => s.name === 'mysql UPDATE' || s.name === 'mysql SELECT').length).toBeGreaterThan(0);
     // The enqueue is in the same trace, under its own backend span.
     expect(only(spans, 'backend enqueueJobs')).toMatchObject({ parentSpanId: root.spanId });
   });

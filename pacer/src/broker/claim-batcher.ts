@@ -16,7 +16,7 @@ export type ClaimMode = 'per-job' | 'lease';
 export const CLAIM_MODES = ['per-job', 'lease'] as const;
 
 /** The claim mode of brokers and APIs that do not name one (PACER_CLAIMS, the backend JSON's "claims"). */
-export const DEFAULT_CLAIM_MODE: ClaimMode = 'lease';
+export const DEFAULT_CLAIM_MODE: ClaimMode = 'per-job';
 
 /** Claim statements of one broker in flight at once (the next batch forms while they run). */
 export const CLAIMS_IN_FLIGHT = 2;

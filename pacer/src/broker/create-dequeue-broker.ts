@@ -25,7 +25,7 @@ export interface CreateDequeueBrokerOptions {
   logger?: Logger;
   /** OpenTelemetry instruments from the process's meter; default: no-op (nothing exported). */
   instruments?: BrokerInstruments;
-  /** Claim leases (default) or per-job claims (claim-batcher.ts). */
+  /** Per-job claims (default) or claim leases (claim-batcher.ts). */
   claims?: ClaimMode;
 }
 

@@ -25,7 +25,7 @@ describe('parsePacerBackendConfig', () => {
       countLimit: 100_000,
       brokerCallTimeoutMs: 2000,
       bodyRegexTimeoutMs: 5000,
-      claims: 'lease',
+      claims: 'per-job',
       zookeeper: { connect: '127.0.0.1:2181', cluster: 'pacer' },
     });
   });

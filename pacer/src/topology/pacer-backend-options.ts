@@ -73,8 +73,8 @@ export interface PacerCoreOptions {
   /** Server-side time limit, ms, of a count/scan/delete that runs a body regex (default 5000). */
   readonly bodyRegexTimeoutMs?: number;
   /**
-   * How the brokers record claims (issue 15; docs/pacer-performance.md "Claim leases"): `lease`
-   * (default) or `per-job`. With `lease` this API sends acks and checkpoints to the owning brokers
+   * How the brokers record claims (issue 15; docs/pacer-performance.md "Claim leases"): `per-job`
+   * (default) or `lease`. With `lease` this API sends acks and checkpoints to the owning brokers
    * (only they know which lease claims a job), and an embedded broker claims with leases; other
    * topologies' brokers take PACER_CLAIMS. Acks through the brokers also work with per-job brokers,
    * so a fleet switches its APIs first, then its brokers (runbooks/pacer-claim-mode.md).
