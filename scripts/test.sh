@@ -12,13 +12,19 @@
 #               installs the thrift compiler), then codegen drift (scripts/codegen.sh --check,
 #               pacer/scripts/codegen.sh --check) and the Pacer schema snapshot
 #               (pacer/src/schema-snapshot.ts --check)
-#   4 jest      npx jest --ci --selectProjects unit integration conformance security, bounded in time
+#   4 jest      npx jest --ci --maxWorkers=2 --selectProjects unit integration conformance security
+#               (2 test files at a time), then npx jest --ci --runInBand --selectProjects serial: the
+#               few suites that cannot share the machine with another file, alone (jest.config.js
+#               SERIAL says which and why); one summary line for both, the stage fails if either
+#               does; bounded in time together (JEST_TIME_LIMIT)
 #   5 runbooks  every `bash runnable` block of runbooks/ against the local bring-up (jest project
 #               runbooks, test/runbooks/runbooks.test.ts): starts it with scripts/up.sh when nothing
 #               runs, and stops it again (down.sh) only then; bounded in time
 #
-# With extra arguments (a partial run), stage 4 runs jest with them (and all four projects unless
-# they say --selectProjects) and stage 5 is skipped: `--selectProjects runbooks` runs it in stage 4.
+# With extra arguments (a partial run), stage 4 runs jest with them and stage 5 is skipped: both
+# runs of stage 4 with the arguments when they do not say --selectProjects (e.g. a test path, -t);
+# otherwise one run of what they select, on 2 workers (add -i for one file at a time, as the
+# serial project needs). `--selectProjects runbooks` runs the runbooks in stage 4.
 #
 #   bash scripts/test.sh --help                  # this text (jest's own options: npx jest --help)
 set -euo pipefail
@@ -30,9 +36,10 @@ esac
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "${ROOT}"
 
-# seconds; a hang guard (a jest kept alive by an open handle must not hang CI), not the suite budget:
-# jest took ~20 min here unloaded (one worker on 2 cores) on 2026-12-03, and more on a busy machine;
-# with the runbooks stage's guard below this stays inside CI's 90 minutes.
+# seconds, for stage 4's two jest runs together; a hang guard (a jest kept alive by an open handle
+# must not hang CI), not the suite budget: jest took ~17.5 min here unloaded in band (one worker,
+# jest's default on 2 cores) on 2026-12-03; on 2 workers plus the serial run it takes MEASURED;
+# more on a busy machine. With the runbooks stage's guard below this stays inside CI's 90 minutes.
 JEST_TIME_LIMIT="${JEST_TIME_LIMIT:-3000}"
 # seconds; a hang guard for the runbooks stage (each block and scenario is bounded on its own).
 RUNBOOKS_TIME_LIMIT="${RUNBOOKS_TIME_LIMIT:-900}"
@@ -97,18 +104,49 @@ check_generated() {
   stage_done
 }
 
+# Stage 4, in two jest runs that share JEST_TIME_LIMIT and one summary line, and fail the stage if
+# either fails: the four projects on 2 workers (jest's default on 2 CPUs would be 1, in band), then
+# the `serial` project in band (jest.config.js SERIAL: the few suites that cannot share the
+# machine with another test file, each with its reason). With arguments that say --selectProjects,
+# one run of exactly what they select (on 2 workers; add -i to run in band).
 run_jest() {
-  stage "jest: unit + integration + conformance + security"
+  stage "jest: unit + integration + conformance + security, then serial"
   mkdir -p .run
-  rm -f .run/jest-results.json
-  local rc=0 projects=(--selectProjects unit integration conformance security)
-  if [[ " $* " == *" --selectProjects "* ]]; then projects=(); fi
-  timeout --kill-after=30 "${JEST_TIME_LIMIT}" \
-    npx jest --ci --json --outputFile=.run/jest-results.json "${projects[@]}" "$@" || rc=$?
-  if [[ ${rc} -eq 124 || ${rc} -eq 137 ]]; then
-    echo "[test] jest did not finish within ${JEST_TIME_LIMIT}s (an open handle keeps it alive? try --detectOpenHandles)" >&2
+  rm -f .run/jest-results.json .run/jest-serial-results.json
+  local rc=0 serial_rc=0 deadline=$((SECONDS + JEST_TIME_LIMIT))
+  if [[ " $* " == *" --selectProjects "* ]]; then
+    jest_bounded "${deadline}" --maxWorkers=2 --json --outputFile=.run/jest-results.json "$@" || rc=$?
+    summarize_jest .run/jest-results.json
+    return "${rc}"
   fi
-  summarize_jest .run/jest-results.json
+  # Partial runs (a path, -t ...) may match files of one group only: neither run may fail for
+  # finding none, but together they must find some.
+  local none=()
+  if [[ $# -gt 0 ]]; then none=(--passWithNoTests); fi
+  jest_bounded "${deadline}" --maxWorkers=2 --json --outputFile=.run/jest-results.json "${none[@]}" "$@" \
+    --selectProjects unit integration conformance security || rc=$?
+  if [[ ${rc} -ne 124 && ${rc} -ne 137 ]]; then
+    jest_bounded "${deadline}" --runInBand --json --outputFile=.run/jest-serial-results.json "${none[@]}" "$@" \
+      --selectProjects serial || serial_rc=$?
+  fi
+  summarize_jest .run/jest-results.json .run/jest-serial-results.json
+  if [[ ${rc} -eq 0 ]]; then rc=${serial_rc}; fi
+  if [[ ${rc} -eq 0 && ${#none[@]} -gt 0 ]] && ! found_tests .run/jest-results.json .run/jest-serial-results.json; then
+    echo "[test] no test file matches the arguments: $*" >&2
+    rc=1
+  fi
+  return "${rc}"
+}
+
+# jest_bounded DEADLINE ARGS... — npx jest --ci ARGS, killed at DEADLINE (in $SECONDS) if still running.
+jest_bounded() {
+  local left=$(($1 - SECONDS)) rc=0
+  shift
+  if [[ ${left} -lt 1 ]]; then left=1; fi
+  timeout --kill-after=30 "${left}" npx jest --ci "$@" || rc=$?
+  if [[ ${rc} -eq 124 || ${rc} -eq 137 ]]; then
+    echo "[test] jest did not finish within JEST_TIME_LIMIT=${JEST_TIME_LIMIT}s (an open handle keeps it alive? try --detectOpenHandles)" >&2
+  fi
   return "${rc}"
 }
 
@@ -126,16 +164,28 @@ run_runbooks() {
   return "${rc}"
 }
 
-# summarize_jest RESULTS_FILE — prints jest's counts as one plain line: "jest: N passed, N failed, N skipped".
+# summarize_jest RESULTS_FILE... — prints the counts of jest's result files (those that exist) as one
+# plain line: "jest: N passed, N failed, N skipped".
 # shellcheck disable=SC2016 # JavaScript template literals, not shell expansions
 summarize_jest() {
-  [[ -f "$1" ]] || return 0
   node -e '
-    const r = require(process.argv[1]);
-    const failed = r.numFailedTests + r.numRuntimeErrorTestSuites; // suites that could not run count too
-    const skipped = r.numPendingTests + r.numTodoTests;
-    console.log(`jest: ${r.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
-  ' "${ROOT}/$1" || true
+    const fs = require("node:fs");
+    const runs = process.argv.slice(1).filter((file) => fs.existsSync(file)).map((file) => require(file));
+    if (runs.length === 0) process.exit(0);
+    const sum = (count) => runs.reduce((n, r) => n + count(r), 0);
+    const failed = sum((r) => r.numFailedTests + r.numRuntimeErrorTestSuites); // suites that could not run count too
+    const skipped = sum((r) => r.numPendingTests + r.numTodoTests);
+    console.log(`jest: ${sum((r) => r.numPassedTests)} passed, ${failed} failed, ${skipped} skipped`);
+  ' "${@/#/${ROOT}/}" || true
+}
+
+# found_tests RESULTS_FILE... — whether the result files (those that exist) ran any test file.
+found_tests() {
+  node -e '
+    const fs = require("node:fs");
+    const files = process.argv.slice(1).filter((file) => fs.existsSync(file));
+    process.exit(files.some((file) => require(file).numTotalTestSuites > 0) ? 0 : 1);
+  ' "${@/#/${ROOT}/}"
 }
 
 install_deps

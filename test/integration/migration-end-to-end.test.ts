@@ -25,6 +25,9 @@
  * deleted, Pacer descriptors of q_back jobs moved back); `verify` matches for all three; the final
  * records are finalized, finalized, legacy; the legacy queues of q_redis and q_mysql are deleted;
  * the ledger summaries equal what `verify` reported, checksums equal.
+ *
+ * Runs alone, after the other files (jest project `serial`, jest.config.js SERIAL says why):
+ *   npx jest --ci -i test/integration/migration-end-to-end.test.ts --selectProjects serial
  */
 import { parsePacerDescriptor } from '../../pacer';
 import { ConformanceClient, JobState as WireState, type WireJobInfo } from '../conformance/harness/conformance-client';

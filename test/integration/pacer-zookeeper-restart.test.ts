@@ -48,6 +48,12 @@ const CONTROLLERS = ['controller-1', 'controller-2'];
 const BACKLOG_PER_PARTITION = 120;
 /** "A few seconds" on a busy 2-CPU CI machine. */
 const SLACK_MS = 6000;
+/**
+ * Kill-and-restarts tried for the short outage: ZooKeeper's own start (a JVM) takes 1.5–4 s on a
+ * busy 2-CPU machine, and took 4.3 s there with another test file running (2 jest workers), past
+ * the session timeout: then the outage was not the short one this scenario is about.
+ */
+const SHORT_OUTAGE_TRIES = 3;
 const WAIT = { timeoutMs: 40_000, intervalMs: 50 };
 
 let zk: ScratchZooKeeper;
@@ -184,19 +190,29 @@ async function expectNoSilentEmpties(killedAt: number, servedAt: number): Promis
 }
 
 it('ZooKeeper down shorter than the session timeout: the same sessions resume, no partition moves, serving resumes', async () => {
-  await converged();
-  await fillBacklog();
-  const epochs = await ownerEpochs();
-  const losses = sessionLossesLogged();
-  const { killedAt, upAt } = await restartZooKeeper(0);
-  expect(upAt - killedAt).toBeLessThan(SESSION_TIMEOUT_MS); // the premise of this scenario
-  const servedAt = await allPartitionsServedSince(upAt);
-  note(`short outage: every partition served ${servedAt - upAt} ms after ZooKeeper's return`);
-  expect(servedAt - upAt).toBeLessThan(SLACK_MS);
-  await expectNoSilentEmpties(killedAt, servedAt);
-  await converged();
-  expect(await ownerEpochs()).toEqual(epochs); // nobody took a partition over
-  expect(sessionLossesLogged()).toBe(losses);
+  for (let attempt = 1; ; attempt += 1) {
+    await converged();
+    await fillBacklog();
+    const epochs = await ownerEpochs();
+    const losses = sessionLossesLogged();
+    const { killedAt, upAt } = await restartZooKeeper(0);
+    if (upAt - killedAt >= SESSION_TIMEOUT_MS && attempt < SHORT_OUTAGE_TRIES) {
+      // Not this scenario: ZooKeeper's start outlasted the session timeout. What holds for any
+      // outage is checked, then the short outage is tried again from a converged cluster.
+      note(`short outage attempt ${attempt}: ZooKeeper back after ${upAt - killedAt} ms, not short; again`);
+      await expectNoSilentEmpties(killedAt, await allPartitionsServedSince(upAt));
+      continue;
+    }
+    expect(upAt - killedAt).toBeLessThan(SESSION_TIMEOUT_MS); // the premise of this scenario
+    const servedAt = await allPartitionsServedSince(upAt);
+    note(`short outage: every partition served ${servedAt - upAt} ms after ZooKeeper's return`);
+    expect(servedAt - upAt).toBeLessThan(SLACK_MS);
+    await expectNoSilentEmpties(killedAt, servedAt);
+    await converged();
+    expect(await ownerEpochs()).toEqual(epochs); // nobody took a partition over
+    expect(sessionLossesLogged()).toBe(losses);
+    return;
+  }
 });
 
 it('ZooKeeper down longer than the session timeout: sessions expire, everything rejoins, every partition served within session timeout + a few seconds', async () => {
