@@ -64,3 +64,12 @@ export function conformanceBackendFilter(): readonly string[] | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   return raw.split(',').map((name) => name.trim()).filter((name) => name !== '');
 }
+
+/**
+ * Which jest worker runs this test file (JEST_WORKER_ID: 1, 2, …; 1 when run in band), so workers
+ * running at once can keep out of each other's way (free-port.ts).
+ */
+export function jestWorkerId(): number {
+  const id = Number(process.env.JEST_WORKER_ID ?? '1');
+  return Number.isInteger(id) && id >= 1 ? id : 1;
+}
