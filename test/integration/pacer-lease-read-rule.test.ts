@@ -19,6 +19,7 @@ import { leaseIdOf } from '../../pacer/src/datastore/claim-lease-id';
 import { countJobs } from '../../pacer/src/datastore/job-queries';
 import { JobWriter, type JobRow } from '../../pacer/src/datastore/job-writer';
 import { assignOwner } from '../../pacer/src/datastore/partition-owners';
+import { PENDING_DELETE_ROUND } from '../../pacer/src/datastore/pending-deletes';
 import { deleteUnderLimit } from '../../pacer/src/datastore/statement-time-limit';
 import { TABLES } from '../../pacer/src/datastore/tables';
 import { anyReadyJob } from '../../pacer/src/api/ready-probe';
@@ -287,6 +288,50 @@ describe('Pacer read paths apply the claim lease rule', () => {
     expect((['a', 'b', 'h', 'k', 'm'] as Name[]).map((n) => states.get(s.row(n).id))).toEqual([0, 0, 0, 0, 0]);
   });
 
+  it.each([
+    ['without a body regex', undefined],
+    ['with a body regex', '^lr-'],
+  ])('a PENDING deleteJobs (%s) waiting for a row a claim share-locks sees the claim\'s lease once it commits: the job is not deleted', async (_, bodyRegex) => {
+    const s = await seed();
+    const claim = await pool.getConnection();
+    try {
+      await claim.query('START TRANSACTION');
+      // As lease-claims.ts does: the named job row share-locked, then the lease written, one commit.
+      await claim.query(`SELECT id FROM ${TABLES.jobs} WHERE id = ? AND state = 0 LOCK IN SHARE MODE`, [s.row('g').id]);
+      const deleting = backend.deleteJobs({ queue: Q, state: JobState.PENDING, priority: 1, limit: 100, ...(bodyRegex === undefined ? {} : { bodyRegex }) }); // c, d, g
+      await xLockWaited();
+      await claim.query(
+        `INSERT INTO ${TABLES.claimLeases} (queue, part, lease_id, owner_id, epoch, claim_descriptor, claimed_at_ms, job_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [Q, 0, leaseIdOf(s.lease.l1.owner.epoch, 9), s.lease.l1.owner.ownerId, s.lease.l1.owner.epoch, 'w:race', s.nowMs, JSON.stringify([s.row('g').id])],
+      );
+      await claim.query('COMMIT');
+      expect(await deleting).toBe(2); // c, d
+    } finally {
+      await claim.query('ROLLBACK').catch(() => undefined);
+      claim.release();
+    }
+    const left = await storedStates();
+    expect((['c', 'd'] as Name[]).filter((n) => left.has(s.row(n).id))).toEqual([]);
+    expect((await backend.lookupJobs({ descriptors: [s.descriptor('g')], includeBody: false })).get(s.descriptor('g'))).toMatchObject({
+      state: JobState.IN_PROGRESS, claimDescriptor: 'w:race',
+    });
+  });
+
+  it('a PENDING deleteJobs past one round (PENDING_DELETE_ROUND) deletes up to its limit, never a leased row', async () => {
+    await seed();
+    const now = Date.now();
+    const extra = PENDING_DELETE_ROUND + 5;
+    await new JobWriter(pool).insert(Array.from({ length: extra }, (): JobRow => ({
+      queue: Q, partition: 1, priority: 1, state: JobState.PENDING, runAfterMs: now, attemptsAllowed: 1, attemptsRemaining: 1,
+      customStatus: '', createdAtMs: now, updatedAtMs: now, body: Buffer.from('bulk'),
+    })));
+    // c, d, g and the bulk rows are PENDING; a, b (partition 0) and k (partition 1) are leased.
+    expect(await backend.deleteJobs({ queue: Q, state: JobState.PENDING, priority: 1, limit: extra })).toBe(extra);
+    expect(await backend.deleteJobs({ queue: Q, state: JobState.PENDING, priority: 1, limit: 100 })).toBe(3);
+    expect(await backend.deleteJobs({ queue: Q, state: JobState.PENDING, priority: 1, limit: 100 })).toBe(0);
+    expect(await backend.getJobCount({ queue: Q, state: JobState.IN_PROGRESS, priority: 1, future: true })).toBeGreaterThan(0);
+  });
+
   it('a take waiting for a row a claim share-locks sees the claim\'s lease once it commits', async () => {
     const s = await seed();
     const claim = await pool.getConnection();
@@ -295,12 +340,7 @@ describe('Pacer read paths apply the claim lease rule', () => {
       // As lease-claims.ts does: the named job row share-locked, then the lease written, one commit.
       await claim.query(`SELECT id FROM ${TABLES.jobs} WHERE id = ? AND state = 0 LOCK IN SHARE MODE`, [s.row('g').id]);
       const taking = backend.jobMover().take(Q, JobState.PENDING, 1, 10); // candidates c, d, g
-      await eventually(async () => {
-        const [waits] = await pool.query<RowDataPacket[]>(
-          "SELECT COUNT(*) AS n FROM information_schema.INNODB_LOCKS WHERE lock_table = ? AND lock_mode LIKE 'X%'", [`\`${fx.db.name}\`.\`${TABLES.jobs}\``],
-        );
-        expect(Number(waits[0]?.n)).toBeGreaterThan(0);
-      }, { intervalMs: 200 });
+      await xLockWaited();
       const { owner } = s.lease.l1;
       await claim.query(
         `INSERT INTO ${TABLES.claimLeases} (queue, part, lease_id, owner_id, epoch, claim_descriptor, claimed_at_ms, job_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -317,3 +357,13 @@ describe('Pacer read paths apply the claim lease rule', () => {
     });
   });
 });
+
+/** Waits until a statement waits for an X lock on a job row (one a test's transaction share-locks). */
+async function xLockWaited(): Promise<void> {
+  await eventually(async () => {
+    const [waits] = await pool.query<RowDataPacket[]>(
+      "SELECT COUNT(*) AS n FROM information_schema.INNODB_LOCKS WHERE lock_table = ? AND lock_mode LIKE 'X%'", [`\`${fx.db.name}\`.\`${TABLES.jobs}\``],
+    );
+    expect(Number(waits[0]?.n)).toBeGreaterThan(0);
+  }, { intervalMs: 200 });
+}

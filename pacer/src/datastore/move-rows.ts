@@ -45,7 +45,7 @@ export function refOfRow(queue: string, r: Row): PacerJobRef {
  * candidates still in the state are row-locked and moved to 10 + state. Returns exactly the rows
  * this call took, as they were. Candidates claimed or deleted meanwhile are skipped. A PENDING job
  * a claim lease holds is IN_PROGRESS (lease-read-rule.ts): never a candidate, and a lease written
- * while the candidates were read is checked after the row locks (move-take-leased.sql).
+ * while the candidates were read is checked after the row locks (leased-ids.sql).
  */
 export async function takeJobs(
   pool: Pool, queue: string, partitions: readonly number[], state: JobState, priority: number, limit: number,
@@ -68,11 +68,11 @@ export async function takeJobs(
   return rows.sort((a, b) => (order.get(Number(a.id)) ?? 0) - (order.get(Number(b.id)) ?? 0));
 }
 
-/** The locked PENDING rows no claim lease holds (read after the row locks: move-take-leased.sql); other states as they are. */
+/** The locked PENDING rows no claim lease holds (read after the row locks: leased-ids.sql); other states as they are. */
 async function withoutLeased(conn: Queryable, queue: string, partitions: readonly number[], state: JobState, locked: Row[]): Promise<Row[]> {
   if (state !== JobState.PENDING || locked.length === 0) return locked;
   const params = [...partitionRangeLeases(queue, partitions), locked.map((r) => Number(r.id))];
-  const leased = new Set((await selectRows(conn, leaseRuleSql('move-take-leased'), params)).map((r) => Number(r.id)));
+  const leased = new Set((await selectRows(conn, leaseRuleSql('leased-ids'), params)).map((r) => Number(r.id)));
   return leased.size === 0 ? locked : locked.filter((r) => !leased.has(Number(r.id)));
 }
 

@@ -29,7 +29,8 @@ export type SqlName =
   | 'migrations-create-table' | 'migrations-select' | 'migrations-insert' | 'migrate-lock' | 'migrate-unlock'
   // the migration copier: moves inside `jobs` (job mover), the ledger, the per-queue work state
   | 'move-take-candidates' | 'move-take-lock' | 'move-take' | 'move-list' | 'move-delete' | 'move-restore'
-  | 'move-publish' | 'move-pending-rows' | 'move-read' | 'move-take-leased'
+  | 'move-publish' | 'move-pending-rows' | 'move-read' | 'leased-ids'
+  | 'delete-pending-candidates' | 'delete-pending-lock' | 'delete-pending-by-ids'
   | 'ledger-record' | 'ledger-targets' | 'ledger-resolve' | 'ledger-summary-page' | 'ledger-mismatches'
   | 'queue-migration-select' | 'queue-migration-lock' | 'queue-migration-list' | 'queue-migration-insert'
   | 'queue-migration-restart' | 'queue-migration-set-paused' | 'queue-migration-set-rate' | 'queue-migration-set-status'

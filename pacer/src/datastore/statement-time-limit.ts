@@ -3,7 +3,9 @@ import {
   flavourOf, serverVersionSql, withinTimeLimit, withTimeLimit, type ServerFlavour, type TimeLimitBudget,
 } from '../../../core/src/sql/statement-time-limit';
 import { executeRetried, selectRows, type Row } from './mysql-pool';
+import { JobState } from '../../../core/src/types/job-state';
 import { leasedWanted, leaseRuleSql, queueLeases, storedStates } from './lease-read-rule';
+import { deletePendingJobs } from './pending-deletes';
 
 /**
  * Pacer's statements that run a client's body regex (getJobCount, scanJobs and deleteJobs with
@@ -41,9 +43,11 @@ export async function limitedSelect(pool: Pool, text: string, params: unknown[],
 
 /**
  * deleteJobs with a body regex, under the limit; resolves with the rows deleted (`max` = the
- * request's limit). MariaDB limits the DELETE itself (rolled back when ended); MySQL selects the
- * ids under the limit, then deletes them by id, still requiring the state and the regex. States
- * are read by the claim lease rule, as deleteJobs without a regex reads them (lease-read-rule.ts).
+ * request's limit). PENDING deletes read their candidates under the limit, then lock, check the
+ * claim leases and delete (pending-deletes.ts). Other states: MariaDB limits the DELETE itself
+ * (rolled back when ended); MySQL selects the ids under the limit, then deletes them by id, still
+ * requiring the state and the regex. States are read by the claim lease rule, as deleteJobs without
+ * a regex reads them (lease-read-rule.ts).
  */
 export async function limitedDelete(pool: Pool, q: RegexDelete, limit: BodyRegexLimit): Promise<number> {
   return deleteUnderLimit(pool, await serverFlavour(pool), q, limit);
@@ -61,6 +65,10 @@ export interface RegexDelete {
 /** `limitedDelete` for a known server flavour. */
 export function deleteUnderLimit(pool: Pool, flavour: ServerFlavour, q: RegexDelete, limit: BodyRegexLimit): Promise<number> {
   return withinTimeLimit(limit, LIMIT_SETTING, async () => {
+    if (q.state === JobState.PENDING) {
+      // Either flavour: the regex runs in the candidates' SELECT, under the limit (pending-deletes.ts).
+      return deletePendingJobs(pool, { queue: q.queue, priority: q.priority, regex: q.regex, max: q.max }, (text) => withTimeLimit(text, flavour, limit.limitMs));
+    }
     const states = storedStates(q.state);
     const leases = [...queueLeases(q.queue), leasedWanted(q.state)];
     if (flavour === 'mariadb') {
