@@ -20,6 +20,8 @@ export interface BlockRunResult {
 export interface BlockRunOptions {
   readonly cwd: string;
   readonly timeoutSeconds: number;
+  /** Variables on top of the operator environment (operator-environment.ts). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const MAX_OUTPUT_CHARS = 16_000;
@@ -29,7 +31,7 @@ const OUTPUT_DRAIN_MS = 500;
 export function runBlock(script: string, options: BlockRunOptions): Promise<BlockRunResult> {
   const started = Date.now();
   const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
-    cwd: options.cwd, env: operatorEnvironment(), stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+    cwd: options.cwd, env: operatorEnvironment(options.env), stdio: ['ignore', 'pipe', 'pipe'], detached: true,
   });
   let output = '';
   const append = (chunk: Buffer): void => {

@@ -15,7 +15,9 @@
 import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertNoLeaks } from '../support/leak-check';
+import { runBlock } from './block-run';
 import { settleDrillQueues } from './drill-queues';
+import { withoutNpxShim } from './operator-environment';
 import { ensureBringUp, type BringUp } from './local-bring-up';
 import { runPage } from './page-run';
 import { REPO_ROOT } from './repo-shell';
@@ -49,6 +51,12 @@ afterAll(assertNoLeaks);
 
 it('finds runnable pages', () => {
   expect(pages.length).toBeGreaterThan(0);
+});
+
+it("the real npx runs this checkout's pinlater-ops (the blocks' npx is a shim for speed: bin/npx)", async () => {
+  const result = await runBlock('npx pinlater-ops --help', { cwd: REPO_ROOT, timeoutSeconds: 60, env: { PATH: withoutNpxShim() } });
+  expect(result).toMatchObject({ exitCode: 0 });
+  expect(result.output).toMatch(/^Usage: pinlater-ops/m);
 });
 
 it("README's process table: every process runs, every port it names listens", async () => {
