@@ -38,7 +38,8 @@ cd "${ROOT}"
 
 # seconds, for stage 4's two jest runs together; a hang guard (a jest kept alive by an open handle
 # must not hang CI), not the suite budget: jest took ~17.5 min here unloaded in band (one worker,
-# jest's default on 2 cores) on 2026-12-03; on 2 workers plus the serial run it takes MEASURED;
+# jest's default on 2 cores) on 2026-12-03; on 2 workers plus the serial run it took 994 s on 2026-12-04
+# (fresh clone, CI=true, other tests running beside it);
 # more on a busy machine. With the runbooks stage's guard below this stays inside CI's 90 minutes.
 JEST_TIME_LIMIT="${JEST_TIME_LIMIT:-3000}"
 # seconds; a hang guard for the runbooks stage (each block and scenario is bounded on its own).
