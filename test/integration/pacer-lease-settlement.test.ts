@@ -318,6 +318,32 @@ describe('monitorPartition with claim leases', () => {
     expect(await monitorPartition(pool, PINLATER_MONITOR_DEFAULTS, 'lm1', 0, NOW, null)).toMatchObject({ timeoutDone: 1, timeoutRetry: 0, settledLeaseIds: [leaseIdOf(owner.epoch, 3)] });
     expect(await monitorPartition(pool, PINLATER_MONITOR_DEFAULTS, 'lm1', 0, NOW, owner)).toStrictEqual({ timeoutDone: 0, timeoutRetry: 0, succeededGc: 0, failedGc: 0 });
   });
+
+  it('its guarded pass, chosen as a deadlock victim, runs again and completes', async () => {
+    const owner = await setup('lm2');
+    const [claimed] = await insertJobs('lm2', 0, [2]) as [number];
+    await pool.query(`UPDATE ${TABLES.jobs} SET state = 1, claim_descriptor = 'w', updated_at_ms = ? WHERE id = ?`, [EXPIRED_AT, claimed]);
+    const weights = await insertJobs('lm2', 1, Array(50).fill(2));
+    const monitorSession = await sessionPool('REPEATABLE READ');
+    const other = await pool.getConnection();
+    try {
+      // The other transaction: heavier (50 rows changed, so InnoDB picks the monitor as the victim),
+      // holding the claimed job's row; the monitor's pass then share-locks the owner row and waits
+      // for that job row; the other asks for the owner row: a deadlock.
+      await other.query('START TRANSACTION');
+      await other.query(`UPDATE ${TABLES.jobs} SET custom_status = 'heavy' WHERE id IN (?)`, [weights]);
+      await other.query(`SELECT id FROM ${TABLES.jobs} WHERE id = ? FOR UPDATE`, [claimed]);
+      const pass = monitorPartition(monitorSession.pool, PINLATER_MONITOR_DEFAULTS, 'lm2', 0, NOW, owner);
+      await eventually(async () => expect(await trxState(monitorSession.threadId)).toBe('LOCK WAIT'), { intervalMs: 200 });
+      await other.query(`SELECT owner_id FROM ${TABLES.partitionOwners} WHERE queue = ? AND part = ? FOR UPDATE`, ['lm2', 0]);
+      await other.query('COMMIT');
+      expect(await pass).toStrictEqual({ timeoutDone: 0, timeoutRetry: 1, succeededGc: 0, failedGc: 0 });
+    } finally {
+      await other.query('ROLLBACK').catch(() => undefined);
+      other.release();
+    }
+    expect((await rows([claimed])).map((r) => [r.state, r.attempts])).toEqual([[JobState.PENDING, 1]]);
+  });
 });
 
 /** A pool of ONE connection at `isolation`: its thread id names the transaction of whatever the pool runs. */

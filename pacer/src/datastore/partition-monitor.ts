@@ -1,4 +1,5 @@
 import type { Pool } from 'mysql2/promise';
+import { withMysqlRetries } from '../../../core/src/sql/mysql-retry';
 import { JobState } from '../../../core/src/types/job-state';
 import { execute, withTransaction } from './mysql-pool';
 import { timeOutLeasesIn } from './lease-settlement';
@@ -38,8 +39,9 @@ export const PINLATER_MONITOR_DEFAULTS: MonitorSettings & { periodMs: number } =
  * PENDING with one attempt consumed, run_after unchanged) of per-job claims, then of claim leases
  * (lease-settlement.ts; their counts add to the same totals), then GC of SUCCEEDED/FAILED by
  * completion age. With `owner`, everything runs in one transaction guarded by the partition's
- * epoch, so a stale broker's monitor changes nothing; `null` (admin `runMonitorOnce`) runs
- * unguarded. Returns `undefined` when the owner was fenced.
+ * epoch, so a stale broker's monitor changes nothing, and run again when InnoDB rolls it back on a
+ * lock conflict; `null` (admin `runMonitorOnce`) runs unguarded. Returns `undefined` when the
+ * owner was fenced.
  */
 export async function monitorPartition(
   pool: Pool, settings: MonitorSettings, queue: string, partition: number, nowMs: number, owner: OwnerRef | null,
@@ -59,5 +61,6 @@ export async function monitorPartition(
     return leases.leaseIds.length === 0 ? counts : { ...counts, settledLeaseIds: leases.leaseIds };
   };
   if (owner === null) return run(pool);
-  return withTransaction(pool, async (conn) => ((await holdsOwnership(conn, owner)) ? run(conn) : undefined));
+  // A deadlock victim's transaction was rolled back whole: the pass runs again (mysql-retry.ts).
+  return withMysqlRetries(() => withTransaction(pool, async (conn) => ((await holdsOwnership(conn, owner)) ? run(conn) : undefined)));
 }
