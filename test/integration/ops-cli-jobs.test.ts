@@ -176,10 +176,14 @@ describe.each(['legacy-redis', 'legacy-mysql', 'pacer'])('pinlater-ops jobs on %
     const young = await runOps(['jobs', 'stuck', queue, '--gateway', s.address, '--older-than-seconds', '3600', '--json']);
     expect({ code: young.code, stderr: young.stderr }).toEqual({ code: 0, stderr: '' });
     expect(json<StuckJson>(young)).toMatchObject({ scanned: 3, complete: true, found: 0, jobs: [], exitCode: 0 });
+    // The three claims are made one after another (claim()), so they pass the 1 s mark at different
+    // times: wait until all three have.
     const old = await eventually(async () => {
       const run = await runOps(['jobs', 'stuck', queue, '--gateway', s.address, '--older-than-seconds', '1', '--json']);
       expect(run.code).toBe(2);
-      return json<StuckJson>(run);
+      const found = json<StuckJson>(run);
+      expect(found.found).toBe(3);
+      return found;
     }, { timeoutMs: 10_000, intervalMs: 250 });
     expect(old).toMatchObject({ gateway: s.address, scanned: 3, complete: true, found: 3, exitCode: 2 });
     expect(old.jobs.map((j) => j.descriptor).sort()).toEqual(claimed);
