@@ -8,7 +8,9 @@
  *    One lease per partition the batch touches, holding that partition's ids, with lease ids
  *    `leaseIdOf(epoch, counter)` from a per-partition counter, as a broker would keep it.
  * 2. ONE autocommit batched ack UPDATE, ack-succeeded.sql's shape with `state = 0` (the job rows
- *    were never claimed: they change only here). Bench-only SQL: the lease ack path is not built yet.
+ *    were never claimed: they change only here). Bench-only SQL on purpose: the floor is the least
+ *    work per job, and the product's lease ack (lease-ack-succeeded.sql) does more: its per-row lease
+ *    check and the claim-descriptor write (bench/lease-ack-cost.ts measures the difference).
  */
 import type { Pool } from 'mysql2/promise';
 import type { OwnerRef } from '../../pacer/src/datastore/partition-owners';
