@@ -82,10 +82,11 @@ const productLeaseAck: Variant = (pool, jobs) => ackLeasedSucceeded(pool, leased
 const perJobAck: Variant = (pool, jobs) => ackPending(pool, QUEUE, jobs, Date.now());
 
 /** A fresh database with `count` pending jobs in leases; `descriptor` pre-fills claim_descriptor. */
-async function prepare(admin: mysql.Connection, database: string, count: number, options: { descriptor?: string; dropIndex?: string }): Promise<{ pool: Pool; jobs: Job[] }> {
+async function prepare(admin: mysql.Connection, database: string, count: number, options: { descriptor?: string; dropIndex?: string }, pools: Pool[]): Promise<{ pool: Pool; jobs: Job[] }> {
   await migrateDatabase({ host: HOST, port: 3306, user: 'root', password: '', database });
   if (options.dropIndex !== undefined) await admin.query(`ALTER TABLE \`${database}\`.jobs DROP INDEX \`${options.dropIndex}\``);
   const pool = createMysqlPool({ host: HOST, port: 3306, user: 'root', password: '', database, connectionLimit: 2, connectTimeoutMs: 5000 });
+  pools.push(pool); // ended by main's finally, also when the setup below fails (an open pool would keep the process alive)
   const now = Date.now();
   await new QueueRegistry(pool, systemClock, { numPartitions: PARTITIONS, numPriorities: 3, cacheMs: 0 }).create(QUEUE);
   for (let i = 0; i < count; i += 2000) {
@@ -157,8 +158,7 @@ async function main(): Promise<void> {
     const setups: Record<string, Setup> = {};
     const options = { plain: {}, sized: { descriptor: DESCRIPTOR.replace(/1$/, '0') }, noidx: { dropIndex: 'idx_jobs_claimed' } };
     for (const [i, key] of (['plain', 'sized', 'noidx'] as const).entries()) {
-      const { pool, jobs } = await prepare(admin, databases[i] as string, per(key), options[key]);
-      pools.push(pool);
+      const { pool, jobs } = await prepare(admin, databases[i] as string, per(key), options[key], pools);
       setups[key] = { pool, jobs, next: 0 };
     }
     const times = new Map<string, number[]>();
