@@ -167,14 +167,15 @@ print_summary() {
   cat <<'EOF'
 [up] Talk to the gateway (PinLater Thrift, framed binary; :9010 routes every queue to its system):
 [up]   python3 scripts/pinlater-client.py --port 9010 --queue my_queue   # create, enqueue, dequeue, ack, count
-[up] Routing (which system serves each queue; writes use the local operator credential):
+[up] Routing (which system serves each queue; pinlater-ops reads the gateways' routing config, writes use the local operator credential):
+[up]   export PINLATER_ROUTING_CONFIG=config/routing.local.json PINLATER_ROUTING_CREDENTIAL_FILE=config/routing-operator.local.credential
 [up]   npx pinlater-ops status
-[up]   PINLATER_ROUTING_CREDENTIAL_FILE=config/routing-operator.local.credential npx pinlater-ops route my_queue --to local-redis
+[up]   npx pinlater-ops route my_queue --to local-redis
 [up] Migrating a queue with its jobs (the copier moves them; README.md "Migrating a queue"):
-[up]   PINLATER_ROUTING_CREDENTIAL_FILE=config/routing-operator.local.credential npx pinlater-ops migrate start my_queue --wait
+[up]   npx pinlater-ops migrate start my_queue --wait
 [up]   (any PinLater client works unchanged; see README.md "Talking to the gateway")
 [up] Shadow traffic before a flip (legacy answers, Pacer is compared; runbooks/shadow-comparison.md):
-[up]   PINLATER_ROUTING_CREDENTIAL_FILE=config/routing-operator.local.credential npx pinlater-ops shadow start my_queue
+[up]   npx pinlater-ops shadow start my_queue
 [up] Dashboard (every queue, shadow comparison, migration progress): http://127.0.0.1:9999/dashboard
 [up]   Grafana dashboards to import: dashboards/grafana/*.json (provisioning in dashboards/provisioning/)
 [up] Logs: tail -f .run/procs/*.log    Stop: bash scripts/down.sh (add --services to stop the services it started)
