@@ -2,8 +2,9 @@
  * Where a lease-mode ack's MySQL time goes (issue 15): the success-ack statement of leased jobs
  * (lease-ack-succeeded.sql, as `ackLeasedSucceeded` runs it) against the per-job ack
  * (ack-succeeded.sql's shape on the same never-claimed rows: bench/support/claim-lease-floor.ts),
- * and against copies of the lease statement with one part taken out, all on the same server in
- * the same run, interleaved round by round. About ten seconds.
+ * and against copies of the lease statement with the parts migration 0004 took out put back (the
+ * statement as it was before), all on the same server in the same run, interleaved round by
+ * round. About ten seconds.
  *
  *   npx tsx bench/lease-ack-cost.ts [--rows 1000] [--rounds 7] [--jobs-per-lease 100]
  *
@@ -14,15 +15,16 @@
  * statement of `--rows` acks per variant, every variant on its own untouched rows; the first round
  * is a warm-up. Printed: the median per variant, µs per row, and its ratio to the per-job ack.
  *
- * Variants of the lease ack (copies of the product's statement text; the bench fails if the text
- * to take out is no longer there, so it never silently measures the product statement twice):
- * - `- membership check`: without JSON_CONTAINS(l.job_ids, …) (the lease still must exist);
- * - `- lease check`: without the EXISTS on claim_leases;
- * - `- descriptor write`: without `claim_descriptor = a.claim_descriptor`;
- * - `- lease check - descriptor write`: without both (what is left: the JSON rows, the join, the
- *   row's own checks and the in-place writes);
- * - `pre-sized rows`: the product statement on rows whose claim_descriptor already holds a value
- *   of the same length (so the write is in place), to separate the row growth from the copy;
+ * Variants of the lease ack (copies of the product's statement text with a part put back where it
+ * stood; the bench fails if the place is no longer there, so it never silently measures the
+ * product statement twice):
+ * - `+ lease check`: the per-row EXISTS on claim_leases with JSON_CONTAINS(l.job_ids, …), which
+ *   the statement had before migration 0004 (the broker's lease map is the check now);
+ * - `+ descriptor write`: `claim_descriptor = a.claim_descriptor`, which grows the row (NULL →
+ *   a value), so InnoDB cannot update it in place (reads take it from the lease now);
+ * - `+ both`: the statement as it was before migration 0004;
+ * - `+ descriptor write, pre-sized rows`: the same on rows whose claim_descriptor already holds a
+ *   value of the same length (the write is then in place): the row growth apart from the copy;
  * - then both acks again on a second database without idx_jobs_claimed (the index-set question).
  */
 import { randomBytes } from 'node:crypto';
@@ -37,6 +39,7 @@ import { leaseIdOf } from '../pacer/src/datastore/claim-lease-id';
 import { ackLeasedSucceeded, leasedJobRows, type LeasedAck } from '../pacer/src/datastore/lease-acks';
 import { sql } from '../pacer/src/datastore/sql-loader';
 import { QueueRegistry } from '../pacer/src/datastore/queue-registry';
+import { TABLES } from '../pacer/src/datastore/tables';
 import { ackPending } from './support/claim-lease-floor';
 import { exitWithHeaderHelp } from './support/header-help';
 import { integerIn } from './support/integer-option';
@@ -62,16 +65,19 @@ const JOBS_PER_LEASE = opts.jobsPerLease;
 interface Job { id: number; part: number; leaseId: bigint }
 type Variant = (pool: Pool, jobs: Job[]) => Promise<number>;
 
-/** The parts of lease-ack-succeeded.sql the variants take out. */
-const MEMBERSHIP_CHECK = /\s+AND JSON_CONTAINS\(l\.job_ids, CAST\(j\.id AS CHAR\)\)/;
-const LEASE_CHECK = /AND EXISTS \(SELECT[\s\S]*?AS CHAR\)\)\)/;
-const DESCRIPTOR_WRITE = 'j.claim_descriptor = a.claim_descriptor, ';
+/** The parts migration 0004 took out of lease-ack-succeeded.sql, and where each stood. */
+const LEASE_CHECK = {
+  after: 'j.settled_lease < a.lease_id',
+  text: ` AND EXISTS (SELECT 1 FROM ${TABLES.claimLeases} l WHERE l.queue = j.queue AND l.part = j.part AND l.lease_id = a.lease_id AND JSON_CONTAINS(l.job_ids, CAST(j.id AS CHAR)))`,
+};
+const DESCRIPTOR_WRITE = { after: 'j.settled_lease = a.lease_id', text: ', j.claim_descriptor = a.claim_descriptor' };
 
-/** The product statement with `part` taken out; throws when the text is not found. */
-function without(text: string, part: string | RegExp): string {
-  const out = text.replace(part, '');
-  if (out === text) throw new Error(`lease-ack-succeeded.sql no longer contains ${String(part)}: update bench/lease-ack-cost.ts`);
-  return out;
+/** The product statement with `part` put back after the first `part.after`; throws when that text is not found. */
+function withPart(text: string, part: { after: string; text: string }): string {
+  const at = text.indexOf(part.after);
+  if (at < 0) throw new Error(`lease-ack-succeeded.sql no longer contains ${JSON.stringify(part.after)}: update bench/lease-ack-cost.ts`);
+  const end = at + part.after.length;
+  return text.slice(0, end) + part.text + text.slice(end);
 }
 
 function leasedAcks(jobs: Job[]): LeasedAck[] {
@@ -147,11 +153,10 @@ async function main(): Promise<void> {
     const variants: Array<{ name: string; setup: 'plain' | 'sized' | 'noidx'; run: Variant }> = [
       { name: 'per-job ack (ack-succeeded.sql shape)', setup: 'plain', run: perJobAck },
       { name: 'lease ack (lease-ack-succeeded.sql)', setup: 'plain', run: productLeaseAck },
-      { name: '  - membership check (JSON_CONTAINS)', setup: 'plain', run: statementVariant(without(lease, MEMBERSHIP_CHECK)) },
-      { name: '  - lease check (EXISTS)', setup: 'plain', run: statementVariant(without(lease, LEASE_CHECK)) },
-      { name: '  - descriptor write', setup: 'plain', run: statementVariant(without(lease, DESCRIPTOR_WRITE)) },
-      { name: '  - lease check - descriptor write', setup: 'plain', run: statementVariant(without(without(lease, LEASE_CHECK), DESCRIPTOR_WRITE)) },
-      { name: '  pre-sized rows (descriptor written in place)', setup: 'sized', run: productLeaseAck },
+      { name: '  + lease check (EXISTS … JSON_CONTAINS)', setup: 'plain', run: statementVariant(withPart(lease, LEASE_CHECK)) },
+      { name: '  + descriptor write (row grows)', setup: 'plain', run: statementVariant(withPart(lease, DESCRIPTOR_WRITE)) },
+      { name: '  + both (the statement before migration 0004)', setup: 'plain', run: statementVariant(withPart(withPart(lease, LEASE_CHECK), DESCRIPTOR_WRITE)) },
+      { name: '  + descriptor write, pre-sized rows (in place)', setup: 'sized', run: statementVariant(withPart(lease, DESCRIPTOR_WRITE)) },
       { name: 'per-job ack, no idx_jobs_claimed', setup: 'noidx', run: perJobAck },
       { name: 'lease ack, no idx_jobs_claimed', setup: 'noidx', run: productLeaseAck },
     ];

@@ -98,8 +98,20 @@ CREATE TABLE `schema_migrations` (
   PRIMARY KEY (`version`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
+CREATE TABLE `settled_descriptors` (
+  `queue` varchar(100) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  `part` int(11) NOT NULL,
+  `lease_id` bigint(20) NOT NULL,
+  `claim_descriptor` varchar(200) NOT NULL,
+  `settled_at_ms` bigint(20) NOT NULL,
+  PRIMARY KEY (`queue`,`part`,`lease_id`),
+  KEY `idx_settled_descriptors_age` (`queue`,`part`,`settled_at_ms`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
 -- applied: 0001_initial
 
 -- applied: 0002_migration
 
 -- applied: 0003_claim_leases
+
+-- applied: 0004_settled_descriptors

@@ -1,12 +1,12 @@
 /**
- * Migration 0003 (claim leases) upgrades a populated Pacer database in place while Pacer keeps
- * serving: a database at 0002 (migrated from a folder holding only 0001 and 0002, the way a
+ * Migrations 0003 (claim leases) and 0004 (settled claim descriptors, a new table) upgrade a
+ * populated Pacer database in place while Pacer keeps serving: a database at 0002 (migrated from a folder holding only 0001 and 0002, the way a
  * database of the previous release looks), jobs in every state, and a Pacer backend (embedded
  * broker with per-job claims, as the previous release claims) running enqueue → dequeue → ack
- * traffic while the migrator applies 0003. No call fails,
+ * traffic while the migrator applies 0003 and 0004. No call fails,
  * every job row is as it was (plus `settled_lease` = 0), `jobs` is not rebuilt (ALGORITHM=INSTANT:
  * InnoDB's table id is unchanged), and running 0003 again, whole or statement by statement (a
- * crash after its DDL, before its schema_migrations row), changes nothing.
+ * crash after its DDL, before its schema_migrations row), changes nothing; so does running 0004 again.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,7 @@ import { testEnv } from '../support/test-env';
 import { dequeueReq, job } from './pacer-fixtures';
 
 const LEASES_VERSION = 3;
+const SETTLED_DESCRIPTORS_VERSION = 4;
 const STATIC = 'upg_static';
 const LIVE = 'upg_live';
 const WORKERS = 4;
@@ -119,7 +120,7 @@ async function worker(b: PacerBackend, t: Traffic, n: number): Promise<void> {
   }
 }
 
-describe('migration 0003 on a populated database, while Pacer serves', () => {
+describe('migrations 0003 and 0004 on a populated database, while Pacer serves', () => {
   it('applies online: no call fails, every job is intact, settled_lease is 0, jobs is not rebuilt, a re-run changes nothing', async () => {
     expect(await migrate(pool, previousRelease)).toEqual(['0001_initial', '0002_migration']);
     const { host, port, user, password } = testEnv().mysql;
@@ -135,7 +136,7 @@ describe('migration 0003 on a populated database, while Pacer serves', () => {
     try {
       await eventually(() => expect(t.calls).toBeGreaterThanOrEqual(30), { timeoutMs: 15_000 });
       const inFlightAtStart = t.inFlight;
-      expect(await migrate(pool)).toEqual(['0003_claim_leases']);
+      expect(await migrate(pool)).toEqual(['0003_claim_leases', '0004_settled_descriptors']);
       const callsAtEnd = t.calls;
       expect(inFlightAtStart).toBeGreaterThan(0);
       await eventually(() => expect(t.calls).toBeGreaterThanOrEqual(callsAtEnd + 30), { timeoutMs: 15_000 });
@@ -155,12 +156,17 @@ describe('migration 0003 on a populated database, while Pacer serves', () => {
     expect(Number(settled?.settled)).toBe(0);
     const [[leases]] = await pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${TABLES.claimLeases}`);
     expect(Number(leases?.n)).toBe(0);
+    const [[kept]] = await pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${TABLES.settledDescriptors}`);
+    expect(Number(kept?.n)).toBe(0);
     expect(await jobsTableId()).toBe(tableIdBefore); // no table copy or rebuild
 
     const schema = await dumpSchema(pool);
     expect(await migrate(pool)).toEqual([]);
-    const leasesMigration = loadMigrations().find((m) => m.version === LEASES_VERSION);
-    for (const statement of leasesMigration?.statements ?? []) await pool.query(statement); // a crash before the row: run again
+    for (const version of [LEASES_VERSION, SETTLED_DESCRIPTORS_VERSION]) {
+      const migration = loadMigrations().find((m) => m.version === version);
+      expect(migration?.statements.length).toBeGreaterThan(0);
+      for (const statement of migration?.statements ?? []) await pool.query(statement); // a crash before the row: run again
+    }
     expect(await dumpSchema(pool)).toBe(schema);
     expect(await jobsTableId()).toBe(tableIdBefore);
   }, 60_000);

@@ -125,7 +125,7 @@ describe('claim lease store', () => {
       expect(Number(locked[0]?.epoch)).toBe(a0.epoch);
       const during = [lease(a0, 1, [3]), lease(a1, 0, [4])];
       const inserting = insertLeases(inserter.pool, during);
-      const deleting = deleteLeases(deleter.pool, a0, [before.leaseId]);
+      const deleting = deleteLeases(deleter.pool, a0, [before.leaseId], Date.now());
       await eventually(async () => expect([await trxState(inserter.threadId), await trxState(deleter.threadId)]).toEqual(['LOCK WAIT', 'LOCK WAIT']), { intervalMs: 200 });
       await takeover.query(sql('owner-set'), ['broker-b', a0.epoch + 1, time.clock.nowMs(), 'cl5', 0]);
       await takeover.query('COMMIT');
@@ -139,7 +139,7 @@ describe('claim lease store', () => {
     // The new owner loads the previous owner's lease written before the takeover, and only that.
     const b0: OwnerRef = { queue: 'cl5', partition: 0, ownerId: 'broker-b', epoch: a0.epoch + 1 };
     expect(await all('cl5', 0)).toEqual([before]);
-    expect(await deleteLeases(pool, b0, [before.leaseId])).toBe(1);
+    expect(await deleteLeases(pool, b0, [before.leaseId], Date.now())).toBe(1);
   });
 
   it('delete is fenced by the deleting owner epoch, and stays in its partition', async () => {
@@ -150,15 +150,15 @@ describe('claim lease store', () => {
     await insertLeases(pool, leases);
     const b0 = await own('cl6', 0, 'broker-b');
 
-    expect(await deleteLeases(pool, a0, [leases[0]?.leaseId as bigint])).toBe(0); // stale owner: nothing
+    expect(await deleteLeases(pool, a0, [leases[0]?.leaseId as bigint], Date.now())).toBe(0); // stale owner: nothing
     expect(await all('cl6', 0)).toEqual(leases.slice(0, 2));
     // The partition-1 lease has the same id as a partition-0 one: deleting in partition 0 leaves it.
     expect(leases[2]?.leaseId).toBe(leases[0]?.leaseId);
-    expect(await deleteLeases(pool, b0, [leases[0]?.leaseId as bigint, leaseIdOf(b0.epoch, 99)])).toBe(1);
+    expect(await deleteLeases(pool, b0, [leases[0]?.leaseId as bigint, leaseIdOf(b0.epoch, 99)], Date.now())).toBe(1);
     expect(await all('cl6', 0)).toEqual([leases[1]]);
     expect(await all('cl6', 1)).toEqual([leases[2]]);
-    expect(await deleteLeases(pool, a1, [leases[2]?.leaseId as bigint])).toBe(1);
-    expect(await deleteLeases(pool, a1, [])).toBe(0);
+    expect(await deleteLeases(pool, a1, [leases[2]?.leaseId as bigint], Date.now())).toBe(1);
+    expect(await deleteLeases(pool, a1, [], Date.now())).toBe(0);
     expect(await leaseRowCount()).toBe(1);
   });
 

@@ -149,6 +149,29 @@ describe('Pacer job mover', () => {
     expect((await rowStates(q)).size).toBe(0);
   });
 
+  it('takes a job a lease ack settled with its lease\'s claim descriptor, and the taken row keeps it', async () => {
+    const q = 'mv_leased';
+    await backend.createQueue(q);
+    const [d] = await backend.enqueueJobs({ queue: q, jobs: [job('settled by a lease')] });
+    const id = idOf(d as string);
+    const part = Number((d as string).split(':')[1]?.replace('spacer', ''));
+    // As a lease ack leaves it (migration 0004): SUCCEEDED, no descriptor in the row, its lease
+    // named by settled_lease, and the deleted lease's descriptor kept in settled_descriptors.
+    const leaseId = 2 ** 32 + 7;
+    await pool.query('UPDATE jobs SET state = ?, settled_lease = ?, claim_descriptor = NULL WHERE id = ?', [JobState.SUCCEEDED, leaseId, id]);
+    await pool.query('INSERT INTO settled_descriptors (queue, part, lease_id, claim_descriptor, settled_at_ms) VALUES (?, ?, ?, ?, ?)', [q, part, leaseId, 'h:9:1:w:leased', Date.now()]);
+    expect((await backend.lookupJobs({ descriptors: [d as string], includeBody: false })).get(d as string)?.claimDescriptor).toBe('h:9:1:w:leased');
+
+    expect((await mover.take(q, JobState.SUCCEEDED, 1, 10)).map((j) => [j.sourceDescriptor, j.claimDescriptor])).toEqual([[d, 'h:9:1:w:leased']]);
+    const [[row]] = await pool.query<RowDataPacket[]>('SELECT state, claim_descriptor FROM jobs WHERE id = ?', [id]);
+    expect({ ...row }).toEqual({ state: 10 + JobState.SUCCEEDED, claim_descriptor: 'h:9:1:w:leased' });
+    await pool.query('DELETE FROM settled_descriptors WHERE queue = ?', [q]); // the descriptor GC, whatever it does, no longer matters
+    expect((await mover.listTaken(q, 10)).map((j) => j.claimDescriptor)).toEqual(['h:9:1:w:leased']);
+    expect(await mover.restore(q, [d as string])).toBe(1);
+    expect((await backend.lookupJobs({ descriptors: [d as string], includeBody: false })).get(d as string)?.claimDescriptor).toBe('h:9:1:w:leased');
+    await backend.deleteQueue(q);
+  });
+
   it('stage writes invisibly (tagged, read back as stored); publish makes the jobs visible with their claim; discard; all idempotent', async () => {
     const q = 'mv_stage';
     await backend.createQueue(q);

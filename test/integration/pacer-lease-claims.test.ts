@@ -3,8 +3,9 @@
  * Pacer backend with its embedded broker (`claims: 'lease'`), on a fresh MariaDB database per test:
  * - a dequeue writes one lease row per partition and dequeue and leaves the job rows alone; the
  *   jobs it names are never served again while the lease claims them (refills skip them);
- * - acks go through the broker: a success settles the row by its lease (state, settled_lease, the
- *   lease's claim descriptor) and the emptied lease is deleted; a failure with attempts left makes
+ * - acks go through the broker: a success settles the row by its lease (state, settled_lease; the
+ *   row reads the lease's claim descriptor, kept in settled_descriptors when the emptied lease is
+ *   deleted, migration 0004); a failure with attempts left makes
  *   the job PENDING again (served again when due), on the last attempt FAILED; a second ack, or an
  *   ack naming the wrong priority, changes nothing and does not release the job;
  * - a partition taken over (a newer owner epoch) gets no lease from the stale broker: nothing is
@@ -16,6 +17,7 @@ import { createPacerBackend, StaticPartitionDirectory, type PacerBackend } from 
 import { createMysqlPool } from '../../pacer/src/datastore/mysql-pool';
 import { assignOwner } from '../../pacer/src/datastore/partition-owners';
 import { TABLES } from '../../pacer/src/datastore/tables';
+import { sql } from '../../pacer/src/datastore/sql-loader';
 import { JobState } from '../../core/src/types/job-state';
 import { ErrorCode } from '../../core/src/errors/error-code';
 import { systemClock } from '../../core/src/util/clock';
@@ -48,7 +50,11 @@ async function rows(text: string, params: unknown[] = []): Promise<RowDataPacket
 
 async function jobRow(descriptor: string): Promise<RowDataPacket> {
   const id = Number(descriptor.split(':')[3]);
-  return (await rows(`SELECT state, claim_descriptor, settled_lease, attempts_remaining, custom_status, updated_at_ms FROM ${TABLES.jobs} WHERE id = ?`, [id]))[0] as RowDataPacket;
+  return (await rows(
+    `SELECT j.state, j.claim_descriptor AS stored_descriptor, ${sql('settled-descriptor')} AS claim_descriptor, j.settled_lease, j.attempts_remaining,
+       j.custom_status, j.updated_at_ms FROM ${TABLES.jobs} j WHERE j.id = ?`,
+    [id],
+  ))[0] as RowDataPacket;
 }
 
 async function leaseRows(): Promise<RowDataPacket[]> {
@@ -97,7 +103,7 @@ describe('Pacer lease mode: acks through the broker', () => {
     await backend.ackDequeuedJobs({ queue: 'la1', succeeded: [{ descriptor: d as string, appendCustomStatus: 'done', retryDelayMs: 0 }], failed: [] });
     await backend.ackDequeuedJobs({ queue: 'la1', succeeded: [{ descriptor: d as string, appendCustomStatus: 'again', retryDelayMs: 0 }], failed: [] });
     expect(await jobRow(d as string)).toMatchObject({
-      state: JobState.SUCCEEDED, claim_descriptor: 'host:9090:1:w:ack', settled_lease: lease?.lease_id, custom_status: 'done',
+      state: JobState.SUCCEEDED, stored_descriptor: null, claim_descriptor: 'host:9090:1:w:ack', settled_lease: lease?.lease_id, custom_status: 'done',
     });
     await eventually(async () => expect(await leaseRows()).toEqual([]));
   });
@@ -117,6 +123,12 @@ describe('Pacer lease mode: acks through the broker', () => {
     await backend.ackDequeuedJobs({ queue: 'la2', succeeded: [], failed: [{ descriptor: d as string, appendCustomStatus: 'f2', retryDelayMs: 0 }] });
     expect(await jobRow(d as string)).toMatchObject({ state: JobState.FAILED, attempts_remaining: 0, claim_descriptor: 'host:9090:1:w:again', custom_status: 'f1f2' });
     expect(await backend.dequeueJobs(dequeueReq('la2', 1))).toEqual({ jobs: [] });
+    // retryFailedJobs keeps the claim descriptor on the PENDING row, as PinLater (FACTS §5): the
+    // descriptor the row read through its lease is stored in the row.
+    await eventually(async () => expect(await leaseRows()).toEqual([]));
+    expect(await backend.retryFailedJobs({ queue: 'la2', priority: 1, attemptsToAllow: 1, limit: 10 })).toBe(1);
+    expect(await jobRow(d as string)).toMatchObject({ state: JobState.PENDING, stored_descriptor: 'host:9090:1:w:again', claim_descriptor: 'host:9090:1:w:again' });
+    expect((await backend.lookupJobs({ descriptors: [d as string], includeBody: false })).get(d as string)).toMatchObject({ state: JobState.PENDING, claimDescriptor: 'host:9090:1:w:again' });
   });
 
   it('ignores an ack naming the wrong priority, and keeps the job claimed', async () => {

@@ -6,8 +6,11 @@
  *   is not written and its owner is reported fenced;
  * - a job deleted by a transaction the claim waits for drops out of the lease (the claim reads the
  *   job rows with a share lock, after that commit);
- * - an ack settles a job only under the lease that claims it, once: a second ack, an ack naming
- *   another lease, or one after a later lease settled the job, changes nothing.
+ * - an ack settles a job under the lease the broker's map pairs it with (partition-leases.spec.ts:
+ *   only a lease that names it), once: a second ack, or one after a later lease settled the job,
+ *   changes nothing. The ack leaves the row's claim descriptor NULL (no row growth, migration
+ *   0004): the row reads its lease's descriptor, from the lease, then from settled_descriptors once
+ *   the lease is deleted, until the monitor's GC finds no job that can name it.
  */
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { createMysqlPool } from '../../pacer/src/datastore/mysql-pool';
@@ -16,6 +19,10 @@ import { QueueRegistry } from '../../pacer/src/datastore/queue-registry';
 import { JobWriter } from '../../pacer/src/datastore/job-writer';
 import { claimLeases } from '../../pacer/src/datastore/lease-claims';
 import { ackLeasedSucceeded, type LeasedAck } from '../../pacer/src/datastore/lease-acks';
+import { deleteLeases } from '../../pacer/src/datastore/claim-leases';
+import { timeOutLeases } from '../../pacer/src/datastore/lease-settlement';
+import { collectSettledDescriptors, SETTLED_DESCRIPTOR_CLOCK_MARGIN_MS } from '../../pacer/src/datastore/settled-descriptors';
+import { sql } from '../../pacer/src/datastore/sql-loader';
 import { leaseIdOf } from '../../pacer/src/datastore/claim-lease-id';
 import { TABLES } from '../../pacer/src/datastore/tables';
 import { JobState } from '../../core/src/types/job-state';
@@ -89,8 +96,14 @@ describe('lease claim statement', () => {
   });
 });
 
+/** The claim descriptor job `id` reads (settled-descriptor.sql over its row). */
+async function readDescriptor(id: number): Promise<string | null> {
+  const [rows] = await pool.query<RowDataPacket[]>(`SELECT ${sql('settled-descriptor')} AS d FROM ${TABLES.jobs} j WHERE j.id = ?`, [id]);
+  return (rows[0]?.d as string | null | undefined) ?? null;
+}
+
 describe('lease ack statement', () => {
-  it('settles a job once, only under the lease that claims it', async () => {
+  it('settles a job once under its lease, leaving the descriptor to the lease', async () => {
     const { owner, ids } = await setup('ls3', 1);
     const [a] = ids as [number];
     const first = leaseIdOf(owner.epoch, 1);
@@ -99,11 +112,64 @@ describe('lease ack statement', () => {
       queue: 'ls3', ref: { queue: 'ls3', partition: 0, priority: 1, id: a }, info: { descriptor: `ls3:spacer0:p1:${a}`, appendCustomStatus: status, retryDelayMs: 0 },
       leaseId, claimDescriptor: 'w:1',
     });
-    expect(await ackLeasedSucceeded(pool, [ack(leaseIdOf(owner.epoch, 7), 'wrong-lease')], NOW)).toBe(0);
     expect(await ackLeasedSucceeded(pool, [ack(first, 'ok')], NOW)).toBe(1);
     expect(await ackLeasedSucceeded(pool, [ack(first, 'again')], NOW)).toBe(0);
     const [rows] = await pool.query<RowDataPacket[]>(`SELECT state, custom_status, claim_descriptor, settled_lease FROM ${TABLES.jobs} WHERE id = ?`, [a]);
-    expect(rows[0]).toMatchObject({ state: JobState.SUCCEEDED, custom_status: 'ok', claim_descriptor: 'w:1', settled_lease: Number(first) });
+    expect(rows[0]).toMatchObject({ state: JobState.SUCCEEDED, custom_status: 'ok', claim_descriptor: null, settled_lease: Number(first) });
+    expect(await readDescriptor(a)).toBe('w:1'); // from the live lease
+  });
+
+  it('reads a settled job\'s descriptor after its lease is deleted, until no job of the partition can name it', async () => {
+    const { owner, ids } = await setup('ls5', 3);
+    const [a, b, c] = ids as [number, number, number];
+    const first = leaseIdOf(owner.epoch, 1);
+    const second = leaseIdOf(owner.epoch, 2);
+    await claimLeases(pool, [{ owner, claimDescriptor: 'w:1', ids: [a, b], leaseId: first }], NOW);
+    await claimLeases(pool, [{ owner, claimDescriptor: 'w:2', ids: [c], leaseId: second }], NOW);
+    const ack = (id: number, leaseId: bigint, claimDescriptor: string): LeasedAck => ({
+      queue: 'ls5', ref: { queue: 'ls5', partition: 0, priority: 1, id }, info: { descriptor: `ls5:spacer0:p1:${id}`, appendCustomStatus: '', retryDelayMs: 0 },
+      leaseId, claimDescriptor,
+    });
+    expect(await ackLeasedSucceeded(pool, [ack(a, first, 'w:1'), ack(b, first, 'w:1'), ack(c, second, 'w:2')], NOW)).toBe(3);
+    expect(await deleteLeases(pool, owner, [first], NOW + 5)).toBe(1);
+    const [leases] = await pool.query<RowDataPacket[]>(`SELECT lease_id FROM ${TABLES.claimLeases}`);
+    expect(leases.map((r) => String(r.lease_id))).toEqual([second.toString()]);
+    expect([await readDescriptor(a), await readDescriptor(b), await readDescriptor(c)]).toEqual(['w:1', 'w:1', 'w:2']);
+    const [kept] = await pool.query<RowDataPacket[]>(`SELECT lease_id, claim_descriptor, settled_at_ms FROM ${TABLES.settledDescriptors}`);
+    expect(kept.map((r) => ({ ...r }))).toEqual([{ lease_id: Number(first), claim_descriptor: 'w:1', settled_at_ms: NOW + 5 }]);
+
+    // GC: kept while a SUCCEEDED job of the partition is at most the clock margin newer than it.
+    const later = NOW + 5 + SETTLED_DESCRIPTOR_CLOCK_MARGIN_MS + 60_000;
+    expect(await collectSettledDescriptors(pool, 'ls5', 0, later, 100)).toBe(0);
+    await pool.query(`DELETE FROM ${TABLES.jobs} WHERE id IN (?)`, [[a, b]]); // the job GC took the jobs acked under it
+    await pool.query(`UPDATE ${TABLES.jobs} SET updated_at_ms = ? WHERE id = ?`, [later, c]);
+    expect(await collectSettledDescriptors(pool, 'ls5', 0, later, 100)).toBe(1);
+    expect(await readDescriptor(c)).toBe('w:2');
+
+    // deleteQueue takes the queue's settled descriptors with it.
+    expect(await deleteLeases(pool, owner, [second], later)).toBe(1);
+    expect(await readDescriptor(c)).toBe('w:2');
+    await new QueueRegistry(pool, systemClock, { numPartitions: 1, numPriorities: 3, cacheMs: 0 }).delete('ls5');
+    const [[left]] = await pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${TABLES.settledDescriptors}`);
+    expect(Number(left?.n)).toBe(0);
+  });
+
+  it('keeps the descriptor of a timed-out lease for the jobs acked under it before the timeout', async () => {
+    const { owner, ids } = await setup('ls6', 2);
+    const [a, b] = ids as [number, number];
+    const lease = leaseIdOf(owner.epoch, 1);
+    await claimLeases(pool, [{ owner, claimDescriptor: 'w:1', ids: [a, b], leaseId: lease }], NOW);
+    const ack: LeasedAck = {
+      queue: 'ls6', ref: { queue: 'ls6', partition: 0, priority: 1, id: a }, info: { descriptor: `ls6:spacer0:p1:${a}`, appendCustomStatus: '', retryDelayMs: 0 },
+      leaseId: lease, claimDescriptor: 'w:1',
+    };
+    expect(await ackLeasedSucceeded(pool, [ack], NOW)).toBe(1);
+    const timedOut = await timeOutLeases(pool, owner, { queue: 'ls6', partition: 0, claimedBeforeMs: NOW + 1, nowMs: NOW + 2, maxJobs: 100 });
+    expect(timedOut).toMatchObject({ timeoutDone: 0, timeoutRetry: 1, leaseIds: [lease] });
+    const [leases] = await pool.query<RowDataPacket[]>(`SELECT lease_id FROM ${TABLES.claimLeases}`);
+    expect(leases).toEqual([]);
+    expect(await readDescriptor(a)).toBe('w:1'); // SUCCEEDED under the lease
+    expect(await readDescriptor(b)).toBeNull(); // PENDING again: no claim, as PinLater
   });
 
   it('ignores an ack under an old lease once a later lease settled the job', async () => {

@@ -87,8 +87,8 @@ describe('Pacer migrator checksums (statements, not comments)', () => {
 
   it('a database migrated by the old whole-file scheme is accepted after the comment-only change (and gets the later migrations)', async () => {
     const pool = await migratedByOldScheme();
-    expect((await pendingMigrations(pool, loadMigrations())).map((m) => m.name)).toEqual(['0002_migration', '0003_claim_leases']);
-    expect(await migrate(pool)).toEqual(['0002_migration', '0003_claim_leases']);
+    expect((await pendingMigrations(pool, loadMigrations())).map((m) => m.name)).toEqual(['0002_migration', '0003_claim_leases', '0004_settled_descriptors']);
+    expect(await migrate(pool)).toEqual(['0002_migration', '0003_claim_leases', '0004_settled_descriptors']);
     expect(await migrate(pool)).toEqual([]);
     expect(await recordedChecksum(pool)).toBe(sha256(asApplied)); // accepted as recorded, never rewritten
   });
@@ -108,7 +108,7 @@ describe('Pacer migrator checksums (statements, not comments)', () => {
 
   it('a new database records the statements checksum; comment and layout edits pass, statement edits are refused', async () => {
     const pool = await freshPool();
-    expect(await migrate(pool)).toEqual(['0001_initial', '0002_migration', '0003_claim_leases']);
+    expect(await migrate(pool)).toEqual(['0001_initial', '0002_migration', '0003_claim_leases', '0004_settled_descriptors']);
     expect(await recordedChecksum(pool)).toBe(loadMigrations()[0]?.checksum);
     expect(await recordedChecksum(pool)).not.toBe(sha256(current));
     const recommented = migrationsDir(`-- a new header line\n${current.replace(/\n\n/g, '\n\n\n').replace(/ {2}/g, '\t')}`);

@@ -139,7 +139,7 @@ describe('Pacer: the migrator owns the schema, the gateway and broker only use i
       const lease = { owner, leaseId: leaseIdOf(owner.epoch, 0), claimDescriptor: 'h:1:2:w:1', claimedAtMs: Date.now(), jobIds: [1, 2] };
       expect(await insertLeases(pool, [lease])).toEqual({ written: [lease], rejected: [] });
       expect(await liveLeases(pool, queue, 0, { limit: 10 })).toEqual([lease]);
-      expect(await deleteLeases(pool, owner, [lease.leaseId])).toBe(1);
+      expect(await deleteLeases(pool, owner, [lease.leaseId], Date.now())).toBe(1);
     } finally {
       await pool.end();
     }

@@ -133,7 +133,7 @@ export class LeaseKeeper {
     for (const { owner, ids } of batches) {
       for (let i = 0; i < ids.length; i += MAX_LEASES_PER_DELETE) {
         const chunk = ids.slice(i, i + MAX_LEASES_PER_DELETE);
-        await deleteLeases(this.pool, owner, chunk).catch((e: unknown) => {
+        await deleteLeases(this.pool, owner, chunk, this.clock.nowMs()).catch((e: unknown) => {
           // Harmless meanwhile: a lease whose jobs are all settled claims nothing. Tried again later.
           this.emptied(owner, chunk);
           this.logger.warn({ err: coerceError(e), queue: owner.queue, partition: owner.partition }, 'deleting settled claim leases failed');

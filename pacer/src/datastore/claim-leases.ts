@@ -3,6 +3,7 @@ import { checkLeaseId, epochOfLeaseId } from './claim-lease-id';
 import { decodeJobIds, encodeJobIds } from './claim-lease-job-ids';
 import { execute, executeRetried, selectRows, type Queryable, type Row } from './mysql-pool';
 import type { OwnerRef } from './partition-owners';
+import { keepSettledDescriptors } from './settled-descriptors';
 import { sql, sqlWithSlots } from './sql-loader';
 import { CLAIM_DESCRIPTOR_MAX_CHARS } from './tables';
 
@@ -88,12 +89,14 @@ export async function liveLeases(pool: Pool, queue: string, partition: number, p
 
 /**
  * Deletes leases of `owner`'s partition (its own, or a previous owner's it loaded), fenced by the
- * owner row like the insert (claim-leases-delete.sql): a stale owner deletes nothing. Returns the
+ * owner row like the insert (claim-leases-delete.sql): a stale owner deletes nothing. Their claim
+ * descriptors are kept first, for the jobs they settled (settled-descriptors.ts). Returns the
  * number of leases deleted (ids that no longer exist count as nothing).
  */
-export async function deleteLeases(pool: Pool, owner: OwnerRef, leaseIds: readonly bigint[]): Promise<number> {
+export async function deleteLeases(pool: Pool, owner: OwnerRef, leaseIds: readonly bigint[], nowMs: number): Promise<number> {
   if (leaseIds.length === 0) return 0;
   for (const id of leaseIds) checkLeaseId(id);
+  await keepSettledDescriptors(pool, owner.queue, owner.partition, leaseIds, nowMs);
   const header = await executeRetried(pool, sql('claim-leases-delete'), [owner.queue, owner.partition, [...leaseIds], owner.ownerId, owner.epoch]);
   return header.affectedRows;
 }

@@ -2,7 +2,6 @@ import type { Pool } from 'mysql2/promise';
 import type { DeleteJobsRequest, RetryFailedRequest } from '../../../core/src/types/requests';
 import { JobState } from '../../../core/src/types/job-state';
 import { executeRetried } from './mysql-pool';
-import { sql } from './sql-loader';
 import { prioritiesOf, regexParam } from './job-queries';
 import { leasedWanted, leaseRuleSql, queueLeases, storedStates } from './lease-read-rule';
 import type { QueueSettings } from './queue-registry';
@@ -18,7 +17,7 @@ export async function retryFailed(pool: Pool, queue: QueueSettings, req: RetryFa
   const [priority] = prioritiesOf(queue, req.priority) as [number];
   if (req.limit <= 0) return 0;
   const runAfterMs = req.runAfterMs ?? nowMs;
-  const header = await executeRetried(pool, sql('retry-failed'), [req.attemptsToAllow, runAfterMs, nowMs, queue.name, priority, req.limit]);
+  const header = await executeRetried(pool, leaseRuleSql('retry-failed'), [req.attemptsToAllow, runAfterMs, nowMs, queue.name, priority, req.limit]);
   return header.affectedRows;
 }
 

@@ -19,11 +19,15 @@ const LAST_PARTITION = 2_147_483_647;
 
 const statements = new Map<SqlName, string>();
 
-/** Statement `name` with sql/leased-jobs.sql in each of its `{{leasedJobs}}` slots (rendered once). */
+/**
+ * Statement `name` with sql/leased-jobs.sql in each of its `{{leasedJobs}}` slots and
+ * sql/settled-descriptor.sql (the claim descriptor of a row a lease ack settled, migration 0004)
+ * in each of its `{{settledDescriptor}}` slots (rendered once).
+ */
 export function leaseRuleSql(name: SqlName): string {
   let text = statements.get(name);
   if (text === undefined) {
-    text = sqlWithSlots(name, { leasedJobs: sql('leased-jobs') });
+    text = sqlWithSlots(name, { leasedJobs: sql('leased-jobs'), settledDescriptor: sql('settled-descriptor') });
     statements.set(name, text);
   }
   return text;

@@ -2,6 +2,7 @@ import type { Pool } from 'mysql2/promise';
 import { liveLeases, MAX_LEASE_PAGE, type ClaimLease } from './claim-leases';
 import { execute, selectRows, withTransaction, type Queryable, type Row } from './mysql-pool';
 import { holdsOwnership, type OwnerRef } from './partition-owners';
+import { keepSettledDescriptors } from './settled-descriptors';
 import { sql } from './sql-loader';
 
 /**
@@ -82,6 +83,7 @@ export async function timeOutLeasesIn(db: Queryable, pass: LeaseTimeoutPass): Pr
     timeoutDone += (await execute(db, sql('lease-timeout-done'), [rows, nowMs, queue, partition])).affectedRows;
     timeoutRetry += (await execute(db, sql('lease-timeout-retry'), [rows, nowMs, queue, partition])).affectedRows;
   }
+  await keepSettledDescriptors(db, queue, partition, leaseIds, nowMs);
   await execute(db, sql('lease-timeout-delete'), [queue, partition, leaseIds]);
   return { timeoutDone, timeoutRetry, leaseIds };
 }

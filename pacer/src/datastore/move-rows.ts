@@ -60,8 +60,8 @@ export async function takeJobs(
     .map((r) => Number(r.id));
   if (ids.length === 0) return [];
   const rows = await withMysqlRetries(() => withTransaction(pool, async (conn) => {
-    const locked = await withoutLeased(conn, queue, partitions, state, await selectRows(conn, sql('move-take-lock'), [ids, queue, priority, state]));
-    if (locked.length > 0) await execute(conn, sql('move-take'), [TAKEN_OFFSET, locked.map((r) => Number(r.id)), state]);
+    const locked = await withoutLeased(conn, queue, partitions, state, await selectRows(conn, leaseRuleSql('move-take-lock'), [ids, queue, priority, state]));
+    if (locked.length > 0) await execute(conn, leaseRuleSql('move-take'), [TAKEN_OFFSET, locked.map((r) => Number(r.id)), state]);
     return locked;
   }));
   const order = new Map(ids.map((id, i) => [id, i]));

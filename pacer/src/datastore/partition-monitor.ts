@@ -3,6 +3,7 @@ import { withMysqlRetries } from '../../../core/src/sql/mysql-retry';
 import { JobState } from '../../../core/src/types/job-state';
 import { execute, withTransaction } from './mysql-pool';
 import { timeOutLeasesIn } from './lease-settlement';
+import { collectSettledDescriptors } from './settled-descriptors';
 import { holdsOwnership, type OwnerRef } from './partition-owners';
 import { sql } from './sql-loader';
 
@@ -58,6 +59,7 @@ export async function monitorPartition(
       succeededGc: (await execute(db, sql('monitor-gc'), [queue, partition, JobState.SUCCEEDED, nowMs - settings.succeededTtlMs, n])).affectedRows,
       failedGc: (await execute(db, sql('monitor-gc'), [queue, partition, JobState.FAILED, nowMs - settings.failedTtlMs, n])).affectedRows,
     };
+    await collectSettledDescriptors(db, queue, partition, nowMs, n);
     return leases.leaseIds.length === 0 ? counts : { ...counts, settledLeaseIds: leases.leaseIds };
   };
   if (owner === null) return run(pool);

@@ -91,7 +91,7 @@ export class QueueRegistry {
     return rows.map((r) => String(r.name));
   }
 
-  /** Deletes the queue's jobs in chunks, then its partitions, its claim leases (chunks) and registry row. Absent → no-op. */
+  /** Deletes the queue's jobs in chunks, then its partitions, its claim leases and their settled descriptors (chunks) and registry row. Absent → no-op. */
   async delete(name: string): Promise<void> {
     this.cache.delete(name);
     for (let attempt = 0; ; attempt += 1) {
@@ -99,6 +99,7 @@ export class QueueRegistry {
       try {
         await executeRetried(this.pool, sql('queue-delete-owners'), [name]);
         while ((await executeRetried(this.pool, sql('queue-delete-leases'), [name, DELETE_CHUNK])).affectedRows > 0);
+        while ((await executeRetried(this.pool, sql('queue-delete-settled-descriptors'), [name, DELETE_CHUNK])).affectedRows > 0);
         await executeRetried(this.pool, sql('queue-delete'), [name]);
         return;
       } catch (e) {

@@ -26,6 +26,9 @@ export type SqlName =
   | 'delete-jobs-select-ids' | 'delete-jobs-by-ids'
   // claim leases on the read and admin paths (issue 15): THE RULE's fragment, the dequeue router's ready probe
   | 'leased-jobs' | 'ready-probe'
+  // lease acks leave the claim descriptor to the lease (migration 0004, settled-descriptors.ts)
+  | 'settled-descriptor' | 'settled-descriptors-copy' | 'settled-descriptors-floor' | 'settled-descriptors-gc'
+  | 'queue-delete-settled-descriptors'
   | 'migrations-create-table' | 'migrations-select' | 'migrations-insert' | 'migrate-lock' | 'migrate-unlock'
   // the migration copier: moves inside `jobs` (job mover), the ledger, the per-queue work state
   | 'move-take-candidates' | 'move-take-lock' | 'move-take' | 'move-list' | 'move-delete' | 'move-restore'

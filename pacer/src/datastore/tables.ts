@@ -20,6 +20,8 @@ export const TABLES = {
   queueMigrations: 'queue_migrations',
   /** Claim leases: one row per partition of a claim batch and claim descriptor (migration 0003, claim-leases.ts). */
   claimLeases: 'claim_leases',
+  /** Claim descriptors of deleted leases, for the jobs they settled (migration 0004, settled-descriptors.ts). */
+  settledDescriptors: 'settled_descriptors',
 } as const;
 
 /** Longest queue name the registry stores (`queues.name` VARCHAR(100)). */

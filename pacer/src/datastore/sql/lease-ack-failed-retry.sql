@@ -4,8 +4,13 @@
 -- and for the broker's next refill. Only a job still claimed by that lease matches.
 -- params: acks (JSON text: [[id, lease_id, claim_descriptor, queue, part, priority], ...]), appendCustomStatus, runAfterMs,
 --         nowMs
--- The lease must exist and name the job (the broker's map says so; the statement checks it too).
--- Plan: the JSON rows drive (STRAIGHT_JOIN), jobs by PRIMARY (eq_ref), the lease by PRIMARY: only the named rows are locked.
+-- The lease named for each job names it: the broker's lease map pairs a job only with a lease
+-- written (committed) naming it, and the API's fallback finds it by THE RULE (lease-of-jobs.sql).
+-- The statement does not look the lease up (a per-row EXISTS … JSON_CONTAINS cost a quarter of
+-- it, bench/lease-ack-cost.ts): `settled_lease < lease_id` on the locked row is the whole check. A
+-- lease is deleted only after every job it names is settled (an ack, a timeout), or with its jobs
+-- (deleteQueue), so a job it still claims is exactly a state-0 row below it.
+-- Plan: the JSON rows drive (STRAIGHT_JOIN), jobs by PRIMARY (eq_ref): only the named rows are locked.
 -- The descriptor's queue/partition/priority are compared per row (a row-constructor IN list over
 -- the whole batch was evaluated per row: quadratic, 1.2 s for 2,000 acks).
 -- result: affectedRows
@@ -14,7 +19,5 @@ UPDATE JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$[0]', lease_id BI
 STRAIGHT_JOIN {{jobs}} j ON j.id = a.id
 SET j.custom_status = LEFT(CONCAT(j.custom_status, ?), 5000), j.run_after_ms = ?, j.claim_descriptor = NULL,
   j.attempts_remaining = j.attempts_remaining - 1, j.updated_at_ms = ?, j.settled_lease = a.lease_id
-WHERE j.state = 0 AND j.settled_lease < a.lease_id
-  AND EXISTS (SELECT 1 FROM {{claimLeases}} l WHERE l.queue = j.queue AND l.part = j.part AND l.lease_id = a.lease_id
-              AND JSON_CONTAINS(l.job_ids, CAST(j.id AS CHAR))) AND j.attempts_remaining > 1
+WHERE j.state = 0 AND j.settled_lease < a.lease_id AND j.attempts_remaining > 1
   AND CAST(j.queue AS BINARY) = CAST(a.queue AS BINARY) AND j.part = a.part AND j.priority = a.priority

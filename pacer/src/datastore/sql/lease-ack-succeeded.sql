@@ -1,22 +1,25 @@
 -- lease-ack-succeeded: success acks of jobs claimed by leases (lease mode; run by the broker that
--- holds the leases in memory) -> SUCCEEDED: the row records the lease it settles (settled_lease)
--- and the lease's claim descriptor, as a per-job claim would have left it (lookups after the ack
--- read the same as in per-job mode). Only a job still claimed by THAT lease matches (state 0 and
+-- holds the leases in memory) -> SUCCEEDED: the row records the lease it settles (settled_lease),
+-- and only that: every column written keeps its width, so InnoDB updates the row in place (the
+-- lease's claim descriptor is read through settled_lease, settled-descriptor.sql: lookups after the
+-- ack read the same as in per-job mode; migration 0004). Only a job still claimed by THAT lease matches (state 0 and
 -- not settled by it or a later lease): a second ack, or an ack after the claim timed out, is a
 -- no-op, re-checked on the locked row. A descriptor whose queue/partition/priority do not match
 -- the job's row is a no-op (as ack-succeeded.sql).
 -- params: acks (JSON text: [[id, lease_id, claim_descriptor, queue, part, priority], ...]), appendCustomStatus, nowMs
--- The lease must exist and name the job (the broker's map says so; the statement checks it too).
--- Plan: the JSON rows drive (STRAIGHT_JOIN), jobs by PRIMARY (eq_ref), the lease by PRIMARY: only the named rows are locked.
+-- The lease named for each job names it: the broker's lease map pairs a job only with a lease
+-- written (committed) naming it, and the API's fallback finds it by THE RULE (lease-of-jobs.sql).
+-- The statement does not look the lease up (a per-row EXISTS … JSON_CONTAINS cost a quarter of
+-- it, bench/lease-ack-cost.ts): `settled_lease < lease_id` on the locked row is the whole check. A
+-- lease is deleted only after every job it names is settled (an ack, a timeout), or with its jobs
+-- (deleteQueue), so a job it still claims is exactly a state-0 row below it.
+-- Plan: the JSON rows drive (STRAIGHT_JOIN), jobs by PRIMARY (eq_ref): only the named rows are locked.
 -- The descriptor's queue/partition/priority are compared per row (a row-constructor IN list over
 -- the whole batch was evaluated per row: quadratic, 1.2 s for 2,000 acks).
 -- result: affectedRows
 UPDATE JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$[0]', lease_id BIGINT PATH '$[1]', claim_descriptor VARCHAR(200) PATH '$[2]',
   queue VARCHAR(100) PATH '$[3]', part INT PATH '$[4]', priority INT PATH '$[5]')) a
 STRAIGHT_JOIN {{jobs}} j ON j.id = a.id
-SET j.state = 2, j.custom_status = LEFT(CONCAT(j.custom_status, ?), 5000), j.updated_at_ms = ?,
-  j.claim_descriptor = a.claim_descriptor, j.settled_lease = a.lease_id
+SET j.state = 2, j.custom_status = LEFT(CONCAT(j.custom_status, ?), 5000), j.updated_at_ms = ?, j.settled_lease = a.lease_id
 WHERE j.state = 0 AND j.settled_lease < a.lease_id
-  AND EXISTS (SELECT 1 FROM {{claimLeases}} l WHERE l.queue = j.queue AND l.part = j.part AND l.lease_id = a.lease_id
-              AND JSON_CONTAINS(l.job_ids, CAST(j.id AS CHAR)))
   AND CAST(j.queue AS BINARY) = CAST(a.queue AS BINARY) AND j.part = a.part AND j.priority = a.priority

@@ -1,7 +1,8 @@
 -- scan-jobs: scanJobs over the whole queue, run-after descending, truncated to limit (the same
 -- result as PinLater's per-shard per-priority limits followed by the global merge).
 -- Claim leases (leased-jobs.sql, the {{leasedJobs}} slot, the queue's leases): a row a lease holds
--- is IN_PROGRESS, with the lease's claim descriptor and claim time (updated_at_ms), never PENDING.
+-- is IN_PROGRESS, with the lease's claim descriptor and claim time (updated_at_ms), never PENDING;
+-- a row a lease ack settled reads its lease's descriptor (settled-descriptor.sql).
 -- The first branch is the stored state (state 0: minus the leased rows), the second the leased
 -- rows when IN_PROGRESS is asked (the requested state = 1; otherwise an impossible WHERE); each
 -- branch keeps its first `limit` rows in scan order, then the merge keeps the first `limit`.
@@ -15,7 +16,7 @@
 SELECT id, part, priority, claim_descriptor, attempts_allowed, attempts_remaining, custom_status,
   created_at_ms, run_after_ms, updated_at_ms
 FROM (
-  (SELECT j.id, j.part, j.priority, j.claim_descriptor, j.attempts_allowed, j.attempts_remaining, j.custom_status,
+  (SELECT j.id, j.part, j.priority, {{settledDescriptor}} AS claim_descriptor, j.attempts_allowed, j.attempts_remaining, j.custom_status,
      j.created_at_ms, j.run_after_ms, j.updated_at_ms
    FROM {{jobs}} j
    WHERE j.queue = ? AND j.state = ? AND j.priority IN (?) AND j.run_after_ms BETWEEN ? AND ?
