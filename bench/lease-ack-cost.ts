@@ -65,19 +65,18 @@ const JOBS_PER_LEASE = opts.jobsPerLease;
 interface Job { id: number; part: number; leaseId: bigint }
 type Variant = (pool: Pool, jobs: Job[]) => Promise<number>;
 
-/** The parts migration 0004 took out of lease-ack-succeeded.sql, and where each stood. */
+/** The parts migration 0004 took out of lease-ack-succeeded.sql, put back in place of the text that replaced them. */
 const LEASE_CHECK = {
-  after: 'j.settled_lease < a.lease_id',
-  text: ` AND EXISTS (SELECT 1 FROM ${TABLES.claimLeases} l WHERE l.queue = j.queue AND l.part = j.part AND l.lease_id = a.lease_id AND JSON_CONTAINS(l.job_ids, CAST(j.id AS CHAR)))`,
+  from: 'j.settled_lease < a.lease_id',
+  to: `j.settled_lease < a.lease_id AND EXISTS (SELECT 1 FROM ${TABLES.claimLeases} l WHERE l.queue = j.queue AND l.part = j.part AND l.lease_id = a.lease_id AND JSON_CONTAINS(l.job_ids, CAST(j.id AS CHAR)))`,
 };
-const DESCRIPTOR_WRITE = { after: 'j.settled_lease = a.lease_id', text: ', j.claim_descriptor = a.claim_descriptor' };
+const DESCRIPTOR_WRITE = { from: 'j.claim_descriptor = NULL', to: 'j.claim_descriptor = a.claim_descriptor' };
 
-/** The product statement with `part` put back after the first `part.after`; throws when that text is not found. */
-function withPart(text: string, part: { after: string; text: string }): string {
-  const at = text.indexOf(part.after);
-  if (at < 0) throw new Error(`lease-ack-succeeded.sql no longer contains ${JSON.stringify(part.after)}: update bench/lease-ack-cost.ts`);
-  const end = at + part.after.length;
-  return text.slice(0, end) + part.text + text.slice(end);
+/** The product statement with the first `part.from` replaced by `part.to`; throws when that text is not found. */
+function withPart(text: string, part: { from: string; to: string }): string {
+  const at = text.indexOf(part.from);
+  if (at < 0) throw new Error(`lease-ack-succeeded.sql no longer contains ${JSON.stringify(part.from)}: update bench/lease-ack-cost.ts`);
+  return text.slice(0, at) + part.to + text.slice(at + part.from.length);
 }
 
 function leasedAcks(jobs: Job[]): LeasedAck[] {

@@ -164,7 +164,7 @@ describe('compiled build (scripts/build.ts)', () => {
       if (run.code !== 0) throw new Error(`compiled migrate: ${describeRun(run)}`);
       expect(run.stdout).toBe('applied: 0001_initial, 0002_migration, 0003_claim_leases, 0004_settled_descriptors\n');
       const [rows] = await withMysql((c) => c.query('SELECT version FROM schema_migrations'), db.name);
-      expect((rows as Array<{ version: number }>).map((r) => Number(r.version))).toEqual([1, 2, 3]);
+      expect((rows as Array<{ version: number }>).map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
     });
   });
 });

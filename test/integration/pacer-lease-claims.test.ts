@@ -129,6 +129,12 @@ describe('Pacer lease mode: acks through the broker', () => {
     expect(await backend.retryFailedJobs({ queue: 'la2', priority: 1, attemptsToAllow: 1, limit: 10 })).toBe(1);
     expect(await jobRow(d as string)).toMatchObject({ state: JobState.PENDING, stored_descriptor: 'host:9090:1:w:again', claim_descriptor: 'host:9090:1:w:again' });
     expect((await backend.lookupJobs({ descriptors: [d as string], includeBody: false })).get(d as string)).toMatchObject({ state: JobState.PENDING, claimDescriptor: 'host:9090:1:w:again' });
+    // Claimed and acked again: the new lease's descriptor, not the one the retry left in the row.
+    await eventually(async () => expect((await backend.dequeueJobs(dequeueReq('la2', 1, { claimDescriptor: 'host:9090:1:w:third' }))).jobs).toHaveLength(1));
+    await backend.ackDequeuedJobs({ queue: 'la2', succeeded: [{ descriptor: d as string, appendCustomStatus: '', retryDelayMs: 0 }], failed: [] });
+    expect(await jobRow(d as string)).toMatchObject({ state: JobState.SUCCEEDED, stored_descriptor: null, claim_descriptor: 'host:9090:1:w:third' });
+    await eventually(async () => expect(await leaseRows()).toEqual([]));
+    expect((await backend.lookupJobs({ descriptors: [d as string], includeBody: false })).get(d as string)).toMatchObject({ state: JobState.SUCCEEDED, claimDescriptor: 'host:9090:1:w:third' });
   });
 
   it('ignores an ack naming the wrong priority, and keeps the job claimed', async () => {

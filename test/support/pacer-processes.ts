@@ -26,7 +26,9 @@ export class ClusterProcess {
       this.output += d.toString();
       this.streams.stderr += d.toString();
     });
-    this.exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    // 'close', not 'exit': 'exit' may come before the last output is read (Node: "the child's stdio
+    // streams might still be open"), and a test then misses the process's last log line.
+    this.exit = new Promise((resolve) => child.once('close', (code) => resolve(code)));
   }
 
   get running(): boolean {
@@ -39,17 +41,20 @@ export class ClusterProcess {
       const done = (err?: Error): void => {
         clearTimeout(timer);
         this.child.stdout?.off('data', check);
-        this.child.off('exit', onExit);
+        this.child.off('close', onExit);
         if (err) reject(err);
         else resolve();
       };
       const check = (): void => {
         if (this.output.includes(text)) done();
       };
-      const onExit = (code: number | null): void => done(new Error(`${this.name} exited (${code}) before '${text}':\n${this.output.slice(-2000)}`));
+      const onExit = (code: number | null): void => {
+        if (this.output.includes(text)) done(); // the process said it, then exited: all of its output is in
+        else done(new Error(`${this.name} exited (${code}) before '${text}':\n${this.output.slice(-2000)}`));
+      };
       const timer = setTimeout(() => done(new Error(`${this.name}: no '${text}' within ${timeoutMs} ms:\n${this.output.slice(-2000)}`)), timeoutMs);
       this.child.stdout?.on('data', check);
-      this.child.once('exit', onExit);
+      this.child.once('close', onExit);
       check();
     });
   }

@@ -13,9 +13,11 @@ import { sql } from './sql-loader';
 /**
  * How much older than the partition's oldest SUCCEEDED/FAILED job a settled descriptor must be
  * before it is deleted: the lease's deletion and the job's ack are timed by the clocks of
- * different processes (a broker, or an API settling acks itself).
+ * different processes (a broker, an API settling acks itself, an admin's runMonitorOnce). An hour
+ * is far beyond the skew of NTP-kept hosts; a deleting host's clock behind by more than that could
+ * let the GC drop a descriptor a job still reads (the job would then show none).
  */
-export const SETTLED_DESCRIPTOR_CLOCK_MARGIN_MS = 10 * 60_000;
+export const SETTLED_DESCRIPTOR_CLOCK_MARGIN_MS = 60 * 60_000;
 
 /** Keeps the descriptors of these leases of (queue, partition), about to be deleted (settled-descriptors-copy.sql). */
 export async function keepSettledDescriptors(db: Queryable, queue: string, partition: number, leaseIds: readonly bigint[], nowMs: number): Promise<void> {

@@ -1,6 +1,6 @@
 -- lease-ack-failed-done: failure acks of lease-claimed jobs on their last attempt -> FAILED
 -- (`<= 1`, see ack-failed-done.sql), settled by their lease (its claim descriptor read through
--- settled_lease, settled-descriptor.sql; see lease-ack-succeeded.sql). Run
+-- settled_lease, settled-descriptor.sql; the row's own set to NULL, see lease-ack-succeeded.sql). Run
 -- before lease-ack-failed-retry.sql on the same acks, which then matches none of these rows
 -- (they are no longer state 0). Only a job still claimed by that lease matches.
 -- params: acks (JSON text: [[id, lease_id, claim_descriptor, queue, part, priority], ...]), appendCustomStatus, nowMs
@@ -17,6 +17,7 @@
 UPDATE JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$[0]', lease_id BIGINT PATH '$[1]', claim_descriptor VARCHAR(200) PATH '$[2]',
   queue VARCHAR(100) PATH '$[3]', part INT PATH '$[4]', priority INT PATH '$[5]')) a
 STRAIGHT_JOIN {{jobs}} j ON j.id = a.id
-SET j.state = 3, j.custom_status = LEFT(CONCAT(j.custom_status, ?), 5000), j.attempts_remaining = 0, j.updated_at_ms = ?, j.settled_lease = a.lease_id
+SET j.state = 3, j.custom_status = LEFT(CONCAT(j.custom_status, ?), 5000), j.attempts_remaining = 0, j.updated_at_ms = ?, j.settled_lease = a.lease_id,
+  j.claim_descriptor = NULL
 WHERE j.state = 0 AND j.settled_lease < a.lease_id AND j.attempts_remaining <= 1
   AND CAST(j.queue AS BINARY) = CAST(a.queue AS BINARY) AND j.part = a.part AND j.priority = a.priority

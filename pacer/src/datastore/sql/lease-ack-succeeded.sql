@@ -2,7 +2,9 @@
 -- holds the leases in memory) -> SUCCEEDED: the row records the lease it settles (settled_lease),
 -- and only that: every column written keeps its width, so InnoDB updates the row in place (the
 -- lease's claim descriptor is read through settled_lease, settled-descriptor.sql: lookups after the
--- ack read the same as in per-job mode; migration 0004). Only a job still claimed by THAT lease matches (state 0 and
+-- ack read the same as in per-job mode; migration 0004). The row's own claim_descriptor is set to
+-- NULL: it is NULL already (enqueue) unless retryFailedJobs or an import left an earlier claim's
+-- there, which would hide the lease's from readers. Only a job still claimed by THAT lease matches (state 0 and
 -- not settled by it or a later lease): a second ack, or an ack after the claim timed out, is a
 -- no-op, re-checked on the locked row. A descriptor whose queue/partition/priority do not match
 -- the job's row is a no-op (as ack-succeeded.sql).
@@ -20,6 +22,7 @@
 UPDATE JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$[0]', lease_id BIGINT PATH '$[1]', claim_descriptor VARCHAR(200) PATH '$[2]',
   queue VARCHAR(100) PATH '$[3]', part INT PATH '$[4]', priority INT PATH '$[5]')) a
 STRAIGHT_JOIN {{jobs}} j ON j.id = a.id
-SET j.state = 2, j.custom_status = LEFT(CONCAT(j.custom_status, ?), 5000), j.updated_at_ms = ?, j.settled_lease = a.lease_id
+SET j.state = 2, j.custom_status = LEFT(CONCAT(j.custom_status, ?), 5000), j.updated_at_ms = ?, j.settled_lease = a.lease_id,
+  j.claim_descriptor = NULL
 WHERE j.state = 0 AND j.settled_lease < a.lease_id
   AND CAST(j.queue AS BINARY) = CAST(a.queue AS BINARY) AND j.part = a.part AND j.priority = a.priority
