@@ -155,6 +155,16 @@ function sessionLossesLogged(): number {
 }
 
 /**
+ * Brokers whose ZooKeeper client gave its session up because it stayed disconnected for the whole
+ * session timeout (zk-session-manager.ts, reason 'disconnected'): for them the outage was not a
+ * short one, however soon ZooKeeper itself answered again (it came back, but too late for the
+ * client to reconnect in time).
+ */
+function disconnectedTooLong(): number {
+  return [...brokers.values()].reduce((n, b) => n + b.logLines('zookeeper session lost (LOST); opening a new one').filter((l) => l.reason === 'disconnected').length, 0);
+}
+
+/**
  * kill -9 ZooKeeper, keep it down `downMs` (running `whileDown` meanwhile), start it again on the
  * same data; resolves when it answers.
  */
@@ -195,16 +205,25 @@ it('ZooKeeper down shorter than the session timeout: the same sessions resume, n
     await fillBacklog();
     const epochs = await ownerEpochs();
     const losses = sessionLossesLogged();
+    const timedOut = disconnectedTooLong();
     const { killedAt, upAt } = await restartZooKeeper(0);
-    if (upAt - killedAt >= SESSION_TIMEOUT_MS && attempt < SHORT_OUTAGE_TRIES) {
-      // Not this scenario: ZooKeeper's start outlasted the session timeout. What holds for any
-      // outage is checked, then the short outage is tried again from a converged cluster.
-      note(`short outage attempt ${attempt}: ZooKeeper back after ${upAt - killedAt} ms, not short; again`);
-      await expectNoSilentEmpties(killedAt, await allPartitionsServedSince(upAt));
+    const servedAfter = (): Promise<number> => allPartitionsServedSince(upAt);
+    // Not this scenario when ZooKeeper's start outlasted the session timeout, or came back so near
+    // its end that a client could not reconnect before giving its session up (seen on a loaded
+    // machine: back after 3.x s of 4, every broker's session lost as 'disconnected'). What holds
+    // for any outage is checked, then the short outage is tried again from a converged cluster.
+    const tooLong = async (): Promise<boolean> => {
+      if (upAt - killedAt >= SESSION_TIMEOUT_MS) return true;
+      await servedAfter(); // a client gives up (if it does) before its partitions are served again
+      return disconnectedTooLong() > timedOut;
+    };
+    if (attempt < SHORT_OUTAGE_TRIES && await tooLong()) {
+      note(`short outage attempt ${attempt}: ZooKeeper back after ${upAt - killedAt} ms, not short for ${disconnectedTooLong() - timedOut} broker(s); again`);
+      await expectNoSilentEmpties(killedAt, await servedAfter());
       continue;
     }
     expect(upAt - killedAt).toBeLessThan(SESSION_TIMEOUT_MS); // the premise of this scenario
-    const servedAt = await allPartitionsServedSince(upAt);
+    const servedAt = await servedAfter();
     note(`short outage: every partition served ${servedAt - upAt} ms after ZooKeeper's return`);
     expect(servedAt - upAt).toBeLessThan(SLACK_MS);
     await expectNoSilentEmpties(killedAt, servedAt);

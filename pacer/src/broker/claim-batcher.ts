@@ -7,7 +7,7 @@ import type { BrokerInstruments } from './broker-instruments';
 
 /**
  * How a broker claims: `per-job` updates every claimed job row (claim-jobs.sql); `lease` writes one
- * lease row per partition and dequeue and leaves the job rows alone (lease-claim-lock.sql, claim-leases-insert.sql; issue 15,
+ * lease row per partition and dequeue and leaves the job rows alone (lease-claim.sql: one statement; issue 15,
  * docs/pacer-performance.md "Claim leases").
  */
 export type ClaimMode = 'per-job' | 'lease';

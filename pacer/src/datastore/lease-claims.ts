@@ -1,10 +1,10 @@
 import type { Pool } from 'mysql2/promise';
 import { withMysqlRetries } from '../../../core/src/sql/mysql-retry';
 import { checkLeaseId, epochOfLeaseId } from './claim-lease-id';
-import { insertLeasesIn, type ClaimLease } from './claim-leases';
-import { selectRows, withTransaction, type Queryable } from './mysql-pool';
+import { decodeJobIds } from './claim-lease-job-ids';
+import { selectRows } from './mysql-pool';
 import type { OwnerRef } from './partition-owners';
-import { sql } from './sql-loader';
+import { sql, sqlWithSlots } from './sql-loader';
 import { CLAIM_DESCRIPTOR_MAX_CHARS } from './tables';
 
 /** One dequeue's jobs of one partition, to claim under one new lease (a broker-store ClaimGroup with its lease). */
@@ -35,35 +35,46 @@ export interface LeaseClaimOutcome {
 }
 
 /**
- * Claims a claim batch in lease mode, in ONE transaction (one commit): the named jobs still PENDING
- * and due are read LOCK IN SHARE MODE by primary key (lease-claim-lock.sql), then one lease per
- * group naming its survivors is written, fenced by the owner rows (claim-leases.ts,
- * insertLeasesIn); no job row is written. A group none of whose jobs survived writes no lease; a
- * lease the fence rejected names an owner that no longer holds its partition (fenced: nothing of
- * it was claimed). Retried whole when InnoDB rolls it back on a lock conflict.
+ * Claims a claim batch in lease mode, in ONE autocommit statement (lease-claim.sql: one round trip,
+ * one commit): per group, one lease naming the group's jobs still PENDING and due, read LOCK IN
+ * SHARE MODE with the owner row that fences it; no job row is written. A group none of whose jobs
+ * survived writes no lease; a group whose owner no longer holds its partition at its epoch is
+ * fenced (nothing of it was claimed): for the groups without a lease, the owner rows are read to
+ * tell which. Retried whole when InnoDB rolls it back on a lock conflict.
  */
-export function claimLeases(pool: Pool, groups: LeaseClaimGroup[], nowMs: number): Promise<LeaseClaimOutcome> {
+export async function claimLeases(pool: Pool, groups: LeaseClaimGroup[], nowMs: number): Promise<LeaseClaimOutcome> {
   const live = groups.filter((g) => g.ids.length > 0);
-  if (live.length === 0) return Promise.resolve({ claimed: new Set(), fenced: [], atMs: nowMs, leases: [] });
+  if (live.length === 0) return { claimed: new Set(), fenced: [], atMs: nowMs, leases: [] };
   for (const g of live) checkGroup(g);
-  return withMysqlRetries(() => withTransaction(pool, (conn) => claimIn(conn, live, nowMs)));
+  const text = sqlWithSlots('lease-claim', { leaseSelects: live.map(() => `(${sql('lease-claim-select')})`).join(' UNION ALL ') });
+  const params = live.flatMap((g) => [g.leaseId, g.claimDescriptor, nowMs, g.owner.queue, g.owner.partition, g.owner.ownerId, g.owner.epoch, g.ids, nowMs]);
+  const rows = await withMysqlRetries(() => selectRows(pool, text, params));
+  const written = new Map(rows.map((r) => [leaseKey(String(r.queue), Number(r.part), BigInt(String(r.lease_id))), decodeJobIds(String(r.job_ids))]));
+  const outcome: LeaseClaimOutcome = { claimed: new Set(), fenced: [], atMs: nowMs, leases: [] };
+  const unwritten: LeaseClaimGroup[] = [];
+  for (const g of live) {
+    const jobIds = written.get(leaseKey(g.owner.queue, g.owner.partition, g.leaseId));
+    if (jobIds === undefined) {
+      unwritten.push(g);
+      continue;
+    }
+    outcome.leases.push({ owner: g.owner, leaseId: g.leaseId, claimDescriptor: g.claimDescriptor, jobIds });
+    for (const id of jobIds) outcome.claimed.add(id);
+  }
+  if (unwritten.length > 0) outcome.fenced.push(...(await fencedOwners(pool, unwritten.map((g) => g.owner))));
+  return outcome;
 }
 
-async function claimIn(conn: Queryable, groups: LeaseClaimGroup[], nowMs: number): Promise<LeaseClaimOutcome> {
-  const rows = await selectRows(conn, sql('lease-claim-lock'), [[...new Set(groups.flatMap((g) => g.ids))], nowMs]);
-  const partitionOf = new Map(rows.map((r) => [Number(r.id), partitionKey(String(r.queue), Number(r.part))]));
-  const leases: ClaimLease[] = [];
-  for (const g of groups) {
-    const jobIds = g.ids.filter((id) => partitionOf.get(id) === partitionKey(g.owner.queue, g.owner.partition));
-    if (jobIds.length > 0) leases.push({ owner: g.owner, leaseId: g.leaseId, claimDescriptor: g.claimDescriptor, claimedAtMs: nowMs, jobIds });
-  }
-  const { written, rejected } = await insertLeasesIn(conn, leases);
-  const outcome: LeaseClaimOutcome = { claimed: new Set(), fenced: [...new Map(rejected.map((l) => [ownerKey(l.owner), l.owner])).values()], atMs: nowMs, leases: [] };
-  for (const l of written) {
-    outcome.leases.push({ owner: l.owner, leaseId: l.leaseId, claimDescriptor: l.claimDescriptor, jobIds: [...l.jobIds] });
-    for (const id of l.jobIds) outcome.claimed.add(id);
-  }
-  return outcome;
+/** Of these owners, those whose partition's ownership row no longer names them at their epoch (owner-select.sql). */
+async function fencedOwners(pool: Pool, owners: OwnerRef[]): Promise<OwnerRef[]> {
+  const distinct = [...new Map(owners.map((o) => [ownerKey(o), o])).values()];
+  const rows = await selectRows(pool, sql('owner-select'), [distinct.map((o) => [o.queue, o.partition])]);
+  const current = new Set(rows.map((r) => ownerKey({ queue: String(r.queue), partition: Number(r.part), ownerId: String(r.owner_id), epoch: Number(r.epoch) })));
+  return distinct.filter((o) => !current.has(ownerKey(o)));
+}
+
+function leaseKey(queue: string, partition: number, leaseId: bigint): string {
+  return JSON.stringify([queue, partition, leaseId.toString()]);
 }
 
 /** A group's lease must carry its owner's epoch; its descriptor must fit the column. */
@@ -71,10 +82,6 @@ function checkGroup(g: LeaseClaimGroup): void {
   checkLeaseId(g.leaseId);
   if (epochOfLeaseId(g.leaseId) !== g.owner.epoch) throw new RangeError(`lease ${g.leaseId} does not carry its owner's epoch ${g.owner.epoch}`);
   if (g.claimDescriptor.length > CLAIM_DESCRIPTOR_MAX_CHARS) throw new RangeError(`claim descriptor longer than ${CLAIM_DESCRIPTOR_MAX_CHARS} characters`);
-}
-
-function partitionKey(queue: string, partition: number): string {
-  return JSON.stringify([queue, partition]);
 }
 
 function ownerKey(o: OwnerRef): string {
