@@ -17,8 +17,13 @@ import { RawClient, startTestGateway } from './support/gateway-harness';
 import type { TestGateway } from './support/gateway-harness';
 
 const KiB = 1024;
-const FRAME_TIMEOUT_MS = 1000;
-const IDLE_MS = 500;
+/**
+ * The deadlines the test outwaits. They must also be long enough for a 900 KiB frame to arrive
+ * whole, on a loaded CI machine, where the jest worker that writes it also runs the gateway (at
+ * 1000 / 500 ms a fresh-clone run once saw the holder's frame never reach the backend).
+ */
+const FRAME_TIMEOUT_MS = 2000;
+const IDLE_MS = 1000;
 
 /** Arguments padded with an unknown field (skipped by the decoder) to make the frame `padBytes` larger. */
 function padded(padBytes: number, args: (w: BinaryWriter) => void): (w: BinaryWriter) => void {
@@ -67,7 +72,12 @@ describe('gateway connection budgets (in-memory backend)', () => {
     clients.push(holder, waiter);
 
     holder.write(dequeueCall(1, 900 * KiB));
-    await eventually(() => expect(gw.backend.calls.some((c) => c.method === 'dequeueJobs')).toBe(true));
+    // Says which deadline closed the holder, if one did, instead of only "no dequeue".
+    const holderState = (): object => ({
+      dequeueReached: gw.backend.calls.some((c) => c.method === 'dequeueJobs'), holderClosed: holder.socket.destroyed,
+      frameReadTimeouts: gw.stats.counter('PinLaterService/frame_read_timeouts'), idleCloses: gw.stats.counter('PinLaterService/idle_closes'),
+    });
+    await eventually(() => expect(holderState()).toEqual({ dequeueReached: true, holderClosed: false, frameReadTimeouts: 0, idleCloses: 0 }));
     expect(gw.gateway.server.budgetGauges['PinLaterService/frame_buffer_bytes']).toBeGreaterThan(900 * KiB);
 
     waiter.write(queueNamesCall(2, 500 * KiB));
