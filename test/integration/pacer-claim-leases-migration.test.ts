@@ -1,12 +1,13 @@
 /**
  * Migrations 0003 (claim leases) and 0004 (settled claim descriptors, a new table) upgrade a
- * populated Pacer database in place while Pacer keeps serving: a database at 0002 (migrated from a folder holding only 0001 and 0002, the way a
- * database of the previous release looks), jobs in every state, and a Pacer backend (embedded
- * broker with per-job claims, as the previous release claims) running enqueue → dequeue → ack
- * traffic while the migrator applies 0003 and 0004. No call fails,
- * every job row is as it was (plus `settled_lease` = 0), `jobs` is not rebuilt (ALGORITHM=INSTANT:
- * InnoDB's table id is unchanged), and running 0003 again, whole or statement by statement (a
- * crash after its DDL, before its schema_migrations row), changes nothing; so does running 0004 again.
+ * populated Pacer database in place while Pacer keeps serving: a database at 0002 (migrated from a
+ * folder holding only 0001 and 0002, the way a database of the previous release looks), jobs in
+ * every state, and a Pacer backend (embedded broker with per-job claims, as the previous release
+ * claims) running enqueue → dequeue → ack traffic while the migrator applies 0003 and 0004. No call
+ * fails, every job row is as it was (plus `settled_lease` = 0), `jobs` is not rebuilt
+ * (ALGORITHM=INSTANT: InnoDB's table id is unchanged), and running 0003 and 0004 again, whole or
+ * statement by statement (a crash after the DDL, before the schema_migrations row), changes
+ * nothing.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -169,7 +169,7 @@ describe('tracing on (the workload process)', () => {
     const spans = inTrace(await receiver.waitForSpans((all) => {
       const t = inTrace(all);
       return ['PinLater/dequeueJobs', 'backend dequeueJobs', 'PacerBroker/dequeue client', 'PacerBroker/dequeue'].every((n) => named(t, n).length > 0)
-        && claimSpanNames('summary').every((n) => named(t, n).length > 0);
+        && claimSpanNames().every((n) => named(t, n).length > 0);
     }));
 
     const root = only(spans, 'PinLater/dequeueJobs');
@@ -183,7 +183,7 @@ describe('tracing on (the workload process)', () => {
     expect(brokerSpan).toMatchObject({ kind: OtlpSpanKind.SERVER, traceId, parentSpanId: client.spanId });
     expect(brokerSpan.attributes).toMatchObject({ 'rpc.method': 'PacerBroker/dequeue', 'messaging.destination.name': PACER_QUEUE });
     // The claim's MySQL work, one summary span under the broker's span (claim-trace.ts: its name in this claim mode).
-    for (const name of claimSpanNames('summary')) {
+    for (const name of claimSpanNames()) {
       expect(named(spans, name).filter((s) => s.parentSpanId === brokerSpan.spanId)).toEqual([
         expect.objectContaining({ kind: OtlpSpanKind.CLIENT, attributes: expect.objectContaining({ 'db.system.name': 'mysql' }) }),
       ]);

@@ -7,8 +7,8 @@
 export async function claimsRunning(db: { query: (text: string, params?: unknown[]) => Promise<unknown> }, database: string, marker: string): Promise<number> {
   const [rows] = (await db.query(
     `SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND COMMAND = 'Query'
-       AND ((INFO LIKE 'UPDATE jobs j%' AND INFO LIKE ?) OR (INFO LIKE 'INSERT INTO claim_leases%' AND INFO LIKE ?))`,
-    [database, `%${marker}%`, `%${marker}%`],
+       AND (INFO LIKE 'UPDATE jobs j%' OR INFO LIKE 'INSERT INTO claim_leases%') AND INFO LIKE ?`,
+    [database, `%${marker}%`],
   )) as [Array<{ n: number | string }>];
   return Number(rows[0]?.n ?? 0);
 }

@@ -1,6 +1,6 @@
 import type { Pool } from 'mysql2/promise';
 import { execute, selectRows, type Row } from './mysql-pool';
-import type { OwnerRef } from './partition-owners';
+import { fencedOwners, ownerKey, type OwnerRef } from './partition-owners';
 import { withMysqlRetries } from '../../../core/src/sql/mysql-retry';
 import { sql, sqlWithSlots } from './sql-loader';
 import { claimLeases, type LeaseClaimGroup, type LeaseClaimOutcome } from './lease-claims';
@@ -125,10 +125,7 @@ export class BrokerStore {
       }
       if (!any) empty.set(ownerKey(g.owner), g.owner);
     }
-    if (empty.size === 0) return;
-    const current = await selectRows(this.pool, sql('owner-select'), [[...empty.values()].map((o) => [o.queue, o.partition])]);
-    const held = new Set(current.map((r) => ownerKey({ queue: String(r.queue), partition: Number(r.part), ownerId: String(r.owner_id), epoch: Number(r.epoch) })));
-    for (const [key, owner] of empty) if (!held.has(key)) outcome.fenced.push(owner);
+    outcome.fenced.push(...(await fencedOwners(this.pool, [...empty.values()])));
   }
 }
 
@@ -137,10 +134,6 @@ function distinctOwners(groups: ClaimGroup[]): OwnerRef[] {
   const byKey = new Map<string, OwnerRef>();
   for (const g of groups) byKey.set(ownerKey(g.owner), g.owner);
   return [...byKey.values()].sort((a, b) => (a.queue === b.queue ? a.partition - b.partition : a.queue < b.queue ? -1 : 1));
-}
-
-function ownerKey(o: OwnerRef): string {
-  return `${o.queue}/${o.partition}/${o.ownerId}/${o.epoch}`;
 }
 
 function toBufferedJob(r: Row): BufferedJob {

@@ -3,7 +3,7 @@ import { withMysqlRetries } from '../../../core/src/sql/mysql-retry';
 import { checkLeaseId, epochOfLeaseId } from './claim-lease-id';
 import { decodeJobIds } from './claim-lease-job-ids';
 import { selectRows } from './mysql-pool';
-import type { OwnerRef } from './partition-owners';
+import { fencedOwners, type OwnerRef } from './partition-owners';
 import { sql, sqlWithSlots } from './sql-loader';
 import { CLAIM_DESCRIPTOR_MAX_CHARS } from './tables';
 
@@ -65,14 +65,6 @@ export async function claimLeases(pool: Pool, groups: LeaseClaimGroup[], nowMs: 
   return outcome;
 }
 
-/** Of these owners, those whose partition's ownership row no longer names them at their epoch (owner-select.sql). */
-async function fencedOwners(pool: Pool, owners: OwnerRef[]): Promise<OwnerRef[]> {
-  const distinct = [...new Map(owners.map((o) => [ownerKey(o), o])).values()];
-  const rows = await selectRows(pool, sql('owner-select'), [distinct.map((o) => [o.queue, o.partition])]);
-  const current = new Set(rows.map((r) => ownerKey({ queue: String(r.queue), partition: Number(r.part), ownerId: String(r.owner_id), epoch: Number(r.epoch) })));
-  return distinct.filter((o) => !current.has(ownerKey(o)));
-}
-
 function leaseKey(queue: string, partition: number, leaseId: bigint): string {
   return JSON.stringify([queue, partition, leaseId.toString()]);
 }
@@ -82,8 +74,4 @@ function checkGroup(g: LeaseClaimGroup): void {
   checkLeaseId(g.leaseId);
   if (epochOfLeaseId(g.leaseId) !== g.owner.epoch) throw new RangeError(`lease ${g.leaseId} does not carry its owner's epoch ${g.owner.epoch}`);
   if (g.claimDescriptor.length > CLAIM_DESCRIPTOR_MAX_CHARS) throw new RangeError(`claim descriptor longer than ${CLAIM_DESCRIPTOR_MAX_CHARS} characters`);
-}
-
-function ownerKey(o: OwnerRef): string {
-  return JSON.stringify([o.queue, o.partition, o.ownerId, o.epoch]);
 }

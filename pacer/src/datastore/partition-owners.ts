@@ -60,6 +60,23 @@ export async function holdsOwnership(conn: PoolConnection, ref: OwnerRef): Promi
   return row !== undefined && row.owner_id === ref.ownerId && Number(row.epoch) === ref.epoch;
 }
 
+/** One key per (queue, partition, owner, epoch). */
+export function ownerKey(o: OwnerRef): string {
+  return JSON.stringify([o.queue, o.partition, o.ownerId, o.epoch]);
+}
+
+/**
+ * Of `owners`, each once, those whose partition's ownership row no longer names them at their epoch
+ * (owner-select.sql): after a claim that took nothing of a partition, fenced rather than emptied.
+ */
+export async function fencedOwners(pool: Pool, owners: readonly OwnerRef[]): Promise<OwnerRef[]> {
+  const distinct = [...new Map(owners.map((o) => [ownerKey(o), o])).values()];
+  if (distinct.length === 0) return [];
+  const rows = await selectRows(pool, sql('owner-select'), [distinct.map((o) => [o.queue, o.partition])]);
+  const held = new Set(rows.map((r) => ownerKey({ queue: String(r.queue), partition: Number(r.part), ownerId: String(r.owner_id), epoch: Number(r.epoch) })));
+  return distinct.filter((o) => !held.has(ownerKey(o)));
+}
+
 export interface OwnerRow {
   queue: string;
   partition: number;
