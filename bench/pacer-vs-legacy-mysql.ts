@@ -19,7 +19,9 @@
  * costs), Pacer's warm-buffer dequeue latency, enqueue-to-dequeuable latency, the fraction of
  * dequeue calls that read MySQL and find nothing (trickle workload), and server-wide MySQL
  * statements/fsyncs per job of every run (SHOW GLOBAL STATUS deltas: other load on the server
- * counts too).
+ * counts too), the CPU each process used in every run (% of one core: this process with the API,
+ * the run's broker, MariaDB; from /proc), and how the lease API's success acks went (written by the
+ * API by their lease, handed to the broker, written without one).
  *
  * MySQL alone (no Node work beyond the driver, no RPC; 3 s each, a fresh preloaded queue, pending
  * jobs taken in id order, all 4 partitions owned), printed with each statement's mean / p99:
@@ -51,6 +53,7 @@ import { systemClock } from '../core/src/util/clock';
 import { DEFAULT_LEGACY_SETTINGS } from '../core/src/types/legacy-backend-options';
 import { createLegacyMysqlBackend } from '../legacy-adapter';
 import { createPacerBackend, StaticPartitionDirectory, ThriftBrokerClient, type BrokerEndpoint } from '../pacer';
+import { pacerStatNames } from '../pacer/src/api/pacer-stat-names';
 import { migrateDatabase } from '../pacer/src/migrate';
 import { BrokerStore } from '../pacer/src/datastore/broker-store';
 import { ackSucceeded } from '../pacer/src/datastore/job-acks';
@@ -58,6 +61,8 @@ import { assignOwner, type OwnerRef } from '../pacer/src/datastore/partition-own
 import { createMysqlPool } from '../pacer/src/datastore/mysql-pool';
 import { ackPending, insertLease, type FloorJob } from './support/claim-lease-floor';
 import { exitWithHeaderHelp } from './support/header-help';
+import { CpuSampler, type CpuReport } from './support/cpu-sampler';
+import { mysqldPid } from './support/pacer-real-cluster';
 import type { ClaimMode } from '../pacer/src/broker/claim-batcher';
 
 exitWithHeaderHelp(__filename);
@@ -71,7 +76,7 @@ const BODY = Buffer.alloc(64, 'x');
 const PARTITIONS = 4;
 let claimCounter = 0;
 
-interface Run { jobs: number; calls: number; seconds: number; latencies: number[]; perJob: Record<string, number> }
+interface Run { jobs: number; calls: number; seconds: number; latencies: number[]; perJob: Record<string, number>; cpu?: CpuReport }
 type Status = Record<string, number>;
 
 async function serverStatus(db: mysql.Connection): Promise<Status> {
@@ -81,9 +86,11 @@ async function serverStatus(db: mysql.Connection): Promise<Status> {
   return Object.fromEntries(rows.map((r) => [String(r.Variable_name), Number(r.Value)]));
 }
 
-async function loop(admin: mysql.Connection, backend: PinLaterBackend, queue: string, workers: number, limit: number, seconds: number): Promise<Run> {
+async function loop(admin: mysql.Connection, backend: PinLaterBackend, queue: string, workers: number, limit: number, seconds: number, pids: Record<string, number> = {}): Promise<Run> {
   const run: Run = { jobs: 0, calls: 0, seconds, latencies: [], perJob: {} };
   const before = await serverStatus(admin);
+  const cpu = new CpuSampler({ 'bench+API': process.pid, ...pids });
+  cpu.start();
   const start = Date.now();
   const deadline = start + seconds * 1000;
   await Promise.all(Array.from({ length: workers }, async () => {
@@ -98,6 +105,7 @@ async function loop(admin: mysql.Connection, backend: PinLaterBackend, queue: st
     }
   }));
   run.seconds = (Date.now() - start) / 1000;
+  run.cpu = cpu.stop();
   const after = await serverStatus(admin);
   for (const k of Object.keys(after)) run.perJob[k] = ((after[k] ?? 0) - (before[k] ?? 0)) / Math.max(1, run.jobs);
   return run;
@@ -271,28 +279,31 @@ async function main(): Promise<void> {
   // Pacer with claim leases (issue 15): its own broker process and API, on the same database (own queues).
   const { proc: leaseBrokerProc, endpoint: leaseEndpoint } = await startBroker(pacerDb, `bench-lease-${tag}`, 'lease');
   const leaseDirectory = new StaticPartitionDirectory({ fallback: leaseEndpoint });
-  const leased = await createPacerBackend({ mysql: { host: HOST, port: 3306, user: 'root', password: '', database: pacerDb, connectionLimit: 40 }, topology: { mode: 'static', directory: leaseDirectory }, defaultPartitions: PARTITIONS, claims: 'lease' });
+  const leaseStats = new MemoryStats();
+  const leased = await createPacerBackend({ mysql: { host: HOST, port: 3306, user: 'root', password: '', database: pacerDb, connectionLimit: 40 }, topology: { mode: 'static', directory: leaseDirectory }, defaultPartitions: PARTITIONS, claims: 'lease', stats: leaseStats });
   const out = (s: string): void => {
     process.stdout.write(`${s}\n`);
   };
   try {
     const results = new Map<string, Run>();
     const configs = [10, 100].flatMap((limit) => [1, 32].map((workers) => ({ limit, workers })));
+    const mysqld = mysqldPid();
+    const mysqlPids: Record<string, number> = mysqld === undefined ? {} : { mysqld };
     for (const { limit, workers } of configs) {
       const lq = `lq${workers}_${limit}_${tag}`;
       await legacy.createQueue(lq);
       await preloadLegacy(admin, shard, lq, limit === 10 && workers === 1 ? 40_000 : 80_000);
-      results.set(`legacy/${limit}/${workers}`, await loop(admin, legacy, lq, workers, limit, SECONDS));
+      results.set(`legacy/${limit}/${workers}`, await loop(admin, legacy, lq, workers, limit, SECONDS, mysqlPids));
       const pq = `pq${workers}_${limit}_${tag}`;
       await pacer.createQueue(pq);
       await preloadPacer(admin, pacerDb, pq, limit === 10 && workers === 1 ? 80_000 : 160_000);
       await loop(admin, pacer, pq, 1, limit, 0.3); // the broker takes the partitions and fills its buffers
-      results.set(`pacer/${limit}/${workers}`, await loop(admin, pacer, pq, workers, limit, SECONDS));
+      results.set(`pacer/${limit}/${workers}`, await loop(admin, pacer, pq, workers, limit, SECONDS, { broker: brokerProc.pid ?? 0, ...mysqlPids }));
       const xq = `px${workers}_${limit}_${tag}`;
       await leased.createQueue(xq);
       await preloadPacer(admin, pacerDb, xq, limit === 10 && workers === 1 ? 80_000 : 160_000);
       await loop(admin, leased, xq, 1, limit, 0.3);
-      results.set(`lease/${limit}/${workers}`, await loop(admin, leased, xq, workers, limit, SECONDS));
+      results.set(`lease/${limit}/${workers}`, await loop(admin, leased, xq, workers, limit, SECONDS, { broker: leaseBrokerProc.pid ?? 0, ...mysqlPids }));
       process.stderr.write(`  done: limit ${limit}, ${workers} dequeuer(s)\n`);
     }
 
@@ -429,12 +440,16 @@ async function main(): Promise<void> {
       for (const sys of ['legacy', 'pacer', 'lease']) {
         const r = results.get(`${sys}/${limit}/${workers}`) as Run;
         out(`  ${sys.padEnd(6)} limit ${String(limit).padStart(3)}, ${String(workers).padStart(2)} dequeuers: ${pct(r.latencies, 50).toFixed(2)} / ${pct(r.latencies, 99).toFixed(2)} ms; ` +
-          `per job ${(r.perJob.Questions ?? 0).toFixed(2)} statements, ${(r.perJob.Com_update ?? 0).toFixed(2)} UPDATEs, ${(r.perJob.Innodb_data_fsyncs ?? 0).toFixed(3)} fsyncs`);
+          `per job ${(r.perJob.Questions ?? 0).toFixed(2)} statements, ${(r.perJob.Com_update ?? 0).toFixed(2)} UPDATEs, ${(r.perJob.Innodb_data_fsyncs ?? 0).toFixed(3)} fsyncs; ` +
+          `CPU % of a core: ${Object.entries(r.cpu?.processes ?? {}).map(([n, v]) => `${n} ${v.toFixed(0)}`).join(', ')}, machine ${(r.cpu?.machineBusy ?? Number.NaN).toFixed(0)}% busy`);
       }
     }
     out(`  pacer trickle: of ${pTrickle.calls} dequeue calls ${dequeueReads} waited for a MySQL read, ${emptyReads} of them found nothing; ` +
       `${pTrickle.empty} empty answers came from memory. Broker-wide refill reads that found nothing new (notifications, safety sweeps of every owned partition): ${backgroundEmpty}`);
     out(`  broker: ${after.claimBatches} claim statements for ${after.claimedJobs} jobs, ${after.refills} refill reads (${after.emptyRefills} empty) over the whole run`);
+    const counted = (name: string): number => leaseStats.counters.get(name) ?? 0;
+    out(`  lease API: ${counted(pacerStatNames.directAcks)} success acks written by the API by their lease, ${counted(pacerStatNames.directAcksRouted)} handed to the broker ` +
+      `(lease no longer claiming the job), ${counted(pacerStatNames.acksWithoutBroker)} written without a broker`);
     out(`\nMySQL alone, per statement mean / p99 ms (one autocommit commit: p99 ${pct(floor.commit, 99).toFixed(2)} ms; target: warm dequeue p99 within 1 ms of it):`);
     const alone: [string, StatementRun][] = [['bound (claim+ack, 10 jobs, 1 conn)', boundRun], ['lease floor (10 jobs, 1 conn)', leaseBoundRun],
       ['ceiling (claim+ack, 100 jobs, 4 conns)', ceilingRun], ['lease floor (100 jobs, 4 conns)', leaseCeilingRun]];

@@ -34,6 +34,17 @@ struct BrokerDequeueResponse {
   2: required list<i32> notOwned
   /** Buffered ready jobs left per requested priority (same order as request.priorities). */
   3: required list<i32> readyLeft
+  /**
+   * Lease mode: the lease claiming each job, parallel to `jobs` (absent for per-job claims). The
+   * API acks a job it served by this lease itself, without this broker (issue 15).
+   */
+  4: optional list<i64> leaseIds
+}
+
+/** A job of the request's queue by partition and row id. */
+struct BrokerJobRef {
+  1: required i32 partition
+  2: required i64 id
 }
 
 struct BrokerNotifyRequest {
@@ -45,6 +56,11 @@ struct BrokerNotifyRequest {
   4: optional list<i32> priorities
   /** W3C trace context of the gateway's client span (absent when the gateway does not trace). */
   5: optional string traceparent
+  /**
+   * Lease mode: jobs the API acked itself by their lease. The broker reads their rows and drops
+   * those found settled from its lease map (nothing is taken on the API's word).
+   */
+  6: optional list<BrokerJobRef> settled
 }
 
 /** One ack of one job, as the API resolved its descriptor against the queue (lease mode). */

@@ -17,6 +17,7 @@ import { claimsRunning } from '../support/lock-waits';
 import type { RowDataPacket } from 'mysql2/promise';
 import { CLAIM_MODES, CLAIMS_IN_FLIGHT, DEFAULT_CLAIM_MODE, type ClaimMode } from '../../pacer/src/broker/claim-batcher';
 import { parsePacerDescriptor } from '../../pacer/src/descriptors/pacer-descriptor';
+import { ackLeasedSucceeded } from '../../pacer/src/datastore/lease-acks';
 import { dequeueReq, freshPacerDb, job, type PacerDb } from './pacer-fixtures';
 
 const A = { host: 'broker-a', port: 1 };
@@ -226,6 +227,78 @@ describe.each(CLAIM_MODES)('graceful broker server shutdown (%s claims)', (claim
       expect(await claimsOf(admin, queue)).toEqual(['graceful:1', 'graceful:1', 'graceful:1']);
     } finally {
       await locker.end();
+      await admin.end();
+      await thrift.close();
+      await server.close();
+    }
+  });
+});
+
+describe('lease ids and settled notices over Thrift (lease claims)', () => {
+  it('a dequeue reply names each job\'s lease exactly; a notice of jobs acked by their lease elsewhere empties it', async () => {
+    const g = broker('thrift-leases', 'lease');
+    const queue = 'thrift_leases';
+    await backend.createQueueWithOptions(queue, { numPartitions: 1 });
+    await g.assign(queue, 0);
+    const admin = await openMysql(fx.mysql.database);
+    const server = await BrokerServer.listen(g, '127.0.0.1', 0, silentLogger());
+    const thrift = new ThriftBrokerClient(20_000);
+    const endpoint = { host: '127.0.0.1', port: server.port };
+    const pool = createMysqlPool({ ...fx.mysql, connectionLimit: 1, connectTimeoutMs: 5000 });
+    try {
+      await insertReadyJobs(queue, [[0, 'l0', Date.now() - 1000], [0, 'l1', Date.now() - 1000]]);
+      await g.notifyPending(queue, [0]);
+      const reply = await eventually(async () => {
+        const r = await thrift.dequeue(endpoint, { queue, partitions: [0], priorities: [1], limit: 10, claimDescriptor: 'thrift:leases' });
+        expect(r.jobs).toHaveLength(2);
+        return r;
+      });
+      const [leases] = await admin.query<RowDataPacket[]>('SELECT CAST(lease_id AS CHAR) AS lease_id FROM claim_leases WHERE queue = ?', [queue]);
+      expect(leases).toHaveLength(1);
+      expect(reply.leaseIds).toEqual([BigInt(String(leases[0]?.lease_id)), BigInt(String(leases[0]?.lease_id))]);
+      // What an API does with them (api/direct-lease-acks.ts): the ack by the lease, then the notice.
+      const refs = reply.jobs.map((j) => parsePacerDescriptor(j.descriptor) as NonNullable<ReturnType<typeof parsePacerDescriptor>>);
+      const acks = refs.map((ref, i) => ({ queue, ref, info: { descriptor: reply.jobs[i]?.descriptor as string, appendCustomStatus: '', retryDelayMs: 0 }, leaseId: reply.leaseIds?.[i] as bigint, claimDescriptor: '' }));
+      expect(await ackLeasedSucceeded(pool, acks, Date.now())).toBe(2);
+      await thrift.notifyPending(endpoint, { queue, partitions: [], settled: refs.map((r) => ({ partition: r.partition, id: r.id })) });
+      await eventually(async () => {
+        const [left] = await admin.query<RowDataPacket[]>('SELECT lease_id FROM claim_leases WHERE queue = ?', [queue]);
+        expect(left).toEqual([]);
+      });
+    } finally {
+      await pool.end();
+      await admin.end();
+      await thrift.close();
+      await server.close();
+    }
+  });
+
+  it('a notice of a job not settled changes nothing: the broker reads the row, and still acks the job by its lease', async () => {
+    const g = broker('thrift-notice', 'lease');
+    const queue = 'thrift_notice';
+    await backend.createQueueWithOptions(queue, { numPartitions: 1 });
+    await g.assign(queue, 0);
+    const admin = await openMysql(fx.mysql.database);
+    const server = await BrokerServer.listen(g, '127.0.0.1', 0, silentLogger());
+    const thrift = new ThriftBrokerClient(20_000);
+    const endpoint = { host: '127.0.0.1', port: server.port };
+    try {
+      await insertReadyJobs(queue, [[0, 'n0', Date.now() - 1000]]);
+      await g.notifyPending(queue, [0]);
+      const reply = await eventually(async () => {
+        const r = await thrift.dequeue(endpoint, { queue, partitions: [0], priorities: [1], limit: 10, claimDescriptor: 'thrift:notice' });
+        expect(r.jobs).toHaveLength(1);
+        return r;
+      });
+      const descriptor = reply.jobs[0]?.descriptor as string;
+      const ref = parsePacerDescriptor(descriptor) as NonNullable<ReturnType<typeof parsePacerDescriptor>>;
+      await thrift.notifyPending(endpoint, { queue, partitions: [], settled: [{ partition: 0, id: ref.id }] });
+      // Had the broker dropped the job from its lease map on the notice's word, this ack would be
+      // taken for a per-job claim's and change nothing.
+      expect(await g.ack(queue, [{ queue, ref, info: { descriptor, appendCustomStatus: 'ok', retryDelayMs: 0 } }], [])).toEqual({ notOwned: [] });
+      const [rows] = await admin.query<RowDataPacket[]>('SELECT state, CAST(settled_lease AS CHAR) AS settled_lease FROM jobs WHERE id = ?', [ref.id]);
+      expect(rows[0]).toMatchObject({ state: JobState.SUCCEEDED, settled_lease: String(reply.leaseIds?.[0]) });
+    } finally {
       await admin.end();
       await thrift.close();
       await server.close();

@@ -3,7 +3,10 @@
  * Pacer backend with its embedded broker (`claims: 'lease'`), on a fresh MariaDB database per test:
  * - a dequeue writes one lease row per partition and dequeue and leaves the job rows alone; the
  *   jobs it names are never served again while the lease claims them (refills skip them);
- * - acks go through the broker: a success settles the row by its lease (state, settled_lease; the
+ * - a success ack of a job the API served is written by the API itself, by the lease the broker's
+ *   reply named; the broker re-reads those rows on the API's notice and deletes the emptied lease.
+ *   An ack whose lease no longer claims the job changes nothing there and goes to the broker;
+ * - other acks go through the broker: a success settles the row by its lease (state, settled_lease; the
  *   row reads the lease's claim descriptor, kept in settled_descriptors when the emptied lease is
  *   deleted, migration 0004); a failure with attempts left makes
  *   the job PENDING again (served again when due), on the last attempt FAILED; a second ack, or an
@@ -24,16 +27,23 @@ import { systemClock } from '../../core/src/util/clock';
 import { eventually } from '../support/eventually';
 import { freePort } from '../support/free-port';
 import { assertNoLeaks } from '../support/leak-check';
+import { MemoryStats } from '../../core/src/interfaces/stats';
+import { ackItems } from '../../pacer/src/datastore/job-acks';
+import { DirectLeaseAcks } from '../../pacer/src/api/direct-lease-acks';
+import { ServedLeases } from '../../pacer/src/api/served-leases';
+import { SettledNotices } from '../../pacer/src/api/settled-notices';
+import { pacerStatNames } from '../../pacer/src/api/pacer-stat-names';
 import { dequeueReq, freshPacerDb, job, type PacerDb } from './pacer-fixtures';
 
 let fx: PacerDb;
 let backend: PacerBackend;
+let stats: MemoryStats;
 const pools: Array<ReturnType<typeof createMysqlPool>> = [];
 
 async function leaseBackend(brokerId = 'lease-a'): Promise<PacerBackend> {
   return createPacerBackend({
     topology: { mode: 'embedded', brokerId, safetySweepMs: 0 }, mysql: fx.mysql, defaultPartitions: 1, claims: 'lease',
-    monitor: { enabled: false },
+    monitor: { enabled: false }, stats,
   });
 }
 
@@ -63,6 +73,7 @@ async function leaseRows(): Promise<RowDataPacket[]> {
 
 beforeEach(async () => {
   fx = await freshPacerDb();
+  stats = new MemoryStats();
   backend = await leaseBackend();
 });
 afterEach(async () => {
@@ -146,6 +157,63 @@ describe('Pacer lease mode: acks through the broker', () => {
     expect(await jobRow(d as string)).toMatchObject({ state: JobState.PENDING, settled_lease: 0, custom_status: '' });
     await backend.enqueueJobs({ queue: 'la3', jobs: [job('b')] }); // a notification and a refill
     expect((await backend.dequeueJobs(dequeueReq('la3', 10))).jobs.map((j) => j.body.toString())).toEqual(['b']);
+  });
+});
+
+describe('Pacer lease mode: success acks of jobs the API served, written by the API', () => {
+  it('settles them by the lease the broker named, without the broker; the broker re-reads them on notice and deletes the emptied lease', async () => {
+    await backend.createQueue('ld1');
+    const ds = await backend.enqueueJobs({ queue: 'ld1', jobs: [job('a'), job('b')] });
+    await backend.dequeueJobs(dequeueReq('ld1', 2, { claimDescriptor: 'host:9090:1:w:direct' }));
+    const [lease] = await leaseRows();
+    await backend.ackDequeuedJobs({ queue: 'ld1', succeeded: ds.map((d) => ({ descriptor: d, appendCustomStatus: 'ok', retryDelayMs: 0 })), failed: [] });
+    expect(stats.counters.get(pacerStatNames.directAcks)).toBe(2);
+    expect(stats.counters.get(pacerStatNames.directAcksRouted)).toBeUndefined();
+    for (const d of ds) {
+      expect(await jobRow(d)).toMatchObject({ state: JobState.SUCCEEDED, settled_lease: lease?.lease_id, claim_descriptor: 'host:9090:1:w:direct', custom_status: 'ok' });
+    }
+    // No monitor pass and no refill here: only the notice tells the broker its lease is empty.
+    await eventually(async () => expect(await leaseRows()).toEqual([]));
+    expect((await backend.lookupJobs({ descriptors: ds, includeBody: false })).get(ds[0] as string)).toMatchObject({ state: JobState.SUCCEEDED, claimDescriptor: 'host:9090:1:w:direct' });
+  });
+
+  it('hands an ack to the broker when the lease it served no longer claims the job, which acks it by the current lease', async () => {
+    await backend.createQueue('ld2');
+    const [d] = await backend.enqueueJobs({ queue: 'ld2', jobs: [job('a')] });
+    await backend.dequeueJobs(dequeueReq('ld2', 1, { claimDescriptor: 'host:9090:1:w:ld2' }));
+    const [first] = await leaseRows();
+    // The job is checkpointed (as through another gateway): its first lease is settled, a new one claims it.
+    await backend.checkpointJobs({ queue: 'ld2', source: 'w:ld2', items: [{ descriptor: d as string, moveToPending: false }] });
+    const renewed = await eventually(async () => {
+      const ls = await leaseRows();
+      expect(ls.map((l) => l.lease_id)).not.toContain(first?.lease_id);
+      expect(ls).toHaveLength(1);
+      return ls[0] as RowDataPacket;
+    });
+    // An API that served the job under the first lease still remembers it.
+    const served = new ServedLeases();
+    served.remember([{ descriptor: d as string }], [BigInt(String(first?.lease_id))]);
+    const noticed: unknown[] = [];
+    const direct = new DirectLeaseAcks(pool(), systemClock, served, new SettledNotices(async (_q, refs) => { noticed.push(...refs); }), stats);
+    const settings = await backend.queueSettings('ld2');
+    const acks = ackItems(settings!, [{ descriptor: d as string, appendCustomStatus: 'late', retryDelayMs: 0 }]);
+    expect(await direct.ackSucceeded(acks)).toEqual(acks);
+    expect(stats.counters.get(pacerStatNames.directAcksRouted)).toBe(1);
+    expect(await jobRow(d as string)).toMatchObject({ state: JobState.PENDING, settled_lease: first?.lease_id, custom_status: '' });
+    expect(noticed).toEqual([]);
+    // The broker's path acks it by the lease that claims it now.
+    await backend.ackDequeuedJobs({ queue: 'ld2', succeeded: [{ descriptor: d as string, appendCustomStatus: 'late', retryDelayMs: 0 }], failed: [] });
+    expect(await jobRow(d as string)).toMatchObject({ state: JobState.SUCCEEDED, settled_lease: renewed.lease_id, custom_status: 'late' });
+  });
+
+  it('leaves failure acks to the broker (a retried job is served again only by its owner)', async () => {
+    await backend.createQueue('ld3');
+    const [d] = await backend.enqueueJobs({ queue: 'ld3', jobs: [job('a', { attemptsAllowed: 2 })] });
+    await backend.dequeueJobs(dequeueReq('ld3', 1));
+    await backend.ackDequeuedJobs({ queue: 'ld3', succeeded: [], failed: [{ descriptor: d as string, appendCustomStatus: 'f', retryDelayMs: 0 }] });
+    expect(stats.counters.get(pacerStatNames.directAcks)).toBeUndefined();
+    expect(await jobRow(d as string)).toMatchObject({ state: JobState.PENDING, attempts_remaining: 1 });
+    await eventually(async () => expect((await backend.dequeueJobs(dequeueReq('ld3', 1))).jobs.map((j) => j.descriptor)).toEqual([d]));
   });
 });
 

@@ -3,6 +3,7 @@ import type { Clock } from '../../../core/src/util/clock';
 import { ackFailed, ackSucceeded, type AckItem, type QueueHints } from '../datastore/job-acks';
 import { GroupCommit } from '../util/group-commit';
 import type { BrokerWriteRouter } from './broker-write-router';
+import type { DirectLeaseAcks } from './direct-lease-acks';
 
 /** Jobs became pending again (failure acks with attempts left): tell the owning brokers. */
 export type PendingListener = (hints: QueueHints[]) => Promise<void>;
@@ -32,6 +33,8 @@ export class AckBatcher {
     private readonly onPending: PendingListener,
     /** Lease mode: each batch goes to the owning brokers (they settle leases and re-buffer retries) instead of MySQL. */
     private readonly router?: BrokerWriteRouter,
+    /** Lease mode: success acks of jobs this API served, written by their lease first (direct-lease-acks.ts). */
+    private readonly direct?: DirectLeaseAcks,
   ) {
     this.group = new GroupCommit((calls) => this.apply(calls), ACKS_IN_FLIGHT);
   }
@@ -48,7 +51,10 @@ export class AckBatcher {
 
   private async apply(calls: AckCall[]): Promise<void> {
     if (this.router !== undefined) {
-      await this.router.ack(calls.flatMap((c) => c.succeeded), calls.flatMap((c) => c.failed));
+      const succeeded = calls.flatMap((c) => c.succeeded);
+      const rest = this.direct === undefined || succeeded.length === 0 ? succeeded : await this.direct.ackSucceeded(succeeded);
+      const failed = calls.flatMap((c) => c.failed);
+      if (rest.length > 0 || failed.length > 0) await this.router.ack(rest, failed);
       return;
     }
     const now = this.clock.nowMs();

@@ -31,6 +31,26 @@ export class BrokerNotifier {
     await this.notify(queue, [...hints.values()], [...new Set(rows.map((r) => r.priority))]);
   }
 
+  /**
+   * Lease mode: jobs this API acked itself (settled-notices.ts), to their owning brokers, which
+   * re-read the rows. Jobs of partitions with no known owner are left to the owner's monitor pass.
+   */
+  async notifySettled(queue: string, refs: ReadonlyArray<{ partition: number; id: number }>): Promise<void> {
+    const byBroker = new Map<string, { endpoint: BrokerEndpoint; settled: Array<{ partition: number; id: number }> }>();
+    for (const r of refs) {
+      const endpoint = this.directory.brokerFor(queue, r.partition);
+      if (endpoint === undefined) continue;
+      const entry = byBroker.get(endpointKey(endpoint)) ?? { endpoint, settled: [] };
+      entry.settled.push(r);
+      byBroker.set(endpointKey(endpoint), entry);
+    }
+    await Promise.all([...byBroker.values()].map((e) =>
+      this.brokers.notifyPending(e.endpoint, { queue, partitions: [], settled: e.settled }).catch((err: unknown) => {
+        this.stats.incr(pacerStatNames.notifyFailed);
+        this.logger.warn({ err, queue, broker: endpointKey(e.endpoint) }, 'settled notice failed; the broker finds the jobs on its monitor pass');
+      })));
+  }
+
   async notify(queue: string, hints: PendingHint[], priorities?: number[]): Promise<void> {
     if (hints.length === 0) return;
     const byBroker = new Map<string, { endpoint: BrokerEndpoint; partitions: Set<number>; earliest: number }>();

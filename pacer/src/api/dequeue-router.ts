@@ -56,6 +56,8 @@ export interface DequeueRouterOptions {
   readonly health?: DequeueRoutingHealth;
   /** Longest a dequeue waits for a fresh routing view. Default 500 ms. */
   readonly refreshTimeoutMs?: number;
+  /** Lease mode: each broker reply's jobs and the leases claiming them (served-leases.ts). */
+  readonly onServed?: (jobs: readonly DequeuedJob[], leaseIds: readonly bigint[] | undefined) => void;
 }
 
 /** One dequeue call: what it got, and which visited partitions it could not serve, and why. */
@@ -162,6 +164,7 @@ export class DequeueRouter {
         if ((reply.readyLeft[i] ?? 0) === 0) g.emptyPriorities.add(p);
       });
     }
+    if (reply.jobs.length > 0) this.options.onServed?.(reply.jobs, reply.leaseIds);
     if (reply.notOwned.length > 0) {
       this.stats.incr(pacerStatNames.partitionNotOwned, reply.notOwned.length);
       for (const p of reply.notOwned) attempt.misses.set(p, { cause: 'not-owned', endpoint: g.endpoint });

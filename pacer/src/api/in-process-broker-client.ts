@@ -30,7 +30,9 @@ export class InProcessBrokerClient implements BrokerClient {
   }
 
   async notifyPending(endpoint: BrokerEndpoint, notice: BrokerNotice): Promise<void> {
-    await this.broker(endpoint).notifyPending(notice.queue, notice.partitions, notice.earliestRunAfterMs, notice.priorities);
+    const broker = this.broker(endpoint);
+    if (notice.settled !== undefined && notice.settled.length > 0) await broker.noticeSettled(notice.queue, notice.settled);
+    await broker.notifyPending(notice.queue, notice.partitions, notice.earliestRunAfterMs, notice.priorities);
   }
 
   ack(endpoint: BrokerEndpoint, args: BrokerAckArgs): Promise<BrokerAckReply> {

@@ -32,6 +32,9 @@ import type { PendingHint } from '../datastore/job-refs';
 import type { PartitionDirectory } from '../interfaces/partition-directory';
 import type { BrokerClient } from '../interfaces/broker-client';
 import { AckBatcher } from './ack-batcher';
+import { DirectLeaseAcks } from './direct-lease-acks';
+import { ServedLeases } from './served-leases';
+import { SettledNotices } from './settled-notices';
 import { BrokerWriteRouter } from './broker-write-router';
 import { BrokerNotifier } from './broker-notifier';
 import { DequeueRouter } from './dequeue-router';
@@ -76,6 +79,9 @@ export class PacerBackend implements PinLaterBackend {
   private readonly acks: AckBatcher;
   /** Lease mode: acks and checkpoints go to the owning brokers. */
   private readonly writes: BrokerWriteRouter | undefined;
+  /** Lease mode: the lease of each job this API served (its success acks skip the broker hop). */
+  private readonly served: ServedLeases | undefined;
+  private readonly settledNotices: SettledNotices | undefined;
   private readonly random: () => number;
   private readonly regexLimit: BodyRegexLimit;
   private closing: Promise<void> | undefined;
@@ -83,18 +89,26 @@ export class PacerBackend implements PinLaterBackend {
   constructor(protected readonly deps: PacerBackendDeps) {
     this.numPriorityLevels = deps.numPriorityLevels;
     this.writer = new JobWriter(deps.pool);
+    this.notifier = new BrokerNotifier(deps.directory, deps.brokers, deps.logger, deps.stats);
+    const leases = deps.acksThroughBrokers === true;
+    const served = leases ? new ServedLeases() : undefined;
+    this.served = served;
+    this.settledNotices = leases ? new SettledNotices((queue, refs) => this.notifier.notifySettled(queue, refs)) : undefined;
     this.router = new DequeueRouter(deps.directory, deps.brokers, deps.logger, deps.stats, {
       clock: deps.clock,
+      ...(served === undefined ? {} : { onServed: (jobs, leaseIds) => served.remember(jobs, leaseIds) }),
       readyProbe: (queue, partitions, priorities) => anyReadyJob(deps.pool, queue, partitions, priorities, deps.clock.nowMs()),
       ...(deps.routingHealth === undefined ? {} : { health: deps.routingHealth }),
     });
-    this.notifier = new BrokerNotifier(deps.directory, deps.brokers, deps.logger, deps.stats);
-    this.writes = deps.acksThroughBrokers === true
+    this.writes = leases
       ? new BrokerWriteRouter(deps.directory, deps.brokers, deps.clock, (succeeded, failed) => this.ackInStore(succeeded, failed))
       : undefined;
+    const direct = served === undefined || this.settledNotices === undefined
+      ? undefined
+      : new DirectLeaseAcks(deps.pool, deps.clock, served, this.settledNotices, deps.stats);
     this.acks = new AckBatcher(deps.pool, deps.clock, async (byQueue) => {
       await Promise.all(byQueue.map((q) => this.notifier.notify(q.queue, q.hints)));
-    }, this.writes);
+    }, this.writes, direct);
     this.random = deps.random ?? Math.random;
     this.regexLimit = {
       limitMs: deps.bodyRegexTimeoutMs ?? DEFAULT_BODY_REGEX_TIMEOUT_MS,
@@ -159,7 +173,9 @@ export class PacerBackend implements PinLaterBackend {
     const queue = await this.deps.registry.require(req.queue);
     if (this.writes !== undefined) {
       // Resolved before anything is written: a malformed descriptor fails the call, nothing applied.
-      const noops = await this.writes.checkpoint(queue.name, req.source, checkpointRefsOf(queue, req.items));
+      const refs = checkpointRefsOf(queue, req.items);
+      for (const c of refs) this.served?.take(c.ref); // the broker settles the lease (and claims the job again by a new one)
+      const noops = await this.writes.checkpoint(queue.name, req.source, refs);
       this.countCheckpointNoops(queue.name, noops);
       return;
     }
@@ -272,7 +288,7 @@ export class PacerBackend implements PinLaterBackend {
   }
 
   close(): Promise<void> {
-    this.closing ??= this.acks.flushed().then(() => this.deps.onClose());
+    this.closing ??= this.acks.flushed().then(() => this.settledNotices?.close()).then(() => this.deps.onClose());
     return this.closing;
   }
 

@@ -20,6 +20,10 @@ export const pacerStatNames = {
   notifyFailed: 'pacer-notify-failed',
   /** Lease mode: acks no broker could take (no owner known, unreachable), written by the API itself. */
   acksWithoutBroker: 'pacer-acks-without-broker',
+  /** Lease mode: success acks this API wrote itself by the lease its broker named (direct-lease-acks.ts). */
+  directAcks: 'pacer-acks-direct',
+  /** Lease mode: success acks whose direct write found a job no longer open under that lease, sent to the broker instead. */
+  directAcksRouted: 'pacer-acks-direct-routed',
   /** Body-regex count/scan/delete statements stopped by their time limit (`bodyRegexTimeoutMs`). */
   bodyRegexTimeout: 'pacer-body-regex-timeout',
 } as const;

@@ -58,6 +58,15 @@ interface Pick {
   jobs: BufferedJob[];
 }
 
+/** One claim batch's jobs, and in lease mode the lease claiming each (parallel). */
+interface Claimed {
+  jobs: DequeuedJob[];
+  leaseIds: bigint[];
+}
+
+/** Most jobs one settled notice is read for; the rest are found by the monitor pass's collect. */
+const MAX_NOTICED_SETTLED = 10_000;
+
 /**
  * The dequeue broker: exclusively owns queue partitions (`assign`/`release`), keeps their ready
  * jobs in memory (OwnedPartition), serves dequeues from there and claims what it hands out in
@@ -158,6 +167,28 @@ export class DequeueBroker implements PartitionOwnership {
       const part = this.parts.get(partKey(queue, partition)) ?? (await this.maybeAutoAssign(queue, partition));
       part?.markPending(priorities, runAfterMs);
     }
+  }
+
+  /**
+   * Jobs of `queue` acked by their lease outside this broker (lease mode: the API acks jobs it
+   * served itself, api/direct-lease-acks.ts). Their rows are read, and those settled leave the
+   * lease map (leases left empty are deleted); nothing is taken on the caller's word. Jobs of
+   * partitions not owned here, or not in the map, are ignored.
+   */
+  noticeSettled(queue: string, refs: ReadonlyArray<{ partition: number; id: number }>): Promise<void> {
+    this.assertOpen();
+    if (refs.length > MAX_NOTICED_SETTLED) this.options.logger.warn({ queue, jobs: refs.length }, 'settled notice too long: the rest is left to the monitor pass');
+    const byPartition = new Map<number, number[]>();
+    for (const { partition, id } of refs.slice(0, MAX_NOTICED_SETTLED)) {
+      const ids = byPartition.get(partition) ?? [];
+      ids.push(id);
+      byPartition.set(partition, ids);
+    }
+    const entries = [...byPartition].flatMap(([partition, ids]) => {
+      const part = this.parts.get(partKey(queue, partition));
+      return part === undefined ? [] : [{ part, ids }];
+    });
+    return this.track(this.keeper.collectJobs(entries));
   }
 
   /**
@@ -272,9 +303,10 @@ export class DequeueBroker implements PartitionOwnership {
       else parts.push(part);
     }
     const jobs: DequeuedJob[] = [];
+    const leaseIds: bigint[] = [];
     const waited = { reads: 0, added: 0 };
     for (let round = 0; round < 3 && jobs.length < args.limit; round += 1) {
-      let claimed: DequeuedJob[];
+      let claimed: Claimed;
       try {
         const picks = await this.pickJobs(parts, args.priorities, args.limit - jobs.length, waited);
         if (picks.length === 0) break;
@@ -286,15 +318,16 @@ export class DequeueBroker implements PartitionOwnership {
         this.options.logger.warn({ err: coerceError(e), queue: args.queue }, 'dequeue round failed; replying with the jobs already claimed');
         break;
       }
-      if (claimed.length === 0) break;
-      jobs.push(...claimed);
+      if (claimed.jobs.length === 0) break;
+      jobs.push(...claimed.jobs);
+      leaseIds.push(...claimed.leaseIds);
     }
     if (waited.reads > 0) {
       this.counters.dequeueReads += 1;
       if (waited.added === 0) this.counters.emptyDequeueReads += 1;
     }
     const readyLeft = args.priorities.map((p) => parts.reduce((n, part) => n + part.readyCount(p), 0));
-    return { jobs, notOwned, readyLeft };
+    return this.options.claims === 'lease' ? { jobs, notOwned, readyLeft, leaseIds } : { jobs, notOwned, readyLeft };
   }
 
   /**
@@ -326,7 +359,8 @@ export class DequeueBroker implements PartitionOwnership {
     }
   }
 
-  private async claimPicks(picks: Pick[], args: BrokerDequeueArgs, notOwned: number[]): Promise<DequeuedJob[]> {
+  /** Claims the picks (one claim batch); returns the jobs claimed, with their leases in lease mode. */
+  private async claimPicks(picks: Pick[], args: BrokerDequeueArgs, notOwned: number[]): Promise<Claimed> {
     const groups: LeaseClaimGroup[] = picks.map((p) => ({
       owner: p.part.owner, claimDescriptor: args.claimDescriptor, ids: p.jobs.map((j) => j.id), leaseId: this.options.claims === 'lease' ? p.part.leases.nextLeaseId() : 0n,
     }));
@@ -342,15 +376,19 @@ export class DequeueBroker implements PartitionOwnership {
       if (owner.queue === args.queue && !notOwned.includes(owner.partition)) notOwned.push(owner.partition);
       this.onFenced(owner);
     }
+    const leaseOf = new Map<number, bigint>();
     for (const lease of outcome.leases) {
       const part = picks.find((p) => p.part.owner === lease.owner)?.part;
       part?.leases.add({ leaseId: lease.leaseId, claimDescriptor: lease.claimDescriptor, claimedAtMs: outcome.atMs }, lease.jobIds);
+      for (const id of lease.jobIds) leaseOf.set(id, lease.leaseId);
     }
-    const out: DequeuedJob[] = [];
+    const out: Claimed = { jobs: [], leaseIds: [] };
     for (const p of picks) {
       for (const job of p.jobs) {
-        if (outcome.claimed.has(job.id)) out.push(toDequeued(args.queue, p.part.owner.partition, job, outcome.atMs));
-        else if (!outcome.fenced.includes(p.part.owner)) this.counters.vanishedJobs += 1;
+        if (outcome.claimed.has(job.id)) {
+          out.jobs.push(toDequeued(args.queue, p.part.owner.partition, job, outcome.atMs));
+          out.leaseIds.push(leaseOf.get(job.id) ?? 0n);
+        } else if (!outcome.fenced.includes(p.part.owner)) this.counters.vanishedJobs += 1;
       }
       p.part.settle(p.jobs.map((j) => j.id));
     }

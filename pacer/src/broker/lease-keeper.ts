@@ -110,11 +110,19 @@ export class LeaseKeeper {
 
   /** Finds jobs of the partition's leases settled elsewhere (admin monitor, deleteJobs) and drops them from its map. */
   async collect(part: OwnedPartition): Promise<void> {
-    const leases = part.leases;
-    if (leases.jobCount === 0) return;
-    const held = leases.heldJobIds();
-    const rows = await settledRows(this.pool, held);
-    this.emptied(part.owner, leases.settle(leases.settledCheck(rows, held)));
+    await this.collectJobs([{ part, ids: part.leases.heldJobIds() }]);
+  }
+
+  /**
+   * Of these jobs of these partitions, those held in the lease map and found settled in MySQL
+   * (one read for all: the API's direct acks, a monitor pass) leave the map; emptied leases are
+   * deleted by the next `deleteEmptied`.
+   */
+  async collectJobs(entries: ReadonlyArray<{ part: OwnedPartition; ids: readonly number[] }>): Promise<void> {
+    const held = entries.map(({ part, ids }) => ({ part, ids: [...new Set(ids)].filter((id) => part.leases.has(id)) })).filter((e) => e.ids.length > 0);
+    if (held.length === 0) return;
+    const rows = await settledRows(this.pool, held.flatMap((e) => e.ids));
+    for (const { part, ids } of held) this.emptied(part.owner, part.leases.settle(part.leases.settledCheck(rows, ids)));
   }
 
   /** Leases of `owner`'s partition with no open job left: deleted by the next `deleteEmptied`. */

@@ -15,6 +15,7 @@ import BrokerError = ttypes.BrokerError
 import BrokerJob = ttypes.BrokerJob
 import BrokerDequeueRequest = ttypes.BrokerDequeueRequest
 import BrokerDequeueResponse = ttypes.BrokerDequeueResponse
+import BrokerJobRef = ttypes.BrokerJobRef
 import BrokerNotifyRequest = ttypes.BrokerNotifyRequest
 import BrokerAck = ttypes.BrokerAck
 import BrokerAckRequest = ttypes.BrokerAckRequest

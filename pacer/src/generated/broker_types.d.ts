@@ -39,8 +39,19 @@ declare class BrokerDequeueResponse {
     public jobs: BrokerJob[];
     public notOwned: number[];
     public readyLeft: number[];
+    public leaseIds?: Int64[];
 
-      constructor(args?: { jobs: BrokerJob[]; notOwned: number[]; readyLeft: number[]; });
+      constructor(args?: { jobs: BrokerJob[]; notOwned: number[]; readyLeft: number[]; leaseIds?: Int64[]; });
+  }
+
+/**
+ * A job of the request's queue by partition and row id.
+ */
+declare class BrokerJobRef {
+    public partition: number;
+    public id: Int64;
+
+      constructor(args?: { partition: number; id: Int64; });
   }
 
 declare class BrokerNotifyRequest {
@@ -49,8 +60,9 @@ declare class BrokerNotifyRequest {
     public earliestRunAfterMs?: Int64;
     public priorities?: number[];
     public traceparent?: string;
+    public settled?: BrokerJobRef[];
 
-      constructor(args?: { queue: string; partitions: number[]; earliestRunAfterMs?: Int64; priorities?: number[]; traceparent?: string; });
+      constructor(args?: { queue: string; partitions: number[]; earliestRunAfterMs?: Int64; priorities?: number[]; traceparent?: string; settled?: BrokerJobRef[]; });
   }
 
 /**

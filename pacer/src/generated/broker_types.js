@@ -327,6 +327,7 @@ const BrokerDequeueResponse = module.exports.BrokerDequeueResponse = class {
     this.jobs = null;
     this.notOwned = null;
     this.readyLeft = null;
+    this.leaseIds = null;
     if (args) {
       if (args.jobs !== undefined && args.jobs !== null) {
         this.jobs = Thrift.copyList(args.jobs, [ttypes.BrokerJob]);
@@ -342,6 +343,9 @@ const BrokerDequeueResponse = module.exports.BrokerDequeueResponse = class {
         this.readyLeft = Thrift.copyList(args.readyLeft, [null]);
       } else {
         throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field readyLeft is unset!');
+      }
+      if (args.leaseIds !== undefined && args.leaseIds !== null) {
+        this.leaseIds = Thrift.copyList(args.leaseIds, [null]);
       }
     }
   }
@@ -402,6 +406,21 @@ const BrokerDequeueResponse = module.exports.BrokerDequeueResponse = class {
           input.skip(ftype);
         }
         break;
+        case 4:
+        if (ftype == Thrift.Type.LIST) {
+          this.leaseIds = [];
+          const _rtmp323 = input.readListBegin();
+          const _size22 = _rtmp323.size || 0;
+          for (let _i24 = 0; _i24 < _size22; ++_i24) {
+            let elem25 = null;
+            elem25 = input.readI64();
+            this.leaseIds.push(elem25);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
         default:
           input.skip(ftype);
       }
@@ -416,10 +435,10 @@ const BrokerDequeueResponse = module.exports.BrokerDequeueResponse = class {
     if (this.jobs !== null && this.jobs !== undefined) {
       output.writeFieldBegin('jobs', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.jobs.length);
-      for (let iter22 in this.jobs) {
-        if (this.jobs.hasOwnProperty(iter22)) {
-          iter22 = this.jobs[iter22];
-          iter22.write(output);
+      for (let iter26 in this.jobs) {
+        if (this.jobs.hasOwnProperty(iter26)) {
+          iter26 = this.jobs[iter26];
+          iter26.write(output);
         }
       }
       output.writeListEnd();
@@ -428,10 +447,10 @@ const BrokerDequeueResponse = module.exports.BrokerDequeueResponse = class {
     if (this.notOwned !== null && this.notOwned !== undefined) {
       output.writeFieldBegin('notOwned', Thrift.Type.LIST, 2);
       output.writeListBegin(Thrift.Type.I32, this.notOwned.length);
-      for (let iter23 in this.notOwned) {
-        if (this.notOwned.hasOwnProperty(iter23)) {
-          iter23 = this.notOwned[iter23];
-          output.writeI32(iter23);
+      for (let iter27 in this.notOwned) {
+        if (this.notOwned.hasOwnProperty(iter27)) {
+          iter27 = this.notOwned[iter27];
+          output.writeI32(iter27);
         }
       }
       output.writeListEnd();
@@ -440,13 +459,94 @@ const BrokerDequeueResponse = module.exports.BrokerDequeueResponse = class {
     if (this.readyLeft !== null && this.readyLeft !== undefined) {
       output.writeFieldBegin('readyLeft', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.I32, this.readyLeft.length);
-      for (let iter24 in this.readyLeft) {
-        if (this.readyLeft.hasOwnProperty(iter24)) {
-          iter24 = this.readyLeft[iter24];
-          output.writeI32(iter24);
+      for (let iter28 in this.readyLeft) {
+        if (this.readyLeft.hasOwnProperty(iter28)) {
+          iter28 = this.readyLeft[iter28];
+          output.writeI32(iter28);
         }
       }
       output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.leaseIds !== null && this.leaseIds !== undefined) {
+      output.writeFieldBegin('leaseIds', Thrift.Type.LIST, 4);
+      output.writeListBegin(Thrift.Type.I64, this.leaseIds.length);
+      for (let iter29 in this.leaseIds) {
+        if (this.leaseIds.hasOwnProperty(iter29)) {
+          iter29 = this.leaseIds[iter29];
+          output.writeI64(iter29);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const BrokerJobRef = module.exports.BrokerJobRef = class {
+  constructor(args) {
+    this.partition = null;
+    this.id = null;
+    if (args) {
+      if (args.partition !== undefined && args.partition !== null) {
+        this.partition = args.partition;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field partition is unset!');
+      }
+      if (args.id !== undefined && args.id !== null) {
+        this.id = args.id;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field id is unset!');
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.I32) {
+          this.partition = input.readI32();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.I64) {
+          this.id = input.readI64();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('BrokerJobRef');
+    if (this.partition !== null && this.partition !== undefined) {
+      output.writeFieldBegin('partition', Thrift.Type.I32, 1);
+      output.writeI32(this.partition);
+      output.writeFieldEnd();
+    }
+    if (this.id !== null && this.id !== undefined) {
+      output.writeFieldBegin('id', Thrift.Type.I64, 2);
+      output.writeI64(this.id);
       output.writeFieldEnd();
     }
     output.writeFieldStop();
@@ -462,6 +562,7 @@ const BrokerNotifyRequest = module.exports.BrokerNotifyRequest = class {
     this.earliestRunAfterMs = null;
     this.priorities = null;
     this.traceparent = null;
+    this.settled = null;
     if (args) {
       if (args.queue !== undefined && args.queue !== null) {
         this.queue = args.queue;
@@ -481,6 +582,9 @@ const BrokerNotifyRequest = module.exports.BrokerNotifyRequest = class {
       }
       if (args.traceparent !== undefined && args.traceparent !== null) {
         this.traceparent = args.traceparent;
+      }
+      if (args.settled !== undefined && args.settled !== null) {
+        this.settled = Thrift.copyList(args.settled, [ttypes.BrokerJobRef]);
       }
     }
   }
@@ -505,12 +609,12 @@ const BrokerNotifyRequest = module.exports.BrokerNotifyRequest = class {
         case 2:
         if (ftype == Thrift.Type.LIST) {
           this.partitions = [];
-          const _rtmp326 = input.readListBegin();
-          const _size25 = _rtmp326.size || 0;
-          for (let _i27 = 0; _i27 < _size25; ++_i27) {
-            let elem28 = null;
-            elem28 = input.readI32();
-            this.partitions.push(elem28);
+          const _rtmp331 = input.readListBegin();
+          const _size30 = _rtmp331.size || 0;
+          for (let _i32 = 0; _i32 < _size30; ++_i32) {
+            let elem33 = null;
+            elem33 = input.readI32();
+            this.partitions.push(elem33);
           }
           input.readListEnd();
         } else {
@@ -527,12 +631,12 @@ const BrokerNotifyRequest = module.exports.BrokerNotifyRequest = class {
         case 4:
         if (ftype == Thrift.Type.LIST) {
           this.priorities = [];
-          const _rtmp330 = input.readListBegin();
-          const _size29 = _rtmp330.size || 0;
-          for (let _i31 = 0; _i31 < _size29; ++_i31) {
-            let elem32 = null;
-            elem32 = input.readI32();
-            this.priorities.push(elem32);
+          const _rtmp335 = input.readListBegin();
+          const _size34 = _rtmp335.size || 0;
+          for (let _i36 = 0; _i36 < _size34; ++_i36) {
+            let elem37 = null;
+            elem37 = input.readI32();
+            this.priorities.push(elem37);
           }
           input.readListEnd();
         } else {
@@ -542,6 +646,22 @@ const BrokerNotifyRequest = module.exports.BrokerNotifyRequest = class {
         case 5:
         if (ftype == Thrift.Type.STRING) {
           this.traceparent = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 6:
+        if (ftype == Thrift.Type.LIST) {
+          this.settled = [];
+          const _rtmp339 = input.readListBegin();
+          const _size38 = _rtmp339.size || 0;
+          for (let _i40 = 0; _i40 < _size38; ++_i40) {
+            let elem41 = null;
+            elem41 = new ttypes.BrokerJobRef();
+            elem41.read(input);
+            this.settled.push(elem41);
+          }
+          input.readListEnd();
         } else {
           input.skip(ftype);
         }
@@ -565,10 +685,10 @@ const BrokerNotifyRequest = module.exports.BrokerNotifyRequest = class {
     if (this.partitions !== null && this.partitions !== undefined) {
       output.writeFieldBegin('partitions', Thrift.Type.LIST, 2);
       output.writeListBegin(Thrift.Type.I32, this.partitions.length);
-      for (let iter33 in this.partitions) {
-        if (this.partitions.hasOwnProperty(iter33)) {
-          iter33 = this.partitions[iter33];
-          output.writeI32(iter33);
+      for (let iter42 in this.partitions) {
+        if (this.partitions.hasOwnProperty(iter42)) {
+          iter42 = this.partitions[iter42];
+          output.writeI32(iter42);
         }
       }
       output.writeListEnd();
@@ -582,10 +702,10 @@ const BrokerNotifyRequest = module.exports.BrokerNotifyRequest = class {
     if (this.priorities !== null && this.priorities !== undefined) {
       output.writeFieldBegin('priorities', Thrift.Type.LIST, 4);
       output.writeListBegin(Thrift.Type.I32, this.priorities.length);
-      for (let iter34 in this.priorities) {
-        if (this.priorities.hasOwnProperty(iter34)) {
-          iter34 = this.priorities[iter34];
-          output.writeI32(iter34);
+      for (let iter43 in this.priorities) {
+        if (this.priorities.hasOwnProperty(iter43)) {
+          iter43 = this.priorities[iter43];
+          output.writeI32(iter43);
         }
       }
       output.writeListEnd();
@@ -594,6 +714,18 @@ const BrokerNotifyRequest = module.exports.BrokerNotifyRequest = class {
     if (this.traceparent !== null && this.traceparent !== undefined) {
       output.writeFieldBegin('traceparent', Thrift.Type.STRING, 5);
       output.writeString(this.traceparent);
+      output.writeFieldEnd();
+    }
+    if (this.settled !== null && this.settled !== undefined) {
+      output.writeFieldBegin('settled', Thrift.Type.LIST, 6);
+      output.writeListBegin(Thrift.Type.STRUCT, this.settled.length);
+      for (let iter44 in this.settled) {
+        if (this.settled.hasOwnProperty(iter44)) {
+          iter44 = this.settled[iter44];
+          iter44.write(output);
+        }
+      }
+      output.writeListEnd();
       output.writeFieldEnd();
     }
     output.writeFieldStop();
@@ -791,13 +923,13 @@ const BrokerAckRequest = module.exports.BrokerAckRequest = class {
         case 2:
         if (ftype == Thrift.Type.LIST) {
           this.succeeded = [];
-          const _rtmp336 = input.readListBegin();
-          const _size35 = _rtmp336.size || 0;
-          for (let _i37 = 0; _i37 < _size35; ++_i37) {
-            let elem38 = null;
-            elem38 = new ttypes.BrokerAck();
-            elem38.read(input);
-            this.succeeded.push(elem38);
+          const _rtmp346 = input.readListBegin();
+          const _size45 = _rtmp346.size || 0;
+          for (let _i47 = 0; _i47 < _size45; ++_i47) {
+            let elem48 = null;
+            elem48 = new ttypes.BrokerAck();
+            elem48.read(input);
+            this.succeeded.push(elem48);
           }
           input.readListEnd();
         } else {
@@ -807,13 +939,13 @@ const BrokerAckRequest = module.exports.BrokerAckRequest = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.failed = [];
-          const _rtmp340 = input.readListBegin();
-          const _size39 = _rtmp340.size || 0;
-          for (let _i41 = 0; _i41 < _size39; ++_i41) {
-            let elem42 = null;
-            elem42 = new ttypes.BrokerAck();
-            elem42.read(input);
-            this.failed.push(elem42);
+          const _rtmp350 = input.readListBegin();
+          const _size49 = _rtmp350.size || 0;
+          for (let _i51 = 0; _i51 < _size49; ++_i51) {
+            let elem52 = null;
+            elem52 = new ttypes.BrokerAck();
+            elem52.read(input);
+            this.failed.push(elem52);
           }
           input.readListEnd();
         } else {
@@ -846,10 +978,10 @@ const BrokerAckRequest = module.exports.BrokerAckRequest = class {
     if (this.succeeded !== null && this.succeeded !== undefined) {
       output.writeFieldBegin('succeeded', Thrift.Type.LIST, 2);
       output.writeListBegin(Thrift.Type.STRUCT, this.succeeded.length);
-      for (let iter43 in this.succeeded) {
-        if (this.succeeded.hasOwnProperty(iter43)) {
-          iter43 = this.succeeded[iter43];
-          iter43.write(output);
+      for (let iter53 in this.succeeded) {
+        if (this.succeeded.hasOwnProperty(iter53)) {
+          iter53 = this.succeeded[iter53];
+          iter53.write(output);
         }
       }
       output.writeListEnd();
@@ -858,10 +990,10 @@ const BrokerAckRequest = module.exports.BrokerAckRequest = class {
     if (this.failed !== null && this.failed !== undefined) {
       output.writeFieldBegin('failed', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRUCT, this.failed.length);
-      for (let iter44 in this.failed) {
-        if (this.failed.hasOwnProperty(iter44)) {
-          iter44 = this.failed[iter44];
-          iter44.write(output);
+      for (let iter54 in this.failed) {
+        if (this.failed.hasOwnProperty(iter54)) {
+          iter54 = this.failed[iter54];
+          iter54.write(output);
         }
       }
       output.writeListEnd();
@@ -903,12 +1035,12 @@ const BrokerAckResponse = module.exports.BrokerAckResponse = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.notOwned = [];
-          const _rtmp346 = input.readListBegin();
-          const _size45 = _rtmp346.size || 0;
-          for (let _i47 = 0; _i47 < _size45; ++_i47) {
-            let elem48 = null;
-            elem48 = input.readI32();
-            this.notOwned.push(elem48);
+          const _rtmp356 = input.readListBegin();
+          const _size55 = _rtmp356.size || 0;
+          for (let _i57 = 0; _i57 < _size55; ++_i57) {
+            let elem58 = null;
+            elem58 = input.readI32();
+            this.notOwned.push(elem58);
           }
           input.readListEnd();
         } else {
@@ -932,10 +1064,10 @@ const BrokerAckResponse = module.exports.BrokerAckResponse = class {
     if (this.notOwned !== null && this.notOwned !== undefined) {
       output.writeFieldBegin('notOwned', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.I32, this.notOwned.length);
-      for (let iter49 in this.notOwned) {
-        if (this.notOwned.hasOwnProperty(iter49)) {
-          iter49 = this.notOwned[iter49];
-          output.writeI32(iter49);
+      for (let iter59 in this.notOwned) {
+        if (this.notOwned.hasOwnProperty(iter59)) {
+          iter59 = this.notOwned[iter59];
+          output.writeI32(iter59);
         }
       }
       output.writeListEnd();
@@ -1189,13 +1321,13 @@ const BrokerCheckpointRequest = module.exports.BrokerCheckpointRequest = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.items = [];
-          const _rtmp351 = input.readListBegin();
-          const _size50 = _rtmp351.size || 0;
-          for (let _i52 = 0; _i52 < _size50; ++_i52) {
-            let elem53 = null;
-            elem53 = new ttypes.BrokerCheckpoint();
-            elem53.read(input);
-            this.items.push(elem53);
+          const _rtmp361 = input.readListBegin();
+          const _size60 = _rtmp361.size || 0;
+          for (let _i62 = 0; _i62 < _size60; ++_i62) {
+            let elem63 = null;
+            elem63 = new ttypes.BrokerCheckpoint();
+            elem63.read(input);
+            this.items.push(elem63);
           }
           input.readListEnd();
         } else {
@@ -1233,10 +1365,10 @@ const BrokerCheckpointRequest = module.exports.BrokerCheckpointRequest = class {
     if (this.items !== null && this.items !== undefined) {
       output.writeFieldBegin('items', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRUCT, this.items.length);
-      for (let iter54 in this.items) {
-        if (this.items.hasOwnProperty(iter54)) {
-          iter54 = this.items[iter54];
-          iter54.write(output);
+      for (let iter64 in this.items) {
+        if (this.items.hasOwnProperty(iter64)) {
+          iter64 = this.items[iter64];
+          iter64.write(output);
         }
       }
       output.writeListEnd();
@@ -1284,12 +1416,12 @@ const BrokerCheckpointResponse = module.exports.BrokerCheckpointResponse = class
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.notOwned = [];
-          const _rtmp356 = input.readListBegin();
-          const _size55 = _rtmp356.size || 0;
-          for (let _i57 = 0; _i57 < _size55; ++_i57) {
-            let elem58 = null;
-            elem58 = input.readI32();
-            this.notOwned.push(elem58);
+          const _rtmp366 = input.readListBegin();
+          const _size65 = _rtmp366.size || 0;
+          for (let _i67 = 0; _i67 < _size65; ++_i67) {
+            let elem68 = null;
+            elem68 = input.readI32();
+            this.notOwned.push(elem68);
           }
           input.readListEnd();
         } else {
@@ -1317,10 +1449,10 @@ const BrokerCheckpointResponse = module.exports.BrokerCheckpointResponse = class
     if (this.notOwned !== null && this.notOwned !== undefined) {
       output.writeFieldBegin('notOwned', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.I32, this.notOwned.length);
-      for (let iter59 in this.notOwned) {
-        if (this.notOwned.hasOwnProperty(iter59)) {
-          iter59 = this.notOwned[iter59];
-          output.writeI32(iter59);
+      for (let iter69 in this.notOwned) {
+        if (this.notOwned.hasOwnProperty(iter69)) {
+          iter69 = this.notOwned[iter69];
+          output.writeI32(iter69);
         }
       }
       output.writeListEnd();
@@ -1516,13 +1648,13 @@ const BrokerStatus = module.exports.BrokerStatus = class {
         case 2:
         if (ftype == Thrift.Type.LIST) {
           this.partitions = [];
-          const _rtmp361 = input.readListBegin();
-          const _size60 = _rtmp361.size || 0;
-          for (let _i62 = 0; _i62 < _size60; ++_i62) {
-            let elem63 = null;
-            elem63 = new ttypes.PartitionStatus();
-            elem63.read(input);
-            this.partitions.push(elem63);
+          const _rtmp371 = input.readListBegin();
+          const _size70 = _rtmp371.size || 0;
+          for (let _i72 = 0; _i72 < _size70; ++_i72) {
+            let elem73 = null;
+            elem73 = new ttypes.PartitionStatus();
+            elem73.read(input);
+            this.partitions.push(elem73);
           }
           input.readListEnd();
         } else {
@@ -1597,10 +1729,10 @@ const BrokerStatus = module.exports.BrokerStatus = class {
     if (this.partitions !== null && this.partitions !== undefined) {
       output.writeFieldBegin('partitions', Thrift.Type.LIST, 2);
       output.writeListBegin(Thrift.Type.STRUCT, this.partitions.length);
-      for (let iter64 in this.partitions) {
-        if (this.partitions.hasOwnProperty(iter64)) {
-          iter64 = this.partitions[iter64];
-          iter64.write(output);
+      for (let iter74 in this.partitions) {
+        if (this.partitions.hasOwnProperty(iter74)) {
+          iter74 = this.partitions[iter74];
+          iter74.write(output);
         }
       }
       output.writeListEnd();

@@ -22,6 +22,8 @@ export interface BrokerDequeueReply {
   notOwned: number[];
   /** Buffered ready jobs left per requested priority. */
   readyLeft: number[];
+  /** Lease mode: the lease claiming each job, parallel to `jobs` (absent for per-job claims). */
+  leaseIds?: bigint[];
 }
 
 export interface BrokerNotice {
@@ -31,6 +33,11 @@ export interface BrokerNotice {
   earliestRunAfterMs?: number;
   /** Their priorities; absent = all. */
   priorities?: number[];
+  /**
+   * Lease mode: jobs the API acked itself by their lease (api/direct-lease-acks.ts). The broker
+   * reads their rows and drops those found settled from its lease map.
+   */
+  settled?: Array<{ partition: number; id: number }>;
 }
 
 /** Acks of one queue's jobs for their owning broker (lease mode: only it knows which lease claims a job). */

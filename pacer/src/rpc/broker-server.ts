@@ -10,7 +10,7 @@ import PacerBroker from '../generated/PacerBroker';
 import ttypes from '../generated/broker_types';
 import type { DequeueBroker } from '../broker/dequeue-broker';
 import { settleWithin } from '../../../core/src/util/settle-within';
-import { fromI64, toI64 } from './int64';
+import { bigToI64, fromI64, toI64 } from './int64';
 import { fromBrokerAck, fromBrokerCheckpoint } from './broker-write-wire';
 
 /** How long `close()` lets dequeues already running finish and their replies go out. */
@@ -95,14 +95,20 @@ export class BrokerServer {
         try {
           const r = await this.track(inSpan(SPANS.brokerServer, serverSpan('dequeue', req), () => broker.dequeue(req)));
           const jobs = r.jobs.map((j) => new ttypes.BrokerJob({ ...j, createdAtMs: toI64(j.createdAtMs), updatedAtMs: toI64(j.updatedAtMs) }));
-          return new ttypes.BrokerDequeueResponse({ jobs, notOwned: r.notOwned, readyLeft: r.readyLeft });
+          return new ttypes.BrokerDequeueResponse({
+            jobs, notOwned: r.notOwned, readyLeft: r.readyLeft, ...(r.leaseIds === undefined ? {} : { leaseIds: r.leaseIds.map(bigToI64) }),
+          });
         } catch (e) {
           return fail(e);
         }
       },
       notifyPending: async (req: ttypes.BrokerNotifyRequest) => {
         try {
-          await inSpan(SPANS.brokerServer, serverSpan('notifyPending', req), () => broker.notifyPending(req.queue, req.partitions, fromI64(req.earliestRunAfterMs), req.priorities ?? undefined));
+          await inSpan(SPANS.brokerServer, serverSpan('notifyPending', req), async () => {
+            const settled = (req.settled ?? []).map((r) => ({ partition: r.partition, id: fromI64(r.id) ?? 0 }));
+            if (settled.length > 0) await broker.noticeSettled(req.queue, settled);
+            await broker.notifyPending(req.queue, req.partitions, fromI64(req.earliestRunAfterMs), req.priorities ?? undefined);
+          });
         } catch (e) {
           fail(e);
         }

@@ -12,7 +12,7 @@ import {
   BrokerUnreachableError, type BrokerAckArgs, type BrokerAckReply, type BrokerCheckpointArgs, type BrokerCheckpointReply, type BrokerClient,
   type BrokerDequeueArgs, type BrokerDequeueReply, type BrokerNotice,
 } from '../interfaces/broker-client';
-import { fromI64, toI64 } from './int64';
+import { bigFromI64, fromI64, toI64 } from './int64';
 import { toBrokerAck, toBrokerCheckpoint } from './broker-write-wire';
 
 /** What a broker's `status` RPC reports. */
@@ -57,6 +57,7 @@ export class ThriftBrokerClient implements BrokerClient {
       })),
       notOwned: res.notOwned,
       readyLeft: res.readyLeft,
+      ...(res.leaseIds === undefined || res.leaseIds === null ? {} : { leaseIds: res.leaseIds.map(bigFromI64) }),
     };
   }
 
@@ -66,6 +67,7 @@ export class ThriftBrokerClient implements BrokerClient {
       partitions: notice.partitions,
       ...(notice.earliestRunAfterMs === undefined ? {} : { earliestRunAfterMs: toI64(notice.earliestRunAfterMs) }),
       ...(notice.priorities === undefined ? {} : { priorities: notice.priorities }),
+      ...(notice.settled === undefined ? {} : { settled: notice.settled.map((r) => new ttypes.BrokerJobRef({ partition: r.partition, id: toI64(r.id) })) }),
     });
     await this.traced('notifyPending', endpoint, notice.queue, undefined, (traceparent) => this.call(endpoint, (c) => c.notifyPending(Object.assign(req, traceparent))));
   }

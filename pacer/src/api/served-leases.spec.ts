@@ -1,0 +1,52 @@
+import { formatPacerDescriptor } from '../descriptors/pacer-descriptor';
+import { ServedLeases } from './served-leases';
+
+const ref = (id: number, priority = 1) => ({ queue: 'q', partition: 2, priority, id });
+const served = (id: number, priority = 1) => ({ descriptor: formatPacerDescriptor(ref(id, priority)) });
+
+describe('ServedLeases', () => {
+  it('gives each served job its lease once, by the whole descriptor', () => {
+    const s = new ServedLeases();
+    s.remember([served(1), served(2)], [10n, 11n]);
+    expect(s.take(ref(2, 2))).toBeUndefined(); // another priority names another job
+    expect(s.take(ref(2))).toBe(11n);
+    expect(s.take(ref(2))).toBeUndefined();
+    expect(s.take({ ...ref(1), queue: 'other' })).toBeUndefined();
+    expect(s.take(ref(1))).toBe(10n);
+  });
+
+  it('ignores replies without leases, with a length mismatch, or with lease id 0', () => {
+    const s = new ServedLeases();
+    s.remember([served(1)], undefined);
+    s.remember([served(1), served(2)], [5n]);
+    s.remember([served(3)], [0n]);
+    expect(s.size).toBe(0);
+  });
+
+  it('keeps lease ids past 2^53 exact', () => {
+    const s = new ServedLeases();
+    const big = (1n << 60n) + 7n;
+    s.remember([served(1)], [big]);
+    expect(s.take(ref(1))).toBe(big);
+  });
+
+  it('is bounded: the oldest entries go first, and a job served again is the newest', () => {
+    const s = new ServedLeases(3);
+    s.remember([served(1), served(2), served(3)], [1n, 2n, 3n]);
+    s.remember([served(1)], [4n]); // served again: newest
+    s.remember([served(5)], [5n]);
+    expect(s.size).toBe(3);
+    expect(s.take(ref(2))).toBeUndefined();
+    expect(s.take(ref(1))).toBe(4n);
+    expect(s.take(ref(3))).toBe(3n);
+    expect(s.take(ref(5))).toBe(5n);
+  });
+
+  it('stays at its bound under a flood of served jobs', () => {
+    const s = new ServedLeases(100);
+    for (let i = 1; i <= 10_000; i += 1) s.remember([served(i)], [BigInt(i)]);
+    expect(s.size).toBe(100);
+    expect(s.take(ref(10_000))).toBe(10_000n);
+    expect(s.take(ref(9_900))).toBeUndefined();
+  });
+});
