@@ -306,6 +306,40 @@ describe('lease ids and settled notices over Thrift (lease claims)', () => {
   });
 });
 
+describe('the held-lease sweep (lease claims)', () => {
+  it('finds jobs acked by their lease elsewhere whose notice never came, and deletes the emptied lease', async () => {
+    const g = createDequeueBroker({
+      brokerId: 'held-sweep', mysql: fx.mysql, safetySweepMs: 0, monitor: { enabled: false }, claims: 'lease', heldLeaseSweepMs: 300,
+    });
+    brokers.push(g);
+    const queue = 'held_sweep';
+    await backend.createQueueWithOptions(queue, { numPartitions: 1 });
+    await g.assign(queue, 0);
+    const admin = await openMysql(fx.mysql.database);
+    const pool = createMysqlPool({ ...fx.mysql, connectionLimit: 1, connectTimeoutMs: 5000 });
+    try {
+      await insertReadyJobs(queue, [[0, 'h0', Date.now() - 1000]]);
+      await g.notifyPending(queue, [0]);
+      const reply = await eventually(async () => {
+        const r = await g.dequeue({ queue, partitions: [0], priorities: [1], limit: 10, claimDescriptor: 'held:1' });
+        expect(r.jobs).toHaveLength(1);
+        return r;
+      });
+      const descriptor = reply.jobs[0]?.descriptor as string;
+      const ref = parsePacerDescriptor(descriptor) as NonNullable<ReturnType<typeof parsePacerDescriptor>>;
+      expect(await ackLeasedSucceeded(pool, [{ queue, ref, info: { descriptor, appendCustomStatus: '', retryDelayMs: 0 }, leaseId: reply.leaseIds?.[0] as bigint, claimDescriptor: '' }], Date.now())).toBe(1);
+      // No notice, no monitor, no refill: only the sweep can find it.
+      await eventually(async () => {
+        const [left] = await admin.query<RowDataPacket[]>('SELECT lease_id FROM claim_leases WHERE queue = ?', [queue]);
+        expect(left).toEqual([]);
+      }, { timeoutMs: 15_000 });
+    } finally {
+      await pool.end();
+      await admin.end();
+    }
+  });
+});
+
 describe.each(CLAIM_MODES)('fencing of grouped claims (%s claims)', (claims) => {
   it('a claim queued behind in-flight claims goes out after a takeover and matches nothing', async () => {
     const a = broker(`queue-a-${claims}`, claims); // not in the directory: driven directly

@@ -172,38 +172,60 @@ describe('Pacer lease mode: success acks of jobs the API served, written by the 
     for (const d of ds) {
       expect(await jobRow(d)).toMatchObject({ state: JobState.SUCCEEDED, settled_lease: lease?.lease_id, claim_descriptor: 'host:9090:1:w:direct', custom_status: 'ok' });
     }
-    // No monitor pass and no refill here: only the notice tells the broker its lease is empty.
-    await eventually(async () => expect(await leaseRows()).toEqual([]));
+    // No monitor pass and no refill here, and the held-lease sweep is 10 s away: the notice tells
+    // the broker its lease is empty.
+    await eventually(async () => expect(await leaseRows()).toEqual([]), { timeoutMs: 8000 });
     expect((await backend.lookupJobs({ descriptors: ds, includeBody: false })).get(ds[0] as string)).toMatchObject({ state: JobState.SUCCEEDED, claimDescriptor: 'host:9090:1:w:direct' });
   });
 
-  it('hands an ack to the broker when the lease it served no longer claims the job, which acks it by the current lease', async () => {
+  it('hands an ack to the broker when the lease it served no longer claims the job, which acks it by the current lease; the others of the batch stay written', async () => {
     await backend.createQueue('ld2');
-    const [d] = await backend.enqueueJobs({ queue: 'ld2', jobs: [job('a')] });
-    await backend.dequeueJobs(dequeueReq('ld2', 1, { claimDescriptor: 'host:9090:1:w:ld2' }));
+    const [kept, moved] = (await backend.enqueueJobs({ queue: 'ld2', jobs: [job('a'), job('b')] })) as [string, string];
+    await backend.dequeueJobs(dequeueReq('ld2', 2, { claimDescriptor: 'host:9090:1:w:ld2' }));
     const [first] = await leaseRows();
-    // The job is checkpointed (as through another gateway): its first lease is settled, a new one claims it.
-    await backend.checkpointJobs({ queue: 'ld2', source: 'w:ld2', items: [{ descriptor: d as string, moveToPending: false }] });
+    // One job is checkpointed (as through another gateway): the first lease no longer claims it, a new one does.
+    await backend.checkpointJobs({ queue: 'ld2', source: 'w:ld2', items: [{ descriptor: moved, moveToPending: false }] });
     const renewed = await eventually(async () => {
       const ls = await leaseRows();
-      expect(ls.map((l) => l.lease_id)).not.toContain(first?.lease_id);
-      expect(ls).toHaveLength(1);
-      return ls[0] as RowDataPacket;
+      expect(ls).toHaveLength(2);
+      return ls[1] as RowDataPacket;
     });
-    // An API that served the job under the first lease still remembers it.
+    // An API that served both under the first lease still remembers it for both.
     const served = new ServedLeases();
-    served.remember([{ descriptor: d as string }], [BigInt(String(first?.lease_id))]);
+    served.remember([{ descriptor: kept }, { descriptor: moved }], [BigInt(String(first?.lease_id)), BigInt(String(first?.lease_id))]);
     const noticed: unknown[] = [];
-    const direct = new DirectLeaseAcks(pool(), systemClock, served, new SettledNotices(async (_q, refs) => { noticed.push(...refs); }), stats);
+    const notices = new SettledNotices(async (_q, refs) => { noticed.push(...refs); });
+    const direct = new DirectLeaseAcks(pool(), systemClock, served, notices, stats);
     const settings = await backend.queueSettings('ld2');
-    const acks = ackItems(settings!, [{ descriptor: d as string, appendCustomStatus: 'late', retryDelayMs: 0 }]);
-    expect(await direct.ackSucceeded(acks)).toEqual(acks);
+    const acks = ackItems(settings!, [kept, moved].map((d) => ({ descriptor: d, appendCustomStatus: 'late', retryDelayMs: 0 })));
+    const left = await direct.ackSucceeded(acks);
+    await notices.close();
+    expect(left).toEqual([expect.objectContaining(acks[1])]);
+    expect(noticed).toEqual([{ partition: acks[0]?.ref.partition, id: acks[0]?.ref.id }]);
+    expect(stats.counters.get(pacerStatNames.directAcks)).toBe(1);
     expect(stats.counters.get(pacerStatNames.directAcksRouted)).toBe(1);
-    expect(await jobRow(d as string)).toMatchObject({ state: JobState.PENDING, settled_lease: first?.lease_id, custom_status: '' });
-    expect(noticed).toEqual([]);
+    expect(await jobRow(kept)).toMatchObject({ state: JobState.SUCCEEDED, settled_lease: first?.lease_id, custom_status: 'late' });
+    expect(await jobRow(moved)).toMatchObject({ state: JobState.PENDING, settled_lease: first?.lease_id, custom_status: '' });
     // The broker's path acks it by the lease that claims it now.
-    await backend.ackDequeuedJobs({ queue: 'ld2', succeeded: [{ descriptor: d as string, appendCustomStatus: 'late', retryDelayMs: 0 }], failed: [] });
-    expect(await jobRow(d as string)).toMatchObject({ state: JobState.SUCCEEDED, settled_lease: renewed.lease_id, custom_status: 'late' });
+    await backend.ackDequeuedJobs({ queue: 'ld2', succeeded: [{ descriptor: moved, appendCustomStatus: 'late', retryDelayMs: 0 }], failed: [] });
+    expect(await jobRow(moved)).toMatchObject({ state: JobState.SUCCEEDED, settled_lease: renewed.lease_id, custom_status: 'late' });
+  });
+
+  it('an ack by a lease that timed out meanwhile changes nothing directly, goes the broker\'s way, and leaves the job pending as before', async () => {
+    await backend.close();
+    backend = await createPacerBackend({
+      topology: { mode: 'embedded', brokerId: 'lease-dt', safetySweepMs: 0 }, mysql: fx.mysql, defaultPartitions: 1, claims: 'lease',
+      monitor: { enabled: false, claimTimeoutMs: 1 }, stats,
+    });
+    await backend.createQueue('ld4');
+    const [d] = await backend.enqueueJobs({ queue: 'ld4', jobs: [job('a', { attemptsAllowed: 2 })] });
+    await backend.dequeueJobs(dequeueReq('ld4', 1));
+    await eventually(async () => expect((await backend.runMonitorOnce()).queues.ld4).toMatchObject({ timeoutRetry: 1 }));
+    await backend.ackDequeuedJobs({ queue: 'ld4', succeeded: [{ descriptor: d as string, appendCustomStatus: 'late', retryDelayMs: 0 }], failed: [] });
+    expect(stats.counters.get(pacerStatNames.directAcksRouted)).toBe(1);
+    expect(stats.counters.get(pacerStatNames.directAcks)).toBeUndefined();
+    expect(await jobRow(d as string)).toMatchObject({ state: JobState.PENDING, attempts_remaining: 1, custom_status: '' });
+    expect((await backend.dequeueJobs(dequeueReq('ld4', 1))).jobs.map((j) => j.descriptor)).toEqual([d]);
   });
 
   it('leaves failure acks to the broker (a retried job is served again only by its owner)', async () => {

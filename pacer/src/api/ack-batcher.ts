@@ -54,6 +54,7 @@ export class AckBatcher {
       const succeeded = calls.flatMap((c) => c.succeeded);
       const rest = this.direct === undefined || succeeded.length === 0 ? succeeded : await this.direct.ackSucceeded(succeeded);
       const failed = calls.flatMap((c) => c.failed);
+      this.direct?.forget(failed);
       if (rest.length > 0 || failed.length > 0) await this.router.ack(rest, failed);
       return;
     }

@@ -33,13 +33,17 @@ export class BrokerNotifier {
 
   /**
    * Lease mode: jobs this API acked itself (settled-notices.ts), to their owning brokers, which
-   * re-read the rows. Jobs of partitions with no known owner are left to the owner's monitor pass.
+   * re-read the rows. Jobs of partitions with no known owner are left to the owner's held-lease
+   * sweep (counted as dropped). Never rejects.
    */
   async notifySettled(queue: string, refs: ReadonlyArray<{ partition: number; id: number }>): Promise<void> {
     const byBroker = new Map<string, { endpoint: BrokerEndpoint; settled: Array<{ partition: number; id: number }> }>();
     for (const r of refs) {
       const endpoint = this.directory.brokerFor(queue, r.partition);
-      if (endpoint === undefined) continue;
+      if (endpoint === undefined) {
+        this.stats.incr(pacerStatNames.settledNoticeDropped);
+        continue;
+      }
       const entry = byBroker.get(endpointKey(endpoint)) ?? { endpoint, settled: [] };
       entry.settled.push(r);
       byBroker.set(endpointKey(endpoint), entry);
@@ -47,7 +51,8 @@ export class BrokerNotifier {
     await Promise.all([...byBroker.values()].map((e) =>
       this.brokers.notifyPending(e.endpoint, { queue, partitions: [], settled: e.settled }).catch((err: unknown) => {
         this.stats.incr(pacerStatNames.notifyFailed);
-        this.logger.warn({ err, queue, broker: endpointKey(e.endpoint) }, 'settled notice failed; the broker finds the jobs on its monitor pass');
+        this.stats.incr(pacerStatNames.settledNoticeDropped, e.settled.length);
+        this.logger.warn({ err, queue, broker: endpointKey(e.endpoint) }, 'settled notice failed; the broker finds the jobs on its held-lease sweep');
       })));
   }
 

@@ -2,7 +2,8 @@ import type { Pool } from 'mysql2/promise';
 import type { Clock } from '../../../core/src/util/clock';
 import type { Stats } from '../../../core/src/interfaces/stats';
 import type { AckItem } from '../datastore/job-acks';
-import { ackLeasedSucceeded, type LeasedAck } from '../datastore/lease-acks';
+import { ackLeasedSucceeded, settledRows, type LeasedAck } from '../datastore/lease-acks';
+import { JobState } from '../../../core/src/types/job-state';
 import type { ServedLeases } from './served-leases';
 import type { SettledNotices } from './settled-notices';
 import { pacerStatNames } from './pacer-stat-names';
@@ -16,11 +17,11 @@ import { pacerStatNames } from './pacer-stat-names';
  * The statement settles a row only if it is still open under that lease (PENDING, settled_lease <
  * lease_id), so an entry gone stale (the job checkpointed through another gateway and claimed by a
  * new lease, or its claim timed out) changes nothing. When fewer rows changed than were named, the
- * whole batch of successes takes the broker's path, where the broker's lease map names each job's
- * current lease: an ack the direct statement applied is a no-op there (the row is SUCCEEDED), one
- * it did not is applied as it would have been without this shortcut. Failure acks always take the
- * broker's path: a failure with attempts left makes the job pending again, which only its broker
- * can serve safely.
+ * rows are read back: an ack whose row is SUCCEEDED by exactly its lease was applied, every other
+ * one takes the broker's path, where the broker's lease map names each job's current lease, and is
+ * applied as it would have been without this shortcut. Failure acks always take the broker's
+ * path (their entries here are dropped): a failure with attempts left makes the job pending
+ * again, which only its broker can serve safely.
  */
 export class DirectLeaseAcks {
   constructor(
@@ -42,13 +43,32 @@ export class DirectLeaseAcks {
     }
     if (leased.length === 0) return succeeded;
     const changed = await ackLeasedSucceeded(this.pool, leased, this.clock.nowMs());
-    if (changed !== leased.length) {
-      this.stats.incr(pacerStatNames.directAcksRouted, leased.length);
-      return succeeded;
-    }
-    this.stats.incr(pacerStatNames.directAcks, leased.length);
-    for (const [queue, refs] of byQueue(leased)) this.notices.add(queue, refs);
-    return rest;
+    const applied = changed === leased.length ? leased : await this.appliedOf(leased);
+    const done = new Set(applied);
+    const missed = leased.filter((a) => !done.has(a));
+    if (missed.length > 0) this.stats.incr(pacerStatNames.directAcksRouted, missed.length);
+    if (applied.length > 0) this.stats.incr(pacerStatNames.directAcks, applied.length);
+    for (const [queue, refs] of byQueue(applied)) this.notices.add(queue, refs);
+    return [...rest, ...missed];
+  }
+
+  /** A failure ack of a served job goes to the broker: its entry here is dropped (the job may be served again elsewhere). */
+  forget(acks: readonly AckItem[]): void {
+    for (const a of acks) this.served.take(a.ref);
+  }
+
+  /**
+   * After a statement that changed fewer rows than it named: the acks it applied, read back. A row
+   * SUCCEEDED by exactly that lease was settled by this ack (or by the same ack through another
+   * path, which is the same outcome); any other row was not, and its ack goes to the broker.
+   */
+  private async appliedOf(leased: readonly LeasedAck[]): Promise<LeasedAck[]> {
+    const rows = await settledRows(this.pool, [...new Set(leased.map((a) => a.ref.id))]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return leased.filter((a) => {
+      const r = byId.get(a.ref.id);
+      return r !== undefined && r.state === JobState.SUCCEEDED && r.settledLease === a.leaseId;
+    });
   }
 }
 

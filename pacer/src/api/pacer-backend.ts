@@ -93,7 +93,9 @@ export class PacerBackend implements PinLaterBackend {
     const leases = deps.acksThroughBrokers === true;
     const served = leases ? new ServedLeases() : undefined;
     this.served = served;
-    this.settledNotices = leases ? new SettledNotices((queue, refs) => this.notifier.notifySettled(queue, refs)) : undefined;
+    this.settledNotices = leases
+      ? new SettledNotices((queue, refs) => this.notifier.notifySettled(queue, refs), (jobs) => deps.stats.incr(pacerStatNames.settledNoticeDropped, jobs))
+      : undefined;
     this.router = new DequeueRouter(deps.directory, deps.brokers, deps.logger, deps.stats, {
       clock: deps.clock,
       ...(served === undefined ? {} : { onServed: (jobs, leaseIds) => served.remember(jobs, leaseIds) }),

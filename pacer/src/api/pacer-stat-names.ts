@@ -24,6 +24,8 @@ export const pacerStatNames = {
   directAcks: 'pacer-acks-direct',
   /** Lease mode: success acks whose direct write found a job no longer open under that lease, sent to the broker instead. */
   directAcksRouted: 'pacer-acks-direct-routed',
+  /** Lease mode: acked jobs the API did not tell their broker about (no owner known, notices at their bound, a notice failed); the broker's held-lease sweep finds them. */
+  settledNoticeDropped: 'pacer-settled-notice-dropped',
   /** Body-regex count/scan/delete statements stopped by their time limit (`bodyRegexTimeoutMs`). */
   bodyRegexTimeout: 'pacer-body-regex-timeout',
 } as const;

@@ -6,7 +6,7 @@ import { silentLogger } from '../../../core/src/logging/logger';
 import { createMysqlPool, type MysqlConnectionConfig } from '../datastore/mysql-pool';
 import { PINLATER_MONITOR_DEFAULTS, type MonitorSettings } from '../datastore/partition-monitor';
 import { BROKER_DEFAULTS } from '../config';
-import { DequeueBroker } from './dequeue-broker';
+import { DequeueBroker, HELD_LEASE_SWEEP_EVERY_MS } from './dequeue-broker';
 import { noopBrokerInstruments, type BrokerInstruments } from './broker-instruments';
 import type { BufferSettings } from './owned-partition';
 import { DEFAULT_CLAIM_MODE, type ClaimMode } from './claim-batcher';
@@ -17,6 +17,8 @@ export interface CreateDequeueBrokerOptions {
   mysql: Omit<MysqlConnectionConfig, 'connectionLimit' | 'connectTimeoutMs'> & Partial<MysqlConnectionConfig> | { pool: Pool };
   buffer?: Partial<BufferSettings>;
   safetySweepMs?: number;
+  /** The held-lease sweep's period and age (ms; default HELD_LEASE_SWEEP_EVERY_MS, dequeue-broker.ts). */
+  heldLeaseSweepMs?: number;
   /** Every Nth safety sweep re-reads every owned partition (the others probe for changes). */
   fullSweepEvery?: number;
   monitor?: Partial<MonitorSettings & { periodMs: number; enabled: boolean }>;
@@ -46,6 +48,7 @@ export function createDequeueBroker(options: CreateDequeueBrokerOptions): Dequeu
       lowWater: options.buffer?.lowWater ?? BROKER_DEFAULTS.lowWater,
     },
     safetySweepMs: options.safetySweepMs ?? BROKER_DEFAULTS.safetySweepMs,
+    heldLeaseSweepMs: options.heldLeaseSweepMs ?? HELD_LEASE_SWEEP_EVERY_MS,
     fullSweepEvery: options.fullSweepEvery ?? BROKER_DEFAULTS.fullSweepEvery,
     monitor: { ...PINLATER_MONITOR_DEFAULTS, enabled: true, ...options.monitor },
     autoAssign: options.autoAssign ?? false,

@@ -36,6 +36,8 @@ export interface DequeueBrokerOptions {
    * partitions); every `fullSweepEvery`-th sweep re-reads every owned partition regardless.
    */
   safetySweepMs: number;
+  /** The held-lease sweep: every this many ms, jobs of leases older than it are re-read (bounded). */
+  heldLeaseSweepMs: number;
   fullSweepEvery: number;
   monitor: MonitorSettings & { periodMs: number; enabled: boolean };
   /** Own any partition a request names (single-broker deployments, the benchmark). */
@@ -85,6 +87,8 @@ export class DequeueBroker implements PartitionOwnership {
   private readonly active = new Set<Promise<unknown>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private closing: Promise<void> | undefined;
+  /** Set while a held-lease sweep runs (the next tick skips). */
+  private sweepingLeases = false;
   /** Set while the coordinator is disconnected: nothing is served, nothing is released. */
   private suspended = false;
   /** When the previous safety sweep started (its probes look back from there). */
@@ -97,6 +101,7 @@ export class DequeueBroker implements PartitionOwnership {
     this.batcher = new ClaimBatcher(options.claims, this.store, options.clock, this.counters, options.instruments);
     this.keeper = new LeaseKeeper(options.pool, options.clock, options.logger);
     this.every(LEASE_DELETE_EVERY_MS, () => this.keeper.deleteEmptied());
+    this.every(options.heldLeaseSweepMs, () => this.sweepHeldLeases());
     options.instruments.observePartitions(this);
     if (options.safetySweepMs > 0) this.every(options.safetySweepMs, () => this.sweepOnce());
     if (options.monitor.enabled) this.every(options.monitor.periodMs, () => this.runMonitor());
@@ -419,6 +424,30 @@ export class DequeueBroker implements PartitionOwnership {
     return part;
   }
 
+  /** The held-lease sweep (HELD_LEASE_SWEEP_EVERY_MS), bounded; close() waits for it. */
+  private async sweepHeldLeases(): Promise<void> {
+    if (this.closing !== undefined || this.suspended || this.sweepingLeases) return;
+    this.sweepingLeases = true;
+    try {
+      await this.sweepHeldLeasesOnce();
+    } finally {
+      this.sweepingLeases = false;
+    }
+  }
+
+  private async sweepHeldLeasesOnce(): Promise<void> {
+    const beforeMs = this.options.clock.nowMs() - this.options.heldLeaseSweepMs;
+    let budget = HELD_LEASE_SWEEP_MAX_JOBS;
+    const entries: Array<{ part: OwnedPartition; ids: number[] }> = [];
+    for (const part of this.parts.values()) {
+      if (budget <= 0) break;
+      const ids = part.leases.jobsClaimedBefore(beforeMs, budget);
+      budget -= ids.length;
+      if (ids.length > 0) entries.push({ part, ids });
+    }
+    if (entries.length > 0) await this.track(this.keeper.collectJobs(entries));
+  }
+
   /** One sweep at a time (a slow one is not overlapped by the next tick); close() waits for it. */
   private sweepOnce(): Promise<void> | undefined {
     if (this.sweeping !== undefined || this.closing !== undefined) return undefined;
@@ -479,6 +508,14 @@ export class BrokerClosedError extends Error {
 
 /** How often claim leases whose jobs are all settled are deleted (one fenced DELETE per partition). */
 export const LEASE_DELETE_EVERY_MS = 1000;
+/**
+ * The held-lease sweep: every HELD_LEASE_SWEEP_EVERY_MS, jobs of leases older than that are
+ * re-read, at most HELD_LEASE_SWEEP_MAX_JOBS per pass over all partitions (oldest leases first), so
+ * jobs an API acked itself whose notice never arrived (no owner known, an RPC lost, a takeover
+ * loading them meanwhile) leave the lease map without the monitor pass (which may be off).
+ */
+export const HELD_LEASE_SWEEP_EVERY_MS = 10_000;
+export const HELD_LEASE_SWEEP_MAX_JOBS = 10_000;
 
 /** How far before the previous sweep a sweep's probe looks (commit latency, clock skew). */
 export const SWEEP_LOOKBACK_MS = 2000;

@@ -52,4 +52,16 @@ describe('PartitionLeases pairs a job only with a lease that names it', () => {
     ];
     expect(leases.settledCheck(rows, [10, 11, 12, 13]).sort()).toEqual([11, 12, 13]);
   });
+
+  it('lists jobs of leases claimed before a time for the held-lease sweep, at most the number asked', () => {
+    const leases = new PartitionLeases(3);
+    leases.add(lease(1), [10, 11, 12]); // claimed at 1001
+    leases.add(lease(5), [20]); // 1005
+    leases.add(lease(2), [30]); // 1002
+    expect(leases.jobsClaimedBefore(1003, 100)).toEqual([10, 11, 12, 30]);
+    expect(leases.jobsClaimedBefore(1003, 2)).toEqual([10, 11]);
+    expect(leases.jobsClaimedBefore(1001, 100)).toEqual([]);
+    leases.settle([10, 11, 12]);
+    expect(leases.jobsClaimedBefore(2000, 100)).toEqual([20, 30]);
+  });
 });

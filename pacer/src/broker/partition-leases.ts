@@ -105,6 +105,20 @@ export class PartitionLeases {
     return out;
   }
 
+  /** Up to `max` jobs of leases claimed before `beforeMs`, in the order the leases were added (the held-lease sweep re-reads them). */
+  jobsClaimedBefore(beforeMs: number, max: number): number[] {
+    const out: number[] = [];
+    for (const { lease, jobs } of this.open.values()) {
+      if (out.length >= max) break;
+      if (lease.claimedAtMs >= beforeMs) continue;
+      for (const id of jobs) {
+        if (out.length >= max) break;
+        out.push(id);
+      }
+    }
+    return out;
+  }
+
   /** Leases claimed before `beforeMs` (claim timeout candidates). */
   claimedBefore(beforeMs: number): HeldLease[] {
     return [...this.open.values()].filter((e) => e.lease.claimedAtMs < beforeMs).map((e) => e.lease);
