@@ -16,8 +16,9 @@ import { openMysql, withMysql } from '../support/mysql';
 import { claimsRunning } from '../support/lock-waits';
 import type { RowDataPacket } from 'mysql2/promise';
 import { CLAIM_MODES, CLAIMS_IN_FLIGHT, DEFAULT_CLAIM_MODE, type ClaimMode } from '../../pacer/src/broker/claim-batcher';
-import { parsePacerDescriptor } from '../../pacer/src/descriptors/pacer-descriptor';
-import { ackLeasedSucceeded } from '../../pacer/src/datastore/lease-acks';
+import { parsePacerDescriptor, type PacerJobRef } from '../../pacer/src/descriptors/pacer-descriptor';
+import { ackLeasedSucceeded, type LeasedAck } from '../../pacer/src/datastore/lease-acks';
+import type { BrokerDequeueArgs, BrokerDequeueReply } from '../../pacer/src/interfaces/broker-client';
 import { dequeueReq, freshPacerDb, job, type PacerDb } from './pacer-fixtures';
 
 const A = { host: 'broker-a', port: 1 };
@@ -29,8 +30,8 @@ let directory: StaticPartitionDirectory;
 let client: InProcessBrokerClient;
 const brokers: DequeueBroker[] = [];
 
-function broker(id: string, claims: ClaimMode = DEFAULT_CLAIM_MODE): DequeueBroker {
-  const b = createDequeueBroker({ brokerId: id, mysql: fx.mysql, safetySweepMs: 0, monitor: { enabled: false }, buffer: { capacityPerPriority: 50, lowWater: 10 }, claims });
+function broker(id: string, claims: ClaimMode = DEFAULT_CLAIM_MODE, extra: { heldLeaseSweepMs?: number } = {}): DequeueBroker {
+  const b = createDequeueBroker({ brokerId: id, mysql: fx.mysql, safetySweepMs: 0, monitor: { enabled: false }, buffer: { capacityPerPriority: 50, lowWater: 10 }, claims, ...extra });
   brokers.push(b);
   return b;
 }
@@ -234,105 +235,100 @@ describe.each(CLAIM_MODES)('graceful broker server shutdown (%s claims)', (claim
   });
 });
 
+/** A lease-mode broker owning one-partition `queue`, which served `bodies` through `dequeue` (a retry until all came). */
+async function servedByLease(g: DequeueBroker, queue: string, bodies: string[], dequeue: (args: BrokerDequeueArgs) => Promise<BrokerDequeueReply>): Promise<BrokerDequeueReply> {
+  await backend.createQueueWithOptions(queue, { numPartitions: 1 });
+  await g.assign(queue, 0);
+  await insertReadyJobs(queue, bodies.map((b) => [0, b, Date.now() - 1000]));
+  await g.notifyPending(queue, [0]);
+  return eventually(async () => {
+    const r = await dequeue({ queue, partitions: [0], priorities: [1], limit: 10, claimDescriptor: `${queue}:1` });
+    expect(r.jobs).toHaveLength(bodies.length);
+    return r;
+  });
+}
+
+/** Success acks of a reply's jobs by the leases it named, as an API writes them (api/direct-lease-acks.ts). */
+function leasedAcksOf(queue: string, reply: BrokerDequeueReply, appendCustomStatus = ''): LeasedAck[] {
+  return reply.jobs.map((j, i) => ({
+    queue, ref: parsePacerDescriptor(j.descriptor) as PacerJobRef, info: { descriptor: j.descriptor, appendCustomStatus, retryDelayMs: 0 },
+    leaseId: reply.leaseIds?.[i] as bigint, claimDescriptor: '',
+  }));
+}
+
+async function leaseIdsOf(db: { query: (text: string, params?: unknown[]) => Promise<unknown> }, queue: string): Promise<string[]> {
+  const [rows] = (await db.query('SELECT CAST(lease_id AS CHAR) AS lease_id FROM claim_leases WHERE queue = ?', [queue])) as [Array<{ lease_id: string }>];
+  return rows.map((r) => r.lease_id);
+}
+
+/** `g` behind a BrokerServer, called through a ThriftBrokerClient; both closed after `fn`. */
+async function overThrift<T>(g: DequeueBroker, fn: (thrift: ThriftBrokerClient, endpoint: { host: string; port: number }) => Promise<T>): Promise<T> {
+  const server = await BrokerServer.listen(g, '127.0.0.1', 0, silentLogger());
+  const thrift = new ThriftBrokerClient(20_000);
+  try {
+    return await fn(thrift, { host: '127.0.0.1', port: server.port });
+  } finally {
+    await thrift.close();
+    await server.close();
+  }
+}
+
 describe('lease ids and settled notices over Thrift (lease claims)', () => {
   it('a dequeue reply names each job\'s lease exactly; a notice of jobs acked by their lease elsewhere empties it', async () => {
     const g = broker('thrift-leases', 'lease');
     const queue = 'thrift_leases';
-    await backend.createQueueWithOptions(queue, { numPartitions: 1 });
-    await g.assign(queue, 0);
     const admin = await openMysql(fx.mysql.database);
-    const server = await BrokerServer.listen(g, '127.0.0.1', 0, silentLogger());
-    const thrift = new ThriftBrokerClient(20_000);
-    const endpoint = { host: '127.0.0.1', port: server.port };
     const pool = createMysqlPool({ ...fx.mysql, connectionLimit: 1, connectTimeoutMs: 5000 });
     try {
-      await insertReadyJobs(queue, [[0, 'l0', Date.now() - 1000], [0, 'l1', Date.now() - 1000]]);
-      await g.notifyPending(queue, [0]);
-      const reply = await eventually(async () => {
-        const r = await thrift.dequeue(endpoint, { queue, partitions: [0], priorities: [1], limit: 10, claimDescriptor: 'thrift:leases' });
-        expect(r.jobs).toHaveLength(2);
-        return r;
-      });
-      const [leases] = await admin.query<RowDataPacket[]>('SELECT CAST(lease_id AS CHAR) AS lease_id FROM claim_leases WHERE queue = ?', [queue]);
-      expect(leases).toHaveLength(1);
-      expect(reply.leaseIds).toEqual([BigInt(String(leases[0]?.lease_id)), BigInt(String(leases[0]?.lease_id))]);
-      // What an API does with them (api/direct-lease-acks.ts): the ack by the lease, then the notice.
-      const refs = reply.jobs.map((j) => parsePacerDescriptor(j.descriptor) as NonNullable<ReturnType<typeof parsePacerDescriptor>>);
-      const acks = refs.map((ref, i) => ({ queue, ref, info: { descriptor: reply.jobs[i]?.descriptor as string, appendCustomStatus: '', retryDelayMs: 0 }, leaseId: reply.leaseIds?.[i] as bigint, claimDescriptor: '' }));
-      expect(await ackLeasedSucceeded(pool, acks, Date.now())).toBe(2);
-      await thrift.notifyPending(endpoint, { queue, partitions: [], settled: refs.map((r) => ({ partition: r.partition, id: r.id })) });
-      await eventually(async () => {
-        const [left] = await admin.query<RowDataPacket[]>('SELECT lease_id FROM claim_leases WHERE queue = ?', [queue]);
-        expect(left).toEqual([]);
+      await overThrift(g, async (thrift, endpoint) => {
+        const reply = await servedByLease(g, queue, ['l0', 'l1'], (args) => thrift.dequeue(endpoint, args));
+        const leases = await leaseIdsOf(admin, queue);
+        expect(leases).toHaveLength(1);
+        expect(reply.leaseIds).toEqual([BigInt(leases[0] as string), BigInt(leases[0] as string)]);
+        // What an API does with them (api/direct-lease-acks.ts): the ack by the lease, then the notice.
+        const acks = leasedAcksOf(queue, reply);
+        expect(await ackLeasedSucceeded(pool, acks, Date.now())).toBe(2);
+        await thrift.notifyPending(endpoint, { queue, partitions: [], settled: acks.map((a) => ({ partition: a.ref.partition, id: a.ref.id })) });
+        await eventually(async () => expect(await leaseIdsOf(admin, queue)).toEqual([]));
       });
     } finally {
       await pool.end();
       await admin.end();
-      await thrift.close();
-      await server.close();
     }
   });
 
   it('a notice of a job not settled changes nothing: the broker reads the row, and still acks the job by its lease', async () => {
     const g = broker('thrift-notice', 'lease');
     const queue = 'thrift_notice';
-    await backend.createQueueWithOptions(queue, { numPartitions: 1 });
-    await g.assign(queue, 0);
     const admin = await openMysql(fx.mysql.database);
-    const server = await BrokerServer.listen(g, '127.0.0.1', 0, silentLogger());
-    const thrift = new ThriftBrokerClient(20_000);
-    const endpoint = { host: '127.0.0.1', port: server.port };
     try {
-      await insertReadyJobs(queue, [[0, 'n0', Date.now() - 1000]]);
-      await g.notifyPending(queue, [0]);
-      const reply = await eventually(async () => {
-        const r = await thrift.dequeue(endpoint, { queue, partitions: [0], priorities: [1], limit: 10, claimDescriptor: 'thrift:notice' });
-        expect(r.jobs).toHaveLength(1);
-        return r;
+      await overThrift(g, async (thrift, endpoint) => {
+        const reply = await servedByLease(g, queue, ['n0'], (args) => thrift.dequeue(endpoint, args));
+        const [ack] = leasedAcksOf(queue, reply, 'ok') as [LeasedAck];
+        await thrift.notifyPending(endpoint, { queue, partitions: [], settled: [{ partition: 0, id: ack.ref.id }] });
+        // Had the broker dropped the job from its lease map on the notice's word, this ack would be
+        // taken for a per-job claim's and change nothing.
+        expect(await g.ack(queue, [{ queue, ref: ack.ref, info: ack.info }], [])).toEqual({ notOwned: [] });
+        const [rows] = await admin.query<RowDataPacket[]>('SELECT state, CAST(settled_lease AS CHAR) AS settled_lease FROM jobs WHERE id = ?', [ack.ref.id]);
+        expect(rows[0]).toMatchObject({ state: JobState.SUCCEEDED, settled_lease: String(ack.leaseId) });
       });
-      const descriptor = reply.jobs[0]?.descriptor as string;
-      const ref = parsePacerDescriptor(descriptor) as NonNullable<ReturnType<typeof parsePacerDescriptor>>;
-      await thrift.notifyPending(endpoint, { queue, partitions: [], settled: [{ partition: 0, id: ref.id }] });
-      // Had the broker dropped the job from its lease map on the notice's word, this ack would be
-      // taken for a per-job claim's and change nothing.
-      expect(await g.ack(queue, [{ queue, ref, info: { descriptor, appendCustomStatus: 'ok', retryDelayMs: 0 } }], [])).toEqual({ notOwned: [] });
-      const [rows] = await admin.query<RowDataPacket[]>('SELECT state, CAST(settled_lease AS CHAR) AS settled_lease FROM jobs WHERE id = ?', [ref.id]);
-      expect(rows[0]).toMatchObject({ state: JobState.SUCCEEDED, settled_lease: String(reply.leaseIds?.[0]) });
     } finally {
       await admin.end();
-      await thrift.close();
-      await server.close();
     }
   });
 });
 
 describe('the held-lease sweep (lease claims)', () => {
   it('finds jobs acked by their lease elsewhere whose notice never came, and deletes the emptied lease', async () => {
-    const g = createDequeueBroker({
-      brokerId: 'held-sweep', mysql: fx.mysql, safetySweepMs: 0, monitor: { enabled: false }, claims: 'lease', heldLeaseSweepMs: 300,
-    });
-    brokers.push(g);
+    const g = broker('held-sweep', 'lease', { heldLeaseSweepMs: 300 });
     const queue = 'held_sweep';
-    await backend.createQueueWithOptions(queue, { numPartitions: 1 });
-    await g.assign(queue, 0);
     const admin = await openMysql(fx.mysql.database);
     const pool = createMysqlPool({ ...fx.mysql, connectionLimit: 1, connectTimeoutMs: 5000 });
     try {
-      await insertReadyJobs(queue, [[0, 'h0', Date.now() - 1000]]);
-      await g.notifyPending(queue, [0]);
-      const reply = await eventually(async () => {
-        const r = await g.dequeue({ queue, partitions: [0], priorities: [1], limit: 10, claimDescriptor: 'held:1' });
-        expect(r.jobs).toHaveLength(1);
-        return r;
-      });
-      const descriptor = reply.jobs[0]?.descriptor as string;
-      const ref = parsePacerDescriptor(descriptor) as NonNullable<ReturnType<typeof parsePacerDescriptor>>;
-      expect(await ackLeasedSucceeded(pool, [{ queue, ref, info: { descriptor, appendCustomStatus: '', retryDelayMs: 0 }, leaseId: reply.leaseIds?.[0] as bigint, claimDescriptor: '' }], Date.now())).toBe(1);
+      const reply = await servedByLease(g, queue, ['h0'], (args) => g.dequeue(args));
+      expect(await ackLeasedSucceeded(pool, leasedAcksOf(queue, reply), Date.now())).toBe(1);
       // No notice, no monitor, no refill: only the sweep can find it.
-      await eventually(async () => {
-        const [left] = await admin.query<RowDataPacket[]>('SELECT lease_id FROM claim_leases WHERE queue = ?', [queue]);
-        expect(left).toEqual([]);
-      }, { timeoutMs: 15_000 });
+      await eventually(async () => expect(await leaseIdsOf(admin, queue)).toEqual([]), { timeoutMs: 15_000 });
     } finally {
       await pool.end();
       await admin.end();

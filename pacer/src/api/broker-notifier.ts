@@ -37,42 +37,24 @@ export class BrokerNotifier {
    * sweep (counted as dropped). Never rejects.
    */
   async notifySettled(queue: string, refs: ReadonlyArray<{ partition: number; id: number }>): Promise<void> {
-    const byBroker = new Map<string, { endpoint: BrokerEndpoint; settled: Array<{ partition: number; id: number }> }>();
-    for (const r of refs) {
-      const endpoint = this.directory.brokerFor(queue, r.partition);
-      if (endpoint === undefined) {
-        this.stats.incr(pacerStatNames.settledNoticeDropped);
-        continue;
-      }
-      const entry = byBroker.get(endpointKey(endpoint)) ?? { endpoint, settled: [] };
-      entry.settled.push(r);
-      byBroker.set(endpointKey(endpoint), entry);
-    }
-    await Promise.all([...byBroker.values()].map((e) =>
-      this.brokers.notifyPending(e.endpoint, { queue, partitions: [], settled: e.settled }).catch((err: unknown) => {
+    const { owned, unowned } = this.byOwner(queue, refs);
+    if (unowned > 0) this.stats.incr(pacerStatNames.settledNoticeDropped, unowned);
+    await Promise.all(owned.map((e) =>
+      this.brokers.notifyPending(e.endpoint, { queue, partitions: [], settled: e.items }).catch((err: unknown) => {
         this.stats.incr(pacerStatNames.notifyFailed);
-        this.stats.incr(pacerStatNames.settledNoticeDropped, e.settled.length);
+        this.stats.incr(pacerStatNames.settledNoticeDropped, e.items.length);
         this.logger.warn({ err, queue, broker: endpointKey(e.endpoint) }, 'settled notice failed; the broker finds the jobs on its held-lease sweep');
       })));
   }
 
   async notify(queue: string, hints: PendingHint[], priorities?: number[]): Promise<void> {
     if (hints.length === 0) return;
-    const byBroker = new Map<string, { endpoint: BrokerEndpoint; partitions: Set<number>; earliest: number }>();
-    for (const h of hints) {
-      const endpoint = this.directory.brokerFor(queue, h.partition);
-      if (endpoint === undefined) continue;
-      const key = endpointKey(endpoint);
-      const entry = byBroker.get(key) ?? { endpoint, partitions: new Set<number>(), earliest: Infinity };
-      entry.partitions.add(h.partition);
-      entry.earliest = Math.min(entry.earliest, h.runAfterMs);
-      byBroker.set(key, entry);
-    }
     await Promise.all(
-      [...byBroker.values()].map((e) =>
+      this.byOwner(queue, hints).owned.map((e) =>
         this.brokers
           .notifyPending(e.endpoint, {
-            queue, partitions: [...e.partitions], earliestRunAfterMs: e.earliest, ...(priorities === undefined ? {} : { priorities }),
+            queue, partitions: [...new Set(e.items.map((h) => h.partition))], earliestRunAfterMs: e.items.reduce((m, h) => Math.min(m, h.runAfterMs), Infinity),
+            ...(priorities === undefined ? {} : { priorities }),
           })
           .catch((err: unknown) => {
             this.stats.incr(pacerStatNames.notifyFailed);
@@ -80,5 +62,22 @@ export class BrokerNotifier {
           }),
       ),
     );
+  }
+
+  /** `items` by the broker owning each one's partition in the routing view; how many have no known owner. */
+  private byOwner<T extends { partition: number }>(queue: string, items: readonly T[]): { owned: Array<{ endpoint: BrokerEndpoint; items: T[] }>; unowned: number } {
+    const owned = new Map<string, { endpoint: BrokerEndpoint; items: T[] }>();
+    let unowned = 0;
+    for (const item of items) {
+      const endpoint = this.directory.brokerFor(queue, item.partition);
+      if (endpoint === undefined) {
+        unowned += 1;
+        continue;
+      }
+      const entry = owned.get(endpointKey(endpoint)) ?? { endpoint, items: [] };
+      entry.items.push(item);
+      owned.set(endpointKey(endpoint), entry);
+    }
+    return { owned: [...owned.values()], unowned };
   }
 }

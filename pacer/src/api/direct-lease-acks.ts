@@ -2,6 +2,8 @@ import type { Pool } from 'mysql2/promise';
 import type { Clock } from '../../../core/src/util/clock';
 import type { Stats } from '../../../core/src/interfaces/stats';
 import type { AckItem } from '../datastore/job-acks';
+import { groupBy } from '../datastore/job-refs';
+import type { PacerJobRef } from '../descriptors/pacer-descriptor';
 import { ackLeasedSucceeded, settledRows, type LeasedAck } from '../datastore/lease-acks';
 import { JobState } from '../../../core/src/types/job-state';
 import type { ServedLeases } from './served-leases';
@@ -48,13 +50,21 @@ export class DirectLeaseAcks {
     const missed = leased.filter((a) => !done.has(a));
     if (missed.length > 0) this.stats.incr(pacerStatNames.directAcksRouted, missed.length);
     if (applied.length > 0) this.stats.incr(pacerStatNames.directAcks, applied.length);
-    for (const [queue, refs] of byQueue(applied)) this.notices.add(queue, refs);
+    for (const [queue, acks] of groupBy(applied, (a) => a.queue)) this.notices.add(queue, acks.map((a) => ({ partition: a.ref.partition, id: a.ref.id })));
     return [...rest, ...missed];
   }
 
-  /** A failure ack of a served job goes to the broker: its entry here is dropped (the job may be served again elsewhere). */
-  forget(acks: readonly AckItem[]): void {
-    for (const a of acks) this.served.take(a.ref);
+  /**
+   * Jobs whose failure ack or checkpoint goes to the broker: their entries here are dropped (a
+   * checkpoint claims the job again by a new lease; a retried job may be served again elsewhere).
+   */
+  forget(items: ReadonlyArray<{ ref: PacerJobRef }>): void {
+    for (const { ref } of items) this.served.take(ref);
+  }
+
+  /** Sends the notices gathered so far and waits for them (the backend's close()). */
+  close(): Promise<void> {
+    return this.notices.close();
   }
 
   /**
@@ -70,14 +80,4 @@ export class DirectLeaseAcks {
       return r !== undefined && r.state === JobState.SUCCEEDED && r.settledLease === a.leaseId;
     });
   }
-}
-
-function byQueue(acks: readonly LeasedAck[]): Map<string, Array<{ partition: number; id: number }>> {
-  const out = new Map<string, Array<{ partition: number; id: number }>>();
-  for (const a of acks) {
-    const refs = out.get(a.queue) ?? [];
-    refs.push({ partition: a.ref.partition, id: a.ref.id });
-    out.set(a.queue, refs);
-  }
-  return out;
 }

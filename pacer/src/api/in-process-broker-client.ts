@@ -30,9 +30,7 @@ export class InProcessBrokerClient implements BrokerClient {
   }
 
   async notifyPending(endpoint: BrokerEndpoint, notice: BrokerNotice): Promise<void> {
-    const broker = this.broker(endpoint);
-    if (notice.settled !== undefined && notice.settled.length > 0) await broker.noticeSettled(notice.queue, notice.settled);
-    await broker.notifyPending(notice.queue, notice.partitions, notice.earliestRunAfterMs, notice.priorities);
+    await this.broker(endpoint).notifyPending(notice.queue, notice.partitions, notice.earliestRunAfterMs, notice.priorities, notice.settled);
   }
 
   ack(endpoint: BrokerEndpoint, args: BrokerAckArgs): Promise<BrokerAckReply> {

@@ -79,9 +79,8 @@ export class PacerBackend implements PinLaterBackend {
   private readonly acks: AckBatcher;
   /** Lease mode: acks and checkpoints go to the owning brokers. */
   private readonly writes: BrokerWriteRouter | undefined;
-  /** Lease mode: the lease of each job this API served (its success acks skip the broker hop). */
-  private readonly served: ServedLeases | undefined;
-  private readonly settledNotices: SettledNotices | undefined;
+  /** Lease mode: success acks of jobs this API served, written here by their lease (no broker hop). */
+  private readonly direct: DirectLeaseAcks | undefined;
   private readonly random: () => number;
   private readonly regexLimit: BodyRegexLimit;
   private closing: Promise<void> | undefined;
@@ -92,10 +91,9 @@ export class PacerBackend implements PinLaterBackend {
     this.notifier = new BrokerNotifier(deps.directory, deps.brokers, deps.logger, deps.stats);
     const leases = deps.acksThroughBrokers === true;
     const served = leases ? new ServedLeases() : undefined;
-    this.served = served;
-    this.settledNotices = leases
-      ? new SettledNotices((queue, refs) => this.notifier.notifySettled(queue, refs), (jobs) => deps.stats.incr(pacerStatNames.settledNoticeDropped, jobs))
-      : undefined;
+    this.direct = served === undefined ? undefined : new DirectLeaseAcks(deps.pool, deps.clock, served, new SettledNotices(
+      (queue, refs) => this.notifier.notifySettled(queue, refs), (jobs) => deps.stats.incr(pacerStatNames.settledNoticeDropped, jobs),
+    ), deps.stats);
     this.router = new DequeueRouter(deps.directory, deps.brokers, deps.logger, deps.stats, {
       clock: deps.clock,
       ...(served === undefined ? {} : { onServed: (jobs, leaseIds) => served.remember(jobs, leaseIds) }),
@@ -105,12 +103,9 @@ export class PacerBackend implements PinLaterBackend {
     this.writes = leases
       ? new BrokerWriteRouter(deps.directory, deps.brokers, deps.clock, (succeeded, failed) => this.ackInStore(succeeded, failed))
       : undefined;
-    const direct = served === undefined || this.settledNotices === undefined
-      ? undefined
-      : new DirectLeaseAcks(deps.pool, deps.clock, served, this.settledNotices, deps.stats);
     this.acks = new AckBatcher(deps.pool, deps.clock, async (byQueue) => {
       await Promise.all(byQueue.map((q) => this.notifier.notify(q.queue, q.hints)));
-    }, this.writes, direct);
+    }, this.writes, this.direct);
     this.random = deps.random ?? Math.random;
     this.regexLimit = {
       limitMs: deps.bodyRegexTimeoutMs ?? DEFAULT_BODY_REGEX_TIMEOUT_MS,
@@ -176,7 +171,7 @@ export class PacerBackend implements PinLaterBackend {
     if (this.writes !== undefined) {
       // Resolved before anything is written: a malformed descriptor fails the call, nothing applied.
       const refs = checkpointRefsOf(queue, req.items);
-      for (const c of refs) this.served?.take(c.ref); // the broker settles the lease (and claims the job again by a new one)
+      this.direct?.forget(refs); // the broker settles the lease (and claims the job again by a new one)
       const noops = await this.writes.checkpoint(queue.name, req.source, refs);
       this.countCheckpointNoops(queue.name, noops);
       return;
@@ -290,7 +285,7 @@ export class PacerBackend implements PinLaterBackend {
   }
 
   close(): Promise<void> {
-    this.closing ??= this.acks.flushed().then(() => this.settledNotices?.close()).then(() => this.deps.onClose());
+    this.closing ??= this.acks.flushed().then(() => this.direct?.close()).then(() => this.deps.onClose());
     return this.closing;
   }
 

@@ -66,7 +66,7 @@ interface Claimed {
   leaseIds: bigint[];
 }
 
-/** Most jobs one settled notice is read for; the rest are found by the monitor pass's collect. */
+/** Most jobs one settled notice is read for; the rest are found by the held-lease sweep. */
 const MAX_NOTICED_SETTLED = 10_000;
 
 /**
@@ -87,8 +87,8 @@ export class DequeueBroker implements PartitionOwnership {
   private readonly active = new Set<Promise<unknown>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private closing: Promise<void> | undefined;
-  /** Set while a held-lease sweep runs (the next tick skips). */
-  private sweepingLeases = false;
+  /** The held-lease sweep running, if one is (the next tick skips; close() waits for it). */
+  private sweepingLeases: Promise<void> | undefined;
   /** Set while the coordinator is disconnected: nothing is served, nothing is released. */
   private suspended = false;
   /** When the previous safety sweep started (its probes look back from there). */
@@ -101,7 +101,7 @@ export class DequeueBroker implements PartitionOwnership {
     this.batcher = new ClaimBatcher(options.claims, this.store, options.clock, this.counters, options.instruments);
     this.keeper = new LeaseKeeper(options.pool, options.clock, options.logger);
     this.every(LEASE_DELETE_EVERY_MS, () => this.keeper.deleteEmptied());
-    this.every(options.heldLeaseSweepMs, () => this.sweepHeldLeases());
+    this.every(options.heldLeaseSweepMs, () => this.sweepHeldLeasesOnce());
     options.instruments.observePartitions(this);
     if (options.safetySweepMs > 0) this.every(options.safetySweepMs, () => this.sweepOnce());
     if (options.monitor.enabled) this.every(options.monitor.periodMs, () => this.runMonitor());
@@ -165,9 +165,13 @@ export class DequeueBroker implements PartitionOwnership {
     ));
   }
 
-  /** Jobs became pending in these partitions (gateway after enqueue, retries, moveToPending). */
-  async notifyPending(queue: string, partitions: number[], runAfterMs?: number, priorities?: number[]): Promise<void> {
+  /**
+   * Jobs became pending in these partitions (gateway after enqueue, retries, moveToPending); in
+   * lease mode also the jobs an API acked itself (`settled`, read first: noticeSettled).
+   */
+  async notifyPending(queue: string, partitions: number[], runAfterMs?: number, priorities?: number[], settled?: ReadonlyArray<{ partition: number; id: number }>): Promise<void> {
     this.assertOpen();
+    if (settled !== undefined && settled.length > 0) await this.noticeSettled(queue, settled);
     for (const partition of partitions) {
       const part = this.parts.get(partKey(queue, partition)) ?? (await this.maybeAutoAssign(queue, partition));
       part?.markPending(priorities, runAfterMs);
@@ -180,9 +184,8 @@ export class DequeueBroker implements PartitionOwnership {
    * lease map (leases left empty are deleted); nothing is taken on the caller's word. Jobs of
    * partitions not owned here, or not in the map, are ignored.
    */
-  noticeSettled(queue: string, refs: ReadonlyArray<{ partition: number; id: number }>): Promise<void> {
-    this.assertOpen();
-    if (refs.length > MAX_NOTICED_SETTLED) this.options.logger.warn({ queue, jobs: refs.length }, 'settled notice too long: the rest is left to the monitor pass');
+  private noticeSettled(queue: string, refs: ReadonlyArray<{ partition: number; id: number }>): Promise<void> {
+    if (refs.length > MAX_NOTICED_SETTLED) this.options.logger.warn({ queue, jobs: refs.length }, 'settled notice too long: the rest is left to the held-lease sweep');
     const byPartition = new Map<number, number[]>();
     for (const { partition, id } of refs.slice(0, MAX_NOTICED_SETTLED)) {
       const ids = byPartition.get(partition) ?? [];
@@ -424,18 +427,16 @@ export class DequeueBroker implements PartitionOwnership {
     return part;
   }
 
-  /** The held-lease sweep (HELD_LEASE_SWEEP_EVERY_MS), bounded; close() waits for it. */
-  private async sweepHeldLeases(): Promise<void> {
-    if (this.closing !== undefined || this.suspended || this.sweepingLeases) return;
-    this.sweepingLeases = true;
-    try {
-      await this.sweepHeldLeasesOnce();
-    } finally {
-      this.sweepingLeases = false;
-    }
+  /** One held-lease sweep at a time (HELD_LEASE_SWEEP_EVERY_MS, bounded); close() waits for it. */
+  private sweepHeldLeasesOnce(): Promise<void> | undefined {
+    if (this.sweepingLeases !== undefined || this.closing !== undefined || this.suspended) return undefined;
+    this.sweepingLeases = this.track(this.sweepHeldLeases()).finally(() => {
+      this.sweepingLeases = undefined;
+    });
+    return this.sweepingLeases;
   }
 
-  private async sweepHeldLeasesOnce(): Promise<void> {
+  private async sweepHeldLeases(): Promise<void> {
     const beforeMs = this.options.clock.nowMs() - this.options.heldLeaseSweepMs;
     let budget = HELD_LEASE_SWEEP_MAX_JOBS;
     const entries: Array<{ part: OwnedPartition; ids: number[] }> = [];
@@ -445,7 +446,7 @@ export class DequeueBroker implements PartitionOwnership {
       budget -= ids.length;
       if (ids.length > 0) entries.push({ part, ids });
     }
-    if (entries.length > 0) await this.track(this.keeper.collectJobs(entries));
+    if (entries.length > 0) await this.keeper.collectJobs(entries);
   }
 
   /** One sweep at a time (a slow one is not overlapped by the next tick); close() waits for it. */

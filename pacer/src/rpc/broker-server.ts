@@ -104,11 +104,8 @@ export class BrokerServer {
       },
       notifyPending: async (req: ttypes.BrokerNotifyRequest) => {
         try {
-          await inSpan(SPANS.brokerServer, serverSpan('notifyPending', req), async () => {
-            const settled = (req.settled ?? []).map((r) => ({ partition: r.partition, id: fromI64(r.id) ?? 0 }));
-            if (settled.length > 0) await broker.noticeSettled(req.queue, settled);
-            await broker.notifyPending(req.queue, req.partitions, fromI64(req.earliestRunAfterMs), req.priorities ?? undefined);
-          });
+          const settled = req.settled?.map((r) => ({ partition: r.partition, id: fromI64(r.id) ?? 0 }));
+          await inSpan(SPANS.brokerServer, serverSpan('notifyPending', req), () => broker.notifyPending(req.queue, req.partitions, fromI64(req.earliestRunAfterMs), req.priorities ?? undefined, settled));
         } catch (e) {
           fail(e);
         }
