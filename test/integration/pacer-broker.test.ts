@@ -15,6 +15,7 @@ import { eventually } from '../support/eventually';
 import { openMysql, withMysql } from '../support/mysql';
 import { claimsRunning } from '../support/lock-waits';
 import type { RowDataPacket } from 'mysql2/promise';
+import { connect } from 'node:net';
 import { CLAIM_MODES, CLAIMS_IN_FLIGHT, DEFAULT_CLAIM_MODE, type ClaimMode } from '../../pacer/src/broker/claim-batcher';
 import { parsePacerDescriptor, type PacerJobRef } from '../../pacer/src/descriptors/pacer-descriptor';
 import { ackLeasedSucceeded, type LeasedAck } from '../../pacer/src/datastore/lease-acks';
@@ -272,6 +273,21 @@ async function overThrift<T>(g: DequeueBroker, fn: (thrift: ThriftBrokerClient, 
     await server.close();
   }
 }
+
+describe('a corrupt frame on the broker\'s port', () => {
+  it('closes that connection only: a length of -4 (npm thrift\'s receiver looped on it for ever) leaves the broker serving', async () => {
+    const g = broker('corrupt-frame');
+    await overThrift(g, async (thrift, endpoint) => {
+      const socket = connect(endpoint.port, endpoint.host);
+      socket.on('error', () => undefined);
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.write(Buffer.from([0xff, 0xff, 0xff, 0xfc, 0, 0, 0, 0]));
+      await closed;
+      expect((await thrift.status(endpoint)).brokerId).toBe('corrupt-frame');
+    });
+  });
+});
 
 describe('lease ids and settled notices over Thrift (lease claims)', () => {
   it('a dequeue reply names each job\'s lease exactly; a notice of jobs acked by their lease elsewhere empties it', async () => {

@@ -9,6 +9,7 @@
  * through gateway/index.ts) and by the tests, benchmarks and conformance suite
  * (test/conformance/harness/conformance-client.ts re-exports it as `ConformanceClient`).
  */
+import { LeanBinaryProtocol, LeanFramedTransport } from '../../../core/src/thrift/lean-framed-transport';
 import thrift from 'thrift';
 import Int64 from 'node-int64';
 import PinLater = require('../generated/PinLater');
@@ -159,8 +160,8 @@ export class PinLaterThriftClient {
   /** Opens a framed binary connection; rejects when it cannot connect within `connectTimeoutMs`. */
   static async connect(address: ServerAddress, options: ClientOptions): Promise<PinLaterThriftClient> {
     const connection = thrift.createConnection(address.host, address.port, {
-      transport: thrift.TFramedTransport,
-      protocol: thrift.TBinaryProtocol,
+      transport: LeanFramedTransport,
+      protocol: LeanBinaryProtocol,
       connect_timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     });
     await new Promise<void>((resolve, reject) => {

@@ -11,6 +11,7 @@ import ttypes from '../generated/broker_types';
 import type { DequeueBroker } from '../broker/dequeue-broker';
 import { settleWithin } from '../../../core/src/util/settle-within';
 import { bigToI64, fromI64, toI64 } from './int64';
+import { LeanBinaryProtocol, LeanFramedTransport } from '../../../core/src/thrift/lean-framed-transport';
 import { fromBrokerAck, fromBrokerCheckpoint } from './broker-write-wire';
 
 /** How long `close()` lets dequeues already running finish and their replies go out. */
@@ -27,8 +28,8 @@ export class BrokerServer {
 
   private constructor(private readonly broker: DequeueBroker, private readonly logger: Logger) {
     this.server = thrift.createServer(PacerBroker.Processor, this.handler(), {
-      transport: thrift.TFramedTransport,
-      protocol: thrift.TBinaryProtocol,
+      transport: LeanFramedTransport,
+      protocol: LeanBinaryProtocol,
     }) as unknown as Server;
     this.server.on('connection', (s: Socket) => {
       // Replies are small frames answered at once: never hold them back for Nagle's algorithm.

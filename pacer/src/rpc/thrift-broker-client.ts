@@ -13,6 +13,7 @@ import {
   type BrokerDequeueArgs, type BrokerDequeueReply, type BrokerNotice,
 } from '../interfaces/broker-client';
 import { bigFromI64, fromI64, toI64 } from './int64';
+import { LeanBinaryProtocol, LeanFramedTransport } from '../../../core/src/thrift/lean-framed-transport';
 import { toBrokerAck, toBrokerCheckpoint } from './broker-write-wire';
 
 /** What a broker's `status` RPC reports. */
@@ -157,8 +158,8 @@ export class ThriftBrokerClient implements BrokerClient {
     const existing = this.channels.get(key);
     if (existing !== undefined && !existing.dead) return existing;
     const connection = thrift.createConnection(endpoint.host, endpoint.port, {
-      transport: thrift.TFramedTransport,
-      protocol: thrift.TBinaryProtocol,
+      transport: LeanFramedTransport,
+      protocol: LeanBinaryProtocol,
       connect_timeout: this.callTimeoutMs,
     });
     const ch: Channel = { connection, client: thrift.createClient(PacerBroker.Client, connection), pending: new Set(), dead: false };

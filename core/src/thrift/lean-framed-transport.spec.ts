@@ -1,0 +1,164 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import thrift from 'thrift';
+import Int64 from 'node-int64';
+import { LeanBinaryProtocol, LeanFramedTransport, MAX_FRAME_BYTES } from './lean-framed-transport';
+
+const { Thrift } = thrift;
+const T = Thrift.Type;
+
+/** A message using every write the generated code makes, through `protocol` over a transport whose frames land in `frames`. */
+function writeMessage(protocol: thrift.TProtocol, body: Buffer, text: string): void {
+  protocol.writeMessageBegin('dequeue', Thrift.MessageType.REPLY, 7);
+  protocol.writeStructBegin('R');
+  protocol.writeFieldBegin('s', T.STRING, 1);
+  protocol.writeString(text);
+  protocol.writeFieldEnd();
+  protocol.writeFieldBegin('b', T.STRING, 2);
+  protocol.writeBinary(body);
+  protocol.writeFieldEnd();
+  protocol.writeFieldBegin('l', T.LIST, 3);
+  protocol.writeListBegin(T.I32, 4);
+  for (const n of [0, -1, 0x7fffffff, -0x80000000]) protocol.writeI32(n);
+  protocol.writeListEnd();
+  protocol.writeFieldEnd();
+  protocol.writeFieldBegin('i', T.I64, 4);
+  protocol.writeI64(new Int64('7fffffffffffff01'));
+  protocol.writeFieldEnd();
+  protocol.writeFieldBegin('h', T.I16, 5);
+  protocol.writeI16(-2);
+  protocol.writeFieldEnd();
+  protocol.writeFieldBegin('y', T.BYTE, 6);
+  protocol.writeByte(-128);
+  protocol.writeByte(255);
+  protocol.writeFieldEnd();
+  protocol.writeFieldBegin('d', T.DOUBLE, 7);
+  protocol.writeDouble(-1.5e300);
+  protocol.writeBool(true);
+  protocol.writeFieldEnd();
+  protocol.writeFieldStop();
+  protocol.writeStructEnd();
+  protocol.writeMessageEnd();
+  protocol.flush();
+}
+
+function framesOf(make: (onFrame: (frame: Buffer) => void) => thrift.TProtocol, body: Buffer, text: string, messages = 1): Buffer[] {
+  const frames: Buffer[] = [];
+  const protocol = make((f) => frames.push(f));
+  for (let i = 0; i < messages; i += 1) writeMessage(protocol, body, text);
+  return frames;
+}
+
+const runtime = (onFrame: (f: Buffer) => void): thrift.TProtocol =>
+  new thrift.TBinaryProtocol(new thrift.TFramedTransport(undefined, onFrame as never));
+const lean = (onFrame: (f: Buffer) => void): thrift.TProtocol => new LeanBinaryProtocol(new LeanFramedTransport(undefined, onFrame));
+
+type Read = { name: string; seqid: number; text: string };
+
+/** A lean receiver, as a socket's 'data' listener; `read` collects each frame's message name, seqid and first string field. */
+function reader(): { receive: (chunk: Buffer) => void; read: Read[] } {
+  const read: Read[] = [];
+  const listener = LeanFramedTransport.receiver((trans) => {
+    const p = new thrift.TBinaryProtocol(trans);
+    const m = p.readMessageBegin();
+    p.readStructBegin();
+    p.readFieldBegin();
+    read.push({ name: m.fname, seqid: m.rseqid, text: p.readString() });
+  }, 0);
+  return { receive: (chunk) => listener.call(undefined, chunk), read };
+}
+
+describe('LeanFramedTransport + LeanBinaryProtocol', () => {
+  it('write the same bytes as npm thrift\'s framed binary stack, for every field type, small and large', () => {
+    for (const [body, text] of [[Buffer.from([1, 2, 3]), 'q'], [Buffer.alloc(100_000, 7), 'ünïcødé ✓ 🚀'.repeat(50)]] as const) {
+      expect(framesOf(lean, body, text)).toEqual(framesOf(runtime, body, text));
+    }
+  });
+
+  it('each message leaves in a buffer of its own (the socket may still hold the last one)', () => {
+    const [first, second] = framesOf(lean, Buffer.from('abc'), 'one', 2) as [Buffer, Buffer];
+    const copy = Buffer.from(first);
+    expect(second).toEqual(first);
+    expect(first.buffer === second.buffer && first.byteOffset === second.byteOffset).toBe(false);
+    expect(first).toEqual(copy);
+  });
+
+  it('reads frames split anywhere, several to a chunk, and keeps a partial frame safe from its chunk being overwritten', () => {
+    const stream = Buffer.concat(['a', 'bb', 'ccc'].map((t) => framesOf(lean, Buffer.from('x'), t)[0] as Buffer));
+    const expected = ['a', 'bb', 'ccc'].map((text) => ({ name: 'dequeue', seqid: 7, text }));
+    const whole = reader();
+    whole.receive(stream);
+    expect(whole.read).toEqual(expected);
+    for (let cut = 1; cut < stream.length; cut += 1) {
+      const head = Buffer.from(stream.subarray(0, cut));
+      const split = reader();
+      split.receive(head);
+      head.fill(0); // the chunk overwritten after the call: a kept partial frame must be a copy
+      split.receive(Buffer.from(stream.subarray(cut)));
+      expect(split.read).toEqual(expected);
+    }
+  });
+
+  it('a read past the frame\'s end throws the runtime\'s underrun error, which its read loops stop on', () => {
+    const frame = (framesOf(lean, Buffer.from('x'), 'end')[0] as Buffer).subarray(4);
+    const trans = new LeanFramedTransport(frame);
+    trans.read(frame.length);
+    let caught: unknown;
+    try {
+      trans.readI32();
+    } catch (e) {
+      caught = e;
+    }
+    const { InputBufferUnderrunError } = thrift as unknown as { InputBufferUnderrunError: new () => Error };
+    expect(caught).toBeInstanceOf(InputBufferUnderrunError);
+  });
+
+  it('refuses to write through a transport other than its own', () => {
+    expect(() => new LeanBinaryProtocol(new thrift.TFramedTransport())).toThrow(TypeError);
+  });
+});
+
+describe('a corrupt frame length on a real socket', () => {
+  let server: Server;
+  let accepted: Promise<Socket>;
+
+  beforeEach(async () => {
+    let resolve: (s: Socket) => void = () => undefined;
+    accepted = new Promise((r) => (resolve = r));
+    server = createServer((s) => {
+      const receive = LeanFramedTransport.receiver(() => undefined, 0);
+      s.on('data', receive);
+      s.on('error', () => undefined);
+      resolve(s);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  });
+  afterEach(async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  async function closedAfterSending(bytes: Buffer): Promise<{ error?: Error }> {
+    const address = server.address() as { port: number };
+    const client = connect(address.port, '127.0.0.1');
+    client.on('error', () => undefined);
+    await new Promise<void>((r) => client.once('connect', () => r()));
+    client.write(bytes);
+    const s = await accepted;
+    const closed = await new Promise<{ error?: Error }>((r) => {
+      if (s.destroyed) r({ error: (s as unknown as { errored?: Error }).errored ?? undefined });
+      s.once('close', () => r({ error: (s as unknown as { errored?: Error }).errored ?? undefined }));
+    });
+    client.destroy();
+    return closed;
+  }
+
+  it.each([
+    ['negative (the runtime\'s receiver looped forever on -4)', -4],
+    ['negative', -1],
+    ['above MAX_FRAME_BYTES', MAX_FRAME_BYTES + 1],
+  ])('%s: the connection is destroyed with an error naming the length', async (_name, size) => {
+    const bytes = Buffer.alloc(8);
+    bytes.writeInt32BE(size, 0);
+    const { error } = await closedAfterSending(bytes);
+    expect(error?.message).toContain(`thrift frame of ${size} bytes`);
+  });
+});
