@@ -87,7 +87,7 @@ function leasedAcks(jobs: Job[]): LeasedAck[] {
 }
 
 const statementVariant = (text: string): Variant => async (pool, jobs) =>
-  (await executeRetried(pool, text, [leasedJobRows(leasedAcks(jobs)), '', Date.now()])).affectedRows;
+  (await executeRetried(pool, text, [leasedJobRows(QUEUE, leasedAcks(jobs)), '', Date.now()])).affectedRows;
 
 const productLeaseAck: Variant = (pool, jobs) => ackLeasedSucceeded(pool, leasedAcks(jobs), Date.now());
 const perJobAck: Variant = (pool, jobs) => ackPending(pool, QUEUE, jobs, Date.now());

@@ -41,7 +41,7 @@ export class DirectLeaseAcks {
     for (const a of succeeded) {
       const leaseId = this.served.take(a.ref);
       if (leaseId === undefined) rest.push(a);
-      else leased.push({ ...a, leaseId, claimDescriptor: '' });
+      else leased.push({ queue: a.queue, ref: a.ref, info: a.info, leaseId, claimDescriptor: '' });
     }
     if (leased.length === 0) return succeeded;
     const changed = await ackLeasedSucceeded(this.pool, leased, this.clock.nowMs());

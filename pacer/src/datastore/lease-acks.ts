@@ -67,22 +67,28 @@ export async function settledRows(pool: Pool, ids: number[]): Promise<SettledRow
 
 /** A job, the lease claiming it, and its descriptor's tokens, as the lease statements join them. */
 export interface LeasedJobRef {
-  ref: { queue: string; partition: number; priority: number; id: number };
+  ref: { partition: number; priority: number; id: number };
   leaseId: bigint;
   claimDescriptor: string;
 }
 
-/**
- * The JSON rows the lease ack and checkpoint statements join: [[id, lease_id, claim_descriptor,
- * queue, part, priority], ...] (lease ids exact; the queue is the request's, as in PinLater).
- */
-export function leasedJobRows(items: ReadonlyArray<LeasedJobRef>): string {
-  const row = (a: LeasedJobRef): string =>
-    `[${a.ref.id},${a.leaseId.toString()},${JSON.stringify(a.claimDescriptor)},${JSON.stringify(a.ref.queue)},${a.ref.partition},${a.ref.priority}]`;
-  return `[${items.map(row).join(',')}]`;
+/** One JSON row of leasedJobRows; `queueJson` is the queue as a JSON string. */
+function leasedJobRow(a: LeasedJobRef, queueJson: string): string {
+  return `[${a.ref.id},${a.leaseId.toString()},${JSON.stringify(a.claimDescriptor)},${queueJson},${a.ref.partition},${a.ref.priority}]`;
 }
 
-const ackRows = (acks: LeasedAck[]): string => leasedJobRows(acks.map((a) => ({ ...a, ref: { ...a.ref, queue: a.queue } })));
+/**
+ * The JSON rows the lease ack and checkpoint statements join: [[id, lease_id, claim_descriptor,
+ * queue, part, priority], ...] (lease ids exact; `queue` is the request's, as in PinLater). The
+ * items are not copied: an API builds these for every success ack it writes.
+ */
+export function leasedJobRows(queue: string, items: ReadonlyArray<LeasedJobRef>): string {
+  const queueJson = JSON.stringify(queue);
+  return `[${items.map((a) => leasedJobRow(a, queueJson)).join(',')}]`;
+}
+
+/** Ack rows: each names its ack's queue (one statement may carry acks of several queues). */
+const ackRows = (acks: LeasedAck[]): string => `[${acks.map((a) => leasedJobRow(a, JSON.stringify(a.queue))).join(',')}]`;
 
 function chunks<T>(items: T[]): T[][] {
   const out: T[][] = [];

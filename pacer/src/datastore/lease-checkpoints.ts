@@ -64,5 +64,5 @@ function releases(owner: OwnerRef, applied: LeasedCheckpoint[], nowMs: number, n
 
 /** The JSON rows the lease checkpoint statements join (leasedJobRows; the queue is the request's). */
 function itemRows(queue: string, items: LeasedCheckpoint[]): string {
-  return leasedJobRows(items.map((c) => ({ ...c, ref: { ...c.ref, queue } })));
+  return leasedJobRows(queue, items);
 }

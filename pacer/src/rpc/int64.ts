@@ -18,5 +18,5 @@ export function bigToI64(n: bigint): Int64 {
 /** A Thrift i64 read as a lease id (exact past 2^53). */
 export function bigFromI64(v: Int64 | number): bigint {
   if (typeof v === 'number') return BigInt(v);
-  return BigInt.asIntN(64, BigInt(`0x${v.toOctetString()}`));
+  return v.buffer.readBigInt64BE(v.offset);
 }
