@@ -20,7 +20,9 @@
  * dequeue calls that read MySQL and find nothing (trickle workload), and server-wide MySQL
  * statements/fsyncs per job of every run (SHOW GLOBAL STATUS deltas: other load on the server
  * counts too), the CPU each process used in every run (% of one core: this process with the API,
- * the run's broker, MariaDB; from /proc), and how the lease API's success acks went (written by the
+ * the run's broker, MariaDB; from /proc) and per job, MariaDB's CPU per job of the two claim
+ * modes at 32 dequeuers side by side (the ratio were MariaDB the only limit: on this machine it
+ * shares two cores with the Node processes), and how the lease API's success acks went (written by the
  * API by their lease, handed to the broker, written without one).
  *
  * MySQL alone (no Node work beyond the driver, no RPC; 3 s each, a fresh preloaded queue, pending
@@ -109,6 +111,12 @@ async function loop(admin: mysql.Connection, backend: PinLaterBackend, queue: st
   const after = await serverStatus(admin);
   for (const k of Object.keys(after)) run.perJob[k] = ((after[k] ?? 0) - (before[k] ?? 0)) / Math.max(1, run.jobs);
   return run;
+}
+
+/** CPU microseconds one job cost process `name` over run `r` (NaN when it was not sampled). */
+function cpuPerJob(r: Run, name: string): number {
+  const percent = r.cpu?.processes[name];
+  return percent === undefined ? Number.NaN : (percent / 100) * 1e6 / (r.jobs / r.seconds);
 }
 
 function mean(xs: number[]): number {
@@ -422,6 +430,15 @@ async function main(): Promise<void> {
       `${(leaseCeilingRun.rate / ceiling).toFixed(2)}x ceiling`, '(claim-lease design vs ceiling)', '']);
     rows.push(['  claim leases vs lease floor: 1 dequeuer limit 10 / floor 10 jobs 1 conn', '', (leaseRate(10, 1) / leaseBoundRun.rate).toFixed(2), '', '>= 0.8x', verdict(leaseRate(10, 1) / leaseBoundRun.rate >= 0.8)]);
     rows.push(['  claim leases vs lease floor: 32 dequeuers limit 100 / floor 100 jobs 4 conns', '', (leaseRate(100, 32) / leaseCeilingRun.rate).toFixed(2), '', '>= 0.8x', verdict(leaseRate(100, 32) / leaseCeilingRun.rate >= 0.8)]);
+    // What each job costs MariaDB, in CPU: the ratio a machine where MariaDB has cores of its own (and
+    // is the limit) would show between the two claim modes. Not the issue's measure; shown beside it.
+    for (const limit of [10, 100]) {
+      const x = results.get(`lease/${limit}/32`) as Run;
+      const p = results.get(`pacer/${limit}/32`) as Run;
+      const ratio = cpuPerJob(p, 'mysqld') / cpuPerJob(x, 'mysqld');
+      rows.push([`  MariaDB CPU per job at limit ${limit}, 32 dequeuers: per-job claims / claim leases, µs`, '', `${cpuPerJob(p, 'mysqld').toFixed(1)} / ${cpuPerJob(x, 'mysqld').toFixed(1)}`,
+        `${ratio.toFixed(2)}x`, '(leases/per-job were MariaDB the only limit)', '']);
+    }
     const warmP99 = pct(warm, 99);
     rows.push(['warm-buffer dequeue latency p50 / p99, ms (limit 1), per-job claims', '', `${pct(warm, 50).toFixed(2)} / ${warmP99.toFixed(2)}`, '', 'p99 < 2 ms', verdict(warmP99 < 2)]);
     const leaseWarmP99 = pct(leaseWarm, 99);
@@ -441,7 +458,8 @@ async function main(): Promise<void> {
         const r = results.get(`${sys}/${limit}/${workers}`) as Run;
         out(`  ${sys.padEnd(6)} limit ${String(limit).padStart(3)}, ${String(workers).padStart(2)} dequeuers: ${pct(r.latencies, 50).toFixed(2)} / ${pct(r.latencies, 99).toFixed(2)} ms; ` +
           `per job ${(r.perJob.Questions ?? 0).toFixed(2)} statements, ${(r.perJob.Com_update ?? 0).toFixed(2)} UPDATEs, ${(r.perJob.Innodb_data_fsyncs ?? 0).toFixed(3)} fsyncs; ` +
-          `CPU % of a core: ${Object.entries(r.cpu?.processes ?? {}).map(([n, v]) => `${n} ${v.toFixed(0)}`).join(', ')}, machine ${(r.cpu?.machineBusy ?? Number.NaN).toFixed(0)}% busy`);
+          `CPU % of a core: ${Object.entries(r.cpu?.processes ?? {}).map(([n, v]) => `${n} ${v.toFixed(0)}`).join(', ')}, machine ${(r.cpu?.machineBusy ?? Number.NaN).toFixed(0)}% busy; ` +
+          `CPU µs per job: ${Object.keys(r.cpu?.processes ?? {}).map((n) => `${n} ${cpuPerJob(r, n).toFixed(1)}`).join(', ')}`);
       }
     }
     out(`  pacer trickle: of ${pTrickle.calls} dequeue calls ${dequeueReads} waited for a MySQL read, ${emptyReads} of them found nothing; ` +
