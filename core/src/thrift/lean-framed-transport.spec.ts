@@ -17,8 +17,9 @@ function writeMessage(protocol: thrift.TProtocol, body: Buffer, text: string): v
   protocol.writeBinary(body);
   protocol.writeFieldEnd();
   protocol.writeFieldBegin('l', T.LIST, 3);
-  protocol.writeListBegin(T.I32, 4);
-  for (const n of [0, -1, 0x7fffffff, -0x80000000]) protocol.writeI32(n);
+  protocol.writeListBegin(T.I32, 6);
+  // out of range too: npm thrift keeps the low bits (a seqid past 2^31), it never throws
+  for (const n of [0, -1, 0x7fffffff, -0x80000000, 2 ** 31 + 5, -(2 ** 33) - 7]) protocol.writeI32(n);
   protocol.writeListEnd();
   protocol.writeFieldEnd();
   protocol.writeFieldBegin('i', T.I64, 4);
@@ -26,13 +27,14 @@ function writeMessage(protocol: thrift.TProtocol, body: Buffer, text: string): v
   protocol.writeFieldEnd();
   protocol.writeFieldBegin('h', T.I16, 5);
   protocol.writeI16(-2);
+  protocol.writeI16(0x12345);
   protocol.writeFieldEnd();
   protocol.writeFieldBegin('y', T.BYTE, 6);
   protocol.writeByte(-128);
   protocol.writeByte(255);
   protocol.writeFieldEnd();
   protocol.writeFieldBegin('d', T.DOUBLE, 7);
-  protocol.writeDouble(-1.5e300);
+  for (const d of [-1.5e300, -0, NaN, 0.1, 2 ** -1074]) protocol.writeDouble(d);
   protocol.writeBool(true);
   protocol.writeFieldEnd();
   protocol.writeFieldStop();
@@ -55,16 +57,18 @@ const lean = (onFrame: (f: Buffer) => void): thrift.TProtocol => new LeanBinaryP
 type Read = { name: string; seqid: number; text: string };
 
 /** A lean receiver, as a socket's 'data' listener; `read` collects each frame's message name, seqid and first string field. */
-function reader(): { receive: (chunk: Buffer) => void; read: Read[] } {
+function reader(): { receive: (chunk: Buffer) => void; read: Read[]; frames: Buffer[] } {
   const read: Read[] = [];
+  const frames: Buffer[] = [];
   const listener = LeanFramedTransport.receiver((trans) => {
+    frames.push((trans as unknown as { inBuf: Buffer }).inBuf); // as a decoded binary field keeps it: a view
     const p = new thrift.TBinaryProtocol(trans);
     const m = p.readMessageBegin();
     p.readStructBegin();
     p.readFieldBegin();
     read.push({ name: m.fname, seqid: m.rseqid, text: p.readString() });
   }, 0);
-  return { receive: (chunk) => listener.call(undefined, chunk), read };
+  return { receive: (chunk) => listener.call(undefined, chunk), read, frames };
 }
 
 describe('LeanFramedTransport + LeanBinaryProtocol', () => {
@@ -72,6 +76,16 @@ describe('LeanFramedTransport + LeanBinaryProtocol', () => {
     for (const [body, text] of [[Buffer.from([1, 2, 3]), 'q'], [Buffer.alloc(100_000, 7), 'ünïcødé ✓ 🚀'.repeat(50)]] as const) {
       expect(framesOf(lean, body, text)).toEqual(framesOf(runtime, body, text));
     }
+  });
+
+  it('a request that failed half-written is dropped (the generated send_* calls reset()): the next message is whole', () => {
+    const frames: Buffer[] = [];
+    const protocol = new LeanBinaryProtocol(new LeanFramedTransport(undefined, (f) => frames.push(f)));
+    protocol.writeMessageBegin('dequeue', Thrift.MessageType.CALL, 1);
+    expect(() => protocol.writeString(42 as unknown as string)).toThrow();
+    (protocol as unknown as { reset(): void }).reset();
+    writeMessage(protocol, Buffer.from('abc'), 'after');
+    expect(frames).toEqual(framesOf(runtime, Buffer.from('abc'), 'after'));
   });
 
   it('each message leaves in a buffer of its own (the socket may still hold the last one)', () => {
@@ -96,6 +110,17 @@ describe('LeanFramedTransport + LeanBinaryProtocol', () => {
       split.receive(Buffer.from(stream.subarray(cut)));
       expect(split.read).toEqual(expected);
     }
+  });
+
+  it('gathers a frame spread over many chunks, and the frames after it in the last one', () => {
+    const frames = [framesOf(lean, Buffer.alloc(300_000, 3), 'big')[0] as Buffer, framesOf(lean, Buffer.from('x'), 'small')[0] as Buffer];
+    frames.push(frames[1] as Buffer, framesOf(lean, Buffer.alloc(5_000, 9), 'next')[0] as Buffer);
+    const stream = Buffer.concat(frames);
+    const r = reader();
+    for (let at = 0; at < stream.length; at += 1000) r.receive(Buffer.from(stream.subarray(at, at + 1000)));
+    expect(r.read.map((m) => m.text)).toEqual(['big', 'small', 'small', 'next']);
+    // frames handed out earlier are views that decoded fields keep: later chunks must not overwrite them
+    expect(r.frames).toEqual(frames.map((f) => f.subarray(4)));
   });
 
   it('a read past the frame\'s end throws the runtime\'s underrun error, which its read loops stop on', () => {

@@ -23,48 +23,36 @@ function destroySocket(socket: unknown, error: Error): void {
  * - the reader ends every frame by reading past its end (the server and client loops stop on
  *   InputBufferUnderrunError), and the runtime builds a new Error with a captured stack trace
  *   each time: here one shared instance is thrown;
- * - every incoming chunk was copied twice (Buffer.from, then concat) even when no partial frame
- *   was waiting: here only a partial frame is copied;
+ * - every incoming chunk was copied, then concatenated with all bytes held (quadratic in a frame
+ *   spread over many chunks): here a frame within one chunk is not copied, and a frame spread
+ *   over chunks is gathered in a buffer that doubles (FrameReader);
  * - an outgoing message was one small Buffer per field, copied into one buffer and then again into
  *   a second with the frame's length: here fields are written into one growing buffer that
  *   leaves the 4 length bytes free, and that buffer is the frame (LeanBinaryProtocol writes its
- *   numbers straight into it).
+ *   integers and strings straight into it; doubles, rare here, take the runtime's own encoding,
+ *   which differs from Buffer's for -0 and NaN).
  */
 export class LeanFramedTransport extends thrift.TFramedTransport {
   private frame: Buffer = Buffer.allocUnsafe(INITIAL_FRAME_BYTES);
   private length = 4;
-  private seqid: number | null = null;
+  private pendingSeqid: number | null = null;
 
   constructor(buffer?: Buffer, private readonly onFrame?: (frame: Buffer, seqid?: number) => void) {
     super(buffer);
   }
 
   /**
-   * Splits a connection's bytes into frames, each handed to `callback` as a transport over it
-   * (frames alias the socket's chunks, which Node never reuses). Bound as a socket's 'data'
-   * listener, so `this` is the socket: a length that no frame can have (negative, or above
-   * MAX_FRAME_BYTES) is a corrupt or hostile stream, and the socket is destroyed with an error
-   * (the runtime's receiver looped forever on some negative lengths and buffered any length).
+   * Splits a connection's bytes into frames (FrameReader), each handed to `callback` as a
+   * transport over it. Bound as a socket's 'data' listener, so `this` is the socket: a length no
+   * frame can have (negative, or above MAX_FRAME_BYTES) means a corrupt or hostile stream, and the
+   * socket is destroyed with an error (the runtime's receiver looped for ever on some negative
+   * lengths, and buffered any length).
    */
   static override receiver(callback: (trans: thrift.TFramedTransport, seqid: number) => void, seqid: number): (data: Buffer) => void {
-    let residual: Buffer | undefined;
+    const frames = new FrameReader();
     return function receive(this: unknown, data: Buffer): void {
-      let buf = residual === undefined ? data : Buffer.concat([residual, data]);
-      residual = undefined;
-      while (buf.length >= 4) {
-        const size = buf.readInt32BE(0);
-        if (size < 0 || size > MAX_FRAME_BYTES) {
-          destroySocket(this, new Error(`thrift frame of ${size} bytes: the stream is corrupt; connection closed`));
-          return;
-        }
-        if (buf.length < 4 + size) break;
-        const frame = buf.subarray(4, 4 + size);
-        buf = buf.subarray(4 + size);
-        callback(new LeanFramedTransport(frame), seqid);
-      }
-      // A partial frame is copied: the caller may reuse its chunk, and the copy does not keep the
-      // whole chunk alive until the frame's end arrives.
-      if (buf.length > 0) residual = Buffer.from(buf);
+      const corrupt = frames.read(data, (body) => callback(new LeanFramedTransport(body), seqid));
+      if (corrupt !== undefined) destroySocket(this, new Error(corrupt));
     };
   }
 
@@ -75,7 +63,7 @@ export class LeanFramedTransport extends thrift.TFramedTransport {
   }
 
   override setCurrSeqId(seqid: number): void {
-    this.seqid = seqid;
+    this.pendingSeqid = seqid;
   }
 
   putByte(b: number): void {
@@ -83,16 +71,14 @@ export class LeanFramedTransport extends thrift.TFramedTransport {
     this.length += 1;
   }
 
+  // Numbers out of range keep their low bits, as npm thrift's binary.writeI16/writeI32 do (a
+  // seqid past 2^31 on a long-lived connection; Buffer's writers would throw).
   putI16(n: number): void {
-    this.length = this.room(2).writeInt16BE(n, this.length);
+    this.length = this.room(2).writeInt16BE((n << 16) >> 16, this.length);
   }
 
   putI32(n: number): void {
-    this.length = this.room(4).writeInt32BE(n, this.length);
-  }
-
-  putDouble(n: number): void {
-    this.length = this.room(8).writeDoubleBE(n, this.length);
+    this.length = this.room(4).writeInt32BE(n | 0, this.length);
   }
 
   /** A string's UTF-8 bytes, `bytes` long (Buffer.byteLength), without its length prefix. */
@@ -110,6 +96,12 @@ export class LeanFramedTransport extends thrift.TFramedTransport {
     return this.frame;
   }
 
+  /** Drops a message written in part (a write threw): the next one starts on an empty frame. */
+  discard(): void {
+    this.length = 4;
+    this.pendingSeqid = null;
+  }
+
   override write(buf: Buffer | string): void {
     const bytes = typeof buf === 'string' ? Buffer.from(buf, 'utf8') : buf;
     this.length += bytes.copy(this.room(bytes.length), this.length);
@@ -118,13 +110,65 @@ export class LeanFramedTransport extends thrift.TFramedTransport {
   override flush(): void {
     const frame = this.frame;
     frame.writeInt32BE(this.length - 4, 0);
-    const seqid = this.seqid;
-    this.seqid = null;
+    const seqid = this.pendingSeqid;
+    this.pendingSeqid = null;
     const out = frame.subarray(0, this.length);
     // The socket keeps `out` until it is written: the next message gets a buffer of its own.
     this.frame = Buffer.allocUnsafe(INITIAL_FRAME_BYTES);
     this.length = 4;
     this.onFrame?.(out, seqid ?? undefined);
+  }
+}
+
+/**
+ * The frames of one connection's bytes. A frame within one chunk is handed out as a view of it
+ * (Node never reuses a chunk). A frame spread over chunks is gathered in a buffer that doubles as
+ * it fills: copying stays linear in the frame's size and memory within twice what arrived (the
+ * runtime concatenated everything held on each chunk, quadratic, and copied each chunk first). A
+ * buffer that frames were handed out of is never written again: what follows them moves to a new
+ * one.
+ */
+class FrameReader {
+  private held: Buffer | undefined;
+  private filled = 0;
+  private corrupt = false;
+
+  /** Hands out every whole frame's body; returns why the stream is corrupt, once, then reads nothing more. */
+  read(data: Buffer, onFrame: (body: Buffer) => void): string | undefined {
+    if (this.corrupt) return undefined;
+    if (this.held !== undefined) this.append(data);
+    let buf = this.held === undefined ? data : this.held.subarray(0, this.filled);
+    let handedOut = false;
+    while (buf.length >= 4) {
+      const size = buf.readInt32BE(0);
+      if (size < 0 || size > MAX_FRAME_BYTES) {
+        this.corrupt = true;
+        this.held = undefined;
+        return `thrift frame of ${size} bytes: the stream is corrupt; connection closed`;
+      }
+      if (buf.length < 4 + size) break;
+      onFrame(buf.subarray(4, 4 + size));
+      handedOut = true;
+      buf = buf.subarray(4 + size);
+    }
+    if (this.held !== undefined && !handedOut) return undefined; // still filling the same frame
+    this.held = undefined;
+    this.filled = 0;
+    if (buf.length > 0) {
+      this.held = Buffer.allocUnsafe(Math.max(2 * buf.length, INITIAL_FRAME_BYTES));
+      this.filled = buf.copy(this.held);
+    }
+    return undefined;
+  }
+
+  private append(data: Buffer): void {
+    const held = this.held as Buffer;
+    if (this.filled + data.length > held.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * held.length, this.filled + data.length));
+      held.copy(grown, 0, 0, this.filled);
+      this.held = grown;
+    }
+    this.filled += data.copy(this.held as Buffer, this.filled);
   }
 }
 
@@ -141,6 +185,11 @@ export class LeanBinaryProtocol extends thrift.TBinaryProtocol {
     this.out = trans;
   }
 
+  /** Called by the generated send_* methods when writing a request threw: the partial frame goes. */
+  reset(): void {
+    this.out.discard();
+  }
+
   override writeByte(b: number): void {
     this.out.putByte(b);
   }
@@ -151,10 +200,6 @@ export class LeanBinaryProtocol extends thrift.TBinaryProtocol {
 
   override writeI32(i32: number): void {
     this.out.putI32(i32);
-  }
-
-  override writeDouble(dbl: number): void {
-    this.out.putDouble(dbl);
   }
 
   override writeString(arg: string | Buffer): void {
