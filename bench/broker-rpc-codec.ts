@@ -107,7 +107,10 @@ function main(): void {
     const message = reply(jobs);
     if (!encode(lean, message).equals(encode(runtime, message))) throw new Error('the two stacks wrote different bytes');
     const tallies = new Map<Stack, Tally>([[runtime, { messages: 0, cpuUs: 0, wallMs: 0 }], [lean, { messages: 0, cpuUs: 0, wallMs: 0 }]]);
-    for (let i = 0; i < 20; i += 1) decode(lean, encode(lean, message)) + decode(runtime, encode(runtime, message)); // warm up both
+    for (let i = 0; i < 20; i += 1) { // warm up both
+      decode(lean, encode(lean, message));
+      decode(runtime, encode(runtime, message));
+    }
     const order = [runtime, lean, lean, runtime];
     const slices = Math.max(4, Math.round((2 * SECONDS * 1000) / SLICE_MS));
     for (let i = 0; i < slices; i += 1) {

@@ -45,13 +45,11 @@ export class DirectLeaseAcks {
     }
     if (leased.length === 0) return succeeded;
     const changed = await ackLeasedSucceeded(this.pool, leased, this.clock.nowMs());
-    const applied = changed === leased.length ? leased : await this.appliedOf(leased);
-    const done = new Set(applied);
-    const missed = leased.filter((a) => !done.has(a));
+    const { applied, missed } = changed === leased.length ? { applied: leased, missed: [] } : await this.readBack(leased);
     if (missed.length > 0) this.stats.incr(pacerStatNames.directAcksRouted, missed.length);
     if (applied.length > 0) this.stats.incr(pacerStatNames.directAcks, applied.length);
     for (const [queue, acks] of groupBy(applied, (a) => a.queue)) this.notices.add(queue, acks.map((a) => ({ partition: a.ref.partition, id: a.ref.id })));
-    return [...rest, ...missed];
+    return missed.length === 0 ? rest : [...rest, ...missed];
   }
 
   /**
@@ -68,16 +66,19 @@ export class DirectLeaseAcks {
   }
 
   /**
-   * After a statement that changed fewer rows than it named: the acks it applied, read back. A row
-   * SUCCEEDED by exactly that lease was settled by this ack (or by the same ack through another
-   * path, which is the same outcome); any other row was not, and its ack goes to the broker.
+   * After a statement that changed fewer rows than it named, the rows read back: an ack whose row
+   * is SUCCEEDED by exactly its lease was applied (by this statement, or by the same ack through
+   * another path, which is the same outcome); any other was not, and goes to the broker.
    */
-  private async appliedOf(leased: readonly LeasedAck[]): Promise<LeasedAck[]> {
+  private async readBack(leased: readonly LeasedAck[]): Promise<{ applied: LeasedAck[]; missed: LeasedAck[] }> {
     const rows = await settledRows(this.pool, [...new Set(leased.map((a) => a.ref.id))]);
     const byId = new Map(rows.map((r) => [r.id, r]));
-    return leased.filter((a) => {
+    const applied: LeasedAck[] = [];
+    const missed: LeasedAck[] = [];
+    for (const a of leased) {
       const r = byId.get(a.ref.id);
-      return r !== undefined && r.state === JobState.SUCCEEDED && r.settledLease === a.leaseId;
-    });
+      (r !== undefined && r.state === JobState.SUCCEEDED && r.settledLease === a.leaseId ? applied : missed).push(a);
+    }
+    return { applied, missed };
   }
 }
