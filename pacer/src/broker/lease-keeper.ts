@@ -82,9 +82,13 @@ export class LeaseKeeper {
 
   private async checkpointPartition(part: OwnedPartition, source: string, items: LeasedCheckpoint[], nowMs: number): Promise<number> {
     const leases = part.leases;
-    const r = await checkpointLeased(this.pool, part.owner, source, items, nowMs, () => leases.nextLeaseId());
-    this.emptied(part.owner, leases.settle(r.matched));
-    for (const l of r.newLeases) leases.add({ leaseId: l.leaseId, claimDescriptor: l.claimDescriptor, claimedAtMs: l.claimedAtMs }, l.jobIds);
+    // The jobs stay out of refills until the new leases are in the map (OwnedPartition.renewing).
+    const r = await part.renewing(items.map((c) => c.ref.id), async () => {
+      const out = await checkpointLeased(this.pool, part.owner, source, items, nowMs, () => leases.nextLeaseId());
+      this.emptied(part.owner, leases.settle(out.matched));
+      for (const l of out.newLeases) leases.add({ leaseId: l.leaseId, claimDescriptor: l.claimDescriptor, claimedAtMs: l.claimedAtMs }, l.jobIds);
+      return out;
+    });
     const { item } = items[0] as LeasedCheckpoint;
     if (item.moveToPending && r.matched.length > 0) part.markPending([...new Set(items.map((c) => c.ref.priority))], item.runAfterMs ?? nowMs);
     return items.length - r.matched.length;

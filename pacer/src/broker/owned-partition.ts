@@ -107,6 +107,23 @@ export class OwnedPartition {
     return jobs;
   }
 
+  /**
+   * Runs `renew`, a lease checkpoint of these jobs, with them kept out of refills as a claim's are
+   * (`inflight`) until it returns. The checkpoint settles their lease and names them in a new one
+   * in MySQL before this broker's map learns of the new lease: a refill reading the rows meanwhile
+   * would find the old lease settled, release the jobs and buffer them, and they would be claimed
+   * again while the new lease holds them (a double serve; seen in migration-end-to-end).
+   */
+  async renewing<T>(ids: readonly number[], renew: () => Promise<T>): Promise<T> {
+    const held = [...new Set(ids)].filter((id) => !this.inflight.has(id));
+    for (const id of held) this.inflight.add(id);
+    try {
+      return await renew();
+    } finally {
+      for (const id of held) this.inflight.delete(id);
+    }
+  }
+
   /** The claim of these ids finished (claimed or not); refill in the background if running low. */
   settle(ids: number[]): void {
     for (const id of ids) this.inflight.delete(id);
@@ -164,7 +181,8 @@ export class OwnedPartition {
     await this.releaseSettled(ids);
     const fresh = ids.filter((id) => !buffer.has(id) && !this.inflight.has(id) && !this.leases.has(id));
     const jobs = await this.store.pendingByIds(fresh);
-    if (!this.closed) buffer.add(jobs.filter((j) => !this.inflight.has(j.id)));
+    // Read before these awaits: a job claimed or leased meanwhile is not buffered.
+    if (!this.closed) buffer.add(jobs.filter((j) => !this.inflight.has(j.id) && !this.leases.has(j.id)));
     this.complete[priority - 1] = ids.length < limit;
     this.counters.refills += 1;
     if (jobs.length === 0) this.counters.emptyRefills += 1;
