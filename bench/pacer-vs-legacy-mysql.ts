@@ -283,12 +283,12 @@ async function main(): Promise<void> {
   const { proc: brokerProc, endpoint } = await startBroker(pacerDb, `bench-${tag}`, 'per-job');
   const directory = new StaticPartitionDirectory({ fallback: endpoint });
   const statusClient = new ThriftBrokerClient(5000);
-  const pacer = await createPacerBackend({ mysql: { host: HOST, port: 3306, user: 'root', password: '', database: pacerDb, connectionLimit: 40 }, topology: { mode: 'static', directory }, defaultPartitions: PARTITIONS, claims: 'per-job' });
+  const pacer = await createPacerBackend({ mysql: { host: HOST, port: 3306, user: 'root', password: '', database: pacerDb, connectionLimit: 40 }, topology: { mode: 'static', directory }, defaultPartitions: PARTITIONS });
   // Pacer with claim leases (issue 15): its own broker process and API, on the same database (own queues).
   const { proc: leaseBrokerProc, endpoint: leaseEndpoint } = await startBroker(pacerDb, `bench-lease-${tag}`, 'lease');
   const leaseDirectory = new StaticPartitionDirectory({ fallback: leaseEndpoint });
   const leaseStats = new MemoryStats();
-  const leased = await createPacerBackend({ mysql: { host: HOST, port: 3306, user: 'root', password: '', database: pacerDb, connectionLimit: 40 }, topology: { mode: 'static', directory: leaseDirectory }, defaultPartitions: PARTITIONS, claims: 'lease', stats: leaseStats });
+  const leased = await createPacerBackend({ mysql: { host: HOST, port: 3306, user: 'root', password: '', database: pacerDb, connectionLimit: 40 }, topology: { mode: 'static', directory: leaseDirectory }, defaultPartitions: PARTITIONS, stats: leaseStats });
   const out = (s: string): void => {
     process.stdout.write(`${s}\n`);
   };

@@ -24,7 +24,7 @@ export interface BrokerConfig {
   safetySweepMs: number;
   /** Every Nth safety sweep re-reads every owned partition; the others only probe for changes. */
   fullSweepEvery: number;
-  /** How claims are recorded (PACER_CLAIMS): per job row (default) or one lease per batch (issue 15). */
+  /** How claims are recorded (PACER_CLAIMS): one lease per batch (default; issue 15) or per job row. */
   claims: ClaimMode;
   monitor: MonitorSettings & { periodMs: number; enabled: boolean };
   /** Static assignment; `all` = own every partition a request or notification names. */

@@ -26,6 +26,13 @@ struct BrokerDequeueRequest {
   5: required string claimDescriptor
   /** W3C trace context of the gateway's client span (absent when the gateway does not trace). */
   6: optional string traceparent
+  /**
+   * True from callers that ack each job as the reply says it was claimed (leaseIds, or none: per
+   * job) and send the acks they cannot write to the owning broker (gateways since 2026-12-05).
+   * Absent from earlier gateways, which may write per-job acks themselves: a lease-mode broker
+   * claims their dequeues per job, so those acks still apply (issue 15, rollout).
+   */
+  7: optional bool acksByClaim
 }
 
 struct BrokerDequeueResponse {

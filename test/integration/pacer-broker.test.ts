@@ -16,6 +16,11 @@ import { openMysql, withMysql } from '../support/mysql';
 import { claimsRunning } from '../support/lock-waits';
 import type { RowDataPacket } from 'mysql2/promise';
 import { connect } from 'node:net';
+import type { DequeuedJob } from '../../core/src/types/job';
+import thriftRuntime from 'thrift';
+import PacerBroker from '../../pacer/src/generated/PacerBroker';
+import ttypes from '../../pacer/src/generated/broker_types';
+import { ackSucceeded } from '../../pacer/src/datastore/job-acks';
 import { CLAIM_MODES, CLAIMS_IN_FLIGHT, DEFAULT_CLAIM_MODE, type ClaimMode } from '../../pacer/src/broker/claim-batcher';
 import { parsePacerDescriptor, type PacerJobRef } from '../../pacer/src/descriptors/pacer-descriptor';
 import { ackLeasedSucceeded, type LeasedAck } from '../../pacer/src/datastore/lease-acks';
@@ -249,7 +254,7 @@ async function servedByLease(g: DequeueBroker, queue: string, bodies: string[], 
   });
 }
 
-/** Success acks of a reply's jobs by the leases it named, as an API writes them (api/direct-lease-acks.ts). */
+/** Success acks of a reply's jobs by the leases it named, as an API writes them (api/direct-acks.ts). */
 function leasedAcksOf(queue: string, reply: BrokerDequeueReply, appendCustomStatus = ''): LeasedAck[] {
   return reply.jobs.map((j, i) => ({
     queue, ref: parsePacerDescriptor(j.descriptor) as PacerJobRef, info: { descriptor: j.descriptor, appendCustomStatus, retryDelayMs: 0 },
@@ -301,7 +306,7 @@ describe('lease ids and settled notices over Thrift (lease claims)', () => {
         const leases = await leaseIdsOf(admin, queue);
         expect(leases).toHaveLength(1);
         expect(reply.leaseIds).toEqual([BigInt(leases[0] as string), BigInt(leases[0] as string)]);
-        // What an API does with them (api/direct-lease-acks.ts): the ack by the lease, then the notice.
+        // What an API does with them (api/direct-acks.ts): the ack by the lease, then the notice.
         const acks = leasedAcksOf(queue, reply);
         expect(await ackLeasedSucceeded(pool, acks, Date.now())).toBe(2);
         await thrift.notifyPending(endpoint, { queue, partitions: [], settled: acks.map((a) => ({ partition: a.ref.partition, id: a.ref.id })) });
@@ -329,6 +334,128 @@ describe('lease ids and settled notices over Thrift (lease claims)', () => {
         expect(rows[0]).toMatchObject({ state: JobState.SUCCEEDED, settled_lease: String(ack.leaseId) });
       });
     } finally {
+      await admin.end();
+    }
+  });
+});
+
+/**
+ * A pool whose transactions' COMMIT, once armed, returns only when the test opens the gate: the
+ * transaction is committed in MySQL while its caller has not seen it yet.
+ */
+function gatedCommitPool(): { pool: ReturnType<typeof createMysqlPool>; arm: () => { committed: Promise<void>; open: () => void } } {
+  const pool = createMysqlPool({ ...fx.mysql, connectionLimit: 4, connectTimeoutMs: 5000 });
+  let gate: { committed: () => void; held: Promise<void> } | undefined;
+  const gated = new Proxy(pool, {
+    get(target, prop, receiver) {
+      if (prop !== 'getConnection') return Reflect.get(target, prop, receiver) as unknown;
+      return async () => {
+        const conn = await target.getConnection();
+        return new Proxy(conn, {
+          get(c, p2, r2) {
+            const value = Reflect.get(c, p2, r2) as unknown;
+            if (p2 !== 'query' || typeof value !== 'function') return typeof value === 'function' ? value.bind(c) : value;
+            return async (...args: unknown[]) => {
+              const out = await (value as (...a: unknown[]) => Promise<unknown>).apply(c, args);
+              const g = gate;
+              if (args[0] === 'COMMIT' && g !== undefined) {
+                gate = undefined;
+                g.committed();
+                await g.held;
+              }
+              return out;
+            };
+          },
+        });
+      };
+    },
+  });
+  return {
+    pool: gated,
+    arm: () => {
+      let open = (): void => undefined;
+      let committed = (): void => undefined;
+      const held = new Promise<void>((resolve) => { open = resolve; });
+      const done = new Promise<void>((resolve) => { committed = resolve; });
+      gate = { committed, held };
+      return { committed: done, open };
+    },
+  };
+}
+
+describe('a lease checkpoint racing a refill (lease claims)', () => {
+  it('keeps the renewed jobs out of the buffer until the new lease is in the map: no second serve', async () => {
+    const { pool, arm } = gatedCommitPool();
+    const g = createDequeueBroker({ brokerId: 'renew-race', mysql: { pool }, safetySweepMs: 0, monitor: { enabled: false }, claims: 'lease' });
+    const queue = 'renew_race';
+    try {
+      const reply = await servedByLease(g, queue, ['r0'], (args) => g.dequeue(args));
+      const [job] = reply.jobs as [DequeuedJob];
+      const ref = parsePacerDescriptor(job.descriptor) as PacerJobRef;
+      const gate = arm();
+      // Keeps the job in progress: its lease is settled and a new one names it, in one transaction.
+      const checkpoint = g.checkpoint(queue, 'renew_race:1', [{ ref, item: { descriptor: job.descriptor, moveToPending: false } }]);
+      await gate.committed;
+      // Committed in MySQL; the broker has not seen the new lease. A refill now reads the row.
+      await g.notifyPending(queue, [0]);
+      const during = await g.dequeue({ queue, partitions: [0], priorities: [1], limit: 10, claimDescriptor: 'other:1' });
+      gate.open();
+      expect(await checkpoint).toEqual({ notOwned: [], noops: 0 });
+      expect(during.jobs).toEqual([]);
+      const after = await g.dequeue({ queue, partitions: [0], priorities: [1], limit: 10, claimDescriptor: 'other:2' });
+      expect(after.jobs).toEqual([]);
+    } finally {
+      await g.close();
+      await pool.end();
+    }
+  });
+});
+
+describe('a dequeue of a gateway before acks by claim (issue 15, rollout)', () => {
+  it('is claimed per job by a lease broker (no acksByClaim on the wire), so that gateway\'s own per-job acks apply', async () => {
+    const g = broker('old-gateway', 'lease');
+    const queue = 'old_gateway';
+    await backend.createQueueWithOptions(queue, { numPartitions: 1 });
+    await g.assign(queue, 0);
+    await insertReadyJobs(queue, [[0, 'o0', Date.now() - 1000], [0, 'o1', Date.now() - 1000]]);
+    await g.notifyPending(queue, [0]);
+    const admin = await openMysql(fx.mysql.database);
+    const pool = createMysqlPool({ ...fx.mysql, connectionLimit: 1, connectTimeoutMs: 5000 });
+    const server = await BrokerServer.listen(g, '127.0.0.1', 0, silentLogger());
+    // That gateway's client: npm thrift's runtime and the request as its IDL had it (no field 7).
+    const connection = thriftRuntime.createConnection('127.0.0.1', server.port, { transport: thriftRuntime.TFramedTransport, protocol: thriftRuntime.TBinaryProtocol });
+    connection.on('error', () => undefined);
+    try {
+      const client = thriftRuntime.createClient(PacerBroker, connection);
+      const reply = await eventually(async () => {
+        const r = await client.dequeue(new ttypes.BrokerDequeueRequest({ queue, partitions: [0], priorities: [1], limit: 10, claimDescriptor: 'old:9090:1:w:1' }));
+        expect(r.jobs).toHaveLength(2);
+        return r;
+      });
+      expect(reply.leaseIds ?? undefined).toBeUndefined();
+      expect(await leaseIdsOf(admin, queue)).toEqual([]);
+      expect(await claimsOf(admin, queue)).toEqual(['old:9090:1:w:1', 'old:9090:1:w:1']);
+      // What that gateway did with its success acks: the per-job statement, itself.
+      const acks = reply.jobs.map((j) => ({ queue, ref: parsePacerDescriptor(j.descriptor) as PacerJobRef, info: { descriptor: j.descriptor, appendCustomStatus: 'old', retryDelayMs: 0 } }));
+      expect(await ackSucceeded(pool, acks, Date.now())).toBe(2);
+      // A gateway of this release (acksByClaim) is still served by lease.
+      await insertReadyJobs(queue, [[0, 'n0', Date.now() - 1000]]);
+      await g.notifyPending(queue, [0]);
+      const thrift = new ThriftBrokerClient(20_000);
+      try {
+        const current = await eventually(async () => {
+          const r = await thrift.dequeue({ host: '127.0.0.1', port: server.port }, { queue, partitions: [0], priorities: [1], limit: 10, claimDescriptor: 'new:1' });
+          expect(r.jobs).toHaveLength(1);
+          return r;
+        });
+        expect(current.leaseIds).toEqual([BigInt((await leaseIdsOf(admin, queue))[0] as string)]);
+      } finally {
+        await thrift.close();
+      }
+    } finally {
+      connection.end();
+      await server.close();
+      await pool.end();
       await admin.end();
     }
   });

@@ -29,8 +29,8 @@ import { freePort } from '../support/free-port';
 import { assertNoLeaks } from '../support/leak-check';
 import { MemoryStats } from '../../core/src/interfaces/stats';
 import { ackItems } from '../../pacer/src/datastore/job-acks';
-import { DirectLeaseAcks } from '../../pacer/src/api/direct-lease-acks';
-import { ServedLeases } from '../../pacer/src/api/served-leases';
+import { DirectAcks } from '../../pacer/src/api/direct-acks';
+import { ServedClaims } from '../../pacer/src/api/served-claims';
 import { SettledNotices } from '../../pacer/src/api/settled-notices';
 import { pacerStatNames } from '../../pacer/src/api/pacer-stat-names';
 import { dequeueReq, freshPacerDb, job, type PacerDb } from './pacer-fixtures';
@@ -191,11 +191,11 @@ describe('Pacer lease mode: success acks of jobs the API served, written by the 
       return ls[1] as RowDataPacket;
     });
     // An API that served both under the first lease still remembers it for both.
-    const served = new ServedLeases();
+    const served = new ServedClaims();
     served.remember([{ descriptor: kept }, { descriptor: moved }], [BigInt(String(first?.lease_id)), BigInt(String(first?.lease_id))]);
     const noticed: unknown[] = [];
     const notices = new SettledNotices(async (_q, refs) => { noticed.push(...refs); });
-    const direct = new DirectLeaseAcks(pool(), systemClock, served, notices, stats);
+    const direct = new DirectAcks(pool(), systemClock, served, notices, stats);
     const settings = await backend.queueSettings('ld2');
     const acks = ackItems(settings!, [kept, moved].map((d) => ({ descriptor: d, appendCustomStatus: 'late', retryDelayMs: 0 })));
     const left = await direct.ackSucceeded(acks);

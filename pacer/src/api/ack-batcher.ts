@@ -1,12 +1,7 @@
-import type { Pool } from 'mysql2/promise';
-import type { Clock } from '../../../core/src/util/clock';
-import { ackFailed, ackSucceeded, type AckItem, type QueueHints } from '../datastore/job-acks';
+import type { AckItem } from '../datastore/job-acks';
 import { GroupCommit } from '../util/group-commit';
 import type { BrokerWriteRouter } from './broker-write-router';
-import type { DirectLeaseAcks } from './direct-lease-acks';
-
-/** Jobs became pending again (failure acks with attempts left): tell the owning brokers. */
-export type PendingListener = (hints: QueueHints[]) => Promise<void>;
+import type { DirectAcks } from './direct-acks';
 
 /** Ack batches of one gateway in flight at once (the next batch forms while they run). */
 export const ACKS_IN_FLIGHT = 2;
@@ -18,23 +13,18 @@ interface AckCall {
 
 /**
  * Group commit for acks: an ack call goes out at once while fewer than ACKS_IN_FLIGHT ack batches
- * run; beyond that the acks of concurrent calls accumulate and go out together next (one UPDATE
- * per status for successes, one done/retry pair per (status, delay) for failures, all queues at
- * once). Successes of a batch are applied before its failures, as within one call. Every caller
- * resolves only after its acks committed and the brokers were told about retries; a failed
- * statement fails every caller of the batch.
+ * run; beyond that the acks of concurrent calls accumulate and go out together next. A batch's
+ * success acks of jobs this API served are written here (direct-acks.ts: one statement per status
+ * and claim kind); the rest, and every failure ack, go to the brokers owning their partitions
+ * (broker-write-router.ts), successes before failures, as within one call. Every caller resolves
+ * only after its acks committed; a failed write fails every caller of the batch.
  */
 export class AckBatcher {
   private readonly group: GroupCommit<AckCall, void>;
 
   constructor(
-    private readonly pool: Pool,
-    private readonly clock: Clock,
-    private readonly onPending: PendingListener,
-    /** Lease mode: each batch goes to the owning brokers (they settle leases and re-buffer retries) instead of MySQL. */
-    private readonly router?: BrokerWriteRouter,
-    /** Lease mode: success acks of jobs this API served, written by their lease first (direct-lease-acks.ts). */
-    private readonly direct?: DirectLeaseAcks,
+    private readonly router: BrokerWriteRouter,
+    private readonly direct: DirectAcks,
   ) {
     this.group = new GroupCommit((calls) => this.apply(calls), ACKS_IN_FLIGHT);
   }
@@ -50,17 +40,10 @@ export class AckBatcher {
   }
 
   private async apply(calls: AckCall[]): Promise<void> {
-    if (this.router !== undefined) {
-      const succeeded = calls.flatMap((c) => c.succeeded);
-      const rest = this.direct === undefined || succeeded.length === 0 ? succeeded : await this.direct.ackSucceeded(succeeded);
-      const failed = calls.flatMap((c) => c.failed);
-      this.direct?.forget(failed);
-      if (rest.length > 0 || failed.length > 0) await this.router.ack(rest, failed);
-      return;
-    }
-    const now = this.clock.nowMs();
-    await ackSucceeded(this.pool, calls.flatMap((c) => c.succeeded), now);
+    const succeeded = calls.flatMap((c) => c.succeeded);
+    const rest = succeeded.length === 0 ? succeeded : await this.direct.ackSucceeded(succeeded);
     const failed = calls.flatMap((c) => c.failed);
-    if (failed.length > 0) await this.onPending(await ackFailed(this.pool, failed, now));
+    this.direct.forget(failed);
+    if (rest.length > 0 || failed.length > 0) await this.router.ack(rest, failed);
   }
 }

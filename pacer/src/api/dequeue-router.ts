@@ -56,7 +56,7 @@ export interface DequeueRouterOptions {
   readonly health?: DequeueRoutingHealth;
   /** Longest a dequeue waits for a fresh routing view. Default 500 ms. */
   readonly refreshTimeoutMs?: number;
-  /** Lease mode: each broker reply's jobs and the leases claiming them (served-leases.ts). */
+  /** Each broker reply's jobs and the leases claiming them, undefined from a per-job broker (served-claims.ts). */
   readonly onServed?: (jobs: readonly DequeuedJob[], leaseIds: readonly bigint[] | undefined) => void;
 }
 

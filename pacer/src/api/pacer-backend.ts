@@ -20,7 +20,7 @@ import { formatPacerDescriptor, isPacerDescriptor } from '../descriptors/pacer-d
 import type { QueueRegistry} from '../datastore/queue-registry';
 import type { CreateQueueOptions, QueueSettings } from '../datastore/queue-registry';
 import { JobWriter, type JobRow } from '../datastore/job-writer';
-import { ackItems, checkpoint, checkpointRefsOf, type AckItem } from '../datastore/job-acks';
+import { ackItems, checkpointRefsOf, type AckItem } from '../datastore/job-acks';
 import { ackInStore } from '../datastore/store-acks';
 import { countJobs, exportJobs, lookupJobs, partitionsOf, scanJobs } from '../datastore/job-queries';
 import { deleteJobs, retryFailed } from '../datastore/job-admin';
@@ -32,8 +32,8 @@ import type { PendingHint } from '../datastore/job-refs';
 import type { PartitionDirectory } from '../interfaces/partition-directory';
 import type { BrokerClient } from '../interfaces/broker-client';
 import { AckBatcher } from './ack-batcher';
-import { DirectLeaseAcks } from './direct-lease-acks';
-import { ServedLeases } from './served-leases';
+import { DirectAcks } from './direct-acks';
+import { ServedClaims } from './served-claims';
 import { SettledNotices } from './settled-notices';
 import { BrokerWriteRouter } from './broker-write-router';
 import { BrokerNotifier } from './broker-notifier';
@@ -62,8 +62,6 @@ export interface PacerBackendDeps {
   random?: () => number;
   /** Cluster mode: where refused dequeues are recorded for `/health`. */
   routingHealth?: DequeueRoutingHealth;
-  /** Lease mode (the brokers claim with leases): acks go to the owning brokers (broker-ack-router.ts). */
-  acksThroughBrokers?: boolean;
 }
 
 /**
@@ -77,10 +75,10 @@ export class PacerBackend implements PinLaterBackend {
   private readonly router: DequeueRouter;
   private readonly notifier: BrokerNotifier;
   private readonly acks: AckBatcher;
-  /** Lease mode: acks and checkpoints go to the owning brokers. */
-  private readonly writes: BrokerWriteRouter | undefined;
-  /** Lease mode: success acks of jobs this API served, written here by their lease (no broker hop). */
-  private readonly direct: DirectLeaseAcks | undefined;
+  /** Acks no direct write applied, failure acks and checkpoints: to the brokers owning their partitions. */
+  private readonly writes: BrokerWriteRouter;
+  /** Success acks of jobs this API served, written here as their broker claimed them (no broker hop). */
+  private readonly direct: DirectAcks;
   private readonly random: () => number;
   private readonly regexLimit: BodyRegexLimit;
   private closing: Promise<void> | undefined;
@@ -89,23 +87,18 @@ export class PacerBackend implements PinLaterBackend {
     this.numPriorityLevels = deps.numPriorityLevels;
     this.writer = new JobWriter(deps.pool);
     this.notifier = new BrokerNotifier(deps.directory, deps.brokers, deps.logger, deps.stats);
-    const leases = deps.acksThroughBrokers === true;
-    const served = leases ? new ServedLeases() : undefined;
-    this.direct = served === undefined ? undefined : new DirectLeaseAcks(deps.pool, deps.clock, served, new SettledNotices(
+    const served = new ServedClaims();
+    this.direct = new DirectAcks(deps.pool, deps.clock, served, new SettledNotices(
       (queue, refs) => this.notifier.notifySettled(queue, refs), (jobs) => deps.stats.incr(pacerStatNames.settledNoticeDropped, jobs),
     ), deps.stats);
     this.router = new DequeueRouter(deps.directory, deps.brokers, deps.logger, deps.stats, {
       clock: deps.clock,
-      ...(served === undefined ? {} : { onServed: (jobs, leaseIds) => served.remember(jobs, leaseIds) }),
+      onServed: (jobs, leaseIds) => served.remember(jobs, leaseIds),
       readyProbe: (queue, partitions, priorities) => anyReadyJob(deps.pool, queue, partitions, priorities, deps.clock.nowMs()),
       ...(deps.routingHealth === undefined ? {} : { health: deps.routingHealth }),
     });
-    this.writes = leases
-      ? new BrokerWriteRouter(deps.directory, deps.brokers, deps.clock, (succeeded, failed) => this.ackInStore(succeeded, failed))
-      : undefined;
-    this.acks = new AckBatcher(deps.pool, deps.clock, async (byQueue) => {
-      await Promise.all(byQueue.map((q) => this.notifier.notify(q.queue, q.hints)));
-    }, this.writes, this.direct);
+    this.writes = new BrokerWriteRouter(deps.directory, deps.brokers, deps.clock, (succeeded, failed) => this.ackInStore(succeeded, failed));
+    this.acks = new AckBatcher(this.writes, this.direct);
     this.random = deps.random ?? Math.random;
     this.regexLimit = {
       limitMs: deps.bodyRegexTimeoutMs ?? DEFAULT_BODY_REGEX_TIMEOUT_MS,
@@ -168,17 +161,11 @@ export class PacerBackend implements PinLaterBackend {
   async checkpointJobs(req: CheckpointRequest): Promise<void> {
     if (req.items.length === 0) return;
     const queue = await this.deps.registry.require(req.queue);
-    if (this.writes !== undefined) {
-      // Resolved before anything is written: a malformed descriptor fails the call, nothing applied.
-      const refs = checkpointRefsOf(queue, req.items);
-      this.direct?.forget(refs); // the broker settles the lease (and claims the job again by a new one)
-      const noops = await this.writes.checkpoint(queue.name, req.source, refs);
-      this.countCheckpointNoops(queue.name, noops);
-      return;
-    }
-    const { hints, noops } = await checkpoint(this.deps.pool, queue, req.source, req.items, this.deps.clock.nowMs());
+    // Resolved before anything is written: a malformed descriptor fails the call, nothing applied.
+    const refs = checkpointRefsOf(queue, req.items);
+    this.direct.forget(refs); // the owning broker applies it (by lease: settled, and claimed again by a new one)
+    const noops = await this.writes.checkpoint(queue.name, req.source, refs);
     this.countCheckpointNoops(queue.name, noops);
-    await this.notifier.notify(queue.name, hints);
   }
 
   lookupJobs(req: LookupRequest): Promise<Map<string, JobInfo>> {
@@ -285,7 +272,7 @@ export class PacerBackend implements PinLaterBackend {
   }
 
   close(): Promise<void> {
-    this.closing ??= this.acks.flushed().then(() => this.direct?.close()).then(() => this.deps.onClose());
+    this.closing ??= this.acks.flushed().then(() => this.direct.close()).then(() => this.deps.onClose());
     return this.closing;
   }
 

@@ -18,11 +18,11 @@ export const pacerStatNames = {
   noHealthyShards: 'pacer-dequeue-no-healthy-shards',
   /** "Jobs are pending" notifications a broker did not take; its safety sweep finds the jobs later. */
   notifyFailed: 'pacer-notify-failed',
-  /** Lease mode: acks no broker could take (no owner known, unreachable), written by the API itself. */
+  /** Acks no broker could take (no owner known, unreachable), written by the API itself (store-acks.ts). */
   acksWithoutBroker: 'pacer-acks-without-broker',
-  /** Lease mode: success acks this API wrote itself by the lease its broker named (direct-lease-acks.ts). */
+  /** Success acks of jobs this API served, written by it as their broker claimed them (by lease or per job; direct-acks.ts). */
   directAcks: 'pacer-acks-direct',
-  /** Lease mode: success acks whose direct write found a job no longer open under that lease, sent to the broker instead. */
+  /** Success acks whose direct write found the job no longer open under the claim served, sent to the broker instead. */
   directAcksRouted: 'pacer-acks-direct-routed',
   /** Lease mode: acked jobs the API did not tell their broker about (no owner known, notices at their bound, a notice failed); the broker's held-lease sweep finds them. */
   settledNoticeDropped: 'pacer-settled-notice-dropped',

@@ -1,12 +1,12 @@
 import { formatPacerDescriptor } from '../descriptors/pacer-descriptor';
-import { ServedLeases } from './served-leases';
+import { PER_JOB_CLAIM, ServedClaims } from './served-claims';
 
 const ref = (id: number, priority = 1) => ({ queue: 'q', partition: 2, priority, id });
 const served = (id: number, priority = 1) => ({ descriptor: formatPacerDescriptor(ref(id, priority)) });
 
-describe('ServedLeases', () => {
+describe('ServedClaims', () => {
   it('gives each served job its lease once, by the whole descriptor', () => {
-    const s = new ServedLeases();
+    const s = new ServedClaims();
     s.remember([served(1), served(2)], [10n, 11n]);
     expect(s.take(ref(2, 2))).toBeUndefined(); // another priority names another job
     expect(s.take(ref(2))).toBe(11n);
@@ -15,23 +15,32 @@ describe('ServedLeases', () => {
     expect(s.take(ref(1))).toBe(10n);
   });
 
-  it('ignores replies without leases, with a length mismatch, or with lease id 0', () => {
-    const s = new ServedLeases();
-    s.remember([served(1)], undefined);
-    s.remember([served(1), served(2)], [5n]);
+  it('remembers the jobs of a reply without lease ids as claimed per job (lease id 0 too)', () => {
+    const s = new ServedClaims();
+    s.remember([served(1), served(2)], undefined);
     s.remember([served(3)], [0n]);
+    expect(s.take(ref(1))).toBe(PER_JOB_CLAIM);
+    expect(s.take(ref(2))).toBe(PER_JOB_CLAIM);
+    expect(s.take(ref(3))).toBe(PER_JOB_CLAIM);
+    expect(s.take(ref(1))).toBeUndefined();
+  });
+
+  it('ignores a reply whose lease ids do not match its jobs, and negative lease ids', () => {
+    const s = new ServedClaims();
+    s.remember([served(1), served(2)], [5n]);
+    s.remember([served(3)], [-1n]);
     expect(s.size).toBe(0);
   });
 
   it('keeps lease ids past 2^53 exact', () => {
-    const s = new ServedLeases();
+    const s = new ServedClaims();
     const big = (1n << 60n) + 7n;
     s.remember([served(1)], [big]);
     expect(s.take(ref(1))).toBe(big);
   });
 
   it('is bounded: the oldest entries go first, and a job served again is the newest', () => {
-    const s = new ServedLeases(3);
+    const s = new ServedClaims(3);
     s.remember([served(1), served(2), served(3)], [1n, 2n, 3n]);
     s.remember([served(1)], [4n]); // served again: newest
     s.remember([served(5)], [5n]);
@@ -43,7 +52,7 @@ describe('ServedLeases', () => {
   });
 
   it('stays at its bound under a flood of served jobs', () => {
-    const s = new ServedLeases(100);
+    const s = new ServedClaims(100);
     for (let i = 1; i <= 10_000; i += 1) s.remember([served(i)], [BigInt(i)]);
     expect(s.size).toBe(100);
     expect(s.take(ref(10_000))).toBe(10_000n);

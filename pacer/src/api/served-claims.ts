@@ -1,33 +1,40 @@
 import { formatPacerDescriptor, type PacerJobRef } from '../descriptors/pacer-descriptor';
 
 /** Most jobs remembered; the oldest go first (their acks then take the broker's path). */
-export const MAX_SERVED_LEASES = 65_536;
+export const MAX_SERVED_CLAIMS = 65_536;
+
+/** The claim of a job its broker claimed per job (a reply without lease ids): no lease. */
+export const PER_JOB_CLAIM = 0n;
 
 /**
- * Lease mode (issue 15): the lease claiming each job this API served, as its broker's dequeue
- * reply named it, so a success ack arriving here is written by that lease without a broker hop
- * (direct-lease-acks.ts). Keyed by the job's whole descriptor (queue, partition, priority, id), as
- * the broker formatted it: an ack whose descriptor names the job differently is not found, and
- * takes the broker's path. Bounded (MAX_SERVED_LEASES, oldest out first); an entry is used once.
- * An entry may be stale (the job checkpointed through another gateway, its claim timed out): the
- * direct ack then changes fewer rows than it named and the acks go to the broker, whose lease map
- * is the truth.
+ * How each job this API served was claimed, as its broker's dequeue reply said: by the lease it
+ * named (claim leases, issue 15), or per job (PER_JOB_CLAIM: the reply named no leases), so a
+ * success ack arriving here is written by this API without a broker hop (direct-acks.ts). Keyed by
+ * the job's whole descriptor (queue, partition, priority, id), as the broker formatted it: an ack
+ * whose descriptor names the job differently is not found, and takes the broker's path. Bounded
+ * (MAX_SERVED_CLAIMS, oldest out first); an entry is used once. An entry may be stale (the job
+ * checkpointed through another gateway, its claim timed out) or wrong (a lease broker of a release
+ * before lease ids in replies): the direct ack then changes fewer rows than it named, and the acks
+ * it did not apply go to the broker, whose lease map is the truth.
  */
-export class ServedLeases {
+export class ServedClaims {
   private readonly byDescriptor = new Map<string, bigint>();
 
-  constructor(private readonly capacity = MAX_SERVED_LEASES) {}
+  constructor(private readonly capacity = MAX_SERVED_CLAIMS) {}
 
   get size(): number {
     return this.byDescriptor.size;
   }
 
-  /** A broker's dequeue reply: `leaseIds` parallel to its jobs (a length mismatch is ignored whole). */
+  /**
+   * A broker's dequeue reply: `leaseIds` parallel to its jobs, or undefined from a per-job broker
+   * (a length mismatch is ignored whole; a lease id 0, the broker knowing none, reads as per job).
+   */
   remember(jobs: ReadonlyArray<{ descriptor: string }>, leaseIds: readonly bigint[] | undefined): void {
-    if (leaseIds === undefined || leaseIds.length !== jobs.length) return;
+    if (leaseIds !== undefined && leaseIds.length !== jobs.length) return;
     jobs.forEach(({ descriptor: d }, i) => {
-      const leaseId = leaseIds[i] as bigint;
-      if (leaseId <= 0n) return;
+      const leaseId = leaseIds === undefined ? PER_JOB_CLAIM : (leaseIds[i] as bigint);
+      if (leaseId < 0n) return;
       this.byDescriptor.delete(d); // re-inserted last: a job served again is the newest entry
       this.byDescriptor.set(d, leaseId);
     });
@@ -37,7 +44,7 @@ export class ServedLeases {
     }
   }
 
-  /** The lease of a served job, removed (an ack or checkpoint uses it once); undefined when not served here. */
+  /** The claim of a served job (a lease id, or PER_JOB_CLAIM), removed (used once); undefined when not served here. */
   take(ref: PacerJobRef): bigint | undefined {
     const key = formatPacerDescriptor(ref);
     const leaseId = this.byDescriptor.get(key);

@@ -21,7 +21,7 @@ export type SettledSender = (queue: string, refs: SettledRef[]) => Promise<void>
 export type DroppedListener = (jobs: number) => void;
 
 /**
- * Lease mode: jobs this API acked itself by their lease (direct-lease-acks.ts), gathered for
+ * Lease mode: jobs this API acked itself by their lease (direct-acks.ts), gathered for
  * SETTLED_NOTICE_DELAY_MS and sent to their owning brokers in one notice per queue, so a broker
  * drops them from its lease map and deletes the emptied leases without a notice per ack. Best
  * effort, like every notice: the acks are committed; a broker that misses one finds the jobs

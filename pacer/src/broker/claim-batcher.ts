@@ -15,8 +15,11 @@ export type ClaimMode = 'per-job' | 'lease';
 /** Every claim mode, for configuration schemas. */
 export const CLAIM_MODES = ['per-job', 'lease'] as const;
 
-/** The claim mode of brokers and APIs that do not name one (PACER_CLAIMS, the backend JSON's "claims"). */
-export const DEFAULT_CLAIM_MODE: ClaimMode = 'per-job';
+/**
+ * The claim mode of brokers that do not name one (PACER_CLAIMS; an embedded broker: the backend
+ * JSON's "claims"). APIs need none: they ack as each dequeue reply says its jobs were claimed.
+ */
+export const DEFAULT_CLAIM_MODE: ClaimMode = 'lease';
 
 /** Claim statements of one broker in flight at once (the next batch forms while they run). */
 export const CLAIMS_IN_FLIGHT = 2;

@@ -81,7 +81,8 @@ export class DequeueBroker implements PartitionOwnership {
   private readonly assigning = new Map<string, Promise<number>>();
   private readonly store: BrokerStore;
   private readonly registry: QueueRegistry;
-  private readonly batcher: ClaimBatcher;
+  /** Claims in this broker's mode; and per job, for dequeues of gateways that need per-job claims (`perJobOnly`). */
+  private readonly batchers: Record<ClaimMode, ClaimBatcher>;
   /** Claim leases: acks, takeover loads and lease deletion (lease-keeper.ts). */
   private readonly keeper: LeaseKeeper;
   private readonly active = new Set<Promise<unknown>>();
@@ -98,7 +99,9 @@ export class DequeueBroker implements PartitionOwnership {
   constructor(private readonly options: DequeueBrokerOptions) {
     this.store = new BrokerStore(options.pool);
     this.registry = new QueueRegistry(options.pool, options.clock, { numPartitions: 1, numPriorities: 1, cacheMs: 60_000 });
-    this.batcher = new ClaimBatcher(options.claims, this.store, options.clock, this.counters, options.instruments);
+    const batcher = (mode: ClaimMode): ClaimBatcher => new ClaimBatcher(mode, this.store, options.clock, this.counters, options.instruments);
+    const perJob = batcher('per-job');
+    this.batchers = { 'per-job': perJob, lease: options.claims === 'lease' ? batcher('lease') : perJob };
     this.keeper = new LeaseKeeper(options.pool, options.clock, options.logger);
     this.every(LEASE_DELETE_EVERY_MS, () => this.keeper.deleteEmptied());
     this.every(options.heldLeaseSweepMs, () => this.sweepHeldLeasesOnce());
@@ -124,7 +127,7 @@ export class DequeueBroker implements PartitionOwnership {
   async release(queue: string, partition: number): Promise<void> {
     const part = this.drop(queue, partition);
     if (part === undefined) return;
-    await this.batcher.flushed(); // claims that may still name this partition
+    await this.claimsFlushed(); // claims that may still name this partition
     await part.quiesce();
     await releaseOwner(this.options.pool, this.options.clock, part.owner);
     this.options.logger.info({ queue, partition, epoch: part.owner.epoch }, 'released partition');
@@ -180,7 +183,7 @@ export class DequeueBroker implements PartitionOwnership {
 
   /**
    * Jobs of `queue` acked by their lease outside this broker (lease mode: the API acks jobs it
-   * served itself, api/direct-lease-acks.ts). Their rows are read, and those settled leave the
+   * served itself, api/direct-acks.ts). Their rows are read, and those settled leave the
    * lease map (leases left empty are deleted); nothing is taken on the caller's word. Jobs of
    * partitions not owned here, or not in the map, are ignored.
    */
@@ -335,7 +338,7 @@ export class DequeueBroker implements PartitionOwnership {
       if (waited.added === 0) this.counters.emptyDequeueReads += 1;
     }
     const readyLeft = args.priorities.map((p) => parts.reduce((n, part) => n + part.readyCount(p), 0));
-    return this.options.claims === 'lease' ? { jobs, notOwned, readyLeft, leaseIds } : { jobs, notOwned, readyLeft };
+    return this.claimMode(args) === 'lease' ? { jobs, notOwned, readyLeft, leaseIds } : { jobs, notOwned, readyLeft };
   }
 
   /**
@@ -367,14 +370,25 @@ export class DequeueBroker implements PartitionOwnership {
     }
   }
 
+  /** How this dequeue's jobs are claimed: the broker's mode, or per job for a caller that needs it. */
+  private claimMode(args: BrokerDequeueArgs): ClaimMode {
+    return args.perJobOnly === true ? 'per-job' : this.options.claims;
+  }
+
+  /** Resolves when every claim submitted before this call has finished, in either mode. */
+  private async claimsFlushed(): Promise<void> {
+    await Promise.all([this.batchers.lease.flushed(), this.batchers['per-job'].flushed()]);
+  }
+
   /** Claims the picks (one claim batch); returns the jobs claimed, with their leases in lease mode. */
   private async claimPicks(picks: Pick[], args: BrokerDequeueArgs, notOwned: number[]): Promise<Claimed> {
+    const mode = this.claimMode(args);
     const groups: LeaseClaimGroup[] = picks.map((p) => ({
-      owner: p.part.owner, claimDescriptor: args.claimDescriptor, ids: p.jobs.map((j) => j.id), leaseId: this.options.claims === 'lease' ? p.part.leases.nextLeaseId() : 0n,
+      owner: p.part.owner, claimDescriptor: args.claimDescriptor, ids: p.jobs.map((j) => j.id), leaseId: mode === 'lease' ? p.part.leases.nextLeaseId() : 0n,
     }));
     let outcome: LeaseClaimOutcome;
     try {
-      outcome = await this.batcher.submit(groups);
+      outcome = await this.batchers[mode].submit(groups);
     } catch (e) {
       // Not durable → not handed out. The jobs stay pending in MySQL; re-read them later.
       giveBack(picks);

@@ -57,7 +57,7 @@ function parseArgs(argv: string[]): BrokerConfig {
     .option('--monitor-period-ms <ms>', 'monitor period (PACER_MONITOR_PERIOD_MS)')
     .option('--safety-sweep-ms <ms>', 'probe owned partitions for jobs whose notification was lost this often, 0 = never (PACER_SAFETY_SWEEP_MS, default 5000)')
     .option('--full-sweep-every <n>', 'every Nth safety sweep re-reads every owned partition (PACER_FULL_SWEEP_EVERY, default 12)')
-    .option('--claims <mode>', "how claims are recorded: 'lease' (one lease row per claim batch; acks come through the broker) or 'per-job' (every job row written at claim and ack) (PACER_CLAIMS, default per-job)")
+    .option('--claims <mode>', "how claims are recorded: 'lease' (one lease row per claim batch; the job row is written once, at the ack) or 'per-job' (every job row written at claim and ack) (PACER_CLAIMS, default lease)")
     .option('--log-level <level>', 'pino level (PACER_LOG_LEVEL)')
     .option('--zk <connect>', 'cluster mode: ZooKeeper host:port[/chroot] (PACER_ZK_CONNECT)')
     .option('--cluster <name>', 'cluster name (PACER_CLUSTER, default pacer)')

@@ -28,13 +28,19 @@ export function ackItems(queue: QueueSettings, acks: AckInfo[]): AckItem[] {
   return acks.map((info) => ({ queue: queue.name, ref: resolveRef(info.descriptor, queue), info }));
 }
 
-/** Success acks: one UPDATE (one commit) per appendCustomStatus, over every queue and partition. */
-export async function ackSucceeded(pool: Pool, acks: AckItem[], nowMs: number): Promise<void> {
+/**
+ * Success acks: one UPDATE (one commit) per appendCustomStatus, over every queue and partition.
+ * Returns the rows changed (fewer than the acks when some named no claimed job, or one job twice).
+ */
+export async function ackSucceeded(pool: Pool, acks: AckItem[], nowMs: number): Promise<number> {
+  let changed = 0;
   for (const group of groupBy(acks, (a) => a.info.appendCustomStatus).values()) {
     for (const chunk of chunks(group)) {
-      await executeRetried(pool, sql('ack-succeeded'), [(chunk[0] as AckItem).info.appendCustomStatus, nowMs, ids(chunk), tuples(chunk)]);
+      const header = await executeRetried(pool, sql('ack-succeeded'), [(chunk[0] as AckItem).info.appendCustomStatus, nowMs, ids(chunk), tuples(chunk)]);
+      changed += header.affectedRows;
     }
   }
+  return changed;
 }
 
 /**

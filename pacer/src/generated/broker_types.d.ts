@@ -31,8 +31,9 @@ declare class BrokerDequeueRequest {
     public limit: number;
     public claimDescriptor: string;
     public traceparent?: string;
+    public acksByClaim?: boolean;
 
-      constructor(args?: { queue: string; partitions: number[]; priorities: number[]; limit: number; claimDescriptor: string; traceparent?: string; });
+      constructor(args?: { queue: string; partitions: number[]; priorities: number[]; limit: number; claimDescriptor: string; traceparent?: string; acksByClaim?: boolean; });
   }
 
 declare class BrokerDequeueResponse {

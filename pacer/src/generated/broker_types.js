@@ -161,6 +161,7 @@ const BrokerDequeueRequest = module.exports.BrokerDequeueRequest = class {
     this.limit = null;
     this.claimDescriptor = null;
     this.traceparent = null;
+    this.acksByClaim = null;
     if (args) {
       if (args.queue !== undefined && args.queue !== null) {
         this.queue = args.queue;
@@ -189,6 +190,9 @@ const BrokerDequeueRequest = module.exports.BrokerDequeueRequest = class {
       }
       if (args.traceparent !== undefined && args.traceparent !== null) {
         this.traceparent = args.traceparent;
+      }
+      if (args.acksByClaim !== undefined && args.acksByClaim !== null) {
+        this.acksByClaim = args.acksByClaim;
       }
     }
   }
@@ -261,6 +265,13 @@ const BrokerDequeueRequest = module.exports.BrokerDequeueRequest = class {
           input.skip(ftype);
         }
         break;
+        case 7:
+        if (ftype == Thrift.Type.BOOL) {
+          this.acksByClaim = input.readBool();
+        } else {
+          input.skip(ftype);
+        }
+        break;
         default:
           input.skip(ftype);
       }
@@ -314,6 +325,11 @@ const BrokerDequeueRequest = module.exports.BrokerDequeueRequest = class {
     if (this.traceparent !== null && this.traceparent !== undefined) {
       output.writeFieldBegin('traceparent', Thrift.Type.STRING, 6);
       output.writeString(this.traceparent);
+      output.writeFieldEnd();
+    }
+    if (this.acksByClaim !== null && this.acksByClaim !== undefined) {
+      output.writeFieldBegin('acksByClaim', Thrift.Type.BOOL, 7);
+      output.writeBool(this.acksByClaim);
       output.writeFieldEnd();
     }
     output.writeFieldStop();

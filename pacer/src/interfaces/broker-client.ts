@@ -13,6 +13,11 @@ export interface BrokerDequeueArgs {
   claimDescriptor: string;
   /** The caller's trace (the gateway's backend span): the client's span joins it, the broker's follows. */
   trace?: TraceContext;
+  /**
+   * Claim per job even in lease mode: the caller may write per-job acks itself (a gateway of a
+   * release before 2026-12-05, known by a Thrift request without `acksByClaim`; issue 15, rollout).
+   */
+  perJobOnly?: boolean;
 }
 
 export interface BrokerDequeueReply {
@@ -34,7 +39,7 @@ export interface BrokerNotice {
   /** Their priorities; absent = all. */
   priorities?: number[];
   /**
-   * Lease mode: jobs the API acked itself by their lease (api/direct-lease-acks.ts). The broker
+   * Lease mode: jobs the API acked itself by their lease (api/direct-acks.ts). The broker
    * reads their rows and drops those found settled from its lease map.
    */
   settled?: Array<{ partition: number; id: number }>;

@@ -9,6 +9,7 @@ import { coerceError } from '../../../core/src/errors/coerce-error';
 import PacerBroker from '../generated/PacerBroker';
 import ttypes from '../generated/broker_types';
 import type { DequeueBroker } from '../broker/dequeue-broker';
+import type { BrokerDequeueArgs } from '../interfaces/broker-client';
 import { settleWithin } from '../../../core/src/util/settle-within';
 import { bigToI64, fromI64, toI64 } from './int64';
 import { LeanBinaryProtocol, LeanFramedTransport } from '../../../core/src/thrift/lean-framed-transport';
@@ -94,7 +95,7 @@ export class BrokerServer {
     return {
       dequeue: async (req: ttypes.BrokerDequeueRequest) => {
         try {
-          const r = await this.track(inSpan(SPANS.brokerServer, serverSpan('dequeue', req), () => broker.dequeue(req)));
+          const r = await this.track(inSpan(SPANS.brokerServer, serverSpan('dequeue', req), () => broker.dequeue(dequeueArgsOf(req))));
           const jobs = r.jobs.map((j) => new ttypes.BrokerJob({ ...j, createdAtMs: toI64(j.createdAtMs), updatedAtMs: toI64(j.updatedAtMs) }));
           return new ttypes.BrokerDequeueResponse({
             jobs, notOwned: r.notOwned, readyLeft: r.readyLeft, ...(r.leaseIds === undefined ? {} : { leaseIds: r.leaseIds.map(bigToI64) }),
@@ -145,6 +146,17 @@ export class BrokerServer {
       },
     };
   }
+}
+
+/**
+ * A dequeue request as the broker takes it. A request without `acksByClaim` comes from a gateway of
+ * a release before 2026-12-05, which may write per-job acks itself: its jobs are claimed per job.
+ */
+function dequeueArgsOf(req: ttypes.BrokerDequeueRequest): BrokerDequeueArgs {
+  return {
+    queue: req.queue, partitions: req.partitions, priorities: req.priorities, limit: req.limit, claimDescriptor: req.claimDescriptor,
+    perJobOnly: req.acksByClaim !== true,
+  };
 }
 
 /** The broker's span of an RPC: a child of the gateway's client span named by the request's `traceparent`. */

@@ -49,8 +49,10 @@ export class ThriftBrokerClient implements BrokerClient {
   constructor(private readonly callTimeoutMs: number) {}
 
   async dequeue(endpoint: BrokerEndpoint, args: BrokerDequeueArgs): Promise<BrokerDequeueReply> {
-    const { trace, ...request } = args;
-    const res = await this.traced('dequeue', endpoint, args.queue, trace, (traceparent) => this.call(endpoint, (c) => c.dequeue(new ttypes.BrokerDequeueRequest({ ...request, ...traceparent }))));
+    const { trace, perJobOnly, ...request } = args;
+    // acksByClaim: this API acks as the reply says each job was claimed (api/direct-acks.ts).
+    const claims = { acksByClaim: perJobOnly !== true };
+    const res = await this.traced('dequeue', endpoint, args.queue, trace, (traceparent) => this.call(endpoint, (c) => c.dequeue(new ttypes.BrokerDequeueRequest({ ...request, ...claims, ...traceparent }))));
     return {
       jobs: res.jobs.map((j) => ({
         descriptor: j.descriptor, body: j.body, attemptsAllowed: j.attemptsAllowed, attemptsRemaining: j.attemptsRemaining,

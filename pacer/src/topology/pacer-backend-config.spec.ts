@@ -25,7 +25,7 @@ describe('parsePacerBackendConfig', () => {
       countLimit: 100_000,
       brokerCallTimeoutMs: 2000,
       bodyRegexTimeoutMs: 5000,
-      claims: 'per-job',
+      claims: 'lease',
       zookeeper: { connect: '127.0.0.1:2181', cluster: 'pacer' },
     });
   });

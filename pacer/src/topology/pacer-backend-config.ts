@@ -22,7 +22,8 @@ import { CLAIM_MODES, DEFAULT_CLAIM_MODE } from '../broker/claim-batcher';
  *     "countLimit": 100000,                // cap of a getJobCount answer per partition per priority
  *     "brokerCallTimeoutMs": 2000,
  *     "bodyRegexTimeoutMs": 5000,          // server-side time limit of a body-regex count/scan/delete
- *     "claims": "per-job",                 // or "lease": acks go through the brokers (issue 15)
+ *     "claims": "lease",                   // mode "embedded" only: its broker's claim mode (or "per-job");
+ *                                          // other modes accept and ignore it (their brokers take PACER_CLAIMS)
  *     "zookeeper": { "connect": "127.0.0.1:2181/pacer", "cluster": "pacer", "sessionTimeoutMs": 6000,
  *                    "readinessGraceMs": 5000 }   // /health: how long a partition may lack a live owner (docs/health.md)
  *   }

@@ -73,11 +73,11 @@ export interface PacerCoreOptions {
   /** Server-side time limit, ms, of a count/scan/delete that runs a body regex (default 5000). */
   readonly bodyRegexTimeoutMs?: number;
   /**
-   * How the brokers record claims (issue 15; docs/pacer-performance.md "Claim leases"): `per-job`
-   * (default) or `lease`. With `lease` this API sends acks and checkpoints to the owning brokers
-   * (only they know which lease claims a job), and an embedded broker claims with leases; other
-   * topologies' brokers take PACER_CLAIMS. Acks through the brokers also work with per-job brokers,
-   * so a fleet switches its APIs first, then its brokers (runbooks/pacer-claim-mode.md).
+   * How an embedded broker records claims (issue 15; docs/pacer-performance.md "Claim leases"):
+   * `lease` (default) or `per-job`. Other topologies' brokers take PACER_CLAIMS, and this API
+   * needs no setting for them: it acks each job as its broker's dequeue reply said it was claimed,
+   * and sends what it cannot write itself to the owning broker, which knows (api/direct-acks.ts).
+   * Accepted and ignored outside the embedded topology, so older configurations still load.
    */
   readonly claims?: ClaimMode;
   readonly logger?: Logger;

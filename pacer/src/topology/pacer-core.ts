@@ -8,7 +8,6 @@ import { systemClock } from '../../../core/src/util/clock';
 import { createMysqlPool } from '../datastore/mysql-pool';
 import { migrate } from '../datastore/migrator';
 import { QueueRegistry } from '../datastore/queue-registry';
-import { DEFAULT_CLAIM_MODE } from '../broker/claim-batcher';
 import { PINLATER_MONITOR_DEFAULTS, type MonitorSettings } from '../datastore/partition-monitor';
 import type { PacerBackendDeps } from '../api/pacer-backend';
 import type { PartitionDirectory } from '../interfaces/partition-directory';
@@ -85,7 +84,6 @@ export function backendDeps(core: PacerCore, parts: TopologyParts): PacerBackend
     ...(options.bodyRegexTimeoutMs === undefined ? {} : { bodyRegexTimeoutMs: options.bodyRegexTimeoutMs }),
     ...(options.random === undefined ? {} : { random: options.random }),
     ...(parts.routingHealth === undefined ? {} : { routingHealth: parts.routingHealth }),
-    acksThroughBrokers: (options.claims ?? DEFAULT_CLAIM_MODE) === 'lease',
     onClose: () => closePacerCore(core, parts.closeTopology),
   };
 }

@@ -23,9 +23,10 @@ import { systemClock } from '../../../core/src/util/clock';
 import { freshDatabase, randomAlnum, zkChroot, type FreshDatabase, type ZkChroot } from '../../support/namespaces';
 import { ProcessGroup } from '../../support/pacer-processes';
 import { testEnv, testLogLevel } from '../../support/test-env';
-import { CONFORMANCE_MONITOR_DEFAULTS, type BackendInstance, type BackendProfile, type ConformanceNamespace } from '../harness/backend-profile';
+import { CONFORMANCE_MONITOR_DEFAULTS, type BackendProfile, type ConformanceNamespace } from '../harness/backend-profile';
 import { legacySettings } from './legacy-settings';
 import type { ProfileSystem } from './profile-system';
+import { DEFAULT_CLAIM_MODE, type ClaimMode } from '../../../pacer/src/broker/claim-batcher';
 
 const CLUSTER = 'pacer';
 const SESSION_TIMEOUT_MS = 6000;
@@ -36,7 +37,7 @@ const NUM_PRIORITY_LEVELS = 3;
  * reaches it with (`mode: zookeeper`, pacer/src/topology/pacer-backend-config.ts) and the settings
  * a gateway's properties give Pacer (priority levels, monitor timing; the broker's monitor is off).
  */
-export async function buildPacerSystem(ns: ConformanceNamespace): Promise<ProfileSystem> {
+export async function buildPacerSystem(ns: ConformanceNamespace, claims: ClaimMode = DEFAULT_CLAIM_MODE): Promise<ProfileSystem> {
   const undo: Array<() => Promise<unknown>> = [];
   const cleanup = async (): Promise<void> => {
     const errors: unknown[] = [];
@@ -46,7 +47,7 @@ export async function buildPacerSystem(ns: ConformanceNamespace): Promise<Profil
   try {
     const [database, chroot] = await Promise.all([freshDatabase('pacer_conf'), zkChroot()]);
     undo.push(() => database.drop(), () => chroot.remove());
-    const procs = clusterProcesses(database, chroot);
+    const procs = clusterProcesses(database, chroot, claims);
     undo.push(() => procs.close());
     const controller = procs.startController(`controller-${randomAlnum(6)}`);
     const { host, port, user, password } = testEnv().mysql;
@@ -81,15 +82,12 @@ export async function buildPacerSystem(ns: ConformanceNamespace): Promise<Profil
   }
 }
 
-async function create(ns: ConformanceNamespace): Promise<BackendInstance> {
-  return (await buildPacerSystem(ns)).instance;
-}
 
-function clusterProcesses(database: FreshDatabase, chroot: ZkChroot): ProcessGroup {
+function clusterProcesses(database: FreshDatabase, chroot: ZkChroot, claims: ClaimMode): ProcessGroup {
   const { host, port, user, password } = testEnv().mysql;
   return new ProcessGroup({
     zkConnect: chroot.connectString, cluster: CLUSTER, database: database.name, sessionTimeoutMs: SESSION_TIMEOUT_MS,
-    brokerArgs: ['--drain-timeout-ms', '2000', '--drain-linger-ms', '0'],
+    brokerArgs: ['--drain-timeout-ms', '2000', '--drain-linger-ms', '0', '--claims', claims],
     env: { PACER_MONITOR_ENABLED: 'false', PACER_MYSQL_HOST: host, PACER_MYSQL_PORT: String(port), PACER_MYSQL_USER: user, PACER_MYSQL_PASSWORD: password },
   });
 }
@@ -100,19 +98,33 @@ function clusterProcesses(database: FreshDatabase, chroot: ZkChroot): ProcessGro
  * with millisecond timestamps, runAfter 0 = now, and GC by completion time (pacer/migrations and
  * pacer/src/datastore/sql/monitor-gc.sql; docs/compatibility.md, Pacer). Verified by this suite.
  */
+const PACER_TRAITS: BackendProfile['traits'] = {
+  ackCustomStatus: 'append',
+  successAckOfUnclaimedJob: 'noop',
+  missingQueue: 'strict',
+  timestampResolutionMs: 1,
+  countBoundary: 'disjoint',
+  runAfterZero: 'now',
+  regexDialect: 'posix',
+  gcBasis: 'completion',
+  customStatusLimit: 5000,
+  checkpointOfFinishedJob: 'noop',
+};
+
+/** Pacer as deployed, its broker claiming with leases (the default since issue 15). */
 export const pacerProfile: BackendProfile = {
   name: 'pacer',
-  create,
-  traits: {
-    ackCustomStatus: 'append',
-    successAckOfUnclaimedJob: 'noop',
-    missingQueue: 'strict',
-    timestampResolutionMs: 1,
-    countBoundary: 'disjoint',
-    runAfterZero: 'now',
-    regexDialect: 'posix',
-    gcBasis: 'completion',
-    customStatusLimit: 5000,
-    checkpointOfFinishedJob: 'noop',
-  },
+  create: async (ns) => (await buildPacerSystem(ns)).instance,
+  traits: PACER_TRAITS,
+};
+
+/**
+ * The same cluster with its broker on per-job claims (`--claims per-job`): the mode a fleet rolls
+ * back to (runbooks/pacer-claim-mode.md), so it keeps the whole suite. The gateway side is the
+ * same code in both profiles: it acks as each dequeue reply says its jobs were claimed.
+ */
+export const pacerPerJobProfile: BackendProfile = {
+  name: 'pacer-per-job',
+  create: async (ns) => (await buildPacerSystem(ns, 'per-job')).instance,
+  traits: PACER_TRAITS,
 };

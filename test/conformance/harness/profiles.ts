@@ -5,12 +5,15 @@
 import { conformanceBackendFilter } from '../../support/test-env';
 import { legacyMysqlProfile } from '../backends/legacy-mysql';
 import { legacyRedisProfile } from '../backends/legacy-redis';
-import { pacerProfile } from '../backends/pacer';
+import { pacerPerJobProfile, pacerProfile } from '../backends/pacer';
 import { ROUTING_PROFILES } from '../backends/routing';
 import type { BackendProfile } from './backend-profile';
 
-/** Each system on its own, then the routing gateway with the suite's queues on each system (backends/routing.ts). */
-export const ALL_PROFILES: readonly BackendProfile[] = [legacyRedisProfile, legacyMysqlProfile, pacerProfile, ...ROUTING_PROFILES];
+/**
+ * Each system on its own (Pacer in both claim modes), then the routing gateway with the suite's
+ * queues on each system (backends/routing.ts).
+ */
+export const ALL_PROFILES: readonly BackendProfile[] = [legacyRedisProfile, legacyMysqlProfile, pacerProfile, pacerPerJobProfile, ...ROUTING_PROFILES];
 
 /** The profiles to run; an unknown name in CONFORMANCE_BACKENDS is an error, not an empty run. */
 export function selectedProfiles(filter = conformanceBackendFilter()): BackendProfile[] {
