@@ -39,8 +39,9 @@
  *
  * Pacer runs twice, side by side (issue 15): with per-job claims (`--claims per-job`, every claimed
  * job row written at the claim and at the ack) and with claim leases (`--claims lease`: one lease
- * row per claim batch, acks through the broker), each its own broker process and API, on the same
- * database (their own queues). Leases are compared with legacy, with per-job claims, and with the
+ * row per claim batch, the default), each its own broker process and API, on the same database
+ * (their own queues). The APIs are the same code: each writes the success acks of the jobs it
+ * served itself, as its broker's replies said they were claimed (api/direct-acks.ts). Leases are compared with legacy, with per-job claims, and with the
  * lease floor; their warm-buffer dequeue p99 with one commit's p99.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

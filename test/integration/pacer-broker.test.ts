@@ -433,6 +433,7 @@ describe('a dequeue of a gateway before acks by claim (issue 15, rollout)', () =
         return r;
       });
       expect(reply.leaseIds ?? undefined).toBeUndefined();
+      expect(g.counters.perJobOnlyDequeues).toBeGreaterThan(0);
       expect(await leaseIdsOf(admin, queue)).toEqual([]);
       expect(await claimsOf(admin, queue)).toEqual(['old:9090:1:w:1', 'old:9090:1:w:1']);
       // What that gateway did with its success acks: the per-job statement, itself.
@@ -449,6 +450,9 @@ describe('a dequeue of a gateway before acks by claim (issue 15, rollout)', () =
           return r;
         });
         expect(current.leaseIds).toEqual([BigInt((await leaseIdsOf(admin, queue))[0] as string)]);
+        const counted = g.counters.perJobOnlyDequeues;
+        await thrift.dequeue({ host: '127.0.0.1', port: server.port }, { queue, partitions: [0], priorities: [1], limit: 10, claimDescriptor: 'new:2' });
+        expect(g.counters.perJobOnlyDequeues).toBe(counted);
       } finally {
         await thrift.close();
       }

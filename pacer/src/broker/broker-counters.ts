@@ -14,11 +14,16 @@ export interface BrokerCounters {
   /** Buffered jobs found gone at claim time (acked/deleted while pending). */
   vanishedJobs: number;
   fencedClaims: number;
+  /**
+   * Dequeues claimed per job in lease mode because their gateway needs it (a release before
+   * 2026-12-05: no `acksByClaim`). Rising means such gateways still run (runbooks/pacer-claim-mode.md).
+   */
+  perJobOnlyDequeues: number;
   /** Safety sweeps run, and how many of them re-read every owned partition. */
   sweeps: number;
   fullSweeps: number;
 }
 
 export function newBrokerCounters(): BrokerCounters {
-  return { dequeueCalls: 0, dequeueReads: 0, emptyDequeueReads: 0, refills: 0, emptyRefills: 0, claimBatches: 0, claimedJobs: 0, vanishedJobs: 0, fencedClaims: 0, sweeps: 0, fullSweeps: 0 };
+  return { dequeueCalls: 0, dequeueReads: 0, emptyDequeueReads: 0, refills: 0, emptyRefills: 0, claimBatches: 0, claimedJobs: 0, vanishedJobs: 0, fencedClaims: 0, perJobOnlyDequeues: 0, sweeps: 0, fullSweeps: 0 };
 }

@@ -305,6 +305,7 @@ export class DequeueBroker implements PartitionOwnership {
 
   private async doDequeue(args: BrokerDequeueArgs): Promise<BrokerDequeueReply> {
     this.counters.dequeueCalls += 1;
+    if (args.perJobOnly === true && this.options.claims === 'lease') this.counters.perJobOnlyDequeues += 1;
     const notOwned: number[] = [];
     const parts: OwnedPartition[] = [];
     if (this.suspended) return { jobs: [], notOwned: [...args.partitions], readyLeft: args.priorities.map(() => 0) };

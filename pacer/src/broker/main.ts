@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   const admin = config.adminPort === undefined ? undefined : await BrokerAdminServer.listen(broker, config.adminPort, telemetry.metricsHandler, logger, config.adminHost);
   const lifecycle = lifecycleLogger(logger).child({ brokerId: config.brokerId });
   if (cluster !== undefined) lifecycle.info({ cluster: cluster.cluster }, `pacer-broker ${config.brokerId} joined cluster ${cluster.cluster}`);
-  lifecycle.info({ host: config.host, port: server.port, adminPort: admin?.port ?? null, adminHost: admin === undefined ? null : config.adminHost, mode: cluster === undefined ? 'static' : 'cluster' }, `pacer-broker listening on ${config.host}:${server.port}`);
+  lifecycle.info({ host: config.host, port: server.port, adminPort: admin?.port ?? null, adminHost: admin === undefined ? null : config.adminHost, mode: cluster === undefined ? 'static' : 'cluster', claims: config.claims }, `pacer-broker listening on ${config.host}:${server.port}`);
   stopOnSignals({
     logger: lifecycle, timeoutMs: config.shutdownTimeoutMs, messages: { stopping: 'shutting down', stopped: 'pacer-broker stopped' },
     shutDown: async () => {

@@ -70,23 +70,17 @@ export async function ackFailed(pool: Pool, acks: AckItem[], nowMs: number): Pro
   return [...byQueue].map(([queue, hints]) => ({ queue, hints: [...hints.values()] }));
 }
 
-/**
- * Checkpoints of one request: one UPDATE per group of items with identical SET values and distinct
- * ids, each job's items applied in request order (so duplicates behave as one-by-one). Returns where
- * jobs moved to pending and how many items were no-ops.
- */
-export function checkpoint(
-  pool: Pool, queue: QueueSettings, source: string, items: CheckpointItem[], nowMs: number,
-): Promise<{ hints: PendingHint[]; noops: number }> {
-  return checkpointRefs(pool, queue.name, source, checkpointRefsOf(queue, items), nowMs);
-}
-
 /** Resolves a checkpoint request's descriptors (malformed/foreign → UNKNOWN, before anything is written). */
 export function checkpointRefsOf(queue: QueueSettings, items: CheckpointItem[]): CheckpointRef[] {
   return items.map((item) => ({ ref: resolveRef(item.descriptor, queue), item }));
 }
 
-/** `checkpoint` of resolved items (per-job claims: rows in state IN_PROGRESS). */
+/**
+ * Checkpoints of per-job claims (rows in state IN_PROGRESS; the owning broker runs them): one
+ * UPDATE per group of items with identical SET values and distinct ids, each job's items applied
+ * in request order (so duplicates behave as one-by-one). Returns where jobs moved to pending and
+ * how many items were no-ops.
+ */
 export async function checkpointRefs(
   pool: Pool, queueName: string, source: string, refs: CheckpointRef[], nowMs: number,
 ): Promise<{ hints: PendingHint[]; noops: number }> {
