@@ -29,7 +29,7 @@ describe('parseAssignments', () => {
 describe('loadBrokerConfig cluster mode', () => {
   it('is on with PACER_ZK_CONNECT, with defaults, and exclusive with a static assignment', () => {
     const c = loadBrokerConfig({ PACER_MYSQL_DATABASE: 'p', PACER_ZK_CONNECT: '127.0.0.1:2181/x' });
-    expect(c.cluster).toEqual({ zkConnect: '127.0.0.1:2181/x', cluster: 'pacer', sessionTimeoutMs: 6000, drainTimeoutMs: 10_000, drainLingerMs: 500 });
+    expect(c.cluster).toEqual({ zkConnect: '127.0.0.1:2181/x', cluster: 'pacer', sessionTimeoutMs: 6000, drainTimeoutMs: 10_000, drainLingerMs: 500, leaseCapabilityPollMs: 5000 });
     expect(loadBrokerConfig({ PACER_MYSQL_DATABASE: 'p' }).cluster).toBeUndefined();
     expect(() => loadBrokerConfig({ PACER_MYSQL_DATABASE: 'p', PACER_ZK_CONNECT: 'z:1', PACER_ASSIGN: 'q:0' })).toThrow(/exclusive/);
     expect(() => loadBrokerConfig({ PACER_MYSQL_DATABASE: 'p', PACER_ZK_CONNECT: 'z:1', PACER_ZK_SESSION_TIMEOUT_MS: '10' })).toThrow(/SESSION_TIMEOUT/);

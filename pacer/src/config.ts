@@ -5,6 +5,7 @@ import type { MysqlConnectionConfig } from './datastore/mysql-pool';
 import { PINLATER_MONITOR_DEFAULTS, type MonitorSettings } from './datastore/partition-monitor';
 import type { BufferSettings } from './broker/owned-partition';
 import { CLAIM_MODES, DEFAULT_CLAIM_MODE, type ClaimMode } from './broker/claim-batcher';
+import { LEASE_CAPABILITY_POLL_MS } from './coordination/lease-capable-cluster';
 import { clusterMemberVariables } from './controller/controller-config';
 import { loadTelemetrySettings, type TelemetrySettings } from '../../core/src/telemetry/telemetry-settings';
 
@@ -51,6 +52,8 @@ export interface BrokerClusterConfig {
   drainTimeoutMs: number;
   /** After the hand-off, keep answering (`notOwned`) this long so gateways' routing catches up. */
   drainLingerMs: number;
+  /** How often the live brokers are read for claim-lease support (coordination/lease-capable-cluster.ts). */
+  leaseCapabilityPollMs: number;
 }
 
 export const BROKER_DEFAULTS = {
@@ -108,6 +111,7 @@ const clusterVariables = {
   ...clusterMemberVariables,
   PACER_DRAIN_TIMEOUT_MS: envInteger(10_000, { min: 0 }),
   PACER_DRAIN_LINGER_MS: envInteger(500, { min: 0 }),
+  PACER_LEASE_CAPABILITY_POLL_MS: envInteger(LEASE_CAPABILITY_POLL_MS, { min: 50 }),
 };
 
 /** Cross-variable checks run even when single variables failed (`when`), so every problem is listed at once. */
@@ -174,6 +178,7 @@ function clusterConfig(zkConnect: string, v: z.output<typeof clusterSchema>): Br
     sessionTimeoutMs: v.PACER_ZK_SESSION_TIMEOUT_MS,
     drainTimeoutMs: v.PACER_DRAIN_TIMEOUT_MS,
     drainLingerMs: v.PACER_DRAIN_LINGER_MS,
+    leaseCapabilityPollMs: v.PACER_LEASE_CAPABILITY_POLL_MS,
   };
 }
 

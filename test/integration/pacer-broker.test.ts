@@ -36,7 +36,7 @@ let directory: StaticPartitionDirectory;
 let client: InProcessBrokerClient;
 const brokers: DequeueBroker[] = [];
 
-function broker(id: string, claims: ClaimMode = DEFAULT_CLAIM_MODE, extra: { heldLeaseSweepMs?: number } = {}): DequeueBroker {
+function broker(id: string, claims: ClaimMode = DEFAULT_CLAIM_MODE, extra: { heldLeaseSweepMs?: number; leasesAllowed?: () => boolean } = {}): DequeueBroker {
   const b = createDequeueBroker({ brokerId: id, mysql: fx.mysql, safetySweepMs: 0, monitor: { enabled: false }, buffer: { capacityPerPriority: 50, lowWater: 10 }, claims, ...extra });
   brokers.push(b);
   return b;
@@ -382,6 +382,33 @@ function gatedCommitPool(): { pool: ReturnType<typeof createMysqlPool>; arm: () 
     },
   };
 }
+
+describe('a lease broker while a live broker does not honour leases (issue 15, rollout)', () => {
+  it('claims per job while leases are not allowed, and with leases again when they are', async () => {
+    let allowed = false;
+    const g = broker('withheld', 'lease', { leasesAllowed: () => allowed });
+    const queue = 'withheld';
+    const admin = await openMysql(fx.mysql.database);
+    try {
+      const perJob = await servedByLease(g, queue, ['w0'], (args) => g.dequeue(args));
+      expect(perJob.leaseIds).toBeUndefined();
+      expect(g.counters.leasesWithheldDequeues).toBeGreaterThan(0);
+      expect(await leaseIdsOf(admin, queue)).toEqual([]);
+      expect(await claimsOf(admin, queue)).toEqual([`${queue}:1`]); // the row itself: IN_PROGRESS
+      allowed = true;
+      await insertReadyJobs(queue, [[0, 'w1', Date.now() - 1000]]);
+      await g.notifyPending(queue, [0]);
+      const leased = await eventually(async () => {
+        const r = await g.dequeue({ queue, partitions: [0], priorities: [1], limit: 10, claimDescriptor: `${queue}:2` });
+        expect(r.jobs).toHaveLength(1);
+        return r;
+      });
+      expect(leased.leaseIds).toEqual([BigInt((await leaseIdsOf(admin, queue))[0] as string)]);
+    } finally {
+      await admin.end();
+    }
+  });
+});
 
 describe('a lease checkpoint racing a refill (lease claims)', () => {
   it('keeps the renewed jobs out of the buffer until the new lease is in the map: no second serve', async () => {

@@ -19,11 +19,16 @@ export interface BrokerCounters {
    * 2026-12-05: no `acksByClaim`). Rising means such gateways still run (runbooks/pacer-claim-mode.md).
    */
   perJobOnlyDequeues: number;
+  /**
+   * Dequeues claimed per job in lease mode because a live broker of the cluster does not honour
+   * leases (a release before them; coordination/lease-capable-cluster.ts).
+   */
+  leasesWithheldDequeues: number;
   /** Safety sweeps run, and how many of them re-read every owned partition. */
   sweeps: number;
   fullSweeps: number;
 }
 
 export function newBrokerCounters(): BrokerCounters {
-  return { dequeueCalls: 0, dequeueReads: 0, emptyDequeueReads: 0, refills: 0, emptyRefills: 0, claimBatches: 0, claimedJobs: 0, vanishedJobs: 0, fencedClaims: 0, perJobOnlyDequeues: 0, sweeps: 0, fullSweeps: 0 };
+  return { dequeueCalls: 0, dequeueReads: 0, emptyDequeueReads: 0, refills: 0, emptyRefills: 0, claimBatches: 0, claimedJobs: 0, vanishedJobs: 0, fencedClaims: 0, perJobOnlyDequeues: 0, leasesWithheldDequeues: 0, sweeps: 0, fullSweeps: 0 };
 }

@@ -29,6 +29,7 @@ import { setupCluster } from '../coordination/cluster-setup';
 import type { ZkClient } from '../../../core/src/zookeeper/zk-client';
 import type { PartitionOwnership } from '../interfaces/partition-ownership';
 import type { BrokerEndpoint } from '../interfaces/partition-directory';
+import { CLAIM_LEASES_FIELD, CLAIM_LEASES_LEVEL, LeaseCapableCluster } from '../coordination/lease-capable-cluster';
 
 export interface ClusterMembershipOptions {
   zkConnect: string;
@@ -39,6 +40,8 @@ export interface ClusterMembershipOptions {
   ownership: PartitionOwnership;
   clock: Clock;
   logger: Logger;
+  /** How often the live brokers are read for claim-lease support (lease-capable-cluster.ts). */
+  leaseCapabilityPollMs?: number;
 }
 
 const POLL_MS = 25;
@@ -49,6 +52,7 @@ export class ClusterMembership {
     private readonly sessions: ZkSessionManager,
     private readonly paths: HelixPaths,
     private readonly options: ClusterMembershipOptions,
+    private readonly leases: LeaseCapableCluster,
   ) {}
 
   /** Joins the cluster (setting up its skeleton if this is the first member). */
@@ -69,13 +73,21 @@ export class ClusterMembership {
         handler: new OwnershipStateHandler(options.ownership, options.logger),
         clock: options.clock,
         logger: options.logger,
+        liveFields: { [CLAIM_LEASES_FIELD]: CLAIM_LEASES_LEVEL },
       });
       await participant.start();
-      return new ClusterMembership(participant, sessions, paths, options);
+      const leases = new LeaseCapableCluster(sessions, paths, options.logger, options.leaseCapabilityPollMs);
+      await leases.start();
+      return new ClusterMembership(participant, sessions, paths, options, leases);
     } catch (e) {
       await sessions.close();
       throw e;
     }
+  }
+
+  /** Whether every live broker honours claim leases (a lease broker claims per job otherwise). */
+  leasesAllowed(): boolean {
+    return this.leases.leasesAllowed();
   }
 
   /** Whether the process's ZooKeeper session is connected right now (in memory; the metrics gauge). */
@@ -116,6 +128,7 @@ export class ClusterMembership {
 
   /** Stops serving everything and ends the session without a hand-off. */
   async close(): Promise<void> {
+    await this.leases.close();
     await this.participant.close();
     await this.sessions.close();
   }

@@ -27,8 +27,13 @@ export interface CreateDequeueBrokerOptions {
   logger?: Logger;
   /** OpenTelemetry instruments from the process's meter; default: no-op (nothing exported). */
   instruments?: BrokerInstruments;
-  /** Per-job claims (default) or claim leases (claim-batcher.ts). */
+  /** Claim leases (default) or per-job claims (claim-batcher.ts). */
   claims?: ClaimMode;
+  /**
+   * Lease mode: whether leases may be written now (a cluster broker: every live broker honours
+   * them, coordination/lease-capable-cluster.ts); per-job claims while not. Default: always.
+   */
+  leasesAllowed?: () => boolean;
 }
 
 /** A dequeue broker with PinLater's monitor defaults; owns nothing until `assign` (or autoAssign). */
@@ -54,5 +59,6 @@ export function createDequeueBroker(options: CreateDequeueBrokerOptions): Dequeu
     autoAssign: options.autoAssign ?? false,
     instruments: options.instruments ?? noopBrokerInstruments(),
     claims: options.claims ?? DEFAULT_CLAIM_MODE,
+    leasesAllowed: options.leasesAllowed ?? (() => true),
   });
 }

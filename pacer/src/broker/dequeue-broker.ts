@@ -46,6 +46,8 @@ export interface DequeueBrokerOptions {
   instruments: BrokerInstruments;
   /** How claims are recorded (claim-batcher.ts): one lease row per claim batch, or per job row. */
   claims: ClaimMode;
+  /** Lease mode: whether leases may be written now (every live broker honours them); per-job claims while not. */
+  leasesAllowed: () => boolean;
 }
 
 export interface PartitionInfo {
@@ -305,7 +307,10 @@ export class DequeueBroker implements PartitionOwnership {
 
   private async doDequeue(args: BrokerDequeueArgs): Promise<BrokerDequeueReply> {
     this.counters.dequeueCalls += 1;
-    if (args.perJobOnly === true && this.options.claims === 'lease') this.counters.perJobOnlyDequeues += 1;
+    if (this.options.claims === 'lease') {
+      if (args.perJobOnly === true) this.counters.perJobOnlyDequeues += 1;
+      else if (!this.options.leasesAllowed()) this.counters.leasesWithheldDequeues += 1;
+    }
     const notOwned: number[] = [];
     const parts: OwnedPartition[] = [];
     if (this.suspended) return { jobs: [], notOwned: [...args.partitions], readyLeft: args.priorities.map(() => 0) };
@@ -316,13 +321,14 @@ export class DequeueBroker implements PartitionOwnership {
     }
     const jobs: DequeuedJob[] = [];
     const leaseIds: bigint[] = [];
+    const mode = this.claimMode(args); // one mode for the whole reply
     const waited = { reads: 0, added: 0 };
     for (let round = 0; round < 3 && jobs.length < args.limit; round += 1) {
       let claimed: Claimed;
       try {
         const picks = await this.pickJobs(parts, args.priorities, args.limit - jobs.length, waited);
         if (picks.length === 0) break;
-        claimed = await this.claimPicks(picks, args, notOwned);
+        claimed = await this.claimPicks(picks, args, notOwned, mode);
       } catch (e) {
         // Jobs claimed by an earlier round are durable and ours: hand them out rather than strand
         // them IN_PROGRESS until the claim timeout.
@@ -339,7 +345,7 @@ export class DequeueBroker implements PartitionOwnership {
       if (waited.added === 0) this.counters.emptyDequeueReads += 1;
     }
     const readyLeft = args.priorities.map((p) => parts.reduce((n, part) => n + part.readyCount(p), 0));
-    return this.claimMode(args) === 'lease' ? { jobs, notOwned, readyLeft, leaseIds } : { jobs, notOwned, readyLeft };
+    return mode === 'lease' ? { jobs, notOwned, readyLeft, leaseIds } : { jobs, notOwned, readyLeft };
   }
 
   /**
@@ -371,9 +377,13 @@ export class DequeueBroker implements PartitionOwnership {
     }
   }
 
-  /** How this dequeue's jobs are claimed: the broker's mode, or per job for a caller that needs it. */
+  /**
+   * How this dequeue's jobs are claimed: the broker's mode, or per job for a caller that needs it,
+   * and while a live broker of the cluster does not honour leases.
+   */
   private claimMode(args: BrokerDequeueArgs): ClaimMode {
-    return args.perJobOnly === true ? 'per-job' : this.options.claims;
+    if (this.options.claims === 'per-job' || args.perJobOnly === true || !this.options.leasesAllowed()) return 'per-job';
+    return 'lease';
   }
 
   /** Resolves when every claim submitted before this call has finished, in either mode. */
@@ -382,8 +392,7 @@ export class DequeueBroker implements PartitionOwnership {
   }
 
   /** Claims the picks (one claim batch); returns the jobs claimed, with their leases in lease mode. */
-  private async claimPicks(picks: Pick[], args: BrokerDequeueArgs, notOwned: number[]): Promise<Claimed> {
-    const mode = this.claimMode(args);
+  private async claimPicks(picks: Pick[], args: BrokerDequeueArgs, notOwned: number[], mode: ClaimMode): Promise<Claimed> {
     const groups: LeaseClaimGroup[] = picks.map((p) => ({
       owner: p.part.owner, claimDescriptor: args.claimDescriptor, ids: p.jobs.map((j) => j.id), leaseId: mode === 'lease' ? p.part.leases.nextLeaseId() : 0n,
     }));

@@ -85,18 +85,23 @@ async function main(): Promise<void> {
   output.useLogger(logger);
   const telemetry = startProcessTelemetry(config.telemetry);
   const instruments = new BrokerInstruments(telemetry.meter);
+  // Cluster mode: leases only while every live broker honours them (cluster-membership.ts), and not
+  // before the membership has read the live brokers; static mode has no other broker to ask.
+  let membership: ClusterMembership | undefined;
+  const leasesAllowed = config.cluster === undefined ? () => true : () => membership?.leasesAllowed() ?? false;
   const broker = createDequeueBroker({
     brokerId: config.brokerId, mysql: config.mysql, buffer: config.buffer, safetySweepMs: config.safetySweepMs, fullSweepEvery: config.fullSweepEvery,
-    monitor: config.monitor, autoAssign: config.assign === 'all', logger, instruments, claims: config.claims,
+    monitor: config.monitor, autoAssign: config.assign === 'all', logger, instruments, claims: config.claims, leasesAllowed,
   });
   if (config.assign !== 'all') {
     for (const a of config.assign) for (const p of a.partitions) await broker.assign(a.queue, p);
   }
   const server = await BrokerServer.listen(broker, config.host, config.port, logger);
   const cluster = config.cluster;
-  const membership = cluster === undefined ? undefined : await ClusterMembership.join({
+  membership = cluster === undefined ? undefined : await ClusterMembership.join({
     zkConnect: cluster.zkConnect, cluster: cluster.cluster, sessionTimeoutMs: cluster.sessionTimeoutMs,
     instance: config.brokerId, endpoint: { host: config.host, port: server.port }, ownership: broker, clock: systemClock, logger,
+    leaseCapabilityPollMs: cluster.leaseCapabilityPollMs,
   });
   if (membership !== undefined) instruments.observeZookeeperSession(() => membership.sessionConnected());
   const admin = config.adminPort === undefined ? undefined : await BrokerAdminServer.listen(broker, config.adminPort, telemetry.metricsHandler, logger, config.adminHost);

@@ -24,12 +24,13 @@ export function onlineOfflineStateModel(): ZNRecord {
   return r;
 }
 
-/** A LiveInstance record (also the CONTROLLER/LEADER payload). */
-export function liveInstanceRecord(name: string, sessionId: string): ZNRecord {
+/** A LiveInstance record (also the CONTROLLER/LEADER payload); `extra`: the member's own simple fields. */
+export function liveInstanceRecord(name: string, sessionId: string, extra: Readonly<Record<string, string>> = {}): ZNRecord {
   const r = newRecord(name);
   r.simpleFields.SESSION_ID = sessionId;
   r.simpleFields.HELIX_VERSION = HELIX_VERSION;
   r.simpleFields.LIVE_INSTANCE = `${process.pid}@${hostname()}`;
+  Object.assign(r.simpleFields, extra);
   return r;
 }
 

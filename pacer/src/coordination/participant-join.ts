@@ -34,6 +34,8 @@ export interface JoinOptions {
   /** Bound on waiting for a previous session's live-instance node. */
   readonly waitForOldSessionMs: number;
   readonly isCurrent: () => boolean;
+  /** Simple fields of this member's LiveInstance record (what its release can do). */
+  readonly liveFields?: Readonly<Record<string, string>>;
 }
 
 export async function joinCluster(o: JoinOptions): Promise<string> {
@@ -44,7 +46,7 @@ export async function joinCluster(o: JoinOptions): Promise<string> {
   await carryOverCurrentStates(o, session);
   await recordOnline(o, session);
   if (!o.isCurrent() || o.zk.sessionId() !== session) throw new SessionChangedError(session, o.zk.sessionId());
-  await createRecord(o.zk, o.paths.liveInstance(o.instance), liveInstanceRecord(o.instance, session), 'ephemeral');
+  await createRecord(o.zk, o.paths.liveInstance(o.instance), liveInstanceRecord(o.instance, session, o.liveFields), 'ephemeral');
   const live = await readRecord(o.zk, o.paths.liveInstance(o.instance));
   if (live?.ephemeralOwner !== session) throw new SessionChangedError(session, live?.ephemeralOwner ?? 'none');
   return session;

@@ -49,6 +49,8 @@ export interface HelixParticipantOptions {
   readonly logger: Logger;
   /** Transitions run at once. Default 16. */
   readonly maxConcurrentTransitions?: number;
+  /** Simple fields of this member's LiveInstance record (what its release can do). */
+  readonly liveFields?: Readonly<Record<string, string>>;
 }
 
 /** A current-state record and the version of its node. */
@@ -174,6 +176,7 @@ export class HelixParticipant {
       nowMs: () => this.options.clock.nowMs(),
       waitForOldSessionMs: 3 * zk.sessionTimeoutMs(),
       isCurrent: () => this.zk === zk && !this.closed && this.options.sessions.client() === zk,
+      ...(this.options.liveFields === undefined ? {} : { liveFields: this.options.liveFields }),
     });
     if (this.zk !== zk || this.closed) return;
     this.session = session;
