@@ -57,8 +57,9 @@ export class DirectAcks {
       else leased.push({ queue: a.queue, ref: a.ref, info: a.info, leaseId, claimDescriptor: '' });
     }
     if (leased.length === 0 && perJob.length === 0) return succeeded;
-    const byLease = await this.ackByLease(leased);
-    const byJob = await this.ackPerJob(perJob);
+    const nowMs = this.clock.nowMs();
+    const byLease = await this.ackDirect(leased, (acks) => ackLeasedSucceeded(this.pool, acks, nowMs), (a, r) => r.state === JobState.SUCCEEDED && r.settledLease === a.leaseId);
+    const byJob = await this.ackDirect(perJob, (acks) => ackSucceeded(this.pool, acks, nowMs), (_a, r) => r.state === JobState.SUCCEEDED);
     const missed = byLease.missed.length + byJob.missed.length;
     const applied = byLease.applied.length + byJob.applied.length;
     if (missed > 0) this.stats.incr(pacerStatNames.directAcksRouted, missed);
@@ -80,26 +81,17 @@ export class DirectAcks {
     return this.notices.close();
   }
 
-  private async ackByLease(leased: LeasedAck[]): Promise<Outcome<LeasedAck>> {
-    if (leased.length === 0) return { applied: [], missed: [] };
-    const changed = await ackLeasedSucceeded(this.pool, leased, this.clock.nowMs());
-    if (changed === leased.length) return { applied: leased, missed: [] };
-    return this.readBack(leased, (a, r) => r.state === JobState.SUCCEEDED && r.settledLease === a.leaseId);
-  }
-
-  private async ackPerJob(acks: AckItem[]): Promise<Outcome<AckItem>> {
-    if (acks.length === 0) return { applied: [], missed: [] };
-    const changed = await ackSucceeded(this.pool, acks, this.clock.nowMs());
-    if (changed === acks.length) return { applied: acks, missed: [] };
-    return this.readBack(acks, (_a, r) => r.state === JobState.SUCCEEDED);
-  }
-
   /**
-   * After a statement that changed fewer rows than it named, the rows read back: an ack whose row
-   * `settled` says was applied was (by this statement, or by the same ack through another path,
-   * which is the same outcome); any other was not, and goes to the broker.
+   * One direct statement over `acks` (`write` returns the rows it changed). When fewer rows changed
+   * than were named, the rows are read back: an ack whose row `settled` says was applied was (by
+   * this statement, or by the same ack through another path, which is the same outcome); any other
+   * was not, and goes to the broker.
    */
-  private async readBack<T extends { ref: PacerJobRef }>(acks: readonly T[], settled: (ack: T, row: SettledRow) => boolean): Promise<Outcome<T>> {
+  private async ackDirect<T extends { ref: PacerJobRef }>(
+    acks: T[], write: (acks: T[]) => Promise<number>, settled: (ack: T, row: SettledRow) => boolean,
+  ): Promise<Outcome<T>> {
+    if (acks.length === 0) return { applied: [], missed: [] };
+    if ((await write(acks)) === acks.length) return { applied: acks, missed: [] };
     const rows = await settledRows(this.pool, [...new Set(acks.map((a) => a.ref.id))]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const out: Outcome<T> = { applied: [], missed: [] };

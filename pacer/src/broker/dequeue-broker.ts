@@ -307,10 +307,6 @@ export class DequeueBroker implements PartitionOwnership {
 
   private async doDequeue(args: BrokerDequeueArgs): Promise<BrokerDequeueReply> {
     this.counters.dequeueCalls += 1;
-    if (this.options.claims === 'lease') {
-      if (args.perJobOnly === true) this.counters.perJobOnlyDequeues += 1;
-      else if (!this.options.leasesAllowed()) this.counters.leasesWithheldDequeues += 1;
-    }
     const notOwned: number[] = [];
     const parts: OwnedPartition[] = [];
     if (this.suspended) return { jobs: [], notOwned: [...args.partitions], readyLeft: args.priorities.map(() => 0) };
@@ -378,11 +374,20 @@ export class DequeueBroker implements PartitionOwnership {
   }
 
   /**
-   * How this dequeue's jobs are claimed: the broker's mode, or per job for a caller that needs it,
-   * and while a live broker of the cluster does not honour leases.
+   * How this dequeue's jobs are claimed (called once per dequeue, which it counts when it holds
+   * leases back): the broker's mode, or per job for a caller that needs it, and while a live broker
+   * of the cluster does not honour leases.
    */
   private claimMode(args: BrokerDequeueArgs): ClaimMode {
-    if (this.options.claims === 'per-job' || args.perJobOnly === true || !this.options.leasesAllowed()) return 'per-job';
+    if (this.options.claims === 'per-job') return 'per-job';
+    if (args.perJobOnly === true) {
+      this.counters.perJobOnlyDequeues += 1;
+      return 'per-job';
+    }
+    if (!this.options.leasesAllowed()) {
+      this.counters.leasesWithheldDequeues += 1;
+      return 'per-job';
+    }
     return 'lease';
   }
 

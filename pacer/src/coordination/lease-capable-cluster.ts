@@ -28,8 +28,7 @@ export const CLAIM_LEASES_LEVEL = '1';
 export const LEASE_CAPABILITY_POLL_MS = 5000;
 
 export class LeaseCapableCluster {
-  private allowed = false;
-  /** Live members that do not honour leases, as last read (sorted; for the log). */
+  /** Live members that do not honour leases, as last read (sorted); undefined before the first read. */
   private withoutLeases: string[] | undefined;
   private timer: NodeJS.Timeout | undefined;
   private reading: Promise<void> | undefined;
@@ -53,7 +52,7 @@ export class LeaseCapableCluster {
 
   /** True when the last successful read found every live member honouring leases. */
   leasesAllowed(): boolean {
-    return this.allowed;
+    return this.withoutLeases?.length === 0;
   }
 
   async close(): Promise<void> {
@@ -88,6 +87,5 @@ export class LeaseCapableCluster {
       else if (this.withoutLeases !== undefined && this.withoutLeases.length > 0) this.logger.info('every live broker honours claim leases: claiming with leases again');
     }
     this.withoutLeases = without;
-    this.allowed = without.length === 0;
   }
 }
