@@ -57,10 +57,17 @@ describe('MySQL lock-conflict retries (core/src/sql/mysql-retry.ts)', () => {
       try {
         await victim.query('UPDATE t SET v = v + 1 WHERE id = 2');
         if (attempts === 1) {
-          holderDone = holder.query('UPDATE t SET v = v + 10 WHERE id = 2').then(() => holder.query('COMMIT'));
+          let holderFailed: unknown;
+          holderDone = holder.query('UPDATE t SET v = v + 10 WHERE id = 2').then(() => holder.query('COMMIT'), (e: unknown) => {
+            holderFailed = e;
+            throw e;
+          });
           // A condition, not a delay: on a server busy with other work the holder's statement can take
           // seconds to reach its lock wait (seen past eventually's default 5 s with a benchmark running).
           await eventually(async () => {
+            // The holder's statement ended instead of waiting (seen once in a fresh-clone run, cause
+            // unknown): the timeout's report then says what ended it.
+            if (holderFailed !== undefined) throw new Error(`the holder's UPDATE failed instead of waiting: ${String(holderFailed)}`);
             const [rows] = await admin.query<RowDataPacket[]>('SELECT 1 FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = ? AND trx_state = ?', [holderId, 'LOCK WAIT']);
             expect(rows.length).toBe(1);
           }, { timeoutMs: 30_000 });
