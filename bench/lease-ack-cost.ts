@@ -2,9 +2,12 @@
  * Where a lease-mode ack's MySQL time goes (issue 15): the success-ack statement of leased jobs
  * (lease-ack-succeeded.sql, as `ackLeasedSucceeded` runs it) against the per-job ack
  * (ack-succeeded.sql's shape on the same never-claimed rows: bench/support/claim-lease-floor.ts),
- * and against copies of the lease statement with the parts migration 0004 took out put back (the
- * statement as it was before), all on the same server in the same run, interleaved round by
- * round. About ten seconds.
+ * against the JSON form it had until 2026-12-05 (the acks as JSON_TABLE rows joined to the jobs;
+ * now one single-table UPDATE with a CASE branch per lease), and against copies of that JSON form
+ * with the parts migration 0004 took out put back (the statement as it was before), all on the
+ * same server in the same run, interleaved round by round. About ten seconds. Run it with
+ * `--rows 100 --jobs-per-lease 10` too: a limit-10 dequeuer's acks, the shape the CASE suits least
+ * per row after one-job leases (it bounds a statement to 100 leases).
  *
  *   npx tsx bench/lease-ack-cost.ts [--rows 1000] [--rounds 7] [--jobs-per-lease 100]
  *
@@ -15,9 +18,8 @@
  * statement of `--rows` acks per variant, every variant on its own untouched rows; the first round
  * is a warm-up. Printed: the median per variant, µs per row, and its ratio to the per-job ack.
  *
- * Variants of the lease ack (copies of the product's statement text with a part put back where it
- * stood; the bench fails if the place is no longer there, so it never silently measures the
- * product statement twice):
+ * Variants of the JSON form (copies of its text with a part put back where it stood; the bench
+ * fails if the place is no longer there, so it never silently measures one statement twice):
  * - `+ lease check`: the per-row EXISTS on claim_leases with JSON_CONTAINS(l.job_ids, …), which
  *   the statement had before migration 0004 (the broker's lease map is the check now);
  * - `+ descriptor write`: `claim_descriptor = a.claim_descriptor`, which grows the row (NULL →
@@ -37,7 +39,6 @@ import { createMysqlPool, executeRetried } from '../pacer/src/datastore/mysql-po
 import { insertLeases, type ClaimLease } from '../pacer/src/datastore/claim-leases';
 import { leaseIdOf } from '../pacer/src/datastore/claim-lease-id';
 import { ackLeasedSucceeded, leasedJobRows, type LeasedAck } from '../pacer/src/datastore/lease-acks';
-import { sql } from '../pacer/src/datastore/sql-loader';
 import { QueueRegistry } from '../pacer/src/datastore/queue-registry';
 import { TABLES } from '../pacer/src/datastore/tables';
 import { ackPending } from './support/claim-lease-floor';
@@ -65,17 +66,31 @@ const JOBS_PER_LEASE = opts.jobsPerLease;
 interface Job { id: number; part: number; leaseId: bigint }
 type Variant = (pool: Pool, jobs: Job[]) => Promise<number>;
 
-/** The parts migration 0004 took out of lease-ack-succeeded.sql, put back in place of the text that replaced them. */
+/**
+ * The lease ack as it was from migration 0004 until 2026-12-05: the acks as JSON_TABLE rows joined
+ * to the job rows (MariaDB materializes them, and re-reads the updated rows by position from a
+ * second temporary table). The statement now names each lease in a CASE branch of one single-table
+ * UPDATE (lease-ack-succeeded.sql, lease-ack-case.sql); the variants below start from this text.
+ */
+const JSON_FORM = `UPDATE JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$[0]', lease_id BIGINT PATH '$[1]', claim_descriptor VARCHAR(200) PATH '$[2]',
+  queue VARCHAR(100) PATH '$[3]', part INT PATH '$[4]', priority INT PATH '$[5]')) a
+STRAIGHT_JOIN ${TABLES.jobs} j ON j.id = a.id
+SET j.state = 2, j.custom_status = LEFT(CONCAT(j.custom_status, ?), 5000), j.updated_at_ms = ?, j.settled_lease = a.lease_id,
+  j.claim_descriptor = NULL
+WHERE j.state = 0 AND j.settled_lease < a.lease_id
+  AND CAST(j.queue AS BINARY) = CAST(a.queue AS BINARY) AND j.part = a.part AND j.priority = a.priority`;
+
+/** The parts migration 0004 took out of the lease ack (JSON form), put back in place of the text that replaced them. */
 const LEASE_CHECK = {
   from: 'j.settled_lease < a.lease_id',
   to: `j.settled_lease < a.lease_id AND EXISTS (SELECT 1 FROM ${TABLES.claimLeases} l WHERE l.queue = j.queue AND l.part = j.part AND l.lease_id = a.lease_id AND JSON_CONTAINS(l.job_ids, CAST(j.id AS CHAR)))`,
 };
 const DESCRIPTOR_WRITE = { from: 'j.claim_descriptor = NULL', to: 'j.claim_descriptor = a.claim_descriptor' };
 
-/** The product statement with the first `part.from` replaced by `part.to`; throws when that text is not found. */
+/** The JSON form with the first `part.from` replaced by `part.to`; throws when that text is not found. */
 function withPart(text: string, part: { from: string; to: string }): string {
   const at = text.indexOf(part.from);
-  if (at < 0) throw new Error(`lease-ack-succeeded.sql no longer contains ${JSON.stringify(part.from)}: update bench/lease-ack-cost.ts`);
+  if (at < 0) throw new Error(`the JSON form no longer contains ${JSON.stringify(part.from)}: update bench/lease-ack-cost.ts`);
   return text.slice(0, at) + part.to + text.slice(at + part.from.length);
 }
 
@@ -148,10 +163,11 @@ async function main(): Promise<void> {
   });
   const pools: Pool[] = [];
   try {
-    const lease = sql('lease-ack-succeeded');
+    const lease = JSON_FORM;
     const variants: Array<{ name: string; setup: 'plain' | 'sized' | 'noidx'; run: Variant }> = [
       { name: 'per-job ack (ack-succeeded.sql shape)', setup: 'plain', run: perJobAck },
-      { name: 'lease ack (lease-ack-succeeded.sql)', setup: 'plain', run: productLeaseAck },
+      { name: 'lease ack (ackLeasedSucceeded: a CASE branch per lease, or JSON rows past 100 leases)', setup: 'plain', run: productLeaseAck },
+      { name: 'lease ack, JSON form (until 2026-12-05: JSON_TABLE rows joined)', setup: 'plain', run: statementVariant(lease) },
       { name: '  + lease check (EXISTS … JSON_CONTAINS)', setup: 'plain', run: statementVariant(withPart(lease, LEASE_CHECK)) },
       { name: '  + descriptor write (row grows)', setup: 'plain', run: statementVariant(withPart(lease, DESCRIPTOR_WRITE)) },
       { name: '  + both (the statement before migration 0004)', setup: 'plain', run: statementVariant(withPart(withPart(lease, LEASE_CHECK), DESCRIPTOR_WRITE)) },

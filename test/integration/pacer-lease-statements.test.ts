@@ -183,4 +183,48 @@ describe('lease ack statement', () => {
     };
     expect(await ackLeasedSucceeded(pool, [old], NOW)).toBe(0);
   });
+
+  it('settles a job named under two leases in one statement by the newer one (the older settled it before)', async () => {
+    const { owner, ids } = await setup('ls7', 1);
+    const [a] = ids as [number];
+    const first = leaseIdOf(owner.epoch, 1);
+    const second = leaseIdOf(owner.epoch, 2);
+    // Claimed by lease 1, failed with attempts left (settled by 1, PENDING again), claimed by lease 2.
+    await pool.query(`UPDATE ${TABLES.jobs} SET settled_lease = ? WHERE id = ?`, [first, a]);
+    await claimLeases(pool, [{ owner, claimDescriptor: 'w:2', ids: [a], leaseId: second }], NOW);
+    const ack = (leaseId: bigint): LeasedAck => ({
+      queue: 'ls7', ref: { queue: 'ls7', partition: 0, priority: 1, id: a }, info: { descriptor: `ls7:spacer0:p1:${a}`, appendCustomStatus: '', retryDelayMs: 0 },
+      leaseId, claimDescriptor: leaseId === first ? 'w:1' : 'w:2',
+    });
+    expect(await ackLeasedSucceeded(pool, [ack(first), ack(second)], NOW)).toBe(1);
+    const [rows] = await pool.query<RowDataPacket[]>(`SELECT state, settled_lease FROM ${TABLES.jobs} WHERE id = ?`, [a]);
+    expect(rows[0]).toMatchObject({ state: JobState.SUCCEEDED, settled_lease: Number(second) });
+  });
+
+  it("leaves a job whose descriptor names another queue, partition or priority, and settles the rest of the statement", async () => {
+    const { owner, ids } = await setup('ls8', 4);
+    const [a, b, c, d] = ids as [number, number, number, number];
+    const lease = leaseIdOf(owner.epoch, 1);
+    await claimLeases(pool, [{ owner, claimDescriptor: 'w:1', ids: [a, b, c, d], leaseId: lease }], NOW);
+    const ack = (id: number, queue: string, partition: number, priority: number): LeasedAck => ({
+      queue, ref: { queue, partition, priority, id }, info: { descriptor: `${queue}:spacer${partition}:p${priority}:${id}`, appendCustomStatus: '', retryDelayMs: 0 },
+      leaseId: lease, claimDescriptor: 'w:1',
+    });
+    expect(await ackLeasedSucceeded(pool, [ack(a, 'LS8', 0, 1), ack(b, 'ls8', 1, 1), ack(c, 'ls8', 0, 2), ack(d, 'ls8', 0, 1)], NOW)).toBe(1);
+    const [rows] = await pool.query<RowDataPacket[]>(`SELECT id, state FROM ${TABLES.jobs} ORDER BY id`);
+    expect(rows.map((r) => [Number(r.id), Number(r.state)])).toEqual([[a, 0], [b, 0], [c, 0], [d, JobState.SUCCEEDED]]);
+  });
+
+  it('settles every job by its own lease when one call names more leases than a CASE takes (the JSON rows form)', async () => {
+    const { owner, ids } = await setup('ls9', 230);
+    const leaseOf = (i: number): bigint => leaseIdOf(owner.epoch, i + 1);
+    for (let i = 0; i < ids.length; i += 1) await claimLeases(pool, [{ owner, claimDescriptor: `w:${i}`, ids: [ids[i] as number], leaseId: leaseOf(i) }], NOW);
+    const acks = ids.map((id, i): LeasedAck => ({
+      queue: 'ls9', ref: { queue: 'ls9', partition: 0, priority: 1, id }, info: { descriptor: `ls9:spacer0:p1:${id}`, appendCustomStatus: '', retryDelayMs: 0 },
+      leaseId: leaseOf(i), claimDescriptor: `w:${i}`,
+    }));
+    expect(await ackLeasedSucceeded(pool, acks, NOW)).toBe(ids.length);
+    const [rows] = await pool.query<RowDataPacket[]>(`SELECT id, state, settled_lease FROM ${TABLES.jobs} ORDER BY id`);
+    expect(rows.map((r) => [Number(r.id), Number(r.state), BigInt(String(r.settled_lease))])).toEqual(ids.map((id, i) => [id, JobState.SUCCEEDED, leaseOf(i)]));
+  });
 });

@@ -15,7 +15,9 @@ export type SqlName =
   | 'claim-leases-insert' | 'claim-lease-row' | 'claim-leases-written' | 'claim-leases-live' | 'claim-leases-delete'
   | 'ack-succeeded' | 'ack-failed-done' | 'ack-failed-retry' | 'checkpoint-job'
   // lease mode (issue 15): the claim and the acks of lease-claimed jobs
-  | 'lease-claim' | 'lease-claim-select' | 'lease-ack-succeeded' | 'lease-ack-failed-done' | 'lease-ack-failed-retry' | 'lease-settled-check'
+  | 'lease-claim' | 'lease-claim-select' | 'lease-ack-succeeded' | 'lease-ack-failed-done' | 'lease-ack-failed-retry' | 'lease-ack-case'
+  | 'lease-ack-succeeded-rows' | 'lease-ack-failed-done-rows' | 'lease-ack-failed-retry-rows'
+  | 'lease-settled-check'
   | 'lease-checkpoint-match' | 'lease-checkpoint' | 'lease-of-jobs'
   | 'lookup-jobs' | 'count-jobs' | 'scan-jobs' | 'retry-failed' | 'delete-jobs' | 'export-jobs'
   | 'monitor-timeout-done' | 'monitor-timeout-retry' | 'monitor-gc' | 'dry-run'

@@ -1,0 +1,13 @@
+-- lease-ack-case: one branch of the {{lease}} slot of the lease ack statements
+-- (lease-ack-succeeded, lease-ack-failed-done, lease-ack-failed-retry): the jobs of one lease whose
+-- descriptors name one queue, partition and priority get that lease's id. Branches are joined with
+-- a space inside `CASE … ELSE 0 END`, highest lease first, so a job named under two leases in one
+-- statement is tested against the newer one first (the older one is settled before a job is claimed
+-- again); a job whose row does not match its descriptor's queue/partition/priority gets 0, which
+-- no row is below (a no-op, as ack-succeeded.sql). `id IN` comes first: a branch that does not
+-- name the row costs one lookup in a sorted list (the string comparison after it ran for every
+-- branch and row otherwise: measured, bench/lease-ack-cost.ts). At most MAX_CASE_BRANCHES branches
+-- (lease-acks.ts): every row evaluates them in turn; acks of more leases take the `-rows` form.
+-- params: ids (list), queue, part, priority, leaseId
+-- result: fragment
+WHEN id IN (?) AND CAST(queue AS BINARY) = CAST(? AS BINARY) AND part = ? AND priority = ? THEN ?
