@@ -137,6 +137,14 @@ describe('LeanFramedTransport + LeanBinaryProtocol', () => {
     expect(caught).toBeInstanceOf(InputBufferUnderrunError);
   });
 
+  it("transports made without input (a server's reply transport, one per call) share one empty input: no deprecated new Buffer(0) per call", () => {
+    const a = new LeanFramedTransport(undefined, () => undefined);
+    const b = new LeanFramedTransport(undefined, () => undefined);
+    const inBuf = (t: LeanFramedTransport): Buffer => (t as unknown as { inBuf: Buffer }).inBuf;
+    expect(inBuf(a)).toHaveLength(0);
+    expect(inBuf(a)).toBe(inBuf(b));
+  });
+
   it('refuses to write through a transport other than its own', () => {
     expect(() => new LeanBinaryProtocol(new thrift.TFramedTransport())).toThrow(TypeError);
   });
