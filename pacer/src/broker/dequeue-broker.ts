@@ -413,22 +413,21 @@ export class DequeueBroker implements PartitionOwnership {
       if (owner.queue === args.queue && !notOwned.includes(owner.partition)) notOwned.push(owner.partition);
       this.onFenced(owner);
     }
-    const leaseOf = new Map<number, bigint>();
-    for (const lease of outcome.leases) {
-      const part = picks.find((p) => p.part.owner === lease.owner)?.part;
-      part?.leases.add({ leaseId: lease.leaseId, claimDescriptor: lease.claimDescriptor, claimedAtMs: outcome.atMs }, lease.jobIds);
-      for (const id of lease.jobIds) leaseOf.set(id, lease.leaseId);
-    }
+    // The outcome is the whole claim batch's (other dequeues' leases too): each pick (a partition's
+    // jobs of this dequeue) has the lease id of its group, written or not (0n when claimed per job).
     const out: Claimed = { jobs: [], leaseIds: [] };
-    for (const p of picks) {
+    picks.forEach((p, at) => {
+      const leaseId = (groups[at] as LeaseClaimGroup).leaseId;
+      const lease = leaseId === 0n ? undefined : outcome.leases.find((l) => l.leaseId === leaseId && l.owner === p.part.owner);
+      if (lease !== undefined) p.part.leases.add({ leaseId, claimDescriptor: lease.claimDescriptor, claimedAtMs: outcome.atMs }, lease.jobIds);
       for (const job of p.jobs) {
         if (outcome.claimed.has(job.id)) {
           out.jobs.push(toDequeued(args.queue, p.part.owner.partition, job, outcome.atMs));
-          out.leaseIds.push(leaseOf.get(job.id) ?? 0n);
+          out.leaseIds.push(lease === undefined ? 0n : leaseId);
         } else if (!outcome.fenced.includes(p.part.owner)) this.counters.vanishedJobs += 1;
       }
       p.part.settle(p.jobs.map((j) => j.id));
-    }
+    });
     return out;
   }
 

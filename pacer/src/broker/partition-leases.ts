@@ -94,13 +94,13 @@ export class PartitionLeases {
    * settled. Returns their ids (the caller settles them).
    */
   settledCheck(rows: ReadonlyArray<{ id: number; state: number; settledLease: bigint }>, asked: readonly number[]): number[] {
-    const seen = new Set<number>();
     const out: number[] = [];
     for (const r of rows) {
-      seen.add(r.id);
       const lease = this.byJob.get(r.id);
       if (lease !== undefined && (r.state !== 0 || r.settledLease >= lease.leaseId)) out.push(r.id);
     }
+    if (rows.length >= asked.length) return out; // ids are unique: every one asked has its row
+    const seen = new Set(rows.map((r) => r.id));
     for (const id of asked) if (!seen.has(id) && this.byJob.has(id)) out.push(id);
     return out;
   }

@@ -58,14 +58,21 @@ export function leaseAckStatements(acks: ReadonlyArray<LeasedAck>): LeaseAckStat
 }
 
 function leaseBranches(acks: ReadonlyArray<LeasedAck>): LeaseBranch[] {
-  const branches = new Map<string, LeaseBranch>();
+  // By lease, then by the descriptor's queue/partition/priority: one branch per lease but for a
+  // descriptor that does not match its job (a no-op), so the inner list is almost always one long.
+  const byLease = new Map<bigint, LeaseBranch[]>();
+  const all: LeaseBranch[] = [];
   for (const a of acks) {
-    const key = `${a.leaseId}|${a.ref.partition}|${a.ref.priority}|${a.queue}`;
-    const branch = branches.get(key);
-    if (branch === undefined) branches.set(key, { leaseId: a.leaseId, queue: a.queue, partition: a.ref.partition, priority: a.ref.priority, ids: [a.ref.id] });
-    else if (!branch.ids.includes(a.ref.id)) branch.ids.push(a.ref.id);
+    const branches = byLease.get(a.leaseId) ?? [];
+    if (branches.length === 0) byLease.set(a.leaseId, branches);
+    const branch = branches.find((b) => b.partition === a.ref.partition && b.priority === a.ref.priority && b.queue === a.queue);
+    if (branch === undefined) {
+      const added = { leaseId: a.leaseId, queue: a.queue, partition: a.ref.partition, priority: a.ref.priority, ids: [a.ref.id] };
+      branches.push(added);
+      all.push(added);
+    } else if (!branch.ids.includes(a.ref.id)) branch.ids.push(a.ref.id);
   }
-  return [...branches.values()].sort((x, y) => (x.leaseId > y.leaseId ? -1 : x.leaseId < y.leaseId ? 1 : 0));
+  return all.sort((x, y) => (x.leaseId > y.leaseId ? -1 : x.leaseId < y.leaseId ? 1 : 0));
 }
 
 function caseStatement(branches: LeaseBranch[]): LeaseAckStatement {
