@@ -318,6 +318,46 @@ describe('lease ids and settled notices over Thrift (lease claims)', () => {
     }
   });
 
+  it('dequeues carried by one claim batch each name the leases of their own jobs, and those leases empty as their jobs are acked', async () => {
+    const g = broker('batched-leases', 'lease');
+    const queue = 'batched_leases';
+    const admin = await openMysql(fx.mysql.database);
+    const pool = createMysqlPool({ ...fx.mysql, connectionLimit: 1, connectTimeoutMs: 5000 });
+    try {
+      await backend.createQueueWithOptions(queue, { numPartitions: 2 });
+      await g.assign(queue, 0);
+      await g.assign(queue, 1);
+      await insertReadyJobs(queue, Array.from({ length: 24 }, (_, i) => [i % 2, `b${i}`, Date.now() - 1000] as [number, string, number]));
+      await g.notifyPending(queue, [0, 1]);
+      await eventually(() => expect(g.partitions().reduce((n, p) => n + p.buffered, 0)).toBe(24));
+      const batchesBefore = g.counters.claimBatches;
+      // More dequeues at once than claims in flight: the rest go out together, as one claim batch.
+      const dequeues = CLAIMS_IN_FLIGHT + 6;
+      const replies = await Promise.all(Array.from({ length: dequeues }, (_, i) => g.dequeue({ queue, partitions: [0, 1], priorities: [1], limit: 3, claimDescriptor: `${queue}:${i}` })));
+      expect(g.counters.claimBatches - batchesBefore).toBeLessThan(dequeues);
+      const [rows] = (await admin.query(`SELECT part, CAST(lease_id AS CHAR) AS lease_id, l.claim_descriptor AS d, t.id FROM claim_leases l,
+        JSON_TABLE(l.job_ids, '$[*]' COLUMNS (id BIGINT PATH '$')) t WHERE l.queue = ?`, [queue])) as [Array<{ part: number; lease_id: string; d: string; id: number }>];
+      const leaseOfJob = new Map(rows.map((r) => [Number(r.id), { part: Number(r.part), leaseId: BigInt(r.lease_id), descriptor: r.d }]));
+      replies.forEach((reply, i) => {
+        expect(reply.jobs).toHaveLength(3);
+        reply.jobs.forEach((j, k) => {
+          const ref = parsePacerDescriptor(j.descriptor) as PacerJobRef;
+          expect(leaseOfJob.get(ref.id)).toEqual({ part: ref.partition, leaseId: reply.leaseIds?.[k], descriptor: `${queue}:${i}` });
+        });
+      });
+      // Acked by their leases elsewhere and noticed: every lease empties (none of another dequeue's is held twice or missed).
+      for (const reply of replies) {
+        const acks = leasedAcksOf(queue, reply);
+        expect(await ackLeasedSucceeded(pool, acks, Date.now())).toBe(3);
+        await g.notifyPending(queue, [], undefined, undefined, acks.map((a) => ({ partition: a.ref.partition, id: a.ref.id })));
+      }
+      await eventually(async () => expect(await leaseIdsOf(admin, queue)).toEqual([]));
+    } finally {
+      await pool.end();
+      await admin.end();
+    }
+  });
+
   it('a notice of a job not settled changes nothing: the broker reads the row, and still acks the job by its lease', async () => {
     const g = broker('thrift-notice', 'lease');
     const queue = 'thrift_notice';
