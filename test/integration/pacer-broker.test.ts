@@ -336,7 +336,7 @@ describe('lease ids and settled notices over Thrift (lease claims)', () => {
       const replies = await Promise.all(Array.from({ length: dequeues }, (_, i) => g.dequeue({ queue, partitions: [0, 1], priorities: [1], limit: 3, claimDescriptor: `${queue}:${i}` })));
       expect(g.counters.claimBatches - batchesBefore).toBeLessThan(dequeues);
       const [rows] = (await admin.query(`SELECT part, CAST(lease_id AS CHAR) AS lease_id, l.claim_descriptor AS d, t.id FROM claim_leases l,
-        JSON_TABLE(l.job_ids, '$[*]' COLUMNS (id BIGINT PATH '$')) t WHERE l.queue = ?`, [queue])) as [Array<{ part: number; lease_id: string; d: string; id: number }>];
+        JSON_TABLE(l.job_ids, '$[*]' COLUMNS (id BIGINT PATH '$')) t WHERE l.queue = ?`, [queue])) as unknown as [Array<{ part: number; lease_id: string; d: string; id: number }>];
       const leaseOfJob = new Map(rows.map((r) => [Number(r.id), { part: Number(r.part), leaseId: BigInt(r.lease_id), descriptor: r.d }]));
       replies.forEach((reply, i) => {
         expect(reply.jobs).toHaveLength(3);

@@ -9,7 +9,7 @@ import { coerceError } from '../../../core/src/errors/coerce-error';
 import PacerBroker from '../generated/PacerBroker';
 import ttypes from '../generated/broker_types';
 import type { DequeueBroker } from '../broker/dequeue-broker';
-import type { BrokerDequeueArgs } from '../interfaces/broker-client';
+import type { BrokerDequeueArgs, BrokerDequeueReply } from '../interfaces/broker-client';
 import { settleWithin } from '../../../core/src/util/settle-within';
 import { bigToI64, fromI64, toI64 } from './int64';
 import { LeanBinaryProtocol, LeanFramedTransport } from '../../../core/src/thrift/lean-framed-transport';
@@ -96,10 +96,7 @@ export class BrokerServer {
       dequeue: async (req: ttypes.BrokerDequeueRequest) => {
         try {
           const r = await this.track(inSpan(SPANS.brokerServer, serverSpan('dequeue', req), () => broker.dequeue(dequeueArgsOf(req))));
-          const jobs = r.jobs.map((j) => new ttypes.BrokerJob({ ...j, createdAtMs: toI64(j.createdAtMs), updatedAtMs: toI64(j.updatedAtMs) }));
-          return new ttypes.BrokerDequeueResponse({
-            jobs, notOwned: r.notOwned, readyLeft: r.readyLeft, ...(r.leaseIds === undefined ? {} : { leaseIds: r.leaseIds.map(bigToI64) }),
-          });
+          return dequeueResponse(r);
         } catch (e) {
           return fail(e);
         }
@@ -167,4 +164,26 @@ function serverSpan(method: string, req: { queue: string; traceparent?: string |
     parent: contextFromTraceparent(req.traceparent),
     collectStoreWork: true,
   };
+}
+
+/**
+ * The reply's Thrift struct, each job built once: the generated constructors copy every list they
+ * are given, and a list of structs by constructing each element again (npm thrift's copyList),
+ * which with a spread per job made three objects of every job of every reply.
+ */
+function dequeueResponse(r: BrokerDequeueReply): ttypes.BrokerDequeueResponse {
+  const jobs = r.jobs.map((j) => {
+    const job = new ttypes.BrokerJob();
+    job.descriptor = j.descriptor;
+    job.body = j.body;
+    job.attemptsAllowed = j.attemptsAllowed;
+    job.attemptsRemaining = j.attemptsRemaining;
+    job.createdAtMs = toI64(j.createdAtMs);
+    job.updatedAtMs = toI64(j.updatedAtMs);
+    return job;
+  });
+  const response = new ttypes.BrokerDequeueResponse({ jobs: [], notOwned: r.notOwned, readyLeft: r.readyLeft });
+  response.jobs = jobs;
+  if (r.leaseIds !== undefined) response.leaseIds = r.leaseIds.map(bigToI64);
+  return response;
 }

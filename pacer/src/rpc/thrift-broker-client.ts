@@ -70,8 +70,9 @@ export class ThriftBrokerClient implements BrokerClient {
       partitions: notice.partitions,
       ...(notice.earliestRunAfterMs === undefined ? {} : { earliestRunAfterMs: toI64(notice.earliestRunAfterMs) }),
       ...(notice.priorities === undefined ? {} : { priorities: notice.priorities }),
-      ...(notice.settled === undefined ? {} : { settled: notice.settled.map((r) => new ttypes.BrokerJobRef({ partition: r.partition, id: toI64(r.id) })) }),
     });
+    // Assigned, not passed: the generated constructor would construct every element again (copyList).
+    if (notice.settled !== undefined) req.settled = notice.settled.map((r) => new ttypes.BrokerJobRef({ partition: r.partition, id: toI64(r.id) }));
     await this.traced('notifyPending', endpoint, notice.queue, undefined, (traceparent) => this.call(endpoint, (c) => c.notifyPending(Object.assign(req, traceparent))));
   }
 
@@ -80,14 +81,17 @@ export class ThriftBrokerClient implements BrokerClient {
    * job its lease no longer claims changes nothing.
    */
   async ack(endpoint: BrokerEndpoint, args: BrokerAckArgs): Promise<BrokerAckReply> {
-    const req = new ttypes.BrokerAckRequest({ queue: args.queue, succeeded: args.succeeded.map(toBrokerAck), failed: args.failed.map(toBrokerAck) });
+    const req = new ttypes.BrokerAckRequest({ queue: args.queue, succeeded: [], failed: [] });
+    req.succeeded = args.succeeded.map(toBrokerAck); // assigned: the constructor would copy each element again
+    req.failed = args.failed.map(toBrokerAck);
     const res = await this.traced('ack', endpoint, args.queue, undefined, (traceparent) => this.call(endpoint, (c) => c.ack(Object.assign(req, traceparent))));
     return { notOwned: res.notOwned };
   }
 
   /** Lease mode's checkpoints. A call that fails after the broker committed may have applied its items. */
   async checkpoint(endpoint: BrokerEndpoint, args: BrokerCheckpointArgs): Promise<BrokerCheckpointReply> {
-    const req = new ttypes.BrokerCheckpointRequest({ queue: args.queue, source: args.source, items: args.items.map(toBrokerCheckpoint) });
+    const req = new ttypes.BrokerCheckpointRequest({ queue: args.queue, source: args.source, items: [] });
+    req.items = args.items.map(toBrokerCheckpoint); // assigned: the constructor would copy each element again
     const res = await this.traced('checkpoint', endpoint, args.queue, undefined, (traceparent) => this.call(endpoint, (c) => c.checkpoint(Object.assign(req, traceparent))));
     return { notOwned: res.notOwned, noops: res.noops };
   }
