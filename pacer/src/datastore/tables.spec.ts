@@ -10,7 +10,7 @@ const FILES = readdirSync(SQL_DIR).filter((f) => f.endsWith('.sql')).sort();
 const NAMES = FILES.map((f) => f.replace(/\.sql$/, '') as SqlName);
 
 /** Slots a caller fills per call (sqlWithSlots: claim-jobs, claim-leases-insert, lease-read-rule.ts); every other slot is a table's. */
-const PER_CALL_SLOTS = new Set(['claimDescriptor', 'leaseRows', 'leasedJobs', 'settledDescriptor', 'leaseSelects']);
+const PER_CALL_SLOTS = new Set(['claimDescriptor', 'leaseRows', 'leasedJobs', 'settledDescriptor', 'leaseSelects', 'lease']);
 
 describe('Pacer table names come from tables.ts only', () => {
   it('no statement names a table literally: each goes through its {{slot}}', () => {
