@@ -267,6 +267,18 @@ async function leaseIdsOf(db: { query: (text: string, params?: unknown[]) => Pro
   return rows.map((r) => r.lease_id);
 }
 
+/** An admin connection and a one-connection pool (an API's direct writes) on the test database, both closed after `fn`. */
+async function withAdminAndPool<T>(fn: (admin: Awaited<ReturnType<typeof openMysql>>, pool: ReturnType<typeof createMysqlPool>) => Promise<T>): Promise<T> {
+  const admin = await openMysql(fx.mysql.database);
+  const pool = createMysqlPool({ ...fx.mysql, connectionLimit: 1, connectTimeoutMs: 5000 });
+  try {
+    return await fn(admin, pool);
+  } finally {
+    await pool.end();
+    await admin.end();
+  }
+}
+
 /** `g` behind a BrokerServer, called through a ThriftBrokerClient; both closed after `fn`. */
 async function overThrift<T>(g: DequeueBroker, fn: (thrift: ThriftBrokerClient, endpoint: { host: string; port: number }) => Promise<T>): Promise<T> {
   const server = await BrokerServer.listen(g, '127.0.0.1', 0, silentLogger());
@@ -298,9 +310,7 @@ describe('lease ids and settled notices over Thrift (lease claims)', () => {
   it('a dequeue reply names each job\'s lease exactly; a notice of jobs acked by their lease elsewhere empties it', async () => {
     const g = broker('thrift-leases', 'lease');
     const queue = 'thrift_leases';
-    const admin = await openMysql(fx.mysql.database);
-    const pool = createMysqlPool({ ...fx.mysql, connectionLimit: 1, connectTimeoutMs: 5000 });
-    try {
+    await withAdminAndPool(async (admin, pool) => {
       await overThrift(g, async (thrift, endpoint) => {
         const reply = await servedByLease(g, queue, ['l0', 'l1'], (args) => thrift.dequeue(endpoint, args));
         const leases = await leaseIdsOf(admin, queue);
@@ -312,18 +322,13 @@ describe('lease ids and settled notices over Thrift (lease claims)', () => {
         await thrift.notifyPending(endpoint, { queue, partitions: [], settled: acks.map((a) => ({ partition: a.ref.partition, id: a.ref.id })) });
         await eventually(async () => expect(await leaseIdsOf(admin, queue)).toEqual([]));
       });
-    } finally {
-      await pool.end();
-      await admin.end();
-    }
+    });
   });
 
   it('dequeues carried by one claim batch each name the leases of their own jobs, and those leases empty as their jobs are acked', async () => {
     const g = broker('batched-leases', 'lease');
     const queue = 'batched_leases';
-    const admin = await openMysql(fx.mysql.database);
-    const pool = createMysqlPool({ ...fx.mysql, connectionLimit: 1, connectTimeoutMs: 5000 });
-    try {
+    await withAdminAndPool(async (admin, pool) => {
       await backend.createQueueWithOptions(queue, { numPartitions: 2 });
       await g.assign(queue, 0);
       await g.assign(queue, 1);
@@ -352,10 +357,7 @@ describe('lease ids and settled notices over Thrift (lease claims)', () => {
         await g.notifyPending(queue, [], undefined, undefined, acks.map((a) => ({ partition: a.ref.partition, id: a.ref.id })));
       }
       await eventually(async () => expect(await leaseIdsOf(admin, queue)).toEqual([]));
-    } finally {
-      await pool.end();
-      await admin.end();
-    }
+    });
   });
 
   it('a notice of a job not settled changes nothing: the broker reads the row, and still acks the job by its lease', async () => {
@@ -536,17 +538,12 @@ describe('the held-lease sweep (lease claims)', () => {
   it('finds jobs acked by their lease elsewhere whose notice never came, and deletes the emptied lease', async () => {
     const g = broker('held-sweep', 'lease', { heldLeaseSweepMs: 300 });
     const queue = 'held_sweep';
-    const admin = await openMysql(fx.mysql.database);
-    const pool = createMysqlPool({ ...fx.mysql, connectionLimit: 1, connectTimeoutMs: 5000 });
-    try {
+    await withAdminAndPool(async (admin, pool) => {
       const reply = await servedByLease(g, queue, ['h0'], (args) => g.dequeue(args));
       expect(await ackLeasedSucceeded(pool, leasedAcksOf(queue, reply), Date.now())).toBe(1);
       // No notice, no monitor, no refill: only the sweep can find it.
       await eventually(async () => expect(await leaseIdsOf(admin, queue)).toEqual([]), { timeoutMs: 15_000 });
-    } finally {
-      await pool.end();
-      await admin.end();
-    }
+    });
   });
 });
 

@@ -58,8 +58,9 @@ export function leaseAckStatements(acks: ReadonlyArray<LeasedAck>): LeaseAckStat
 }
 
 function leaseBranches(acks: ReadonlyArray<LeasedAck>): LeaseBranch[] {
-  // By lease, then by the descriptor's queue/partition/priority: one branch per lease but for a
-  // descriptor that does not match its job (a no-op), so the inner list is almost always one long.
+  // By lease, then by the descriptor's queue/partition/priority: a lease is one partition's, so its
+  // list holds a branch per priority of its jobs (and one for a descriptor naming another queue or
+  // partition, a no-op): a few entries at most.
   const byLease = new Map<bigint, LeaseBranch[]>();
   const all: LeaseBranch[] = [];
   for (const a of acks) {
