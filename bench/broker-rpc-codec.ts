@@ -6,7 +6,9 @@
  *
  * The message: a BrokerDequeueResponse as a lease-mode broker sends it (generated code,
  * pacer/src/generated/broker_types.js), 10 and 100 jobs of 64-byte bodies with their descriptors,
- * times and lease ids. One round trip of the codec = the broker's side (write the reply, frame it)
+ * times and lease ids; each stack is handed its i64s as it takes them best (npm thrift: node-int64
+ * objects over 8 bytes, as brokers made them before; lean: what the broker passes now, int64.ts
+ * toI64, plain numbers, which it writes without an object and reads back as numbers). One round trip of the codec = the broker's side (write the reply, frame it)
  * + the API's side (split the frame off a chunk, read the reply; the loop ends on the underrun
  * the runtime's read loops stop on, as theirs do). Both stacks run in this process in alternating
  * 250 ms slices (B A A B …) for --seconds each, so drift hits both alike; printed per shape:
@@ -18,6 +20,7 @@
 import thrift from 'thrift';
 import ttypes from '../pacer/src/generated/broker_types';
 import { LeanBinaryProtocol, LeanFramedTransport } from '../core/src/thrift/lean-framed-transport';
+import Int64 from 'node-int64';
 import { toI64 } from '../pacer/src/rpc/int64';
 import { exitWithHeaderHelp } from './support/header-help';
 
@@ -37,16 +40,19 @@ interface Stack { name: string; transport: Transport & { receiver: typeof thrift
 const runtime: Stack = { name: 'npm thrift', transport: thrift.TFramedTransport as unknown as Stack['transport'], protocol: thrift.TBinaryProtocol };
 const lean: Stack = { name: 'lean', transport: LeanFramedTransport as unknown as Stack['transport'], protocol: LeanBinaryProtocol as unknown as Protocol };
 
-function reply(jobs: number): InstanceType<typeof ttypes.BrokerDequeueResponse> {
-  const now = Date.now();
+/** How a stack is handed i64s: npm thrift node-int64 objects over 8 bytes, the lean stack what the broker passes (int64.ts). */
+type I64Of = (n: number) => Int64;
+const int64Object: I64Of = (n) => new Int64(Buffer.from(new Int64(n).buffer));
+
+function reply(jobs: number, i64: I64Of, now: number): InstanceType<typeof ttypes.BrokerDequeueResponse> {
   return new ttypes.BrokerDequeueResponse({
     jobs: Array.from({ length: jobs }, (_, i) => new ttypes.BrokerJob({
       descriptor: `bench_queue:p${i % 4}:1:${1_000_000 + i}:s3:bench-broker:1`,
-      body: Buffer.alloc(64, 'x'), attemptsAllowed: 2, attemptsRemaining: 2, createdAtMs: toI64(now), updatedAtMs: toI64(now),
+      body: Buffer.alloc(64, 'x'), attemptsAllowed: 2, attemptsRemaining: 2, createdAtMs: i64(now), updatedAtMs: i64(now),
     })),
     notOwned: [],
     readyLeft: [512],
-    leaseIds: Array.from({ length: jobs }, () => toI64(4_294_967_296 + 12_345)),
+    leaseIds: Array.from({ length: jobs }, () => i64(4_294_967_296 + 12_345)),
   });
 }
 
@@ -104,18 +110,20 @@ function slice(stack: Stack, message: InstanceType<typeof ttypes.BrokerDequeueRe
 function main(): void {
   const rows: string[] = ['| jobs per reply | npm thrift msgs/s | lean msgs/s | lean/npm thrift | CPU µs per message, npm thrift → lean |', '|---|---|---|---|---|'];
   for (const jobs of [10, 100]) {
-    const message = reply(jobs);
-    if (!encode(lean, message).equals(encode(runtime, message))) throw new Error('the two stacks wrote different bytes');
+    const now = Date.now();
+    const messages = new Map<Stack, InstanceType<typeof ttypes.BrokerDequeueResponse>>([[runtime, reply(jobs, int64Object, now)], [lean, reply(jobs, toI64, now)]]);
+    const message = (stack: Stack): InstanceType<typeof ttypes.BrokerDequeueResponse> => messages.get(stack) as InstanceType<typeof ttypes.BrokerDequeueResponse>;
+    if (!encode(lean, message(lean)).equals(encode(runtime, message(runtime)))) throw new Error('the two stacks wrote different bytes');
     const tallies = new Map<Stack, Tally>([[runtime, { messages: 0, cpuUs: 0, wallMs: 0 }], [lean, { messages: 0, cpuUs: 0, wallMs: 0 }]]);
     for (let i = 0; i < 20; i += 1) { // warm up both
-      decode(lean, encode(lean, message));
-      decode(runtime, encode(runtime, message));
+      decode(lean, encode(lean, message(lean)));
+      decode(runtime, encode(runtime, message(runtime)));
     }
     const order = [runtime, lean, lean, runtime];
     const slices = Math.max(4, Math.round((2 * SECONDS * 1000) / SLICE_MS));
     for (let i = 0; i < slices; i += 1) {
       const stack = order[i % order.length] as Stack;
-      slice(stack, message, jobs, tallies.get(stack) as Tally);
+      slice(stack, message(stack), jobs, tallies.get(stack) as Tally);
     }
     const rate = (t: Tally): number => t.messages / (t.wallMs / 1000);
     const perMessage = (t: Tally): number => t.cpuUs / t.messages;

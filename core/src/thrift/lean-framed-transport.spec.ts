@@ -145,6 +145,70 @@ describe('LeanFramedTransport + LeanBinaryProtocol', () => {
     expect(inBuf(a)).toBe(inBuf(b));
   });
 
+  describe('i64s', () => {
+    const SAFE = [0, 1, -1, 42, 2 ** 31, 2 ** 32 - 1, 2 ** 32, -(2 ** 32), 1_764_900_000_000, -1_764_900_000_000, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, (7 * 2 ** 32) + 9];
+    /** node-int64 over exactly these 8 bytes (what the runtime reads, and what a broker used to send). */
+    const int64Of = (n: number): Int64 => new Int64(Buffer.from(new Int64(n).buffer));
+    const bytesOf = (write: (p: thrift.TProtocol) => void): Buffer => {
+      let frame: Buffer = Buffer.alloc(0);
+      const p = new LeanBinaryProtocol(new LeanFramedTransport(undefined, (f) => (frame = f)));
+      write(p);
+      p.flush();
+      return frame.subarray(4);
+    };
+    const readAll = (bytes: Buffer, count: number): unknown[] => {
+      const p = new LeanBinaryProtocol(new LeanFramedTransport(bytes));
+      return Array.from({ length: count }, () => p.readI64());
+    };
+
+    it('a number below 2^53 is written as the 8 bytes node-int64 makes of it, without an Int64 object', () => {
+      for (const n of SAFE) expect(bytesOf((p) => p.writeI64(n)).toString('hex')).toBe(new Int64(n).buffer.toString('hex'));
+    });
+
+    it('a node-int64 is written as its own 8 bytes, also when it is a view at an offset of a larger buffer', () => {
+      const backing = Buffer.from('aaaaaaaa7fffffffffffff01bbbbbbbb', 'hex');
+      const view = new Int64(backing, 4);
+      expect(bytesOf((p) => p.writeI64(view)).toString('hex')).toBe('7fffffffffffff01');
+    });
+
+    it('what is not an integer below 2^53 is written as node-int64 converts it, as the runtime does', () => {
+      for (const n of [0.5, -3.5, 2 ** 53, 2 ** 60, -(2 ** 60)]) expect(bytesOf((p) => p.writeI64(n)).toString('hex')).toBe(new Int64(n).buffer.toString('hex'));
+    });
+
+    it('reads an i64 exact as a number as that number, and any other as node-int64 over its own copy of the 8 bytes', () => {
+      const big = ['0020000000000000', '7fffffffffffff01', 'ffe0000000000000', '8000000000000000'];
+      const bytes = Buffer.concat([...SAFE.map((n) => new Int64(n).buffer), ...big.map((h) => Buffer.from(h, 'hex'))]);
+      const read = readAll(bytes, SAFE.length + big.length);
+      expect(read.slice(0, SAFE.length)).toEqual(SAFE);
+      const rest = read.slice(SAFE.length) as Int64[];
+      expect(rest.map((v) => v instanceof Int64 && v.buffer.toString('hex'))).toEqual(big);
+      bytes.fill(0); // the frame's bytes may be reused: the values read keep their own
+      expect(rest.map((v) => v.buffer.toString('hex'))).toEqual(big);
+    });
+
+    it('the runtime reads what the lean protocol writes, and the lean protocol what the runtime writes', () => {
+      const lean = bytesOf((p) => SAFE.forEach((n) => p.writeI64(n)));
+      const runtimeBytes = (() => {
+        let frame: Buffer = Buffer.alloc(0);
+        const p = new thrift.TBinaryProtocol(new thrift.TFramedTransport(undefined, ((f: Buffer) => (frame = f)) as never));
+        for (const n of SAFE) p.writeI64(int64Of(n));
+        p.flush();
+        return frame.subarray(4);
+      })();
+      expect(lean).toEqual(runtimeBytes);
+      const viaRuntime = new thrift.TBinaryProtocol(new thrift.TFramedTransport(lean));
+      expect(SAFE.map(() => viaRuntime.readI64().toNumber(true))).toEqual(SAFE);
+      expect(readAll(runtimeBytes, SAFE.length)).toEqual(SAFE);
+    });
+
+    it('a read past the frame\'s end throws the runtime\'s underrun error and moves nothing', () => {
+      const p = new LeanBinaryProtocol(new LeanFramedTransport(Buffer.alloc(7)));
+      const { InputBufferUnderrunError } = thrift as unknown as { InputBufferUnderrunError: new () => Error };
+      expect(() => p.readI64()).toThrow(InputBufferUnderrunError);
+      expect(p.readI32()).toBe(0);
+    });
+  });
+
   it('refuses to write through a transport other than its own', () => {
     expect(() => new LeanBinaryProtocol(new thrift.TFramedTransport())).toThrow(TypeError);
   });

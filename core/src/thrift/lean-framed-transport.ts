@@ -1,10 +1,12 @@
 import thrift from 'thrift';
+import Int64 from 'node-int64';
 
 // The runtime exports the class; @types/thrift does not declare it. One instance serves every
 // frame: npm thrift only tests it with instanceof, never reads its stack.
 const { InputBufferUnderrunError } = thrift as unknown as { InputBufferUnderrunError: new () => Error };
 const UNDERRUN: Error = new InputBufferUnderrunError();
 const INITIAL_FRAME_BYTES = 256;
+const TWO_32 = 2 ** 32;
 /**
  * Longest frame a receiver accepts: no broker or PinLater message comes near it (the gateway's
  * own limit on requests is 64 MiB); a longer length means the stream is corrupt.
@@ -68,6 +70,20 @@ export class LeanFramedTransport extends thrift.TFramedTransport {
     if (self.readPos + len > self.inBuf.length) throw UNDERRUN;
   }
 
+  /**
+   * The next 8 bytes, a big-endian signed 64-bit integer: a number when it is exact as one
+   * (|v| < 2^53), otherwise a copy of the bytes.
+   */
+  takeI64(): number | Buffer {
+    const self = this as unknown as { readPos: number; inBuf: Buffer };
+    this.ensureAvailable(8);
+    const at = self.readPos;
+    self.readPos = at + 8;
+    // hi · 2^32 is exact; adding lo rounds only past 2^53, where the result is not a safe integer.
+    const n = self.inBuf.readInt32BE(at) * TWO_32 + self.inBuf.readUInt32BE(at + 4);
+    return Number.isSafeInteger(n) ? n : Buffer.from(self.inBuf.subarray(at, at + 8));
+  }
+
   override setCurrSeqId(seqid: number): void {
     this.pendingSeqid = seqid;
   }
@@ -85,6 +101,19 @@ export class LeanFramedTransport extends thrift.TFramedTransport {
 
   putI32(n: number): void {
     this.length = this.room(4).writeInt32BE(n | 0, this.length);
+  }
+
+  /** A safe integer (Number.isSafeInteger) as 8 big-endian two's-complement bytes. */
+  putI64(n: number): void {
+    const hi = Math.floor(n / TWO_32);
+    const frame = this.room(8);
+    frame.writeInt32BE(hi, this.length);
+    this.length = frame.writeUInt32BE(n - hi * TWO_32, this.length + 4);
+  }
+
+  /** `src[start, end)` as they are. */
+  putBytes(src: Buffer, start: number, end: number): void {
+    this.length += src.copy(this.room(end - start), this.length, start, end);
   }
 
   /** A string's UTF-8 bytes, `bytes` long (Buffer.byteLength), without its length prefix. */
@@ -180,7 +209,15 @@ class FrameReader {
 
 /**
  * TBinaryProtocol whose numbers and strings are written straight into a LeanFramedTransport's
- * frame (the runtime allocates one Buffer per field). Reading is the runtime's own.
+ * frame (the runtime allocates one Buffer per field). Reading is the runtime's own, but for i64s.
+ *
+ * i64s: the runtime reads each as a node-int64 object over a slice of the frame (two objects per
+ * field, three i64s per job of a dequeue reply), and writes only node-int64 objects without
+ * allocating. Here an i64 is read as a plain number when it is exact as one (|v| < 2^53: times in
+ * ms, job ids, lease ids of epochs below 2^21), and as node-int64 over its own 8 bytes otherwise;
+ * numbers are written straight into the frame. The generated code's types say Int64 for both:
+ * every reader of an i64 here takes `Int64 | number` (pacer/src/rpc/int64.ts; the gateway's
+ * PinLater client), as npm thrift's own writeI64 does.
  */
 export class LeanBinaryProtocol extends thrift.TBinaryProtocol {
   private readonly out: LeanFramedTransport;
@@ -206,6 +243,18 @@ export class LeanBinaryProtocol extends thrift.TBinaryProtocol {
 
   override writeI32(i32: number): void {
     this.out.putI32(i32);
+  }
+
+  override writeI64(i64: number | Int64): void {
+    if (typeof i64 !== 'number') this.out.putBytes(i64.buffer, i64.offset, i64.offset + 8);
+    else if (Number.isSafeInteger(i64)) this.out.putI64(i64);
+    else super.writeI64(i64); // fractions, NaN, |v| >= 2^53: node-int64's own conversion, as the runtime
+  }
+
+  /** A number when exact (see the class comment); node-int64 past 2^53. */
+  override readI64(): Int64 {
+    const v = this.out.takeI64();
+    return (typeof v === 'number' ? v : new Int64(v)) as Int64;
   }
 
   override writeString(arg: string | Buffer): void {
