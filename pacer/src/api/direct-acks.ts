@@ -51,7 +51,7 @@ export class DirectAcks {
     const perJob: AckItem[] = [];
     const rest: AckItem[] = [];
     for (const a of succeeded) {
-      const leaseId = this.served.take(a.ref);
+      const leaseId = this.served.take(a.ref, a.info.descriptor);
       if (leaseId === undefined) rest.push(a);
       else if (leaseId === PER_JOB_CLAIM) perJob.push(a);
       else leased.push({ queue: a.queue, ref: a.ref, info: a.info, leaseId, claimDescriptor: '' });

@@ -15,6 +15,21 @@ describe('ServedClaims', () => {
     expect(s.take(ref(1))).toBe(10n);
   });
 
+  it('finds a job by the text its ack echoed, and by the canonical form of text written otherwise; once either way', () => {
+    const s = new ServedClaims();
+    s.remember([served(1), served(2), served(3)], [10n, 11n, 12n]);
+    expect(s.take(ref(1), served(1).descriptor)).toBe(10n);
+    expect(s.take(ref(1), served(1).descriptor)).toBeUndefined();
+    expect(s.take(ref(1))).toBeUndefined();
+    // the same job written another way (a zero-padded id): not the broker's text, found by its parse
+    const padded = served(2).descriptor.replace(/:2$/, ':02');
+    expect(padded).not.toBe(served(2).descriptor);
+    expect(s.take(ref(2), padded)).toBe(11n);
+    expect(s.take(ref(2), served(2).descriptor)).toBeUndefined();
+    // text that is no key: the ref decides
+    expect(s.take(ref(3), 'not a descriptor')).toBe(12n);
+  });
+
   it('remembers the jobs of a reply without lease ids as claimed per job (lease id 0 too)', () => {
     const s = new ServedClaims();
     s.remember([served(1), served(2)], undefined);

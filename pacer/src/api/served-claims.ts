@@ -44,8 +44,21 @@ export class ServedClaims {
     }
   }
 
-  /** The claim of a served job (a lease id, or PER_JOB_CLAIM), removed (used once); undefined when not served here. */
-  take(ref: PacerJobRef): bigint | undefined {
+  /**
+   * The claim of a served job (a lease id, or PER_JOB_CLAIM), removed (used once); undefined when
+   * not served here. `text`, the descriptor `ref` was parsed from (never another), is looked up as it is first: a
+   * client echoes the broker's text, so the key is usually found without formatting one (a fifth
+   * of this class's cost per ack at limit 100; docs/pacer-performance.md). Text written any other
+   * way that parses to the same job is found by its canonical form, as before.
+   */
+  take(ref: PacerJobRef, text?: string): bigint | undefined {
+    if (text !== undefined) {
+      const echoed = this.byDescriptor.get(text);
+      if (echoed !== undefined) {
+        this.byDescriptor.delete(text);
+        return echoed;
+      }
+    }
     const key = formatPacerDescriptor(ref);
     const leaseId = this.byDescriptor.get(key);
     this.byDescriptor.delete(key);
