@@ -212,8 +212,8 @@ class FrameReader {
  * frame (the runtime allocates one Buffer per field). Reading is the runtime's own, but for i64s.
  *
  * i64s: the runtime reads each as a node-int64 object over a slice of the frame (two objects per
- * field, three i64s per job of a dequeue reply), and writes only node-int64 objects without
- * allocating. Here an i64 is read as a plain number when it is exact as one (|v| < 2^53: times in
+ * field, three i64s per job of a dequeue reply), and writes a number through a new node-int64
+ * (allocated with the deprecated `new Buffer(8)`). Here an i64 is read as a plain number when it is exact as one (|v| < 2^53: times in
  * ms, job ids, lease ids of epochs below 2^21), and as node-int64 over its own 8 bytes otherwise;
  * numbers are written straight into the frame. The generated code's types say Int64 for both:
  * every reader of an i64 here takes `Int64 | number` (pacer/src/rpc/int64.ts; the gateway's

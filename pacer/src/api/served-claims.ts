@@ -46,10 +46,10 @@ export class ServedClaims {
 
   /**
    * The claim of a served job (a lease id, or PER_JOB_CLAIM), removed (used once); undefined when
-   * not served here. `text`, the descriptor `ref` was parsed from (never another), is looked up as it is first: a
-   * client echoes the broker's text, so the key is usually found without formatting one (a fifth
-   * of this class's cost per ack at limit 100; docs/pacer-performance.md). Text written any other
-   * way that parses to the same job is found by its canonical form, as before.
+   * not served here. `text`, the descriptor `ref` was parsed from (never another), is looked up
+   * first as it is: a client echoes the broker's text, so the key is usually found without
+   * formatting one (formatting was most of this method's cost: docs/pacer-performance.md). Text
+   * written any other way that parses to the same job is found by its canonical form, as before.
    */
   take(ref: PacerJobRef, text?: string): bigint | undefined {
     if (text !== undefined) {
