@@ -2,7 +2,8 @@
  * Claim leases only while every live broker honours them (coordination/lease-capable-cluster.ts;
  * issue 15, rollout), against a real ZooKeeper chroot per test:
  * - the reader says no before its first read, no while a live member lacks the LiveInstance field
- *   (a broker of a release before leases), and yes once it left;
+ *   (a broker of a release before leases), and yes once it left; it sees members join and leave
+ *   through its watch, long before its next poll;
  * - a broker process in cluster mode beside such a member (registered disabled, so the controller
  *   gives it nothing) claims per job, and with leases once it is gone: the wiring a fleet's rolling
  *   upgrade relies on.
@@ -58,6 +59,25 @@ describe('LeaseCapableCluster', () => {
       await eventually(() => expect(reader.leasesAllowed()).toBe(true));
       await liveMember('old-c', true);
       await eventually(() => expect(reader.leasesAllowed()).toBe(false));
+    } finally {
+      await reader.close();
+    }
+  });
+});
+
+describe('LeaseCapableCluster between its polls', () => {
+  it('sees a member join or leave at once, through its watch on the live members, not at its next poll', async () => {
+    c = await TestCluster.create();
+    const sessions = await c.sessionsFor('reader');
+    const reader = new LeaseCapableCluster(sessions, c.paths, silentLogger(), 3_600_000); // the poll never comes
+    try {
+      await liveMember('new-a', false);
+      await reader.start();
+      expect(reader.leasesAllowed()).toBe(true);
+      const old = await liveMember('old-b', true);
+      await eventually(() => expect(reader.leasesAllowed()).toBe(false), { timeoutMs: 5000 });
+      await c.admin.delete(old);
+      await eventually(() => expect(reader.leasesAllowed()).toBe(true), { timeoutMs: 5000 });
     } finally {
       await reader.close();
     }

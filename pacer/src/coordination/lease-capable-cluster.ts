@@ -7,8 +7,11 @@
  *
  * Each member of this release says so in its LiveInstance record (CLAIM_LEASES_FIELD). This reads
  * LIVEINSTANCES and each live record every `pollMs` (one read per member: clusters are tens of
- * brokers), on the process's current session; a read that fails (ZooKeeper away) keeps the last
- * answer. Until the first read succeeds the answer is no, so a broker joining a cluster of older
+ * brokers), on the process's current session, and at once when a member joins or leaves: each read
+ * of LIVEINSTANCES sets a children watch (a member of an older release joining is seen within a
+ * ZooKeeper round trip, not up to `pollMs` later; the poll stays, for watches a new session lost).
+ * A change seen while a read runs is read again after it. A read that fails (ZooKeeper away) keeps
+ * the last answer. Until the first read succeeds the answer is no, so a broker joining a cluster of older
  * brokers never writes a lease. It guards a rolling upgrade; a member of an older release joining a
  * cluster that already holds leases is not made safe by it (runbooks/pacer-claim-mode.md: switch to
  * per-job claims and wait for the leases to empty before rolling back).
@@ -32,7 +35,13 @@ export class LeaseCapableCluster {
   private withoutLeases: string[] | undefined;
   private timer: NodeJS.Timeout | undefined;
   private reading: Promise<void> | undefined;
+  /** A member joined or left while a read ran (that read may have listed the members before it). */
+  private readAgain = false;
   private closed = false;
+  /** LIVEINSTANCES' children watch: one function, so re-arming it on every read does not pile up. */
+  private readonly onMembersChanged = (): void => {
+    this.poll().catch(() => undefined); // poll() logs its own failures
+  };
 
   constructor(
     private readonly sessions: ZkSessionManager,
@@ -63,11 +72,17 @@ export class LeaseCapableCluster {
   }
 
   private poll(): Promise<void> {
-    if (this.closed || this.reading !== undefined) return this.reading ?? Promise.resolve();
+    if (this.closed) return this.reading ?? Promise.resolve();
+    if (this.reading !== undefined) {
+      this.readAgain = true;
+      return this.reading;
+    }
+    this.readAgain = false;
     this.reading = this.readOnce()
       .catch((e: unknown) => this.logger.warn({ err: coerceError(e) }, 'could not read the live brokers; keeping the last claim-lease answer'))
       .finally(() => {
         this.reading = undefined;
+        if (this.readAgain) this.poll().catch(() => undefined);
       });
     return this.reading;
   }
@@ -76,7 +91,7 @@ export class LeaseCapableCluster {
     const zk = this.sessions.client();
     if (zk === undefined || !this.sessions.isConnected()) return;
     const without: string[] = [];
-    for (const name of await childrenOrEmpty(zk, this.paths.liveInstances())) {
+    for (const name of await childrenOrEmpty(zk, this.paths.liveInstances(), this.onMembersChanged)) {
       const live = await readRecord(zk, this.paths.liveInstance(name));
       if (live !== undefined && live.record.simpleFields[CLAIM_LEASES_FIELD] !== CLAIM_LEASES_LEVEL) without.push(name);
     }
