@@ -63,9 +63,7 @@ describe('LeaseCapableCluster', () => {
       await reader.close();
     }
   });
-});
 
-describe('LeaseCapableCluster between its polls', () => {
   it('sees a member join or leave at once, through its watch on the live members, not at its next poll', async () => {
     c = await TestCluster.create();
     const sessions = await c.sessionsFor('reader');

@@ -11,10 +11,10 @@
  * of LIVEINSTANCES sets a children watch (a member of an older release joining is seen within a
  * ZooKeeper round trip, not up to `pollMs` later; the poll stays, for watches a new session lost).
  * A change seen while a read runs is read again after it. A read that fails (ZooKeeper away) keeps
- * the last answer. Until the first read succeeds the answer is no, so a broker joining a cluster of older
- * brokers never writes a lease. It guards a rolling upgrade; a member of an older release joining a
- * cluster that already holds leases is not made safe by it (runbooks/pacer-claim-mode.md: switch to
- * per-job claims and wait for the leases to empty before rolling back).
+ * the last answer. Until the first read succeeds the answer is no, so a broker joining a cluster of
+ * older brokers never writes a lease. It guards a rolling upgrade; a member of an older release
+ * joining a cluster that already holds leases is not made safe by it (runbooks/pacer-claim-mode.md:
+ * switch to per-job claims and wait for the leases to empty before rolling back).
  */
 import type { Logger } from '../../../core/src/logging/logger';
 import { coerceError } from '../../../core/src/errors/coerce-error';
