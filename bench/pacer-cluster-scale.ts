@@ -44,6 +44,12 @@
  * the work tree rewrites it: `git archive HEAD | tar -x -C <dir>`, link node_modules, copy the
  * support file in. Participants always run from this tree.
  *
+ * --recoveries-unthrottled measures with the throttle Helix-style by kind: hand-offs (LOAD_BALANCE)
+ * bounded by the default 1000, every transition in all by 10,000 (the operator command's largest),
+ * so a leave's takeovers go out in one run (`pinlater-ops pacer settings set
+ * --max-partitions-in-transition 1000 --rebalance-type LOAD_BALANCE`, then 10000 without a type).
+ * Without it: the default, 1000 transitions of any kind at once.
+ *
  * --controller-log <file> appends the controller's debug log to <file>: one JSON line per pipeline
  * run (`controller pipeline run`: duration, messages, `phasesMs` read / plan / dispatch / persist /
  * externalViews) and one per assignment change, to see where a leave or join spends its time.
@@ -53,6 +59,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { mapBounded } from '../core/src/util/map-bounded';
 import { addQueue, updateClusterSettings } from '../pacer/src/coordination/cluster-setup';
+import { MAX_PARTITIONS_IN_TRANSITION_LIMIT } from '../pacer/src/cli/cluster-settings-record';
 import { DEFAULT_MAX_PARTITIONS_IN_TRANSITION } from '../pacer/src/coordination/helix-records';
 import { liveInstances, waitAllServed, waitBalanced, waitQueueServed, type ScanTarget } from './support/external-view-scan';
 import { exitWithHeaderHelp } from './support/header-help';
@@ -91,6 +98,7 @@ interface Options {
   partitions: number;
   controllerTree?: string;
   controllerLog?: string;
+  recoveriesUnthrottled?: boolean;
 }
 
 /** Controller cost over one phase: counter deltas (reads, writes, pipelineRuns, …) and cpuMs. */
@@ -123,6 +131,7 @@ function parseOptions(): Options {
     .option('--partitions <n>', 'partitions per queue', integerIn(1, 64), 4)
     .option('--controller-tree <dir>', 'start the controller from this checkout')
     .option('--controller-log <file>', "append the controller's debug log here: one line per pipeline run with where its time went (phasesMs)")
+    .option('--recoveries-unthrottled', 'hand-offs (LOAD_BALANCE) bounded by 1000, 10,000 transitions in all, instead of 1000 of any kind')
     .parse()
     .opts<Options>();
   return opts.quick ? { ...opts, queues: [100, 500] } : opts;
@@ -165,7 +174,9 @@ async function setUp(cluster: BenchCluster, opts: Options, queues: readonly stri
   const controller = await cluster.startController({ name: 'controller-0', sessionTimeoutMs: CONTROLLER_SESSION_MS, timeoutMs: WAIT_MS, cwd: opts.controllerTree, logFile: opts.controllerLog });
   await waitAllServed(scan, queues, { what: `setup (${queues.length} queues served)`, startMs: started, timeoutMs: waitMsFor(queues.length), pauseMs: SETUP_PAUSE_MS });
   const setupMs = Date.now() - started;
-  await updateClusterSettings(cluster.admin, cluster.paths, { maxPartitionsInTransition: DEFAULT_MAX_PARTITIONS_IN_TRANSITION });
+  await updateClusterSettings(cluster.admin, cluster.paths, opts.recoveriesUnthrottled === true
+    ? { maxPartitionsInTransition: MAX_PARTITIONS_IN_TRANSITION_LIMIT, maxByRebalanceType: { LOAD_BALANCE: DEFAULT_MAX_PARTITIONS_IN_TRANSITION } }
+    : { maxPartitionsInTransition: DEFAULT_MAX_PARTITIONS_IN_TRANSITION });
   return { controller, participants, setupMs };
 }
 
@@ -254,6 +265,12 @@ async function measureSize(size: number, opts: Options): Promise<SizeResult> {
 
 // ---------------------------------------------------------------- output
 
+function throttleText(opts: Options): string {
+  return opts.recoveriesUnthrottled === true
+    ? `LOAD_BALANCE ${DEFAULT_MAX_PARTITIONS_IN_TRANSITION}, ANY ${MAX_PARTITIONS_IN_TRANSITION_LIMIT} (--recoveries-unthrottled)`
+    : `ANY ${DEFAULT_MAX_PARTITIONS_IN_TRANSITION} (the default)`;
+}
+
 const COLUMNS = ['queues', 'partitions', 'setup s', 'create p50', 'p99', 'max ms', 'reads/create', 'writes/create', 'cpu ms/create', 'leave ms', 'join ms'];
 
 function row(r: SizeResult): string[] {
@@ -280,7 +297,7 @@ async function main(): Promise<void> {
   const opts = parseOptions();
   teardown.exitOnSignals();
   const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
-  console.log(`pacer cluster scale (issue 15): sizes ${opts.queues.join(', ')} queues of ${opts.partitions} partitions, ${opts.creates} creates each; controller from ${opts.controllerTree ?? 'this tree'}; load average ${load()}`);
+  console.log(`pacer cluster scale (issue 15): sizes ${opts.queues.join(', ')} queues of ${opts.partitions} partitions, ${opts.creates} creates each; controller from ${opts.controllerTree ?? 'this tree'}; throttle ${throttleText(opts)}; load average ${load()}`);
   const results: SizeResult[] = [];
   try {
     for (const size of opts.queues) results.push(await measureSize(size, opts));
@@ -289,7 +306,7 @@ async function main(): Promise<void> {
   }
   printTable(results);
   console.log(`load average at the end ${load()}`);
-  console.log(JSON.stringify({ bench: 'pacer-cluster-scale', partitionsPerQueue: opts.partitions, creates: opts.creates, participantSessionTimeoutMs: PARTICIPANT_SESSION_MS, controllerTree: opts.controllerTree ?? null, sizes: results }));
+  console.log(JSON.stringify({ bench: 'pacer-cluster-scale', partitionsPerQueue: opts.partitions, creates: opts.creates, participantSessionTimeoutMs: PARTICIPANT_SESSION_MS, controllerTree: opts.controllerTree ?? null, recoveriesUnthrottled: opts.recoveriesUnthrottled === true, sizes: results }));
   if (results.some((r) => r.gaveUp !== undefined)) process.exitCode = 1;
 }
 

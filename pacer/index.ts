@@ -66,5 +66,6 @@ export type { BrokerStatusOptions } from './src/cli/broker-status';
 export { ClusterNotFoundError, ClusterSettingsAdmin, ClusterSettingsConflictError } from './src/cli/cluster-settings-admin';
 export type { ClusterLocationOptions, ClusterSettingsSnapshot } from './src/cli/cluster-settings-admin';
 export { MAX_PARTITIONS_IN_TRANSITION_LIMIT } from './src/cli/cluster-settings-record';
+export type { RebalanceType, TypedRebalance } from './src/coordination/helix-records';
 export { MIGRATOR_PASSWORD_VARIABLE, runSchemaMigrate, schemaMigrateCommand } from './src/migrate';
 export type { SchemaMigrateContext, SchemaMigrateOptions } from './src/migrate';

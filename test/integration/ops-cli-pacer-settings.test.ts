@@ -12,7 +12,8 @@
  * set with --yes writes the throttle and leaves the delay alone; the same value again writes
  * nothing; bad values (exit 64, nothing written); a cluster that does not exist (exit 1, nothing
  * created); a write on a version that is no longer the record's (conflict, nothing written);
- * --help of every settings command.
+ * a bound of one REBALANCE_TYPE set, shown, used by the controller's reader and removed, the
+ * bound on every transition untouched; --help of every settings command.
  */
 import { NodeZkClient } from '../../core/src/zookeeper/node-zk-client';
 import type { ZkClient } from '../../core/src/zookeeper/zk-client';
@@ -52,6 +53,7 @@ interface SettingsDoc {
   version: number | null;
   configPresent: boolean;
   maxPartitionsInTransition: { stored: string | null; inUse: number; default: number };
+  byRebalanceType: Record<'RECOVERY_BALANCE' | 'LOAD_BALANCE', { stored: string | null; inUse: number | null }>;
   delayRebalance: { storedEnabled: string | null; storedTimeMs: string | null; inUseMs: number; defaultMs: number };
 }
 
@@ -94,8 +96,10 @@ describe('pinlater-ops pacer settings', () => {
     expect(doc).toEqual({
       cluster: OLD, zk: chroot.connectString, path: paths.clusterConfig(), version: 0, configPresent: true,
       maxPartitionsInTransition: { stored: '100', inUse: 100, default: DEFAULT_MAX_PARTITIONS_IN_TRANSITION },
+      byRebalanceType: { RECOVERY_BALANCE: { stored: null, inUse: null }, LOAD_BALANCE: { stored: null, inUse: null } },
       delayRebalance: { storedEnabled: 'true', storedTimeMs: String(OLD_DELAY_MS), inUseMs: OLD_DELAY_MS, defaultMs: 0 },
     });
+    expect(text.stdout).toMatch(/MAX_PARTITION_IN_TRANSITION \(RECOVERY_BALANCE\)\s+-\s+no own bound\s+no own bound\n/);
     expect(jsonOf<SettingsDoc>(byEnv)).toEqual(doc);
   });
 
@@ -120,10 +124,14 @@ describe('pinlater-ops pacer settings', () => {
     const runs = await runOpsInTurn([
       ...bad.map((value) => ['pacer', 'settings', 'set', ...where(OLD), '--max-partitions-in-transition', value, '--yes']),
       ['pacer', 'settings', 'set', ...where(OLD), '--yes'],
+      ['pacer', 'settings', 'set', ...where(OLD), '--max-partitions-in-transition', 'none', '--yes'],
+      ['pacer', 'settings', 'set', ...where(OLD), '--max-partitions-in-transition', '10', '--rebalance-type', 'RECOVERY', '--yes'],
     ]);
     runs.forEach((run) => expectExit(run, 64));
     expect(runs[4]?.stderr).toContain('expected at most 10000');
     expect(runs[6]?.stderr).toContain("required option '--max-partitions-in-transition <n>' not specified");
+    expect(runs[7]?.stderr).toContain('none removes the bound of a --rebalance-type');
+    expect(runs[8]?.stderr).toContain('expected one of ANY, RECOVERY_BALANCE, LOAD_BALANCE');
     expect(await stored(paths)).toEqual(before);
   });
 
@@ -131,7 +139,7 @@ describe('pinlater-ops pacer settings', () => {
     const run = await runOps(['pacer', 'settings', 'set', ...where(OLD), '--max-partitions-in-transition', '1000', '--yes']);
     expectExit(run, 0);
     expect(run.stdout).toContain(`Done: MAX_PARTITION_IN_TRANSITION 1000 stored (${paths.clusterConfig()} version 1)`);
-    expect(await stored(paths)).toEqual({ version: 1, inUse: { maxPartitionsInTransition: 1000, delayRebalanceMs: OLD_DELAY_MS } });
+    expect(await stored(paths)).toEqual({ version: 1, inUse: { maxPartitionsInTransition: 1000, delayRebalanceMs: OLD_DELAY_MS, maxByRebalanceType: {} } });
 
     const again = await runOps(['pacer', 'settings', 'set', ...where(OLD), '--max-partitions-in-transition', '1000', '--json']);
     expectExit(again, 0);
@@ -139,7 +147,32 @@ describe('pinlater-ops pacer settings', () => {
     const lower = await runOps(['pacer', 'settings', 'set', ...where(OLD), '--max-partitions-in-transition', '250', '--yes', '--json']);
     expectExit(lower, 0);
     expect(jsonOf<{ written: boolean; settings: SettingsDoc }>(lower)).toMatchObject({ written: true, settings: { version: 2, maxPartitionsInTransition: { stored: '250', inUse: 250 } } });
-    expect(await stored(paths)).toEqual({ version: 2, inUse: { maxPartitionsInTransition: 250, delayRebalanceMs: OLD_DELAY_MS } });
+    expect(await stored(paths)).toEqual({ version: 2, inUse: { maxPartitionsInTransition: 250, delayRebalanceMs: OLD_DELAY_MS, maxByRebalanceType: {} } });
+  });
+
+  it('--rebalance-type sets the bound of one kind on top (the total and the delay kept), shows it, and none removes it', async () => {
+    const before = await stored(paths);
+    const total = before?.inUse.maxPartitionsInTransition;
+    const set = await runOps(['pacer', 'settings', 'set', ...where(OLD), '--max-partitions-in-transition', '40', '--rebalance-type', 'LOAD_BALANCE', '--yes']);
+    expectExit(set, 0);
+    expect(set.stdout).toContain('MAX_PARTITION_IN_TRANSITION of REBALANCE_TYPE LOAD_BALANCE not stored -> 40.');
+    expect(set.stdout).toContain('Done: MAX_PARTITION_IN_TRANSITION of REBALANCE_TYPE LOAD_BALANCE 40 stored');
+    const version = (before?.version ?? 0) + 1;
+    expect(await stored(paths)).toEqual({ version, inUse: { maxPartitionsInTransition: total, delayRebalanceMs: OLD_DELAY_MS, maxByRebalanceType: { LOAD_BALANCE: 40 } } });
+    const entries = (await readRecord(admin, paths.clusterConfig()))?.record.listFields.STATE_TRANSITION_THROTTLE_CONFIGS;
+    expect(entries).toContain(JSON.stringify({ THROTTLE_SCOPE: 'CLUSTER', REBALANCE_TYPE: 'LOAD_BALANCE', MAX_PARTITION_IN_TRANSITION: '40' }));
+    const show = await runOps(['pacer', 'settings', ...where(OLD)]);
+    expect(show.stdout).toMatch(/MAX_PARTITION_IN_TRANSITION \(LOAD_BALANCE\)\s+40\s+40\s+no own bound\n/);
+    // The total is set alone: the typed entry keeps its value.
+    expectExit(await runOps(['pacer', 'settings', 'set', ...where(OLD), '--max-partitions-in-transition', '3000', '--yes']), 0);
+    expect((await stored(paths))?.inUse).toEqual({ maxPartitionsInTransition: 3000, delayRebalanceMs: OLD_DELAY_MS, maxByRebalanceType: { LOAD_BALANCE: 40 } });
+    const removed = await runOps(['pacer', 'settings', 'set', ...where(OLD), '--max-partitions-in-transition', 'none', '--rebalance-type', 'LOAD_BALANCE', '--yes', '--json']);
+    expectExit(removed, 0);
+    expect(jsonOf<{ written: boolean; settings: SettingsDoc }>(removed)).toMatchObject({ written: true, settings: { byRebalanceType: { LOAD_BALANCE: { stored: null, inUse: null } } } });
+    expect((await stored(paths))?.inUse).toEqual({ maxPartitionsInTransition: 3000, delayRebalanceMs: OLD_DELAY_MS, maxByRebalanceType: {} });
+    const again = await runOps(['pacer', 'settings', 'set', ...where(OLD), '--max-partitions-in-transition', 'none', '--rebalance-type', 'LOAD_BALANCE', '--json']);
+    expectExit(again, 0);
+    expect(jsonOf<{ written: boolean }>(again).written).toBe(false);
   });
 
   it('a cluster that does not exist under --zk: exit 1 for show and set, and nothing is created', async () => {
@@ -173,7 +206,7 @@ describe('pinlater-ops pacer settings', () => {
     expect(absent?.stdout).toContain(`${bare.clusterConfig()} absent (the controller uses every default)`);
     expect(absent?.stdout).toMatch(/MAX_PARTITION_IN_TRANSITION\s+-\s+1000\s+1000\n/);
     expectExit(set, 0);
-    expect(await stored(bare)).toEqual({ version: 0, inUse: { maxPartitionsInTransition: 500, delayRebalanceMs: 0 } });
+    expect(await stored(bare)).toEqual({ version: 0, inUse: { maxPartitionsInTransition: 500, delayRebalanceMs: 0, maxByRebalanceType: {} } });
   });
 
   it('writes only on the version it read: a record changed since is a conflict and nothing is written', async () => {
@@ -183,7 +216,7 @@ describe('pinlater-ops pacer settings', () => {
       await setupCluster(admin, paths); // leaves the record alone
       await admin.set(paths.clusterConfig(), (await admin.get(paths.clusterConfig())).data); // another writer: a new version
       const changed = await stored(paths);
-      await expect(settings.setMaxPartitionsInTransition(777, read.version)).rejects.toBeInstanceOf(ClusterSettingsConflictError);
+      await expect(settings.setThrottle('ANY', 777, read.version)).rejects.toBeInstanceOf(ClusterSettingsConflictError);
       expect(await stored(paths)).toEqual(changed);
     } finally {
       await settings.close();

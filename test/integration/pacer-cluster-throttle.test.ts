@@ -9,12 +9,16 @@
  * the whole gap between the two reads, so they were outstanding together. A sample can miss
  * messages but never counts ones that did not coexist, so "max sample <= limit" has no false
  * alarms, and the control run with the default limit shows the poller does see a burst.
+ *
+ * A bound of one REBALANCE_TYPE (Helix's throttle configs by kind): a broker leaves a cluster of two,
+ * and its partitions come ONLINE on the other (recoveries). A RECOVERY_BALANCE bound holds them to
+ * the limit; a LOAD_BALANCE bound (hand-offs) lets them all go out at once.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { silentLogger } from '../../core/src/logging/logger';
 import { systemClock } from '../../core/src/util/clock';
 import { addQueue } from '../../pacer/src/coordination/cluster-setup';
-import { DEFAULT_MAX_PARTITIONS_IN_TRANSITION } from '../../pacer/src/coordination/helix-records';
+import { DEFAULT_MAX_PARTITIONS_IN_TRANSITION, type ClusterSettings } from '../../pacer/src/coordination/helix-records';
 import { HelixParticipant } from '../../pacer/src/coordination/participant';
 import { childrenOrEmpty, readRecord } from '../../pacer/src/coordination/record-store';
 import { eventually } from '../support/eventually';
@@ -183,5 +187,42 @@ describe('pacer cluster: state-transition throttle (MAX_PARTITION_IN_TRANSITION)
     expect(moved).toBe(PARTITIONS / 2);
     expect(c.ledger.violations).toEqual([]);
     expect(c.evViolations).toEqual([]);
+  });
+});
+
+/** Two brokers serve every partition; then broker-1 leaves (kill -9) while the monitor watches broker-0's messages. */
+async function leaveOneBroker(settings: Partial<ClusterSettings>): Promise<{ c: TestCluster; m: OutstandingMessagesMonitor }> {
+  const c = await TestCluster.create(settings);
+  cluster = c;
+  await addQueue(c.admin, c.paths, QUEUE, { numPartitions: PARTITIONS });
+  for (const b of BROKERS) await addSlowParticipant(c, b);
+  await c.addController('controller-a');
+  await eventually(async () => {
+    await expectFullyServed(c, { [QUEUE]: PARTITIONS }, BROKERS);
+    expect(countsPerQueue(c, QUEUE, PARTITIONS, BROKERS)).toEqual([PARTITIONS / 2, PARTITIONS / 2]);
+  }, WAIT);
+  const m = new OutstandingMessagesMonitor(c, ['broker-0']);
+  monitor = m;
+  await c.killParticipant('broker-1');
+  await eventually(async () => {
+    await expectFullyServed(c, { [QUEUE]: PARTITIONS }, ['broker-0']);
+    expect(await c.admin.children(c.paths.messages('broker-0'))).toEqual([]);
+  }, WAIT);
+  await m.stop();
+  return { c, m };
+}
+
+describe('pacer cluster: a throttle of one REBALANCE_TYPE', () => {
+  it(`RECOVERY_BALANCE ${LIMIT}: a leave's takeovers go out at most ${LIMIT} at once`, async () => {
+    const { c, m } = await leaveOneBroker({ maxByRebalanceType: { RECOVERY_BALANCE: LIMIT } });
+    expect(m.samples.length).toBeGreaterThan(10);
+    expect(m.maxMessages()).toBe(LIMIT);
+    expect(c.ledger.violations).toEqual([]);
+  });
+
+  it(`LOAD_BALANCE ${LIMIT}: a leave's takeovers are not held by it (more than ${LIMIT} at once)`, async () => {
+    const { c, m } = await leaveOneBroker({ maxByRebalanceType: { LOAD_BALANCE: LIMIT } });
+    expect(m.maxMessages()).toBeGreaterThan(LIMIT);
+    expect(c.ledger.violations).toEqual([]);
   });
 });

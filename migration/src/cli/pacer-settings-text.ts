@@ -12,14 +12,19 @@ export const SET_THROTTLE_COMMAND = 'pinlater-ops pacer settings set --max-parti
 export function formatSettings(s: ClusterSettingsSnapshot, limit: number): string {
   const max = s.maxPartitionsInTransition;
   const delay = s.delayRebalance;
+  const typed = Object.entries(s.byRebalanceType).map(([type, bound]) => [
+    `MAX_PARTITION_IN_TRANSITION (${type})`, field(bound.stored), bound.inUse === null ? 'no own bound' : String(bound.inUse), 'no own bound',
+  ]);
   const rows = [
     ['MAX_PARTITION_IN_TRANSITION', field(max.stored), String(max.inUse), String(max.default)],
+    ...typed,
     ['DELAY_REBALANCE (ENABLED, TIME ms)', storedDelay(s), delayText(delay.inUseMs), delayText(delay.defaultMs)],
   ];
   const lines = [
     `${headline(s)}:`,
     formatTable(['SETTING', 'STORED', 'CONTROLLER USES', 'DEFAULT'], rows),
-    `Settable: MAX_PARTITION_IN_TRANSITION, 1 to ${limit} (${SET_THROTTLE_COMMAND}); the rebalance delay is shown only.`,
+    `Settable: MAX_PARTITION_IN_TRANSITION, 1 to ${limit} (${SET_THROTTLE_COMMAND}), of one kind with --rebalance-type `
+      + 'RECOVERY_BALANCE (partitions coming ONLINE) or LOAD_BALANCE (the others) on top; the rebalance delay is shown only.',
   ];
   if (max.inUse < max.default) {
     lines.push(`note: the controller lets at most ${max.inUse} partitions be in transition at once, below today's default ${max.default} `

@@ -17,10 +17,11 @@ import { ZkCode, ZkError } from '../../../core/src/zookeeper/zk-error';
 import { ZkSessionManager } from '../../../core/src/zookeeper/zk-session-manager';
 import { isClusterSetup } from '../coordination/cluster-setup';
 import { HelixPaths } from '../coordination/helix-paths';
+import type { RebalanceType } from '../coordination/helix-records';
 import { readRecord } from '../coordination/record-store';
 import { recordsEqual, serializeRecord, type ZNRecord } from '../coordination/zn-record';
 import { flagOverrides, loadClusterConfig, type ClusterConfig } from '../controller/controller-config';
-import { storedClusterSettings, withMaxPartitionsInTransition, type StoredClusterSettings } from './cluster-settings-record';
+import { storedClusterSettings, withThrottle, type StoredClusterSettings } from './cluster-settings-record';
 
 /** Where the cluster is: flags as commander gives them (strings), each overriding its variable. */
 export interface ClusterLocationOptions {
@@ -83,15 +84,16 @@ export class ClusterSettingsAdmin {
   }
 
   /**
-   * Writes MAX_PARTITION_IN_TRANSITION = `max` if the record is still at `expectedVersion` (null:
-   * still absent); resolves with the settings as written. When the record already holds `max`,
-   * nothing is written (whatever its version).
+   * Writes MAX_PARTITION_IN_TRANSITION = `max` in the throttle entries of `type` (ANY: the bound on
+   * every transition; `max` null removes a typed bound) if the record is still at `expectedVersion`
+   * (null: still absent); resolves with the settings as written. When the record already holds
+   * that, nothing is written (whatever its version).
    */
-  async setMaxPartitionsInTransition(max: number, expectedVersion: number | null): Promise<ClusterSettingsSnapshot> {
+  async setThrottle(type: RebalanceType, max: number | null, expectedVersion: number | null): Promise<ClusterSettingsSnapshot> {
     const path = this.paths.clusterConfig();
     return this.withZk(async (zk) => {
       const current = await readRecord(zk, path);
-      const next = withMaxPartitionsInTransition(current?.record, this.config.cluster, max);
+      const next = withThrottle(current?.record, this.config.cluster, type, max);
       // Already so (also when a session lost after the write landed repeats this: withSession).
       if (current !== undefined && recordsEqual(current.record, next)) return this.snapshot(current);
       if ((current?.version ?? null) !== expectedVersion) throw new ClusterSettingsConflictError(path);

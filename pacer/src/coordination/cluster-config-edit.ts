@@ -6,34 +6,68 @@
  * setting the delay never resets the throttle.
  *
  * - maxPartitionsInTransition: MAX_PARTITION_IN_TRANSITION of every CLUSTER-scope entry of the
- *   listField `STATE_TRANSITION_THROTTLE_CONFIGS` (their other keys kept; other scopes and
- *   unparsable entries kept as stored), or one such entry appended when there is none;
+ *   listField `STATE_TRANSITION_THROTTLE_CONFIGS` that bounds every transition (REBALANCE_TYPE
+ *   ANY or none; their other keys kept; other scopes, other types and unparsable entries kept as
+ *   stored), or one such entry appended when there is none;
+ * - maxByRebalanceType: per type named (RECOVERY_BALANCE, LOAD_BALANCE), MAX_PARTITION_IN_TRANSITION
+ *   of the CLUSTER-scope entries of that type, or one appended; `null` removes them (that kind is
+ *   then bounded by the total alone);
  * - delayRebalanceMs: `DELAY_REBALANCE_ENABLED` and `DELAY_REBALANCE_TIME` (0 = off, stored as
  *   false / -1, as a new cluster's record has it).
  */
-import { clusterConfigRecord, clusterScopeEntry, clusterThrottleEntry, THROTTLE_FIELD, type ClusterSettings } from './helix-records';
+import {
+  clusterConfigRecord, clusterScopeEntry, clusterThrottleEntry, entryRebalanceType, THROTTLE_FIELD, TYPED_REBALANCES,
+  type ClusterSettings, type RebalanceType, type TypedRebalance,
+} from './helix-records';
 import { cloneRecord, type ZNRecord } from './zn-record';
 
+/** The settings an edit changes (absent: kept as stored); a typed bound `null`: its entries removed. */
+export interface ClusterSettingsEdit {
+  readonly delayRebalanceMs?: number;
+  readonly maxPartitionsInTransition?: number;
+  readonly maxByRebalanceType?: Readonly<Partial<Record<TypedRebalance, number | null>>>;
+}
+
 /** The record with the given settings changed and everything else as stored; no record: a new cluster's record with them. */
-export function editClusterConfig(config: ZNRecord | undefined, cluster: string, settings: Partial<ClusterSettings>): ZNRecord {
-  if (config === undefined) return clusterConfigRecord(cluster, settings);
+export function editClusterConfig(config: ZNRecord | undefined, cluster: string, settings: ClusterSettingsEdit): ZNRecord {
+  if (config === undefined) return clusterConfigRecord(cluster, newClusterSettings(settings));
   const next = cloneRecord(config);
   if (settings.delayRebalanceMs !== undefined) {
     const delay = settings.delayRebalanceMs;
     next.simpleFields.DELAY_REBALANCE_ENABLED = String(delay > 0);
     next.simpleFields.DELAY_REBALANCE_TIME = delay > 0 ? String(delay) : '-1';
   }
-  if (settings.maxPartitionsInTransition !== undefined) next.listFields[THROTTLE_FIELD] = withClusterThrottle(next.listFields[THROTTLE_FIELD] ?? [], settings.maxPartitionsInTransition);
+  let entries = next.listFields[THROTTLE_FIELD];
+  if (settings.maxPartitionsInTransition !== undefined) entries = withClusterThrottle(entries ?? [], 'ANY', settings.maxPartitionsInTransition);
+  for (const type of TYPED_REBALANCES) {
+    const max = settings.maxByRebalanceType?.[type];
+    if (max !== undefined) entries = withClusterThrottle(entries ?? [], type, max);
+  }
+  if (entries !== undefined) next.listFields[THROTTLE_FIELD] = entries;
   return next;
 }
 
-function withClusterThrottle(entries: readonly string[], max: number): string[] {
+/** The entries with MAX_PARTITION_IN_TRANSITION = `max` in the CLUSTER-scope ones of `type` (one appended when none); `null`: those removed. */
+function withClusterThrottle(entries: readonly string[], type: RebalanceType, max: number | null): string[] {
   let found = false;
-  const edited = entries.map((entry) => {
+  const edited = entries.flatMap((entry) => {
     const parsed = clusterScopeEntry(entry);
-    if (parsed === undefined) return entry;
+    if (parsed === undefined || entryRebalanceType(parsed) !== type) return [entry];
     found = true;
-    return JSON.stringify({ ...parsed, MAX_PARTITION_IN_TRANSITION: String(max) });
+    return max === null ? [] : [JSON.stringify({ ...parsed, MAX_PARTITION_IN_TRANSITION: String(max) })];
   });
-  return found ? edited : [...entries, clusterThrottleEntry(max)];
+  return found || max === null ? edited : [...edited, clusterThrottleEntry(max, type)];
+}
+
+function newClusterSettings(edit: ClusterSettingsEdit): Partial<ClusterSettings> {
+  const byType: Partial<Record<TypedRebalance, number>> = {};
+  for (const type of TYPED_REBALANCES) {
+    const max = edit.maxByRebalanceType?.[type];
+    if (typeof max === 'number') byType[type] = max;
+  }
+  return {
+    ...(edit.delayRebalanceMs === undefined ? {} : { delayRebalanceMs: edit.delayRebalanceMs }),
+    ...(edit.maxPartitionsInTransition === undefined ? {} : { maxPartitionsInTransition: edit.maxPartitionsInTransition }),
+    maxByRebalanceType: byType,
+  };
 }

@@ -17,7 +17,7 @@ import { partitionName } from './helix-paths';
 import { createRecord, deleteIfExists, ensureNode, readRecord, updateRecord } from './record-store';
 import type { ZkClient } from '../../../core/src/zookeeper/zk-client';
 import { cloneRecord } from './zn-record';
-import { editClusterConfig } from './cluster-config-edit';
+import { editClusterConfig, type ClusterSettingsEdit } from './cluster-config-edit';
 
 /** Creates every node a set-up cluster needs (idempotent); existing config is left alone. */
 export async function setupCluster(zk: ZkClient, paths: HelixPaths, settings: Partial<ClusterSettings> = {}): Promise<void> {
@@ -32,7 +32,7 @@ export async function isClusterSetup(zk: ZkClient, paths: HelixPaths): Promise<b
 }
 
 /** Changes the settings given (delay, throttle) in the cluster config; the others stay as stored (cluster-config-edit.ts). */
-export async function updateClusterSettings(zk: ZkClient, paths: HelixPaths, settings: Partial<ClusterSettings>): Promise<void> {
+export async function updateClusterSettings(zk: ZkClient, paths: HelixPaths, settings: ClusterSettingsEdit): Promise<void> {
   await updateRecord(zk, paths.clusterConfig(), (current) => editClusterConfig(current, paths.cluster, settings));
 }
 

@@ -117,6 +117,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     partitions,
     live,
     maxInTransition: snapshot.settings.maxPartitionsInTransition,
+    maxByType: snapshot.settings.maxByRebalanceType,
     nowMs: ctx.nowMs,
     errorRetryMs: ctx.errorRetryMs,
     ...(scope.all ? {} : { scope: scope.resources }),

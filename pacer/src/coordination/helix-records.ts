@@ -85,9 +85,22 @@ export function numPartitions(idealState: ZNRecord): number {
 export interface ClusterSettings {
   /** DELAY_REBALANCE_TIME in ms when DELAY_REBALANCE_ENABLED; 0 = move at once. */
   readonly delayRebalanceMs: number;
-  /** MAX_PARTITION_IN_TRANSITION of the CLUSTER-scope throttle config. */
+  /** MAX_PARTITION_IN_TRANSITION of the CLUSTER-scope throttle entry of REBALANCE_TYPE ANY (or none): every transition counts. */
   readonly maxPartitionsInTransition: number;
+  /**
+   * MAX_PARTITION_IN_TRANSITION of the CLUSTER-scope entries of one REBALANCE_TYPE (Helix's
+   * StateTransitionThrottleConfig): RECOVERY_BALANCE counts the transitions that bring a partition
+   * ONLINE (it is unserved until then), LOAD_BALANCE the others (hand-offs, drops). Absent: that
+   * kind is bounded by `maxPartitionsInTransition` alone.
+   */
+  readonly maxByRebalanceType: Readonly<Partial<Record<TypedRebalance, number>>>;
 }
+
+/** The REBALANCE_TYPEs a throttle entry may name besides ANY (the default when it names none). */
+export const TYPED_REBALANCES = ['RECOVERY_BALANCE', 'LOAD_BALANCE'] as const;
+export type TypedRebalance = (typeof TYPED_REBALANCES)[number];
+/** What a throttle entry bounds: every transition (`ANY`), or one kind. */
+export type RebalanceType = 'ANY' | TypedRebalance;
 
 export const DEFAULT_MAX_PARTITIONS_IN_TRANSITION = 1000;
 
@@ -95,9 +108,9 @@ export const DEFAULT_MAX_PARTITIONS_IN_TRANSITION = 1000;
 export const THROTTLE_FIELD = 'STATE_TRANSITION_THROTTLE_CONFIGS';
 const CLUSTER_SCOPE = 'CLUSTER';
 
-/** A CLUSTER-scope throttle entry allowing `max` partitions in transition. */
-export function clusterThrottleEntry(max: number): string {
-  return JSON.stringify({ THROTTLE_SCOPE: CLUSTER_SCOPE, MAX_PARTITION_IN_TRANSITION: String(max) });
+/** A CLUSTER-scope throttle entry allowing `max` partitions in transition (of one kind when `type` is not ANY). */
+export function clusterThrottleEntry(max: number, type: RebalanceType = 'ANY'): string {
+  return JSON.stringify({ THROTTLE_SCOPE: CLUSTER_SCOPE, ...(type === 'ANY' ? {} : { REBALANCE_TYPE: type }), MAX_PARTITION_IN_TRANSITION: String(max) });
 }
 
 /** The entry's object when it is a CLUSTER-scope throttle entry; undefined otherwise (other scopes, unparsable text). */
@@ -113,25 +126,46 @@ export function clusterScopeEntry(entry: string): Record<string, unknown> | unde
   return fields.THROTTLE_SCOPE === CLUSTER_SCOPE ? fields : undefined;
 }
 
+/**
+ * What a CLUSTER-scope entry bounds: no REBALANCE_TYPE or ANY: every transition; RECOVERY_BALANCE
+ * or LOAD_BALANCE: that kind. Any other REBALANCE_TYPE: undefined (the entry is ignored, as Helix
+ * ignores a throttle config it cannot read).
+ */
+export function entryRebalanceType(fields: Record<string, unknown>): RebalanceType | undefined {
+  const type = fields.REBALANCE_TYPE;
+  if (type === undefined || type === 'ANY') return 'ANY';
+  return (TYPED_REBALANCES as readonly unknown[]).includes(type) ? (type as TypedRebalance) : undefined;
+}
+
 export function clusterConfigRecord(cluster: string, settings: Partial<ClusterSettings> = {}): ZNRecord {
   const r = newRecord(cluster);
   const delay = settings.delayRebalanceMs ?? 0;
   r.simpleFields.DELAY_REBALANCE_ENABLED = String(delay > 0);
   r.simpleFields.DELAY_REBALANCE_TIME = delay > 0 ? String(delay) : '-1';
   const max = settings.maxPartitionsInTransition ?? DEFAULT_MAX_PARTITIONS_IN_TRANSITION;
-  r.listFields[THROTTLE_FIELD] = [clusterThrottleEntry(max)];
+  const typed = TYPED_REBALANCES.flatMap((type) => {
+    const n = settings.maxByRebalanceType?.[type];
+    return n === undefined ? [] : [clusterThrottleEntry(n, type)];
+  });
+  r.listFields[THROTTLE_FIELD] = [clusterThrottleEntry(max), ...typed];
   return r;
 }
 
+/** A value missing or not a positive number means the default (ANY) or no bound of that kind (typed); the last valid entry of a kind wins. */
 export function clusterSettings(config: ZNRecord | undefined): ClusterSettings {
   const enabled = config?.simpleFields.DELAY_REBALANCE_ENABLED === 'true';
   const delay = Number(config?.simpleFields.DELAY_REBALANCE_TIME ?? -1);
   let max = DEFAULT_MAX_PARTITIONS_IN_TRANSITION;
+  const byType: Partial<Record<TypedRebalance, number>> = {};
   for (const entry of config?.listFields[THROTTLE_FIELD] ?? []) {
-    const value = Number(clusterScopeEntry(entry)?.MAX_PARTITION_IN_TRANSITION);
-    if (value > 0) max = value;
+    const fields = clusterScopeEntry(entry);
+    const type = fields === undefined ? undefined : entryRebalanceType(fields);
+    const value = Number(fields?.MAX_PARTITION_IN_TRANSITION);
+    if (type === undefined || !(value > 0)) continue;
+    if (type === 'ANY') max = value;
+    else byType[type] = value;
   }
-  return { delayRebalanceMs: enabled && delay > 0 ? delay : 0, maxPartitionsInTransition: max };
+  return { delayRebalanceMs: enabled && delay > 0 ? delay : 0, maxPartitionsInTransition: max, maxByRebalanceType: byType };
 }
 
 /** The delay of one resource: IdealState REBALANCE_DELAY wins over the cluster's (MODEL §2.7). */

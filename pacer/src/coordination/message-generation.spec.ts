@@ -145,6 +145,47 @@ describe('generateTransitions', () => {
     });
   });
 
+  describe('throttle of one REBALANCE_TYPE (maxByType, on top of the total)', () => {
+    // q_0..q_3 move from a to b (hand-offs: LOAD_BALANCE); q_4..q_9 are unserved and target a (RECOVERY_BALANCE).
+    const targets: Record<string, string> = { q_0: 'b', q_1: 'b', q_2: 'b', q_3: 'b', q_4: 'a', q_5: 'a', q_6: 'a', q_7: 'a', q_8: 'a', q_9: 'a' };
+    const cluster = (): InstanceSnapshot[] => [instance('a', online('q_0', 'q_1', 'q_2', 'q_3')), instance('b')];
+    const kinds = (ts: PlannedTransition[]): { recoveries: number; handOffs: number } => ({
+      recoveries: ts.filter((t) => t.toState === 'ONLINE').length, handOffs: ts.filter((t) => t.toState === 'OFFLINE').length,
+    });
+
+    it('LOAD_BALANCE bounds hand-offs only: every recovery goes out, the total still applies', () => {
+      const r = generateTransitions(input(cluster(), targets, parts(10), { maxInTransition: 100, maxByType: { LOAD_BALANCE: 1 } }));
+      expect(kinds(r.transitions)).toEqual({ recoveries: 6, handOffs: 1 });
+      expect(r.throttled).toBe(3);
+      expect(r.deferredResources).toEqual([Q]);
+      const total = generateTransitions(input(cluster(), targets, parts(10), { maxInTransition: 4, maxByType: { LOAD_BALANCE: 1 } }));
+      expect(kinds(total.transitions)).toEqual({ recoveries: 4, handOffs: 0 });
+    });
+
+    it('RECOVERY_BALANCE bounds recoveries only: a kind held back leaves the total\'s room to the other', () => {
+      const r = generateTransitions(input(cluster(), targets, parts(10), { maxInTransition: 5, maxByType: { RECOVERY_BALANCE: 2 } }));
+      expect(kinds(r.transitions)).toEqual({ recoveries: 2, handOffs: 3 });
+      expect(r.throttled).toBe(5);
+    });
+
+    it('counts pending messages by their target state against their kind', () => {
+      const a = instance('a', online('q_0', 'q_1', 'q_2', 'q_3'), [pending('q_0', 'ONLINE', 'OFFLINE', 'sess-a')]);
+      const b = instance('b', {}, [pending('q_4', 'OFFLINE', 'ONLINE', 'sess-b')]);
+      // q_0 and q_4 are in transition already: one hand-off (the LOAD_BALANCE bound is full), one recovery.
+      const r = generateTransitions(input([a, b], { ...targets, q_4: 'b' }, parts(10), { maxInTransition: 100, maxByType: { LOAD_BALANCE: 1, RECOVERY_BALANCE: 3 } }));
+      expect(kinds(r.transitions)).toEqual({ recoveries: 2, handOffs: 0 });
+    });
+
+    it('plans nothing in an incremental run when both kinds are full', () => {
+      const a = instance('a', online('q_0', 'q_1', 'q_2', 'q_3'), [pending('q_0', 'ONLINE', 'OFFLINE', 'sess-a')]);
+      const b = instance('b', {}, [pending('q_4', 'OFFLINE', 'ONLINE', 'sess-b')]);
+      const full = generateTransitions(input([a, b], targets, parts(10), { maxByType: { LOAD_BALANCE: 1, RECOVERY_BALANCE: 1 }, scope: new Set([Q]) }));
+      expect(full).toEqual({ transitions: [], throttled: 0, deferredResources: [Q] });
+      const oneFull = generateTransitions(input([a, b], targets, parts(10), { maxByType: { LOAD_BALANCE: 1 }, scope: new Set([Q]) }));
+      expect(kinds(oneFull.transitions)).toEqual({ recoveries: 5, handOffs: 0 });
+    });
+  });
+
   describe('ERROR retry', () => {
     const errorAt = (endTimeMs: number): States => ({ [Q]: { q_0: { state: 'ERROR', endTimeMs } } });
 

@@ -9,9 +9,12 @@
  *   is no longer live, so its partitions are free at once.
  * - partitions that left the ideal state (queue deleted or shrunk) go OFFLINE, then DROPPED.
  * Throttle: pending messages count against `maxInTransition`; recoveries (a partition coming
- * ONLINE, i.e. unserved now) go first, then hand-offs (ONLINE→OFFLINE), then drops.
+ * ONLINE, i.e. unserved now) go first, then hand-offs (ONLINE→OFFLINE), then drops. As Helix's
+ * throttle configs of a REBALANCE_TYPE, `maxByType` bounds one kind on top: RECOVERY_BALANCE the
+ * transitions to ONLINE, LOAD_BALANCE the rest (pending ones counted by their target state too).
+ * A transition held back by its kind's bound leaves room for the other kind.
  */
-import { PartitionState } from './helix-records';
+import { PartitionState, type TypedRebalance } from './helix-records';
 import type { InstanceSnapshot } from './cluster-data';
 
 export interface PlannedTransition {
@@ -30,6 +33,8 @@ export interface GenerationInput {
   readonly partitions: Readonly<Record<string, readonly string[]>>;
   readonly live: readonly InstanceSnapshot[];
   readonly maxInTransition: number;
+  /** Bounds of one kind of transition on top of `maxInTransition` (ClusterSettings.maxByRebalanceType). */
+  readonly maxByType?: Readonly<Partial<Record<TypedRebalance, number>>>;
   readonly nowMs: number;
   /** A partition that ended in ERROR is retried after this long. */
   readonly errorRetryMs: number;
@@ -134,21 +139,59 @@ function plan(input: GenerationInput, pending: PendingIndex, resource: string, p
   return out;
 }
 
+/** The kind of rebalance a transition is, for the throttle: bringing a partition ONLINE recovers it. */
+export function rebalanceTypeOf(toState: string): TypedRebalance {
+  return toState === PartitionState.ONLINE ? 'RECOVERY_BALANCE' : 'LOAD_BALANCE';
+}
+
+/** Room left under the throttle, in total and per kind (pending messages counted). */
+class ThrottleBudget {
+  private any: number;
+  private readonly byType: Partial<Record<TypedRebalance, number>>;
+
+  constructor(input: GenerationInput) {
+    const pending = input.live.flatMap((i) => i.pendingMessages);
+    this.any = Math.max(0, input.maxInTransition - pending.length);
+    this.byType = {};
+    for (const [type, max] of Object.entries(input.maxByType ?? {}) as Array<[TypedRebalance, number]>) {
+      this.byType[type] = Math.max(0, max - pending.filter((m) => rebalanceTypeOf(m.toState) === type).length);
+    }
+  }
+
+  /** No transition of any kind can be sent. */
+  get exhausted(): boolean {
+    return this.any === 0 || (this.byType.RECOVERY_BALANCE === 0 && this.byType.LOAD_BALANCE === 0);
+  }
+
+  /** Takes room for one transition to `toState`; false when its kind or the total is full. */
+  take(toState: string): boolean {
+    const type = rebalanceTypeOf(toState);
+    const left = this.byType[type];
+    if (this.any === 0 || left === 0) return false;
+    this.any -= 1;
+    if (left !== undefined) this.byType[type] = left - 1;
+    return true;
+  }
+}
+
 export function generateTransitions(input: GenerationInput): GenerationResult {
-  const inFlight = input.live.reduce((n, i) => n + i.pendingMessages.length, 0);
-  const budget = Math.max(0, input.maxInTransition - inFlight);
+  const budget = new ThrottleBudget(input);
   // An incremental run with no room: nothing could be sent, so plan nothing and keep it all for later.
-  if (budget === 0 && input.scope !== undefined) return { transitions: [], throttled: 0, deferredResources: [...input.scope].sort() };
+  if (budget.exhausted && input.scope !== undefined) return { transitions: [], throttled: 0, deferredResources: [...input.scope].sort() };
   const retry: { at?: number; resources: Set<string> } = { resources: new Set() };
   const pending = pendingIndex(input.live);
   const wanted: PlannedTransition[] = [];
   for (const { resource, partition } of allPartitions(input).values()) wanted.push(...plan(input, pending, resource, partition, retry));
   wanted.sort((a, b) => (PRIORITY[a.toState] ?? 9) - (PRIORITY[b.toState] ?? 9) || (a.partition < b.partition ? -1 : 1));
   const deferred = new Set(retry.resources);
-  for (const t of wanted.slice(budget)) deferred.add(t.resource);
+  const transitions: PlannedTransition[] = [];
+  for (const t of wanted) {
+    if (budget.take(t.toState)) transitions.push(t);
+    else deferred.add(t.resource);
+  }
   return {
-    transitions: wanted.slice(0, budget),
-    throttled: Math.max(0, wanted.length - budget),
+    transitions,
+    throttled: wanted.length - transitions.length,
     deferredResources: [...deferred].sort(),
     ...(retry.at !== undefined ? { retryAtMs: retry.at } : {}),
   };
