@@ -164,7 +164,10 @@ describe('shadow lookups under concurrent clients', () => {
     } finally {
       await sql.end();
     }
+    // One comparison at a time: the two run as concurrent shadow tasks otherwise, and the samples
+    // (newest first) would be in the order they finished (seen reversed on a busy machine).
     await router.lookupJobs({ descriptors: [gone as string], includeBody: true });
+    await settled();
     await router.lookupJobs({ descriptors: [changed as string], includeBody: true });
     await settled();
     expect(lookups()?.mismatched).toBe(before + 2);
