@@ -35,7 +35,8 @@ import { ClusterProcess } from '../support/pacer-processes';
 import { writeShippedProperties } from '../support/shipped-properties';
 import { testEnv } from '../support/test-env';
 import { testOutcome } from '../support/test-outcome';
-import { deleteShadowCopy, withShadowCopiesBlocked } from './delete-shadow-copy';
+import { withShadowCopiesBlocked } from './block-shadow-copies';
+import { deleteShadowCopy } from './delete-shadow-copy';
 import { freshPacerDb, type PacerDb } from './pacer-fixtures';
 import { routingTable, TEST_OPERATOR, type RoutingTableFixture } from './routing-fixtures';
 

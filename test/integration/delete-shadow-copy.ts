@@ -5,9 +5,7 @@
  * through a Pacer backend). The gateway still maps the job's legacy descriptor to its copy, so a
  * lookup of it differs in `found` and the queue's PENDING counts differ by one in `count`, both
  * flagged (no noise in them), with mismatch samples.
- *
- * Also a deliberate stall of the copying (`withShadowCopiesBlocked`), for the tests of a shadow copy
- * left incomplete by shed copy tasks.
+
  */
 import { createConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import { shadowQueueName } from '../../core/src/shadow/shadow-queue-name';
@@ -38,25 +36,6 @@ export async function deleteShadowCopy(mysql: PacerMysql, queue: string, body: s
     const [deleted] = await conn.query<ResultSetHeader>(`DELETE FROM ${TABLES.jobs} WHERE ${where}`, params);
     expect({ copyOf: body, deleted: deleted.affectedRows }).toEqual({ copyOf: body, deleted: 1 });
   } finally {
-    await conn.end();
-  }
-}
-
-/**
- * Runs `fn` while the shadow queue's row in Pacer's queues table is locked: every copy of a job into
- * the shadow queue waits on it (its foreign key check reads that row with a shared lock), so the
- * gateway's copy tasks cannot finish and pile up; other queues are not held. The lock is released
- * (rolled back) when `fn` ends, and the waiting copies then complete.
- */
-export async function withShadowCopiesBlocked<T>(mysql: PacerMysql, queue: string, fn: () => Promise<T>): Promise<T> {
-  const conn = await createConnection(mysql);
-  try {
-    await conn.query('START TRANSACTION');
-    const [rows] = await conn.query<RowDataPacket[]>(`SELECT name FROM ${TABLES.queues} WHERE name = ? FOR UPDATE`, [shadowQueueName(queue)]);
-    expect(rows).toHaveLength(1);
-    return await fn();
-  } finally {
-    await conn.query('ROLLBACK').catch(() => undefined);
     await conn.end();
   }
 }

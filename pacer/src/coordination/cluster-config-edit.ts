@@ -17,7 +17,7 @@
  */
 import {
   clusterConfigRecord, clusterScopeEntry, clusterThrottleEntry, entryRebalanceType, THROTTLE_FIELD, TYPED_REBALANCES,
-  type ClusterSettings, type RebalanceType, type TypedRebalance,
+  type RebalanceType, type TypedRebalance,
 } from './helix-records';
 import { cloneRecord, type ZNRecord } from './zn-record';
 
@@ -30,8 +30,7 @@ export interface ClusterSettingsEdit {
 
 /** The record with the given settings changed and everything else as stored; no record: a new cluster's record with them. */
 export function editClusterConfig(config: ZNRecord | undefined, cluster: string, settings: ClusterSettingsEdit): ZNRecord {
-  if (config === undefined) return clusterConfigRecord(cluster, newClusterSettings(settings));
-  const next = cloneRecord(config);
+  const next = cloneRecord(config ?? clusterConfigRecord(cluster));
   if (settings.delayRebalanceMs !== undefined) {
     const delay = settings.delayRebalanceMs;
     next.simpleFields.DELAY_REBALANCE_ENABLED = String(delay > 0);
@@ -57,17 +56,4 @@ function withClusterThrottle(entries: readonly string[], type: RebalanceType, ma
     return max === null ? [] : [JSON.stringify({ ...parsed, MAX_PARTITION_IN_TRANSITION: String(max) })];
   });
   return found || max === null ? edited : [...edited, clusterThrottleEntry(max, type)];
-}
-
-function newClusterSettings(edit: ClusterSettingsEdit): Partial<ClusterSettings> {
-  const byType: Partial<Record<TypedRebalance, number>> = {};
-  for (const type of TYPED_REBALANCES) {
-    const max = edit.maxByRebalanceType?.[type];
-    if (typeof max === 'number') byType[type] = max;
-  }
-  return {
-    ...(edit.delayRebalanceMs === undefined ? {} : { delayRebalanceMs: edit.delayRebalanceMs }),
-    ...(edit.maxPartitionsInTransition === undefined ? {} : { maxPartitionsInTransition: edit.maxPartitionsInTransition }),
-    maxByRebalanceType: byType,
-  };
 }

@@ -140,7 +140,7 @@ function plan(input: GenerationInput, pending: PendingIndex, resource: string, p
 }
 
 /** The kind of rebalance a transition is, for the throttle: bringing a partition ONLINE recovers it. */
-export function rebalanceTypeOf(toState: string): TypedRebalance {
+function rebalanceTypeOf(toState: string): TypedRebalance {
   return toState === PartitionState.ONLINE ? 'RECOVERY_BALANCE' : 'LOAD_BALANCE';
 }
 
