@@ -6,6 +6,13 @@
  * the transaction that modified fewer, so the operation under test is the victim), the operation
  * locks row 2, the holder then waits for row 2 (seen in the process list), and the operation asks
  * for row 1.
+ *
+ * Staging the deadlock happens inside the first attempt (the victim must hold row 2 in the
+ * transaction that deadlocks), and on a busy server it has taken over ten seconds for the holder to
+ * reach its lock wait. The retry's time budget (MYSQL_RETRY_MAX_ELAPSED_MS, the wait a client would
+ * see; its own spec is mysql-retry.spec.ts) then ran out before the deadlock, and the victim was
+ * not run again (a CI failure). The test's clock leaves that staging time out, so the budget counts
+ * only what a client of the operation would wait.
  */
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { withMysqlRetries } from '../../core/src/sql/mysql-retry';
@@ -50,6 +57,8 @@ describe('MySQL lock-conflict retries (core/src/sql/mysql-retry.ts)', () => {
     let holderDone: Promise<unknown> | undefined;
     let attempts = 0;
     const retries: Array<{ errno: unknown; delayMs: number }> = [];
+    let stagingMs = 0;
+    const clientClock = { nowMs: () => Date.now() - stagingMs };
 
     const transfer = async (): Promise<void> => {
       attempts += 1;
@@ -64,6 +73,7 @@ describe('MySQL lock-conflict retries (core/src/sql/mysql-retry.ts)', () => {
           });
           // A condition, not a delay: on a server busy with other work the holder's statement can take
           // seconds to reach its lock wait (seen past eventually's default 5 s with a benchmark running).
+          const stagingStarted = Date.now();
           await eventually(async () => {
             // The holder's statement ended instead of waiting (seen once in a fresh-clone run, cause
             // unknown): the timeout's report then says what ended it.
@@ -71,6 +81,7 @@ describe('MySQL lock-conflict retries (core/src/sql/mysql-retry.ts)', () => {
             const [rows] = await admin.query<RowDataPacket[]>('SELECT 1 FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = ? AND trx_state = ?', [holderId, 'LOCK WAIT']);
             expect(rows.length).toBe(1);
           }, { timeoutMs: 30_000 });
+          stagingMs = Date.now() - stagingStarted;
         }
         await victim.query('UPDATE t SET v = v + 1 WHERE id = 1');
         await victim.query('COMMIT');
@@ -80,7 +91,16 @@ describe('MySQL lock-conflict retries (core/src/sql/mysql-retry.ts)', () => {
       }
     };
 
-    await withMysqlRetries(transfer, { onRetry: (e, _n, delayMs) => retries.push({ errno: (e as { errno?: unknown }).errno, delayMs }) });
+    try {
+      await withMysqlRetries(transfer, {
+        clock: clientClock,
+        onRetry: (e, _n, delayMs) => retries.push({ errno: (e as { errno?: unknown }).errno, delayMs }),
+      });
+    } finally {
+      // The holder commits once the victim rolls back; waiting for it here (pass or fail) keeps its
+      // COMMIT from racing afterAll's end() and reporting a second, misleading error.
+      await holderDone?.catch(() => undefined);
+    }
     await holderDone;
 
     expect(attempts).toBe(2);
