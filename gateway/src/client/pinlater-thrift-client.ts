@@ -331,8 +331,17 @@ export class PinLaterThriftClient {
   }
 }
 
+/**
+ * A number as the Thrift i64 the generated code writes (npm thrift's writeI64 takes node-int64's
+ * bytes). An integer below 2^53 in magnitude is written into an 8-byte buffer here: node-int64's
+ * number constructor, and npm thrift's writeI64 given a plain number, allocate with the deprecated
+ * `new Buffer(8)`. Anything else (a test's out-of-range value) keeps node-int64's own handling.
+ */
 export function i64(value: number): Int64 {
-  return new Int64(value);
+  if (!Number.isSafeInteger(value)) return new Int64(value);
+  const bytes = Buffer.allocUnsafe(8);
+  bytes.writeBigInt64BE(BigInt(value));
+  return new Int64(bytes);
 }
 
 function i64ToNumber(value: Int64 | number | null | undefined): number | null {
