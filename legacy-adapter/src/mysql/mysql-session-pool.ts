@@ -2,6 +2,7 @@ import mysql from 'mysql2/promise';
 import { tracedSql } from '../../../core/src/telemetry/tracing';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { Clock } from '../../../core/src/util/clock';
+import { withAwaitedStack } from './awaited-stack';
 import { classifyMysqlError, PoolWaitTimeoutError } from './mysql-errors';
 import { formatSqlTimestamp, parseSqlTimestamp, sessionTimeZone, type ZoneOffsetSource } from './mysql-time';
 import { loadSql } from './sql-loader';
@@ -33,7 +34,9 @@ export type Row = RowDataPacket;
  * A mysql2 pool with PinLater's connection behaviour: no default database (names are fully
  * qualified), autocommit, UTF-8, matched-row counts (CLIENT_FOUND_ROWS, mysql2's default), a bounded
  * wait for a connection, a per-statement timeout after which the connection is discarded (like a
- * JDBC socket timeout), and the session time zone convention of `mysql-time.ts`.
+ * JDBC socket timeout), and the session time zone convention of `mysql-time.ts`. No stack trace is
+ * captured per query (`trace: false`); a failed statement's error is given its caller's frames
+ * instead (awaited-stack.ts).
  */
 export class SessionPool {
   private readonly pool: Pool;
@@ -49,6 +52,7 @@ export class SessionPool {
     private readonly zoneOffset: ZoneOffsetSource,
   ) {
     this.pool = mysql.createPool({
+      trace: false,
       host: endpoint.host,
       port: endpoint.port,
       user: endpoint.user,
@@ -140,14 +144,22 @@ export class SqlSession {
 
   /** A statement that returns rows. */
   async select(sql: string, values: unknown[] = [], options: StatementOptions = {}): Promise<Row[]> {
-    const [rows] = await tracedSql(sql, () => this.conn.query<Row[]>({ sql, timeout: options.timeoutMs ?? this.timeoutMs }, values));
-    return rows;
+    try {
+      const [rows] = await tracedSql(sql, () => this.conn.query<Row[]>({ sql, timeout: options.timeoutMs ?? this.timeoutMs }, values));
+      return rows;
+    } catch (e) {
+      throw withAwaitedStack(e);
+    }
   }
 
   /** A statement without rows; returns its header (matched rows, insert id). */
   async run(sql: string, values: unknown[] = [], options: StatementOptions = {}): Promise<ResultSetHeader> {
-    const [header] = await tracedSql(sql, () => this.conn.query<ResultSetHeader>({ sql, timeout: options.timeoutMs ?? this.timeoutMs }, values));
-    return header;
+    try {
+      const [header] = await tracedSql(sql, () => this.conn.query<ResultSetHeader>({ sql, timeout: options.timeoutMs ?? this.timeoutMs }, values));
+      return header;
+    } catch (e) {
+      throw withAwaitedStack(e);
+    }
   }
 
   /** A wall-clock literal of `ms` (whole seconds) in this session's time zone. */
