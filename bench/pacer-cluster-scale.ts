@@ -26,10 +26,13 @@
  *     or ceil of partitions / 3 (the balance the controller's assignment guarantees: per resource;
  *     the extra slots stay with the instances that keep the most, so cluster-wide a newcomer ends
  *     with one partition of each 4-partition queue: a quarter, not a third; printed).
- *     The controller's reads, writes and CPU for each. The leave and join waits re-read external
- *     views in rounds (all of them for the join, every ROUND_PAUSE_MS); each time is ZooKeeper's
- *     write time (mtime) of the view that completed it (bench/support/external-view-scan.ts), not
- *     when a round saw it, so thousands of reads per round on a busy machine do not add to it.
+ *     The controller's reads, writes and CPU for each. The setup, leave and join waits follow the
+ *     external views through their watches (bench/support/external-view-watch.ts: one read per
+ *     view written, as a gateway follows them; printed as the observer's reads); each time is
+ *     ZooKeeper's write time (mtime) of the view that completed it, not when the bench saw it.
+ *     Until 2026-12-05 the waits re-read every pending view every 250 ms (all of them for the
+ *     join): thousands of reads a round, which took a large share of this 2-core machine from the
+ *     controller and participants being timed (docs/pacer-performance.md).
  *
  * Output: progress lines, one table row per size, then one JSON line with everything. Waits give up
  * with a message after 30 s (120 s for setup, leave and join above 250 queues; 30 s per creation);
@@ -62,6 +65,7 @@ import { addQueue, updateClusterSettings } from '../pacer/src/coordination/clust
 import { MAX_PARTITIONS_IN_TRANSITION_LIMIT } from '../pacer/src/cli/cluster-settings-record';
 import { DEFAULT_MAX_PARTITIONS_IN_TRANSITION } from '../pacer/src/coordination/helix-records';
 import { liveInstances, waitAllServed, waitBalanced, waitQueueServed, type ScanTarget } from './support/external-view-scan';
+import { ExternalViewWatch } from './support/external-view-watch';
 import { exitWithHeaderHelp } from './support/header-help';
 import { BenchCluster } from './support/helix-bench-cluster';
 import type { ControllerProcess, ControllerProcessStats, ParticipantProcess } from './support/helix-member-processes';
@@ -109,8 +113,8 @@ interface SizeResult {
   partitions: number;
   setupMs?: number;
   creates?: { n: number; p50Ms: number; p99Ms: number; maxMs: number; perCreate: { reads: number; writes: number; cpuMs: number; pipelineRuns: number }; controller: Cost };
-  leave?: { ms: number; targetMs: number; controller: Cost };
-  join?: { ms: number; spawnToLiveMs: number; partitionsPerInstance: Record<string, number>; controller: Cost };
+  leave?: { ms: number; targetMs: number; observerReads: number; controller: Cost };
+  join?: { ms: number; spawnToLiveMs: number; partitionsPerInstance: Record<string, number>; observerReads: number; controller: Cost };
   gaveUp?: string;
 }
 
@@ -172,7 +176,7 @@ async function setUp(cluster: BenchCluster, opts: Options, queues: readonly stri
   const member = { sessionTimeoutMs: PARTICIPANT_SESSION_MS, timeoutMs: WAIT_MS };
   const participants = await Promise.all(PARTICIPANTS.map((name) => cluster.startParticipant({ ...member, name })));
   const controller = await cluster.startController({ name: 'controller-0', sessionTimeoutMs: CONTROLLER_SESSION_MS, timeoutMs: WAIT_MS, cwd: opts.controllerTree, logFile: opts.controllerLog });
-  await waitAllServed(scan, queues, { what: `setup (${queues.length} queues served)`, startMs: started, timeoutMs: waitMsFor(queues.length), pauseMs: SETUP_PAUSE_MS });
+  await waitAllServed(scan, new ExternalViewWatch(scan, queues), { what: `setup (${queues.length} queues served)`, startMs: started, timeoutMs: waitMsFor(queues.length), pauseMs: SETUP_PAUSE_MS });
   const setupMs = Date.now() - started;
   await updateClusterSettings(cluster.admin, cluster.paths, opts.recoveriesUnthrottled === true
     ? { maxPartitionsInTransition: MAX_PARTITIONS_IN_TRANSITION_LIMIT, maxByRebalanceType: { LOAD_BALANCE: DEFAULT_MAX_PARTITIONS_IN_TRANSITION } }
@@ -202,12 +206,14 @@ async function measureCreates(cluster: BenchCluster, controller: ControllerProce
   };
 }
 
-async function measureLeave(controller: ControllerProcess, victim: ParticipantProcess, queues: readonly string[], scan: ScanTarget): Promise<NonNullable<SizeResult['leave']>> {
+async function measureLeave(controller: ControllerProcess, victim: ParticipantProcess, views: ExternalViewWatch, scan: ScanTarget): Promise<NonNullable<SizeResult['leave']>> {
+  await views.refresh(); // every view read and watched before the clock starts
   const before = await settledStats(controller);
+  const readsBefore = views.readCount();
   const startMs = Date.now();
   await victim.kill9();
-  const ms = await waitAllServed(scan, queues, { what: `the partitions of ${victim.name} (kill -9) served by the others`, startMs, timeoutMs: waitMsFor(queues.length), pauseMs: ROUND_PAUSE_MS }, victim.name);
-  return { ms, targetMs: PARTICIPANT_SESSION_MS + 2000, controller: costBetween(before, await settledStats(controller)) };
+  const ms = await waitAllServed(scan, views, { what: `the partitions of ${victim.name} (kill -9) served by the others`, startMs, timeoutMs: waitMsFor(views.queues.length), pauseMs: ROUND_PAUSE_MS }, victim.name);
+  return { ms, targetMs: PARTICIPANT_SESSION_MS + 2000, observerReads: views.readCount() - readsBefore, controller: costBetween(before, await settledStats(controller)) };
 }
 
 /** When the newcomer's live-instance node was created (ZooKeeper's clock, on this machine). */
@@ -216,13 +222,15 @@ async function liveSinceMs(cluster: BenchCluster, name: string, fallbackMs: numb
   return stat && stat.mtimeMs > 0 ? stat.mtimeMs : fallbackMs;
 }
 
-async function measureJoin(cluster: BenchCluster, controller: ControllerProcess, queues: readonly string[], scan: ScanTarget): Promise<NonNullable<SizeResult['join']>> {
+async function measureJoin(cluster: BenchCluster, controller: ControllerProcess, views: ExternalViewWatch, scan: ScanTarget): Promise<NonNullable<SizeResult['join']>> {
+  await views.refresh();
   const before = await settledStats(controller);
+  const readsBefore = views.readCount();
   const spawnMs = Date.now();
   await cluster.startParticipant({ name: NEWCOMER, sessionTimeoutMs: PARTICIPANT_SESSION_MS, timeoutMs: WAIT_MS });
   const startMs = await liveSinceMs(cluster, NEWCOMER, Date.now());
-  const { ms, perInstance } = await waitBalanced(scan, queues, { what: `a balanced cluster after ${NEWCOMER} joined`, startMs, timeoutMs: waitMsFor(queues.length), pauseMs: ROUND_PAUSE_MS });
-  return { ms, spawnToLiveMs: startMs - spawnMs, partitionsPerInstance: perInstance, controller: costBetween(before, await settledStats(controller)) };
+  const { ms, perInstance } = await waitBalanced(scan, views, { what: `a balanced cluster after ${NEWCOMER} joined`, startMs, timeoutMs: waitMsFor(views.queues.length), pauseMs: ROUND_PAUSE_MS });
+  return { ms, spawnToLiveMs: startMs - spawnMs, partitionsPerInstance: perInstance, observerReads: views.readCount() - readsBefore, controller: costBetween(before, await settledStats(controller)) };
 }
 
 // ---------------------------------------------------------------- one size
@@ -241,10 +249,11 @@ async function runPhases(cluster: BenchCluster, opts: Options, result: SizeResul
   const c = result.creates;
   log(result.queues, `(a) ${c.n} creates → served: p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms, max ${c.maxMs} ms; (b) per create: ${c.perCreate.reads} reads, ${c.perCreate.writes} writes, ${c.perCreate.cpuMs} cpu ms, ${c.perCreate.pipelineRuns} pipeline runs`);
   const all = [...queues, ...Array.from({ length: opts.creates }, (_v, i) => newQueueName(i))];
-  result.leave = await measureLeave(controller, participants[PARTICIPANTS.length - 1] as ParticipantProcess, all, scan);
-  log(result.queues, `(c) leave (kill -9): ${result.leave.ms} ms (target ${result.leave.targetMs}); controller ${result.leave.controller.reads} reads, ${result.leave.controller.writes} writes, ${result.leave.controller.cpuMs} cpu ms`);
-  result.join = await measureJoin(cluster, controller, all, scan);
-  log(result.queues, `(c) join: ${result.join.ms} ms from live (spawn → live ${result.join.spawnToLiveMs} ms); controller ${result.join.controller.reads} reads, ${result.join.controller.writes} writes, ${result.join.controller.cpuMs} cpu ms; per instance ${JSON.stringify(result.join.partitionsPerInstance)}`);
+  const views = new ExternalViewWatch(scan, all);
+  result.leave = await measureLeave(controller, participants[PARTICIPANTS.length - 1] as ParticipantProcess, views, scan);
+  log(result.queues, `(c) leave (kill -9): ${result.leave.ms} ms (target ${result.leave.targetMs}); controller ${result.leave.controller.reads} reads, ${result.leave.controller.writes} writes, ${result.leave.controller.cpuMs} cpu ms; the bench's view reads ${result.leave.observerReads}`);
+  result.join = await measureJoin(cluster, controller, views, scan);
+  log(result.queues, `(c) join: ${result.join.ms} ms from live (spawn → live ${result.join.spawnToLiveMs} ms); controller ${result.join.controller.reads} reads, ${result.join.controller.writes} writes, ${result.join.controller.cpuMs} cpu ms; the bench's view reads ${result.join.observerReads}; per instance ${JSON.stringify(result.join.partitionsPerInstance)}`);
 }
 
 async function measureSize(size: number, opts: Options): Promise<SizeResult> {

@@ -1,29 +1,25 @@
 /**
  * Reading a Pacer cluster's external views from outside, for benchmarks: which live instance
  * holds each partition ONLINE, and bounded waits until every partition of a set of queues is
- * served (ONLINE on exactly one live instance) or the cluster is balanced. Reads use the public
- * record helpers only (parseRecord, childrenOrEmpty, onlineOwners), at most `READ_CONCURRENCY`
- * outstanding, so a wait over thousands of queues costs one read per queue per round.
+ * served (ONLINE on exactly one live instance) or the cluster is balanced. The waits follow the
+ * views through their watches (external-view-watch.ts: one read per view written, not a read of
+ * every view every round); one queue's creation is polled.
  *
  * A wait's time is ZooKeeper's: when the external view that completed the condition was written
- * (its node's mtime, set by the server on this machine, the clock `Date.now()` reads), not when a
- * round of reads happened to see it, so the figure does not depend on how long a round of
- * thousands of reads takes on a busy machine. It is an upper bound: a view read with the condition
- * true was written at or after the moment the condition became true.
+ * (its node's mtime, set by the server on this machine, the clock `Date.now()` reads), not when the
+ * bench happened to see it. It is an upper bound: a view read with the condition true was written
+ * at or after the moment the condition became true.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { mapBounded } from '../../core/src/util/map-bounded';
 import type { ZkClient } from '../../core/src/zookeeper/zk-client';
 import { ZkCode, ZkError } from '../../core/src/zookeeper/zk-error';
 import { onlineOwners } from '../../pacer/src/coordination/external-view';
 import type { HelixPaths } from '../../pacer/src/coordination/helix-paths';
 import { childrenOrEmpty } from '../../pacer/src/coordination/record-store';
 import { parseRecord } from '../../pacer/src/coordination/zn-record';
+import type { ExternalViewWatch, QueueOwners, QueueView } from './external-view-watch';
 
-const READ_CONCURRENCY = 64;
-
-/** partition → instances holding it ONLINE (per the external view; empty when it has none). */
-export type QueueOwners = ReadonlyMap<string, readonly string[]>;
+export type { QueueOwners } from './external-view-watch';
 
 export interface ScanTarget {
   readonly zk: ZkClient;
@@ -36,7 +32,7 @@ export interface WaitBounds {
   /** Measured from here (ms, Date.now()). */
   readonly startMs: number;
   readonly timeoutMs: number;
-  /** Pause between two rounds of reads. */
+  /** Longest wait for a change before the condition is checked again (the live instances are read, not watched). */
   readonly pauseMs: number;
 }
 
@@ -45,32 +41,12 @@ export async function liveInstances(t: ScanTarget): Promise<Set<string>> {
 }
 
 export async function queueOwners(t: ScanTarget, queue: string): Promise<QueueOwners> {
-  return (await queueView(t, queue)).owners;
-}
-
-/** A queue's external view: its owners, and when ZooKeeper wrote it (ms; 0 when there is none). */
-interface QueueView {
-  readonly owners: QueueOwners;
-  readonly writtenMs: number;
-}
-
-async function queueView(t: ScanTarget, queue: string): Promise<QueueView> {
   try {
-    const { data, stat } = await t.zk.get(t.paths.externalView(queue));
-    return { owners: onlineOwners(parseRecord(data, queue)), writtenMs: stat.mtimeMs };
+    return onlineOwners(parseRecord((await t.zk.get(t.paths.externalView(queue))).data, queue));
   } catch (e) {
-    if (ZkError.is(e, ZkCode.NO_NODE)) return { owners: new Map(), writtenMs: 0 };
+    if (ZkError.is(e, ZkCode.NO_NODE)) return new Map();
     throw e;
   }
-}
-
-async function allViews(t: ScanTarget, queues: readonly string[]): Promise<Map<string, QueueView>> {
-  const views = await mapBounded(queues, READ_CONCURRENCY, (q) => queueView(t, q));
-  return new Map(queues.map((q, i) => [q, views[i] as QueueView]));
-}
-
-export async function allOwners(t: ScanTarget, queues: readonly string[]): Promise<Map<string, QueueOwners>> {
-  return new Map([...(await allViews(t, queues))].map(([q, v]) => [q, v.owners]));
 }
 
 /** The latest write among `views` (ms), at least `floorMs`. */
@@ -120,44 +96,34 @@ function overdue(bounds: WaitBounds, detail: () => string): void {
 }
 
 /**
- * Waits until every queue is served (outside `excluded`); resolves with the ms from `startMs` to
- * the write of the view that served the last one (module comment). Queues already seen served are
- * not read again; a final pass over all of them confirms (and the wait goes on if one has slipped
- * back).
+ * Waits until every queue of `views` is served (outside `excluded`); resolves with the ms from
+ * `startMs` to the write of the view that served the last one (module comment).
  */
-export async function waitAllServed(t: ScanTarget, queues: readonly string[], bounds: WaitBounds, excluded?: string): Promise<number> {
-  let pending = [...queues];
-  let servedAtMs = bounds.startMs;
+export async function waitAllServed(t: ScanTarget, views: ExternalViewWatch, bounds: WaitBounds, excluded?: string): Promise<number> {
   for (;;) {
     const live = await liveInstances(t);
-    const views = await allViews(t, pending);
-    const served = (v: QueueView | undefined): boolean => queueServed(v?.owners ?? new Map(), t.partitionsPerQueue, live, excluded);
-    servedAtMs = latestWrite([...views.values()].filter(served), servedAtMs);
-    pending = pending.filter((q) => !served(views.get(q)));
-    if (pending.length === 0) {
-      const all = await allViews(t, queues);
-      pending = queues.filter((q) => !served(all.get(q)));
-      if (pending.length === 0) return servedAtMs - bounds.startMs;
-    }
-    overdue(bounds, () => `${pending.length} of ${queues.length} queues not served yet (e.g. ${pending.slice(0, 3).join(', ')})`);
-    await sleep(bounds.pauseMs);
+    const current = await views.refresh();
+    const pending = views.queues.filter((q) => !queueServed(current.get(q)?.owners ?? new Map(), t.partitionsPerQueue, live, excluded));
+    if (pending.length === 0) return latestWrite(current.values(), bounds.startMs) - bounds.startMs;
+    overdue(bounds, () => `${pending.length} of ${views.queues.length} queues not served yet (e.g. ${pending.slice(0, 3).join(', ')})`);
+    await views.changed(bounds.pauseMs);
   }
 }
 
 /**
- * Waits until `balanced` holds over `queues`; resolves with the ms from `startMs` to the latest
- * write among the views that showed it (module comment), and the ONLINE partitions per live
- * instance then (cluster-wide).
+ * Waits until `balanced` holds over the queues of `views`; resolves with the ms from `startMs` to
+ * the latest write among the views that showed it (module comment), and the ONLINE partitions per
+ * live instance then (cluster-wide).
  */
-export async function waitBalanced(t: ScanTarget, queues: readonly string[], bounds: WaitBounds): Promise<{ ms: number; perInstance: Record<string, number> }> {
+export async function waitBalanced(t: ScanTarget, views: ExternalViewWatch, bounds: WaitBounds): Promise<{ ms: number; perInstance: Record<string, number> }> {
   for (;;) {
     const live = await liveInstances(t);
-    const views = await allViews(t, queues);
-    const owners = new Map([...views].map(([q, v]) => [q, v.owners]));
+    const current = await views.refresh();
+    const owners = new Map([...current].map(([q, v]) => [q, v.owners]));
     const perInstance = (): Record<string, number> => Object.fromEntries(partitionsPerInstance(owners, live));
-    if (balanced(owners, t, live)) return { ms: latestWrite(views.values(), bounds.startMs) - bounds.startMs, perInstance: perInstance() };
+    if (balanced(owners, t, live)) return { ms: latestWrite(current.values(), bounds.startMs) - bounds.startMs, perInstance: perInstance() };
     overdue(bounds, () => `ONLINE partitions per live instance: ${JSON.stringify(perInstance())}`);
-    await sleep(bounds.pauseMs);
+    await views.changed(bounds.pauseMs);
   }
 }
 
