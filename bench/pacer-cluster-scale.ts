@@ -34,7 +34,8 @@
  *     join): thousands of reads a round, which took a large share of this 2-core machine from the
  *     controller and participants being timed (docs/pacer-performance.md).
  *
- * Output: progress lines, one table row per size, then one JSON line with everything. Waits give up
+ * Output: progress lines, one table row per size, the same as a markdown table in the columns of
+ * docs/pacer-performance.md's fleet-scale table, then one JSON line with everything. Waits give up
  * with a message after 30 s (120 s for setup, leave and join above 250 queues; 30 s per creation);
  * a phase that gives up ends its size (the row says so) and the sweep goes on. The chroot and every
  * child process are removed at the end of each size, also on an error or Ctrl-C.
@@ -302,6 +303,22 @@ function printTable(results: readonly SizeResult[]): void {
   }
 }
 
+/** The same rows as docs/pacer-performance.md's fleet-scale table, ready to paste there (recorded by hand before, and mistyped). */
+function printMarkdown(results: readonly SizeResult[], opts: Options): void {
+  const ms = (v: number | undefined, r: SizeResult): string => (v === undefined ? (r.gaveUp ? 'gave up' : '—') : `${v.toLocaleString('en-US')} ms`);
+  console.log('');
+  console.log(`markdown (throttle ${throttleText(opts)}; ${opts.creates} creates per size):`);
+  console.log('| queues (partitions) | createQueue → served p50 / p99 | controller ZooKeeper reads per creation | controller CPU per creation | broker leaves (kill -9) → all served | broker joins → balanced |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of results) {
+    const c = r.creates;
+    const created = c === undefined ? ms(undefined, r) : `${c.p50Ms} / ${c.p99Ms} ms`;
+    const reads = c === undefined ? '—' : String(c.perCreate.reads);
+    const cpu = c === undefined ? '—' : `${c.perCreate.cpuMs} ms`;
+    console.log(`| ${r.queues.toLocaleString('en-US')} (${r.partitions.toLocaleString('en-US')}) | ${created} | ${reads} | ${cpu} | ${ms(r.leave?.ms, r)} | ${ms(r.join?.ms, r)} |`);
+  }
+}
+
 async function main(): Promise<void> {
   const opts = parseOptions();
   teardown.exitOnSignals();
@@ -314,6 +331,7 @@ async function main(): Promise<void> {
     await teardown.runAll();
   }
   printTable(results);
+  printMarkdown(results, opts);
   console.log(`load average at the end ${load()}`);
   console.log(JSON.stringify({ bench: 'pacer-cluster-scale', partitionsPerQueue: opts.partitions, creates: opts.creates, participantSessionTimeoutMs: PARTICIPANT_SESSION_MS, controllerTree: opts.controllerTree ?? null, recoveriesUnthrottled: opts.recoveriesUnthrottled === true, sizes: results }));
   if (results.some((r) => r.gaveUp !== undefined)) process.exitCode = 1;
