@@ -12,14 +12,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ZkClient } from '../../core/src/zookeeper/zk-client';
-import { ZkCode, ZkError } from '../../core/src/zookeeper/zk-error';
-import { onlineOwners } from '../../pacer/src/coordination/external-view';
 import type { HelixPaths } from '../../pacer/src/coordination/helix-paths';
 import { childrenOrEmpty } from '../../pacer/src/coordination/record-store';
-import { parseRecord } from '../../pacer/src/coordination/zn-record';
-import type { ExternalViewWatch, QueueOwners, QueueView } from './external-view-watch';
-
-export type { QueueOwners } from './external-view-watch';
+import { readQueueView, type ExternalViewWatch, type QueueOwners, type QueueView } from './external-view-watch';
 
 export interface ScanTarget {
   readonly zk: ZkClient;
@@ -41,12 +36,7 @@ export async function liveInstances(t: ScanTarget): Promise<Set<string>> {
 }
 
 export async function queueOwners(t: ScanTarget, queue: string): Promise<QueueOwners> {
-  try {
-    return onlineOwners(parseRecord((await t.zk.get(t.paths.externalView(queue))).data, queue));
-  } catch (e) {
-    if (ZkError.is(e, ZkCode.NO_NODE)) return new Map();
-    throw e;
-  }
+  return (await readQueueView(t, queue))?.owners ?? new Map();
 }
 
 /** The latest write among `views` (ms), at least `floorMs`. */

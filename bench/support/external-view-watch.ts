@@ -1,9 +1,9 @@
 /**
  * The external views of a set of queues, kept current from ZooKeeper watches, for the cluster
  * benchmark's waits (external-view-scan.ts): each view is read once, then again only when its
- * watch fires, as the gateway's partition directory follows them (pacer/src/
- * coordination/zk-partition-directory.ts). Observing a rebalance of thousands of queues then costs one read per
- * view written. The waits polled before: every round re-read every view not yet served (all of
+ * watch fires, as the gateway's partition directory follows them
+ * (pacer/src/coordination/zk-partition-directory.ts). Observing a rebalance of thousands of queues
+ * then costs one read per view written. The waits polled before: every round re-read every view not yet served (all of
  * them for a join), thousands of reads every 250 ms, and on this 2-core machine the bench process
  * and ZooKeeper spent a large share of the cores answering them while the controller and the
  * participants did the work being timed.
@@ -12,12 +12,11 @@
  * for the next `refresh()`. A view not there yet is watched for its creation.
  */
 import { mapBounded } from '../../core/src/util/map-bounded';
-import type { ZkWatcher } from '../../core/src/zookeeper/zk-client';
+import type { ZkClient, ZkWatcher } from '../../core/src/zookeeper/zk-client';
 import { ZkCode, ZkError } from '../../core/src/zookeeper/zk-error';
 import { onlineOwners } from '../../pacer/src/coordination/external-view';
 import type { HelixPaths } from '../../pacer/src/coordination/helix-paths';
 import { parseRecord } from '../../pacer/src/coordination/zn-record';
-import type { ZkClient } from '../../core/src/zookeeper/zk-client';
 
 const READ_CONCURRENCY = 64;
 
@@ -36,6 +35,17 @@ export interface ViewSource {
 }
 
 const NO_VIEW: QueueView = { owners: new Map(), writtenMs: 0 };
+
+/** A queue's external view as stored now (`watcher` set on it when given); undefined when there is none. */
+export async function readQueueView(source: ViewSource, queue: string, watcher?: ZkWatcher): Promise<QueueView | undefined> {
+  try {
+    const { data, stat } = await source.zk.get(source.paths.externalView(queue), watcher);
+    return { owners: onlineOwners(parseRecord(data, queue)), writtenMs: stat.mtimeMs };
+  } catch (e) {
+    if (ZkError.is(e, ZkCode.NO_NODE)) return undefined;
+    throw e;
+  }
+}
 
 export class ExternalViewWatch {
   private readonly views = new Map<string, QueueView>();
@@ -93,17 +103,12 @@ export class ExternalViewWatch {
   }
 
   private async read(queue: string): Promise<QueueView> {
-    const path = this.source.paths.externalView(queue);
     const watcher = this.watcherOf(queue);
     this.reads += 1;
-    try {
-      const { data, stat } = await this.source.zk.get(path, watcher);
-      return { owners: onlineOwners(parseRecord(data, queue)), writtenMs: stat.mtimeMs };
-    } catch (e) {
-      if (!ZkError.is(e, ZkCode.NO_NODE)) throw e;
-      // No view yet: watch for its creation (created in between: read it on the next refresh).
-      if ((await this.source.zk.exists(path, watcher)) !== null) this.stale.add(queue);
-      return NO_VIEW;
-    }
+    const view = await readQueueView(this.source, queue, watcher);
+    if (view !== undefined) return view;
+    // No view yet: watch for its creation (created in between: read it on the next refresh).
+    if ((await this.source.zk.exists(this.source.paths.externalView(queue), watcher)) !== null) this.stale.add(queue);
+    return NO_VIEW;
   }
 }

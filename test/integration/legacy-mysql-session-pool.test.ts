@@ -8,6 +8,7 @@ import type { Pool } from 'mysql2/promise';
 import { classifyMysqlError, toStoreError } from '../../legacy-adapter/src/mysql/mysql-errors';
 import { SessionPool, type SqlSession } from '../../legacy-adapter/src/mysql/mysql-session-pool';
 import { assertNoLeaks } from '../support/leak-check';
+import { poolConnectionConfig } from '../support/mysql';
 import { testEnv } from '../support/test-env';
 
 let pool: SessionPool;
@@ -18,10 +19,9 @@ beforeEach(() => {
 afterEach(() => pool.close());
 afterAll(assertNoLeaks);
 
-/** The core pool's connection settings under the promise wrapper (mysql2 3.x). */
-function connectionConfig(p: SessionPool): { trace?: boolean } {
-  const inner = (p as unknown as { pool: Pool }).pool;
-  return (inner as unknown as { pool: { config: { connectionConfig: { trace?: boolean } } } }).pool.config.connectionConfig;
+/** The mysql2 pool inside a SessionPool. */
+function mysql2Pool(p: SessionPool): Pool {
+  return (p as unknown as { pool: Pool }).pool;
 }
 
 // Callers await the statement, as the shard store's operations do.
@@ -36,7 +36,7 @@ async function writeToMissingTable(s: SqlSession): Promise<unknown> {
 }
 
 it('does not capture a stack trace per query', () => {
-  expect(connectionConfig(pool).trace).toBe(false);
+  expect(poolConnectionConfig(mysql2Pool(pool)).trace).toBe(false);
 });
 
 it.each([

@@ -7,6 +7,7 @@ import type { Pool } from 'mysql2/promise';
 import { createMysqlPool, execute, selectRows } from '../../pacer/src/datastore/mysql-pool';
 import { PinLaterError } from '../../core/src/errors/pinlater-error';
 import { assertNoLeaks } from '../support/leak-check';
+import { poolConnectionConfig } from '../support/mysql';
 import { freshPacerDb, type PacerDb } from './pacer-fixtures';
 
 let fx: PacerDb;
@@ -22,11 +23,6 @@ afterEach(async () => {
 });
 afterAll(assertNoLeaks);
 
-/** The core pool's connection settings under the promise wrapper (mysql2 3.x). */
-function connectionConfig(p: Pool): { trace?: boolean } {
-  return (p as unknown as { pool: { config: { connectionConfig: { trace?: boolean } } } }).pool.config.connectionConfig;
-}
-
 // Callers await the statement, as the datastore's functions do (a `return` of the bare promise
 // leaves no frame of the caller once it has returned).
 async function readFromMissingTable(p: Pool): Promise<unknown> {
@@ -40,7 +36,7 @@ async function writeToMissingTable(p: Pool): Promise<unknown> {
 }
 
 it('does not capture a stack trace per query', () => {
-  expect(connectionConfig(pool).trace).toBe(false);
+  expect(poolConnectionConfig(pool).trace).toBe(false);
 });
 
 it.each([

@@ -5,7 +5,7 @@
  *   const db = await openMysql('some_db');   // ... await db.end();
  *   await withMysql((db) => db.query('SELECT 1'));
  */
-import mysql, { type Connection } from 'mysql2/promise';
+import mysql, { type Connection, type Pool } from 'mysql2/promise';
 import { testEnv } from './test-env';
 
 export type TestMysqlConnection = Connection;
@@ -36,4 +36,9 @@ export async function listDatabases(prefix: string): Promise<string[]> {
     const [rows] = await db.query('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [pattern]);
     return (rows as Array<{ name: string }>).map((row) => row.name).sort();
   });
+}
+
+/** A mysql2 pool's connection settings, under its promise wrapper (mysql2 3.x): what its connections are opened with (`trace`, …). */
+export function poolConnectionConfig(pool: Pool): { trace?: boolean } {
+  return (pool as unknown as { pool: { config: { connectionConfig: { trace?: boolean } } } }).pool.config.connectionConfig;
 }

@@ -12,17 +12,15 @@ export function withAwaitedStack(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
   const site = new Error();
   Error.captureStackTrace(site, withAwaitedStack);
-  const awaited = framesOf(site.stack);
+  const awaited = splitStack(site.stack ?? '').frames;
   if (awaited === '') return error;
-  const own = error.stack ?? `${error.name}: ${error.message}`;
-  const firstFrame = own.indexOf('\n    at ');
-  const header = firstFrame < 0 ? own : own.slice(0, firstFrame);
-  error.stack = `${header}${awaited}${firstFrame < 0 ? '' : own.slice(firstFrame)}`;
+  const own = splitStack(error.stack ?? `${error.name}: ${error.message}`);
+  error.stack = `${own.header}${awaited}${own.frames}`;
   return error;
 }
 
-/** The "\n    at …" lines of a stack text, without its first (message) line. */
-function framesOf(stack: string | undefined): string {
-  const firstFrame = stack?.indexOf('\n    at ') ?? -1;
-  return firstFrame < 0 || stack === undefined ? '' : stack.slice(firstFrame);
+/** A stack text as its message line(s) and its "\n    at …" lines ('' when it has none). */
+function splitStack(stack: string): { header: string; frames: string } {
+  const firstFrame = stack.indexOf('\n    at ');
+  return firstFrame < 0 ? { header: stack, frames: '' } : { header: stack.slice(0, firstFrame), frames: stack.slice(firstFrame) };
 }
